@@ -1,0 +1,95 @@
+//! Small helpers every Patchbay benchmark uses, so their printed figures look alike.
+//!
+//! Benchmarks print figures; they never assert on time (the machines are shared and noisy).
+
+use std::time::Duration;
+
+/// Latency samples collected during a run.
+#[derive(Debug, Default, Clone)]
+pub struct Samples {
+    /// The raw samples, unsorted until a percentile is asked for.
+    values: Vec<Duration>,
+}
+
+impl Samples {
+    /// An empty set with room for `n` samples.
+    pub fn with_capacity(n: usize) -> Self {
+        Samples {
+            values: Vec::with_capacity(n),
+        }
+    }
+
+    /// Adds one sample.
+    pub fn push(&mut self, d: Duration) {
+        self.values.push(d);
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// True when no sample was taken.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The `p`-th percentile (0–100) by nearest rank; zero when empty.
+    pub fn percentile(&mut self, p: f64) -> Duration {
+        if self.values.is_empty() {
+            return Duration::ZERO;
+        }
+        self.values.sort_unstable();
+        let rank = ((p / 100.0) * self.values.len() as f64).ceil() as usize;
+        let idx = rank.clamp(1, self.values.len()) - 1;
+        self.values[idx]
+    }
+
+    /// One line with count, p50, p99 and max, labelled.
+    pub fn summary(&mut self, label: &str) -> String {
+        let p50 = self.percentile(50.0);
+        let p99 = self.percentile(99.0);
+        let max = self.percentile(100.0);
+        format!(
+            "{label}: n={} p50={} p99={} max={}",
+            self.len(),
+            fmt_duration(p50),
+            fmt_duration(p99),
+            fmt_duration(max)
+        )
+    }
+}
+
+/// Formats a duration with a unit that keeps three significant digits readable.
+pub fn fmt_duration(d: Duration) -> String {
+    let ns = d.as_nanos();
+    if ns < 10_000 {
+        format!("{ns}ns")
+    } else if ns < 10_000_000 {
+        format!("{:.1}µs", ns as f64 / 1e3)
+    } else {
+        format!("{:.1}ms", ns as f64 / 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_nearest_rank() {
+        let mut s = Samples::default();
+        for ms in 1..=100 {
+            s.push(Duration::from_millis(ms));
+        }
+        assert_eq!(s.percentile(50.0), Duration::from_millis(50));
+        assert_eq!(s.percentile(99.0), Duration::from_millis(99));
+        assert_eq!(s.percentile(100.0), Duration::from_millis(100));
+    }
+
+    #[test]
+    fn empty_samples_report_zero() {
+        let mut s = Samples::default();
+        assert_eq!(s.percentile(99.0), Duration::ZERO);
+    }
+}

@@ -1,0 +1,20 @@
+//! Patchbay's shared vocabulary.
+//!
+//! Everything here is plain data: typed ids, the permission and data-scope enums of SPEC §1, the
+//! request and response bodies of the HTTP API (their OpenAPI schemas come from these types, and the
+//! web app's TypeScript types are generated from that document), and the events pushed to browsers.
+
+pub mod account;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod org;
+pub mod page;
+mod patch;
+pub mod permission;
+
+pub use error::{ErrorBody, ErrorDetail};
+pub use event::Event;
+pub use ids::{CustomStatusId, EnterpriseId, RoleId, SessionId, SkillGroupId, UserId};
+pub use page::{Page, PageQuery};
+pub use permission::{DataScope, Permission};
