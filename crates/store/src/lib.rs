@@ -1,0 +1,161 @@
+//! Patchbay's storage: one repository layer over SQLite (the embedded default) and PostgreSQL.
+//!
+//! Tenant isolation lives here, not in the HTTP handlers: apart from the few global look-ups that
+//! find a tenant in the first place (an enterprise by its code, a session by its token), every
+//! query runs through a [`Tenant`], which binds the enterprise id into each statement. A handler
+//! that forgets a check still cannot read or change another enterprise's rows. The schema backs it
+//! up: references between tenant rows include `enterprise_id` in their foreign keys.
+//!
+//! The same SQL text runs on both backends (`$1` placeholders work on both); [`on_pool!`] expands
+//! each repository body once per backend so sqlx checks types against the right driver.
+
+mod enterprises;
+mod error;
+mod roles;
+mod sessions;
+mod skill_groups;
+mod statuses;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+use model::EnterpriseId;
+
+pub use enterprises::Enterprise;
+pub use error::StoreError;
+pub use sessions::SessionRecord;
+pub use users::{Credentials, NewUser};
+
+/// Result of every store operation.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Runs `$body` with `$pool` bound to the backend's concrete pool type.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// The connection pool of whichever backend the database URL chose.
+#[derive(Debug, Clone)]
+enum Backend {
+    /// Embedded SQLite file in WAL mode.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL server.
+    Postgres(PgPool),
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    /// The pool queries run on.
+    backend: Backend,
+}
+
+/// Which database a URL points at, for logs and `/healthz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://PATH` or `postgres://…`), creating a SQLite file if missing,
+    /// and runs the migrations of that backend.
+    pub async fn open(url: &str) -> Result<Store> {
+        let backend = if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Backend::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Backend::Postgres(pool)
+        } else {
+            return Err(StoreError::BadUrl(format!(
+                "unsupported database URL scheme in {:?}: use sqlite:// or postgres://",
+                url.split(':').next().unwrap_or_default()
+            )));
+        };
+        Ok(Store { backend })
+    }
+
+    /// Which backend this store runs on.
+    pub fn kind(&self) -> BackendKind {
+        match self.backend {
+            Backend::Sqlite(_) => BackendKind::Sqlite,
+            Backend::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// The repositories of one enterprise: every query they run is scoped to it.
+    pub fn tenant(&self, enterprise: EnterpriseId) -> Tenant<'_> {
+        Tenant {
+            store: self,
+            enterprise,
+        }
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Closes the pool, waiting for queries in flight.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// Repositories scoped to one enterprise. Obtain with [`Store::tenant`].
+#[derive(Debug, Clone, Copy)]
+pub struct Tenant<'a> {
+    /// The database.
+    store: &'a Store,
+    /// The enterprise every query is bound to.
+    enterprise: EnterpriseId,
+}
+
+impl Tenant<'_> {
+    /// The enterprise this handle is scoped to.
+    pub fn enterprise(&self) -> EnterpriseId {
+        self.enterprise
+    }
+}
+
+/// Escapes `%`, `_` and `\` and wraps the text for a case-insensitive `LIKE … ESCAPE '\'`.
+pub(crate) fn like_pattern(search: Option<&str>) -> String {
+    let mut p = String::from("%");
+    for c in search.unwrap_or_default().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}

@@ -1,0 +1,239 @@
+//! Skill groups (技能组) and their members with skill levels.
+
+use std::collections::BTreeMap;
+
+use model::org::{MemberAssignment, SkillGroup, SkillGroupMember, SkillGroupUpdate};
+use model::{Page, PageQuery, SkillGroupId, UserId};
+
+use crate::{Result, StoreError, Tenant, like_pattern, on_pool};
+
+/// A `skill_groups` row.
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    id: i64,
+    name: String,
+    description: Option<String>,
+}
+
+/// A member of a group, joined with the user's work ID and name.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    group_id: i64,
+    user_id: i64,
+    work_id: String,
+    name: String,
+    skill_level: i32,
+}
+
+impl Tenant<'_> {
+    /// A page of skill groups whose name contains the search text, ordered by name, with members.
+    pub async fn skill_groups(&self, q: &PageQuery) -> Result<Page<SkillGroup>> {
+        let e = self.enterprise.0;
+        let pattern = like_pattern(q.search());
+        let (rows, total): (Vec<GroupRow>, i64) = on_pool!(self.store, pool => {
+            let rows = sqlx::query_as::<_, GroupRow>(
+                "SELECT id, name, description FROM skill_groups \
+                 WHERE enterprise_id = $1 AND LOWER(name) LIKE $2 ESCAPE '\\' ORDER BY name LIMIT $3 OFFSET $4",
+            )
+            .bind(e)
+            .bind(&pattern)
+            .bind(i64::from(q.page_size()))
+            .bind(q.offset())
+            .fetch_all(pool)
+            .await?;
+            let total: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM skill_groups WHERE enterprise_id = $1 AND LOWER(name) LIKE $2 ESCAPE '\\'",
+            )
+            .bind(e)
+            .bind(&pattern)
+            .fetch_one(pool)
+            .await?;
+            (rows, total)
+        });
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut members = self.members_of(&ids).await?;
+        let items = rows
+            .into_iter()
+            .map(|r| SkillGroup {
+                members: members.remove(&r.id).unwrap_or_default(),
+                id: SkillGroupId(r.id),
+                name: r.name,
+                description: r.description,
+            })
+            .collect();
+        Ok(Page {
+            items,
+            total,
+            page: q.page(),
+            page_size: q.page_size(),
+        })
+    }
+
+    /// One skill group with its members.
+    pub async fn skill_group(&self, id: SkillGroupId) -> Result<SkillGroup> {
+        let row: Option<GroupRow> = on_pool!(self.store, pool => sqlx::query_as::<_, GroupRow>(
+            "SELECT id, name, description FROM skill_groups WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await?);
+        let r = row.ok_or(StoreError::NotFound)?;
+        let mut members = self.members_of(&[r.id]).await?;
+        Ok(SkillGroup {
+            members: members.remove(&r.id).unwrap_or_default(),
+            id: SkillGroupId(r.id),
+            name: r.name,
+            description: r.description,
+        })
+    }
+
+    /// Members of the given groups, keyed by group id, ordered by work ID.
+    async fn members_of(&self, group_ids: &[i64]) -> Result<BTreeMap<i64, Vec<SkillGroupMember>>> {
+        let mut out: BTreeMap<i64, Vec<SkillGroupMember>> = BTreeMap::new();
+        if group_ids.is_empty() {
+            return Ok(out);
+        }
+        let rows: Vec<MemberRow> = on_pool!(self.store, pool => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT m.group_id, m.user_id, u.work_id, u.name, m.skill_level \
+                 FROM skill_group_members m JOIN users u \
+                 ON u.enterprise_id = m.enterprise_id AND u.id = m.user_id WHERE m.enterprise_id = ",
+            );
+            qb.push_bind(self.enterprise.0);
+            qb.push(" AND m.group_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in group_ids {
+                sep.push_bind(*id);
+            }
+            qb.push(") ORDER BY u.work_id");
+            qb.build_query_as::<MemberRow>().fetch_all(pool).await?
+        });
+        for r in rows {
+            out.entry(r.group_id).or_default().push(SkillGroupMember {
+                user_id: UserId(r.user_id),
+                work_id: r.work_id,
+                name: r.name,
+                skill_level: r.skill_level,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Creates a skill group; `Duplicate("name")` if the name is taken.
+    pub async fn create_skill_group(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        now: i64,
+    ) -> Result<SkillGroup> {
+        let id: i64 = on_pool!(self.store, pool => sqlx::query_scalar(
+            "INSERT INTO skill_groups (enterprise_id, name, description, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(self.enterprise.0)
+        .bind(name)
+        .bind(description)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| StoreError::on_write(e, "name"))?);
+        self.skill_group(SkillGroupId(id)).await
+    }
+
+    /// Applies a PATCH to a skill group.
+    pub async fn update_skill_group(
+        &self,
+        id: SkillGroupId,
+        patch: &SkillGroupUpdate,
+    ) -> Result<SkillGroup> {
+        let cur = self.skill_group(id).await?;
+        let name = patch.name.clone().unwrap_or(cur.name);
+        let description = patch.description.clone().unwrap_or(cur.description);
+        on_pool!(self.store, pool => sqlx::query(
+            "UPDATE skill_groups SET name = $3, description = $4 WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .bind(&name)
+        .bind(&description)
+        .execute(pool)
+        .await
+        .map_err(|e| StoreError::on_write(e, "name"))?
+        .rows_affected());
+        self.skill_group(id).await
+    }
+
+    /// Deletes a skill group and its memberships.
+    pub async fn delete_skill_group(&self, id: SkillGroupId) -> Result<()> {
+        let n = on_pool!(self.store, pool => sqlx::query(
+            "DELETE FROM skill_groups WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .execute(pool)
+        .await
+        .map_err(StoreError::on_delete)?
+        .rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Replaces a group's members in one transaction. A user of another enterprise (or none)
+    /// fails the whole change with `InvalidReference`.
+    pub async fn set_skill_group_members(
+        &self,
+        id: SkillGroupId,
+        members: &[MemberAssignment],
+    ) -> Result<SkillGroup> {
+        self.skill_group(id).await?;
+        on_pool!(self.store, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM skill_group_members WHERE enterprise_id = $1 AND group_id = $2")
+                .bind(self.enterprise.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            for m in members {
+                sqlx::query(
+                    "INSERT INTO skill_group_members (enterprise_id, group_id, user_id, skill_level) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(self.enterprise.0)
+                .bind(id.0)
+                .bind(m.user_id.0)
+                .bind(m.skill_level)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::on_write(e, "user_id"))?;
+            }
+            tx.commit().await?;
+        });
+        self.skill_group(id).await
+    }
+
+    /// Adds or updates one membership (used by the demo seed and by user creation).
+    pub async fn add_skill_group_member(
+        &self,
+        group: SkillGroupId,
+        user: UserId,
+        skill_level: i32,
+    ) -> Result<()> {
+        on_pool!(self.store, pool => sqlx::query(
+            "INSERT INTO skill_group_members (enterprise_id, group_id, user_id, skill_level) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (group_id, user_id) DO UPDATE SET skill_level = excluded.skill_level",
+        )
+        .bind(self.enterprise.0)
+        .bind(group.0)
+        .bind(user.0)
+        .bind(skill_level)
+        .execute(pool)
+        .await
+        .map_err(|e| StoreError::on_write(e, "user_id"))?
+        .rows_affected());
+        Ok(())
+    }
+}
