@@ -43,10 +43,10 @@ impl StoreError {
 
     /// Maps a foreign-key violation of a delete to [`StoreError::InUse`].
     pub(crate) fn on_delete(e: sqlx::Error) -> StoreError {
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_foreign_key_violation() {
-                return StoreError::InUse;
-            }
+        if let sqlx::Error::Database(db) = &e
+            && db.is_foreign_key_violation()
+        {
+            return StoreError::InUse;
         }
         StoreError::Database(e)
     }

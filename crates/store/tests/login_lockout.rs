@@ -1,5 +1,7 @@
 //! Failed logins lock an account; success or a password reset clears the counter.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use store::Store;

@@ -1,5 +1,7 @@
 //! Sessions are found by token hash while live, and stop working when revoked or expired.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use store::{Store, StoreError};

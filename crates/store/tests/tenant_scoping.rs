@@ -1,5 +1,7 @@
 //! A tenant handle never reads or changes another enterprise's rows.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use model::PageQuery;

@@ -1,5 +1,7 @@
 //! Creating, searching, paging, updating and deleting users.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use model::PageQuery;

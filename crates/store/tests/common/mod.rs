@@ -5,7 +5,7 @@
 //! PostgreSQL half is skipped with a message, unless `CI` or `PATCHBAY_REQUIRE_POSTGRES` is set, in
 //! which case it fails: CI must never pass without having run against PostgreSQL.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
