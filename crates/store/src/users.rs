@@ -369,3 +369,17 @@ impl Tenant<'_> {
 fn user_select(tail: &'static str) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(format!("{USER_COLUMNS} {tail}"))
 }
+
+impl Tenant<'_> {
+    /// Ids of the users holding a role (to tell their clients when it changes).
+    pub async fn user_ids_with_role(&self, role: RoleId) -> Result<Vec<UserId>> {
+        let ids: Vec<i64> = on_pool!(self.store, pool => sqlx::query_scalar(
+            "SELECT id FROM users WHERE enterprise_id = $1 AND role_id = $2 ORDER BY id",
+        )
+        .bind(self.enterprise.0)
+        .bind(role.0)
+        .fetch_all(pool)
+        .await?);
+        Ok(ids.into_iter().map(UserId).collect())
+    }
+}

@@ -1,0 +1,61 @@
+//! One module per resource; [`router`] merges them.
+
+pub(crate) mod auth;
+pub(crate) mod events;
+pub(crate) mod health;
+pub(crate) mod me;
+pub(crate) mod roles;
+pub(crate) mod skill_groups;
+pub(crate) mod statuses;
+pub(crate) mod users;
+
+use model::{Event, SessionId, UserId};
+use store::Tenant;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// Every documented route under `/api/v1`.
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(users::router())
+        .merge(roles::router())
+        .merge(skill_groups::router())
+        .merge(statuses::router())
+}
+
+/// Tells a user's open clients that their account changed (role, groups, name …).
+pub(crate) async fn publish_user_changed(
+    state: &AppState,
+    tenant: Tenant<'_>,
+    user: UserId,
+) -> ApiResult<()> {
+    let me = tenant.me(user).await?;
+    state
+        .hub
+        .publish(user, Event::UserChanged { me: Box::new(me) });
+    Ok(())
+}
+
+/// Revokes every session of a user but `keep` and tells their clients why.
+pub(crate) async fn revoke_sessions(
+    state: &AppState,
+    tenant: Tenant<'_>,
+    user: UserId,
+    keep: Option<SessionId>,
+    reason: &str,
+) -> ApiResult<()> {
+    for session_id in tenant.revoke_sessions_of(user, keep, state.now()).await? {
+        state.hub.publish(
+            user,
+            Event::SessionRevoked {
+                session_id,
+                reason: reason.to_owned(),
+            },
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Admin CRUD of skill groups and their members (needs `manage_users`).
+
+use std::collections::BTreeSet;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use model::org::{MemberAssignment, SkillGroup, SkillGroupCreate, SkillGroupUpdate};
+use model::{ErrorBody, Page, PageQuery, Permission, SkillGroupId};
+use store::StoreError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use crate::routes::publish_user_changed;
+use crate::state::AppState;
+use crate::validate;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_groups, create_group))
+        .routes(routes!(get_group, update_group, delete_group))
+        .routes(routes!(set_members))
+}
+
+/// Skill groups of the enterprise with their members, searched by name.
+#[utoipa::path(get, path = "/skill-groups", tag = "skill groups", params(PageQuery),
+    responses((status = 200, body = Page<SkillGroup>), (status = 403, body = ErrorBody)))]
+pub(crate) async fn list_groups(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<Page<SkillGroup>>> {
+    user.require(Permission::ManageUsers)?;
+    Ok(Json(user.tenant(&state).skill_groups(&q).await?))
+}
+
+/// Creates a skill group.
+#[utoipa::path(post, path = "/skill-groups", tag = "skill groups", request_body = SkillGroupCreate,
+    responses(
+        (status = 201, body = SkillGroup),
+        (status = 400, body = ErrorBody),
+        (status = 409, description = "Name taken", body = ErrorBody),
+    ))]
+pub(crate) async fn create_group(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<SkillGroupCreate>,
+) -> ApiResult<(StatusCode, Json<SkillGroup>)> {
+    user.require(Permission::ManageUsers)?;
+    let name = validate::text("name", &req.name, 1, 64)?;
+    let description = validate::optional_text("description", req.description.as_deref(), 256)?;
+    let g = user
+        .tenant(&state)
+        .create_skill_group(&name, description.as_deref(), state.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(g)))
+}
+
+/// One skill group with its members.
+#[utoipa::path(get, path = "/skill-groups/{id}", tag = "skill groups",
+    params(("id" = i64, Path, description = "Skill group id")),
+    responses((status = 200, body = SkillGroup), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get_group(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<SkillGroup>> {
+    user.require(Permission::ManageUsers)?;
+    Ok(Json(
+        user.tenant(&state).skill_group(SkillGroupId(id)).await?,
+    ))
+}
+
+/// Renames or re-describes a skill group.
+#[utoipa::path(patch, path = "/skill-groups/{id}", tag = "skill groups", request_body = SkillGroupUpdate,
+    params(("id" = i64, Path, description = "Skill group id")),
+    responses(
+        (status = 200, body = SkillGroup),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+    ))]
+pub(crate) async fn update_group(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Json(mut req): Json<SkillGroupUpdate>,
+) -> ApiResult<Json<SkillGroup>> {
+    user.require(Permission::ManageUsers)?;
+    let id = SkillGroupId(id);
+    let tenant = user.tenant(&state);
+    tenant.skill_group(id).await?;
+    if let Some(name) = &req.name {
+        req.name = Some(validate::text("name", name, 1, 64)?);
+    }
+    if let Some(d) = &req.description {
+        req.description = Some(validate::optional_text("description", d.as_deref(), 256)?);
+    }
+    let g = tenant.update_skill_group(id, &req).await?;
+    for m in &g.members {
+        publish_user_changed(&state, tenant, m.user_id).await?;
+    }
+    Ok(Json(g))
+}
+
+/// Deletes a skill group (its members stay users).
+#[utoipa::path(delete, path = "/skill-groups/{id}", tag = "skill groups",
+    params(("id" = i64, Path, description = "Skill group id")),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn delete_group(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    user.require(Permission::ManageUsers)?;
+    let id = SkillGroupId(id);
+    let tenant = user.tenant(&state);
+    let g = tenant.skill_group(id).await?;
+    tenant.delete_skill_group(id).await?;
+    for m in &g.members {
+        publish_user_changed(&state, tenant, m.user_id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Replaces the members of a skill group, with a skill level (1–5) each.
+#[utoipa::path(put, path = "/skill-groups/{id}/members", tag = "skill groups",
+    request_body = Vec<MemberAssignment>,
+    params(("id" = i64, Path, description = "Skill group id")),
+    responses(
+        (status = 200, body = SkillGroup),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn set_members(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Json(members): Json<Vec<MemberAssignment>>,
+) -> ApiResult<Json<SkillGroup>> {
+    user.require(Permission::ManageUsers)?;
+    let id = SkillGroupId(id);
+    let tenant = user.tenant(&state);
+    let before = tenant.skill_group(id).await?;
+    let mut seen = BTreeSet::new();
+    for m in &members {
+        validate::skill_level(m.skill_level)?;
+        if !seen.insert(m.user_id) {
+            return Err(ApiError::validation("user_id", "is listed twice"));
+        }
+    }
+    let after = match tenant.set_skill_group_members(id, &members).await {
+        Err(StoreError::InvalidReference) => {
+            return Err(ApiError::validation(
+                "user_id",
+                "no such user in this enterprise",
+            ));
+        }
+        other => other?,
+    };
+    let touched: BTreeSet<_> = before
+        .members
+        .iter()
+        .chain(after.members.iter())
+        .map(|m| m.user_id)
+        .collect();
+    for u in touched {
+        publish_user_changed(&state, tenant, u).await?;
+    }
+    Ok(Json(after))
+}

@@ -1,0 +1,85 @@
+//! Per-user fan-out of events to every open WebSocket of that user.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use model::{Event, UserId};
+use tokio::sync::broadcast;
+
+/// How many events a slow subscriber may fall behind before it misses some (it is told it lagged).
+const CHANNEL_DEPTH: usize = 256;
+
+/// Routes events to the users they are meant for.
+#[derive(Debug, Default)]
+pub struct EventHub {
+    /// One broadcast channel per user with at least one subscriber.
+    channels: Mutex<HashMap<UserId, broadcast::Sender<Arc<Event>>>>,
+}
+
+impl EventHub {
+    /// Subscribes to the events of one user.
+    pub fn subscribe(&self, user: UserId) -> broadcast::Receiver<Arc<Event>> {
+        let mut map = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
+        map.entry(user)
+            .or_insert_with(|| broadcast::channel(CHANNEL_DEPTH).0)
+            .subscribe()
+    }
+
+    /// Sends an event to every subscriber of `user`; dropped when nobody listens.
+    pub fn publish(&self, user: UserId, event: Event) {
+        let mut map = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(tx) = map.get(&user)
+            && tx.send(Arc::new(event)).is_err()
+        {
+            map.remove(&user);
+        }
+    }
+
+    /// Number of users with a live channel (for tests and metrics).
+    pub fn channel_count(&self) -> usize {
+        self.channels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::SessionId;
+
+    fn revoked(id: i64) -> Event {
+        Event::SessionRevoked {
+            session_id: SessionId(id),
+            reason: "logout".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn events_reach_only_the_user_they_are_for() {
+        let hub = EventHub::default();
+        let mut a = hub.subscribe(UserId(1));
+        let mut b = hub.subscribe(UserId(2));
+        hub.publish(UserId(1), revoked(7));
+        let got = a.recv().await.unwrap();
+        assert!(matches!(
+            *got,
+            Event::SessionRevoked {
+                session_id: SessionId(7),
+                ..
+            }
+        ));
+        assert!(b.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn channels_of_users_nobody_listens_to_are_dropped() {
+        let hub = EventHub::default();
+        drop(hub.subscribe(UserId(1)));
+        hub.publish(UserId(1), revoked(1));
+        assert_eq!(hub.channel_count(), 0);
+        hub.publish(UserId(3), revoked(2));
+        assert_eq!(hub.channel_count(), 0);
+    }
+}

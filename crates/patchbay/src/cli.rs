@@ -1,0 +1,66 @@
+//! Command-line arguments.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+/// Patchbay: a self-hosted cloud call center.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings flags. They override the TOML file and `PATCHBAY_*` environment variables.
+#[derive(Debug, Clone, Default, Args, Serialize)]
+pub struct SettingsArgs {
+    /// TOML configuration file.
+    #[arg(long, global = true)]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Data directory (database, recordings, demo credentials). Default: ./data
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    /// HTTP listen address. Default: 127.0.0.1:8080
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_listen: Option<SocketAddr>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Default: SQLite in the data directory.
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    /// Log filter, e.g. `info` or `patchbay=debug,info`.
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<String>,
+}
+
+/// Commands.
+#[derive(Debug, Default, Subcommand)]
+pub enum Command {
+    /// Run the call center (the default).
+    #[default]
+    Serve,
+    /// Give a user a new generated password and sign them out everywhere.
+    ResetPassword(ResetPasswordArgs),
+    /// Print the OpenAPI document of the HTTP API.
+    Openapi,
+}
+
+/// Arguments of `reset-password`.
+#[derive(Debug, Args)]
+pub struct ResetPasswordArgs {
+    /// The user's work ID (工号).
+    pub work_id: String,
+    /// The enterprise's code.
+    #[arg(long, default_value = "demo")]
+    pub enterprise: String,
+}

@@ -1,0 +1,9 @@
+//! The Patchbay binary's pieces: command line, configuration, start-up, demo data, operator
+//! commands. `serve::run` takes an already-bound listener and a shutdown future so tests start
+//! the whole server on port 0.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod ops;
+pub mod serve;

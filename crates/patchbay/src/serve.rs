@@ -1,0 +1,101 @@
+//! Start-up and graceful shutdown of the server.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use api::{AppState, AuthSettings};
+use engine::{Clock, SystemClock};
+use store::Store;
+use tokio::net::TcpListener;
+
+use crate::cli::SettingsArgs;
+use crate::config::Config;
+use crate::demo;
+
+/// `patchbay serve`: load the configuration, open the store, seed the demo, serve until a signal.
+pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
+    let config = Config::load(&args)?;
+    init_logging(&config.log);
+    let store = open_store(&config).await?;
+    let now = SystemClock.now_ms();
+    let created = demo::seed_if_empty(&store, &config.data_dir, now).await?;
+    if !created.is_empty() {
+        println!(
+            "Created the demo enterprise (code: demo). These passwords are shown once and kept in {}:",
+            config.data_dir.join(demo::CREDENTIALS_FILE).display()
+        );
+        print!("{}", demo::credentials_text("demo", &created));
+    }
+    let listener = TcpListener::bind(config.http_listen)
+        .await
+        .with_context(|| format!("http_listen: cannot listen on {}", config.http_listen))?;
+    println!(
+        "Patchbay is serving the web UI at http://{}",
+        listener.local_addr()?
+    );
+    run(listener, store, &config, shutdown_signal()).await
+}
+
+/// Creates the data directory and opens (and migrates) the database.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("data_dir: cannot create {}", config.data_dir.display()))?;
+    let url = config.database_url();
+    Store::open(&url)
+        .await
+        .with_context(|| "database_url: cannot open the database".to_owned())
+}
+
+/// Serves HTTP on `listener` until `shutdown` resolves, then drains connections.
+pub async fn run(
+    listener: TcpListener,
+    store: Store,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut state = AppState::new(store.clone(), clock);
+    state.auth = AuthSettings {
+        secure_cookie: config.secure_cookie,
+        ..AuthSettings::default()
+    };
+    axum::serve(listener, api::app(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
