@@ -1,0 +1,160 @@
+//! An in-process app over a fresh SQLite store with a manual clock, and request helpers.
+
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use api::{AppState, auth};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use engine::ManualClock;
+use http_body_util::BodyExt;
+use model::{DataScope, EnterpriseId, Permission, RoleId, UserId};
+use serde_json::Value;
+use store::{NewUser, Store};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    _dir: tempfile::TempDir,
+}
+
+/// An enterprise with an admin (password `admin-pass`) and an agent (`agent-pass`).
+pub struct Tenant {
+    pub id: EnterpriseId,
+    pub code: String,
+    pub admin_role: RoleId,
+    pub agent_role: RoleId,
+    pub admin: UserId,
+    pub agent: UserId,
+}
+
+pub const ADMIN_PASS: &str = "admin-pass";
+pub const AGENT_PASS: &str = "agent-pass";
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+        let state = AppState::new(store, clock.clone());
+        TestApp {
+            state,
+            clock,
+            _dir: dir,
+        }
+    }
+
+    pub async fn tenant(&self, code: &str) -> Tenant {
+        let store = &self.state.store;
+        let e = store.create_enterprise(code, code, 0).await.unwrap();
+        let t = store.tenant(e.id);
+        let admin_role = t
+            .create_role(
+                "Admin",
+                None,
+                &Permission::ALL,
+                DataScope::Enterprise,
+                true,
+                0,
+            )
+            .await
+            .unwrap();
+        let agent_role = t
+            .create_role(
+                "Agent",
+                None,
+                &[Permission::AgentLogin, Permission::AnswerDial],
+                DataScope::Own,
+                false,
+                0,
+            )
+            .await
+            .unwrap();
+        let mk = |work_id: &str, role: RoleId, pass: &str| NewUser {
+            work_id: work_id.into(),
+            name: format!("{code} {work_id}"),
+            mobile: None,
+            department: None,
+            role_id: role,
+            enabled: true,
+            password_hash: auth::hash_password_blocking(pass).unwrap(),
+        };
+        let admin = t
+            .create_user(&mk("admin", admin_role.id, ADMIN_PASS), 0)
+            .await
+            .unwrap();
+        let agent = t
+            .create_user(&mk("1001", agent_role.id, AGENT_PASS), 0)
+            .await
+            .unwrap();
+        Tenant {
+            id: e.id,
+            code: code.into(),
+            admin_role: admin_role.id,
+            agent_role: agent_role.id,
+            admin: admin.id,
+            agent: agent.id,
+        }
+    }
+
+    /// Sends a request; `token` as bearer, `body` as JSON text when given.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_owned())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let resp = api::app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, json)
+    }
+
+    pub async fn login(
+        &self,
+        enterprise: &str,
+        work_id: &str,
+        password: &str,
+    ) -> (StatusCode, Value) {
+        let body = serde_json::json!({ "enterprise": enterprise, "work_id": work_id, "password": password });
+        self.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(&body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn token(&self, enterprise: &str, work_id: &str, password: &str) -> String {
+        let (status, body) = self.login(enterprise, work_id, password).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// The error code of an error body.
+pub fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no error code>")
+}
