@@ -1,0 +1,109 @@
+//! Settings come from defaults, the TOML file, `PATCHBAY_*` variables and flags, in rising
+//! precedence; a bad setting stops start-up with a message naming the key.
+
+#![allow(clippy::unwrap_used, clippy::result_large_err)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use figment::Jail;
+use patchbay::cli::SettingsArgs;
+use patchbay::config::Config;
+
+#[test]
+fn flags_beat_environment_which_beats_the_file() {
+    Jail::expect_with(|jail| {
+        jail.create_file(
+            "patchbay.toml",
+            "data_dir = \"from-file\"\nhttp_listen = \"127.0.0.1:9000\"\nlog = \"debug\"\n",
+        )?;
+        jail.set_env("PATCHBAY_HTTP_LISTEN", "127.0.0.1:9100");
+        jail.set_env("PATCHBAY_LOG", "warn");
+        let args = SettingsArgs {
+            config: Some(PathBuf::from("patchbay.toml")),
+            log: Some("error".into()),
+            ..Default::default()
+        };
+        let c = Config::load(&args).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("from-file"));
+        assert_eq!(
+            c.http_listen,
+            "127.0.0.1:9100".parse::<SocketAddr>().unwrap()
+        );
+        assert_eq!(c.log, "error");
+        assert_eq!(
+            c.database_url(),
+            format!(
+                "sqlite://{}",
+                PathBuf::from("from-file").join("patchbay.db").display()
+            )
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn defaults_serve_on_loopback_8080_with_data_in_dot_data() {
+    Jail::expect_with(|_| {
+        let c = Config::load(&SettingsArgs::default()).unwrap();
+        assert_eq!(
+            c.http_listen,
+            "127.0.0.1:8080".parse::<SocketAddr>().unwrap()
+        );
+        assert_eq!(c.data_dir, PathBuf::from("./data"));
+        Ok(())
+    });
+}
+
+#[test]
+fn an_unknown_key_in_the_file_is_named_in_the_error() {
+    Jail::expect_with(|jail| {
+        jail.create_file("patchbay.toml", "http_listn = \"127.0.0.1:9000\"\n")?;
+        let args = SettingsArgs {
+            config: Some(PathBuf::from("patchbay.toml")),
+            ..Default::default()
+        };
+        let err = Config::load(&args).unwrap_err().to_string();
+        assert!(err.contains("http_listn"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_malformed_value_is_named_in_the_error() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PATCHBAY_HTTP_LISTEN", "not-an-address");
+        let err = Config::load(&SettingsArgs::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.to_lowercase().contains("http_listen"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_missing_config_file_or_bad_database_url_stops_start_up() {
+    Jail::expect_with(|_| {
+        let args = SettingsArgs {
+            config: Some(PathBuf::from("absent.toml")),
+            ..Default::default()
+        };
+        assert!(
+            Config::load(&args)
+                .unwrap_err()
+                .to_string()
+                .contains("absent.toml")
+        );
+        let args = SettingsArgs {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        };
+        assert!(
+            Config::load(&args)
+                .unwrap_err()
+                .to_string()
+                .contains("database_url")
+        );
+        Ok(())
+    });
+}

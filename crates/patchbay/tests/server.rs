@@ -1,0 +1,167 @@
+//! The whole server on a real socket: first start seeds the demo enterprise, its admin logs in
+//! over HTTP, the events WebSocket greets them and is told when the session ends.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use patchbay::cli::SettingsArgs;
+use patchbay::config::Config;
+use patchbay::{demo, serve};
+use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+struct Running {
+    base: String,
+    dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+async fn start() -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: dir.path().to_owned(),
+        ..Config::load(&SettingsArgs::default()).unwrap()
+    };
+    let store = serve::open_store(&config).await.unwrap();
+    demo::seed_if_empty(&store, &config.data_dir, 0)
+        .await
+        .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        serve::run(listener, store, &config, async {
+            let _ = rx.await;
+        })
+        .await
+    });
+    Running {
+        base,
+        dir,
+        stop: Some(tx),
+        task,
+    }
+}
+
+fn demo_password(dir: &std::path::Path, work_id: &str) -> String {
+    let text = std::fs::read_to_string(dir.join(demo::CREDENTIALS_FILE)).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|cols| cols[1] == work_id)
+        .map(|cols| cols[2].to_owned())
+        .expect("account in the credentials file")
+}
+
+#[tokio::test]
+async fn the_demo_admin_logs_in_and_the_events_socket_reports_the_logout() {
+    let mut srv = start().await;
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let health = http
+        .get(format!("http://{}/healthz", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+
+    let pw = demo_password(srv.dir.path(), "admin");
+    let login: serde_json::Value = http
+        .post(format!("http://{}/api/v1/auth/login", srv.base))
+        .json(&serde_json::json!({"enterprise": "demo", "work_id": "admin", "password": pw}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap();
+    assert!(login["me"]["permissions"].as_array().unwrap().len() >= 11);
+
+    let groups: serde_json::Value = http
+        .get(format!("http://{}/api/v1/skill-groups", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = groups["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Sales 销售", "Support 客服"]);
+    assert_eq!(
+        groups["items"][0]["members"].as_array().unwrap().len(),
+        2,
+        "1001 and 1002 in Sales"
+    );
+
+    let mut req = format!("ws://{}/api/v1/events", srv.base)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    let hello = next_json(&mut ws).await;
+    assert_eq!(hello["type"], "hello");
+    assert_eq!(hello["me"]["work_id"], "admin");
+
+    let resp = http
+        .post(format!("http://{}/api/v1/auth/logout", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let ev = next_json(&mut ws).await;
+    assert_eq!(ev["type"], "session_revoked");
+    assert_eq!(ev["reason"], "logout");
+
+    srv.stop.take().unwrap().send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), srv.task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+async fn next_json<S>(ws: &mut S) -> serde_json::Value
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("an event within 10 s")
+            .expect("socket open")
+            .unwrap();
+        if let Message::Text(t) = msg {
+            return serde_json::from_str(&t).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_web_app_shell_is_served_for_client_routes() {
+    let mut srv = start().await;
+    let resp = reqwest::get(format!("http://{}/admin/users", srv.base))
+        .await
+        .unwrap();
+    // 200 with the app when web/dist was built before compiling, else 404 with a hint.
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap();
+    assert!(
+        (status == 200 && text.contains("<div id=\"root\""))
+            || (status == 404 && text.contains("npm run build")),
+        "{status}: {text}"
+    );
+    srv.stop.take().unwrap().send(()).unwrap();
+}
