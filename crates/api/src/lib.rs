@@ -29,6 +29,7 @@ pub use state::{AppState, AuthSettings};
         description = "REST API of Patchbay, the self-hosted call center. Errors always have the shape {\"error\": {\"code\", \"message\"}}."
     ),
     modifiers(&SecurityAddon),
+    components(schemas(model::Event)),
     security(("session_cookie" = []), ("bearer" = []))
 )]
 struct ApiDoc;

@@ -1,0 +1,63 @@
+// Starts a real Patchbay binary on a free loopback port with a fresh data directory.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export async function startPatchbay() {
+  const bin = process.env.PATCHBAY_BIN;
+  if (!bin) throw new Error('PATCHBAY_BIN must name the built patchbay binary');
+  const dataDir = mkdtempSync(join(tmpdir(), 'patchbay-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const proc = spawn(bin, ['serve', '--data-dir', dataDir, '--http-listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`patchbay exited early:\n${output}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`patchbay did not become healthy:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    dataDir,
+    output: () => output,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+/** Demo accounts from DATA_DIR/demo-credentials.txt: { enterprise, workId, password, role }. */
+export function demoAccounts(dataDir) {
+  return readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => {
+      const [enterprise, workId, password, ...role] = l.trim().split(/\s+/);
+      return { enterprise, workId, password, role: role.join(' ') };
+    });
+}

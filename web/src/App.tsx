@@ -1,0 +1,49 @@
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { AuthProvider, useAuth } from './auth';
+import AppLayout from './layout/AppLayout';
+import LoginPage from './pages/Login';
+import AgentPage from './pages/Agent';
+import UsersPage from './pages/admin/Users';
+import RolesPage from './pages/admin/Roles';
+import SkillGroupsPage from './pages/admin/SkillGroups';
+import StatusesPage from './pages/admin/Statuses';
+
+function Guarded() {
+  const { me } = useAuth();
+  const location = useLocation();
+  if (me === undefined) return <Spin style={{ display: 'block', marginTop: 120 }} size="large" />;
+  if (me === null) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  const isAdmin = me.permissions.includes('manage_users');
+  return (
+    <AppLayout>
+      <Routes>
+        <Route path="/agent" element={<AgentPage />} />
+        {isAdmin && <Route path="/admin/users" element={<UsersPage />} />}
+        {isAdmin && <Route path="/admin/roles" element={<RolesPage />} />}
+        {isAdmin && <Route path="/admin/skill-groups" element={<SkillGroupsPage />} />}
+        {isAdmin && <Route path="/admin/statuses" element={<StatusesPage />} />}
+        <Route path="*" element={<Navigate to={isAdmin ? '/admin/users' : '/agent'} replace />} />
+      </Routes>
+    </AppLayout>
+  );
+}
+
+export default function App() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f6feb' } }}>
+      <AntApp>
+        <AuthProvider>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route path="/*" element={<Guarded />} />
+          </Routes>
+        </AuthProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

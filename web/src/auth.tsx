@@ -1,0 +1,63 @@
+// Who is signed in, kept in sync with the server through the events WebSocket.
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { App as AntApp } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { Me } from './api/types';
+import { api, unwrap } from './core/api';
+import { connectEvents, type ConnectionState } from './core/events';
+
+interface AuthValue {
+  /** `undefined` while loading, `null` when signed out. */
+  me: Me | null | undefined;
+  connection: ConnectionState;
+  login: (enterprise: string, workId: string, password: string) => Promise<Me>;
+  logout: () => Promise<void>;
+}
+
+const AuthContext = createContext<AuthValue | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [connection, setConnection] = useState<ConnectionState>('closed');
+  const { message } = AntApp.useApp();
+  const { t } = useTranslation();
+
+  useEffect(() => {
+    api.GET('/api/v1/me').then((r) => setMe(r.response.ok && r.data ? r.data : null), () => setMe(null));
+  }, []);
+
+  const signedIn = me ? me.id : null;
+  useEffect(() => {
+    if (signedIn === null) return undefined;
+    return connectEvents({
+      onEvent: (ev) => {
+        if (ev.type === 'user_changed' || ev.type === 'hello') setMe(ev.me);
+        if (ev.type === 'session_revoked') {
+          setMe(null);
+          void message.warning(t('errors.session_ended'));
+        }
+      },
+      onState: setConnection,
+      onSessionEnded: () => setMe(null),
+    });
+  }, [signedIn, message, t]);
+
+  const login = useCallback(async (enterprise: string, workId: string, password: string) => {
+    const res = unwrap(await api.POST('/api/v1/auth/login', { body: { enterprise, work_id: workId, password } }));
+    setMe(res.me);
+    return res.me;
+  }, []);
+
+  const logout = useCallback(async () => {
+    await api.POST('/api/v1/auth/logout');
+    setMe(null);
+  }, []);
+
+  return <AuthContext.Provider value={{ me, connection, login, logout }}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthValue {
+  const v = useContext(AuthContext);
+  if (!v) throw new Error('useAuth outside AuthProvider');
+  return v;
+}

@@ -1,0 +1,32 @@
+// Turns API failures into translated messages.
+import { App as AntApp } from 'antd';
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiFailure } from './core/api';
+import { minutesUntil } from './core/credentials';
+
+export function useErrorText(): (e: unknown) => string {
+  const { t, i18n } = useTranslation();
+  return useCallback(
+    (e: unknown) => {
+      if (e instanceof ApiFailure) {
+        if (e.code === 'account_locked') {
+          const until = Number(e.details?.locked_until ?? 0);
+          return t('errors.account_locked', { minutes: minutesUntil(until, Date.now()) });
+        }
+        const key = `errors.${e.code}`;
+        if (i18n.exists(key)) return t(key, { message: e.message });
+        return t('errors.generic', { message: e.message });
+      }
+      return t('errors.generic', { message: e instanceof Error ? e.message : String(e) });
+    },
+    [t, i18n],
+  );
+}
+
+/** Shows an API failure as a toast. */
+export function useShowError(): (e: unknown) => void {
+  const { message } = AntApp.useApp();
+  const text = useErrorText();
+  return useCallback((e: unknown) => void message.error(text(e)), [message, text]);
+}
