@@ -145,6 +145,22 @@ impl Tenant<'_> {
     pub fn enterprise(&self) -> EnterpriseId {
         self.enterprise
     }
+
+    /// Runs a `DELETE … WHERE enterprise_id = $1 AND id = $2`: `NotFound` when no row of this
+    /// enterprise matched, `InUse` when a reference still holds the row.
+    pub(crate) async fn delete_by_id(&self, sql: &'static str, id: i64) -> Result<()> {
+        let n = on_pool!(self.store, pool => sqlx::query(sql)
+            .bind(self.enterprise.0)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map_err(StoreError::on_delete)?
+            .rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
 }
 
 /// Escapes `%`, `_` and `\` and wraps the text for a case-insensitive `LIKE … ESCAPE '\'`.

@@ -166,19 +166,11 @@ impl Tenant<'_> {
 
     /// Deletes a skill group and its memberships.
     pub async fn delete_skill_group(&self, id: SkillGroupId) -> Result<()> {
-        let n = on_pool!(self.store, pool => sqlx::query(
+        self.delete_by_id(
             "DELETE FROM skill_groups WHERE enterprise_id = $1 AND id = $2",
+            id.0,
         )
-        .bind(self.enterprise.0)
-        .bind(id.0)
-        .execute(pool)
         .await
-        .map_err(StoreError::on_delete)?
-        .rows_affected());
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
     }
 
     /// Replaces a group's members in one transaction. A user of another enterprise (or none)

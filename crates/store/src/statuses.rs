@@ -119,18 +119,10 @@ impl Tenant<'_> {
 
     /// Deletes a custom status.
     pub async fn delete_custom_status(&self, id: CustomStatusId) -> Result<()> {
-        let n = on_pool!(self.store, pool => sqlx::query(
+        self.delete_by_id(
             "DELETE FROM custom_statuses WHERE enterprise_id = $1 AND id = $2",
+            id.0,
         )
-        .bind(self.enterprise.0)
-        .bind(id.0)
-        .execute(pool)
         .await
-        .map_err(StoreError::on_delete)?
-        .rows_affected());
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
     }
 }

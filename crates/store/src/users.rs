@@ -230,19 +230,11 @@ impl Tenant<'_> {
 
     /// Deletes a user with their sessions and memberships.
     pub async fn delete_user(&self, id: UserId) -> Result<()> {
-        let n = on_pool!(self.store, pool => sqlx::query(
+        self.delete_by_id(
             "DELETE FROM users WHERE enterprise_id = $1 AND id = $2",
+            id.0,
         )
-        .bind(self.enterprise.0)
-        .bind(id.0)
-        .execute(pool)
         .await
-        .map_err(StoreError::on_delete)?
-        .rows_affected());
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
     }
 
     /// Looks up a user's credentials by work ID, for login.
