@@ -10,7 +10,10 @@ pub mod dtmf;
 pub mod g711;
 pub mod jitter;
 pub mod mixer;
+pub mod room;
 pub mod rtp;
+pub mod source;
+pub mod stream;
 pub mod tone;
 pub mod wav;
 
