@@ -10,6 +10,7 @@ pub mod dtmf;
 pub mod g711;
 pub mod jitter;
 pub mod mixer;
+pub mod prompt;
 pub mod room;
 pub mod rtp;
 pub mod source;
