@@ -1,0 +1,22 @@
+//! Patchbay's SIP, as pure code: no sockets, no clock.
+//!
+//! - [`msg`]: parsing (the grammar is rsipstack's vendored parser), validation of the headers a
+//!   transaction needs, and serialisation; [`msg::Message::response_to`] builds responses.
+//! - [`txn`]: the RFC 3261 transaction layer (INVITE and non-INVITE, client and server, timers
+//!   A–K as deadlines, UDP retransmission, RFC 6026 accepted state), driven by
+//!   `handle_datagram(now, …)` / `handle_timeout(now)` and drained with `poll_output()`.
+//! - [`digest`]: digest authentication (MD5, SHA-256, qop=auth) as server and as client, with
+//!   nonce expiry and replay protection.
+//! - [`registrar`]: bindings per address-of-record with expiry.
+//! - [`failure`]: the stable catalogue of call-failure codes mapped from SIP responses.
+//!
+//! Time is milliseconds since an epoch the engine chooses ([`Millis`]).
+
+pub mod digest;
+pub mod failure;
+pub mod msg;
+pub mod registrar;
+pub mod txn;
+
+/// Milliseconds since an epoch chosen by the caller.
+pub type Millis = u64;
