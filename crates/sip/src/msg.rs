@@ -59,6 +59,9 @@ pub enum MessageError {
     /// The top Via has no usable sent-by or branch.
     #[error("bad Via")]
     BadVia,
+    /// A header line that is not `Name: value`.
+    #[error("malformed header line")]
+    BadHeader,
 }
 
 impl MessageError {
@@ -74,6 +77,7 @@ impl MessageError {
             MessageError::Missing(_) => Some("Missing CSeq Header"),
             MessageError::BadCSeq => Some("Bad CSeq"),
             MessageError::BadContentLength => Some("Bad Content-Length"),
+            MessageError::BadHeader => Some("Malformed Header Line"),
         }
     }
 }
@@ -81,6 +85,15 @@ impl MessageError {
 impl Message {
     /// Parses bytes from the wire.
     pub fn parse(bytes: &[u8]) -> Result<Message, MessageError> {
+        Message::parse_with(bytes, true)
+    }
+
+    /// Parses without the Content-Length check: enough to answer a 400 to a broken request.
+    pub fn parse_lenient(bytes: &[u8]) -> Result<Message, MessageError> {
+        Message::parse_with(bytes, false)
+    }
+
+    fn parse_with(bytes: &[u8], strict: bool) -> Result<Message, MessageError> {
         if bytes.len() > MAX_MESSAGE {
             return Err(MessageError::TooLarge);
         }
@@ -88,8 +101,28 @@ impl Message {
             .ok_or_else(|| MessageError::Garbage("no end of headers".into()))?;
         let text = std::str::from_utf8(&bytes[..head_end])
             .map_err(|_| MessageError::Garbage("headers are not UTF-8".into()))?;
+        if text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t'))
+        {
+            return Err(MessageError::Garbage(
+                "control characters in the headers".into(),
+            ));
+        }
         if text.lines().any(|l| l.len() > MAX_HEADER) {
             return Err(MessageError::TooLarge);
+        }
+        if strict
+            && text
+                .lines()
+                .skip(1)
+                .any(|l| !l.starts_with([' ', '\t']) && !l.contains(':'))
+        {
+            return Err(MessageError::BadHeader);
+        }
+        let first = text.lines().next().unwrap_or_default();
+        if !(first.ends_with(" SIP/2.0") || first.starts_with("SIP/2.0 ")) {
+            return Err(MessageError::Garbage("not SIP/2.0".into()));
         }
         let parsed =
             SipMessage::try_from(bytes).map_err(|e| MessageError::Garbage(e.to_string()))?;
@@ -131,7 +164,7 @@ impl Message {
             body,
         };
         // Content-Length larger than the bytes that came means a truncated message.
-        if let Some(cl) = msg.header("Content-Length") {
+        if let Some(cl) = msg.header("Content-Length").filter(|_| strict) {
             let declared: usize = cl.parse().map_err(|_| MessageError::BadContentLength)?;
             if declared > bytes.len() - head_end - 4 {
                 return Err(MessageError::BadContentLength);

@@ -288,7 +288,7 @@ impl Transactions {
 
     /// Answers 400 with the reason when the message has enough to answer to, else drops it.
     fn bad_message(&mut self, from: Peer, bytes: &[u8], error: MessageError) {
-        if let (Some(reason), Ok(m)) = (error.reason_phrase(), Message::parse(bytes))
+        if let (Some(reason), Ok(m)) = (error.reason_phrase(), Message::parse_lenient(bytes))
             && matches!(m.start, StartLine::Request { ref method, .. } if method != "ACK")
             && m.header("Via").is_some()
         {
