@@ -16,6 +16,7 @@ pub mod digest;
 pub mod failure;
 pub mod msg;
 pub mod registrar;
+pub mod sdp;
 pub mod txn;
 
 /// Milliseconds since an epoch chosen by the caller.
