@@ -12,6 +12,7 @@
 //!
 //! Time is milliseconds since an epoch the engine chooses ([`Millis`]).
 
+pub mod dialog;
 pub mod digest;
 pub mod failure;
 pub mod msg;
