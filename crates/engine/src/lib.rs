@@ -5,6 +5,7 @@
 
 mod clock;
 mod hub;
+pub mod sipd;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use hub::EventHub;

@@ -37,6 +37,14 @@ pub struct SettingsArgs {
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
+    /// SIP listen address, UDP and TCP. Default: 127.0.0.1:5060
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sip_listen: Option<SocketAddr>,
+    /// RTP port range LOW-HIGH. Default: 20000-29999
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtp_ports: Option<String>,
     /// Log filter, e.g. `info` or `patchbay=debug,info`.
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -26,6 +26,50 @@ pub struct Config {
     pub log: String,
     /// Mark the session cookie `Secure`; set when Patchbay is served over HTTPS.
     pub secure_cookie: bool,
+    /// SIP listen address (UDP and TCP).
+    pub sip_listen: SocketAddr,
+    /// RTP port range, `LOW-HIGH`.
+    pub rtp_ports: PortRange,
+    /// Seconds without RTP from a peer after which its call is hung up.
+    pub rtp_timeout_secs: u64,
+}
+
+/// An inclusive port range written `LOW-HIGH`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PortRange {
+    /// First port.
+    pub low: u16,
+    /// Last port.
+    pub high: u16,
+}
+
+impl TryFrom<String> for PortRange {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        let (a, b) = s
+            .split_once('-')
+            .ok_or_else(|| format!("{s:?} is not LOW-HIGH"))?;
+        let low: u16 = a
+            .trim()
+            .parse()
+            .map_err(|_| format!("{a:?} is not a port"))?;
+        let high: u16 = b
+            .trim()
+            .parse()
+            .map_err(|_| format!("{b:?} is not a port"))?;
+        if low < 1024 || high <= low {
+            return Err(format!("{s:?}: need 1024 <= LOW < HIGH"));
+        }
+        Ok(PortRange { low, high })
+    }
+}
+
+impl From<PortRange> for String {
+    fn from(r: PortRange) -> String {
+        format!("{}-{}", r.low, r.high)
+    }
 }
 
 impl Default for Config {
@@ -36,6 +80,12 @@ impl Default for Config {
             database_url: None,
             log: "info".to_owned(),
             secure_cookie: false,
+            sip_listen: SocketAddr::from(([127, 0, 0, 1], 5060)),
+            rtp_ports: PortRange {
+                low: 20_000,
+                high: 29_999,
+            },
+            rtp_timeout_secs: 60,
         }
     }
 }

@@ -30,11 +30,43 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.http_listen)
         .await
         .with_context(|| format!("http_listen: cannot listen on {}", config.http_listen))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let sip = start_sip(&config, stop_rx.clone()).await?;
     println!(
         "Patchbay is serving the web UI at http://{}",
         listener.local_addr()?
     );
-    run(listener, store, &config, shutdown_signal()).await
+    println!(
+        "SIP on {} (UDP and TCP): call 9196 for the echo test, 4008000000 for the demo line",
+        sip.local_addr
+    );
+    let mut http_stop = stop_rx;
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    run(listener, store, &config, async move {
+        let _ = http_stop.wait_for(|s| *s).await;
+    })
+    .await
+}
+
+/// Starts the SIP endpoint; it stops when `stop` turns true.
+pub async fn start_sip(
+    config: &Config,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<engine::sipd::SipHandle> {
+    let sip_config = engine::sipd::SipConfig {
+        listen: config.sip_listen,
+        rtp_ports: (config.rtp_ports.low, config.rtp_ports.high),
+        rtp_timeout: std::time::Duration::from_secs(config.rtp_timeout_secs.max(1)),
+        trunk_sources: vec![std::net::IpAddr::from([127, 0, 0, 1])],
+    };
+    engine::sipd::start(sip_config, async move {
+        let _ = stop.wait_for(|s| *s).await;
+    })
+    .await
+    .with_context(|| format!("sip_listen: cannot listen on {}", config.sip_listen))
 }
 
 /// Creates the data directory and opens (and migrates) the database.
@@ -74,6 +106,7 @@ fn init_logging(filter: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .try_init();
 }
 

@@ -1,0 +1,427 @@
+//! What the endpoint does with requests: the demo numbers, BYE, CANCEL, re-INVITE, OPTIONS, and
+//! refusals with a reason for everything else.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sip::dialog::{Dialog, DialogId, DialogState, Dialogs};
+use sip::msg::{Message, StartLine};
+use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
+use sip::txn::{Peer, Transactions, TxnEvent, TxnId};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, oneshot};
+
+use super::media_task::{self, Behaviour, MediaSetup};
+use super::{Inbound, SipConfig};
+use sip::Millis;
+
+/// The echo test number.
+pub const ECHO_NUMBER: &str = "9196";
+/// The demo enterprise's number.
+pub const DEMO_NUMBER: &str = "4008000000";
+
+/// Counters of the endpoint (for tests, the monitor and benchmarks).
+#[derive(Debug, Default)]
+pub struct CallStats {
+    /// Calls answered.
+    pub answered: AtomicU64,
+    /// Calls ended by BYE (either side).
+    pub ended: AtomicU64,
+    /// Calls ended because RTP stopped.
+    pub rtp_timeouts: AtomicU64,
+    /// Calls live now.
+    pub active: AtomicU64,
+}
+
+/// One answered call.
+struct Call {
+    /// Its dialog.
+    dialog: DialogId,
+    /// The INVITE server transaction (to answer CANCEL with 487, before the answer).
+    invite: TxnId,
+    /// Who called.
+    peer: Peer,
+    /// Stops the media task.
+    stop: Option<oneshot::Sender<()>>,
+    /// Our SDP answer (re-sent, with the direction mirrored, on re-INVITE).
+    local: LocalMedia,
+    /// The SDP version we last sent.
+    sdp_version: u64,
+    /// Our SDP session id.
+    sdp_session: u64,
+}
+
+pub(crate) struct Calls {
+    config: SipConfig,
+    local_addr: SocketAddr,
+    events: mpsc::Sender<Inbound>,
+    stats: Arc<CallStats>,
+    dialogs: Dialogs,
+    calls: HashMap<u64, Call>,
+    by_dialog: HashMap<DialogId, u64>,
+    next_call: u64,
+    next_rtp_port: u16,
+    /// The welcome prompt, decoded once.
+    welcome: Arc<[i16]>,
+}
+
+fn random_token() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+impl Calls {
+    pub(crate) fn new(
+        config: SipConfig,
+        local_addr: SocketAddr,
+        events: mpsc::Sender<Inbound>,
+        stats: Arc<CallStats>,
+    ) -> Calls {
+        let welcome: Vec<i16> =
+            media::prompt::load_prompt(include_bytes!("../../../../assets/prompts/zh/welcome.wav"))
+                .into_iter()
+                .chain(media::prompt::load_prompt(include_bytes!(
+                    "../../../../assets/prompts/en/welcome.wav"
+                )))
+                .flatten()
+                .collect();
+        let next_rtp_port = config.rtp_ports.0;
+        Calls {
+            config,
+            local_addr,
+            events,
+            stats,
+            dialogs: Dialogs::default(),
+            calls: HashMap::new(),
+            by_dialog: HashMap::new(),
+            next_call: 0,
+            next_rtp_port,
+            welcome: welcome.into(),
+        }
+    }
+
+    fn contact(&self) -> String {
+        format!("sip:patchbay@{}", self.local_addr)
+    }
+
+    fn via(&self, transport: sip::txn::Transport) -> String {
+        let t = match transport {
+            sip::txn::Transport::Udp => "UDP",
+            sip::txn::Transport::Tcp => "TCP",
+        };
+        format!(
+            "SIP/2.0/{t} {};branch=z9hG4bK-{};rport",
+            self.local_addr,
+            random_token()
+        )
+    }
+
+    fn reply(
+        &self,
+        now: Millis,
+        txns: &mut Transactions,
+        id: TxnId,
+        req: &Message,
+        code: u16,
+        reason: &str,
+    ) {
+        let mut r = req.response_to(code, reason, Some(&random_token()));
+        r.headers.push(("Server".to_owned(), "Patchbay".to_owned()));
+        txns.respond(now, id, r);
+    }
+
+    /// Binds an RTP socket on the next free port of the range.
+    async fn rtp_socket(&mut self) -> Option<UdpSocket> {
+        let (lo, hi) = self.config.rtp_ports;
+        let span = u32::from(hi - lo) + 1;
+        for _ in 0..span {
+            let port = self.next_rtp_port;
+            self.next_rtp_port = if self.next_rtp_port >= hi.saturating_sub(1) {
+                lo
+            } else {
+                self.next_rtp_port + 2
+            };
+            if let Ok(s) = UdpSocket::bind(SocketAddr::new(self.local_addr.ip(), port)).await {
+                return Some(s);
+            }
+        }
+        None
+    }
+
+    pub(crate) async fn handle(&mut self, now: Millis, ev: TxnEvent, txns: &mut Transactions) {
+        match ev {
+            TxnEvent::Request { id, from, msg } => self.request(now, id, from, msg, txns).await,
+            TxnEvent::Cancelled { id } => {
+                if let Some(req) = txns.request(id).cloned() {
+                    self.reply(now, txns, id, &req, 487, "Request Terminated");
+                }
+            }
+            TxnEvent::Timeout { id } => {
+                // Our 2xx was never ACKed: the caller is gone.
+                if let Some(call) = self
+                    .calls
+                    .iter()
+                    .find(|(_, c)| c.invite == id)
+                    .map(|(k, _)| *k)
+                {
+                    self.hang_up(now, call, txns);
+                }
+            }
+            TxnEvent::Malformed { from, error } => {
+                tracing::debug!(from = %from.addr, %error, "malformed SIP message")
+            }
+            TxnEvent::Acked { .. } | TxnEvent::StrayAck { .. } | TxnEvent::Response { .. } => {}
+        }
+    }
+
+    async fn request(
+        &mut self,
+        now: Millis,
+        id: TxnId,
+        from: Peer,
+        msg: Message,
+        txns: &mut Transactions,
+    ) {
+        let method = msg.method().unwrap_or_default().to_owned();
+        let in_dialog = msg.tag("To").is_some();
+        match (method.as_str(), in_dialog) {
+            ("INVITE", false) => self.invite(now, id, from, msg, txns).await,
+            ("OPTIONS", _) => {
+                let mut r = msg.response_to(200, "OK", None);
+                r.headers.push((
+                    "Allow".to_owned(),
+                    "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE".to_owned(),
+                ));
+                txns.respond(now, id, r);
+            }
+            (_, true) => self.in_dialog(now, id, &method, msg, txns),
+            ("REGISTER", false) => {
+                self.reply(now, txns, id, &msg, 501, "Registration Not Available Yet")
+            }
+            _ => self.reply(now, txns, id, &msg, 405, "Method Not Allowed"),
+        }
+    }
+
+    async fn invite(
+        &mut self,
+        now: Millis,
+        id: TxnId,
+        from: Peer,
+        msg: Message,
+        txns: &mut Transactions,
+    ) {
+        if !self.config.trunk_sources.contains(&from.addr.ip()) {
+            self.reply(now, txns, id, &msg, 403, "Source Not Allowed");
+            return;
+        }
+        let StartLine::Request { uri, .. } = &msg.start else {
+            return;
+        };
+        let number = uri
+            .trim_start_matches("sip:")
+            .trim_start_matches("sips:")
+            .split(['@', ';'])
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let behaviour = match number.as_str() {
+            ECHO_NUMBER => Behaviour::Echo,
+            DEMO_NUMBER => Behaviour::Play(self.welcome.clone()),
+            _ => {
+                self.reply(now, txns, id, &msg, 404, "Number Not Found");
+                return;
+            }
+        };
+        let Some(socket) = self.rtp_socket().await else {
+            self.reply(now, txns, id, &msg, 503, "No Media Ports Free");
+            return;
+        };
+        let port = socket.local_addr().map(|a| a.port()).unwrap_or_default();
+        let local = LocalMedia {
+            addr: self.local_addr.ip(),
+            port,
+            codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
+            telephone_event: 101,
+        };
+        // Offer in the INVITE: answer it. No offer (late offer): offer in the 200 OK.
+        let (desc, codec, pt, remote) = if msg.body.is_empty() {
+            (
+                sdp::offer(&local, Direction::SendRecv),
+                AudioCodec::Pcma,
+                8,
+                None,
+            )
+        } else {
+            match sdp::parse_audio(&msg.body).and_then(|o| sdp::answer(&o, &local)) {
+                Ok((d, n)) => (d, n.codec, n.payload_type, Some(n.remote)),
+                Err(e) => {
+                    tracing::debug!(error = %e, "unacceptable SDP offer");
+                    self.reply(now, txns, id, &msg, 488, "Not Acceptable Here");
+                    return;
+                }
+            }
+        };
+        let tag = random_token();
+        let Some(dialog) = Dialog::as_uas(&msg, &tag, DialogState::Confirmed) else {
+            self.reply(now, txns, id, &msg, 400, "Missing Contact");
+            return;
+        };
+        let sdp_session: u64 = rand::random::<u32>().into();
+        let mut ok = msg.response_to(200, "OK", Some(&tag));
+        ok.headers
+            .push(("Contact".to_owned(), format!("<{}>", self.contact())));
+        ok.headers
+            .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
+        ok.headers
+            .push(("Server".to_owned(), "Patchbay".to_owned()));
+        ok.body = sdp::write(&desc, sdp_session, 1);
+        txns.respond(now, id, ok);
+
+        self.next_call += 1;
+        let call_id = self.next_call;
+        let (stop_tx, stop_rx) = oneshot::channel();
+        tokio::spawn(media_task::run(MediaSetup {
+            call: call_id,
+            socket,
+            remote,
+            codec,
+            payload_type: pt,
+            behaviour,
+            rtp_timeout: self.config.rtp_timeout,
+            events: self.events.clone(),
+            stop: stop_rx,
+        }));
+        self.by_dialog.insert(dialog.id.clone(), call_id);
+        self.calls.insert(
+            call_id,
+            Call {
+                dialog: dialog.id.clone(),
+                invite: id,
+                peer: from,
+                stop: Some(stop_tx),
+                local,
+                sdp_version: 1,
+                sdp_session,
+            },
+        );
+        self.dialogs.insert(dialog);
+        self.stats.answered.fetch_add(1, Ordering::Relaxed);
+        self.stats.active.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(call = call_id, number = %number, "call answered");
+    }
+
+    fn in_dialog(
+        &mut self,
+        now: Millis,
+        id: TxnId,
+        method: &str,
+        msg: Message,
+        txns: &mut Transactions,
+    ) {
+        let dialog = match self.dialogs.match_request(&msg) {
+            Ok(d) => d.id.clone(),
+            Err(e) => {
+                let (code, reason) = e.response();
+                self.reply(now, txns, id, &msg, code, reason);
+                return;
+            }
+        };
+        let call = self.by_dialog.get(&dialog).copied();
+        match method {
+            "BYE" => {
+                self.reply(now, txns, id, &msg, 200, "OK");
+                if let Some(c) = call {
+                    self.end(c);
+                }
+            }
+            "INVITE" | "UPDATE" => {
+                // Hold and resume: answer with the mirrored direction; media keeps its socket.
+                let Some(c) = call.and_then(|c| self.calls.get_mut(&c)) else {
+                    return;
+                };
+                let answer = sdp::parse_audio(&msg.body).and_then(|o| sdp::answer(&o, &c.local));
+                match answer {
+                    Ok((desc, _)) => {
+                        c.sdp_version += 1;
+                        let mut ok = msg.response_to(200, "OK", None);
+                        ok.headers.push((
+                            "Contact".to_owned(),
+                            format!("<sip:patchbay@{}>", self.local_addr),
+                        ));
+                        ok.headers
+                            .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
+                        ok.body = sdp::write(&desc, c.sdp_session, c.sdp_version);
+                        txns.respond(now, id, ok);
+                    }
+                    Err(_) if msg.body.is_empty() => {
+                        let desc = sdp::offer(&c.local, Direction::SendRecv);
+                        c.sdp_version += 1;
+                        let mut ok = msg.response_to(200, "OK", None);
+                        ok.headers.push((
+                            "Contact".to_owned(),
+                            format!("<sip:patchbay@{}>", self.local_addr),
+                        ));
+                        ok.headers
+                            .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
+                        ok.body = sdp::write(&desc, c.sdp_session, c.sdp_version);
+                        txns.respond(now, id, ok);
+                    }
+                    Err(_) => self.reply(now, txns, id, &msg, 488, "Not Acceptable Here"),
+                }
+            }
+            "INFO" => {
+                if let Some(d) = media::dtmf::parse_dtmf_relay(&String::from_utf8_lossy(&msg.body))
+                {
+                    tracing::info!(digit = %d, "DTMF (SIP INFO)");
+                }
+                self.reply(now, txns, id, &msg, 200, "OK");
+            }
+            "ACK" => {}
+            _ => self.reply(now, txns, id, &msg, 405, "Method Not Allowed"),
+        }
+    }
+
+    /// Stops a call's media and forgets it (after a BYE either way).
+    fn end(&mut self, call: u64) {
+        if let Some(mut c) = self.calls.remove(&call) {
+            if let Some(stop) = c.stop.take() {
+                let _ = stop.send(());
+            }
+            self.by_dialog.remove(&c.dialog);
+            self.dialogs.remove(&c.dialog);
+            self.stats.ended.fetch_add(1, Ordering::Relaxed);
+            self.stats.active.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Sends BYE on a call and ends it.
+    fn hang_up(&mut self, now: Millis, call: u64, txns: &mut Transactions) {
+        let Some(c) = self.calls.get(&call) else {
+            return;
+        };
+        let (dialog, peer) = (c.dialog.clone(), c.peer);
+        let via = self.via(peer.transport);
+        let contact = self.contact();
+        if let Some(d) = self.dialogs.get_mut(&dialog) {
+            let bye = d.request("BYE", &via, &contact, Vec::new());
+            txns.send_request(now, peer, bye);
+        }
+        self.end(call);
+    }
+
+    pub(crate) fn rtp_timeout(&mut self, now: Millis, call: u64, txns: &mut Transactions) {
+        if self.calls.contains_key(&call) {
+            tracing::info!(call, "no RTP from the peer: hanging up");
+            self.stats.rtp_timeouts.fetch_add(1, Ordering::Relaxed);
+            self.hang_up(now, call, txns);
+        }
+    }
+
+    pub(crate) fn hang_up_all(&mut self, now: Millis, txns: &mut Transactions) {
+        let ids: Vec<u64> = self.calls.keys().copied().collect();
+        for c in ids {
+            self.hang_up(now, c, txns);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Real SIP calls over UDP sockets on loopback against the engine's endpoint: the echo number
+//! sends back the tone it hears, a call whose peer sends no RTP is hung up after the timeout, and
+//! refusals carry a reason.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use engine::sipd::{SipConfig, start};
+use media::g711;
+use media::rtp::RtpFrame;
+use media::tone::{ToneGenerator, goertzel};
+use sip::msg::Message;
+use tokio::net::UdpSocket;
+
+async fn endpoint(rtp_timeout: Duration) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let h = start(
+        SipConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            rtp_ports: (31_000, 31_999),
+            rtp_timeout,
+            trunk_sources: vec!["127.0.0.1".parse().unwrap()],
+        },
+        async move {
+            let _ = rx.await;
+        },
+    )
+    .await
+    .unwrap();
+    (h.local_addr, tx)
+}
+
+fn invite(number: &str, sip_port: u16, rtp_port: u16, call_id: &str) -> String {
+    let sdp = format!(
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {rtp_port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+    );
+    format!(
+        "INVITE sip:{number}@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sip_port};branch=z9hG4bK-{call_id};rport\r\n\
+         Max-Forwards: 70\r\nFrom: <sip:tester@127.0.0.1>;tag=t1\r\nTo: <sip:{number}@127.0.0.1>\r\nCall-ID: {call_id}\r\n\
+         CSeq: 1 INVITE\r\nContact: <sip:tester@127.0.0.1:{sip_port}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+        sdp.len()
+    )
+}
+
+/// Waits for a final response, skipping provisionals.
+async fn final_response(sock: &UdpSocket) -> Message {
+    let mut buf = vec![0u8; 65_536];
+    loop {
+        let (n, _) = tokio::time::timeout(Duration::from_secs(5), sock.recv_from(&mut buf))
+            .await
+            .expect("a response")
+            .unwrap();
+        let m = Message::parse(&buf[..n]).unwrap();
+        if m.status().is_some_and(|s| s >= 200) {
+            return m;
+        }
+    }
+}
+
+fn ack_for(ok: &Message, sip_port: u16) -> String {
+    format!(
+        "ACK sip:patchbay@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sip_port};branch=z9hG4bK-ack\r\nMax-Forwards: 70\r\n\
+         From: {}\r\nTo: {}\r\nCall-ID: {}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n",
+        ok.header("From").unwrap(),
+        ok.header("To").unwrap(),
+        ok.header("Call-ID").unwrap()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_echo_number_sends_back_the_tone_it_hears() {
+    let (server, _stop) = endpoint(Duration::from_secs(60)).await;
+    let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let rtp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (sp, rp) = (
+        sip.local_addr().unwrap().port(),
+        rtp.local_addr().unwrap().port(),
+    );
+    sip.send_to(invite("9196", sp, rp, "echo-1").as_bytes(), server)
+        .await
+        .unwrap();
+    let ok = final_response(&sip).await;
+    assert_eq!(ok.status(), Some(200));
+    let answer = sip::sdp::parse_audio(&ok.body).unwrap();
+    sip.send_to(ack_for(&ok, sp).as_bytes(), server)
+        .await
+        .unwrap();
+
+    // One second of a 1 kHz tone, one packet per 20 ms; collect what comes back.
+    let mut tone = ToneGenerator::continuous(1_000.0, 10_000);
+    let mut back = Vec::new();
+    let mut buf = [0u8; 2_048];
+    for i in 0..50u16 {
+        let f = RtpFrame {
+            payload_type: 0,
+            seq: i,
+            timestamp: u32::from(i) * 160,
+            ssrc: 7,
+            marker: i == 0,
+            payload: g711::encode_ulaw(&tone.next_frame()),
+        };
+        rtp.send_to(&f.to_bytes(), answer.rtp_addr()).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        while let Ok(Ok((n, _))) =
+            tokio::time::timeout(Duration::from_millis(1), rtp.recv_from(&mut buf)).await
+        {
+            back.push(RtpFrame::parse(&buf[..n]).unwrap());
+        }
+    }
+    while let Ok(Ok((n, _))) =
+        tokio::time::timeout(Duration::from_millis(200), rtp.recv_from(&mut buf)).await
+    {
+        back.push(RtpFrame::parse(&buf[..n]).unwrap());
+    }
+    assert!(back.len() >= 48, "{} of 50 packets echoed", back.len());
+    assert!(
+        back.iter().all(|f| f.ssrc != 7),
+        "echoed with the server's own SSRC"
+    );
+    let pcm: Vec<i16> = back
+        .iter()
+        .flat_map(|f| g711::decode_ulaw(&f.payload))
+        .collect();
+    assert!(
+        goertzel(&pcm, 1_000.0, 8_000.0) > 0.05,
+        "the 1 kHz tone comes back"
+    );
+    assert!(goertzel(&pcm, 1_500.0, 8_000.0) < 0.001);
+
+    let bye = format!(
+        "BYE sip:patchbay@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sp};branch=z9hG4bK-bye\r\nMax-Forwards: 70\r\n\
+         From: {}\r\nTo: {}\r\nCall-ID: echo-1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n",
+        ok.header("From").unwrap(),
+        ok.header("To").unwrap()
+    );
+    sip.send_to(bye.as_bytes(), server).await.unwrap();
+    assert_eq!(final_response(&sip).await.status(), Some(200));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_whose_peer_sends_no_rtp_is_hung_up_after_the_timeout() {
+    let (server, _stop) = endpoint(Duration::from_secs(1)).await;
+    let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let sp = sip.local_addr().unwrap().port();
+    sip.send_to(
+        invite("4008000000", sp, 40_000, "silent-1").as_bytes(),
+        server,
+    )
+    .await
+    .unwrap();
+    let ok = final_response(&sip).await;
+    assert_eq!(ok.status(), Some(200));
+    sip.send_to(ack_for(&ok, sp).as_bytes(), server)
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 65_536];
+    let (n, _) = tokio::time::timeout(Duration::from_secs(5), sip.recv_from(&mut buf))
+        .await
+        .expect("a BYE after the RTP timeout")
+        .unwrap();
+    let bye = Message::parse(&buf[..n]).unwrap();
+    assert_eq!(bye.method(), Some("BYE"));
+    assert_eq!(bye.header("Call-ID"), Some("silent-1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_numbers_get_404_with_a_reason() {
+    let (server, _stop) = endpoint(Duration::from_secs(60)).await;
+    let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let sp = sip.local_addr().unwrap().port();
+    sip.send_to(invite("12345", sp, 40_002, "nope-1").as_bytes(), server)
+        .await
+        .unwrap();
+    let r = final_response(&sip).await;
+    assert_eq!(r.status(), Some(404));
+    assert!(
+        matches!(&r.start, sip::msg::StartLine::Response { reason, .. } if reason == "Number Not Found")
+    );
+}
