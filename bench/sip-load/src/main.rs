@@ -138,8 +138,7 @@ fn read_counts(path: &Path) -> (u64, u64) {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap_or_default().split(';').collect();
     let last: Vec<&str> = lines
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or_default()
         .split(';')
         .collect();
