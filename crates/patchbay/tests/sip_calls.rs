@@ -15,6 +15,13 @@ use sip::msg::Message;
 use tokio::net::UdpSocket;
 
 async fn endpoint(rtp_timeout: Duration) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let (h, stop) = endpoint_handle(rtp_timeout).await;
+    (h.local_addr, stop)
+}
+
+async fn endpoint_handle(
+    rtp_timeout: Duration,
+) -> (engine::sipd::SipHandle, tokio::sync::oneshot::Sender<()>) {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let h = start(
         SipConfig {
@@ -29,12 +36,12 @@ async fn endpoint(rtp_timeout: Duration) -> (SocketAddr, tokio::sync::oneshot::S
     )
     .await
     .unwrap();
-    (h.local_addr, tx)
+    (h, tx)
 }
 
 fn invite(number: &str, sip_port: u16, rtp_port: u16, call_id: &str) -> String {
     let sdp = format!(
-        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {rtp_port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {rtp_port} RTP/AVP 0 96\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:96 telephone-event/8000\r\n"
     );
     format!(
         "INVITE sip:{number}@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sip_port};branch=z9hG4bK-{call_id};rport\r\n\
@@ -178,4 +185,45 @@ async fn unknown_numbers_get_404_with_a_reason() {
     assert!(
         matches!(&r.start, sip::msg::StartLine::Response { reason, .. } if reason == "Number Not Found")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfc_4733_digits_sent_on_a_call_are_reported_once_each() {
+    let (h, _stop) = endpoint_handle(Duration::from_secs(60)).await;
+    let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let rtp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (sp, rp) = (
+        sip.local_addr().unwrap().port(),
+        rtp.local_addr().unwrap().port(),
+    );
+    sip.send_to(
+        invite("4008000000", sp, rp, "dtmf-1").as_bytes(),
+        h.local_addr,
+    )
+    .await
+    .unwrap();
+    let ok = final_response(&sip).await;
+    let answer = sip::sdp::parse_audio(&ok.body).unwrap();
+    assert_eq!(
+        answer.telephone_event,
+        Some(96),
+        "telephone-event is answered with the offered type"
+    );
+    sip.send_to(ack_for(&ok, sp).as_bytes(), h.local_addr)
+        .await
+        .unwrap();
+    let mut seq = 0u16;
+    for (i, d) in "15#".chars().enumerate() {
+        for f in media::dtmf::generate_digit(d, 96, 9, seq, 8_000 * i as u32, 100) {
+            seq = f.seq.wrapping_add(1);
+            rtp.send_to(&f.to_bytes(), answer.rtp_addr()).await.unwrap();
+        }
+    }
+    for _ in 0..100 {
+        if h.stats.digits.lock().unwrap().len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(h.stats.digits.lock().unwrap().as_str(), "15#");
 }

@@ -33,6 +33,17 @@ pub struct CallStats {
     pub rtp_timeouts: AtomicU64,
     /// Calls live now.
     pub active: AtomicU64,
+    /// DTMF digits received, in order (RFC 4733 and SIP INFO), for tests and diagnostics.
+    pub digits: std::sync::Mutex<String>,
+}
+
+impl CallStats {
+    fn push_digit(&self, d: char) {
+        self.digits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(d);
+    }
 }
 
 /// One answered call.
@@ -245,16 +256,23 @@ impl Calls {
             telephone_event: 101,
         };
         // Offer in the INVITE: answer it. No offer (late offer): offer in the 200 OK.
-        let (desc, codec, pt, remote) = if msg.body.is_empty() {
+        let (desc, codec, pt, remote, te) = if msg.body.is_empty() {
             (
                 sdp::offer(&local, Direction::SendRecv),
                 AudioCodec::Pcma,
                 8,
                 None,
+                local.telephone_event,
             )
         } else {
             match sdp::parse_audio(&msg.body).and_then(|o| sdp::answer(&o, &local)) {
-                Ok((d, n)) => (d, n.codec, n.payload_type, Some(n.remote)),
+                Ok((d, n)) => (
+                    d,
+                    n.codec,
+                    n.payload_type,
+                    Some(n.remote),
+                    n.telephone_event.unwrap_or(local.telephone_event),
+                ),
                 Err(e) => {
                     tracing::debug!(error = %e, "unacceptable SDP offer");
                     self.reply(now, txns, id, &msg, 488, "Not Acceptable Here");
@@ -287,6 +305,7 @@ impl Calls {
             remote,
             codec,
             payload_type: pt,
+            telephone_event: te,
             behaviour,
             rtp_timeout: self.config.rtp_timeout,
             events: self.events.clone(),
@@ -408,6 +427,11 @@ impl Calls {
             txns.send_request(now, peer, bye);
         }
         self.end(call);
+    }
+
+    pub(crate) fn dtmf(&mut self, call: u64, digit: char) {
+        tracing::info!(call, digit = %digit, "DTMF received (RFC 4733)");
+        self.stats.push_digit(digit);
     }
 
     pub(crate) fn rtp_timeout(&mut self, now: Millis, call: u64, txns: &mut Transactions) {

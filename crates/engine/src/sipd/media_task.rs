@@ -30,6 +30,8 @@ pub(crate) struct MediaSetup {
     pub(crate) remote: Option<SocketAddr>,
     pub(crate) codec: AudioCodec,
     pub(crate) payload_type: u8,
+    /// Payload type of RFC 4733 telephone-events on this call.
+    pub(crate) telephone_event: u8,
     pub(crate) behaviour: Behaviour,
     pub(crate) rtp_timeout: Duration,
     pub(crate) events: mpsc::Sender<Inbound>,
@@ -43,6 +45,7 @@ pub(crate) async fn run(mut m: MediaSetup) {
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut played = 0usize;
+    let mut dtmf = media::dtmf::DtmfDetector::default();
     let mut last_rx = tokio::time::Instant::now();
     loop {
         tokio::select! {
@@ -52,6 +55,12 @@ pub(crate) async fn run(mut m: MediaSetup) {
                 let Ok(frame) = RtpFrame::parse(&buf[..n]) else { continue };
                 last_rx = tokio::time::Instant::now();
                 remote = Some(from); // symmetric RTP: latch to the real source
+                if frame.payload_type == m.telephone_event {
+                    if let Some(digit) = dtmf.push(&frame) {
+                        let _ = m.events.send(Inbound::Dtmf(m.call, digit)).await;
+                    }
+                    continue;
+                }
                 if matches!(m.behaviour, Behaviour::Echo) {
                     let back = out.forward(frame);
                     let _ = m.socket.send_to(&back.to_bytes(), from).await;

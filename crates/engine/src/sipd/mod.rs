@@ -49,6 +49,8 @@ pub(crate) enum Inbound {
     TcpClosed(SocketAddr),
     /// A call's peer stopped sending RTP.
     RtpTimeout(u64),
+    /// A DTMF digit arrived on a call (RFC 4733).
+    Dtmf(u64, char),
 }
 
 /// A running endpoint: where it listens, and counters.
@@ -168,6 +170,7 @@ impl Endpoint {
                 self.tcp_writers.remove(&addr);
             }
             Inbound::RtpTimeout(call) => self.calls.rtp_timeout(now, call, &mut self.txns),
+            Inbound::Dtmf(call, digit) => self.calls.dtmf(call, digit),
         }
     }
 
