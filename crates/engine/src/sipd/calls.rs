@@ -359,35 +359,26 @@ impl Calls {
                 let Some(c) = call.and_then(|c| self.calls.get_mut(&c)) else {
                     return;
                 };
-                let answer = sdp::parse_audio(&msg.body).and_then(|o| sdp::answer(&o, &c.local));
-                match answer {
-                    Ok((desc, _)) => {
-                        c.sdp_version += 1;
-                        let mut ok = msg.response_to(200, "OK", None);
-                        ok.headers.push((
-                            "Contact".to_owned(),
-                            format!("<sip:patchbay@{}>", self.local_addr),
-                        ));
-                        ok.headers
-                            .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
-                        ok.body = sdp::write(&desc, c.sdp_session, c.sdp_version);
-                        txns.respond(now, id, ok);
+                // An offer is answered mirrored; no offer (late offer) gets our offer.
+                let desc = match sdp::parse_audio(&msg.body).and_then(|o| sdp::answer(&o, &c.local))
+                {
+                    Ok((desc, _)) => desc,
+                    Err(_) if msg.body.is_empty() => sdp::offer(&c.local, Direction::SendRecv),
+                    Err(_) => {
+                        self.reply(now, txns, id, &msg, 488, "Not Acceptable Here");
+                        return;
                     }
-                    Err(_) if msg.body.is_empty() => {
-                        let desc = sdp::offer(&c.local, Direction::SendRecv);
-                        c.sdp_version += 1;
-                        let mut ok = msg.response_to(200, "OK", None);
-                        ok.headers.push((
-                            "Contact".to_owned(),
-                            format!("<sip:patchbay@{}>", self.local_addr),
-                        ));
-                        ok.headers
-                            .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
-                        ok.body = sdp::write(&desc, c.sdp_session, c.sdp_version);
-                        txns.respond(now, id, ok);
-                    }
-                    Err(_) => self.reply(now, txns, id, &msg, 488, "Not Acceptable Here"),
-                }
+                };
+                c.sdp_version += 1;
+                let mut ok = msg.response_to(200, "OK", None);
+                ok.headers.push((
+                    "Contact".to_owned(),
+                    format!("<sip:patchbay@{}>", self.local_addr),
+                ));
+                ok.headers
+                    .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
+                ok.body = sdp::write(&desc, c.sdp_session, c.sdp_version);
+                txns.respond(now, id, ok);
             }
             "INFO" => {
                 if let Some(d) = media::dtmf::parse_dtmf_relay(&String::from_utf8_lossy(&msg.body))
