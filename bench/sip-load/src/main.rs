@@ -33,6 +33,7 @@ async fn main() {
             rtp_ports: (34_000, 39_999),
             rtp_timeout: Duration::from_secs(60),
             trunk_sources: vec!["127.0.0.1".parse().expect("address")],
+            recordings_dir: None,
         },
         async move {
             let _ = stop_rx.await;

@@ -61,7 +61,12 @@ pub async fn start_sip(
         rtp_ports: (config.rtp_ports.low, config.rtp_ports.high),
         rtp_timeout: std::time::Duration::from_secs(config.rtp_timeout_secs.max(1)),
         trunk_sources: vec![std::net::IpAddr::from([127, 0, 0, 1])],
+        recordings_dir: Some(config.data_dir.join("recordings")),
     };
+    let repaired = engine::sipd::repair_recordings(&config.data_dir.join("recordings"));
+    if repaired > 0 {
+        println!("Repaired {repaired} recording(s) left unfinished by a crash");
+    }
     engine::sipd::start(sip_config, async move {
         let _ = stop.wait_for(|s| *s).await;
     })

@@ -22,6 +22,13 @@ async fn endpoint(rtp_timeout: Duration) -> (SocketAddr, tokio::sync::oneshot::S
 async fn endpoint_handle(
     rtp_timeout: Duration,
 ) -> (engine::sipd::SipHandle, tokio::sync::oneshot::Sender<()>) {
+    endpoint_recording(rtp_timeout, None).await
+}
+
+async fn endpoint_recording(
+    rtp_timeout: Duration,
+    recordings_dir: Option<std::path::PathBuf>,
+) -> (engine::sipd::SipHandle, tokio::sync::oneshot::Sender<()>) {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let h = start(
         SipConfig {
@@ -29,6 +36,7 @@ async fn endpoint_handle(
             rtp_ports: (31_000, 31_999),
             rtp_timeout,
             trunk_sources: vec!["127.0.0.1".parse().unwrap()],
+            recordings_dir,
         },
         async move {
             let _ = rx.await;
@@ -77,8 +85,11 @@ fn ack_for(ok: &Message, sip_port: u16) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_echo_number_sends_back_the_tone_it_hears() {
-    let (server, _stop) = endpoint(Duration::from_secs(60)).await;
+async fn the_echo_number_sends_back_the_tone_it_hears_and_the_call_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (handle, _stop) =
+        endpoint_recording(Duration::from_secs(60), Some(dir.path().to_owned())).await;
+    let server = handle.local_addr;
     let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let rtp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let (sp, rp) = (
@@ -144,6 +155,37 @@ async fn the_echo_number_sends_back_the_tone_it_hears() {
     );
     sip.send_to(bye.as_bytes(), server).await.unwrap();
     assert_eq!(final_response(&sip).await.status(), Some(200));
+
+    // The recording: stereo, about a second long, the caller's tone on the left.
+    let path = handle.stats.recordings.lock().unwrap()[0].clone();
+    let mut finished = false;
+    for _ in 0..50 {
+        let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let header = std::fs::read(&path).unwrap();
+        if header.len() >= 44
+            && u64::from(u32::from_le_bytes([
+                header[40], header[41], header[42], header[43],
+            ])) + 44
+                == len
+        {
+            finished = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(finished, "the recording is finished after BYE");
+    let bytes = std::fs::read(&path).unwrap();
+    let samples: Vec<i16> = bytes[44..]
+        .chunks_exact(2)
+        .map(|c| i16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    let left: Vec<i16> = samples.iter().step_by(2).copied().collect();
+    let seconds = left.len() as f64 / 8_000.0;
+    assert!((0.8..3.0).contains(&seconds), "{seconds} s recorded");
+    assert!(
+        goertzel(&left, 1_000.0, 8_000.0) > 0.02,
+        "the caller's tone is on the left channel"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -35,6 +35,8 @@ pub struct CallStats {
     pub active: AtomicU64,
     /// DTMF digits received, in order (RFC 4733 and SIP INFO), for tests and diagnostics.
     pub digits: std::sync::Mutex<String>,
+    /// Recordings started, in order.
+    pub recordings: std::sync::Mutex<Vec<std::path::PathBuf>>,
 }
 
 impl CallStats {
@@ -298,6 +300,26 @@ impl Calls {
 
         self.next_call += 1;
         let call_id = self.next_call;
+        let recorder = self.config.recordings_dir.as_ref().and_then(|dir| {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default();
+            let path = dir.join(format!("{stamp}-{call_id}.wav"));
+            let w = std::fs::create_dir_all(dir)
+                .map_err(media::MediaError::from)
+                .and_then(|()| media::wav::RecordingWriter::create(&path));
+            match w {
+                Ok(w) => {
+                    self.stats.recordings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(path);
+                    Some(w)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot start the recording; the call goes on unrecorded");
+                    None
+                }
+            }
+        });
         let (stop_tx, stop_rx) = oneshot::channel();
         tokio::spawn(media_task::run(MediaSetup {
             call: call_id,
@@ -310,6 +332,7 @@ impl Calls {
             rtp_timeout: self.config.rtp_timeout,
             events: self.events.clone(),
             stop: stop_rx,
+            recorder,
         }));
         self.by_dialog.insert(dialog.id.clone(), call_id);
         self.calls.insert(

@@ -28,6 +28,41 @@ pub struct SipConfig {
     pub rtp_timeout: Duration,
     /// Source addresses accepted as the local trunk.
     pub trunk_sources: Vec<IpAddr>,
+    /// Where call recordings are written (`None`: calls are not recorded).
+    pub recordings_dir: Option<std::path::PathBuf>,
+}
+
+/// Repairs the headers of recordings left unfinished by a crash, so they play up to the moment
+/// the process died. Returns how many files were repaired.
+pub fn repair_recordings(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut repaired = 0;
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        if path.extension().is_none_or(|e| e != "wav") {
+            continue;
+        }
+        let Ok(len) = std::fs::metadata(&path).map(|m| m.len()) else {
+            continue;
+        };
+        let declared = std::fs::read(&path).ok().and_then(|b| {
+            b.get(40..44)
+                .map(|s| u64::from(u32::from_le_bytes([s[0], s[1], s[2], s[3]])))
+        });
+        if declared.is_some_and(|d| d + 44 != len) {
+            match media::wav::repair(&path) {
+                Ok(seconds) => {
+                    tracing::info!(file = %path.display(), seconds, "repaired an unfinished recording");
+                    repaired += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), error = %e, "cannot repair recording")
+                }
+            }
+        }
+    }
+    repaired
 }
 
 /// Why the endpoint could not start.
