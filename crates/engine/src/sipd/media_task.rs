@@ -50,7 +50,8 @@ fn record(
     right: &[i16],
 ) {
     if let Some(r) = rec {
-        let ok = r.write_frame(left, right).is_ok() && (!ticks.is_multiple_of(50) || r.flush().is_ok());
+        let ok =
+            r.write_frame(left, right).is_ok() && (!ticks.is_multiple_of(50) || r.flush().is_ok());
         if !ok {
             tracing::warn!("recording write failed; recording stops");
             *rec = None;
