@@ -21,8 +21,11 @@ export async function startPatchbay() {
   if (!bin) throw new Error('PATCHBAY_BIN must name the built patchbay binary');
   const dataDir = mkdtempSync(join(tmpdir(), 'patchbay-e2e-'));
   const port = await freePort();
+  const sipPort = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const proc = spawn(bin, ['serve', '--data-dir', dataDir, '--http-listen', `127.0.0.1:${port}`], {
+  // A free SIP port too: the default 5060 may be taken by a phone or another test on this machine.
+  const args = ['serve', '--data-dir', dataDir, '--http-listen', `127.0.0.1:${port}`, '--sip-listen', `127.0.0.1:${sipPort}`];
+  const proc = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
