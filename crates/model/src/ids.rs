@@ -45,3 +45,11 @@ id_type!(
     /// A login session; revoking it logs that browser or token out.
     SessionId
 );
+id_type!(
+    /// A SIP trunk to a carrier.
+    TrunkId
+);
+id_type!(
+    /// An enterprise number (码号).
+    NumberId
+);

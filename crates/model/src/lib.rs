@@ -12,9 +12,12 @@ pub mod org;
 pub mod page;
 mod patch;
 pub mod permission;
+pub mod telephony;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::Event;
-pub use ids::{CustomStatusId, EnterpriseId, RoleId, SessionId, SkillGroupId, UserId};
+pub use ids::{
+    CustomStatusId, EnterpriseId, NumberId, RoleId, SessionId, SkillGroupId, TrunkId, UserId,
+};
 pub use page::{Page, PageQuery};
 pub use permission::{DataScope, Permission};

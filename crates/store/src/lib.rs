@@ -15,6 +15,7 @@ mod roles;
 mod sessions;
 mod skill_groups;
 mod statuses;
+mod telephony;
 mod users;
 
 use std::str::FromStr;

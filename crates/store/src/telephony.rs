@@ -1,0 +1,405 @@
+//! Trunks, enterprise numbers and agents' SIP accounts, and the [`SipDirectory`] the SIP endpoint
+//! works from.
+
+use model::telephony::{
+    EnterpriseNumber, NumberInput, NumberService, SipDirectory, SipTransport, Trunk, TrunkInput,
+    TrunkMode,
+};
+use model::{EnterpriseId, NumberId, Page, PageQuery, TrunkId, UserId};
+
+use crate::{Result, Store, StoreError, Tenant, like_pattern, on_pool};
+
+/// A `trunks` row.
+#[derive(sqlx::FromRow)]
+struct TrunkRow {
+    id: i64,
+    enterprise_id: i64,
+    name: String,
+    mode: String,
+    host: String,
+    port: i64,
+    transport: String,
+    username: Option<String>,
+    password: Option<String>,
+    allowed_sources: String,
+    codecs: String,
+    max_calls: i64,
+    register_expires: i64,
+    enabled: bool,
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl TrunkRow {
+    fn into_trunk(self) -> (EnterpriseId, Trunk, Option<String>) {
+        let trunk = Trunk {
+            id: TrunkId(self.id),
+            name: self.name,
+            mode: if self.mode == "register" {
+                TrunkMode::Register
+            } else {
+                TrunkMode::Peer
+            },
+            host: self.host,
+            port: u16::try_from(self.port).unwrap_or(5060),
+            transport: if self.transport == "tcp" {
+                SipTransport::Tcp
+            } else {
+                SipTransport::Udp
+            },
+            username: self.username,
+            has_password: self.password.as_deref().is_some_and(|p| !p.is_empty()),
+            allowed_sources: split_list(&self.allowed_sources),
+            codecs: split_list(&self.codecs),
+            max_calls: u32::try_from(self.max_calls).unwrap_or(0),
+            register_expires: u32::try_from(self.register_expires).unwrap_or(3600),
+            enabled: self.enabled,
+            status: None,
+        };
+        (EnterpriseId(self.enterprise_id), trunk, self.password)
+    }
+}
+
+/// `SELECT` of every trunk column, followed by the rest of the statement.
+macro_rules! select_trunks {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, enterprise_id, name, mode, host, port, transport, username, password, ",
+            "allowed_sources, codecs, max_calls, register_expires, enabled FROM trunks ",
+            $rest
+        )
+    };
+}
+
+fn mode_str(m: TrunkMode) -> &'static str {
+    match m {
+        TrunkMode::Peer => "peer",
+        TrunkMode::Register => "register",
+    }
+}
+
+fn transport_str(t: SipTransport) -> &'static str {
+    match t {
+        SipTransport::Udp => "udp",
+        SipTransport::Tcp => "tcp",
+    }
+}
+
+fn service_str(s: NumberService) -> &'static str {
+    match s {
+        NumberService::Welcome => "welcome",
+        NumberService::EchoTest => "echo_test",
+    }
+}
+
+/// A `numbers` row.
+#[derive(sqlx::FromRow)]
+struct NumberRow {
+    id: i64,
+    enterprise_id: i64,
+    number: String,
+    trunk_id: i64,
+    service: String,
+    description: Option<String>,
+}
+
+impl NumberRow {
+    fn into_number(self) -> (EnterpriseId, EnterpriseNumber) {
+        let n = EnterpriseNumber {
+            id: NumberId(self.id),
+            number: self.number,
+            trunk_id: TrunkId(self.trunk_id),
+            service: if self.service == "echo_test" {
+                NumberService::EchoTest
+            } else {
+                NumberService::Welcome
+            },
+            description: self.description,
+        };
+        (EnterpriseId(self.enterprise_id), n)
+    }
+}
+
+impl Store {
+    /// Every enterprise's trunks, numbers and SIP accounts, for the SIP endpoint.
+    pub async fn sip_directory(&self) -> Result<SipDirectory> {
+        let (trunks, numbers, accounts) = on_pool!(self, pool => {
+            let trunks: Vec<TrunkRow> =
+                sqlx::query_as(select_trunks!("ORDER BY id"))
+                    .fetch_all(pool)
+                    .await?;
+            let numbers: Vec<NumberRow> = sqlx::query_as(
+                "SELECT id, enterprise_id, number, trunk_id, service, description FROM numbers ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?;
+            let accounts: Vec<(i64, i64, String, String)> = sqlx::query_as(
+                "SELECT a.enterprise_id, a.user_id, a.username, a.password FROM sip_accounts a \
+                 JOIN users u ON u.enterprise_id = a.enterprise_id AND u.id = a.user_id \
+                 WHERE u.enabled ORDER BY a.user_id",
+            )
+            .fetch_all(pool)
+            .await?;
+            (trunks, numbers, accounts)
+        });
+        Ok(SipDirectory {
+            trunks: trunks.into_iter().map(TrunkRow::into_trunk).collect(),
+            numbers: numbers.into_iter().map(NumberRow::into_number).collect(),
+            accounts: accounts
+                .into_iter()
+                .map(|(e, u, n, p)| (EnterpriseId(e), UserId(u), n, p))
+                .collect(),
+        })
+    }
+}
+
+impl Tenant<'_> {
+    /// The enterprise's trunks, by name.
+    pub async fn trunks(&self) -> Result<Vec<Trunk>> {
+        let rows: Vec<TrunkRow> = on_pool!(self.store, pool => sqlx::query_as(select_trunks!(
+            "WHERE enterprise_id = $1 ORDER BY name"
+        ))
+        .bind(self.enterprise.0)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().map(|r| r.into_trunk().1).collect())
+    }
+
+    /// One trunk.
+    pub async fn trunk(&self, id: TrunkId) -> Result<Trunk> {
+        let row: Option<TrunkRow> = on_pool!(self.store, pool => sqlx::query_as(select_trunks!(
+            "WHERE enterprise_id = $1 AND id = $2"
+        ))
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await?);
+        row.map(|r| r.into_trunk().1).ok_or(StoreError::NotFound)
+    }
+
+    /// Creates a trunk; `Duplicate("name")` if the name is taken.
+    pub async fn create_trunk(&self, t: &TrunkInput, now: i64) -> Result<Trunk> {
+        let id: i64 = on_pool!(self.store, pool => sqlx::query_scalar(
+            "INSERT INTO trunks (enterprise_id, name, mode, host, port, transport, username, password, \
+             allowed_sources, codecs, max_calls, register_expires, enabled, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(self.enterprise.0)
+        .bind(&t.name)
+        .bind(mode_str(t.mode))
+        .bind(&t.host)
+        .bind(i64::from(t.port))
+        .bind(transport_str(t.transport))
+        .bind(&t.username)
+        .bind(t.password.as_deref().filter(|p| !p.is_empty()))
+        .bind(t.allowed_sources.join(","))
+        .bind(t.codecs.join(","))
+        .bind(i64::from(t.max_calls))
+        .bind(i64::from(t.register_expires))
+        .bind(t.enabled)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| StoreError::on_write(e, "name"))?);
+        self.trunk(TrunkId(id)).await
+    }
+
+    /// Replaces a trunk's settings; a `None` password keeps the stored one, `""` clears it.
+    pub async fn update_trunk(&self, id: TrunkId, t: &TrunkInput) -> Result<Trunk> {
+        let n = on_pool!(self.store, pool => sqlx::query(
+            "UPDATE trunks SET name = $3, mode = $4, host = $5, port = $6, transport = $7, username = $8, \
+             password = CASE WHEN $9 THEN $10 ELSE password END, allowed_sources = $11, codecs = $12, \
+             max_calls = $13, register_expires = $14, enabled = $15 \
+             WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .bind(&t.name)
+        .bind(mode_str(t.mode))
+        .bind(&t.host)
+        .bind(i64::from(t.port))
+        .bind(transport_str(t.transport))
+        .bind(&t.username)
+        .bind(t.password.is_some())
+        .bind(t.password.as_deref().filter(|p| !p.is_empty()))
+        .bind(t.allowed_sources.join(","))
+        .bind(t.codecs.join(","))
+        .bind(i64::from(t.max_calls))
+        .bind(i64::from(t.register_expires))
+        .bind(t.enabled)
+        .execute(pool)
+        .await
+        .map_err(|e| StoreError::on_write(e, "name"))?
+        .rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.trunk(id).await
+    }
+
+    /// Deletes a trunk; `InUse` while numbers are on it.
+    pub async fn delete_trunk(&self, id: TrunkId) -> Result<()> {
+        self.delete_by_id(
+            "DELETE FROM trunks WHERE enterprise_id = $1 AND id = $2",
+            id.0,
+        )
+        .await
+    }
+
+    /// A page of the enterprise's numbers containing the search text, ordered by number.
+    pub async fn numbers(&self, q: &PageQuery) -> Result<Page<EnterpriseNumber>> {
+        let e = self.enterprise.0;
+        let pattern = like_pattern(q.search());
+        let (rows, total): (Vec<NumberRow>, i64) = on_pool!(self.store, pool => {
+            let rows = sqlx::query_as::<_, NumberRow>(
+                "SELECT id, enterprise_id, number, trunk_id, service, description FROM numbers \
+                 WHERE enterprise_id = $1 AND (number LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(description, '')) LIKE $2 ESCAPE '\\') \
+                 ORDER BY number LIMIT $3 OFFSET $4",
+            )
+            .bind(e)
+            .bind(&pattern)
+            .bind(i64::from(q.page_size()))
+            .bind(q.offset())
+            .fetch_all(pool)
+            .await?;
+            let total: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM numbers WHERE enterprise_id = $1 AND \
+                 (number LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(description, '')) LIKE $2 ESCAPE '\\')",
+            )
+            .bind(e)
+            .bind(&pattern)
+            .fetch_one(pool)
+            .await?;
+            (rows, total)
+        });
+        Ok(Page {
+            items: rows.into_iter().map(|r| r.into_number().1).collect(),
+            total,
+            page: q.page(),
+            page_size: q.page_size(),
+        })
+    }
+
+    /// One number.
+    pub async fn number(&self, id: NumberId) -> Result<EnterpriseNumber> {
+        let row: Option<NumberRow> = on_pool!(self.store, pool => sqlx::query_as(
+            "SELECT id, enterprise_id, number, trunk_id, service, description FROM numbers \
+             WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await?);
+        row.map(|r| r.into_number().1).ok_or(StoreError::NotFound)
+    }
+
+    /// Adds a number; `Duplicate("number")` if any enterprise has it, `InvalidReference` for a
+    /// trunk that is not this enterprise's.
+    pub async fn create_number(&self, n: &NumberInput, now: i64) -> Result<EnterpriseNumber> {
+        let id: i64 = on_pool!(self.store, pool => sqlx::query_scalar(
+            "INSERT INTO numbers (enterprise_id, number, trunk_id, service, description, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(self.enterprise.0)
+        .bind(&n.number)
+        .bind(n.trunk_id.0)
+        .bind(service_str(n.service))
+        .bind(&n.description)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| StoreError::on_write(e, "number"))?);
+        self.number(NumberId(id)).await
+    }
+
+    /// Replaces a number's settings.
+    pub async fn update_number(&self, id: NumberId, n: &NumberInput) -> Result<EnterpriseNumber> {
+        let count = on_pool!(self.store, pool => sqlx::query(
+            "UPDATE numbers SET number = $3, trunk_id = $4, service = $5, description = $6 \
+             WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .bind(&n.number)
+        .bind(n.trunk_id.0)
+        .bind(service_str(n.service))
+        .bind(&n.description)
+        .execute(pool)
+        .await
+        .map_err(|e| StoreError::on_write(e, "number"))?
+        .rows_affected());
+        if count == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.number(id).await
+    }
+
+    /// Deletes a number.
+    pub async fn delete_number(&self, id: NumberId) -> Result<()> {
+        self.delete_by_id(
+            "DELETE FROM numbers WHERE enterprise_id = $1 AND id = $2",
+            id.0,
+        )
+        .await
+    }
+
+    /// An agent's SIP user name and password, if the agent has an account.
+    pub async fn sip_account(&self, user: UserId) -> Result<Option<(String, String)>> {
+        Ok(on_pool!(self.store, pool => sqlx::query_as(
+            "SELECT username, password FROM sip_accounts WHERE enterprise_id = $1 AND user_id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(user.0)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Creates or replaces an agent's SIP account; `Duplicate("username")` if the user name is
+    /// taken, `InvalidReference` for a user not in this enterprise.
+    pub async fn set_sip_account(
+        &self,
+        user: UserId,
+        username: &str,
+        password: &str,
+        now: i64,
+    ) -> Result<()> {
+        on_pool!(self.store, pool => sqlx::query(
+            "INSERT INTO sip_accounts (user_id, enterprise_id, username, password, created_at) \
+             VALUES ($2, $1, $3, $4, $5) \
+             ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, password = excluded.password \
+             WHERE sip_accounts.enterprise_id = excluded.enterprise_id",
+        )
+        .bind(self.enterprise.0)
+        .bind(user.0)
+        .bind(username)
+        .bind(password)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map_err(|e| StoreError::on_write(e, "username"))?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Removes an agent's SIP account.
+    pub async fn delete_sip_account(&self, user: UserId) -> Result<()> {
+        let n = on_pool!(self.store, pool => sqlx::query(
+            "DELETE FROM sip_accounts WHERE enterprise_id = $1 AND user_id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(user.0)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
