@@ -32,7 +32,8 @@ async fn main() {
             listen: "127.0.0.1:0".parse().expect("address"),
             rtp_ports: (34_000, 39_999),
             rtp_timeout: Duration::from_secs(60),
-            trunk_sources: vec!["127.0.0.1".parse().expect("address")],
+            directory: engine::sipd::loopback_directory(),
+            realm: "patchbay".to_owned(),
             recordings_dir: None,
         },
         async move {

@@ -89,6 +89,13 @@ impl From<StoreError> for ApiError {
             StoreError::Duplicate("work_id") => {
                 ApiError::conflict("work_id_taken", "this work ID is already in use")
             }
+            StoreError::Duplicate("number") => ApiError::conflict(
+                "number_taken",
+                "this number is already assigned (numbers are unique across Patchbay)",
+            ),
+            StoreError::Duplicate("username") => {
+                ApiError::conflict("username_taken", "this SIP user name is already in use")
+            }
             StoreError::Duplicate(field) => ApiError::conflict(
                 "name_taken",
                 format!("{field} is already in use in this enterprise"),

@@ -17,6 +17,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Login and session policy.
     pub auth: AuthSettings,
+    /// The SIP endpoint, when one runs.
+    pub sip: Option<engine::sipd::SipHandle>,
 }
 
 /// Login and session policy.
@@ -51,7 +53,16 @@ impl AppState {
             hub: Arc::new(EventHub::default()),
             clock,
             auth: AuthSettings::default(),
+            sip: None,
         }
+    }
+
+    /// Tells the SIP endpoint that numbers, trunks or SIP accounts changed.
+    pub async fn reload_sip(&self) -> Result<(), store::StoreError> {
+        if let Some(sip) = &self.sip {
+            sip.set_directory(self.store.sip_directory().await?).await;
+        }
+        Ok(())
     }
 
     /// Now, in unix ms.

@@ -92,3 +92,55 @@ pub(crate) fn skill_level(value: i32) -> Result<i32, ApiError> {
     }
     Ok(value)
 }
+
+/// A phone number: digits with an optional leading `+`, `min`–32 characters.
+pub(crate) fn phone_number(field: &str, value: &str, min: usize) -> Result<String, ApiError> {
+    let v = value.trim();
+    let digits = v.strip_prefix('+').unwrap_or(v);
+    if digits.len() < min || v.len() > 32 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ApiError::validation(
+            field,
+            &format!("must be {min} to 32 digits, optionally starting with +"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// A host name or IP address.
+pub(crate) fn host(field: &str, value: &str) -> Result<String, ApiError> {
+    let v = value.trim();
+    let is_ip = v.parse::<std::net::IpAddr>().is_ok();
+    let is_name = !v.is_empty()
+        && v.len() <= 253
+        && v.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if !is_ip && !is_name {
+        return Err(ApiError::validation(
+            field,
+            "must be a host name or an IP address",
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// A SIP user name: 3–32 of `A–Z a–z 0–9 . _ -`.
+pub(crate) fn sip_username(value: &str) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.len() < 3
+        || v.len() > 32
+        || !v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(ApiError::validation(
+            "username",
+            "must be 3 to 32 letters, digits, dots, underscores or hyphens",
+        ));
+    }
+    Ok(v.to_owned())
+}

@@ -18,6 +18,8 @@ enum Case {
     Foreign(Resource),
     /// A list: B's admin must not see A's rows (A's row names all contain "alpha").
     List,
+    /// The same for a list returned as a plain array.
+    ListArray,
     /// Acts only on the caller's own account or session (login, logout, me …): nothing of
     /// another enterprise is addressable through it.
     OwnAccount,
@@ -30,6 +32,8 @@ enum Resource {
     SkillGroup,
     CustomStatus,
     Session,
+    Trunk,
+    Number,
 }
 
 fn case(path: &str, method: &str) -> Option<Case> {
@@ -41,6 +45,14 @@ fn case(path: &str, method: &str) -> Option<Case> {
         | ("/api/v1/me/password", "post")
         | ("/api/v1/me/sessions", "get") => OwnAccount,
         ("/api/v1/permissions", "get") => OwnAccount,
+        // Dials from the caller's own desk phone with the caller's own enterprise's trunks.
+        ("/api/v1/me/dial", "post") => OwnAccount,
+        ("/api/v1/trunks", "get") => ListArray,
+        ("/api/v1/numbers", "get") => List,
+        ("/api/v1/trunks" | "/api/v1/numbers", "post") => OwnAccount,
+        ("/api/v1/trunks/{id}", _) => Foreign(Trunk),
+        ("/api/v1/numbers/{id}", _) => Foreign(Number),
+        ("/api/v1/users/{id}/sip-account", _) => Foreign(User),
         ("/api/v1/me/sessions/{id}", "delete") => Foreign(Session),
         (
             "/api/v1/users" | "/api/v1/roles" | "/api/v1/skill-groups" | "/api/v1/custom-statuses",
@@ -65,6 +77,13 @@ fn body_for(path: &str, method: &str) -> Option<&'static str> {
     match method {
         "patch" => Some(r#"{"name":"stolen"}"#),
         "put" if path.ends_with("/members") => Some("[]"),
+        "put" if path.ends_with("/sip-account") => Some(r#"{"username":"stolen1"}"#),
+        "put" if path.starts_with("/api/v1/trunks") => {
+            Some(r#"{"name":"stolen","mode":"peer","host":"192.0.2.9"}"#)
+        }
+        "put" if path.starts_with("/api/v1/numbers") => {
+            Some(r#"{"number":"4000000009","trunk_id":1}"#)
+        }
         _ => None,
     }
 }
@@ -84,7 +103,45 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         .create_role("alpha role", None, &[], model::DataScope::Own, false, 0)
         .await
         .unwrap();
+    let trunk_input = |name: &str| model::telephony::TrunkInput {
+        name: name.to_owned(),
+        mode: model::telephony::TrunkMode::Peer,
+        host: "192.0.2.1".to_owned(),
+        port: 5060,
+        transport: model::telephony::SipTransport::Udp,
+        username: None,
+        password: None,
+        allowed_sources: vec![],
+        codecs: vec!["PCMA".to_owned()],
+        max_calls: 0,
+        register_expires: 3600,
+        enabled: true,
+    };
+    let number_input = |n: &str, t, d: &str| model::telephony::NumberInput {
+        number: n.to_owned(),
+        trunk_id: t,
+        service: model::telephony::NumberService::Welcome,
+        description: Some(d.to_owned()),
+    };
+    let trunk = ta
+        .create_trunk(&trunk_input("alpha trunk"), 0)
+        .await
+        .unwrap();
+    let number = ta
+        .create_number(&number_input("4001110001", trunk.id, "alpha line"), 0)
+        .await
+        .unwrap();
+    ta.set_sip_account(a.agent, "alpha1001", "password1", 0)
+        .await
+        .unwrap();
     let tb = app.state.store.tenant(b.id);
+    let trunk_b = tb
+        .create_trunk(&trunk_input("beta trunk"), 0)
+        .await
+        .unwrap();
+    tb.create_number(&number_input("4002220002", trunk_b.id, "beta line"), 0)
+        .await
+        .unwrap();
     tb.create_skill_group("beta group", None, 0).await.unwrap();
     tb.create_custom_status("beta break", None, 0)
         .await
@@ -116,6 +173,8 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                         Resource::SkillGroup => group.id.0,
                         Resource::CustomStatus => status.id.0,
                         Resource::Session => a_session,
+                        Resource::Trunk => trunk.id.0,
+                        Resource::Number => number.id.0,
                     };
                     let url = path.replace("{id}", &id.to_string());
                     let (st, body) = app
@@ -133,6 +192,19 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                     assert_eq!(st, StatusCode::OK, "{method} {path}: {body}");
                     assert!(
                         body["total"].as_i64().unwrap() >= 1,
+                        "beta sees its own rows of {path}"
+                    );
+                    let text = body.to_string();
+                    assert!(
+                        !text.contains("alpha"),
+                        "{path} leaked alpha's rows: {text}"
+                    );
+                }
+                Case::ListArray => {
+                    let (st, body) = app.call(m, path, Some(&b_token), None).await;
+                    assert_eq!(st, StatusCode::OK, "{method} {path}: {body}");
+                    assert!(
+                        !body.as_array().unwrap().is_empty(),
                         "beta sees its own rows of {path}"
                     );
                     let text = body.to_string();
@@ -159,6 +231,12 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
     assert_eq!(
         ta.custom_status(status.id).await.unwrap().name,
         "alpha break"
+    );
+    assert_eq!(ta.trunk(trunk.id).await.unwrap().name, "alpha trunk");
+    assert_eq!(ta.number(number.id).await.unwrap().number, "4001110001");
+    assert_eq!(
+        ta.sip_account(a.agent).await.unwrap().unwrap().0,
+        "alpha1001"
     );
     let (st, _) = app
         .call(Method::GET, "/api/v1/me", Some(&a_token), None)

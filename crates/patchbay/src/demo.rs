@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use model::telephony::{NumberInput, NumberService, SipTransport, TrunkInput, TrunkMode};
 use model::{DataScope, Permission, SkillGroupId, UserId};
 use store::{NewUser, Store, Tenant};
 
@@ -18,6 +19,8 @@ pub struct DemoAccount {
     pub password: String,
     /// Role name.
     pub role: String,
+    /// SIP user name and password for a desk phone (agents).
+    pub sip: Option<(String, String)>,
 }
 
 /// Creates the demo enterprise when the database has no enterprise yet. Returns the accounts
@@ -25,6 +28,7 @@ pub struct DemoAccount {
 pub async fn seed_if_empty(
     store: &Store,
     data_dir: &Path,
+    sip_listen: std::net::SocketAddr,
     now: i64,
 ) -> anyhow::Result<Vec<DemoAccount>> {
     if store.enterprise_count().await? > 0 {
@@ -90,6 +94,46 @@ pub async fn seed_if_empty(
         t.create_custom_status(name, Some(desc), now).await?;
     }
 
+    // A local trunk: calls from this machine reach the demo numbers with no carrier at all.
+    let trunk = t
+        .create_trunk(
+            &TrunkInput {
+                name: "本地 Local".to_owned(),
+                mode: TrunkMode::Peer,
+                host: sip_listen.ip().to_string(),
+                port: sip_listen.port(),
+                transport: SipTransport::Udp,
+                username: None,
+                password: None,
+                allowed_sources: vec!["127.0.0.1".to_owned()],
+                codecs: vec!["PCMA".to_owned(), "PCMU".to_owned()],
+                max_calls: 0,
+                register_expires: 3600,
+                enabled: true,
+            },
+            now,
+        )
+        .await?;
+    for (number, service, description) in [
+        (
+            "4008000000",
+            NumberService::Welcome,
+            "Demo hotline 演示热线",
+        ),
+        ("9196", NumberService::EchoTest, "Echo test 回声测试"),
+    ] {
+        t.create_number(
+            &NumberInput {
+                number: number.to_owned(),
+                trunk_id: trunk.id,
+                service,
+                description: Some(description.to_owned()),
+            },
+            now,
+        )
+        .await?;
+    }
+
     let mut accounts = Vec::new();
     for (work_id, name, role) in [
         ("admin", "管理员 Admin", &admin),
@@ -112,16 +156,22 @@ pub async fn seed_if_empty(
                 now,
             )
             .await?;
+        let mut sip = None;
         if role.id == agent.id {
             // 1001 leads Sales, 1002 leads Support; both can take either.
             let (s, p) = if work_id == "1001" { (5, 3) } else { (4, 5) };
             add(t, sales.id, user.id, s).await?;
             add(t, support.id, user.id, p).await?;
+            let sip_password = api::auth::generate_password();
+            t.set_sip_account(user.id, work_id, &sip_password, now)
+                .await?;
+            sip = Some((work_id.to_owned(), sip_password));
         }
         accounts.push(DemoAccount {
             work_id: work_id.to_owned(),
             password,
             role: role.name.clone(),
+            sip,
         });
     }
     write_credentials(data_dir, &ent.code, &accounts)?;
@@ -145,6 +195,14 @@ pub fn credentials_text(enterprise: &str, accounts: &[DemoAccount]) -> String {
             "{enterprise} {} {} {}\n",
             a.work_id, a.password, a.role
         ));
+    }
+    for a in accounts {
+        if let Some((user, password)) = &a.sip {
+            s.push_str(&format!(
+                "# desk phone of {}: SIP user {user} password {password}\n",
+                a.work_id
+            ));
+        }
     }
     s
 }

@@ -19,7 +19,7 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
     init_logging(&config.log);
     let store = open_store(&config).await?;
     let now = SystemClock.now_ms();
-    let created = demo::seed_if_empty(&store, &config.data_dir, now).await?;
+    let created = demo::seed_if_empty(&store, &config.data_dir, config.sip_listen, now).await?;
     if !created.is_empty() {
         println!(
             "Created the demo enterprise (code: demo). These passwords are shown once and kept in {}:",
@@ -31,7 +31,7 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("http_listen: cannot listen on {}", config.http_listen))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let sip = start_sip(&config, stop_rx.clone()).await?;
+    let sip = start_sip(&config, &store, stop_rx.clone()).await?;
     println!(
         "Patchbay is serving the web UI at http://{}",
         listener.local_addr()?
@@ -45,7 +45,7 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         shutdown_signal().await;
         let _ = stop_tx.send(true);
     });
-    run(listener, store, &config, async move {
+    run(listener, store, &config, Some(sip), async move {
         let _ = http_stop.wait_for(|s| *s).await;
     })
     .await
@@ -54,13 +54,18 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
 /// Starts the SIP endpoint; it stops when `stop` turns true.
 pub async fn start_sip(
     config: &Config,
+    store: &Store,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<engine::sipd::SipHandle> {
     let sip_config = engine::sipd::SipConfig {
         listen: config.sip_listen,
         rtp_ports: (config.rtp_ports.low, config.rtp_ports.high),
         rtp_timeout: std::time::Duration::from_secs(config.rtp_timeout_secs.max(1)),
-        trunk_sources: vec![std::net::IpAddr::from([127, 0, 0, 1])],
+        directory: store
+            .sip_directory()
+            .await
+            .context("loading trunks, numbers and SIP accounts")?,
+        realm: "patchbay".to_owned(),
         recordings_dir: Some(config.data_dir.join("recordings")),
     };
     let repaired = engine::sipd::repair_recordings(&config.data_dir.join("recordings"));
@@ -89,10 +94,12 @@ pub async fn run(
     listener: TcpListener,
     store: Store,
     config: &Config,
+    sip: Option<engine::sipd::SipHandle>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut state = AppState::new(store.clone(), clock);
+    state.sip = sip;
     state.auth = AuthSettings {
         secure_cookie: config.secure_cookie,
         ..AuthSettings::default()

@@ -27,14 +27,14 @@ async fn start() -> Running {
         ..Config::load(&SettingsArgs::default()).unwrap()
     };
     let store = serve::open_store(&config).await.unwrap();
-    demo::seed_if_empty(&store, &config.data_dir, 0)
+    demo::seed_if_empty(&store, &config.data_dir, config.sip_listen, 0)
         .await
         .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("127.0.0.1:{}", listener.local_addr().unwrap().port());
     let (tx, rx) = tokio::sync::oneshot::channel();
     let task = tokio::spawn(async move {
-        serve::run(listener, store, &config, async {
+        serve::run(listener, store, &config, None, async {
             let _ = rx.await;
         })
         .await

@@ -35,7 +35,8 @@ async fn endpoint_recording(
             listen: "127.0.0.1:0".parse().unwrap(),
             rtp_ports: (31_000, 31_999),
             rtp_timeout,
-            trunk_sources: vec!["127.0.0.1".parse().unwrap()],
+            directory: engine::sipd::loopback_directory(),
+            realm: "patchbay".to_owned(),
             recordings_dir,
         },
         async move {

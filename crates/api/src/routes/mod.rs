@@ -1,12 +1,16 @@
 //! One module per resource; [`router`] merges them.
 
 pub(crate) mod auth;
+pub(crate) mod dial;
 pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
+pub(crate) mod numbers;
 pub(crate) mod roles;
+pub(crate) mod sip_accounts;
 pub(crate) mod skill_groups;
 pub(crate) mod statuses;
+pub(crate) mod trunks;
 pub(crate) mod users;
 
 use model::{Event, SessionId, UserId};
@@ -25,6 +29,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(roles::router())
         .merge(skill_groups::router())
         .merge(statuses::router())
+        .merge(trunks::router())
+        .merge(numbers::router())
+        .merge(sip_accounts::router())
+        .merge(dial::router())
 }
 
 /// Tells a user's open clients that their account changed (role, groups, name …).

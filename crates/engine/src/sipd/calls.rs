@@ -1,5 +1,6 @@
-//! What the endpoint does with requests: the demo numbers, BYE, CANCEL, re-INVITE, OPTIONS, and
-//! refusals with a reason for everything else.
+//! What the endpoint does with requests: inbound calls to enterprise numbers, BYE, CANCEL,
+//! re-INVITE, OPTIONS, and refusals with a reason for everything else. The [`Calls`] state is
+//! shared with the registrar, trunk and outbound-call modules, which add their own `impl` blocks.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -13,8 +14,11 @@ use sip::txn::{Peer, Transactions, TxnEvent, TxnId};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
+use super::directory::{Directory, Refusal};
 use super::media_task::{self, Behaviour, MediaSetup};
-use super::{Inbound, SipConfig};
+use super::{Inbound, SipConfig, TrunkStatuses};
+use model::TrunkId;
+use model::telephony::{NumberService, SipDirectory};
 use sip::Millis;
 
 /// The echo test number.
@@ -64,23 +68,37 @@ struct Call {
     sdp_version: u64,
     /// Our SDP session id.
     sdp_session: u64,
+    /// The trunk it came in on.
+    trunk: TrunkId,
 }
 
 pub(crate) struct Calls {
-    config: SipConfig,
-    local_addr: SocketAddr,
-    events: mpsc::Sender<Inbound>,
-    stats: Arc<CallStats>,
-    dialogs: Dialogs,
+    pub(super) config: SipConfig,
+    pub(super) local_addr: SocketAddr,
+    pub(super) events: mpsc::Sender<Inbound>,
+    pub(super) stats: Arc<CallStats>,
+    pub(super) dialogs: Dialogs,
     calls: HashMap<u64, Call>,
     by_dialog: HashMap<DialogId, u64>,
-    next_call: u64,
+    pub(super) next_call: u64,
     next_rtp_port: u16,
     /// The welcome prompt, decoded once.
     welcome: Arc<[i16]>,
+    /// Numbers, trunks and accounts.
+    pub(super) directory: Directory,
+    /// Where each trunk's carrier is.
+    pub(super) trunk_addrs: HashMap<TrunkId, SocketAddr>,
+    /// Desk phones' registrations.
+    pub(super) registrar: super::register::DeskPhones,
+    /// Registrations and pings towards carriers.
+    pub(super) trunk_links: super::trunks::TrunkLinks,
+    /// Live trunk status shared with the API.
+    pub(super) trunk_status: TrunkStatuses,
+    /// Calls Patchbay placed.
+    pub(super) bridges: super::outbound::Bridges,
 }
 
-fn random_token() -> String {
+pub(super) fn random_token() -> String {
     format!("{:016x}", rand::random::<u64>())
 }
 
@@ -90,6 +108,7 @@ impl Calls {
         local_addr: SocketAddr,
         events: mpsc::Sender<Inbound>,
         stats: Arc<CallStats>,
+        trunk_status: TrunkStatuses,
     ) -> Calls {
         let welcome: Vec<i16> =
             media::prompt::load_prompt(include_bytes!("../../../../assets/prompts/zh/welcome.wav"))
@@ -100,7 +119,14 @@ impl Calls {
                 .flatten()
                 .collect();
         let next_rtp_port = config.rtp_ports.0;
+        let registrar = super::register::DeskPhones::new(&config.realm);
         Calls {
+            directory: Directory::default(),
+            trunk_addrs: HashMap::new(),
+            registrar,
+            trunk_links: Default::default(),
+            trunk_status,
+            bridges: Default::default(),
             config,
             local_addr,
             events,
@@ -114,11 +140,80 @@ impl Calls {
         }
     }
 
-    fn contact(&self) -> String {
+    /// Opens the recording of a call in the recordings directory, if calls are recorded.
+    pub(super) fn start_recording(
+        &self,
+        call_id: u64,
+    ) -> Option<media::wav::RecordingWriter<std::fs::File>> {
+        self.config.recordings_dir.as_ref().and_then(|dir| {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default();
+            let path = dir.join(format!("{stamp}-{call_id}.wav"));
+            let w = std::fs::create_dir_all(dir)
+                .map_err(media::MediaError::from)
+                .and_then(|()| media::wav::RecordingWriter::create(&path));
+            match w {
+                Ok(w) => {
+                    self.stats.recordings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(path);
+                    Some(w)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot start the recording; the call goes on unrecorded");
+                    None
+                }
+            }
+        })
+    }
+
+    /// A response to one of our requests: a trunk's registration or ping, or a placed call's leg.
+    fn response(&mut self, now: Millis, id: TxnId, msg: Message, txns: &mut Transactions) {
+        if !self.trunk_response(now, id, &msg, txns) {
+            self.bridge_response(now, id, &msg, txns);
+        }
+    }
+
+    /// A client transaction of ours timed out. Returns false when it is not one we track.
+    fn client_timeout(&mut self, now: Millis, id: TxnId, txns: &mut Transactions) -> bool {
+        self.trunk_timeout(now, id) || self.bridge_timeout(now, id, txns)
+    }
+
+    /// Calls on a trunk now (inbound and placed).
+    pub(super) fn active_on(&self, trunk: TrunkId) -> u32 {
+        let inbound = self.calls.values().filter(|c| c.trunk == trunk).count();
+        u32::try_from(inbound + self.bridges.on_trunk(trunk)).unwrap_or(u32::MAX)
+    }
+
+    /// Whether a trunk can take one more call (its `max_calls`, 0 meaning no limit).
+    pub(super) fn trunk_has_room(&self, trunk: TrunkId) -> bool {
+        let max = self.directory.trunk(trunk).map_or(0, |t| t.trunk.max_calls);
+        max == 0 || self.active_on(trunk) < max
+    }
+
+    /// Replaces the directory (and the carriers' resolved addresses).
+    pub(crate) fn set_directory(
+        &mut self,
+        directory: SipDirectory,
+        trunk_addrs: HashMap<TrunkId, SocketAddr>,
+    ) {
+        self.directory = Directory::from(directory);
+        self.trunk_addrs = trunk_addrs;
+        // Settings may have changed: register and ping again from scratch.
+        self.trunk_links = Default::default();
+    }
+
+    /// Once a second: trunk registrations and pings, expired desk-phone bindings.
+    pub(crate) fn housekeeping(&mut self, now: Millis, txns: &mut Transactions) {
+        self.registrar.expire(now);
+        self.tick_trunks(now, txns);
+    }
+
+    pub(super) fn contact(&self) -> String {
         format!("sip:patchbay@{}", self.local_addr)
     }
 
-    fn via(&self, transport: sip::txn::Transport) -> String {
+    pub(super) fn via(&self, transport: sip::txn::Transport) -> String {
         let t = match transport {
             sip::txn::Transport::Udp => "UDP",
             sip::txn::Transport::Tcp => "TCP",
@@ -130,7 +225,7 @@ impl Calls {
         )
     }
 
-    fn reply(
+    pub(super) fn reply(
         &self,
         now: Millis,
         txns: &mut Transactions,
@@ -145,7 +240,7 @@ impl Calls {
     }
 
     /// Binds an RTP socket on the next free port of the range.
-    async fn rtp_socket(&mut self) -> Option<UdpSocket> {
+    pub(super) async fn rtp_socket(&mut self) -> Option<UdpSocket> {
         let (lo, hi) = self.config.rtp_ports;
         let span = u32::from(hi - lo) + 1;
         for _ in 0..span {
@@ -170,7 +265,11 @@ impl Calls {
                     self.reply(now, txns, id, &req, 487, "Request Terminated");
                 }
             }
+            TxnEvent::Response { id, msg } => self.response(now, id, msg, txns),
             TxnEvent::Timeout { id } => {
+                if self.client_timeout(now, id, txns) {
+                    return;
+                }
                 // Our 2xx was never ACKed: the caller is gone.
                 if let Some(call) = self
                     .calls
@@ -184,7 +283,7 @@ impl Calls {
             TxnEvent::Malformed { from, error } => {
                 tracing::debug!(from = %from.addr, %error, "malformed SIP message")
             }
-            TxnEvent::Acked { .. } | TxnEvent::StrayAck { .. } | TxnEvent::Response { .. } => {}
+            TxnEvent::Acked { .. } | TxnEvent::StrayAck { .. } => {}
         }
     }
 
@@ -209,9 +308,7 @@ impl Calls {
                 txns.respond(now, id, r);
             }
             (_, true) => self.in_dialog(now, id, &method, msg, txns),
-            ("REGISTER", false) => {
-                self.reply(now, txns, id, &msg, 501, "Registration Not Available Yet")
-            }
+            ("REGISTER", false) => self.register(now, id, from, &msg, txns),
             _ => self.reply(now, txns, id, &msg, 405, "Method Not Allowed"),
         }
     }
@@ -224,10 +321,6 @@ impl Calls {
         msg: Message,
         txns: &mut Transactions,
     ) {
-        if !self.config.trunk_sources.contains(&from.addr.ip()) {
-            self.reply(now, txns, id, &msg, 403, "Source Not Allowed");
-            return;
-        }
         let StartLine::Request { uri, .. } = &msg.start else {
             return;
         };
@@ -238,13 +331,24 @@ impl Calls {
             .next()
             .unwrap_or_default()
             .to_owned();
-        let behaviour = match number.as_str() {
-            ECHO_NUMBER => Behaviour::Echo,
-            DEMO_NUMBER => Behaviour::Play(self.welcome.clone()),
-            _ => {
+        let route = match self.directory.inbound(from.addr.ip(), &number) {
+            Ok(r) => r,
+            Err(Refusal::UnknownSource) => {
+                self.reply(now, txns, id, &msg, 403, "Source Not Allowed");
+                return;
+            }
+            Err(Refusal::UnknownNumber) => {
                 self.reply(now, txns, id, &msg, 404, "Number Not Found");
                 return;
             }
+        };
+        if !self.trunk_has_room(route.trunk) {
+            self.reply(now, txns, id, &msg, 503, "Trunk Busy");
+            return;
+        }
+        let behaviour = match route.service {
+            NumberService::EchoTest => Behaviour::Echo,
+            NumberService::Welcome => Behaviour::Play(self.welcome.clone()),
         };
         let Some(socket) = self.rtp_socket().await else {
             self.reply(now, txns, id, &msg, 503, "No Media Ports Free");
@@ -300,26 +404,7 @@ impl Calls {
 
         self.next_call += 1;
         let call_id = self.next_call;
-        let recorder = self.config.recordings_dir.as_ref().and_then(|dir| {
-            let stamp = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis())
-                .unwrap_or_default();
-            let path = dir.join(format!("{stamp}-{call_id}.wav"));
-            let w = std::fs::create_dir_all(dir)
-                .map_err(media::MediaError::from)
-                .and_then(|()| media::wav::RecordingWriter::create(&path));
-            match w {
-                Ok(w) => {
-                    self.stats.recordings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(path);
-                    Some(w)
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot start the recording; the call goes on unrecorded");
-                    None
-                }
-            }
-        });
+        let recorder = self.start_recording(call_id);
         let (stop_tx, stop_rx) = oneshot::channel();
         tokio::spawn(media_task::run(MediaSetup {
             call: call_id,
@@ -333,6 +418,7 @@ impl Calls {
             events: self.events.clone(),
             stop: stop_rx,
             recorder,
+            remote_updates: None,
         }));
         self.by_dialog.insert(dialog.id.clone(), call_id);
         self.calls.insert(
@@ -345,12 +431,13 @@ impl Calls {
                 local,
                 sdp_version: 1,
                 sdp_session,
+                trunk: route.trunk,
             },
         );
         self.dialogs.insert(dialog);
         self.stats.answered.fetch_add(1, Ordering::Relaxed);
         self.stats.active.fetch_add(1, Ordering::Relaxed);
-        tracing::info!(call = call_id, number = %number, "call answered");
+        tracing::info!(call = call_id, enterprise = route.enterprise.0, number = %route.number, "call answered");
     }
 
     fn in_dialog(
@@ -369,6 +456,10 @@ impl Calls {
                 return;
             }
         };
+        if self.bridges.owns(&dialog) {
+            self.bridge_request(now, id, &dialog, method, &msg, txns);
+            return;
+        }
         let call = self.by_dialog.get(&dialog).copied();
         match method {
             "BYE" => {

@@ -15,12 +15,19 @@ use tokio::sync::{mpsc, oneshot};
 use super::Inbound;
 
 /// What a call's media does.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) enum Behaviour {
     /// Send every packet back (9196).
     Echo,
     /// Play these 8 kHz samples once, then silence (4008000000's welcome).
     Play(Arc<[i16]>),
+    /// Bridged to another leg's task: audio heard here (decoded, 20 ms frames) goes to `to_peer`,
+    /// frames from `from_peer` are sent out. Until the first frame comes, `ringback` plays.
+    Bridge {
+        to_peer: mpsc::Sender<Vec<i16>>,
+        from_peer: mpsc::Receiver<Vec<i16>>,
+        ringback: Option<media::tone::ToneGenerator>,
+    },
 }
 
 /// Everything a media task needs.
@@ -39,6 +46,16 @@ pub(crate) struct MediaSetup {
     pub(crate) stop: oneshot::Receiver<()>,
     /// Where the call is recorded (customer left, Patchbay's side right), if it is.
     pub(crate) recorder: Option<RecordingWriter<std::fs::File>>,
+    /// Where to send from now on (an SDP answer that came after the task started).
+    pub(crate) remote_updates: Option<mpsc::Receiver<SocketAddr>>,
+}
+
+/// Waits for the next remote address, or forever when there is no channel.
+async fn next_remote(rx: &mut Option<mpsc::Receiver<SocketAddr>>) -> Option<SocketAddr> {
+    match rx {
+        Some(r) => r.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Writes one 20 ms frame to the recording and flushes its header once a second, so a crash
@@ -86,6 +103,10 @@ pub(crate) async fn run(mut m: MediaSetup) {
                 finish(recorder);
                 return;
             }
+            addr = next_remote(&mut m.remote_updates) => match addr {
+                Some(a) => remote = Some(a),
+                None => m.remote_updates = None,
+            },
             r = m.socket.recv_from(&mut buf) => {
                 let Ok((n, from)) = r else { continue };
                 let Ok(frame) = RtpFrame::parse(&buf[..n]) else { continue };
@@ -97,14 +118,24 @@ pub(crate) async fn run(mut m: MediaSetup) {
                     }
                     continue;
                 }
-                if recorder.is_some() {
-                    match frame.payload_type {
-                        0 => heard.extend(media::g711::decode_ulaw(&frame.payload)),
-                        8 => heard.extend(media::g711::decode_alaw(&frame.payload)),
-                        _ => {}
+                let bridged = matches!(m.behaviour, Behaviour::Bridge { .. });
+                if recorder.is_some() || bridged {
+                    let pcm = match frame.payload_type {
+                        0 => media::g711::decode_ulaw(&frame.payload),
+                        8 => media::g711::decode_alaw(&frame.payload),
+                        _ => Vec::new(),
+                    };
+                    if let Behaviour::Bridge { to_peer, .. } = &m.behaviour
+                        && !pcm.is_empty()
+                    {
+                        // A full peer queue means it is gone or far behind: drop, never block.
+                        let _ = to_peer.try_send(pcm.clone());
                     }
-                    let excess = heard.len().saturating_sub(8_000);
-                    heard.drain(..excess);
+                    if recorder.is_some() {
+                        heard.extend(pcm);
+                        let excess = heard.len().saturating_sub(8_000);
+                        heard.drain(..excess);
+                    }
                 }
                 if matches!(m.behaviour, Behaviour::Echo) {
                     let back = out.forward(frame);
@@ -132,6 +163,33 @@ pub(crate) async fn run(mut m: MediaSetup) {
                         frame[..n].copy_from_slice(&samples[played..played + n]);
                         played += n;
                     }
+                    let payload = match m.codec {
+                        AudioCodec::Pcmu => media::g711::encode_ulaw(&frame),
+                        AudioCodec::Pcma => media::g711::encode_alaw(&frame),
+                    };
+                    let pkt = out.next_mixed(m.payload_type, payload);
+                    let _ = m.socket.send_to(&pkt.to_bytes(), to).await;
+                    right = frame;
+                }
+                if let (Behaviour::Bridge { from_peer, ringback, .. }, Some(to)) = (&mut m.behaviour, remote) {
+                    let mut frame = None;
+                    // Keep at most a few frames queued: drift between the legs' clocks is dropped.
+                    while let Ok(f) = from_peer.try_recv() {
+                        frame = Some(f);
+                        if from_peer.len() <= 3 {
+                            break;
+                        }
+                    }
+                    let frame = match frame {
+                        Some(mut f) => {
+                            *ringback = None;
+                            f.resize(media::FRAME_SAMPLES, 0);
+                            f
+                        }
+                        None => ringback
+                            .as_mut()
+                            .map_or_else(|| vec![0i16; media::FRAME_SAMPLES], |r| r.next_frame()),
+                    };
                     let payload = match m.codec {
                         AudioCodec::Pcmu => media::g711::encode_ulaw(&frame),
                         AudioCodec::Pcma => media::g711::encode_alaw(&frame),

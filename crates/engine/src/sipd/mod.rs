@@ -1,19 +1,33 @@
-//! The SIP endpoint: UDP and TCP sockets around the pure transaction layer and dialogs, and the
-//! demo numbers that answer without a carrier: 9196 echoes what it hears, 4008000000 speaks the
-//! welcome prompt. Calls from addresses outside the local trunk get 403, unknown numbers 404.
+//! The SIP endpoint: UDP and TCP sockets around the pure transaction layer and dialogs.
+//!
+//! - [`calls`]: inbound calls to enterprise numbers (403 for unknown sources, 404 for unknown
+//!   numbers); echo-test numbers echo, the others speak the welcome prompt for now.
+//! - [`register`]: the registrar desk phones register with (digest against agents' SIP accounts).
+//! - [`trunks`]: registration to carriers and OPTIONS pings, with a live status per trunk.
+//! - [`outbound`]: calls Patchbay places: the agent's desk phone first, then the customer
+//!   through a trunk with an enterprise number as caller ID, bridged.
+//! - [`directory`]: numbers, trunks and accounts loaded from the database.
 
 mod calls;
+mod directory;
 mod media_task;
+mod outbound;
+mod register;
 mod tcp;
+mod trunks;
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use model::telephony::{DialResponse, Registration, SipDirectory, TrunkStatus};
+use model::{EnterpriseId, TrunkId, UserId};
 
 use sip::Millis;
 use sip::txn::{Output, Peer, TimerConfig, Transactions, Transport};
 use tokio::net::UdpSocket;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 pub use calls::CallStats;
 
@@ -26,10 +40,50 @@ pub struct SipConfig {
     pub rtp_ports: (u16, u16),
     /// Calls whose peer sends no RTP for this long are hung up.
     pub rtp_timeout: Duration,
-    /// Source addresses accepted as the local trunk.
-    pub trunk_sources: Vec<IpAddr>,
+    /// Numbers, trunks and SIP accounts to start with ([`SipHandle::set_directory`] replaces it).
+    pub directory: SipDirectory,
+    /// The digest realm desk phones authenticate in.
+    pub realm: String,
     /// Where call recordings are written (`None`: calls are not recorded).
     pub recordings_dir: Option<std::path::PathBuf>,
+}
+
+/// A directory with one local trunk (accepting 127.0.0.1) carrying the demo numbers: what the
+/// demo enterprise has in its database, for tests and benchmarks that run without one.
+pub fn loopback_directory() -> SipDirectory {
+    use model::telephony::{EnterpriseNumber, NumberService, SipTransport, Trunk, TrunkMode};
+    let e = EnterpriseId(1);
+    let trunk = Trunk {
+        id: TrunkId(1),
+        name: "local".to_owned(),
+        mode: TrunkMode::Peer,
+        host: "127.0.0.1".to_owned(),
+        port: 5060,
+        transport: SipTransport::Udp,
+        username: None,
+        has_password: false,
+        allowed_sources: vec!["127.0.0.1".to_owned()],
+        codecs: vec!["PCMA".to_owned(), "PCMU".to_owned()],
+        max_calls: 0,
+        register_expires: 3600,
+        enabled: true,
+        status: None,
+    };
+    let number = |id, n: &str, service| EnterpriseNumber {
+        id: model::NumberId(id),
+        number: n.to_owned(),
+        trunk_id: TrunkId(1),
+        service,
+        description: None,
+    };
+    SipDirectory {
+        trunks: vec![(e, trunk, None)],
+        numbers: vec![
+            (e, number(1, calls::DEMO_NUMBER, NumberService::Welcome)),
+            (e, number(2, calls::ECHO_NUMBER, NumberService::EchoTest)),
+        ],
+        accounts: Vec::new(),
+    }
 }
 
 /// Repairs the headers of recordings left unfinished by a crash, so they play up to the moment
@@ -84,17 +138,117 @@ pub(crate) enum Inbound {
     TcpClosed(SocketAddr),
     /// A call's peer stopped sending RTP.
     RtpTimeout(u64),
+    /// A TCP connection we opened could not be made.
+    TcpFailed(SocketAddr),
     /// A DTMF digit arrived on a call (RFC 4733).
     Dtmf(u64, char),
+    /// The database's numbers, trunks or accounts changed.
+    Directory(SipDirectory),
+    /// Place a call from an agent's desk phone.
+    Dial(DialCommand),
+    /// Report a SIP account's registrations.
+    Registrations(String, oneshot::Sender<Vec<Registration>>),
 }
 
-/// A running endpoint: where it listens, and counters.
+/// `POST /me/dial` as the endpoint gets it.
+#[derive(Debug)]
+pub(crate) struct DialCommand {
+    pub(crate) enterprise: EnterpriseId,
+    pub(crate) user: UserId,
+    pub(crate) number: String,
+    pub(crate) caller_number: Option<String>,
+    pub(crate) reply: oneshot::Sender<Result<DialResponse, DialError>>,
+}
+
+/// Why a call could not be placed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DialError {
+    /// The agent has no SIP account.
+    #[error("the agent has no SIP account for a desk phone")]
+    NoSipAccount,
+    /// The agent's desk phone is not registered.
+    #[error("the agent's desk phone is not registered")]
+    NotRegistered,
+    /// No enabled, working trunk with an enterprise number (or not the asked one).
+    #[error("no working trunk with an enterprise number to call from")]
+    NoTrunk,
+    /// RTP ports are exhausted.
+    #[error("no media ports free")]
+    NoMediaPorts,
+    /// The SIP endpoint is not running.
+    #[error("the SIP endpoint is not running")]
+    Stopped,
+}
+
+/// Live status of every trunk, written by the endpoint, read by the API.
+pub type TrunkStatuses = Arc<Mutex<HashMap<TrunkId, TrunkStatus>>>;
+
+/// A running endpoint: where it listens, counters, and how to talk to it.
 #[derive(Debug, Clone)]
 pub struct SipHandle {
     /// The bound address (useful with port 0 in tests).
     pub local_addr: SocketAddr,
     /// Live counters.
     pub stats: Arc<CallStats>,
+    /// Live trunk status.
+    pub trunk_status: TrunkStatuses,
+    /// The realm desk phones authenticate in.
+    pub realm: String,
+    /// Commands to the endpoint task.
+    tx: mpsc::Sender<Inbound>,
+}
+
+impl SipHandle {
+    /// Replaces the numbers, trunks and accounts the endpoint works from.
+    pub async fn set_directory(&self, directory: SipDirectory) {
+        let _ = self.tx.send(Inbound::Directory(directory)).await;
+    }
+
+    /// Rings the agent's desk phone; when it answers, calls `number` through a trunk and bridges
+    /// the two. Returns once the desk phone's INVITE is on its way.
+    pub async fn dial(
+        &self,
+        enterprise: EnterpriseId,
+        user: UserId,
+        number: String,
+        caller_number: Option<String>,
+    ) -> Result<DialResponse, DialError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Inbound::Dial(DialCommand {
+                enterprise,
+                user,
+                number,
+                caller_number,
+                reply,
+            }))
+            .await
+            .map_err(|_| DialError::Stopped)?;
+        rx.await.map_err(|_| DialError::Stopped)?
+    }
+
+    /// The live registrations of a SIP account.
+    pub async fn registrations(&self, username: &str) -> Vec<Registration> {
+        let (reply, rx) = oneshot::channel();
+        if self
+            .tx
+            .send(Inbound::Registrations(username.to_owned(), reply))
+            .await
+            .is_err()
+        {
+            return Vec::new();
+        }
+        rx.await.unwrap_or_default()
+    }
+
+    /// A trunk's live status.
+    pub fn trunk_status(&self, trunk: TrunkId) -> Option<TrunkStatus> {
+        self.trunk_status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&trunk)
+            .cloned()
+    }
 }
 
 /// Binds the sockets and spawns the endpoint; it runs until `shutdown` resolves.
@@ -114,16 +268,55 @@ pub async fn start(
     let (tx, rx) = mpsc::channel(1024);
     tokio::spawn(tcp::accept_loop(tcp, tx.clone()));
     let stats = Arc::new(CallStats::default());
+    let trunk_status = TrunkStatuses::default();
+    let realm = config.realm.clone();
+    let directory = config.directory.clone();
     let endpoint = Endpoint {
         epoch: Instant::now(),
         udp: Arc::new(udp),
         local_addr,
         txns: Transactions::new(TimerConfig::default()),
-        calls: calls::Calls::new(config, local_addr, tx, stats.clone()),
+        calls: calls::Calls::new(
+            config,
+            local_addr,
+            tx.clone(),
+            stats.clone(),
+            trunk_status.clone(),
+        ),
         tcp_writers: Default::default(),
+        tcp_pending: Default::default(),
+        events: tx.clone(),
     };
-    tokio::spawn(endpoint.run(rx, shutdown));
-    Ok(SipHandle { local_addr, stats })
+    tokio::spawn(endpoint.run(rx, shutdown, directory));
+    Ok(SipHandle {
+        local_addr,
+        stats,
+        trunk_status,
+        realm,
+        tx,
+    })
+}
+
+/// Resolves each trunk's host (names through the system resolver, without blocking the
+/// endpoint's loop on other work for longer than the look-up).
+async fn resolve_trunks(directory: &SipDirectory) -> HashMap<TrunkId, SocketAddr> {
+    let mut out = HashMap::new();
+    for (_, t, _) in &directory.trunks {
+        let addr = match t.host.parse::<std::net::IpAddr>() {
+            Ok(ip) => Some(SocketAddr::new(ip, t.port)),
+            Err(_) => {
+                let lookup = tokio::net::lookup_host((t.host.as_str(), t.port));
+                match tokio::time::timeout(Duration::from_secs(2), lookup).await {
+                    Ok(Ok(mut addrs)) => addrs.next(),
+                    _ => None,
+                }
+            }
+        };
+        if let Some(a) = addr {
+            out.insert(t.id, a);
+        }
+    }
+    out
 }
 
 /// The endpoint task's state.
@@ -139,7 +332,11 @@ struct Endpoint {
     /// Calls and dialogs.
     calls: calls::Calls,
     /// Writers of open TCP connections.
-    tcp_writers: std::collections::HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>,
+    tcp_writers: HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>,
+    /// Messages waiting for a TCP connection we are opening.
+    tcp_pending: HashMap<SocketAddr, Vec<Vec<u8>>>,
+    /// Our own inbox (for connection tasks we spawn).
+    events: mpsc::Sender<Inbound>,
 }
 
 impl Endpoint {
@@ -151,9 +348,13 @@ impl Endpoint {
         mut self,
         mut rx: mpsc::Receiver<Inbound>,
         shutdown: impl std::future::Future<Output = ()>,
+        directory: SipDirectory,
     ) {
         tokio::pin!(shutdown);
+        let resolved = resolve_trunks(&directory).await;
+        self.calls.set_directory(directory, resolved);
         let mut buf = vec![0u8; 65_536];
+        let mut housekeeping = tokio::time::interval(Duration::from_secs(1));
         tracing::info!(addr = %self.local_addr, "SIP endpoint listening (UDP and TCP)");
         loop {
             let deadline = self
@@ -175,6 +376,10 @@ impl Endpoint {
                     Err(e) => tracing::debug!(error = %e, "UDP receive error"),
                 },
                 Some(msg) = rx.recv() => self.inbound(msg).await,
+                _ = housekeeping.tick() => {
+                    let now = self.now();
+                    self.calls.housekeeping(now, &mut self.txns);
+                }
                 () = sleep => {
                     let now = self.now();
                     self.txns.handle_timeout(now);
@@ -199,7 +404,22 @@ impl Endpoint {
                 &bytes,
             ),
             Inbound::TcpOpen(addr, writer) => {
+                for bytes in self.tcp_pending.remove(&addr).unwrap_or_default() {
+                    let _ = writer.send(bytes).await;
+                }
                 self.tcp_writers.insert(addr, writer);
+            }
+            Inbound::TcpFailed(addr) => {
+                // The transactions waiting on it time out and report it.
+                self.tcp_pending.remove(&addr);
+            }
+            Inbound::Directory(d) => {
+                let resolved = resolve_trunks(&d).await;
+                self.calls.set_directory(d, resolved);
+            }
+            Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns).await,
+            Inbound::Registrations(user, reply) => {
+                let _ = reply.send(self.calls.registrations(now, &user));
             }
             Inbound::TcpClosed(addr) => {
                 self.tcp_writers.remove(&addr);
@@ -224,7 +444,13 @@ impl Endpoint {
                         Some(w) => {
                             let _ = w.send(bytes).await;
                         }
-                        None => tracing::debug!(to = %to.addr, "no TCP connection to answer on"),
+                        None => {
+                            let pending = self.tcp_pending.entry(to.addr).or_default();
+                            if pending.is_empty() {
+                                tokio::spawn(tcp::connect(to.addr, self.events.clone()));
+                            }
+                            pending.push(bytes);
+                        }
                     },
                 },
                 Output::Event(ev) => {

@@ -26,6 +26,25 @@ pub(crate) async fn accept_loop(listener: TcpListener, tx: mpsc::Sender<Inbound>
     }
 }
 
+/// Opens a connection to a peer we send to first (a carrier on a TCP trunk, a desk phone that
+/// registered over TCP from a port it no longer listens on); the endpoint hears `TcpOpen` or
+/// `TcpFailed`, and never waits for the connect itself.
+pub(crate) async fn connect(addr: SocketAddr, tx: mpsc::Sender<Inbound>) {
+    let connecting =
+        tokio::time::timeout(std::time::Duration::from_secs(5), TcpStream::connect(addr));
+    match connecting.await {
+        Ok(Ok(stream)) => connection(stream, addr, tx).await,
+        Ok(Err(e)) => {
+            tracing::info!(%addr, error = %e, "SIP TCP connect failed");
+            let _ = tx.send(Inbound::TcpFailed(addr)).await;
+        }
+        Err(_) => {
+            tracing::info!(%addr, "SIP TCP connect timed out");
+            let _ = tx.send(Inbound::TcpFailed(addr)).await;
+        }
+    }
+}
+
 async fn connection(stream: TcpStream, addr: SocketAddr, tx: mpsc::Sender<Inbound>) {
     let (mut reader, mut writer) = stream.into_split();
     let (wtx, mut wrx) = mpsc::channel::<Vec<u8>>(64);

@@ -538,6 +538,12 @@ impl Transactions {
         id
     }
 
+    /// Sends a request outside any transaction: the ACK for a 2xx, which belongs to the dialog
+    /// (RFC 3261 §13.2.2.4) and is re-sent by the dialog for each retransmitted 2xx.
+    pub fn send_ack(&mut self, to: Peer, ack: &Message) {
+        self.transmit(to, ack.to_bytes());
+    }
+
     /// Cancels a pending INVITE client transaction: sends CANCEL (same branch) on its own
     /// transaction, whose id is returned. The INVITE then ends with 487 (or a 200 that won the race).
     pub fn cancel(&mut self, now: Millis, invite: TxnId) -> Option<TxnId> {

@@ -1,0 +1,66 @@
+//! Click-to-dial from a desk phone: the agent's phone rings, then the customer is called through
+//! a trunk with an enterprise number as caller ID (needs `answer_dial`).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use engine::sipd::DialError;
+use model::telephony::{DialRequest, DialResponse};
+use model::{ErrorBody, Permission};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
+use crate::state::AppState;
+use crate::validate;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(dial))
+}
+
+impl From<DialError> for ApiError {
+    fn from(e: DialError) -> Self {
+        let code = match e {
+            DialError::NoSipAccount => "no_sip_account",
+            DialError::NotRegistered => "desk_phone_not_registered",
+            DialError::NoTrunk => "no_trunk",
+            DialError::NoMediaPorts | DialError::Stopped => {
+                return ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    e.to_string(),
+                );
+            }
+        };
+        ApiError::conflict(code, e.to_string())
+    }
+}
+
+/// Places a call: rings the signed-in agent's desk phone; when it is answered, calls `number`
+/// through a trunk and bridges the two. Returns once the desk phone is being rung.
+#[utoipa::path(post, path = "/me/dial", tag = "me", request_body = DialRequest,
+    responses(
+        (status = 202, body = DialResponse),
+        (status = 400, body = ErrorBody),
+        (status = 409, description = "No SIP account, desk phone not registered, or no usable trunk", body = ErrorBody),
+        (status = 503, description = "SIP endpoint not running or no media ports", body = ErrorBody),
+    ))]
+pub(crate) async fn dial(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<DialRequest>,
+) -> ApiResult<(StatusCode, Json<DialResponse>)> {
+    user.require(Permission::AnswerDial)?;
+    let number = validate::phone_number("number", &req.number, 1)?;
+    let caller_number = req
+        .caller_number
+        .as_deref()
+        .map(|c| validate::phone_number("caller_number", c, 3))
+        .transpose()?;
+    let sip = state.sip.as_ref().ok_or(DialError::Stopped)?;
+    let r = sip
+        .dial(user.enterprise, user.user_id, number, caller_number)
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(r)))
+}

@@ -1,0 +1,196 @@
+//! The endpoint's view of the database: numbers, trunks and SIP accounts of every enterprise,
+//! indexed for the look-ups a request needs. Rebuilt whole whenever an admin changes one of them.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use model::telephony::{EnterpriseNumber, NumberService, SipDirectory, Trunk};
+use model::{EnterpriseId, TrunkId, UserId};
+
+/// A trunk with what only the engine sees.
+#[derive(Debug, Clone)]
+pub(crate) struct TrunkEntry {
+    pub(crate) enterprise: EnterpriseId,
+    pub(crate) trunk: Trunk,
+    pub(crate) password: Option<String>,
+}
+
+/// An agent's SIP account.
+#[derive(Debug, Clone)]
+pub(crate) struct Account {
+    pub(crate) enterprise: EnterpriseId,
+    pub(crate) username: String,
+    pub(crate) password: String,
+}
+
+/// Where an inbound call goes.
+#[derive(Debug, Clone)]
+pub(crate) struct InboundRoute {
+    pub(crate) enterprise: EnterpriseId,
+    pub(crate) number: String,
+    pub(crate) service: NumberService,
+    pub(crate) trunk: TrunkId,
+}
+
+/// Why an inbound INVITE is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The source is no enabled trunk's allowed source: 403.
+    UnknownSource,
+    /// No enterprise has the number (or its trunk is off): 404.
+    UnknownNumber,
+}
+
+/// The look-up tables.
+#[derive(Debug, Default)]
+pub(crate) struct Directory {
+    numbers: HashMap<String, (EnterpriseId, EnterpriseNumber)>,
+    trunks: HashMap<TrunkId, TrunkEntry>,
+    accounts: HashMap<String, Account>,
+    by_user: HashMap<UserId, String>,
+}
+
+/// Digits of a request-URI user part, without a leading `+` or `86`-style prefixes kept as sent.
+fn normalise(number: &str) -> &str {
+    number.trim_start_matches('+')
+}
+
+impl From<SipDirectory> for Directory {
+    fn from(d: SipDirectory) -> Directory {
+        let trunks = d
+            .trunks
+            .into_iter()
+            .map(|(enterprise, trunk, password)| {
+                (
+                    trunk.id,
+                    TrunkEntry {
+                        enterprise,
+                        trunk,
+                        password,
+                    },
+                )
+            })
+            .collect();
+        let numbers = d
+            .numbers
+            .into_iter()
+            .map(|(e, n)| (normalise(&n.number).to_owned(), (e, n)))
+            .collect();
+        let mut accounts = HashMap::new();
+        let mut by_user = HashMap::new();
+        for (enterprise, user, username, password) in d.accounts {
+            by_user.insert(user, username.clone());
+            accounts.insert(
+                username.clone(),
+                Account {
+                    enterprise,
+                    username,
+                    password,
+                },
+            );
+        }
+        Directory {
+            numbers,
+            trunks,
+            accounts,
+            by_user,
+        }
+    }
+}
+
+impl Directory {
+    fn source_allowed(entry: &TrunkEntry, source: IpAddr) -> bool {
+        entry.trunk.enabled
+            && (entry
+                .trunk
+                .allowed_sources
+                .iter()
+                .any(|s| s.parse::<IpAddr>().is_ok_and(|a| a == source))
+                || entry
+                    .trunk
+                    .host
+                    .parse::<IpAddr>()
+                    .is_ok_and(|a| a == source))
+    }
+
+    /// Routes an INVITE from `source` to `number`: the source must be an allowed source of one of
+    /// the number's enterprise's enabled trunks. Unknown sources are refused before the number is
+    /// looked at, so scanners learn nothing about numbers.
+    pub(crate) fn inbound(&self, source: IpAddr, number: &str) -> Result<InboundRoute, Refusal> {
+        if !self
+            .trunks
+            .values()
+            .any(|t| Self::source_allowed(t, source))
+        {
+            return Err(Refusal::UnknownSource);
+        }
+        let (enterprise, n) = self
+            .numbers
+            .get(normalise(number))
+            .ok_or(Refusal::UnknownNumber)?;
+        if !self
+            .trunks
+            .values()
+            .any(|t| t.enterprise == *enterprise && Self::source_allowed(t, source))
+        {
+            return Err(Refusal::UnknownSource);
+        }
+        if !self
+            .trunks
+            .get(&n.trunk_id)
+            .is_some_and(|t| t.trunk.enabled)
+        {
+            return Err(Refusal::UnknownNumber);
+        }
+        Ok(InboundRoute {
+            enterprise: *enterprise,
+            number: n.number.clone(),
+            service: n.service,
+            trunk: n.trunk_id,
+        })
+    }
+
+    /// The account a desk phone registers with.
+    pub(crate) fn account(&self, username: &str) -> Option<&Account> {
+        self.accounts.get(username)
+    }
+
+    /// An agent's account.
+    pub(crate) fn account_of(&self, user: UserId) -> Option<&Account> {
+        self.by_user.get(&user).and_then(|u| self.accounts.get(u))
+    }
+
+    /// Every trunk.
+    pub(crate) fn trunks(&self) -> impl Iterator<Item = &TrunkEntry> {
+        self.trunks.values()
+    }
+
+    /// One trunk.
+    pub(crate) fn trunk(&self, id: TrunkId) -> Option<&TrunkEntry> {
+        self.trunks.get(&id)
+    }
+
+    /// The caller ID and trunk for an enterprise's outbound call: the asked number if it is the
+    /// enterprise's, else its first number on an enabled trunk that `usable` accepts.
+    pub(crate) fn outbound(
+        &self,
+        enterprise: EnterpriseId,
+        caller_number: Option<&str>,
+        usable: impl Fn(TrunkId) -> bool,
+    ) -> Option<(String, &TrunkEntry)> {
+        let mut candidates: Vec<&(EnterpriseId, EnterpriseNumber)> = self
+            .numbers
+            .values()
+            .filter(|(e, n)| {
+                *e == enterprise
+                    && n.service != NumberService::EchoTest
+                    && caller_number.is_none_or(|c| normalise(c) == normalise(&n.number))
+            })
+            .collect();
+        candidates.sort_by(|a, b| a.1.number.cmp(&b.1.number));
+        candidates.into_iter().find_map(|(_, n)| {
+            let t = self.trunks.get(&n.trunk_id)?;
+            (t.trunk.enabled && usable(t.trunk.id)).then(|| (n.number.clone(), t))
+        })
+    }
+}

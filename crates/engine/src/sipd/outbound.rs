@@ -1,0 +1,722 @@
+//! Calls Patchbay places (click-to-dial from a desk phone, SPEC §3): the agent's registered desk
+//! phone rings first; when the agent answers (hearing ringback), the customer is called through
+//! a trunk with an enterprise number as caller ID, answering the carrier's digest challenge;
+//! the two legs are bridged and the customer leg is recorded. Each leg is its own dialog: a BYE
+//! on one is answered there and becomes a BYE (or CANCEL) on the other.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use model::telephony::DialResponse;
+use model::{EnterpriseId, TrunkId, UserId};
+use sip::Millis;
+use sip::dialog::{Dialog, DialogId};
+use sip::failure::FailureCode;
+use sip::msg::{Message, StartLine};
+use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
+use sip::txn::{Peer, Transactions, Transport, TxnId};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, oneshot};
+
+use super::calls::{Calls, random_token};
+use super::media_task::{self, Behaviour, MediaSetup};
+use super::trunks::trunk_peer;
+use super::{DialCommand, DialError};
+
+/// Which leg of a placed call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// The agent's desk phone.
+    Agent,
+    /// The customer, through a trunk.
+    Customer,
+}
+
+/// Media of a leg whose task has not started (it starts when the leg's SDP answer arrives).
+struct PendingMedia {
+    socket: UdpSocket,
+    to_peer: mpsc::Sender<Vec<i16>>,
+    from_peer: mpsc::Receiver<Vec<i16>>,
+}
+
+/// One leg.
+struct Leg {
+    peer: Peer,
+    /// The INVITE last sent (a challenge makes a new one).
+    invite: Message,
+    txn: TxnId,
+    dialog: Option<DialogId>,
+    answered: bool,
+    auth_tries: u8,
+    local: LocalMedia,
+    pending_media: Option<PendingMedia>,
+    remote_tx: Option<mpsc::Sender<SocketAddr>>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+/// A placed call.
+struct Bridge {
+    #[allow(dead_code)]
+    enterprise: EnterpriseId,
+    user: UserId,
+    number: String,
+    caller_number: String,
+    trunk: TrunkId,
+    agent: Leg,
+    customer: Option<Leg>,
+    /// Prepared for the customer leg until it is called.
+    customer_media: Option<(PendingMedia, LocalMedia)>,
+}
+
+/// Every placed call.
+#[derive(Default)]
+pub(crate) struct Bridges {
+    bridges: HashMap<u64, Bridge>,
+    by_txn: HashMap<TxnId, (u64, Side)>,
+    by_dialog: HashMap<DialogId, (u64, Side)>,
+}
+
+impl Bridges {
+    /// Whether a dialog is a leg of a placed call.
+    pub(crate) fn owns(&self, dialog: &DialogId) -> bool {
+        self.by_dialog.contains_key(dialog)
+    }
+
+    /// Placed calls using a trunk.
+    pub(crate) fn on_trunk(&self, trunk: TrunkId) -> usize {
+        self.bridges.values().filter(|b| b.trunk == trunk).count()
+    }
+}
+
+impl Bridge {
+    fn leg_mut(&mut self, side: Side) -> Option<&mut Leg> {
+        match side {
+            Side::Agent => Some(&mut self.agent),
+            Side::Customer => self.customer.as_mut(),
+        }
+    }
+}
+
+/// The URI's `host:port` and transport, for a contact we have no source address for.
+fn peer_of_uri(uri: &str) -> Option<Peer> {
+    let rest = uri.strip_prefix("sip:")?;
+    let host_port = rest.rsplit('@').next()?.split(';').next()?;
+    let addr: SocketAddr = host_port
+        .parse()
+        .or_else(|_| format!("{host_port}:5060").parse())
+        .ok()?;
+    let transport = if uri.to_ascii_lowercase().contains("transport=tcp") {
+        Transport::Tcp
+    } else {
+        Transport::Udp
+    };
+    Some(Peer { addr, transport })
+}
+
+fn reason_of(msg: &Message) -> String {
+    match &msg.start {
+        StartLine::Response { reason, .. } => reason.clone(),
+        StartLine::Request { .. } => String::new(),
+    }
+}
+
+impl Calls {
+    /// Starts a placed call: rings the agent's desk phone.
+    pub(crate) async fn dial(&mut self, now: Millis, cmd: DialCommand, txns: &mut Transactions) {
+        let result = self.start_dial(now, &cmd, txns).await;
+        let _ = cmd.reply.send(result);
+    }
+
+    async fn start_dial(
+        &mut self,
+        now: Millis,
+        cmd: &DialCommand,
+        txns: &mut Transactions,
+    ) -> Result<DialResponse, DialError> {
+        let account = self
+            .directory
+            .account_of(cmd.user)
+            .filter(|a| a.enterprise == cmd.enterprise)
+            .ok_or(DialError::NoSipAccount)?
+            .clone();
+        let (binding, source) = self
+            .registrar
+            .targets(now, &account.username)
+            .into_iter()
+            .next()
+            .ok_or(DialError::NotRegistered)?;
+        let peer = source
+            .or_else(|| peer_of_uri(&binding.contact))
+            .ok_or(DialError::NotRegistered)?;
+        let (caller_number, trunk) = {
+            let usable: Vec<TrunkId> = self
+                .directory
+                .trunks()
+                .map(|t| t.trunk.id)
+                .filter(|t| self.trunk_usable(*t))
+                .collect();
+            let (n, t) = self
+                .directory
+                .outbound(cmd.enterprise, cmd.caller_number.as_deref(), |t| {
+                    usable.contains(&t)
+                })
+                .ok_or(DialError::NoTrunk)?;
+            (n, t.trunk.id)
+        };
+        let agent_socket = self.rtp_socket().await.ok_or(DialError::NoMediaPorts)?;
+        let customer_socket = self.rtp_socket().await.ok_or(DialError::NoMediaPorts)?;
+        let (a_tx, a_rx) = mpsc::channel(16);
+        let (c_tx, c_rx) = mpsc::channel(16);
+        let local_of = |s: &UdpSocket| LocalMedia {
+            addr: self.local_addr.ip(),
+            port: s.local_addr().map(|a| a.port()).unwrap_or_default(),
+            codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
+            telephone_event: 101,
+        };
+        let agent_local = local_of(&agent_socket);
+        let customer_local = local_of(&customer_socket);
+
+        let via = self.via(peer.transport);
+        let invite = Message {
+            start: StartLine::Request {
+                method: "INVITE".to_owned(),
+                uri: binding.contact.clone(),
+            },
+            headers: vec![
+                ("Via".to_owned(), via),
+                ("Max-Forwards".to_owned(), "70".to_owned()),
+                (
+                    "From".to_owned(),
+                    format!(
+                        "\"{}\" <sip:{}@{}>;tag={}",
+                        cmd.number,
+                        cmd.number,
+                        self.local_addr,
+                        random_token()
+                    ),
+                ),
+                (
+                    "To".to_owned(),
+                    format!("<sip:{}@{}>", account.username, self.local_addr),
+                ),
+                ("Call-ID".to_owned(), random_token()),
+                ("CSeq".to_owned(), "1 INVITE".to_owned()),
+                ("Contact".to_owned(), format!("<{}>", self.contact())),
+                (
+                    "Allow".to_owned(),
+                    "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO".to_owned(),
+                ),
+                ("Content-Type".to_owned(), "application/sdp".to_owned()),
+                ("User-Agent".to_owned(), "Patchbay".to_owned()),
+            ],
+            body: sdp::write(
+                &sdp::offer(&agent_local, Direction::SendRecv),
+                u64::from(rand::random::<u32>()),
+                1,
+            ),
+        };
+        let txn = txns.send_request(now, peer, invite.clone());
+        self.next_call += 1;
+        let id = self.next_call;
+        self.bridges.by_txn.insert(txn, (id, Side::Agent));
+        self.bridges.bridges.insert(
+            id,
+            Bridge {
+                enterprise: cmd.enterprise,
+                user: cmd.user,
+                number: cmd.number.clone(),
+                caller_number: caller_number.clone(),
+                trunk,
+                agent: Leg {
+                    peer,
+                    invite,
+                    txn,
+                    dialog: None,
+                    answered: false,
+                    auth_tries: 0,
+                    local: agent_local,
+                    pending_media: Some(PendingMedia {
+                        socket: agent_socket,
+                        to_peer: a_tx,
+                        from_peer: c_rx,
+                    }),
+                    remote_tx: None,
+                    stop: None,
+                },
+                customer: None,
+                customer_media: Some((
+                    PendingMedia {
+                        socket: customer_socket,
+                        to_peer: c_tx,
+                        from_peer: a_rx,
+                    },
+                    customer_local,
+                )),
+            },
+        );
+        tracing::info!(call = id, agent = cmd.user.0, number = %cmd.number, caller = %caller_number, "placing a call: ringing the desk phone");
+        Ok(DialResponse {
+            call_id: id,
+            caller_number,
+            trunk_id: trunk,
+        })
+    }
+
+    /// Calls the customer through the trunk, once the agent has answered.
+    fn call_customer(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
+        let Some(b) = self.bridges.bridges.get(&id) else {
+            return;
+        };
+        let Some(t) = self.directory.trunk(b.trunk).cloned() else {
+            self.end_bridge(now, id, Some(FailureCode::TrunkDown), txns);
+            return;
+        };
+        let Some(peer) = trunk_peer(&t, &self.trunk_addrs) else {
+            self.end_bridge(now, id, Some(FailureCode::TrunkDown), txns);
+            return;
+        };
+        let host = format!("{}:{}", t.trunk.host, t.trunk.port);
+        let (number, caller) = (b.number.clone(), b.caller_number.clone());
+        let Some(b) = self.bridges.bridges.get_mut(&id) else {
+            return;
+        };
+        let Some((media, mut local)) = b.customer_media.take() else {
+            return;
+        };
+        let wanted: Vec<AudioCodec> = t
+            .trunk
+            .codecs
+            .iter()
+            .filter_map(|c| match c.to_ascii_uppercase().as_str() {
+                "PCMA" => Some(AudioCodec::Pcma),
+                "PCMU" => Some(AudioCodec::Pcmu),
+                _ => None,
+            })
+            .collect();
+        if !wanted.is_empty() {
+            local.codecs = wanted;
+        }
+        let invite = Message {
+            start: StartLine::Request {
+                method: "INVITE".to_owned(),
+                uri: format!("sip:{number}@{host}"),
+            },
+            headers: vec![
+                ("Via".to_owned(), self.via(peer.transport)),
+                ("Max-Forwards".to_owned(), "70".to_owned()),
+                (
+                    "From".to_owned(),
+                    format!("<sip:{caller}@{host}>;tag={}", random_token()),
+                ),
+                ("To".to_owned(), format!("<sip:{number}@{host}>")),
+                ("Call-ID".to_owned(), random_token()),
+                ("CSeq".to_owned(), "1 INVITE".to_owned()),
+                (
+                    "Contact".to_owned(),
+                    format!("<sip:{caller}@{}>", self.local_addr),
+                ),
+                (
+                    "P-Asserted-Identity".to_owned(),
+                    format!("<sip:{caller}@{host}>"),
+                ),
+                (
+                    "Allow".to_owned(),
+                    "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO".to_owned(),
+                ),
+                ("Content-Type".to_owned(), "application/sdp".to_owned()),
+                ("User-Agent".to_owned(), "Patchbay".to_owned()),
+            ],
+            body: sdp::write(
+                &sdp::offer(&local, Direction::SendRecv),
+                u64::from(rand::random::<u32>()),
+                1,
+            ),
+        };
+        let txn = txns.send_request(now, peer, invite.clone());
+        self.bridges.by_txn.insert(txn, (id, Side::Customer));
+        if let Some(b) = self.bridges.bridges.get_mut(&id) {
+            b.customer = Some(Leg {
+                peer,
+                invite,
+                txn,
+                dialog: None,
+                answered: false,
+                auth_tries: 0,
+                local,
+                pending_media: Some(media),
+                remote_tx: None,
+                stop: None,
+            });
+        }
+        tracing::info!(call = id, number = %number, caller = %caller, trunk = t.trunk.id.0, "calling the customer");
+    }
+
+    /// Starts a leg's media task from its SDP answer (once).
+    fn start_leg_media(&mut self, id: u64, side: Side, answer: &sip::sdp::AudioDesc) {
+        let recorder = if side == Side::Customer {
+            self.start_recording(id)
+        } else {
+            None
+        };
+        let rtp_timeout = self.config.rtp_timeout;
+        let events = self.events.clone();
+        let Some(leg) = self
+            .bridges
+            .bridges
+            .get_mut(&id)
+            .and_then(|b| b.leg_mut(side))
+        else {
+            return;
+        };
+        let Some(media) = leg.pending_media.take() else {
+            if let Some(tx) = &leg.remote_tx {
+                let _ = tx.try_send(answer.rtp_addr());
+            }
+            return;
+        };
+        let Some(&(pt, codec)) = answer.codecs.first() else {
+            return;
+        };
+        let (stop_tx, stop_rx) = oneshot::channel();
+        let (remote_tx, remote_rx) = mpsc::channel(4);
+        leg.stop = Some(stop_tx);
+        leg.remote_tx = Some(remote_tx);
+        tokio::spawn(media_task::run(MediaSetup {
+            call: id,
+            socket: media.socket,
+            remote: Some(answer.rtp_addr()),
+            codec,
+            payload_type: pt,
+            telephone_event: answer.telephone_event.unwrap_or(leg.local.telephone_event),
+            behaviour: Behaviour::Bridge {
+                to_peer: media.to_peer,
+                from_peer: media.from_peer,
+                ringback: (side == Side::Agent).then(media::tone::ToneGenerator::ringback_cn),
+            },
+            rtp_timeout,
+            events,
+            stop: stop_rx,
+            recorder,
+            remote_updates: Some(remote_rx),
+        }));
+    }
+
+    /// A response on a placed call's INVITE. Returns false when the transaction is not one.
+    pub(super) fn bridge_response(
+        &mut self,
+        now: Millis,
+        txn: TxnId,
+        msg: &Message,
+        txns: &mut Transactions,
+    ) -> bool {
+        let Some(&(id, side)) = self.bridges.by_txn.get(&txn) else {
+            return false;
+        };
+        let Some(code) = msg.status() else {
+            return true;
+        };
+        if msg.cseq().map(|(_, m)| m != "INVITE").unwrap_or(true) {
+            // Responses to our BYE or CANCEL: nothing to do.
+            return true;
+        }
+        let answer = sdp::parse_audio(&msg.body).ok();
+        match code {
+            100 => {}
+            101..=199 => {
+                if let Some(a) = &answer {
+                    self.start_leg_media(id, side, a); // early media
+                }
+            }
+            200..=299 => self.leg_answered(now, id, side, txn, msg, answer.as_ref(), txns),
+            401 | 407 if side == Side::Customer => {
+                self.answer_challenge(now, id, txn, code, msg, txns)
+            }
+            _ => {
+                let failure = FailureCode::from_response(code, &reason_of(msg), false);
+                tracing::info!(
+                    call = id,
+                    ?side,
+                    code,
+                    failure = failure.as_str(),
+                    "placed call failed"
+                );
+                self.bridges.by_txn.remove(&txn);
+                self.end_bridge(now, id, Some(failure), txns);
+            }
+        }
+        true
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn leg_answered(
+        &mut self,
+        now: Millis,
+        id: u64,
+        side: Side,
+        txn: TxnId,
+        msg: &Message,
+        answer: Option<&sip::sdp::AudioDesc>,
+        txns: &mut Transactions,
+    ) {
+        let via_contact = |c: &Calls, t| (c.via(t), c.contact());
+        let Some(leg) = self
+            .bridges
+            .bridges
+            .get_mut(&id)
+            .and_then(|b| b.leg_mut(side))
+        else {
+            return;
+        };
+        let (seq, peer) = (leg.invite.cseq().map(|(n, _)| n).unwrap_or(1), leg.peer);
+        if leg.answered {
+            // A retransmitted 2xx: ACK it again.
+            let dialog = leg.dialog.clone();
+            let (via, contact) = via_contact(self, peer.transport);
+            if let Some(d) = dialog.and_then(|d| self.dialogs.get_mut(&d)) {
+                let ack = d.ack(seq, &via, &contact);
+                txns.send_ack(peer, &ack);
+            }
+            return;
+        }
+        let Some(mut dialog) = Dialog::as_uac(&leg.invite, msg) else {
+            tracing::info!(call = id, "2xx without a usable Contact or tag: hanging up");
+            self.end_bridge(now, id, Some(FailureCode::NetworkError), txns);
+            return;
+        };
+        leg.answered = true;
+        leg.dialog = Some(dialog.id.clone());
+        let _ = txn;
+        let (via, contact) = via_contact(self, peer.transport);
+        let ack = dialog.ack(seq, &via, &contact);
+        txns.send_ack(peer, &ack);
+        dialog.state = sip::dialog::DialogState::Confirmed;
+        self.bridges.by_dialog.insert(dialog.id.clone(), (id, side));
+        self.dialogs.insert(dialog);
+        match answer {
+            Some(a) => self.start_leg_media(id, side, a),
+            None => {
+                tracing::info!(call = id, ?side, "2xx without SDP: hanging up");
+                self.end_bridge(now, id, Some(FailureCode::NetworkError), txns);
+                return;
+            }
+        }
+        match side {
+            Side::Agent => {
+                tracing::info!(call = id, "desk phone answered");
+                self.call_customer(now, id, txns);
+            }
+            Side::Customer => {
+                tracing::info!(call = id, "customer answered: bridged");
+                self.stats
+                    .answered
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Answers a carrier's 401/407 once with the trunk's credentials.
+    fn answer_challenge(
+        &mut self,
+        now: Millis,
+        id: u64,
+        txn: TxnId,
+        code: u16,
+        msg: &Message,
+        txns: &mut Transactions,
+    ) {
+        self.bridges.by_txn.remove(&txn);
+        let Some(b) = self.bridges.bridges.get(&id) else {
+            return;
+        };
+        let creds = self
+            .directory
+            .trunk(b.trunk)
+            .and_then(|t| Some((t.trunk.username.clone()?, t.password.clone()?)));
+        let Some(leg) = b.customer.as_ref() else {
+            return;
+        };
+        let (challenge_name, answer_name) = if code == 401 {
+            ("WWW-Authenticate", "Authorization")
+        } else {
+            ("Proxy-Authenticate", "Proxy-Authorization")
+        };
+        let StartLine::Request { uri, .. } = &leg.invite.start else {
+            return;
+        };
+        let answer = creds
+            .as_ref()
+            .filter(|_| leg.auth_tries == 0)
+            .and_then(|(user, password)| {
+                msg.headers_named(challenge_name).find_map(|c| {
+                    sip::digest::answer(c, "INVITE", uri, user, password, &random_token(), 1)
+                })
+            });
+        let Some(answer) = answer else {
+            tracing::info!(
+                call = id,
+                code,
+                "carrier refused our credentials (or none configured)"
+            );
+            self.end_bridge(now, id, Some(FailureCode::TrunkDown), txns);
+            return;
+        };
+        let mut invite = leg.invite.clone();
+        let seq = invite.cseq().map(|(n, _)| n).unwrap_or(1) + 1;
+        invite.set_header("CSeq", format!("{seq} INVITE"));
+        invite.set_header("Via", self.via(leg.peer.transport));
+        invite
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case(answer_name));
+        invite.headers.push((answer_name.to_owned(), answer));
+        let peer = leg.peer;
+        let new_txn = txns.send_request(now, peer, invite.clone());
+        self.bridges.by_txn.insert(new_txn, (id, Side::Customer));
+        if let Some(leg) = self
+            .bridges
+            .bridges
+            .get_mut(&id)
+            .and_then(|b| b.customer.as_mut())
+        {
+            leg.invite = invite;
+            leg.txn = new_txn;
+            leg.auth_tries += 1;
+        }
+    }
+
+    /// A placed call's INVITE got no answer. Returns false when the transaction is not one.
+    pub(super) fn bridge_timeout(
+        &mut self,
+        now: Millis,
+        txn: TxnId,
+        txns: &mut Transactions,
+    ) -> bool {
+        let Some((id, side)) = self.bridges.by_txn.remove(&txn) else {
+            return false;
+        };
+        let failure = match side {
+            Side::Agent => FailureCode::NoAnswer,
+            Side::Customer => FailureCode::TrunkDown,
+        };
+        tracing::info!(
+            call = id,
+            ?side,
+            failure = failure.as_str(),
+            "no answer to a placed call's request"
+        );
+        self.end_bridge(now, id, Some(failure), txns);
+        true
+    }
+
+    /// A request inside one of a placed call's dialogs.
+    pub(super) fn bridge_request(
+        &mut self,
+        now: Millis,
+        txn: TxnId,
+        dialog: &DialogId,
+        method: &str,
+        msg: &Message,
+        txns: &mut Transactions,
+    ) {
+        let Some(&(id, side)) = self.bridges.by_dialog.get(dialog) else {
+            return;
+        };
+        match method {
+            "BYE" => {
+                self.reply(now, txns, txn, msg, 200, "OK");
+                tracing::info!(call = id, ?side, "hung up");
+                // This leg is over already: only the other one gets a BYE.
+                self.bridges.by_dialog.remove(dialog);
+                self.dialogs.remove(dialog);
+                if let Some(leg) = self
+                    .bridges
+                    .bridges
+                    .get_mut(&id)
+                    .and_then(|b| b.leg_mut(side))
+                {
+                    leg.dialog = None;
+                    leg.answered = false;
+                }
+                self.end_bridge(now, id, None, txns);
+            }
+            "ACK" => {}
+            "INFO" | "UPDATE" | "INVITE" if !msg.body.is_empty() || method == "INFO" => {
+                // Hold/resume and re-INVITEs keep the media as it is for now: answer with our SDP.
+                if method == "INFO" {
+                    self.reply(now, txns, txn, msg, 200, "OK");
+                    return;
+                }
+                let local = self.bridges.bridges.get(&id).and_then(|b| match side {
+                    Side::Agent => Some(b.agent.local.clone()),
+                    Side::Customer => b.customer.as_ref().map(|l| l.local.clone()),
+                });
+                let desc = local.and_then(|l| {
+                    sdp::parse_audio(&msg.body)
+                        .and_then(|o| sdp::answer(&o, &l))
+                        .ok()
+                });
+                match desc {
+                    Some((d, _)) => {
+                        let mut ok = msg.response_to(200, "OK", None);
+                        ok.headers
+                            .push(("Contact".to_owned(), format!("<{}>", self.contact())));
+                        ok.headers
+                            .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
+                        ok.body = sdp::write(&d, 1, u64::from(rand::random::<u16>()) + 2);
+                        txns.respond(now, txn, ok);
+                    }
+                    None => self.reply(now, txns, txn, msg, 488, "Not Acceptable Here"),
+                }
+            }
+            _ => self.reply(now, txns, txn, msg, 405, "Method Not Allowed"),
+        }
+    }
+
+    /// Ends a placed call: BYE to answered legs, CANCEL to ringing ones, media stopped.
+    pub(super) fn end_bridge(
+        &mut self,
+        now: Millis,
+        id: u64,
+        failure: Option<FailureCode>,
+        txns: &mut Transactions,
+    ) {
+        let Some(mut b) = self.bridges.bridges.remove(&id) else {
+            return;
+        };
+        if let Some(f) = failure {
+            tracing::info!(
+                call = id,
+                agent = b.user.0,
+                failure = f.as_str(),
+                "placed call ended"
+            );
+        }
+        let legs = std::iter::once(&mut b.agent).chain(b.customer.as_mut());
+        let mut to_end = Vec::new();
+        for leg in legs {
+            if let Some(stop) = leg.stop.take() {
+                let _ = stop.send(());
+            }
+            self.bridges.by_txn.remove(&leg.txn);
+            to_end.push((leg.dialog.clone(), leg.answered, leg.txn, leg.peer));
+        }
+        for (dialog, answered, txn, peer) in to_end {
+            match dialog {
+                Some(d) => {
+                    self.bridges.by_dialog.remove(&d);
+                    let via = self.via(peer.transport);
+                    let contact = self.contact();
+                    if let Some(mut dlg) = self.dialogs.remove(&d)
+                        && answered
+                    {
+                        let bye = dlg.request("BYE", &via, &contact, Vec::new());
+                        txns.send_request(now, peer, bye);
+                    }
+                }
+                // Still ringing: CANCEL (a no-op when the INVITE already ended).
+                None => {
+                    let _ = txns.cancel(now, txn);
+                }
+            }
+        }
+    }
+}
