@@ -115,12 +115,12 @@ impl Calls {
                 let stale = e == AuthError::Stale;
                 let mut r =
                     msg.response_to(401, "Unauthorized", Some(&super::calls::random_token()));
-                for alg in [Algorithm::Md5, Algorithm::Sha256] {
-                    r.headers.push((
-                        "WWW-Authenticate".to_owned(),
-                        self.registrar.digest.challenge(now, alg, stale),
-                    ));
-                }
+                // MD5 only: phones still fail on a second (SHA-256) challenge they cannot parse
+                // (baresip's libre gives up with ENOSYS). Answers with SHA-256 are accepted.
+                r.headers.push((
+                    "WWW-Authenticate".to_owned(),
+                    self.registrar.digest.challenge(now, Algorithm::Md5, stale),
+                ));
                 txns.respond(now, id, r);
                 return;
             }
