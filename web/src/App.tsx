@@ -11,6 +11,8 @@ import UsersPage from './pages/admin/Users';
 import RolesPage from './pages/admin/Roles';
 import SkillGroupsPage from './pages/admin/SkillGroups';
 import StatusesPage from './pages/admin/Statuses';
+import TrunksPage from './pages/admin/Trunks';
+import NumbersPage from './pages/admin/Numbers';
 
 function Guarded() {
   const { me } = useAuth();
@@ -18,6 +20,7 @@ function Guarded() {
   if (me === undefined) return <Spin style={{ display: 'block', marginTop: 120 }} size="large" />;
   if (me === null) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   const isAdmin = me.permissions.includes('manage_users');
+  const isNumbersAdmin = me.permissions.includes('manage_numbers');
   return (
     <AppLayout>
       <Routes>
@@ -26,6 +29,8 @@ function Guarded() {
         {isAdmin && <Route path="/admin/roles" element={<RolesPage />} />}
         {isAdmin && <Route path="/admin/skill-groups" element={<SkillGroupsPage />} />}
         {isAdmin && <Route path="/admin/statuses" element={<StatusesPage />} />}
+        {isNumbersAdmin && <Route path="/admin/trunks" element={<TrunksPage />} />}
+        {isNumbersAdmin && <Route path="/admin/numbers" element={<NumbersPage />} />}
         <Route path="*" element={<Navigate to={isAdmin ? '/admin/users' : '/agent'} replace />} />
       </Routes>
     </AppLayout>

@@ -95,6 +95,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/dial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Places a call: rings the signed-in agent's desk phone; when it is answered, calls `number`
+         *     through a trunk and bridges the two. Returns once the desk phone is being rung.
+         */
+        post: operations["dial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/password": {
         parameters: {
             query?: never;
@@ -141,6 +161,43 @@ export interface paths {
         post?: never;
         /** Signs one of the user's sessions out (e.g. a browser left open elsewhere). */
         delete: operations["revoke_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise's numbers, searched by number or description. */
+        get: operations["list_numbers"];
+        put?: never;
+        /** Adds a number on one of the enterprise's trunks; calls to it are taken at once. */
+        post: operations["create_number"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/numbers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One number. */
+        get: operations["get_number"];
+        /** Replaces a number's settings. */
+        put: operations["update_number"];
+        post?: never;
+        /** Removes a number. */
+        delete: operations["delete_number"];
         options?: never;
         head?: never;
         patch?: never;
@@ -254,6 +311,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/trunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise's trunks with their live status. */
+        get: operations["list_trunks"];
+        put?: never;
+        /** Creates a trunk; the SIP endpoint starts using it at once. */
+        post: operations["create_trunk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trunks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trunk with its live status. */
+        get: operations["get_trunk"];
+        /** Replaces a trunk's settings (a missing password keeps the stored one). */
+        put: operations["update_trunk"];
+        post?: never;
+        /** Deletes a trunk (409 `in_use` while numbers are on it). */
+        delete: operations["delete_trunk"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -308,6 +402,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}/sip-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An agent's SIP account and the desk phone's live registrations (the password is not shown). */
+        get: operations["get_sip_account"];
+        /**
+         * Creates or changes an agent's SIP account. Without a password a new account gets a generated
+         *     one; the password in effect is returned in this response only when it was set now.
+         */
+        put: operations["put_sip_account"];
+        post?: never;
+        /** Removes an agent's SIP account; the desk phone can no longer register. */
+        delete: operations["delete_sip_account"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -349,11 +465,43 @@ export interface components {
          * @enum {string}
          */
         DataScope: "self" | "skill_groups" | "department" | "enterprise";
+        /** @description `POST /me/dial`: ring the agent's desk phone, then call the number through a trunk. */
+        DialRequest: {
+            /** @description The enterprise number shown as caller ID (default: the first number of an enabled trunk). */
+            caller_number?: string | null;
+            /** @description The number to call. */
+            number: string;
+        };
+        /** @description A call placed by `POST /me/dial`. */
+        DialResponse: {
+            /**
+             * Format: int64
+             * @description The call's id in the engine.
+             */
+            call_id: number;
+            /** @description The caller ID used. */
+            caller_number: string;
+            /** @description The trunk used. */
+            trunk_id: components["schemas"]["TrunkId"];
+        };
         /**
          * Format: int64
          * @description An enterprise (tenant): every row of data belongs to exactly one.
          */
         EnterpriseId: number;
+        /** @description An enterprise number (码号) on a trunk. */
+        EnterpriseNumber: {
+            /** @description Note for admins. */
+            description?: string | null;
+            /** @description Id. */
+            id: components["schemas"]["NumberId"];
+            /** @description The number as the carrier sends it in the request URI (digits, optional leading +). */
+            number: string;
+            /** @description What inbound calls get. */
+            service: components["schemas"]["NumberService"];
+            /** @description The trunk it arrives on and outbound calls showing it leave by. */
+            trunk_id: components["schemas"]["TrunkId"];
+        };
         /** @description The body of every non-2xx API response. */
         ErrorBody: {
             /** @description What went wrong. */
@@ -452,6 +600,27 @@ export interface components {
              */
             skill_level: number;
         };
+        /**
+         * Format: int64
+         * @description An enterprise number (码号).
+         */
+        NumberId: number;
+        /** @description `POST /numbers` and `PUT /numbers/{id}`. */
+        NumberInput: {
+            /** @description Note for admins. */
+            description?: string | null;
+            /** @description Digits with an optional leading `+`, 3–32 characters; unique across Patchbay. */
+            number: string;
+            /** @description What inbound calls get (default welcome). */
+            service?: components["schemas"]["NumberService"];
+            /** @description The trunk. */
+            trunk_id: components["schemas"]["TrunkId"];
+        };
+        /**
+         * @description What an enterprise number does with an inbound call (the IVR issue adds flows).
+         * @enum {string}
+         */
+        NumberService: "welcome" | "echo_test";
         /** @description One page of a list. */
         Page_CustomStatus: {
             /** @description The rows of this page. */
@@ -464,6 +633,37 @@ export interface components {
                 id: components["schemas"]["CustomStatusId"];
                 /** @description Name, unique in the enterprise. */
                 name: string;
+            }[];
+            /**
+             * Format: int32
+             * @description This page's number, 1-based.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            page_size: number;
+            /**
+             * Format: int64
+             * @description Rows matching the search across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
+        Page_EnterpriseNumber: {
+            /** @description The rows of this page. */
+            items: {
+                /** @description Note for admins. */
+                description?: string | null;
+                /** @description Id. */
+                id: components["schemas"]["NumberId"];
+                /** @description The number as the carrier sends it in the request URI (digits, optional leading +). */
+                number: string;
+                /** @description What inbound calls get. */
+                service: components["schemas"]["NumberService"];
+                /** @description The trunk it arrives on and outbound calls showing it leave by. */
+                trunk_id: components["schemas"]["TrunkId"];
             }[];
             /**
              * Format: int32
@@ -614,6 +814,16 @@ export interface components {
          * @enum {string}
          */
         Permission: "agent_login" | "answer_dial" | "consult_transfer" | "monitor" | "view_call_records" | "view_recordings" | "export" | "manage_campaigns" | "manage_users" | "manage_numbers" | "billing";
+        /** @description A desk phone's registration. */
+        Registration: {
+            /** @description The contact URI the phone registered. */
+            contact: string;
+            /**
+             * Format: int64
+             * @description When it lapses (Unix ms).
+             */
+            expires_at: number;
+        };
         /** @description A role as listed and edited in the admin console. */
         Role: {
             /** @description Built-in roles (the admin role) cannot be deleted. */
@@ -684,6 +894,34 @@ export interface components {
             /** @description The browser or client that created it. */
             user_agent?: string | null;
         };
+        /** @description An agent's SIP credentials for a desk phone. */
+        SipAccount: {
+            /** @description The password, only in the response that set it. */
+            password?: string | null;
+            /** @description The realm phones authenticate in. */
+            realm: string;
+            /** @description Live registrations of the phone. */
+            registrations: components["schemas"]["Registration"][];
+            /** @description The agent. */
+            user_id: components["schemas"]["UserId"];
+            /** @description The SIP user name the phone registers with (unique across Patchbay). */
+            username: string;
+        };
+        /** @description `PUT /users/{id}/sip-account`. */
+        SipAccountInput: {
+            /**
+             * @description Password, 8–64 characters; absent: keep the current one, or generate one for a new
+             *     account (returned once).
+             */
+            password?: string | null;
+            /** @description User name, 3–32 of `A–Z a–z 0–9 . _ -`. */
+            username: string;
+        };
+        /**
+         * @description The SIP transport used towards the carrier.
+         * @enum {string}
+         */
+        SipTransport: "udp" | "tcp";
         /** @description A skill group (技能组). */
         SkillGroup: {
             /** @description Free text. */
@@ -727,6 +965,113 @@ export interface components {
             description?: string | null;
             /** @description New name. */
             name?: string | null;
+        };
+        /** @description A SIP trunk to a carrier (线路). */
+        Trunk: {
+            /** @description Source IP addresses whose INVITEs are accepted as this trunk's inbound calls. */
+            allowed_sources: string[];
+            /** @description Codecs offered, in order of preference: `PCMA`, `PCMU`. */
+            codecs: string[];
+            /** @description Switched on. */
+            enabled: boolean;
+            /** @description Whether a password is stored (the password itself is never returned). */
+            has_password: boolean;
+            /** @description The carrier's host name or IP address. */
+            host: string;
+            /** @description Id. */
+            id: components["schemas"]["TrunkId"];
+            /**
+             * Format: int32
+             * @description Most concurrent calls (0: no limit).
+             */
+            max_calls: number;
+            /** @description Peer or registration. */
+            mode: components["schemas"]["TrunkMode"];
+            /** @description Name shown to admins. */
+            name: string;
+            /**
+             * Format: int32
+             * @description The carrier's SIP port.
+             */
+            port: number;
+            /**
+             * Format: int32
+             * @description Registration refresh interval, seconds (register mode).
+             */
+            register_expires: number;
+            status?: components["schemas"]["TrunkStatus"] | null;
+            /** @description Transport towards the carrier. */
+            transport: components["schemas"]["SipTransport"];
+            /** @description User name for digest authentication (and registration). */
+            username?: string | null;
+        };
+        /**
+         * Format: int64
+         * @description A SIP trunk to a carrier.
+         */
+        TrunkId: number;
+        /** @description `POST /trunks` and `PUT /trunks/{id}`. */
+        TrunkInput: {
+            /** @description Allowed inbound source IP addresses. */
+            allowed_sources?: string[];
+            /** @description Codecs, from `PCMA` and `PCMU` (default both). */
+            codecs?: string[];
+            /** @description Switched on (default true). */
+            enabled?: boolean;
+            /** @description Host name or IP address. */
+            host: string;
+            /**
+             * Format: int32
+             * @description Most concurrent calls (0: no limit).
+             */
+            max_calls?: number;
+            /** @description Peer or registration. */
+            mode: components["schemas"]["TrunkMode"];
+            /** @description Name, 1–64 characters, unique in the enterprise. */
+            name: string;
+            /** @description Digest password; on update, absent keeps the stored one and `""` clears it. */
+            password?: string | null;
+            /**
+             * Format: int32
+             * @description SIP port (default 5060).
+             */
+            port?: number;
+            /**
+             * Format: int32
+             * @description Registration refresh interval, seconds, 60–86400 (default 3600).
+             */
+            register_expires?: number;
+            /** @description Transport (default UDP). */
+            transport?: components["schemas"]["SipTransport"];
+            /** @description Digest user name (required for register mode). */
+            username?: string | null;
+        };
+        /**
+         * @description How a trunk reaches its carrier.
+         * @enum {string}
+         */
+        TrunkMode: "peer" | "register";
+        /**
+         * @description Where a trunk stands right now.
+         * @enum {string}
+         */
+        TrunkState: "unknown" | "up" | "failed" | "disabled";
+        /** @description A trunk's live status. */
+        TrunkStatus: {
+            /**
+             * Format: int32
+             * @description Calls on the trunk now.
+             */
+            active_calls: number;
+            /** @description Why it failed (a SIP status line or "no response"). */
+            reason?: string | null;
+            /**
+             * Format: int64
+             * @description Since when (Unix ms).
+             */
+            since: number;
+            /** @description The state. */
+            state: components["schemas"]["TrunkState"];
         };
         /** @description A user as the admin console lists it. */
         User: {
@@ -1095,6 +1440,55 @@ export interface operations {
             };
         };
     };
+    dial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DialRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DialResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No SIP account, desk phone not registered, or no usable trunk */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SIP endpoint not running or no media ports */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     change_password: {
         parameters: {
             query?: never;
@@ -1175,6 +1569,190 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_numbers: {
+        parameters: {
+            query?: {
+                /** @description Search text, matched against names and work IDs (case-insensitive substring). */
+                q?: string;
+                /** @description 1-based page number; defaults to 1. */
+                page?: number;
+                /** @description Rows per page, 1–200; defaults to 20. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EnterpriseNumber"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseNumber"];
+                };
+            };
+            /** @description Bad number, or a trunk that is not this enterprise's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Number assigned already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Number id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseNumber"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Number id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseNumber"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Number id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1635,6 +2213,191 @@ export interface operations {
             };
         };
     };
+    list_trunks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trunk"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_trunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrunkInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trunk"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Name taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_trunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Trunk id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trunk"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_trunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Trunk id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrunkInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trunk"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_trunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Trunk id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Numbers are on it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_users: {
         parameters: {
             query?: {
@@ -1855,6 +2618,117 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PasswordReset"];
                 };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_sip_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipAccount"];
+                };
+            };
+            /** @description No such user, or no SIP account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_sip_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipAccountInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipAccount"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description User name taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_sip_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: {
                 headers: {

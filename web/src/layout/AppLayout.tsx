@@ -34,19 +34,30 @@ export default function AppLayout({ children }: { children: ReactNode }) {
   const location = useLocation();
   const [pwOpen, setPwOpen] = useState(false);
   const isAdmin = me?.permissions.includes('manage_users');
+  const isNumbersAdmin = me?.permissions.includes('manage_numbers');
   const items = [
     { key: '/agent', label: t('nav.agent') },
-    ...(isAdmin
+    ...(isAdmin || isNumbersAdmin
       ? [
           {
             key: 'admin',
             label: t('nav.admin'),
             type: 'group' as const,
             children: [
-              { key: '/admin/users', label: t('nav.users') },
-              { key: '/admin/roles', label: t('nav.roles') },
-              { key: '/admin/skill-groups', label: t('nav.skillGroups') },
-              { key: '/admin/statuses', label: t('nav.statuses') },
+              ...(isAdmin
+                ? [
+                    { key: '/admin/users', label: t('nav.users') },
+                    { key: '/admin/roles', label: t('nav.roles') },
+                    { key: '/admin/skill-groups', label: t('nav.skillGroups') },
+                    { key: '/admin/statuses', label: t('nav.statuses') },
+                  ]
+                : []),
+              ...(isNumbersAdmin
+                ? [
+                    { key: '/admin/trunks', label: t('nav.trunks') },
+                    { key: '/admin/numbers', label: t('nav.numbers') },
+                  ]
+                : []),
             ],
           },
         ]

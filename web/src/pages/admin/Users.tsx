@@ -6,6 +6,7 @@ import { api, unwrap } from '../../core/api';
 import { MOBILE_RE, WORK_ID_RE } from '../../core/credentials';
 import { useShowError } from '../../errors';
 import CrudTable from '../../components/CrudTable';
+import SipAccountModal from '../../components/SipAccountModal';
 
 interface FormValues {
   work_id: string;
@@ -24,6 +25,7 @@ export default function UsersPage() {
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [roles, setRoles] = useState<Role[]>([]);
   const [version, setVersion] = useState(0);
+  const [sipUser, setSipUser] = useState<User | null>(null);
 
   useEffect(() => {
     api.GET('/api/v1/roles', { params: { query: { page_size: 200 } } }).then((r) => setRoles(unwrap(r).items), showError);
@@ -103,6 +105,10 @@ export default function UsersPage() {
         onEdit={open}
         onDelete={async (u) => void unwrap(await api.DELETE('/api/v1/users/{id}', { params: { path: { id: u.id } } }))}
         extraActions={(u) => (
+          <>
+          <a data-testid="sip-account" onClick={() => setSipUser(u)} style={{ marginRight: 8 }}>
+            {t('sip.action')}
+          </a>
           <a
             onClick={async () => {
               try {
@@ -115,6 +121,7 @@ export default function UsersPage() {
           >
             {t('users.resetPassword')}
           </a>
+          </>
         )}
         columns={[
           { title: t('users.workId'), dataIndex: 'work_id' },
@@ -168,6 +175,7 @@ export default function UsersPage() {
           </Form.Item>
         </Form>
       </Modal>
+      <SipAccountModal user={sipUser} onClose={() => setSipUser(null)} />
     </>
   );
 }
