@@ -44,10 +44,16 @@ test('admin creates an agent with a role and a skill group, and the agent signs 
 
   // A role.
   await page.getByRole('menuitem', { name: 'Roles' }).click();
+  await page.getByTestId('roles-table').waitFor();
   await page.getByTestId('roles-create').click();
   await page.getByTestId('role-name').fill('E2E agents');
   await page.getByTestId('role-save').click();
-  await page.getByRole('cell', { name: 'E2E agents' }).waitFor();
+  await page.getByRole('cell', { name: 'E2E agents' }).waitFor().catch(async (e) => {
+    // Leave evidence: what the page showed and any message it gave.
+    await shot(page, 'failure-role-not-listed');
+    const notices = await page.locator('.ant-message-notice, .ant-form-item-explain-error').allInnerTexts();
+    throw new Error(`the new role is not listed; page said: ${JSON.stringify(notices)}; ${e.message}`);
+  });
   await shot(page, '02-role-created');
 
   // A skill group.
