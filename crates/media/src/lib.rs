@@ -12,6 +12,7 @@ pub mod jitter;
 pub mod mixer;
 pub mod prompt;
 pub mod room;
+pub mod rtcp;
 pub mod rtp;
 pub mod source;
 pub mod stream;
