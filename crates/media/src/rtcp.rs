@@ -140,11 +140,9 @@ impl ReceptionStats {
         self.expected_prior = expected;
         self.received_prior = self.received;
         let interval_lost = interval_expected.saturating_sub(interval_received);
-        let fraction_lost = if interval_expected == 0 {
-            0
-        } else {
-            u8::try_from((interval_lost << 8) / interval_expected).unwrap_or(u8::MAX)
-        };
+        let fraction_lost = (interval_lost << 8)
+            .checked_div(interval_expected)
+            .map_or(0, |f| u8::try_from(f).unwrap_or(u8::MAX));
         Some(ReportFigures {
             ssrc,
             fraction_lost,
