@@ -270,3 +270,80 @@ async fn rfc_4733_digits_sent_on_a_call_are_reported_once_each() {
     }
     assert_eq!(h.stats.digits.lock().unwrap().as_str(), "15#");
 }
+
+/// An RTP socket whose port + 1 is free for RTCP.
+async fn rtp_pair() -> (UdpSocket, UdpSocket) {
+    loop {
+        let rtp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let port = rtp.local_addr().unwrap().port();
+        if port < u16::MAX
+            && let Ok(rtcp) = UdpSocket::bind(("127.0.0.1", port + 1)).await
+        {
+            return (rtp, rtcp);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rtcp_sender_reports_carry_what_was_sent_and_the_losses_patchbay_saw() {
+    let (handle, _stop) = endpoint_handle(Duration::from_secs(60)).await;
+    let server = handle.local_addr;
+    let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (rtp, rtcp) = rtp_pair().await;
+    let (sp, rp) = (
+        sip.local_addr().unwrap().port(),
+        rtp.local_addr().unwrap().port(),
+    );
+    sip.send_to(invite("4008000000", sp, rp, "rtcp-1").as_bytes(), server)
+        .await
+        .unwrap();
+    let ok = final_response(&sip).await;
+    let answer = sip::sdp::parse_audio(&ok.body).unwrap();
+    sip.send_to(ack_for(&ok, sp).as_bytes(), server)
+        .await
+        .unwrap();
+    // 5.5 s of packets with sequence numbers 10 and 11 missing; the first report comes at 5 s.
+    let send = async {
+        for i in 0..275u16 {
+            if i != 10 && i != 11 {
+                let f = RtpFrame {
+                    payload_type: 0,
+                    seq: i,
+                    timestamp: u32::from(i) * 160,
+                    ssrc: 7,
+                    marker: i == 0,
+                    payload: vec![0xff; 160],
+                };
+                rtp.send_to(&f.to_bytes(), answer.rtp_addr()).await.unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let receive = async {
+        let mut buf = [0u8; 1_500];
+        let (n, _) = tokio::time::timeout(Duration::from_secs(8), rtcp.recv_from(&mut buf))
+            .await
+            .expect("an RTCP report within 8 s")
+            .unwrap();
+        buf[..n].to_vec()
+    };
+    let ((), report) = tokio::join!(send, receive);
+    assert_eq!(
+        report[1], 200,
+        "a sender report: Patchbay plays the welcome prompt"
+    );
+    let packets_sent = u32::from_be_bytes([report[20], report[21], report[22], report[23]]);
+    assert!(packets_sent >= 200, "{packets_sent} packets in the report");
+    let blocks = media::rtcp::read_reports(&report).unwrap();
+    assert_eq!(blocks.len(), 1);
+    assert_eq!(blocks[0].ssrc, 7, "the block is about our stream");
+    assert_eq!(blocks[0].cumulative_lost, 2, "seq 10 and 11 never came");
+    let received = handle
+        .stats
+        .rtp_received
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        received >= 200,
+        "{received} counted by the endpoint at the report"
+    );
+}

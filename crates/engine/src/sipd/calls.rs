@@ -41,6 +41,10 @@ pub struct CallStats {
     pub digits: std::sync::Mutex<String>,
     /// Recordings started, in order.
     pub recordings: std::sync::Mutex<Vec<std::path::PathBuf>>,
+    /// RTP packets received from peers (updated every RTCP interval and at hang-up).
+    pub rtp_received: AtomicU64,
+    /// RTP packets peers' sequence numbers say were sent to us.
+    pub rtp_expected: AtomicU64,
 }
 
 impl CallStats {
@@ -419,6 +423,7 @@ impl Calls {
             stop: stop_rx,
             recorder,
             remote_updates: None,
+            counters: self.stats.clone(),
         }));
         self.by_dialog.insert(dialog.id.clone(), call_id);
         self.calls.insert(

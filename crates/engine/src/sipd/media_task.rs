@@ -48,6 +48,129 @@ pub(crate) struct MediaSetup {
     pub(crate) recorder: Option<RecordingWriter<std::fs::File>>,
     /// Where to send from now on (an SDP answer that came after the task started).
     pub(crate) remote_updates: Option<mpsc::Receiver<SocketAddr>>,
+    /// Endpoint-wide counters (RTP received and expected, for loss figures).
+    pub(crate) counters: Arc<super::CallStats>,
+}
+
+/// How often RTCP reports go out.
+const RTCP_INTERVAL: Duration = Duration::from_secs(5);
+
+/// What we sent, for sender reports.
+#[derive(Debug, Default)]
+struct Sent {
+    packets: u32,
+    octets: u32,
+    last_ts: u32,
+}
+
+impl Sent {
+    fn count(&mut self, frame: &RtpFrame) {
+        self.packets = self.packets.wrapping_add(1);
+        self.octets = self
+            .octets
+            .wrapping_add(u32::try_from(frame.payload.len()).unwrap_or(0));
+        self.last_ts = frame.timestamp;
+    }
+}
+
+/// RTCP of one call leg: the socket next to the RTP one, reception statistics, what the peer
+/// last reported about our stream.
+struct Rtcp {
+    socket: Option<UdpSocket>,
+    remote: Option<SocketAddr>,
+    stats: media::rtcp::ReceptionStats,
+    sent: Sent,
+    ssrc: u32,
+    peer_view: Option<media::rtcp::ReportFigures>,
+    /// Received/expected already added to the endpoint's counters.
+    counted: (u64, u64),
+}
+
+impl Rtcp {
+    async fn new(rtp: &UdpSocket, ssrc: u32) -> Rtcp {
+        let socket = match rtp.local_addr() {
+            Ok(a) => UdpSocket::bind(SocketAddr::new(a.ip(), a.port().wrapping_add(1)))
+                .await
+                .ok(),
+            Err(_) => None,
+        };
+        Rtcp {
+            socket,
+            remote: None,
+            stats: media::rtcp::ReceptionStats::new(8_000),
+            sent: Sent::default(),
+            ssrc,
+            peer_view: None,
+            counted: (0, 0),
+        }
+    }
+
+    /// Adds what was received and expected since the last call to the endpoint's counters.
+    fn account(&mut self, counters: &super::CallStats) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (r, e) = (self.stats.received(), self.stats.expected());
+        counters
+            .rtp_received
+            .fetch_add(r.saturating_sub(self.counted.0), Relaxed);
+        counters
+            .rtp_expected
+            .fetch_add(e.saturating_sub(self.counted.1), Relaxed);
+        self.counted = (r, e);
+    }
+
+    /// Sends a sender (or receiver) report to the peer's RTCP address.
+    async fn report(&mut self, rtp_remote: Option<SocketAddr>) {
+        let Some(socket) = &self.socket else { return };
+        let Some(to) = self
+            .remote
+            .or_else(|| rtp_remote.map(|a| SocketAddr::new(a.ip(), a.port().wrapping_add(1))))
+        else {
+            return;
+        };
+        let unix_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(0))
+            .unwrap_or(0);
+        let sender = (self.sent.packets > 0).then(|| media::rtcp::SenderInfo {
+            ssrc: self.ssrc,
+            ntp: media::rtcp::ntp_from_unix_ms(unix_ms),
+            rtp_timestamp: self.sent.last_ts,
+            packets: self.sent.packets,
+            octets: self.sent.octets,
+        });
+        if let Ok(bytes) = media::rtcp::write_report(self.ssrc, sender, self.stats.report()) {
+            let _ = socket.send_to(&bytes, to).await;
+        }
+    }
+
+    fn summary(&self, call: u64) {
+        let peer = self.peer_view.map(|p| {
+            format!(
+                "{:.1}% lost, jitter {} ms",
+                f64::from(p.fraction_lost) * 100.0 / 256.0,
+                p.jitter / 8
+            )
+        });
+        tracing::info!(
+            call,
+            received = self.stats.received(),
+            lost = self.stats.lost(),
+            jitter_ms = format!("{:.1}", self.stats.jitter_ms()),
+            peer_report = peer.as_deref().unwrap_or("none"),
+            "call media statistics"
+        );
+    }
+}
+
+/// Waits for an RTCP datagram, or forever without a socket.
+async fn rtcp_recv(
+    socket: &Option<UdpSocket>,
+    buf: &mut [u8],
+) -> std::io::Result<(usize, SocketAddr)> {
+    match socket {
+        Some(s) => s.recv_from(buf).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Waits for the next remote address, or forever when there is no channel.
@@ -85,7 +208,12 @@ fn finish(rec: Option<RecordingWriter<std::fs::File>>) {
 }
 
 pub(crate) async fn run(mut m: MediaSetup) {
-    let mut out = OutStream::new(rand::random(), rand::random(), rand::random());
+    let ssrc: u32 = rand::random();
+    let mut out = OutStream::new(ssrc, rand::random(), rand::random());
+    let mut rtcp = Rtcp::new(&m.socket, ssrc).await;
+    let mut rtcp_buf = [0u8; 1_500];
+    let epoch = tokio::time::Instant::now();
+    let mut rtcp_tick = tokio::time::interval_at(epoch + RTCP_INTERVAL, RTCP_INTERVAL);
     let mut remote = m.remote;
     let mut buf = [0u8; 2_048];
     let mut tick = tokio::time::interval(Duration::from_millis(20));
@@ -101,7 +229,23 @@ pub(crate) async fn run(mut m: MediaSetup) {
         tokio::select! {
             _ = &mut m.stop => {
                 finish(recorder);
+                rtcp.account(&m.counters);
+                rtcp.summary(m.call);
                 return;
+            }
+            _ = rtcp_tick.tick() => {
+                rtcp.account(&m.counters);
+                rtcp.report(remote).await;
+            }
+            r = rtcp_recv(&rtcp.socket, &mut rtcp_buf) => {
+                if let Ok((n, from)) = r
+                    && let Ok(blocks) = media::rtcp::read_reports(&rtcp_buf[..n])
+                {
+                    rtcp.remote = Some(from);
+                    if let Some(b) = blocks.into_iter().find(|b| b.ssrc == ssrc) {
+                        rtcp.peer_view = Some(b);
+                    }
+                }
             }
             addr = next_remote(&mut m.remote_updates) => match addr {
                 Some(a) => remote = Some(a),
@@ -111,6 +255,8 @@ pub(crate) async fn run(mut m: MediaSetup) {
                 let Ok((n, from)) = r else { continue };
                 let Ok(frame) = RtpFrame::parse(&buf[..n]) else { continue };
                 last_rx = tokio::time::Instant::now();
+                let since = u64::try_from(last_rx.duration_since(epoch).as_millis()).unwrap_or(u64::MAX);
+                rtcp.stats.on_packet(since, frame.ssrc, frame.seq, frame.timestamp);
                 remote = Some(from); // symmetric RTP: latch to the real source
                 if frame.payload_type == m.telephone_event {
                     if let Some(digit) = dtmf.push(&frame) {
@@ -139,12 +285,15 @@ pub(crate) async fn run(mut m: MediaSetup) {
                 }
                 if matches!(m.behaviour, Behaviour::Echo) {
                     let back = out.forward(frame);
+                    rtcp.sent.count(&back);
                     let _ = m.socket.send_to(&back.to_bytes(), from).await;
                 }
             }
             _ = tick.tick() => {
                 if last_rx.elapsed() >= m.rtp_timeout {
                     finish(recorder);
+                    rtcp.account(&m.counters);
+                    rtcp.summary(m.call);
                     let _ = m.events.send(Inbound::RtpTimeout(m.call)).await;
                     return;
                 }
@@ -168,6 +317,7 @@ pub(crate) async fn run(mut m: MediaSetup) {
                         AudioCodec::Pcma => media::g711::encode_alaw(&frame),
                     };
                     let pkt = out.next_mixed(m.payload_type, payload);
+                    rtcp.sent.count(&pkt);
                     let _ = m.socket.send_to(&pkt.to_bytes(), to).await;
                     right = frame;
                 }
@@ -195,6 +345,7 @@ pub(crate) async fn run(mut m: MediaSetup) {
                         AudioCodec::Pcma => media::g711::encode_alaw(&frame),
                     };
                     let pkt = out.next_mixed(m.payload_type, payload);
+                    rtcp.sent.count(&pkt);
                     let _ = m.socket.send_to(&pkt.to_bytes(), to).await;
                     right = frame;
                 }

@@ -360,6 +360,7 @@ impl Calls {
         };
         let rtp_timeout = self.config.rtp_timeout;
         let events = self.events.clone();
+        let counters = self.stats.clone();
         let Some(leg) = self
             .bridges
             .bridges
@@ -398,6 +399,7 @@ impl Calls {
             stop: stop_rx,
             recorder,
             remote_updates: Some(remote_rx),
+            counters,
         }));
     }
 
