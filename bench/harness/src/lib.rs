@@ -72,6 +72,27 @@ pub fn fmt_duration(d: Duration) -> String {
     }
 }
 
+/// The last line of sipp's `-trace_stat` file: cumulative successful and failed calls.
+pub fn sipp_call_counts(path: &std::path::Path) -> (u64, u64) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(';').collect();
+    let last: Vec<&str> = lines
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .split(';')
+        .collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .and_then(|i| last.get(i))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    (col("SuccessfulCall(C)"), col("FailedCall(C)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,7 +102,7 @@ async fn main() {
             if name.ends_with("_rtt.csv") {
                 read_rtt(&p, &mut rtt);
             } else if name.ends_with("_.csv") {
-                (ok, failed) = read_counts(&p);
+                (ok, failed) = bench_harness::sipp_call_counts(&p);
             }
             let _ = std::fs::remove_file(&p);
         }
@@ -141,25 +141,4 @@ fn read_rtt(path: &Path, into: &mut Samples) {
             into.push(Duration::from_secs_f64(ms / 1_000.0));
         }
     }
-}
-
-/// The last line of sipp's `-trace_stat` file: cumulative successful and failed calls.
-fn read_counts(path: &Path) -> (u64, u64) {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split(';').collect();
-    let last: Vec<&str> = lines
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or_default()
-        .split(';')
-        .collect();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .and_then(|i| last.get(i))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0)
-    };
-    (col("SuccessfulCall(C)"), col("FailedCall(C)"))
 }
