@@ -53,3 +53,7 @@ id_type!(
     /// An enterprise number (码号).
     NumberId
 );
+id_type!(
+    /// A call record.
+    CallId
+);

@@ -5,6 +5,7 @@
 //! web app's TypeScript types are generated from that document), and the events pushed to browsers.
 
 pub mod account;
+pub mod calls;
 pub mod error;
 pub mod event;
 pub mod ids;
@@ -17,7 +18,8 @@ pub mod telephony;
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::Event;
 pub use ids::{
-    CustomStatusId, EnterpriseId, NumberId, RoleId, SessionId, SkillGroupId, TrunkId, UserId,
+    CallId, CustomStatusId, EnterpriseId, NumberId, RoleId, SessionId, SkillGroupId, TrunkId,
+    UserId,
 };
 pub use page::{Page, PageQuery};
 pub use permission::{DataScope, Permission};

@@ -9,6 +9,7 @@
 //! The same SQL text runs on both backends (`$1` placeholders work on both); [`on_pool!`] expands
 //! each repository body once per backend so sqlx checks types against the right driver.
 
+mod calls;
 mod enterprises;
 mod error;
 mod roles;

@@ -1,0 +1,197 @@
+//! Call records, written from the engine's call events and read by the call-record pages.
+
+use model::calls::{CallDirection, CallEvent, CallRecord, CallResult, HangupSide};
+use model::{CallId, Page, PageQuery, UserId};
+
+use crate::{Result, Store, StoreError, Tenant, like_pattern, on_pool};
+
+/// A `calls` row.
+#[derive(sqlx::FromRow)]
+struct CallRow {
+    id: i64,
+    direction: String,
+    caller: String,
+    callee: String,
+    enterprise_number: Option<String>,
+    agent_id: Option<i64>,
+    started_at: i64,
+    answered_at: Option<i64>,
+    ended_at: Option<i64>,
+    failure: Option<String>,
+    hangup_side: Option<String>,
+    recording: Option<String>,
+}
+
+impl From<CallRow> for CallRecord {
+    fn from(r: CallRow) -> CallRecord {
+        let result = match (r.answered_at, r.ended_at) {
+            (Some(_), _) => CallResult::Answered,
+            (None, Some(_)) => CallResult::Failed,
+            (None, None) => CallResult::InProgress,
+        };
+        let talk_seconds = match (r.answered_at, r.ended_at) {
+            (Some(a), Some(e)) => (e - a).max(0) / 1000,
+            _ => 0,
+        };
+        CallRecord {
+            id: CallId(r.id),
+            direction: if r.direction == "agent_outbound" {
+                CallDirection::AgentOutbound
+            } else {
+                CallDirection::Inbound
+            },
+            caller: r.caller,
+            callee: r.callee,
+            enterprise_number: r.enterprise_number,
+            agent_id: r.agent_id.map(UserId),
+            started_at: r.started_at,
+            answered_at: r.answered_at,
+            ended_at: r.ended_at,
+            talk_seconds,
+            result,
+            failure: r.failure,
+            hangup_side: r.hangup_side.as_deref().map(|s| match s {
+                "customer" => HangupSide::Customer,
+                "agent" => HangupSide::Agent,
+                _ => HangupSide::System,
+            }),
+            has_recording: r.recording.is_some(),
+        }
+    }
+}
+
+/// `SELECT` of every call column, followed by the rest of the statement.
+macro_rules! select_calls {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, direction, caller, callee, enterprise_number, agent_id, started_at, ",
+            "answered_at, ended_at, failure, hangup_side, recording FROM calls ",
+            $rest
+        )
+    };
+}
+
+impl Store {
+    /// Applies one engine event: opens, answers or closes a call record.
+    pub async fn apply_call_event(&self, ev: &CallEvent) -> Result<()> {
+        match ev {
+            CallEvent::Started {
+                key,
+                enterprise,
+                direction,
+                caller,
+                callee,
+                enterprise_number,
+                agent,
+                at,
+            } => {
+                let direction = match direction {
+                    CallDirection::Inbound => "inbound",
+                    CallDirection::AgentOutbound => "agent_outbound",
+                };
+                on_pool!(self, pool => sqlx::query(
+                    "INSERT INTO calls (enterprise_id, call_key, direction, caller, callee, enterprise_number, agent_id, started_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(enterprise.0)
+                .bind(key)
+                .bind(direction)
+                .bind(caller)
+                .bind(callee)
+                .bind(enterprise_number)
+                .bind(agent.map(|a| a.0))
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected());
+            }
+            CallEvent::Answered { key, at, recording } => {
+                on_pool!(self, pool => sqlx::query(
+                    "UPDATE calls SET answered_at = $2, recording = $3 WHERE call_key = $1",
+                )
+                .bind(key)
+                .bind(at)
+                .bind(recording)
+                .execute(pool)
+                .await?
+                .rows_affected());
+            }
+            CallEvent::Ended {
+                key,
+                at,
+                failure,
+                hangup_side,
+            } => {
+                let side = match hangup_side {
+                    HangupSide::Customer => "customer",
+                    HangupSide::Agent => "agent",
+                    HangupSide::System => "system",
+                };
+                on_pool!(self, pool => sqlx::query(
+                    "UPDATE calls SET ended_at = $2, failure = $3, hangup_side = $4 WHERE call_key = $1 AND ended_at IS NULL",
+                )
+                .bind(key)
+                .bind(at)
+                .bind(failure)
+                .bind(side)
+                .execute(pool)
+                .await?
+                .rows_affected());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Tenant<'_> {
+    /// A page of call records, newest first, whose caller or callee contains the search text;
+    /// only `agent`'s calls when given (the `self` data scope).
+    pub async fn calls(&self, q: &PageQuery, agent: Option<UserId>) -> Result<Page<CallRecord>> {
+        let e = self.enterprise.0;
+        let pattern = like_pattern(q.search());
+        let agent = agent.map(|a| a.0);
+        let (rows, total): (Vec<CallRow>, i64) = on_pool!(self.store, pool => {
+            let rows = sqlx::query_as::<_, CallRow>(select_calls!(
+                "WHERE enterprise_id = $1 AND (caller LIKE $2 ESCAPE '\\' OR callee LIKE $2 ESCAPE '\\') \
+                 AND ($3 IS NULL OR agent_id = $3) ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5"
+            ))
+            .bind(e)
+            .bind(&pattern)
+            .bind(agent)
+            .bind(i64::from(q.page_size()))
+            .bind(q.offset())
+            .fetch_all(pool)
+            .await?;
+            let total: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM calls WHERE enterprise_id = $1 AND \
+                 (caller LIKE $2 ESCAPE '\\' OR callee LIKE $2 ESCAPE '\\') AND ($3 IS NULL OR agent_id = $3)",
+            )
+            .bind(e)
+            .bind(&pattern)
+            .bind(agent)
+            .fetch_one(pool)
+            .await?;
+            (rows, total)
+        });
+        Ok(Page {
+            items: rows.into_iter().map(CallRecord::from).collect(),
+            total,
+            page: q.page(),
+            page_size: q.page_size(),
+        })
+    }
+
+    /// One call record with its recording's file name.
+    pub async fn call(&self, id: CallId) -> Result<(CallRecord, Option<String>)> {
+        let row: Option<CallRow> = on_pool!(self.store, pool => sqlx::query_as(select_calls!(
+            "WHERE enterprise_id = $1 AND id = $2"
+        ))
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await?);
+        let row = row.ok_or(StoreError::NotFound)?;
+        let recording = row.recording.clone();
+        Ok((CallRecord::from(row), recording))
+    }
+}

@@ -1,0 +1,129 @@
+//! Call records from engine events: opened, answered, closed once; listed newest first, searched,
+//! limited to an agent's own calls, and kept per enterprise.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use model::PageQuery;
+use model::calls::{CallDirection, CallEvent, CallResult, HangupSide};
+use store::{Store, StoreError};
+
+fn started(
+    key: &str,
+    e: model::EnterpriseId,
+    caller: &str,
+    agent: Option<model::UserId>,
+    at: i64,
+) -> CallEvent {
+    CallEvent::Started {
+        key: key.to_owned(),
+        enterprise: e,
+        direction: CallDirection::Inbound,
+        caller: caller.to_owned(),
+        callee: "4008000000".to_owned(),
+        enterprise_number: Some("4008000000".to_owned()),
+        agent,
+        at,
+    }
+}
+
+async fn call_records_follow_the_engines_events(store: &Store) {
+    let (a, role) = common::enterprise(store, "acme").await;
+    let (b, _) = common::enterprise(store, "bolt").await;
+    let agent = store
+        .tenant(a)
+        .create_user(&common::new_user("1001", role), 5)
+        .await
+        .unwrap();
+    store
+        .apply_call_event(&started("k1", a, "13800000001", Some(agent.id), 1_000))
+        .await
+        .unwrap();
+    store
+        .apply_call_event(&CallEvent::Answered {
+            key: "k1".into(),
+            at: 3_000,
+            recording: Some("1-1.wav".into()),
+        })
+        .await
+        .unwrap();
+    let ended = CallEvent::Ended {
+        key: "k1".into(),
+        at: 63_500,
+        failure: None,
+        hangup_side: HangupSide::Customer,
+    };
+    store.apply_call_event(&ended).await.unwrap();
+    // A second end (e.g. both legs reporting) does not move the end time.
+    store
+        .apply_call_event(&CallEvent::Ended {
+            key: "k1".into(),
+            at: 99_000,
+            failure: None,
+            hangup_side: HangupSide::System,
+        })
+        .await
+        .unwrap();
+    store
+        .apply_call_event(&started("k2", a, "13900000002", None, 2_000))
+        .await
+        .unwrap();
+    store
+        .apply_call_event(&CallEvent::Ended {
+            key: "k2".into(),
+            at: 4_000,
+            failure: Some("busy".into()),
+            hangup_side: HangupSide::System,
+        })
+        .await
+        .unwrap();
+    store
+        .apply_call_event(&started("k3", b, "13700000003", None, 5_000))
+        .await
+        .unwrap();
+
+    let ta = store.tenant(a);
+    let page = ta.calls(&PageQuery::default(), None).await.unwrap();
+    assert_eq!(page.total, 2, "bolt's call is not acme's");
+    assert_eq!(page.items[0].caller, "13900000002", "newest first");
+    assert_eq!(page.items[0].result, CallResult::Failed);
+    assert_eq!(page.items[0].failure.as_deref(), Some("busy"));
+    let first = &page.items[1];
+    assert_eq!(first.result, CallResult::Answered);
+    assert_eq!(first.talk_seconds, 60);
+    assert_eq!(first.ended_at, Some(63_500));
+    assert_eq!(first.hangup_side, Some(HangupSide::Customer));
+    assert!(first.has_recording);
+    let own = ta
+        .calls(&PageQuery::default(), Some(agent.id))
+        .await
+        .unwrap();
+    assert_eq!(own.total, 1);
+    let found = ta
+        .calls(
+            &PageQuery {
+                q: Some("1390".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1);
+    let (rec, file) = ta.call(first.id).await.unwrap();
+    assert_eq!(rec.caller, "13800000001");
+    assert_eq!(file.as_deref(), Some("1-1.wav"));
+    assert!(matches!(
+        store.tenant(b).call(first.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let live = store
+        .tenant(b)
+        .calls(&PageQuery::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(live.items[0].result, CallResult::InProgress);
+}
+
+on_both_backends!(call_records_follow_the_engines_events);
