@@ -141,6 +141,7 @@ async fn main() {
             directory: engine::sipd::loopback_directory(),
             realm: "patchbay".to_owned(),
             recordings_dir: Some(dir.join("recordings")),
+            call_events: None,
         },
         async move {
             let _ = stop_rx.await;

@@ -35,6 +35,7 @@ async fn main() {
             directory: engine::sipd::loopback_directory(),
             realm: "patchbay".to_owned(),
             recordings_dir: None,
+            call_events: None,
         },
         async move {
             let _ = stop_rx.await;

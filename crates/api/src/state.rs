@@ -19,6 +19,8 @@ pub struct AppState {
     pub auth: AuthSettings,
     /// The SIP endpoint, when one runs.
     pub sip: Option<engine::sipd::SipHandle>,
+    /// Where call recordings are (for `/calls/{id}/recording`).
+    pub recordings_dir: Option<std::path::PathBuf>,
 }
 
 /// Login and session policy.
@@ -54,6 +56,7 @@ impl AppState {
             clock,
             auth: AuthSettings::default(),
             sip: None,
+            recordings_dir: None,
         }
     }
 

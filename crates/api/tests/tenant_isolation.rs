@@ -34,6 +34,7 @@ enum Resource {
     Session,
     Trunk,
     Number,
+    Call,
 }
 
 fn case(path: &str, method: &str) -> Option<Case> {
@@ -48,6 +49,8 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // Dials from the caller's own desk phone with the caller's own enterprise's trunks.
         ("/api/v1/me/dial", "post") => OwnAccount,
         ("/api/v1/trunks", "get") => ListArray,
+        ("/api/v1/calls", "get") => List,
+        ("/api/v1/calls/{id}" | "/api/v1/calls/{id}/recording", "get") => Foreign(Call),
         ("/api/v1/numbers", "get") => List,
         ("/api/v1/trunks" | "/api/v1/numbers", "post") => OwnAccount,
         ("/api/v1/trunks/{id}", _) => Foreign(Trunk),
@@ -134,6 +137,31 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
     ta.set_sip_account(a.agent, "alpha1001", "password1", 0)
         .await
         .unwrap();
+    let call_event = |key: &str, e, callee: &str| model::calls::CallEvent::Started {
+        key: key.to_owned(),
+        enterprise: e,
+        direction: model::calls::CallDirection::Inbound,
+        caller: "13800000000".to_owned(),
+        callee: callee.to_owned(),
+        enterprise_number: None,
+        agent: None,
+        at: 1,
+    };
+    let store = &app.state.store;
+    store
+        .apply_call_event(&call_event("a1", a.id, "alpha-line"))
+        .await
+        .unwrap();
+    store
+        .apply_call_event(&call_event("b1", b.id, "beta-line"))
+        .await
+        .unwrap();
+    let call_a = ta
+        .calls(&model::PageQuery::default(), None)
+        .await
+        .unwrap()
+        .items[0]
+        .id;
     let tb = app.state.store.tenant(b.id);
     let trunk_b = tb
         .create_trunk(&trunk_input("beta trunk"), 0)
@@ -175,6 +203,7 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                         Resource::Session => a_session,
                         Resource::Trunk => trunk.id.0,
                         Resource::Number => number.id.0,
+                        Resource::Call => call_a.0,
                     };
                     let url = path.replace("{id}", &id.to_string());
                     let (st, body) = app

@@ -67,6 +67,7 @@ pub async fn start_sip(
             .context("loading trunks, numbers and SIP accounts")?,
         realm: "patchbay".to_owned(),
         recordings_dir: Some(config.data_dir.join("recordings")),
+        call_events: Some(record_calls(store.clone())),
     };
     let repaired = engine::sipd::repair_recordings(&config.data_dir.join("recordings"));
     if repaired > 0 {
@@ -77,6 +78,19 @@ pub async fn start_sip(
     })
     .await
     .with_context(|| format!("sip_listen: cannot listen on {}", config.sip_listen))
+}
+
+/// Writes the engine's call events to call records, in order, off the SIP endpoint's task.
+fn record_calls(store: Store) -> tokio::sync::mpsc::UnboundedSender<model::calls::CallEvent> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<model::calls::CallEvent>();
+    tokio::spawn(async move {
+        while let Some(ev) = rx.recv().await {
+            if let Err(e) = store.apply_call_event(&ev).await {
+                tracing::warn!(error = %e, "cannot write a call record");
+            }
+        }
+    });
+    tx
 }
 
 /// Creates the data directory and opens (and migrates) the database.
@@ -100,6 +114,7 @@ pub async fn run(
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut state = AppState::new(store.clone(), clock);
     state.sip = sip;
+    state.recordings_dir = Some(config.data_dir.join("recordings"));
     state.auth = AuthSettings {
         secure_cookie: config.secure_cookie,
         ..AuthSettings::default()

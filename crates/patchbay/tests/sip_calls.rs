@@ -38,6 +38,7 @@ async fn endpoint_recording(
             directory: engine::sipd::loopback_directory(),
             realm: "patchbay".to_owned(),
             recordings_dir,
+            call_events: None,
         },
         async move {
             let _ = rx.await;

@@ -41,6 +41,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Call records, newest first, searched by caller or callee number. */
+        get: operations["list_calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One call record. */
+        get: operations["get_call"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The call's recording as a stereo WAV (customer left, agent side right). Honours `Range`
+         *     (answers 206 with `Content-Range`), so players can seek.
+         */
+        get: operations["get_recording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/custom-statuses": {
         parameters: {
             query?: never;
@@ -428,6 +482,62 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Which way a call went.
+         * @enum {string}
+         */
+        CallDirection: "inbound" | "agent_outbound";
+        /**
+         * Format: int64
+         * @description A call record.
+         */
+        CallId: number;
+        /** @description A call record. */
+        CallRecord: {
+            agent_id?: components["schemas"]["UserId"] | null;
+            /**
+             * Format: int64
+             * @description Unix ms, when answered.
+             */
+            answered_at?: number | null;
+            /** @description The called number. */
+            callee: string;
+            /** @description The calling number. */
+            caller: string;
+            /** @description Inbound or agent outbound. */
+            direction: components["schemas"]["CallDirection"];
+            /**
+             * Format: int64
+             * @description Unix ms, when ended.
+             */
+            ended_at?: number | null;
+            /** @description The enterprise number involved (dialled inbound, shown outbound). */
+            enterprise_number?: string | null;
+            /** @description Failure code (see the failure catalogue) when the call did not connect. */
+            failure?: string | null;
+            hangup_side?: components["schemas"]["HangupSide"] | null;
+            /** @description Whether a recording can be fetched at `/calls/{id}/recording`. */
+            has_recording: boolean;
+            /** @description Id. */
+            id: components["schemas"]["CallId"];
+            /** @description Outcome. */
+            result: components["schemas"]["CallResult"];
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            started_at: number;
+            /**
+             * Format: int64
+             * @description Talk time in seconds (answer to end).
+             */
+            talk_seconds: number;
+        };
+        /**
+         * @description How a call ended.
+         * @enum {string}
+         */
+        CallResult: "in_progress" | "answered" | "failed";
         /** @description An admin-defined login status (会议中, 小休 …); time in it counts as busy. */
         CustomStatus: {
             /** @description Free text. */
@@ -535,6 +645,11 @@ export interface components {
             /** @enum {string} */
             type: "user_changed";
         };
+        /**
+         * @description Who hung up.
+         * @enum {string}
+         */
+        HangupSide: "customer" | "agent" | "system";
         /** @description Credentials for `POST /auth/login`. */
         LoginRequest: {
             /** @description The enterprise's code (企业编号), e.g. `demo`. */
@@ -621,6 +736,65 @@ export interface components {
          * @enum {string}
          */
         NumberService: "welcome" | "echo_test";
+        /** @description One page of a list. */
+        Page_CallRecord: {
+            /** @description The rows of this page. */
+            items: {
+                agent_id?: components["schemas"]["UserId"] | null;
+                /**
+                 * Format: int64
+                 * @description Unix ms, when answered.
+                 */
+                answered_at?: number | null;
+                /** @description The called number. */
+                callee: string;
+                /** @description The calling number. */
+                caller: string;
+                /** @description Inbound or agent outbound. */
+                direction: components["schemas"]["CallDirection"];
+                /**
+                 * Format: int64
+                 * @description Unix ms, when ended.
+                 */
+                ended_at?: number | null;
+                /** @description The enterprise number involved (dialled inbound, shown outbound). */
+                enterprise_number?: string | null;
+                /** @description Failure code (see the failure catalogue) when the call did not connect. */
+                failure?: string | null;
+                hangup_side?: components["schemas"]["HangupSide"] | null;
+                /** @description Whether a recording can be fetched at `/calls/{id}/recording`. */
+                has_recording: boolean;
+                /** @description Id. */
+                id: components["schemas"]["CallId"];
+                /** @description Outcome. */
+                result: components["schemas"]["CallResult"];
+                /**
+                 * Format: int64
+                 * @description Unix ms.
+                 */
+                started_at: number;
+                /**
+                 * Format: int64
+                 * @description Talk time in seconds (answer to end).
+                 */
+                talk_seconds: number;
+            }[];
+            /**
+             * Format: int32
+             * @description This page's number, 1-based.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            page_size: number;
+            /**
+             * Format: int64
+             * @description Rows matching the search across all pages.
+             */
+            total: number;
+        };
         /** @description One page of a list. */
         Page_CustomStatus: {
             /** @description The rows of this page. */
@@ -1221,6 +1395,111 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_calls: {
+        parameters: {
+            query?: {
+                /** @description Search text, matched against names and work IDs (case-insensitive substring). */
+                q?: string;
+                /** @description 1-based page number; defaults to 1. */
+                page?: number;
+                /** @description Rows per page, 1–200; defaults to 20. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CallRecord"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallRecord"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_recording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The WAV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": unknown;
+                };
+            };
+            /** @description The requested byte range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": unknown;
+                };
+            };
+            /** @description No such call, or it has no recording */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

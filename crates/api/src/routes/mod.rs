@@ -1,6 +1,7 @@
 //! One module per resource; [`router`] merges them.
 
 pub(crate) mod auth;
+pub(crate) mod calls;
 pub(crate) mod dial;
 pub(crate) mod events;
 pub(crate) mod health;
@@ -33,6 +34,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(numbers::router())
         .merge(sip_accounts::router())
         .merge(dial::router())
+        .merge(calls::router())
 }
 
 /// Tells a user's open clients that their account changed (role, groups, name …).

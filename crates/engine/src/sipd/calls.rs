@@ -74,6 +74,8 @@ struct Call {
     sdp_session: u64,
     /// The trunk it came in on.
     trunk: TrunkId,
+    /// Its key in call records.
+    key: String,
 }
 
 pub(crate) struct Calls {
@@ -100,6 +102,14 @@ pub(crate) struct Calls {
     pub(super) trunk_status: TrunkStatuses,
     /// Calls Patchbay placed.
     pub(super) bridges: super::outbound::Bridges,
+}
+
+/// Unix milliseconds (call records are in wall-clock time).
+pub(super) fn wall_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(0))
+        .unwrap_or(0)
 }
 
 pub(super) fn random_token() -> String {
@@ -142,6 +152,24 @@ impl Calls {
             next_rtp_port,
             welcome: welcome.into(),
         }
+    }
+
+    /// Sends a call event to the call records, if anyone listens.
+    pub(super) fn emit(&self, ev: model::calls::CallEvent) {
+        if let Some(tx) = &self.config.call_events {
+            let _ = tx.send(ev);
+        }
+    }
+
+    /// The file name of the recording started last.
+    pub(super) fn last_recording_name(&self) -> Option<String> {
+        self.stats
+            .recordings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .last()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
     }
 
     /// Opens the recording of a call in the recordings directory, if calls are recorded.
@@ -409,6 +437,26 @@ impl Calls {
         self.next_call += 1;
         let call_id = self.next_call;
         let recorder = self.start_recording(call_id);
+        let key = format!("{}-{call_id}", random_token());
+        let caller = msg
+            .header("From")
+            .map(super::outbound::user_of)
+            .unwrap_or_default();
+        self.emit(model::calls::CallEvent::Started {
+            key: key.clone(),
+            enterprise: route.enterprise,
+            direction: model::calls::CallDirection::Inbound,
+            caller,
+            callee: route.number.clone(),
+            enterprise_number: Some(route.number.clone()),
+            agent: None,
+            at: wall_ms(),
+        });
+        self.emit(model::calls::CallEvent::Answered {
+            key: key.clone(),
+            at: wall_ms(),
+            recording: recorder.as_ref().and_then(|_| self.last_recording_name()),
+        });
         let (stop_tx, stop_rx) = oneshot::channel();
         tokio::spawn(media_task::run(MediaSetup {
             call: call_id,
@@ -437,6 +485,7 @@ impl Calls {
                 sdp_version: 1,
                 sdp_session,
                 trunk: route.trunk,
+                key: key.clone(),
             },
         );
         self.dialogs.insert(dialog);
@@ -470,7 +519,7 @@ impl Calls {
             "BYE" => {
                 self.reply(now, txns, id, &msg, 200, "OK");
                 if let Some(c) = call {
-                    self.end(c);
+                    self.end(c, model::calls::HangupSide::Customer);
                 }
             }
             "INVITE" | "UPDATE" => {
@@ -512,8 +561,14 @@ impl Calls {
     }
 
     /// Stops a call's media and forgets it (after a BYE either way).
-    fn end(&mut self, call: u64) {
+    fn end(&mut self, call: u64, side: model::calls::HangupSide) {
         if let Some(mut c) = self.calls.remove(&call) {
+            self.emit(model::calls::CallEvent::Ended {
+                key: c.key.clone(),
+                at: wall_ms(),
+                failure: None,
+                hangup_side: side,
+            });
             if let Some(stop) = c.stop.take() {
                 let _ = stop.send(());
             }
@@ -536,7 +591,7 @@ impl Calls {
             let bye = d.request("BYE", &via, &contact, Vec::new());
             txns.send_request(now, peer, bye);
         }
-        self.end(call);
+        self.end(call, model::calls::HangupSide::System);
     }
 
     pub(crate) fn dtmf(&mut self, call: u64, digit: char) {

@@ -46,6 +46,8 @@ pub struct SipConfig {
     pub realm: String,
     /// Where call recordings are written (`None`: calls are not recorded).
     pub recordings_dir: Option<std::path::PathBuf>,
+    /// Where call events go (call records); `None` drops them.
+    pub call_events: Option<mpsc::UnboundedSender<model::calls::CallEvent>>,
 }
 
 /// A directory with one local trunk (accepting 127.0.0.1) carrying the demo numbers: what the

@@ -62,6 +62,8 @@ struct Bridge {
     number: String,
     caller_number: String,
     trunk: TrunkId,
+    /// Its key in call records.
+    key: String,
     agent: Leg,
     customer: Option<Leg>,
     /// Prepared for the customer leg until it is called.
@@ -111,6 +113,20 @@ fn peer_of_uri(uri: &str) -> Option<Peer> {
         Transport::Udp
     };
     Some(Peer { addr, transport })
+}
+
+/// The user part of a From/To value (`"x" <sip:1001@host>;tag=…` → `1001`).
+pub(super) fn user_of(header: &str) -> String {
+    let uri = match (header.find('<'), header.find('>')) {
+        (Some(a), Some(b)) if a < b => &header[a + 1..b],
+        _ => header.split(';').next().unwrap_or(header).trim(),
+    };
+    let rest = uri
+        .strip_prefix("sip:")
+        .or_else(|| uri.strip_prefix("sips:"))
+        .or_else(|| uri.strip_prefix("tel:"))
+        .unwrap_or(uri);
+    rest.split(['@', ';']).next().unwrap_or_default().to_owned()
 }
 
 fn reason_of(msg: &Message) -> String {
@@ -218,6 +234,17 @@ impl Calls {
         let txn = txns.send_request(now, peer, invite.clone());
         self.next_call += 1;
         let id = self.next_call;
+        let key = format!("{}-{id}", random_token());
+        self.emit(model::calls::CallEvent::Started {
+            key: key.clone(),
+            enterprise: cmd.enterprise,
+            direction: model::calls::CallDirection::AgentOutbound,
+            caller: caller_number.clone(),
+            callee: cmd.number.clone(),
+            enterprise_number: Some(caller_number.clone()),
+            agent: Some(cmd.user),
+            at: super::calls::wall_ms(),
+        });
         self.bridges.by_txn.insert(txn, (id, Side::Agent));
         self.bridges.bridges.insert(
             id,
@@ -227,6 +254,7 @@ impl Calls {
                 number: cmd.number.clone(),
                 caller_number: caller_number.clone(),
                 trunk,
+                key,
                 agent: Leg {
                     peer,
                     invite,
@@ -509,6 +537,13 @@ impl Calls {
             }
             Side::Customer => {
                 tracing::info!(call = id, "customer answered: bridged");
+                if let Some(key) = self.bridges.bridges.get(&id).map(|b| b.key.clone()) {
+                    self.emit(model::calls::CallEvent::Answered {
+                        key,
+                        at: super::calls::wall_ms(),
+                        recording: self.last_recording_name(),
+                    });
+                }
                 self.stats
                     .answered
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -626,6 +661,12 @@ impl Calls {
             "BYE" => {
                 self.reply(now, txns, txn, msg, 200, "OK");
                 tracing::info!(call = id, ?side, "hung up");
+                // Whether the call had connected, before this leg is marked over.
+                let connected = self
+                    .bridges
+                    .bridges
+                    .get(&id)
+                    .is_some_and(|b| b.customer.as_ref().is_some_and(|c| c.answered));
                 // This leg is over already: only the other one gets a BYE.
                 self.bridges.by_dialog.remove(dialog);
                 self.dialogs.remove(dialog);
@@ -638,7 +679,12 @@ impl Calls {
                     leg.dialog = None;
                     leg.answered = false;
                 }
-                self.end_bridge(now, id, None, txns);
+                let who = match side {
+                    Side::Agent => model::calls::HangupSide::Agent,
+                    Side::Customer => model::calls::HangupSide::Customer,
+                };
+                let failure = (!connected).then_some(FailureCode::Cancelled);
+                self.end_bridge_by(now, id, failure, who, txns);
             }
             "ACK" => {}
             "INFO" | "UPDATE" | "INVITE" if !msg.body.is_empty() || method == "INFO" => {
@@ -681,9 +727,27 @@ impl Calls {
         failure: Option<FailureCode>,
         txns: &mut Transactions,
     ) {
+        self.end_bridge_by(now, id, failure, model::calls::HangupSide::System, txns);
+    }
+
+    /// Ends a placed call, saying who hung up.
+    fn end_bridge_by(
+        &mut self,
+        now: Millis,
+        id: u64,
+        failure: Option<FailureCode>,
+        side: model::calls::HangupSide,
+        txns: &mut Transactions,
+    ) {
         let Some(mut b) = self.bridges.bridges.remove(&id) else {
             return;
         };
+        self.emit(model::calls::CallEvent::Ended {
+            key: b.key.clone(),
+            at: super::calls::wall_ms(),
+            failure: failure.map(|f| f.as_str().to_owned()),
+            hangup_side: side,
+        });
         if let Some(f) = failure {
             tracing::info!(
                 call = id,
