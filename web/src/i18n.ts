@@ -36,7 +36,7 @@ const zh = {
     title: '线路管理', mode: '接入方式', modes: { peer: '对等（IP 对接）', register: '注册到运营商' }, address: '地址', host: '主机',
     port: '端口', transport: '传输协议', username: '认证用户名', password: '认证密码', passwordKept: '留空则保留已保存的密码',
     allowedSources: '允许的来源 IP', allowedSourcesHint: '来自这些地址的呼入才会被接受；输入后回车', codecs: '编解码',
-    maxCalls: '最大并发', maxCallsHint: '0 表示不限', registerExpires: '注册有效期（秒）', status: '状态', activeCalls: '当前通话',
+    maxCalls: '最大并发', maxCallsHint: '0 表示不限', registerExpires: '注册有效期（秒）', keepalive: '用 OPTIONS 检测线路（每30秒）', status: '状态', activeCalls: '当前通话',
     state: { up: '正常', failed: '故障', unknown: '未知', disabled: '已停用' },
   },
   numbers: {
@@ -99,7 +99,7 @@ const en: typeof zh = {
     title: 'Trunks', mode: 'Mode', modes: { peer: 'Peer (IP to IP)', register: 'Register to the carrier' }, address: 'Address', host: 'Host',
     port: 'Port', transport: 'Transport', username: 'Auth user name', password: 'Auth password', passwordKept: 'Leave empty to keep the stored password',
     allowedSources: 'Allowed source IPs', allowedSourcesHint: 'Inbound calls are accepted only from these addresses; press Enter after each', codecs: 'Codecs',
-    maxCalls: 'Max concurrent calls', maxCallsHint: '0 means no limit', registerExpires: 'Registration interval (s)', status: 'Status', activeCalls: 'Calls now',
+    maxCalls: 'Max concurrent calls', maxCallsHint: '0 means no limit', registerExpires: 'Registration interval (s)', keepalive: 'Check the carrier with OPTIONS (every 30 s)', status: 'Status', activeCalls: 'Calls now',
     state: { up: 'Up', failed: 'Failed', unknown: 'Unknown', disabled: 'Disabled' },
   },
   numbers: {

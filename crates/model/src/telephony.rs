@@ -81,6 +81,8 @@ pub struct Trunk {
     pub register_expires: u32,
     /// Switched on.
     pub enabled: bool,
+    /// Peer mode: ping the carrier with OPTIONS every 30 s to show whether it answers.
+    pub keepalive: bool,
     /// Live status (absent when the SIP endpoint is not running).
     pub status: Option<TrunkStatus>,
 }
@@ -122,6 +124,10 @@ pub struct TrunkInput {
     /// Switched on (default true).
     #[serde(default = "default_true")]
     pub enabled: bool,
+    /// Peer mode: ping the carrier with OPTIONS every 30 s (default true; some carriers refuse
+    /// OPTIONS).
+    #[serde(default = "default_true")]
+    pub keepalive: bool,
 }
 
 fn default_sip_port() -> u16 {

@@ -110,6 +110,7 @@ pub async fn seed_if_empty(
                 max_calls: 0,
                 register_expires: 3600,
                 enabled: true,
+                keepalive: true,
             },
             now,
         )

@@ -26,6 +26,7 @@ struct TrunkRow {
     max_calls: i64,
     register_expires: i64,
     enabled: bool,
+    keepalive: bool,
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -60,6 +61,7 @@ impl TrunkRow {
             max_calls: u32::try_from(self.max_calls).unwrap_or(0),
             register_expires: u32::try_from(self.register_expires).unwrap_or(3600),
             enabled: self.enabled,
+            keepalive: self.keepalive,
             status: None,
         };
         (EnterpriseId(self.enterprise_id), trunk, self.password)
@@ -71,7 +73,7 @@ macro_rules! select_trunks {
     ($rest:literal) => {
         concat!(
             "SELECT id, enterprise_id, name, mode, host, port, transport, username, password, ",
-            "allowed_sources, codecs, max_calls, register_expires, enabled FROM trunks ",
+            "allowed_sources, codecs, max_calls, register_expires, enabled, keepalive FROM trunks ",
             $rest
         )
     };
@@ -187,8 +189,8 @@ impl Tenant<'_> {
     pub async fn create_trunk(&self, t: &TrunkInput, now: i64) -> Result<Trunk> {
         let id: i64 = on_pool!(self.store, pool => sqlx::query_scalar(
             "INSERT INTO trunks (enterprise_id, name, mode, host, port, transport, username, password, \
-             allowed_sources, codecs, max_calls, register_expires, enabled, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             allowed_sources, codecs, max_calls, register_expires, enabled, created_at, keepalive) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(self.enterprise.0)
         .bind(&t.name)
@@ -204,6 +206,7 @@ impl Tenant<'_> {
         .bind(i64::from(t.register_expires))
         .bind(t.enabled)
         .bind(now)
+        .bind(t.keepalive)
         .fetch_one(pool)
         .await
         .map_err(|e| StoreError::on_write(e, "name"))?);
@@ -215,7 +218,7 @@ impl Tenant<'_> {
         let n = on_pool!(self.store, pool => sqlx::query(
             "UPDATE trunks SET name = $3, mode = $4, host = $5, port = $6, transport = $7, username = $8, \
              password = CASE WHEN $9 THEN $10 ELSE password END, allowed_sources = $11, codecs = $12, \
-             max_calls = $13, register_expires = $14, enabled = $15 \
+             max_calls = $13, register_expires = $14, enabled = $15, keepalive = $16 \
              WHERE enterprise_id = $1 AND id = $2",
         )
         .bind(self.enterprise.0)
@@ -233,6 +236,7 @@ impl Tenant<'_> {
         .bind(i64::from(t.max_calls))
         .bind(i64::from(t.register_expires))
         .bind(t.enabled)
+        .bind(t.keepalive)
         .execute(pool)
         .await
         .map_err(|e| StoreError::on_write(e, "name"))?

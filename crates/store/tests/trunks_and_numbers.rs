@@ -24,6 +24,7 @@ fn trunk(name: &str) -> TrunkInput {
         max_calls: 30,
         register_expires: 600,
         enabled: true,
+        keepalive: true,
     }
 }
 

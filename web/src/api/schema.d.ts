@@ -1154,6 +1154,8 @@ export interface components {
             host: string;
             /** @description Id. */
             id: components["schemas"]["TrunkId"];
+            /** @description Peer mode: ping the carrier with OPTIONS every 30 s to show whether it answers. */
+            keepalive: boolean;
             /**
              * Format: int32
              * @description Most concurrent calls (0: no limit).
@@ -1194,6 +1196,11 @@ export interface components {
             enabled?: boolean;
             /** @description Host name or IP address. */
             host: string;
+            /**
+             * @description Peer mode: ping the carrier with OPTIONS every 30 s (default true; some carriers refuse
+             *     OPTIONS).
+             */
+            keepalive?: boolean;
             /**
              * Format: int32
              * @description Most concurrent calls (0: no limit).

@@ -69,6 +69,7 @@ pub fn loopback_directory() -> SipDirectory {
         max_calls: 0,
         register_expires: 3600,
         enabled: true,
+        keepalive: true,
         status: None,
     };
     let number = |id, n: &str, service| EnterpriseNumber {

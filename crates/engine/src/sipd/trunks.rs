@@ -126,7 +126,8 @@ impl Calls {
                 cseq: 0,
                 auth_tries: 0,
             });
-            if link.pending.is_some() || now < link.next_at {
+            let no_ping = t.trunk.mode == TrunkMode::Peer && !t.trunk.keepalive;
+            if no_ping || link.pending.is_some() || now < link.next_at {
                 let state = self
                     .trunk_status
                     .lock()

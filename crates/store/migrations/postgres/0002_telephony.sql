@@ -15,6 +15,7 @@ CREATE TABLE trunks (
     max_calls        BIGINT  NOT NULL,
     register_expires BIGINT  NOT NULL,
     enabled          BOOLEAN NOT NULL DEFAULT TRUE,
+    keepalive        BOOLEAN NOT NULL DEFAULT TRUE,
     created_at       BIGINT  NOT NULL,
     UNIQUE (enterprise_id, name),
     UNIQUE (enterprise_id, id)

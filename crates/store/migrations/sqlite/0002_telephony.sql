@@ -15,6 +15,7 @@ CREATE TABLE trunks (
     max_calls        INTEGER NOT NULL,
     register_expires INTEGER NOT NULL,
     enabled          BOOLEAN NOT NULL DEFAULT TRUE,
+    keepalive        BOOLEAN NOT NULL DEFAULT TRUE,
     created_at       INTEGER NOT NULL,
     UNIQUE (enterprise_id, name),
     UNIQUE (enterprise_id, id)

@@ -42,7 +42,7 @@ export default function TrunksPage() {
     form.resetFields();
     form.setFieldsValue(
       x === 'new'
-        ? { mode: 'peer', port: 5060, transport: 'udp', codecs: ['PCMA', 'PCMU'], allowed_sources: [], max_calls: 0, register_expires: 3600, enabled: true }
+        ? { mode: 'peer', port: 5060, transport: 'udp', codecs: ['PCMA', 'PCMU'], allowed_sources: [], max_calls: 0, register_expires: 3600, enabled: true, keepalive: true }
         : { ...x, username: x.username ?? undefined, password: undefined },
     );
   };
@@ -118,6 +118,11 @@ export default function TrunksPage() {
           {mode === 'register' && (
             <Form.Item name="register_expires" label={t('trunks.registerExpires')}>
               <InputNumber min={60} max={86400} />
+            </Form.Item>
+          )}
+          {mode === 'peer' && (
+            <Form.Item name="keepalive" label={t('trunks.keepalive')} valuePropName="checked">
+              <Switch />
             </Form.Item>
           )}
           <Form.Item name="enabled" label={t('common.enabled')} valuePropName="checked">
