@@ -70,6 +70,12 @@ pub struct CallRecord {
     pub hangup_side: Option<HangupSide>,
     /// Whether a recording can be fetched at `/calls/{id}/recording`.
     pub has_recording: bool,
+    /// RTP packets received from the customer's side (from RTCP statistics).
+    pub rtp_received: Option<i64>,
+    /// RTP packets lost on the way in.
+    pub rtp_lost: Option<i64>,
+    /// Interarrival jitter, milliseconds.
+    pub jitter_ms: Option<f64>,
 }
 
 /// What the engine reports about a call as it happens.
@@ -102,6 +108,17 @@ pub enum CallEvent {
         at: i64,
         /// Recording file name.
         recording: Option<String>,
+    },
+    /// Media statistics of the customer's leg, when its media stops.
+    Media {
+        /// Key.
+        key: String,
+        /// Packets received.
+        received: u64,
+        /// Packets lost.
+        lost: u64,
+        /// Jitter, microseconds.
+        jitter_us: u64,
     },
     /// It ended.
     Ended {

@@ -20,6 +20,9 @@ struct CallRow {
     failure: Option<String>,
     hangup_side: Option<String>,
     recording: Option<String>,
+    rtp_received: Option<i64>,
+    rtp_lost: Option<i64>,
+    jitter_us: Option<i64>,
 }
 
 impl From<CallRow> for CallRecord {
@@ -56,6 +59,9 @@ impl From<CallRow> for CallRecord {
                 _ => HangupSide::System,
             }),
             has_recording: r.recording.is_some(),
+            rtp_received: r.rtp_received,
+            rtp_lost: r.rtp_lost,
+            jitter_ms: r.jitter_us.map(|j| j as f64 / 1000.0),
         }
     }
 }
@@ -65,7 +71,7 @@ macro_rules! select_calls {
     ($rest:literal) => {
         concat!(
             "SELECT id, direction, caller, callee, enterprise_number, agent_id, started_at, ",
-            "answered_at, ended_at, failure, hangup_side, recording FROM calls ",
+            "answered_at, ended_at, failure, hangup_side, recording, rtp_received, rtp_lost, jitter_us FROM calls ",
             $rest
         )
     };
@@ -112,6 +118,24 @@ impl Store {
                 .bind(key)
                 .bind(at)
                 .bind(recording)
+                .execute(pool)
+                .await?
+                .rows_affected());
+            }
+            CallEvent::Media {
+                key,
+                received,
+                lost,
+                jitter_us,
+            } => {
+                let n = |v: &u64| i64::try_from(*v).unwrap_or(i64::MAX);
+                on_pool!(self, pool => sqlx::query(
+                    "UPDATE calls SET rtp_received = $2, rtp_lost = $3, jitter_us = $4 WHERE call_key = $1",
+                )
+                .bind(key)
+                .bind(n(received))
+                .bind(n(lost))
+                .bind(n(jitter_us))
                 .execute(pool)
                 .await?
                 .rows_affected());

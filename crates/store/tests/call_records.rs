@@ -55,6 +55,15 @@ async fn call_records_follow_the_engines_events(store: &Store) {
         hangup_side: HangupSide::Customer,
     };
     store.apply_call_event(&ended).await.unwrap();
+    store
+        .apply_call_event(&CallEvent::Media {
+            key: "k1".into(),
+            received: 3_000,
+            lost: 3,
+            jitter_us: 1_500,
+        })
+        .await
+        .unwrap();
     // A second end (e.g. both legs reporting) does not move the end time.
     store
         .apply_call_event(&CallEvent::Ended {
@@ -95,6 +104,8 @@ async fn call_records_follow_the_engines_events(store: &Store) {
     assert_eq!(first.ended_at, Some(63_500));
     assert_eq!(first.hangup_side, Some(HangupSide::Customer));
     assert!(first.has_recording);
+    assert_eq!((first.rtp_received, first.rtp_lost), (Some(3_000), Some(3)));
+    assert_eq!(first.jitter_ms, Some(1.5));
     let own = ta
         .calls(&PageQuery::default(), Some(agent.id))
         .await

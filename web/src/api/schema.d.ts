@@ -520,8 +520,23 @@ export interface components {
             has_recording: boolean;
             /** @description Id. */
             id: components["schemas"]["CallId"];
+            /**
+             * Format: double
+             * @description Interarrival jitter, milliseconds.
+             */
+            jitter_ms?: number | null;
             /** @description Outcome. */
             result: components["schemas"]["CallResult"];
+            /**
+             * Format: int64
+             * @description RTP packets lost on the way in.
+             */
+            rtp_lost?: number | null;
+            /**
+             * Format: int64
+             * @description RTP packets received from the customer's side (from RTCP statistics).
+             */
+            rtp_received?: number | null;
             /**
              * Format: int64
              * @description Unix ms.
@@ -766,8 +781,23 @@ export interface components {
                 has_recording: boolean;
                 /** @description Id. */
                 id: components["schemas"]["CallId"];
+                /**
+                 * Format: double
+                 * @description Interarrival jitter, milliseconds.
+                 */
+                jitter_ms?: number | null;
                 /** @description Outcome. */
                 result: components["schemas"]["CallResult"];
+                /**
+                 * Format: int64
+                 * @description RTP packets lost on the way in.
+                 */
+                rtp_lost?: number | null;
+                /**
+                 * Format: int64
+                 * @description RTP packets received from the customer's side (from RTCP statistics).
+                 */
+                rtp_received?: number | null;
                 /**
                  * Format: int64
                  * @description Unix ms.

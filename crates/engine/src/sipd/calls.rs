@@ -472,6 +472,7 @@ impl Calls {
             recorder,
             remote_updates: None,
             counters: self.stats.clone(),
+            report_to: self.config.call_events.clone().map(|tx| (key.clone(), tx)),
         }));
         self.by_dialog.insert(dialog.id.clone(), call_id);
         self.calls.insert(

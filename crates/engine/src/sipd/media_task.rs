@@ -50,6 +50,11 @@ pub(crate) struct MediaSetup {
     pub(crate) remote_updates: Option<mpsc::Receiver<SocketAddr>>,
     /// Endpoint-wide counters (RTP received and expected, for loss figures).
     pub(crate) counters: Arc<super::CallStats>,
+    /// Where this leg's media statistics go at the end (the call record's key), if anywhere.
+    pub(crate) report_to: Option<(
+        String,
+        tokio::sync::mpsc::UnboundedSender<model::calls::CallEvent>,
+    )>,
 }
 
 /// How often RTCP reports go out.
@@ -143,7 +148,22 @@ impl Rtcp {
         }
     }
 
-    fn summary(&self, call: u64) {
+    fn summary(
+        &self,
+        call: u64,
+        report_to: &Option<(
+            String,
+            tokio::sync::mpsc::UnboundedSender<model::calls::CallEvent>,
+        )>,
+    ) {
+        if let Some((key, tx)) = report_to {
+            let _ = tx.send(model::calls::CallEvent::Media {
+                key: key.clone(),
+                received: self.stats.received(),
+                lost: self.stats.lost(),
+                jitter_us: (self.stats.jitter_ms() * 1000.0) as u64,
+            });
+        }
         let peer = self.peer_view.map(|p| {
             format!(
                 "{:.1}% lost, jitter {} ms",
@@ -230,7 +250,7 @@ pub(crate) async fn run(mut m: MediaSetup) {
             _ = &mut m.stop => {
                 finish(recorder);
                 rtcp.account(&m.counters);
-                rtcp.summary(m.call);
+                rtcp.summary(m.call, &m.report_to);
                 return;
             }
             _ = rtcp_tick.tick() => {
@@ -293,7 +313,7 @@ pub(crate) async fn run(mut m: MediaSetup) {
                 if last_rx.elapsed() >= m.rtp_timeout {
                     finish(recorder);
                     rtcp.account(&m.counters);
-                    rtcp.summary(m.call);
+                    rtcp.summary(m.call, &m.report_to);
                     let _ = m.events.send(Inbound::RtpTimeout(m.call)).await;
                     return;
                 }

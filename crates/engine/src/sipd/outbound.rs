@@ -389,6 +389,14 @@ impl Calls {
         let rtp_timeout = self.config.rtp_timeout;
         let events = self.events.clone();
         let counters = self.stats.clone();
+        let report_to = match (side, &self.config.call_events) {
+            (Side::Customer, Some(tx)) => self
+                .bridges
+                .bridges
+                .get(&id)
+                .map(|b| (b.key.clone(), tx.clone())),
+            _ => None,
+        };
         let Some(leg) = self
             .bridges
             .bridges
@@ -428,6 +436,7 @@ impl Calls {
             recorder,
             remote_updates: Some(remote_rx),
             counters,
+            report_to,
         }));
     }
 

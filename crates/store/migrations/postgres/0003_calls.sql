@@ -14,7 +14,10 @@ CREATE TABLE calls (
     ended_at          BIGINT,
     failure           TEXT,
     hangup_side       TEXT,
-    recording         TEXT
+    recording         TEXT,
+    rtp_received      BIGINT,
+    rtp_lost          BIGINT,
+    jitter_us         BIGINT
 );
 CREATE INDEX calls_started ON calls (enterprise_id, started_at);
 CREATE INDEX calls_agent ON calls (enterprise_id, agent_id, started_at);

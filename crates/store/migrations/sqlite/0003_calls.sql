@@ -14,7 +14,10 @@ CREATE TABLE calls (
     ended_at          INTEGER,
     failure           TEXT,
     hangup_side       TEXT,
-    recording         TEXT
+    recording         TEXT,
+    rtp_received      INTEGER,
+    rtp_lost          INTEGER,
+    jitter_us         INTEGER
 );
 CREATE INDEX calls_started ON calls (enterprise_id, started_at);
 CREATE INDEX calls_agent ON calls (enterprise_id, agent_id, started_at);
