@@ -1,7 +1,10 @@
-//! Business hours: reading `HH:MM`, dates and zones.
+//! Business hours: reading `HH:MM`, dates and zones, and deciding "open" at an instant.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+
+use crate::{BusinessHours, Problem};
 
 /// Minutes in a day: the latest closing time, `"24:00"`.
 const DAY_MINUTES: u16 = 24 * 60;
@@ -43,6 +46,47 @@ pub(crate) fn time_zone(name: &str) -> Option<TimeZone> {
         return None;
     }
     jiff::tz::db().get(name).ok()
+}
+
+/// Whether `hours` are open at `now` (unix ms). On a mistake in the step, the field and the
+/// problem.
+pub(crate) fn is_open(hours: &BusinessHours, now: i64) -> Result<bool, (String, Problem)> {
+    let zone = time_zone(&hours.time_zone).ok_or_else(|| {
+        let zone = hours.time_zone.clone();
+        ("time_zone".to_owned(), Problem::UnknownTimeZone { zone })
+    })?;
+    // Out of jiff's range (beyond ±9999 years) clamps to its ends: not a real call's time.
+    let at = Timestamp::from_millisecond(now).unwrap_or(if now < 0 {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    });
+    let local = zone.to_datetime(at);
+    for (i, holiday) in hours.holidays.iter().enumerate() {
+        let date = parse_date(holiday).ok_or_else(|| {
+            let value = holiday.clone();
+            (format!("holidays[{i}]"), Problem::BadDate { value })
+        })?;
+        if date == local.date() {
+            return Ok(false);
+        }
+    }
+    let weekday = local.weekday().to_monday_one_offset();
+    let minute =
+        u16::from(local.hour().unsigned_abs()) * 60 + u16::from(local.minute().unsigned_abs());
+    for (i, entry) in hours.schedule.iter().enumerate() {
+        let bad_time = |field: &str, value: &str| {
+            let value = value.to_owned();
+            (format!("schedule[{i}].{field}"), Problem::BadTime { value })
+        };
+        let open = parse_hhmm(&entry.open).ok_or_else(|| bad_time("open", &entry.open))?;
+        let close = parse_hhmm(&entry.close).ok_or_else(|| bad_time("close", &entry.close))?;
+        let today = entry.days.iter().any(|&d| i8::try_from(d) == Ok(weekday));
+        if today && open <= minute && minute < close {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ fn edges(step: &Step) -> Vec<Edge<'_>> {
 impl Flow {
     /// Checks the whole flow and returns every mistake found, in step order.
     ///
-    /// A flow that passes can be run by an IVR without it ever hitting a broken step.
+    /// A flow that passes can be run by [`crate::Ivr`] without it ever hitting a broken step.
     pub fn validate(&self) -> Result<(), Vec<FlowError>> {
         let mut errors = Vec::new();
         if !self.steps.contains_key(&self.start) {
