@@ -101,6 +101,9 @@ impl Ivr {
 
     /// Feeds what happened on the call at `now`. Ignored once [`Ivr::finished`].
     pub fn handle(&mut self, now: Millis, input: Input) {
+        if self.finished() {
+            return;
+        }
         match input {
             Input::CallerHungUp => {
                 self.actions.clear();
