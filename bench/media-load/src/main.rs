@@ -142,6 +142,7 @@ async fn main() {
             realm: "patchbay".to_owned(),
             recordings_dir: Some(dir.join("recordings")),
             call_events: None,
+            hub: None,
         },
         async move {
             let _ = stop_rx.await;

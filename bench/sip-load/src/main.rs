@@ -36,6 +36,7 @@ async fn main() {
             realm: "patchbay".to_owned(),
             recordings_dir: None,
             call_events: None,
+            hub: None,
         },
         async move {
             let _ = stop_rx.await;

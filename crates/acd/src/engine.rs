@@ -172,6 +172,16 @@ impl Acd {
         }
     }
 
+    /// Replaces the enterprise-wide settings (after-call work applies from the next call).
+    pub fn set_config(&mut self, config: AcdConfig) {
+        self.config = config;
+    }
+
+    /// Whether a skill group exists.
+    pub fn has_group(&self, id: GroupId) -> bool {
+        self.groups.contains_key(&id)
+    }
+
     /// Creates or reconfigures a skill group.
     pub fn set_group(&mut self, id: GroupId, config: GroupConfig) {
         match self.groups.get_mut(&id) {

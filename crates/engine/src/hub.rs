@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use model::{Event, UserId};
+use model::{EnterpriseId, Event, UserId};
 use tokio::sync::broadcast;
 
 /// How many events a slow subscriber may fall behind before it misses some (it is told it lagged).
@@ -14,6 +14,8 @@ const CHANNEL_DEPTH: usize = 256;
 pub struct EventHub {
     /// One broadcast channel per user with at least one subscriber.
     channels: Mutex<HashMap<UserId, broadcast::Sender<Arc<Event>>>>,
+    /// One broadcast channel per enterprise whose real-time monitor someone watches.
+    monitors: Mutex<HashMap<EnterpriseId, broadcast::Sender<Arc<Event>>>>,
 }
 
 impl EventHub {
@@ -32,6 +34,24 @@ impl EventHub {
             && tx.send(Arc::new(event)).is_err()
         {
             map.remove(&user);
+        }
+    }
+
+    /// Subscribes to an enterprise's real-time monitor events (agents and queues).
+    pub fn subscribe_monitor(&self, enterprise: EnterpriseId) -> broadcast::Receiver<Arc<Event>> {
+        let mut map = self.monitors.lock().unwrap_or_else(PoisonError::into_inner);
+        map.entry(enterprise)
+            .or_insert_with(|| broadcast::channel(CHANNEL_DEPTH * 4).0)
+            .subscribe()
+    }
+
+    /// Sends a monitor event to everyone watching the enterprise; dropped when nobody does.
+    pub fn publish_monitor(&self, enterprise: EnterpriseId, event: Event) {
+        let mut map = self.monitors.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(tx) = map.get(&enterprise)
+            && tx.send(Arc::new(event)).is_err()
+        {
+            map.remove(&enterprise);
         }
     }
 

@@ -25,6 +25,12 @@ pub enum CallResult {
     Answered,
     /// Never connected; `failure` says why.
     Failed,
+    /// The customer hung up while queued, before any agent's phone rang.
+    Abandoned,
+    /// It rang agents but none answered before the customer hung up.
+    Missed,
+    /// It waited the group's maximum and left to the overflow target.
+    Overflowed,
 }
 
 /// Who hung up.
@@ -54,6 +60,10 @@ pub struct CallRecord {
     pub enterprise_number: Option<String>,
     /// The agent on the call.
     pub agent_id: Option<UserId>,
+    /// The skill group it queued in.
+    pub skill_group_id: Option<crate::SkillGroupId>,
+    /// Unix ms, when it joined a queue.
+    pub queued_at: Option<i64>,
     /// Unix ms.
     pub started_at: i64,
     /// Unix ms, when answered.
@@ -119,6 +129,42 @@ pub enum CallEvent {
         lost: u64,
         /// Jitter, microseconds.
         jitter_us: u64,
+    },
+    /// It joined a skill group's queue.
+    Queued {
+        /// Key.
+        key: String,
+        /// The group.
+        group: crate::SkillGroupId,
+        /// Unix ms.
+        at: i64,
+    },
+    /// An agent took it (inbound): the record names the agent (`Answered` follows).
+    AgentAnswered {
+        /// Key.
+        key: String,
+        /// The agent.
+        agent: UserId,
+    },
+    /// How a queued call ended, when it did not end answered (abandoned, missed, overflowed).
+    Outcome {
+        /// Key.
+        key: String,
+        /// The result.
+        result: CallResult,
+    },
+    /// An agent's phone rang with it and nobody answered: a missed-call reminder for the agent.
+    Missed {
+        /// Key.
+        key: String,
+        /// The agent rung.
+        agent: UserId,
+        /// The customer's number.
+        caller: String,
+        /// The enterprise number dialed.
+        enterprise_number: Option<String>,
+        /// Unix ms.
+        at: i64,
     },
     /// It ended.
     Ended {

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use crate::account::Me;
 use crate::ids::SessionId;
+use crate::presence::{MissedCall, MonitorAgent, Offer, Presence, QueueLength};
 
 /// One message on the events WebSocket, tagged by `type`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -26,5 +27,59 @@ pub enum Event {
     UserChanged {
         /// The user as it is now.
         me: Box<Me>,
+    },
+    /// The agent's presence changed (or this is the first report after connecting).
+    Presence {
+        /// Status, since when, today's figures.
+        presence: Presence,
+    },
+    /// Queue lengths of the agent's skill groups.
+    Queues {
+        /// One per group the agent belongs to.
+        queues: Vec<QueueLength>,
+    },
+    /// A call rings the agent (the ringing pop).
+    Ringing {
+        /// The call offered.
+        offer: Offer,
+    },
+    /// The offered call stopped ringing the agent.
+    OfferEnded {
+        /// The call.
+        call: String,
+        /// `answered`, `ring_timeout`, `rejected`, `caller_hung_up`, `agent_left`, `device_failed`.
+        reason: String,
+    },
+    /// The agent's call was connected (talking).
+    CallConnected {
+        /// The call.
+        call: String,
+        /// The customer's number.
+        caller: String,
+    },
+    /// The agent's call ended.
+    CallEnded {
+        /// The call.
+        call: String,
+    },
+    /// A new missed-call reminder.
+    MissedCall {
+        /// The reminder.
+        missed: MissedCall,
+    },
+    /// The signed-in device lost the agent's calls to another device (mutually exclusive login).
+    DeviceUnbound {
+        /// The device that lost them: `browser`, `mobile`, `desk_phone`.
+        device: String,
+    },
+    /// For supervisors on the real-time monitor: an agent's presence changed.
+    MonitorAgent {
+        /// The agent.
+        agent: MonitorAgent,
+    },
+    /// For supervisors on the real-time monitor: a queue changed.
+    MonitorQueue {
+        /// The queue.
+        queue: QueueLength,
     },
 }

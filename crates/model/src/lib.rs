@@ -13,6 +13,7 @@ pub mod org;
 pub mod page;
 mod patch;
 pub mod permission;
+pub mod presence;
 pub mod telephony;
 
 pub use error::{ErrorBody, ErrorDetail};

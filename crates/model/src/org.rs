@@ -29,6 +29,75 @@ pub struct SkillGroup {
     pub description: Option<String>,
     /// Members with their skill levels, ordered by work ID.
     pub members: Vec<SkillGroupMember>,
+    /// How its queue routes calls.
+    pub settings: QueueSettings,
+}
+
+/// How a skill group picks among its idle agents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingStrategy {
+    /// The agent idle the longest.
+    #[default]
+    LongestIdle,
+    /// Agents in turn.
+    RoundRobin,
+    /// The agent with the fewest calls today.
+    FewestCalls,
+    /// The highest skill level first.
+    SkillPriority,
+}
+
+/// Where a call goes when it has waited a group's maximum.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OverflowTarget {
+    /// Play the goodbye prompt and hang up.
+    #[default]
+    Goodbye,
+    /// Queue in another skill group.
+    Group {
+        /// The group.
+        group_id: SkillGroupId,
+    },
+    /// Call an external number through a trunk.
+    Number {
+        /// The number.
+        number: String,
+    },
+}
+
+/// `PUT /skill-groups/{id}/settings`: a skill group's queue settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSettings {
+    /// Routing strategy (default longest idle).
+    #[serde(default)]
+    pub strategy: RoutingStrategy,
+    /// Seconds an offer rings before it goes to the next agent, 5–120 (default 20).
+    #[serde(default = "default_ring_timeout")]
+    pub ring_timeout_secs: i64,
+    /// Longest wait in seconds before overflow, 10–3600; `null` waits for ever.
+    #[serde(default)]
+    pub max_wait_secs: Option<i64>,
+    /// Where calls go at the maximum wait.
+    #[serde(default)]
+    pub overflow: OverflowTarget,
+}
+
+fn default_ring_timeout() -> i64 {
+    20
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings {
+            strategy: RoutingStrategy::default(),
+            ring_timeout_secs: default_ring_timeout(),
+            max_wait_secs: None,
+            overflow: OverflowTarget::default(),
+        }
+    }
 }
 
 /// `POST /skill-groups`.

@@ -154,6 +154,8 @@ pub enum NumberService {
     Welcome,
     /// Echo the caller's audio back (a line test).
     EchoTest,
+    /// Run the number's IVR flow (menus, business hours, queues).
+    Ivr,
 }
 
 /// An enterprise number (码号) on a trunk.
@@ -169,6 +171,9 @@ pub struct EnterpriseNumber {
     pub service: NumberService,
     /// Note for admins.
     pub description: Option<String>,
+    /// The IVR flow (JSON) for service `ivr`; see `PUT /numbers/{id}/flow`.
+    #[schema(value_type = Option<Object>)]
+    pub flow: Option<serde_json::Value>,
 }
 
 /// `POST /numbers` and `PUT /numbers/{id}`.
@@ -259,4 +264,8 @@ pub struct SipDirectory {
     pub numbers: Vec<(EnterpriseId, EnterpriseNumber)>,
     /// SIP accounts: enterprise, agent, user name, password.
     pub accounts: Vec<(EnterpriseId, UserId, String, String)>,
+    /// Skill groups with members and queue settings.
+    pub groups: Vec<(EnterpriseId, crate::org::SkillGroup)>,
+    /// Each enterprise's after-call work length in seconds (0: none).
+    pub after_call_work: Vec<(EnterpriseId, i64)>,
 }

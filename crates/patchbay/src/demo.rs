@@ -116,24 +116,28 @@ pub async fn seed_if_empty(
         )
         .await?;
     for (number, service, description) in [
-        (
-            "4008000000",
-            NumberService::Welcome,
-            "Demo hotline 演示热线",
-        ),
+        ("4008000000", NumberService::Ivr, "Demo hotline 演示热线"),
         ("9196", NumberService::EchoTest, "Echo test 回声测试"),
     ] {
-        t.create_number(
-            &NumberInput {
-                number: number.to_owned(),
-                trunk_id: trunk.id,
-                service,
-                description: Some(description.to_owned()),
-            },
-            now,
-        )
-        .await?;
+        let n = t
+            .create_number(
+                &NumberInput {
+                    number: number.to_owned(),
+                    trunk_id: trunk.id,
+                    service,
+                    description: Some(description.to_owned()),
+                },
+                now,
+            )
+            .await?;
+        if service == NumberService::Ivr {
+            // Welcome, then "press 1 for sales, 2 for support".
+            let flow = serde_json::to_value(ivr::Flow::demo(sales.id.0, support.id.0))?;
+            t.set_number_flow(n.id, Some(&flow)).await?;
+        }
     }
+    // Five seconds of after-call work (事后整理) after each call.
+    t.set_after_call_work_secs(5).await?;
 
     let mut accounts = Vec::new();
     for (work_id, name, role) in [

@@ -31,7 +31,8 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("http_listen: cannot listen on {}", config.http_listen))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let sip = start_sip(&config, &store, stop_rx.clone()).await?;
+    let hub = Arc::new(engine::EventHub::default());
+    let sip = start_sip(&config, &store, hub.clone(), stop_rx.clone()).await?;
     println!(
         "Patchbay is serving the web UI at http://{}",
         listener.local_addr()?
@@ -45,7 +46,7 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         shutdown_signal().await;
         let _ = stop_tx.send(true);
     });
-    run(listener, store, &config, Some(sip), async move {
+    run(listener, store, &config, Some((sip, hub)), async move {
         let _ = http_stop.wait_for(|s| *s).await;
     })
     .await
@@ -55,6 +56,7 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
 pub async fn start_sip(
     config: &Config,
     store: &Store,
+    hub: Arc<engine::EventHub>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<engine::sipd::SipHandle> {
     let sip_config = engine::sipd::SipConfig {
@@ -67,7 +69,8 @@ pub async fn start_sip(
             .context("loading trunks, numbers and SIP accounts")?,
         realm: "patchbay".to_owned(),
         recordings_dir: Some(config.data_dir.join("recordings")),
-        call_events: Some(record_calls(store.clone())),
+        call_events: Some(record_calls(store.clone(), hub.clone())),
+        hub: Some(hub),
     };
     let repaired = engine::sipd::repair_recordings(&config.data_dir.join("recordings"));
     if repaired > 0 {
@@ -80,13 +83,21 @@ pub async fn start_sip(
     .with_context(|| format!("sip_listen: cannot listen on {}", config.sip_listen))
 }
 
-/// Writes the engine's call events to call records, in order, off the SIP endpoint's task.
-fn record_calls(store: Store) -> tokio::sync::mpsc::UnboundedSender<model::calls::CallEvent> {
+/// Writes the engine's call events to call records, in order, off the SIP endpoint's task; new
+/// missed-call reminders go to the agent's WebSocket.
+fn record_calls(
+    store: Store,
+    hub: Arc<engine::EventHub>,
+) -> tokio::sync::mpsc::UnboundedSender<model::calls::CallEvent> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<model::calls::CallEvent>();
     tokio::spawn(async move {
         while let Some(ev) = rx.recv().await {
-            if let Err(e) = store.apply_call_event(&ev).await {
-                tracing::warn!(error = %e, "cannot write a call record");
+            match store.apply_call_event(&ev).await {
+                Ok(Some(missed)) => {
+                    hub.publish(missed.agent_id, model::Event::MissedCall { missed })
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot write a call record"),
             }
         }
     });
@@ -108,12 +119,15 @@ pub async fn run(
     listener: TcpListener,
     store: Store,
     config: &Config,
-    sip: Option<engine::sipd::SipHandle>,
+    sip: Option<(engine::sipd::SipHandle, Arc<engine::EventHub>)>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut state = AppState::new(store.clone(), clock);
-    state.sip = sip;
+    if let Some((sip, hub)) = sip {
+        state.sip = Some(sip);
+        state.hub = hub;
+    }
     state.recordings_dir = Some(config.data_dir.join("recordings"));
     state.auth = AuthSettings {
         secure_cookie: config.secure_cookie,

@@ -39,6 +39,7 @@ async fn endpoint_recording(
             realm: "patchbay".to_owned(),
             recordings_dir,
             call_events: None,
+            hub: None,
         },
         async move {
             let _ = rx.await;

@@ -1,6 +1,7 @@
 //! Call records, written from the engine's call events and read by the call-record pages.
 
 use model::calls::{CallDirection, CallEvent, CallRecord, CallResult, HangupSide};
+use model::presence::MissedCall;
 use model::{CallId, Page, PageQuery, UserId};
 
 use crate::{Result, Store, StoreError, Tenant, like_pattern, on_pool};
@@ -23,14 +24,20 @@ struct CallRow {
     rtp_received: Option<i64>,
     rtp_lost: Option<i64>,
     jitter_us: Option<i64>,
+    result: Option<String>,
+    skill_group_id: Option<i64>,
+    queued_at: Option<i64>,
 }
 
 impl From<CallRow> for CallRecord {
     fn from(r: CallRow) -> CallRecord {
-        let result = match (r.answered_at, r.ended_at) {
-            (Some(_), _) => CallResult::Answered,
-            (None, Some(_)) => CallResult::Failed,
-            (None, None) => CallResult::InProgress,
+        let result = match (r.result.as_deref(), r.answered_at, r.ended_at) {
+            (Some("abandoned"), ..) => CallResult::Abandoned,
+            (Some("missed"), ..) => CallResult::Missed,
+            (Some("overflowed"), ..) => CallResult::Overflowed,
+            (_, Some(_), _) => CallResult::Answered,
+            (_, None, Some(_)) => CallResult::Failed,
+            (_, None, None) => CallResult::InProgress,
         };
         let talk_seconds = match (r.answered_at, r.ended_at) {
             (Some(a), Some(e)) => (e - a).max(0) / 1000,
@@ -47,6 +54,8 @@ impl From<CallRow> for CallRecord {
             callee: r.callee,
             enterprise_number: r.enterprise_number,
             agent_id: r.agent_id.map(UserId),
+            skill_group_id: r.skill_group_id.map(model::SkillGroupId),
+            queued_at: r.queued_at,
             started_at: r.started_at,
             answered_at: r.answered_at,
             ended_at: r.ended_at,
@@ -71,16 +80,82 @@ macro_rules! select_calls {
     ($rest:literal) => {
         concat!(
             "SELECT id, direction, caller, callee, enterprise_number, agent_id, started_at, ",
-            "answered_at, ended_at, failure, hangup_side, recording, rtp_received, rtp_lost, jitter_us FROM calls ",
+            "answered_at, ended_at, failure, hangup_side, recording, rtp_received, rtp_lost, jitter_us, ",
+            "result, skill_group_id, queued_at FROM calls ",
             $rest
         )
     };
 }
 
 impl Store {
-    /// Applies one engine event: opens, answers or closes a call record.
-    pub async fn apply_call_event(&self, ev: &CallEvent) -> Result<()> {
+    /// Applies one engine event: opens, answers or closes a call record. A `Missed` event adds
+    /// the agent's missed-call reminder and returns it (for the agent's WebSocket).
+    pub async fn apply_call_event(&self, ev: &CallEvent) -> Result<Option<MissedCall>> {
         match ev {
+            CallEvent::Queued { key, group, at } => {
+                on_pool!(self, pool => sqlx::query(
+                    "UPDATE calls SET skill_group_id = $2, queued_at = COALESCE(queued_at, $3) WHERE call_key = $1",
+                )
+                .bind(key)
+                .bind(group.0)
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected());
+            }
+            CallEvent::AgentAnswered { key, agent } => {
+                on_pool!(self, pool => sqlx::query(
+                    "UPDATE calls SET agent_id = $2, result = 'answered' WHERE call_key = $1",
+                )
+                .bind(key)
+                .bind(agent.0)
+                .execute(pool)
+                .await?
+                .rows_affected());
+            }
+            CallEvent::Outcome { key, result } => {
+                let r = match result {
+                    CallResult::Abandoned => "abandoned",
+                    CallResult::Missed => "missed",
+                    CallResult::Overflowed => "overflowed",
+                    CallResult::Answered => "answered",
+                    CallResult::Failed | CallResult::InProgress => return Ok(None),
+                };
+                on_pool!(self, pool => sqlx::query("UPDATE calls SET result = $2 WHERE call_key = $1")
+                    .bind(key)
+                    .bind(r)
+                    .execute(pool)
+                    .await?
+                    .rows_affected());
+            }
+            CallEvent::Missed {
+                key,
+                agent,
+                caller,
+                enterprise_number,
+                at,
+            } => {
+                let enterprise: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
+                    "SELECT enterprise_id FROM calls WHERE call_key = $1",
+                )
+                .bind(key)
+                .fetch_optional(pool)
+                .await?);
+                let Some(e) = enterprise else {
+                    return Err(StoreError::NotFound);
+                };
+                let m = self
+                    .add_missed_call(
+                        model::EnterpriseId(e),
+                        *agent,
+                        key,
+                        caller,
+                        enterprise_number.as_deref(),
+                        *at,
+                    )
+                    .await?;
+                return Ok(Some(m));
+            }
             CallEvent::Started {
                 key,
                 enterprise,
@@ -163,7 +238,7 @@ impl Store {
                 .rows_affected());
             }
         }
-        Ok(())
+        Ok(None)
     }
 }
 

@@ -12,6 +12,7 @@
 mod calls;
 mod enterprises;
 mod error;
+mod inbound;
 mod roles;
 mod sessions;
 mod skill_groups;

@@ -2,17 +2,89 @@
 
 use std::collections::BTreeMap;
 
-use model::org::{MemberAssignment, SkillGroup, SkillGroupMember, SkillGroupUpdate};
+use model::org::{
+    MemberAssignment, OverflowTarget, QueueSettings, RoutingStrategy, SkillGroup, SkillGroupMember,
+    SkillGroupUpdate,
+};
 use model::{Page, PageQuery, SkillGroupId, UserId};
 
 use crate::{Result, StoreError, Tenant, like_pattern, on_pool};
 
 /// A `skill_groups` row.
 #[derive(sqlx::FromRow)]
-struct GroupRow {
-    id: i64,
+pub(crate) struct GroupRow {
+    pub(crate) id: i64,
+    pub(crate) enterprise_id: i64,
     name: String,
     description: Option<String>,
+    strategy: String,
+    ring_timeout_secs: i64,
+    max_wait_secs: Option<i64>,
+    overflow: String,
+}
+
+/// Every `skill_groups` column, then the rest of the statement.
+macro_rules! select_groups {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, enterprise_id, name, description, strategy, ring_timeout_secs, max_wait_secs, overflow \
+             FROM skill_groups ",
+            $rest
+        )
+    };
+}
+pub(crate) use select_groups;
+
+fn strategy_str(s: RoutingStrategy) -> &'static str {
+    match s {
+        RoutingStrategy::LongestIdle => "longest_idle",
+        RoutingStrategy::RoundRobin => "round_robin",
+        RoutingStrategy::FewestCalls => "fewest_calls",
+        RoutingStrategy::SkillPriority => "skill_priority",
+    }
+}
+
+fn overflow_str(o: &OverflowTarget) -> String {
+    match o {
+        OverflowTarget::Goodbye => "goodbye".to_owned(),
+        OverflowTarget::Group { group_id } => format!("group:{group_id}"),
+        OverflowTarget::Number { number } => format!("number:{number}"),
+    }
+}
+
+impl GroupRow {
+    pub(crate) fn into_group(self, members: Vec<SkillGroupMember>) -> SkillGroup {
+        let strategy = match self.strategy.as_str() {
+            "round_robin" => RoutingStrategy::RoundRobin,
+            "fewest_calls" => RoutingStrategy::FewestCalls,
+            "skill_priority" => RoutingStrategy::SkillPriority,
+            _ => RoutingStrategy::LongestIdle,
+        };
+        let overflow = match self.overflow.split_once(':') {
+            Some(("group", id)) => id
+                .parse()
+                .map(|id| OverflowTarget::Group {
+                    group_id: SkillGroupId(id),
+                })
+                .unwrap_or_default(),
+            Some(("number", n)) => OverflowTarget::Number {
+                number: n.to_owned(),
+            },
+            _ => OverflowTarget::Goodbye,
+        };
+        SkillGroup {
+            id: SkillGroupId(self.id),
+            name: self.name,
+            description: self.description,
+            members,
+            settings: QueueSettings {
+                strategy,
+                ring_timeout_secs: self.ring_timeout_secs,
+                max_wait_secs: self.max_wait_secs,
+                overflow,
+            },
+        }
+    }
 }
 
 /// A member of a group, joined with the user's work ID and name.
@@ -31,10 +103,9 @@ impl Tenant<'_> {
         let e = self.enterprise.0;
         let pattern = like_pattern(q.search());
         let (rows, total): (Vec<GroupRow>, i64) = on_pool!(self.store, pool => {
-            let rows = sqlx::query_as::<_, GroupRow>(
-                "SELECT id, name, description FROM skill_groups \
-                 WHERE enterprise_id = $1 AND LOWER(name) LIKE $2 ESCAPE '\\' ORDER BY name LIMIT $3 OFFSET $4",
-            )
+            let rows = sqlx::query_as::<_, GroupRow>(select_groups!(
+                "WHERE enterprise_id = $1 AND LOWER(name) LIKE $2 ESCAPE '\\' ORDER BY name LIMIT $3 OFFSET $4"
+            ))
             .bind(e)
             .bind(&pattern)
             .bind(i64::from(q.page_size()))
@@ -54,11 +125,9 @@ impl Tenant<'_> {
         let mut members = self.members_of(&ids).await?;
         let items = rows
             .into_iter()
-            .map(|r| SkillGroup {
-                members: members.remove(&r.id).unwrap_or_default(),
-                id: SkillGroupId(r.id),
-                name: r.name,
-                description: r.description,
+            .map(|r| {
+                let m = members.remove(&r.id).unwrap_or_default();
+                r.into_group(m)
             })
             .collect();
         Ok(Page {
@@ -72,7 +141,7 @@ impl Tenant<'_> {
     /// One skill group with its members.
     pub async fn skill_group(&self, id: SkillGroupId) -> Result<SkillGroup> {
         let row: Option<GroupRow> = on_pool!(self.store, pool => sqlx::query_as::<_, GroupRow>(
-            "SELECT id, name, description FROM skill_groups WHERE enterprise_id = $1 AND id = $2",
+            select_groups!("WHERE enterprise_id = $1 AND id = $2"),
         )
         .bind(self.enterprise.0)
         .bind(id.0)
@@ -80,16 +149,49 @@ impl Tenant<'_> {
         .await?);
         let r = row.ok_or(StoreError::NotFound)?;
         let mut members = self.members_of(&[r.id]).await?;
-        Ok(SkillGroup {
-            members: members.remove(&r.id).unwrap_or_default(),
-            id: SkillGroupId(r.id),
-            name: r.name,
-            description: r.description,
-        })
+        let m = members.remove(&r.id).unwrap_or_default();
+        Ok(r.into_group(m))
+    }
+
+    /// Replaces a group's queue settings; an overflow group must be another group of this
+    /// enterprise (`InvalidReference` otherwise).
+    pub async fn set_queue_settings(
+        &self,
+        id: SkillGroupId,
+        settings: &QueueSettings,
+    ) -> Result<SkillGroup> {
+        if let OverflowTarget::Group { group_id } = &settings.overflow {
+            if *group_id == id {
+                return Err(StoreError::InvalidReference);
+            }
+            self.skill_group(*group_id)
+                .await
+                .map_err(|_| StoreError::InvalidReference)?;
+        }
+        let n = on_pool!(self.store, pool => sqlx::query(
+            "UPDATE skill_groups SET strategy = $3, ring_timeout_secs = $4, max_wait_secs = $5, overflow = $6 \
+             WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .bind(strategy_str(settings.strategy))
+        .bind(settings.ring_timeout_secs)
+        .bind(settings.max_wait_secs)
+        .bind(overflow_str(&settings.overflow))
+        .execute(pool)
+        .await?
+        .rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.skill_group(id).await
     }
 
     /// Members of the given groups, keyed by group id, ordered by work ID.
-    async fn members_of(&self, group_ids: &[i64]) -> Result<BTreeMap<i64, Vec<SkillGroupMember>>> {
+    pub(crate) async fn members_of(
+        &self,
+        group_ids: &[i64],
+    ) -> Result<BTreeMap<i64, Vec<SkillGroupMember>>> {
         let mut out: BTreeMap<i64, Vec<SkillGroupMember>> = BTreeMap::new();
         if group_ids.is_empty() {
             return Ok(out);

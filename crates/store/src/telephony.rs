@@ -97,6 +97,7 @@ fn service_str(s: NumberService) -> &'static str {
     match s {
         NumberService::Welcome => "welcome",
         NumberService::EchoTest => "echo_test",
+        NumberService::Ivr => "ivr",
     }
 }
 
@@ -109,6 +110,17 @@ struct NumberRow {
     trunk_id: i64,
     service: String,
     description: Option<String>,
+    flow: Option<String>,
+}
+
+/// Every `numbers` column, then the rest of the statement.
+macro_rules! select_numbers {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, enterprise_id, number, trunk_id, service, description, flow FROM numbers ",
+            $rest
+        )
+    };
 }
 
 impl NumberRow {
@@ -117,12 +129,13 @@ impl NumberRow {
             id: NumberId(self.id),
             number: self.number,
             trunk_id: TrunkId(self.trunk_id),
-            service: if self.service == "echo_test" {
-                NumberService::EchoTest
-            } else {
-                NumberService::Welcome
+            service: match self.service.as_str() {
+                "echo_test" => NumberService::EchoTest,
+                "ivr" => NumberService::Ivr,
+                _ => NumberService::Welcome,
             },
             description: self.description,
+            flow: self.flow.and_then(|f| serde_json::from_str(&f).ok()),
         };
         (EnterpriseId(self.enterprise_id), n)
     }
@@ -136,9 +149,7 @@ impl Store {
                 sqlx::query_as(select_trunks!("ORDER BY id"))
                     .fetch_all(pool)
                     .await?;
-            let numbers: Vec<NumberRow> = sqlx::query_as(
-                "SELECT id, enterprise_id, number, trunk_id, service, description FROM numbers ORDER BY id",
-            )
+            let numbers: Vec<NumberRow> = sqlx::query_as(select_numbers!("ORDER BY id"))
             .fetch_all(pool)
             .await?;
             let accounts: Vec<(i64, i64, String, String)> = sqlx::query_as(
@@ -150,7 +161,10 @@ impl Store {
             .await?;
             (trunks, numbers, accounts)
         });
+        let (groups, after_call_work) = self.acd_directory().await?;
         Ok(SipDirectory {
+            groups,
+            after_call_work,
             trunks: trunks.into_iter().map(TrunkRow::into_trunk).collect(),
             numbers: numbers.into_iter().map(NumberRow::into_number).collect(),
             accounts: accounts
@@ -261,11 +275,10 @@ impl Tenant<'_> {
         let e = self.enterprise.0;
         let pattern = like_pattern(q.search());
         let (rows, total): (Vec<NumberRow>, i64) = on_pool!(self.store, pool => {
-            let rows = sqlx::query_as::<_, NumberRow>(
-                "SELECT id, enterprise_id, number, trunk_id, service, description FROM numbers \
-                 WHERE enterprise_id = $1 AND (number LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(description, '')) LIKE $2 ESCAPE '\\') \
-                 ORDER BY number LIMIT $3 OFFSET $4",
-            )
+            let rows = sqlx::query_as::<_, NumberRow>(select_numbers!(
+                "WHERE enterprise_id = $1 AND (number LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(description, '')) LIKE $2 ESCAPE '\\') \
+                 ORDER BY number LIMIT $3 OFFSET $4"
+            ))
             .bind(e)
             .bind(&pattern)
             .bind(i64::from(q.page_size()))
@@ -293,8 +306,7 @@ impl Tenant<'_> {
     /// One number.
     pub async fn number(&self, id: NumberId) -> Result<EnterpriseNumber> {
         let row: Option<NumberRow> = on_pool!(self.store, pool => sqlx::query_as(
-            "SELECT id, enterprise_id, number, trunk_id, service, description FROM numbers \
-             WHERE enterprise_id = $1 AND id = $2",
+            select_numbers!("WHERE enterprise_id = $1 AND id = $2"),
         )
         .bind(self.enterprise.0)
         .bind(id.0)
@@ -339,6 +351,29 @@ impl Tenant<'_> {
         .map_err(|e| StoreError::on_write(e, "number"))?
         .rows_affected());
         if count == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.number(id).await
+    }
+
+    /// Sets (or with `None` clears) a number's IVR flow, stored as JSON text. The caller
+    /// validates it first.
+    pub async fn set_number_flow(
+        &self,
+        id: NumberId,
+        flow: Option<&serde_json::Value>,
+    ) -> Result<EnterpriseNumber> {
+        let text = flow.map(serde_json::Value::to_string);
+        let n = on_pool!(self.store, pool => sqlx::query(
+            "UPDATE numbers SET flow = $3 WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .bind(text)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        if n == 0 {
             return Err(StoreError::NotFound);
         }
         self.number(id).await

@@ -60,7 +60,11 @@ pub(crate) async fn dial(
         .transpose()?;
     let sip = state.sip.as_ref().ok_or(DialError::Stopped)?;
     let r = sip
-        .dial(user.enterprise, user.user_id, number, caller_number)
+        .dial(user.enterprise, user.user_id, number.clone(), caller_number)
+        .await?;
+    // Calling a missed caller back handles their reminders.
+    user.tenant(&state)
+        .missed_calls_called_back(user.user_id, &number, state.now())
         .await?;
     Ok((StatusCode::ACCEPTED, Json(r)))
 }

@@ -7,6 +7,7 @@ pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
 pub(crate) mod numbers;
+pub(crate) mod presence;
 pub(crate) mod roles;
 pub(crate) mod sip_accounts;
 pub(crate) mod skill_groups;
@@ -35,6 +36,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(sip_accounts::router())
         .merge(dial::router())
         .merge(calls::router())
+        .merge(presence::router())
 }
 
 /// Tells a user's open clients that their account changed (role, groups, name …).

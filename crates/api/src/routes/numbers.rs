@@ -4,11 +4,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use model::telephony::{EnterpriseNumber, NumberInput};
 use model::{ErrorBody, NumberId, Page, PageQuery, Permission};
+use serde::Deserialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use crate::validate;
@@ -17,6 +19,58 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_numbers, create_number))
         .routes(routes!(get_number, update_number, delete_number))
+        .routes(routes!(set_flow))
+}
+
+/// `PUT /numbers/{id}/flow`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowInput {
+    /// The IVR flow (see the README's IVR section), or `null` to remove it.
+    #[schema(value_type = Option<Object>)]
+    pub flow: Option<serde_json::Value>,
+}
+
+/// Sets a number's IVR flow (for service `ivr`). The flow is checked whole: every mistake is
+/// listed in `details.problems` with its step and field.
+#[utoipa::path(put, path = "/numbers/{id}/flow", tag = "numbers", request_body = FlowInput,
+    params(("id" = i64, Path, description = "Number id")),
+    responses(
+        (status = 200, body = EnterpriseNumber),
+        (status = 400, description = "The flow is not valid; `details.problems` lists why", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn set_flow(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Json(req): Json<FlowInput>,
+) -> ApiResult<Json<EnterpriseNumber>> {
+    user.require(Permission::ManageNumbers)?;
+    let tenant = user.tenant(&state);
+    tenant.number(NumberId(id)).await?;
+    if let Some(json) = &req.flow {
+        let problems: Vec<String> = match ivr::Flow::parse(&json.to_string()) {
+            Err(e) => vec![e.to_string()],
+            Ok(flow) => match flow.validate() {
+                Ok(()) => Vec::new(),
+                Err(errs) => errs.iter().map(ToString::to_string).collect(),
+            },
+        };
+        if let Some(first) = problems.first() {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_flow",
+                format!("the IVR flow is not valid: {first}"),
+            )
+            .with_details(serde_json::json!({ "field": "flow", "problems": problems })));
+        }
+    }
+    let n = tenant
+        .set_number_flow(NumberId(id), req.flow.as_ref())
+        .await?;
+    state.reload_sip().await?;
+    Ok(Json(n))
 }
 
 fn checked(mut n: NumberInput) -> ApiResult<NumberInput> {

@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use model::org::{MemberAssignment, SkillGroup, SkillGroupCreate, SkillGroupUpdate};
+use model::org::{
+    MemberAssignment, OverflowTarget, QueueSettings, SkillGroup, SkillGroupCreate, SkillGroupUpdate,
+};
 use model::{ErrorBody, Page, PageQuery, Permission, SkillGroupId};
 use store::StoreError;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,6 +24,53 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_groups, create_group))
         .routes(routes!(get_group, update_group, delete_group))
         .routes(routes!(set_members))
+        .routes(routes!(set_settings))
+}
+
+/// Replaces a skill group's queue settings: strategy, ring timeout, maximum wait and overflow.
+#[utoipa::path(put, path = "/skill-groups/{id}/settings", tag = "skill groups",
+    request_body = QueueSettings,
+    params(("id" = i64, Path, description = "Skill group id")),
+    responses(
+        (status = 200, body = SkillGroup),
+        (status = 400, description = "A value out of range, or an overflow group that is not another group of this enterprise", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn set_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Json(req): Json<QueueSettings>,
+) -> ApiResult<Json<SkillGroup>> {
+    user.require(Permission::ManageUsers)?;
+    if !(5..=120).contains(&req.ring_timeout_secs) {
+        return Err(ApiError::validation(
+            "ring_timeout_secs",
+            "must be 5 to 120 seconds",
+        ));
+    }
+    if req.max_wait_secs.is_some_and(|w| !(10..=3600).contains(&w)) {
+        return Err(ApiError::validation(
+            "max_wait_secs",
+            "must be 10 to 3600 seconds, or null to wait for ever",
+        ));
+    }
+    if let OverflowTarget::Number { number } = &req.overflow {
+        validate::phone_number("overflow.number", number, 3)?;
+    }
+    let g = user
+        .tenant(&state)
+        .set_queue_settings(SkillGroupId(id), &req)
+        .await
+        .map_err(|e| match e {
+            StoreError::InvalidReference => ApiError::validation(
+                "overflow.group_id",
+                "must be another skill group of this enterprise",
+            ),
+            e => e.into(),
+        })?;
+    state.reload_sip().await?;
+    Ok(Json(g))
 }
 
 /// Skill groups of the enterprise with their members, searched by name.
@@ -55,6 +104,7 @@ pub(crate) async fn create_group(
         .tenant(&state)
         .create_skill_group(&name, description.as_deref(), state.now())
         .await?;
+    state.reload_sip().await?;
     Ok((StatusCode::CREATED, Json(g)))
 }
 
@@ -102,6 +152,7 @@ pub(crate) async fn update_group(
     for m in &g.members {
         publish_user_changed(&state, tenant, m.user_id).await?;
     }
+    state.reload_sip().await?;
     Ok(Json(g))
 }
 
@@ -122,6 +173,7 @@ pub(crate) async fn delete_group(
     for m in &g.members {
         publish_user_changed(&state, tenant, m.user_id).await?;
     }
+    state.reload_sip().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -169,5 +221,6 @@ pub(crate) async fn set_members(
     for u in touched {
         publish_user_changed(&state, tenant, u).await?;
     }
+    state.reload_sip().await?;
     Ok(Json(after))
 }

@@ -56,8 +56,23 @@ impl CallStats {
     }
 }
 
+/// Where an IVR call is in the contact center.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum QueueState {
+    /// Not queued (IVR, prompts, or a plain service number).
+    Outside,
+    /// In a skill group's queue; `leg` is the agent being rung, `rang` whether any agent was.
+    Waiting {
+        group: model::SkillGroupId,
+        leg: Option<u64>,
+        rang: bool,
+    },
+    /// Bridged with an agent.
+    Talking { agent: model::UserId, leg: u64 },
+}
+
 /// One answered call.
-struct Call {
+pub(super) struct Call {
     /// Its dialog.
     dialog: DialogId,
     /// The INVITE server transaction (to answer CANCEL with 487, before the answer).
@@ -75,7 +90,23 @@ struct Call {
     /// The trunk it came in on.
     trunk: TrunkId,
     /// Its key in call records.
-    key: String,
+    pub(super) key: String,
+    /// Its enterprise.
+    pub(super) enterprise: model::EnterpriseId,
+    /// The caller's number.
+    pub(super) caller: String,
+    /// The enterprise number dialed.
+    pub(super) number: String,
+    /// Changes the media task's behaviour (IVR calls).
+    pub(super) control: Option<mpsc::Sender<Behaviour>>,
+    /// The IVR, while the flow runs.
+    pub(super) ivr: Option<ivr::Ivr>,
+    /// Queue and agent.
+    pub(super) queue: QueueState,
+    /// The recording's file name.
+    pub(super) recording: Option<String>,
+    /// Hang up when the prompt playing now finishes (goodbye).
+    pub(super) hangup_after_prompt: bool,
 }
 
 pub(crate) struct Calls {
@@ -84,12 +115,10 @@ pub(crate) struct Calls {
     pub(super) events: mpsc::Sender<Inbound>,
     pub(super) stats: Arc<CallStats>,
     pub(super) dialogs: Dialogs,
-    calls: HashMap<u64, Call>,
+    pub(super) calls: HashMap<u64, Call>,
     by_dialog: HashMap<DialogId, u64>,
     pub(super) next_call: u64,
     next_rtp_port: u16,
-    /// The welcome prompt, decoded once.
-    welcome: Arc<[i16]>,
     /// Numbers, trunks and accounts.
     pub(super) directory: Directory,
     /// Where each trunk's carrier is.
@@ -102,6 +131,14 @@ pub(crate) struct Calls {
     pub(super) trunk_status: TrunkStatuses,
     /// Calls Patchbay placed.
     pub(super) bridges: super::outbound::Bridges,
+    /// Agent presence and queues.
+    pub(super) cc: super::cc::ContactCenter,
+    /// Agents' phones ringing or talking with queued calls.
+    pub(super) legs: super::agent_legs::AgentLegs,
+    /// Built-in prompts and music.
+    pub(super) prompts: Arc<super::prompts::Prompts>,
+    /// IVR deadlines (wall ms, call), checked lazily against each call's IVR.
+    pub(super) ivr_timers: std::collections::BinaryHeap<std::cmp::Reverse<(i64, u64)>>,
 }
 
 /// Unix milliseconds (call records are in wall-clock time).
@@ -124,14 +161,7 @@ impl Calls {
         stats: Arc<CallStats>,
         trunk_status: TrunkStatuses,
     ) -> Calls {
-        let welcome: Vec<i16> =
-            media::prompt::load_prompt(include_bytes!("../../../../assets/prompts/zh/welcome.wav"))
-                .into_iter()
-                .chain(media::prompt::load_prompt(include_bytes!(
-                    "../../../../assets/prompts/en/welcome.wav"
-                )))
-                .flatten()
-                .collect();
+        let cc = super::cc::ContactCenter::new(config.hub.clone());
         let next_rtp_port = config.rtp_ports.0;
         let registrar = super::register::DeskPhones::new(&config.realm);
         Calls {
@@ -141,6 +171,10 @@ impl Calls {
             trunk_links: Default::default(),
             trunk_status,
             bridges: Default::default(),
+            cc,
+            legs: Default::default(),
+            prompts: Arc::new(super::prompts::Prompts::load()),
+            ivr_timers: Default::default(),
             config,
             local_addr,
             events,
@@ -150,7 +184,6 @@ impl Calls {
             by_dialog: HashMap::new(),
             next_call: 0,
             next_rtp_port,
-            welcome: welcome.into(),
         }
     }
 
@@ -201,14 +234,16 @@ impl Calls {
 
     /// A response to one of our requests: a trunk's registration or ping, or a placed call's leg.
     fn response(&mut self, now: Millis, id: TxnId, msg: Message, txns: &mut Transactions) {
-        if !self.trunk_response(now, id, &msg, txns) {
-            self.bridge_response(now, id, &msg, txns);
+        if !self.trunk_response(now, id, &msg, txns) && !self.bridge_response(now, id, &msg, txns) {
+            self.leg_response(now, id, &msg, txns);
         }
     }
 
     /// A client transaction of ours timed out. Returns false when it is not one we track.
     fn client_timeout(&mut self, now: Millis, id: TxnId, txns: &mut Transactions) -> bool {
-        self.trunk_timeout(now, id) || self.bridge_timeout(now, id, txns)
+        self.trunk_timeout(now, id)
+            || self.bridge_timeout(now, id, txns)
+            || self.leg_timeout(now, id, txns)
     }
 
     /// Calls on a trunk now (inbound and placed).
@@ -229,6 +264,7 @@ impl Calls {
         directory: SipDirectory,
         trunk_addrs: HashMap<TrunkId, SocketAddr>,
     ) {
+        self.cc.set_directory(&directory);
         self.directory = Directory::from(directory);
         self.trunk_addrs = trunk_addrs;
         // Settings may have changed: register and ping again from scratch.
@@ -271,17 +307,24 @@ impl Calls {
         txns.respond(now, id, r);
     }
 
+    /// The next RTP port to try (even ports; RTCP takes the odd one above).
+    pub(super) fn next_rtp_port(&mut self) -> u16 {
+        let (lo, hi) = self.config.rtp_ports;
+        let port = self.next_rtp_port;
+        self.next_rtp_port = if self.next_rtp_port >= hi.saturating_sub(1) {
+            lo
+        } else {
+            self.next_rtp_port + 2
+        };
+        port
+    }
+
     /// Binds an RTP socket on the next free port of the range.
     pub(super) async fn rtp_socket(&mut self) -> Option<UdpSocket> {
         let (lo, hi) = self.config.rtp_ports;
         let span = u32::from(hi - lo) + 1;
         for _ in 0..span {
-            let port = self.next_rtp_port;
-            self.next_rtp_port = if self.next_rtp_port >= hi.saturating_sub(1) {
-                lo
-            } else {
-                self.next_rtp_port + 2
-            };
+            let port = self.next_rtp_port();
             if let Ok(s) = UdpSocket::bind(SocketAddr::new(self.local_addr.ip(), port)).await {
                 return Some(s);
             }
@@ -378,9 +421,23 @@ impl Calls {
             self.reply(now, txns, id, &msg, 503, "Trunk Busy");
             return;
         }
-        let behaviour = match route.service {
-            NumberService::EchoTest => Behaviour::Echo,
-            NumberService::Welcome => Behaviour::Play(self.welcome.clone()),
+        let flow = route
+            .flow
+            .clone()
+            .filter(|_| route.service == NumberService::Ivr);
+        let behaviour = match (route.service, &flow) {
+            (NumberService::EchoTest, _) => Behaviour::Echo,
+            (_, Some(_)) => Behaviour::Play {
+                samples: Arc::from(Vec::new()),
+                loop_from: None,
+            },
+            _ => Behaviour::Play {
+                samples: self
+                    .prompts
+                    .builtin("welcome")
+                    .unwrap_or_else(|| Arc::from(Vec::new())),
+                loop_from: None,
+            },
         };
         let Some(socket) = self.rtp_socket().await else {
             self.reply(now, txns, id, &msg, 503, "No Media Ports Free");
@@ -442,6 +499,7 @@ impl Calls {
             .header("From")
             .map(super::outbound::user_of)
             .unwrap_or_default();
+        let caller_number = caller.clone();
         self.emit(model::calls::CallEvent::Started {
             key: key.clone(),
             enterprise: route.enterprise,
@@ -452,11 +510,22 @@ impl Calls {
             agent: None,
             at: wall_ms(),
         });
-        self.emit(model::calls::CallEvent::Answered {
-            key: key.clone(),
-            at: wall_ms(),
-            recording: recorder.as_ref().and_then(|_| self.last_recording_name()),
-        });
+        let recording = recorder.as_ref().and_then(|_| self.last_recording_name());
+        if flow.is_none() {
+            // Service numbers count as answered by Patchbay; IVR calls when an agent answers.
+            self.emit(model::calls::CallEvent::Answered {
+                key: key.clone(),
+                at: wall_ms(),
+                recording: recording.clone(),
+            });
+        }
+        let (control_tx, control_rx) = match flow {
+            Some(_) => {
+                let (tx, rx) = mpsc::channel(8);
+                (Some(tx), Some(rx))
+            }
+            None => (None, None),
+        };
         let (stop_tx, stop_rx) = oneshot::channel();
         tokio::spawn(media_task::run(MediaSetup {
             call: call_id,
@@ -471,6 +540,7 @@ impl Calls {
             stop: stop_rx,
             recorder,
             remote_updates: None,
+            control: control_rx,
             counters: self.stats.clone(),
             report_to: self.config.call_events.clone().map(|tx| (key.clone(), tx)),
         }));
@@ -487,12 +557,23 @@ impl Calls {
                 sdp_session,
                 trunk: route.trunk,
                 key: key.clone(),
+                enterprise: route.enterprise,
+                caller: caller_number,
+                number: route.number.clone(),
+                control: control_tx,
+                ivr: None,
+                queue: QueueState::Outside,
+                recording,
+                hangup_after_prompt: false,
             },
         );
         self.dialogs.insert(dialog);
         self.stats.answered.fetch_add(1, Ordering::Relaxed);
         self.stats.active.fetch_add(1, Ordering::Relaxed);
         tracing::info!(call = call_id, enterprise = route.enterprise.0, number = %route.number, "call answered");
+        if let Some(f) = flow {
+            self.start_ivr(now, call_id, f, txns);
+        }
     }
 
     fn in_dialog(
@@ -515,12 +596,16 @@ impl Calls {
             self.bridge_request(now, id, &dialog, method, &msg, txns);
             return;
         }
+        if self.legs.owns(&dialog) {
+            self.leg_request(now, id, &dialog, method, &msg, txns);
+            return;
+        }
         let call = self.by_dialog.get(&dialog).copied();
         match method {
             "BYE" => {
                 self.reply(now, txns, id, &msg, 200, "OK");
                 if let Some(c) = call {
-                    self.end(c, model::calls::HangupSide::Customer);
+                    self.end(now, c, model::calls::HangupSide::Customer, txns);
                 }
             }
             "INVITE" | "UPDATE" => {
@@ -550,19 +635,30 @@ impl Calls {
                 txns.respond(now, id, ok);
             }
             "INFO" => {
+                self.reply(now, txns, id, &msg, 200, "OK");
                 if let Some(d) = media::dtmf::parse_dtmf_relay(&String::from_utf8_lossy(&msg.body))
                 {
                     tracing::info!(digit = %d, "DTMF (SIP INFO)");
+                    if let Some(c) = call {
+                        self.dtmf(now, c, d, txns);
+                    }
                 }
-                self.reply(now, txns, id, &msg, 200, "OK");
             }
             "ACK" => {}
             _ => self.reply(now, txns, id, &msg, 405, "Method Not Allowed"),
         }
     }
 
-    /// Stops a call's media and forgets it (after a BYE either way).
-    fn end(&mut self, call: u64, side: model::calls::HangupSide) {
+    /// Stops a call's media and forgets it (after a BYE either way); a queued call leaves its
+    /// queue, a bridged one hangs up the agent's phone.
+    pub(super) fn end(
+        &mut self,
+        now: Millis,
+        call: u64,
+        side: model::calls::HangupSide,
+        txns: &mut Transactions,
+    ) {
+        self.leave_contact_center(now, call, txns);
         if let Some(mut c) = self.calls.remove(&call) {
             self.emit(model::calls::CallEvent::Ended {
                 key: c.key.clone(),
@@ -581,7 +677,18 @@ impl Calls {
     }
 
     /// Sends BYE on a call and ends it.
-    fn hang_up(&mut self, now: Millis, call: u64, txns: &mut Transactions) {
+    pub(super) fn hang_up(&mut self, now: Millis, call: u64, txns: &mut Transactions) {
+        self.hang_up_by(now, call, model::calls::HangupSide::System, txns);
+    }
+
+    /// Sends BYE on a call and ends it, saying who hung up.
+    pub(super) fn hang_up_by(
+        &mut self,
+        now: Millis,
+        call: u64,
+        side: model::calls::HangupSide,
+        txns: &mut Transactions,
+    ) {
         let Some(c) = self.calls.get(&call) else {
             return;
         };
@@ -592,12 +699,13 @@ impl Calls {
             let bye = d.request("BYE", &via, &contact, Vec::new());
             txns.send_request(now, peer, bye);
         }
-        self.end(call, model::calls::HangupSide::System);
+        self.end(now, call, side, txns);
     }
 
-    pub(crate) fn dtmf(&mut self, call: u64, digit: char) {
-        tracing::info!(call, digit = %digit, "DTMF received (RFC 4733)");
+    pub(crate) fn dtmf(&mut self, now: Millis, call: u64, digit: char, txns: &mut Transactions) {
+        tracing::info!(call, digit = %digit, "DTMF received");
         self.stats.push_digit(digit);
+        self.ivr_input(now, call, ivr::Input::Digit(digit), txns);
     }
 
     pub(crate) fn rtp_timeout(&mut self, now: Millis, call: u64, txns: &mut Transactions) {
@@ -605,6 +713,14 @@ impl Calls {
             tracing::info!(call, "no RTP from the peer: hanging up");
             self.stats.rtp_timeouts.fetch_add(1, Ordering::Relaxed);
             self.hang_up(now, call, txns);
+        } else if let Some(customer) = self.legs.call_of(call) {
+            tracing::info!(
+                call = customer,
+                leg = call,
+                "no RTP from the agent's phone: hanging up"
+            );
+            self.stats.rtp_timeouts.fetch_add(1, Ordering::Relaxed);
+            self.agent_hung_up(now, call, txns);
         }
     }
 

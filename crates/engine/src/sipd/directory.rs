@@ -30,6 +30,8 @@ pub(crate) struct InboundRoute {
     pub(crate) number: String,
     pub(crate) service: NumberService,
     pub(crate) trunk: TrunkId,
+    /// The IVR flow, for service `ivr` (validated when the directory loads).
+    pub(crate) flow: Option<std::sync::Arc<ivr::Flow>>,
 }
 
 /// Why an inbound INVITE is refused.
@@ -45,6 +47,8 @@ pub(crate) enum Refusal {
 #[derive(Debug, Default)]
 pub(crate) struct Directory {
     numbers: HashMap<String, (EnterpriseId, EnterpriseNumber)>,
+    /// Parsed and valid IVR flows by number.
+    flows: HashMap<String, std::sync::Arc<ivr::Flow>>,
     trunks: HashMap<TrunkId, TrunkEntry>,
     accounts: HashMap<String, Account>,
     by_user: HashMap<UserId, String>,
@@ -76,6 +80,7 @@ impl From<SipDirectory> for Directory {
             .into_iter()
             .map(|(e, n)| (normalise(&n.number).to_owned(), (e, n)))
             .collect();
+        let flows = flows_of(&numbers);
         let mut accounts = HashMap::new();
         let mut by_user = HashMap::new();
         for (enterprise, user, username, password) in d.accounts {
@@ -91,11 +96,42 @@ impl From<SipDirectory> for Directory {
         }
         Directory {
             numbers,
+            flows,
             trunks,
             accounts,
             by_user,
         }
     }
+}
+
+/// The valid flows of IVR numbers; an invalid one is logged and the number plays the welcome
+/// prompt instead (the API refuses invalid flows, so this only guards older rows).
+fn flows_of(
+    numbers: &HashMap<String, (EnterpriseId, EnterpriseNumber)>,
+) -> HashMap<String, std::sync::Arc<ivr::Flow>> {
+    let mut out = HashMap::new();
+    for (key, (_, n)) in numbers {
+        let Some(json) = n.flow.as_ref().filter(|_| n.service == NumberService::Ivr) else {
+            continue;
+        };
+        let flow = serde_json::from_value::<ivr::Flow>(json.clone())
+            .map_err(|e| e.to_string())
+            .and_then(|f| {
+                f.validate().map(|()| f).map_err(|errs| {
+                    errs.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+            });
+        match flow {
+            Ok(f) => {
+                out.insert(key.clone(), std::sync::Arc::new(f));
+            }
+            Err(e) => tracing::warn!(number = %n.number, error = %e, "invalid IVR flow ignored"),
+        }
+    }
+    out
 }
 
 impl Directory {
@@ -147,6 +183,7 @@ impl Directory {
             number: n.number.clone(),
             service: n.service,
             trunk: n.trunk_id,
+            flow: self.flows.get(normalise(number)).cloned(),
         })
     }
 

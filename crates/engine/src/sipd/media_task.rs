@@ -19,8 +19,12 @@ use super::Inbound;
 pub(crate) enum Behaviour {
     /// Send every packet back (9196).
     Echo,
-    /// Play these 8 kHz samples once, then silence (4008000000's welcome).
-    Play(Arc<[i16]>),
+    /// Play these 8 kHz samples, then go on from `loop_from` (music on hold) or, with `None`,
+    /// report [`Inbound::PromptDone`] once and send silence.
+    Play {
+        samples: Arc<[i16]>,
+        loop_from: Option<usize>,
+    },
     /// Bridged to another leg's task: audio heard here (decoded, 20 ms frames) goes to `to_peer`,
     /// frames from `from_peer` are sent out. Until the first frame comes, `ringback` plays.
     Bridge {
@@ -48,6 +52,8 @@ pub(crate) struct MediaSetup {
     pub(crate) recorder: Option<RecordingWriter<std::fs::File>>,
     /// Where to send from now on (an SDP answer that came after the task started).
     pub(crate) remote_updates: Option<mpsc::Receiver<SocketAddr>>,
+    /// Changes of behaviour while the call runs (IVR prompts, queue music, bridging to an agent).
+    pub(crate) control: Option<mpsc::Receiver<Behaviour>>,
     /// Endpoint-wide counters (RTP received and expected, for loss figures).
     pub(crate) counters: Arc<super::CallStats>,
     /// Where this leg's media statistics go at the end (the call record's key), if anywhere.
@@ -193,6 +199,14 @@ async fn rtcp_recv(
     }
 }
 
+/// Waits for the next change of behaviour, or forever when there is no channel.
+async fn next_behaviour(rx: &mut Option<mpsc::Receiver<Behaviour>>) -> Option<Behaviour> {
+    match rx {
+        Some(r) => r.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Waits for the next remote address, or forever when there is no channel.
 async fn next_remote(rx: &mut Option<mpsc::Receiver<SocketAddr>>) -> Option<SocketAddr> {
     match rx {
@@ -267,6 +281,13 @@ pub(crate) async fn run(mut m: MediaSetup) {
                     }
                 }
             }
+            b = next_behaviour(&mut m.control) => match b {
+                Some(b) => {
+                    m.behaviour = b;
+                    played = 0;
+                }
+                None => m.control = None,
+            },
             addr = next_remote(&mut m.remote_updates) => match addr {
                 Some(a) => remote = Some(a),
                 None => m.remote_updates = None,
@@ -325,12 +346,20 @@ pub(crate) async fn run(mut m: MediaSetup) {
                 if matches!(m.behaviour, Behaviour::Echo) {
                     right.clone_from(&left);
                 }
-                if let (Behaviour::Play(samples), Some(to)) = (&m.behaviour, remote) {
+                if let (Behaviour::Play { samples, loop_from }, Some(to)) = (&m.behaviour, remote) {
                     let mut frame = vec![0i16; media::FRAME_SAMPLES];
                     if played < samples.len() {
                         let n = (samples.len() - played).min(media::FRAME_SAMPLES);
                         frame[..n].copy_from_slice(&samples[played..played + n]);
                         played += n;
+                        if played == samples.len() {
+                            match loop_from {
+                                Some(at) if *at < samples.len() => played = *at,
+                                _ => {
+                                    let _ = m.events.try_send(Inbound::PromptDone(m.call));
+                                }
+                            }
+                        }
                     }
                     let payload = match m.codec {
                         AudioCodec::Pcmu => media::g711::encode_ulaw(&frame),

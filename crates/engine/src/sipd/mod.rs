@@ -8,10 +8,15 @@
 //!   through a trunk with an enterprise number as caller ID, bridged.
 //! - [`directory`]: numbers, trunks and accounts loaded from the database.
 
+mod agent_legs;
+mod agents;
 mod calls;
+mod cc;
 mod directory;
 mod media_task;
 mod outbound;
+mod prompts;
+mod queue_calls;
 mod register;
 mod tcp;
 mod trunks;
@@ -21,6 +26,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use model::presence::{Monitor, Presence, PresenceChange, QueueLength};
 use model::telephony::{DialResponse, Registration, SipDirectory, TrunkStatus};
 use model::{EnterpriseId, TrunkId, UserId};
 
@@ -29,6 +35,8 @@ use sip::txn::{Output, Peer, TimerConfig, Transactions, Transport};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
+use agents::AgentRequest;
+pub use agents::{AgentAction, AgentError};
 pub use calls::CallStats;
 
 /// Settings of the SIP endpoint.
@@ -48,6 +56,8 @@ pub struct SipConfig {
     pub recordings_dir: Option<std::path::PathBuf>,
     /// Where call events go (call records); `None` drops them.
     pub call_events: Option<mpsc::UnboundedSender<model::calls::CallEvent>>,
+    /// Where agents' and supervisors' events go (presence, offers, queues, monitor).
+    pub hub: Option<Arc<crate::EventHub>>,
 }
 
 /// A directory with one local trunk (accepting 127.0.0.1) carrying the demo numbers: what the
@@ -78,6 +88,7 @@ pub fn loopback_directory() -> SipDirectory {
         trunk_id: TrunkId(1),
         service,
         description: None,
+        flow: None,
     };
     SipDirectory {
         trunks: vec![(e, trunk, None)],
@@ -86,6 +97,8 @@ pub fn loopback_directory() -> SipDirectory {
             (e, number(2, calls::ECHO_NUMBER, NumberService::EchoTest)),
         ],
         accounts: Vec::new(),
+        groups: Vec::new(),
+        after_call_work: Vec::new(),
     }
 }
 
@@ -151,6 +164,10 @@ pub(crate) enum Inbound {
     Dial(DialCommand),
     /// Report a SIP account's registrations.
     Registrations(String, oneshot::Sender<Vec<Registration>>),
+    /// A prompt finished playing on a call.
+    PromptDone(u64),
+    /// An agent's or supervisor's request.
+    Agent(AgentRequest),
 }
 
 /// `POST /me/dial` as the endpoint gets it.
@@ -242,6 +259,75 @@ impl SipHandle {
             return Vec::new();
         }
         rx.await.unwrap_or_default()
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> AgentRequest) -> Option<T> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(Inbound::Agent(make(reply))).await.ok()?;
+        rx.await.ok()
+    }
+
+    /// An agent's presence now.
+    pub async fn presence(&self, enterprise: EnterpriseId, user: UserId) -> Option<Presence> {
+        self.ask(|reply| AgentRequest::Presence {
+            enterprise,
+            user,
+            reply,
+        })
+        .await
+    }
+
+    /// Changes an agent's presence (sign in or out, idle, busy, custom status, auto-answer).
+    pub async fn change_presence(
+        &self,
+        enterprise: EnterpriseId,
+        user: UserId,
+        change: PresenceChange,
+    ) -> Result<Presence, AgentError> {
+        self.ask(|reply| AgentRequest::Change {
+            enterprise,
+            user,
+            change,
+            reply,
+        })
+        .await
+        .unwrap_or(Err(AgentError::Stopped))
+    }
+
+    /// Queue lengths of the agent's skill groups.
+    pub async fn queues(&self, enterprise: EnterpriseId, user: UserId) -> Vec<QueueLength> {
+        self.ask(|reply| AgentRequest::Queues {
+            enterprise,
+            user,
+            reply,
+        })
+        .await
+        .unwrap_or_default()
+    }
+
+    /// The enterprise's real-time monitor: agents and queues.
+    pub async fn monitor(&self, enterprise: EnterpriseId) -> Option<Monitor> {
+        self.ask(|reply| AgentRequest::Monitor { enterprise, reply })
+            .await
+    }
+
+    /// Answers, rejects or hangs up the agent's call (`call`: a particular one, or whichever).
+    pub async fn agent_action(
+        &self,
+        enterprise: EnterpriseId,
+        user: UserId,
+        call: Option<u64>,
+        action: AgentAction,
+    ) -> Result<(), AgentError> {
+        self.ask(|reply| AgentRequest::Action {
+            enterprise,
+            user,
+            call,
+            action,
+            reply,
+        })
+        .await
+        .unwrap_or(Err(AgentError::Stopped))
     }
 
     /// A trunk's live status.
@@ -360,10 +446,16 @@ impl Endpoint {
         let mut housekeeping = tokio::time::interval(Duration::from_secs(1));
         tracing::info!(addr = %self.local_addr, "SIP endpoint listening (UDP and TCP)");
         loop {
-            let deadline = self
+            let txn_deadline = self
                 .txns
                 .poll_timeout()
                 .map(|ms| self.epoch + Duration::from_millis(ms));
+            // ACD and IVR deadlines are wall-clock ms.
+            let wall_deadline = self.calls.next_deadline().map(|at| {
+                let wait = at.saturating_sub(calls::wall_ms()).max(0);
+                Instant::now() + Duration::from_millis(u64::try_from(wait).unwrap_or(0))
+            });
+            let deadline = txn_deadline.into_iter().chain(wall_deadline).min();
             let sleep = async {
                 match deadline {
                     Some(d) => tokio::time::sleep_until(d.into()).await,
@@ -386,6 +478,7 @@ impl Endpoint {
                 () = sleep => {
                     let now = self.now();
                     self.txns.handle_timeout(now);
+                    self.calls.handle_deadlines(now, &mut self.txns);
                 }
                 () = &mut shutdown => break,
             }
@@ -428,7 +521,9 @@ impl Endpoint {
                 self.tcp_writers.remove(&addr);
             }
             Inbound::RtpTimeout(call) => self.calls.rtp_timeout(now, call, &mut self.txns),
-            Inbound::Dtmf(call, digit) => self.calls.dtmf(call, digit),
+            Inbound::Dtmf(call, digit) => self.calls.dtmf(now, call, digit, &mut self.txns),
+            Inbound::PromptDone(call) => self.calls.prompt_done(now, call, &mut self.txns),
+            Inbound::Agent(req) => self.calls.agent_request(now, req, &mut self.txns),
         }
     }
 

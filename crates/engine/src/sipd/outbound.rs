@@ -100,7 +100,7 @@ impl Bridge {
 }
 
 /// The URI's `host:port` and transport, for a contact we have no source address for.
-fn peer_of_uri(uri: &str) -> Option<Peer> {
+pub(super) fn peer_of_uri(uri: &str) -> Option<Peer> {
     let rest = uri.strip_prefix("sip:")?;
     let host_port = rest.rsplit('@').next()?.split(';').next()?;
     let addr: SocketAddr = host_port
@@ -435,6 +435,7 @@ impl Calls {
             stop: stop_rx,
             recorder,
             remote_updates: Some(remote_rx),
+            control: None,
             counters,
             report_to,
         }));

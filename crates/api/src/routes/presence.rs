@@ -1,0 +1,223 @@
+//! The agent's side of the contact center (SPEC §2, §3): presence (sign in, idle, busy, custom
+//! statuses, auto-answer), queue lengths, rejecting and hanging up calls, missed-call reminders;
+//! and the supervisors' real-time monitor (SPEC §4).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use engine::sipd::{AgentAction, AgentError, SipHandle};
+use model::presence::{LoginState, MissedCall, Monitor, Presence, PresenceChange, QueueLength};
+use model::{ErrorBody, Permission};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path};
+use crate::state::AppState;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_presence, change_presence))
+        .routes(routes!(my_queues))
+        .routes(routes!(call_action))
+        .routes(routes!(missed_calls))
+        .routes(routes!(handle_missed_call))
+        .routes(routes!(monitor))
+}
+
+impl From<AgentError> for ApiError {
+    fn from(e: AgentError) -> Self {
+        let code = match e {
+            AgentError::NotSignedIn => "not_signed_in",
+            AgentError::InCall => "in_call",
+            AgentError::NoSuchCall => "no_such_call",
+            AgentError::AnswerOnDevice => "answer_on_device",
+            AgentError::Invalid(ref m) => return ApiError::validation("presence", m),
+            AgentError::Stopped => {
+                return ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    e.to_string(),
+                );
+            }
+        };
+        ApiError::conflict(code, e.to_string())
+    }
+}
+
+fn sip(state: &AppState) -> ApiResult<&SipHandle> {
+    state.sip.as_ref().ok_or_else(|| AgentError::Stopped.into())
+}
+
+/// The signed-in agent's presence: login and phone status, since when, today's figures.
+#[utoipa::path(get, path = "/me/presence", tag = "me",
+    responses((status = 200, body = Presence), (status = 503, body = ErrorBody)))]
+pub(crate) async fn get_presence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Presence>> {
+    let p = sip(&state)?
+        .presence(user.enterprise, user.user_id)
+        .await
+        .ok_or(AgentError::Stopped)?;
+    Ok(Json(p))
+}
+
+/// Changes the signed-in agent's presence: sign in (`login: online`, busy until `phone: idle`)
+/// or out, enter a custom status, go idle or busy, switch auto-answer.
+#[utoipa::path(put, path = "/me/presence", tag = "me", request_body = PresenceChange,
+    responses(
+        (status = 200, body = Presence),
+        (status = 400, description = "A change that makes no sense, or an unknown custom status", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "Not signed in, or on a call", body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    ))]
+pub(crate) async fn change_presence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(change): Json<PresenceChange>,
+) -> ApiResult<Json<Presence>> {
+    user.require(Permission::AgentLogin)?;
+    if change.login == Some(LoginState::Custom) {
+        let Some(id) = change.custom_status_id else {
+            return Err(ApiError::validation(
+                "custom_status_id",
+                "login `custom` needs a custom status",
+            ));
+        };
+        let status = user
+            .tenant(&state)
+            .custom_status(id)
+            .await
+            .map_err(|_| ApiError::validation("custom_status_id", "no such custom status"))?;
+        if !status.enabled {
+            return Err(ApiError::validation(
+                "custom_status_id",
+                "this custom status is disabled",
+            ));
+        }
+    } else if change.custom_status_id.is_some() {
+        return Err(ApiError::validation(
+            "custom_status_id",
+            "only with `login: custom`",
+        ));
+    }
+    let p = sip(&state)?
+        .change_presence(user.enterprise, user.user_id, change)
+        .await?;
+    Ok(Json(p))
+}
+
+/// Queue lengths of the signed-in agent's skill groups.
+#[utoipa::path(get, path = "/me/queues", tag = "me",
+    responses((status = 200, body = Vec<QueueLength>), (status = 503, body = ErrorBody)))]
+pub(crate) async fn my_queues(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<QueueLength>>> {
+    Ok(Json(
+        sip(&state)?.queues(user.enterprise, user.user_id).await,
+    ))
+}
+
+/// `POST /me/call/{action}`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallActionRequest {
+    /// The call (from the `ringing` event); omitted: the agent's current call.
+    pub call: Option<String>,
+}
+
+/// Answers, rejects or hangs up the signed-in agent's call. Calls ringing a desk phone are
+/// answered on the phone; rejecting sends the call to the next agent.
+#[utoipa::path(post, path = "/me/call/{action}", tag = "me", request_body = CallActionRequest,
+    params(("action" = String, Path, description = "`answer`, `reject` or `hangup`")),
+    responses(
+        (status = 204, description = "Done"),
+        (status = 400, body = ErrorBody),
+        (status = 409, description = "No such call, or answered on the device", body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    ))]
+pub(crate) async fn call_action(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(action): Path<String>,
+    Json(req): Json<CallActionRequest>,
+) -> ApiResult<StatusCode> {
+    user.require(Permission::AnswerDial)?;
+    let action = match action.as_str() {
+        "answer" => AgentAction::Answer,
+        "reject" => AgentAction::Reject,
+        "hangup" => AgentAction::Hangup,
+        _ => {
+            return Err(ApiError::validation(
+                "action",
+                "must be answer, reject or hangup",
+            ));
+        }
+    };
+    let call = req
+        .call
+        .as_deref()
+        .map(|c| {
+            c.parse::<u64>()
+                .map_err(|_| ApiError::validation("call", "not a call id"))
+        })
+        .transpose()?;
+    sip(&state)?
+        .agent_action(user.enterprise, user.user_id, call, action)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in agent's missed-call reminders (漏电提醒), unhandled first.
+#[utoipa::path(get, path = "/me/missed-calls", tag = "me",
+    responses((status = 200, body = Vec<MissedCall>)))]
+pub(crate) async fn missed_calls(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<MissedCall>>> {
+    Ok(Json(user.tenant(&state).missed_calls(user.user_id).await?))
+}
+
+/// Marks one of the signed-in agent's missed calls handled (calling the number back through
+/// `/me/dial` does this by itself).
+#[utoipa::path(post, path = "/me/missed-calls/{id}/handled", tag = "me",
+    params(("id" = i64, Path, description = "Reminder id")),
+    responses((status = 204, description = "Handled"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn handle_missed_call(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    user.tenant(&state)
+        .handle_missed_call(user.user_id, id, state.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The real-time monitor: every agent's status and time in it, every queue's waiting callers
+/// and longest wait (needs `monitor`). Live updates come on the events WebSocket.
+#[utoipa::path(get, path = "/monitor", tag = "monitor",
+    responses((status = 200, body = Monitor), (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub(crate) async fn monitor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Monitor>> {
+    user.require(Permission::Monitor)?;
+    let mut m = sip(&state)?
+        .monitor(user.enterprise)
+        .await
+        .ok_or(AgentError::Stopped)?;
+    // Agents outside any skill group are named from the user table.
+    for a in m.agents.iter_mut().filter(|a| a.name.is_empty()) {
+        if let Ok(u) = user.tenant(&state).user(a.presence.user_id).await {
+            a.work_id = u.work_id;
+            a.name = u.name;
+        }
+    }
+    Ok(Json(m))
+}

@@ -1,0 +1,413 @@
+//! Agents' desk phones ringing with queued calls (SPEC §2, §3): the ACD offers a call, the
+//! agent's registered phone gets an INVITE showing the customer's number; when it answers, its
+//! media is bridged with the customer's and the ACD hears of it. A refusal or no answer goes back
+//! to the ACD (ring-no-answer); a withdrawn offer cancels the INVITE.
+
+use std::collections::HashMap;
+
+use model::{EnterpriseId, UserId};
+use sip::Millis;
+use sip::dialog::{Dialog, DialogId};
+use sip::msg::{Message, StartLine};
+use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
+use sip::txn::{Peer, Transactions, TxnId};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, oneshot};
+
+use super::calls::{Calls, QueueState, random_token};
+use super::media_task::{self, Behaviour, MediaSetup};
+
+/// One agent's phone leg of a queued call.
+pub(super) struct AgentLeg {
+    /// The customer's call.
+    pub(super) call: u64,
+    pub(super) enterprise: EnterpriseId,
+    pub(super) agent: UserId,
+    peer: Peer,
+    invite: Message,
+    txn: TxnId,
+    dialog: Option<DialogId>,
+    pub(super) answered: bool,
+    socket: Option<UdpSocket>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+/// Every agent leg.
+#[derive(Default)]
+pub(crate) struct AgentLegs {
+    legs: HashMap<u64, AgentLeg>,
+    by_txn: HashMap<TxnId, u64>,
+    by_dialog: HashMap<DialogId, u64>,
+}
+
+impl AgentLegs {
+    /// Whether a dialog is an agent leg.
+    pub(crate) fn owns(&self, dialog: &DialogId) -> bool {
+        self.by_dialog.contains_key(dialog)
+    }
+
+    /// The agent of a leg.
+    pub(crate) fn agent_of(&self, leg: u64) -> Option<UserId> {
+        self.legs.get(&leg).map(|l| l.agent)
+    }
+
+    /// The customer call of a leg.
+    pub(crate) fn call_of(&self, leg: u64) -> Option<u64> {
+        self.legs.get(&leg).map(|l| l.call)
+    }
+}
+
+/// Why an agent's phone could not be rung.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RingError {
+    /// No SIP account or no registration.
+    NotReachable,
+    /// No RTP port.
+    NoMediaPorts,
+}
+
+impl Calls {
+    /// Binds an RTP socket without waiting (for legs started from synchronous code).
+    fn rtp_socket_now(&mut self) -> Option<UdpSocket> {
+        let (lo, hi) = self.config.rtp_ports;
+        let span = u32::from(hi - lo) / 2 + 1;
+        for _ in 0..span {
+            let port = self.next_rtp_port();
+            let Ok(s) =
+                std::net::UdpSocket::bind(std::net::SocketAddr::new(self.local_addr.ip(), port))
+            else {
+                continue;
+            };
+            if s.set_nonblocking(true).is_ok()
+                && let Ok(s) = UdpSocket::from_std(s)
+            {
+                return Some(s);
+            }
+        }
+        None
+    }
+
+    /// Rings an agent's desk phone with a queued call. Returns the leg's id.
+    pub(super) fn ring_agent(
+        &mut self,
+        now: Millis,
+        call: u64,
+        enterprise: EnterpriseId,
+        agent: UserId,
+        auto_answer: bool,
+        txns: &mut Transactions,
+    ) -> Result<u64, RingError> {
+        let caller = self
+            .calls
+            .get(&call)
+            .map(|c| c.caller.clone())
+            .unwrap_or_default();
+        let account = self
+            .directory
+            .account_of(agent)
+            .filter(|a| a.enterprise == enterprise)
+            .ok_or(RingError::NotReachable)?
+            .clone();
+        let (binding, source) = self
+            .registrar
+            .targets(now, &account.username)
+            .into_iter()
+            .next()
+            .ok_or(RingError::NotReachable)?;
+        let peer = source
+            .or_else(|| super::outbound::peer_of_uri(&binding.contact))
+            .ok_or(RingError::NotReachable)?;
+        let socket = self.rtp_socket_now().ok_or(RingError::NoMediaPorts)?;
+        let local = LocalMedia {
+            addr: self.local_addr.ip(),
+            port: socket.local_addr().map(|a| a.port()).unwrap_or_default(),
+            codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
+            telephone_event: 101,
+        };
+        let mut invite =
+            self.desk_phone_invite(&binding.contact, &account.username, &caller, peer, &local);
+        if auto_answer {
+            invite.headers.push((
+                "Call-Info".to_owned(),
+                "<sip:patchbay>;answer-after=0".to_owned(),
+            ));
+        }
+        let txn = txns.send_request(now, peer, invite.clone());
+        self.next_call += 1;
+        let id = self.next_call;
+        self.legs.by_txn.insert(txn, id);
+        self.legs.legs.insert(
+            id,
+            AgentLeg {
+                call,
+                enterprise,
+                agent,
+                peer,
+                invite,
+                txn,
+                dialog: None,
+                answered: false,
+                socket: Some(socket),
+                stop: None,
+            },
+        );
+        tracing::info!(
+            call,
+            leg = id,
+            agent = agent.0,
+            "ringing the agent's desk phone"
+        );
+        Ok(id)
+    }
+
+    /// A response to an agent leg's INVITE. Returns false when the transaction is not one.
+    pub(super) fn leg_response(
+        &mut self,
+        now: Millis,
+        txn: TxnId,
+        msg: &Message,
+        txns: &mut Transactions,
+    ) -> bool {
+        let Some(&id) = self.legs.by_txn.get(&txn) else {
+            return false;
+        };
+        let (Some(code), Ok((_, "INVITE"))) = (msg.status(), msg.cseq()) else {
+            return true;
+        };
+        match code {
+            100..=199 => {}
+            200..=299 => self.agent_leg_answered(now, id, msg, txns),
+            _ => {
+                tracing::info!(leg = id, code, "the agent's phone refused the call");
+                self.legs.by_txn.remove(&txn);
+                self.leg_failed(now, id, txns);
+            }
+        }
+        true
+    }
+
+    /// An agent leg's INVITE timed out. Returns false when the transaction is not one.
+    pub(super) fn leg_timeout(&mut self, now: Millis, txn: TxnId, txns: &mut Transactions) -> bool {
+        let Some(id) = self.legs.by_txn.remove(&txn) else {
+            return false;
+        };
+        tracing::info!(leg = id, "the agent's phone did not answer the INVITE");
+        self.leg_failed(now, id, txns);
+        true
+    }
+
+    fn agent_leg_answered(&mut self, now: Millis, id: u64, msg: &Message, txns: &mut Transactions) {
+        let (via, contact) = (self.via_for_leg(id), self.contact());
+        let Some(leg) = self.legs.legs.get_mut(&id) else {
+            return;
+        };
+        let seq = leg.invite.cseq().map(|(n, _)| n).unwrap_or(1);
+        if leg.answered {
+            // A retransmitted 2xx: ACK it again.
+            if let Some(d) = leg.dialog.clone().and_then(|d| self.dialogs.get_mut(&d)) {
+                let ack = d.ack(seq, &via, &contact);
+                txns.send_ack(leg.peer, &ack);
+            }
+            return;
+        }
+        let Some(mut dialog) = Dialog::as_uac(&leg.invite, msg) else {
+            tracing::info!(leg = id, "2xx without a usable Contact or tag");
+            self.leg_failed(now, id, txns);
+            return;
+        };
+        let ack = dialog.ack(seq, &via, &contact);
+        txns.send_ack(leg.peer, &ack);
+        dialog.state = sip::dialog::DialogState::Confirmed;
+        leg.answered = true;
+        leg.dialog = Some(dialog.id.clone());
+        self.legs.by_dialog.insert(dialog.id.clone(), id);
+        self.dialogs.insert(dialog);
+        let answer = sdp::parse_audio(&msg.body).ok();
+        let (call, agent, enterprise) = (leg.call, leg.agent, leg.enterprise);
+        let Some(answer) = answer else {
+            tracing::info!(leg = id, "the agent's phone answered without SDP");
+            self.agent_hung_up(now, id, txns);
+            return;
+        };
+        if !self.offer_answered(now, call, id, enterprise, agent, txns) {
+            // The offer was withdrawn meanwhile (timeout, caller gone): this phone is too late.
+            self.drop_leg(now, id, txns);
+            return;
+        }
+        self.bridge_leg(id, call, &answer);
+    }
+
+    /// Starts the agent leg's media and switches the customer's media to it.
+    fn bridge_leg(&mut self, id: u64, call: u64, answer: &sip::sdp::AudioDesc) {
+        let (to_agent_tx, to_agent_rx) = mpsc::channel(16);
+        let (to_customer_tx, to_customer_rx) = mpsc::channel(16);
+        let rtp_timeout = self.config.rtp_timeout;
+        let events = self.events.clone();
+        let counters = self.stats.clone();
+        let Some(leg) = self.legs.legs.get_mut(&id) else {
+            return;
+        };
+        let (Some(socket), Some(&(pt, codec))) = (leg.socket.take(), answer.codecs.first()) else {
+            return;
+        };
+        let (stop_tx, stop_rx) = oneshot::channel();
+        leg.stop = Some(stop_tx);
+        tokio::spawn(media_task::run(MediaSetup {
+            call: id,
+            socket,
+            remote: Some(answer.rtp_addr()),
+            codec,
+            payload_type: pt,
+            telephone_event: answer.telephone_event.unwrap_or(101),
+            behaviour: Behaviour::Bridge {
+                to_peer: to_customer_tx,
+                from_peer: to_agent_rx,
+                ringback: None,
+            },
+            rtp_timeout,
+            events,
+            stop: stop_rx,
+            recorder: None,
+            remote_updates: None,
+            control: None,
+            counters,
+            report_to: None,
+        }));
+        if let Some(control) = self.calls.get(&call).and_then(|c| c.control.clone()) {
+            let _ = control.try_send(Behaviour::Bridge {
+                to_peer: to_agent_tx,
+                from_peer: to_customer_rx,
+                ringback: None,
+            });
+        }
+    }
+
+    /// A request inside an agent leg's dialog (BYE: the agent hung up).
+    pub(super) fn leg_request(
+        &mut self,
+        now: Millis,
+        txn: TxnId,
+        dialog: &DialogId,
+        method: &str,
+        msg: &Message,
+        txns: &mut Transactions,
+    ) {
+        let Some(&id) = self.legs.by_dialog.get(dialog) else {
+            return;
+        };
+        match method {
+            "BYE" => {
+                self.reply(now, txns, txn, msg, 200, "OK");
+                self.legs.by_dialog.remove(dialog);
+                self.dialogs.remove(dialog);
+                if let Some(l) = self.legs.legs.get_mut(&id) {
+                    l.dialog = None;
+                    l.answered = false;
+                }
+                self.agent_hung_up(now, id, txns);
+            }
+            "ACK" => {}
+            "INFO" => self.reply(now, txns, txn, msg, 200, "OK"),
+            _ => self.reply(now, txns, txn, msg, 488, "Not Acceptable Here"),
+        }
+    }
+
+    /// Ends an agent leg: BYE when answered, CANCEL while ringing, media stopped.
+    pub(super) fn drop_leg(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
+        let via = self.via_for_leg(id);
+        let contact = self.contact();
+        let Some(mut leg) = self.legs.legs.remove(&id) else {
+            return;
+        };
+        self.legs.by_txn.remove(&leg.txn);
+        if let Some(stop) = leg.stop.take() {
+            let _ = stop.send(());
+        }
+        match leg.dialog.take() {
+            Some(d) => {
+                self.legs.by_dialog.remove(&d);
+                if let Some(mut dlg) = self.dialogs.remove(&d)
+                    && leg.answered
+                {
+                    let bye = dlg.request("BYE", &via, &contact, Vec::new());
+                    txns.send_request(now, leg.peer, bye);
+                }
+            }
+            None => {
+                let _ = txns.cancel(now, leg.txn);
+            }
+        }
+    }
+
+    fn via_for_leg(&self, id: u64) -> String {
+        let t = self
+            .legs
+            .legs
+            .get(&id)
+            .map_or(sip::txn::Transport::Udp, |l| l.peer.transport);
+        self.via(t)
+    }
+
+    /// The phone refused or never answered: the ACD takes the call back (ring-no-answer).
+    fn leg_failed(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
+        let Some(leg) = self.legs.legs.get(&id) else {
+            return;
+        };
+        let (call, agent, enterprise) = (leg.call, leg.agent, leg.enterprise);
+        self.drop_leg(now, id, txns);
+        if let Some(c) = self.calls.get_mut(&call)
+            && let QueueState::Waiting { leg: l, .. } = &mut c.queue
+            && *l == Some(id)
+        {
+            *l = None;
+        }
+        self.reject_offer(now, call, enterprise, agent, "device_failed", txns);
+    }
+
+    /// Builds the INVITE that rings a desk phone, showing `display` as the caller.
+    pub(super) fn desk_phone_invite(
+        &self,
+        contact: &str,
+        username: &str,
+        display: &str,
+        peer: Peer,
+        local: &LocalMedia,
+    ) -> Message {
+        Message {
+            start: StartLine::Request {
+                method: "INVITE".to_owned(),
+                uri: contact.to_owned(),
+            },
+            headers: vec![
+                ("Via".to_owned(), self.via(peer.transport)),
+                ("Max-Forwards".to_owned(), "70".to_owned()),
+                (
+                    "From".to_owned(),
+                    format!(
+                        "\"{display}\" <sip:{display}@{}>;tag={}",
+                        self.local_addr,
+                        random_token()
+                    ),
+                ),
+                (
+                    "To".to_owned(),
+                    format!("<sip:{username}@{}>", self.local_addr),
+                ),
+                ("Call-ID".to_owned(), random_token()),
+                ("CSeq".to_owned(), "1 INVITE".to_owned()),
+                ("Contact".to_owned(), format!("<{}>", self.contact())),
+                (
+                    "Allow".to_owned(),
+                    "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO".to_owned(),
+                ),
+                ("Content-Type".to_owned(), "application/sdp".to_owned()),
+                ("User-Agent".to_owned(), "Patchbay".to_owned()),
+            ],
+            body: sdp::write(
+                &sdp::offer(local, Direction::SendRecv),
+                u64::from(rand::random::<u32>()),
+                1,
+            ),
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Agent presence, queues, offers and missed calls as the API and the events WebSocket show them
+//! (SPEC §2, §3, §4).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{CustomStatusId, SkillGroupId, UserId};
+
+/// Login status (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginState {
+    /// Not signed in (尚未签入): no calls in or out.
+    Offline,
+    /// Signed in.
+    Online,
+    /// Signed in, in a custom status (`custom_status_id`): no inbound calls, counts as busy.
+    Custom,
+}
+
+/// Phone status (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneState {
+    /// May dial out, gets no inbound calls.
+    Busy,
+    /// Gets inbound calls.
+    Idle,
+    /// A call is being offered.
+    Ringing,
+    /// On a call.
+    Talking,
+    /// After-call work (事后整理).
+    AfterCallWork,
+}
+
+/// The device an agent's calls ring on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentDevice {
+    /// Browser audio (WebRTC).
+    Browser,
+    /// The agent's mobile through a trunk (callback).
+    Mobile,
+    /// A SIP desk phone registered to Patchbay.
+    DeskPhone,
+}
+
+/// Today's figures (reset at the enterprise's local midnight).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TodayFigures {
+    /// Talk time, seconds.
+    pub talk_seconds: i64,
+    /// Calls answered.
+    pub calls: u32,
+    /// Busy time (busy, custom statuses, after-call work), seconds.
+    pub busy_seconds: i64,
+    /// Idle time (idle or ringing), seconds.
+    pub idle_seconds: i64,
+}
+
+/// An agent's presence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Presence {
+    /// The agent.
+    pub user_id: UserId,
+    /// Login status.
+    pub login: LoginState,
+    /// The custom status, when `login` is `custom`.
+    pub custom_status_id: Option<CustomStatusId>,
+    /// Phone status.
+    pub phone: PhoneState,
+    /// When the current status began (unix ms): clients tick the timer from it.
+    pub since: i64,
+    /// When after-call work ends (unix ms).
+    pub after_call_work_until: Option<i64>,
+    /// Auto-answer switch (自动接听).
+    pub auto_answer: bool,
+    /// The bound device, when signed in.
+    pub device: Option<AgentDevice>,
+    /// Today's figures as of `as_of`.
+    pub today: TodayFigures,
+    /// When `today` was computed (unix ms).
+    pub as_of: i64,
+}
+
+/// `PUT /me/presence`: any of the fields; the others stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PresenceChange {
+    /// `online` signs in (busy until set idle), `offline` signs out, `custom` enters
+    /// `custom_status_id`.
+    pub login: Option<LoginState>,
+    /// The custom status for `login: custom`.
+    pub custom_status_id: Option<CustomStatusId>,
+    /// `idle` or `busy` (the others are set by calls).
+    pub phone: Option<PhoneState>,
+    /// The device to ring; signing in without one keeps the bound device (default desk phone).
+    pub device: Option<AgentDevice>,
+    /// Auto-answer switch.
+    pub auto_answer: Option<bool>,
+}
+
+/// A skill group's queue length.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct QueueLength {
+    /// The group.
+    pub group_id: SkillGroupId,
+    /// Its name.
+    pub name: String,
+    /// Callers waiting (not counting those ringing an agent).
+    pub waiting: u32,
+    /// When the oldest waiting caller was queued (unix ms).
+    pub oldest_since: Option<i64>,
+    /// Members signed in and idle.
+    pub idle_agents: u32,
+}
+
+/// A call offered to an agent (the ringing pop).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Offer {
+    /// The engine's id for the live call (use it to answer or reject).
+    pub call: String,
+    /// The customer's number.
+    pub caller: String,
+    /// The enterprise number they dialed.
+    pub enterprise_number: String,
+    /// The skill group it queued in.
+    pub group_id: SkillGroupId,
+    /// The group's name.
+    pub group_name: String,
+    /// Answer at once (the agent's auto-answer switch).
+    pub auto_answer: bool,
+}
+
+/// A missed-call reminder (漏电提醒).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MissedCall {
+    /// Id.
+    pub id: i64,
+    /// The agent it rang.
+    pub agent_id: UserId,
+    /// The customer's number (call back this).
+    pub caller: String,
+    /// The enterprise number they dialed.
+    pub enterprise_number: Option<String>,
+    /// When it rang (unix ms).
+    pub missed_at: i64,
+    /// When it was handled (called back or marked), unix ms.
+    pub handled_at: Option<i64>,
+}
+
+/// The real-time monitor (SPEC §4): every agent and every queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Monitor {
+    /// Agents with a presence (signed in now, or earlier today), with work ID and name.
+    pub agents: Vec<MonitorAgent>,
+    /// Every skill group's queue.
+    pub queues: Vec<QueueLength>,
+}
+
+/// One agent in the monitor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonitorAgent {
+    /// Work ID.
+    pub work_id: String,
+    /// Name.
+    pub name: String,
+    /// Presence.
+    pub presence: Presence,
+}
