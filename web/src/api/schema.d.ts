@@ -149,6 +149,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/call/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answers, rejects or hangs up the signed-in agent's call. Calls ringing a desk phone are
+         *     answered on the phone; rejecting sends the call to the next agent.
+         */
+        post: operations["call_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/dial": {
         parameters: {
             query?: never;
@@ -169,6 +189,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/missed-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in agent's missed-call reminders (漏电提醒), unhandled first. */
+        get: operations["missed_calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/missed-calls/{id}/handled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Marks one of the signed-in agent's missed calls handled (calling the number back through
+         *     `/me/dial` does this by itself).
+         */
+        post: operations["handle_missed_call"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/password": {
         parameters: {
             query?: never;
@@ -180,6 +237,44 @@ export interface paths {
         put?: never;
         /** Changes the password; every other session of the user is signed out. */
         post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in agent's presence: login and phone status, since when, today's figures. */
+        get: operations["get_presence"];
+        /**
+         * Changes the signed-in agent's presence: sign in (`login: online`, busy until `phone: idle`)
+         *     or out, enter a custom status, go idle or busy, switch auto-answer.
+         */
+        put: operations["change_presence"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue lengths of the signed-in agent's skill groups. */
+        get: operations["my_queues"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -220,6 +315,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The real-time monitor: every agent's status and time in it, every queue's waiting callers
+         *     and longest wait (needs `monitor`). Live updates come on the events WebSocket.
+         */
+        get: operations["monitor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/numbers": {
         parameters: {
             query?: never;
@@ -252,6 +367,26 @@ export interface paths {
         post?: never;
         /** Removes a number. */
         delete: operations["delete_number"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/numbers/{id}/flow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets a number's IVR flow (for service `ivr`). The flow is checked whole: every mistake is
+         *     listed in `details.problems` with its step and field.
+         */
+        put: operations["set_flow"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -358,6 +493,23 @@ export interface paths {
         get?: never;
         /** Replaces the members of a skill group, with a skill level (1–5) each. */
         put: operations["set_members"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/skill-groups/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces a skill group's queue settings: strategy, ring timeout, maximum wait and overflow. */
+        put: operations["set_settings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -483,6 +635,16 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description The device an agent's calls ring on.
+         * @enum {string}
+         */
+        AgentDevice: "browser" | "mobile" | "desk_phone";
+        /** @description `POST /me/call/{action}`. */
+        CallActionRequest: {
+            /** @description The call (from the `ringing` event); omitted: the agent's current call. */
+            call?: string | null;
+        };
+        /**
          * @description Which way a call went.
          * @enum {string}
          */
@@ -525,6 +687,11 @@ export interface components {
              * @description Interarrival jitter, milliseconds.
              */
             jitter_ms?: number | null;
+            /**
+             * Format: int64
+             * @description Unix ms, when it joined a queue.
+             */
+            queued_at?: number | null;
             /** @description Outcome. */
             result: components["schemas"]["CallResult"];
             /**
@@ -537,6 +704,7 @@ export interface components {
              * @description RTP packets received from the customer's side (from RTCP statistics).
              */
             rtp_received?: number | null;
+            skill_group_id?: components["schemas"]["SkillGroupId"] | null;
             /**
              * Format: int64
              * @description Unix ms.
@@ -552,7 +720,7 @@ export interface components {
          * @description How a call ended.
          * @enum {string}
          */
-        CallResult: "in_progress" | "answered" | "failed";
+        CallResult: "in_progress" | "answered" | "failed" | "abandoned" | "missed" | "overflowed";
         /** @description An admin-defined login status (会议中, 小休 …); time in it counts as busy. */
         CustomStatus: {
             /** @description Free text. */
@@ -618,6 +786,8 @@ export interface components {
         EnterpriseNumber: {
             /** @description Note for admins. */
             description?: string | null;
+            /** @description The IVR flow (JSON) for service `ivr`; see `PUT /numbers/{id}/flow`. */
+            flow?: Record<string, never> | null;
             /** @description Id. */
             id: components["schemas"]["NumberId"];
             /** @description The number as the carrier sends it in the request URI (digits, optional leading +). */
@@ -659,6 +829,65 @@ export interface components {
             me: components["schemas"]["Me"];
             /** @enum {string} */
             type: "user_changed";
+        } | {
+            /** @description Status, since when, today's figures. */
+            presence: components["schemas"]["Presence"];
+            /** @enum {string} */
+            type: "presence";
+        } | {
+            /** @description One per group the agent belongs to. */
+            queues: components["schemas"]["QueueLength"][];
+            /** @enum {string} */
+            type: "queues";
+        } | {
+            /** @description The call offered. */
+            offer: components["schemas"]["Offer"];
+            /** @enum {string} */
+            type: "ringing";
+        } | {
+            /** @description The call. */
+            call: string;
+            /** @description `answered`, `ring_timeout`, `rejected`, `caller_hung_up`, `agent_left`, `device_failed`. */
+            reason: string;
+            /** @enum {string} */
+            type: "offer_ended";
+        } | {
+            /** @description The call. */
+            call: string;
+            /** @description The customer's number. */
+            caller: string;
+            /** @enum {string} */
+            type: "call_connected";
+        } | {
+            /** @description The call. */
+            call: string;
+            /** @enum {string} */
+            type: "call_ended";
+        } | {
+            /** @description The reminder. */
+            missed: components["schemas"]["MissedCall"];
+            /** @enum {string} */
+            type: "missed_call";
+        } | {
+            /** @description The device that lost them: `browser`, `mobile`, `desk_phone`. */
+            device: string;
+            /** @enum {string} */
+            type: "device_unbound";
+        } | {
+            /** @description The agent. */
+            agent: components["schemas"]["MonitorAgent"];
+            /** @enum {string} */
+            type: "monitor_agent";
+        } | {
+            /** @description The queue. */
+            queue: components["schemas"]["QueueLength"];
+            /** @enum {string} */
+            type: "monitor_queue";
+        };
+        /** @description `PUT /numbers/{id}/flow`. */
+        FlowInput: {
+            /** @description The IVR flow (see the README's IVR section), or `null` to remove it. */
+            flow?: Record<string, never> | null;
         };
         /**
          * @description Who hung up.
@@ -681,6 +910,11 @@ export interface components {
             /** @description Bearer token for API clients; browsers use the cookie instead. */
             token: string;
         };
+        /**
+         * @description Login status (SPEC §2).
+         * @enum {string}
+         */
+        LoginState: "offline" | "online" | "custom";
         /** @description The signed-in user, with everything the UI needs to decide what to show. */
         Me: {
             /** @description Which rows the user may see. */
@@ -730,6 +964,46 @@ export interface components {
              */
             skill_level: number;
         };
+        /** @description A missed-call reminder (漏电提醒). */
+        MissedCall: {
+            /** @description The agent it rang. */
+            agent_id: components["schemas"]["UserId"];
+            /** @description The customer's number (call back this). */
+            caller: string;
+            /** @description The enterprise number they dialed. */
+            enterprise_number?: string | null;
+            /**
+             * Format: int64
+             * @description When it was handled (called back or marked), unix ms.
+             */
+            handled_at?: number | null;
+            /**
+             * Format: int64
+             * @description Id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description When it rang (unix ms).
+             */
+            missed_at: number;
+        };
+        /** @description The real-time monitor (SPEC §4): every agent and every queue. */
+        Monitor: {
+            /** @description Agents with a presence (signed in now, or earlier today), with work ID and name. */
+            agents: components["schemas"]["MonitorAgent"][];
+            /** @description Every skill group's queue. */
+            queues: components["schemas"]["QueueLength"][];
+        };
+        /** @description One agent in the monitor. */
+        MonitorAgent: {
+            /** @description Name. */
+            name: string;
+            /** @description Presence. */
+            presence: components["schemas"]["Presence"];
+            /** @description Work ID. */
+            work_id: string;
+        };
         /**
          * Format: int64
          * @description An enterprise number (码号).
@@ -750,7 +1024,37 @@ export interface components {
          * @description What an enterprise number does with an inbound call (the IVR issue adds flows).
          * @enum {string}
          */
-        NumberService: "welcome" | "echo_test";
+        NumberService: "welcome" | "echo_test" | "ivr";
+        /** @description A call offered to an agent (the ringing pop). */
+        Offer: {
+            /** @description Answer at once (the agent's auto-answer switch). */
+            auto_answer: boolean;
+            /** @description The engine's id for the live call (use it to answer or reject). */
+            call: string;
+            /** @description The customer's number. */
+            caller: string;
+            /** @description The enterprise number they dialed. */
+            enterprise_number: string;
+            /** @description The skill group it queued in. */
+            group_id: components["schemas"]["SkillGroupId"];
+            /** @description The group's name. */
+            group_name: string;
+        };
+        /** @description Where a call goes when it has waited a group's maximum. */
+        OverflowTarget: {
+            /** @enum {string} */
+            type: "goodbye";
+        } | {
+            /** @description The group. */
+            group_id: components["schemas"]["SkillGroupId"];
+            /** @enum {string} */
+            type: "group";
+        } | {
+            /** @description The number. */
+            number: string;
+            /** @enum {string} */
+            type: "number";
+        };
         /** @description One page of a list. */
         Page_CallRecord: {
             /** @description The rows of this page. */
@@ -786,6 +1090,11 @@ export interface components {
                  * @description Interarrival jitter, milliseconds.
                  */
                 jitter_ms?: number | null;
+                /**
+                 * Format: int64
+                 * @description Unix ms, when it joined a queue.
+                 */
+                queued_at?: number | null;
                 /** @description Outcome. */
                 result: components["schemas"]["CallResult"];
                 /**
@@ -798,6 +1107,7 @@ export interface components {
                  * @description RTP packets received from the customer's side (from RTCP statistics).
                  */
                 rtp_received?: number | null;
+                skill_group_id?: components["schemas"]["SkillGroupId"] | null;
                 /**
                  * Format: int64
                  * @description Unix ms.
@@ -860,6 +1170,8 @@ export interface components {
             items: {
                 /** @description Note for admins. */
                 description?: string | null;
+                /** @description The IVR flow (JSON) for service `ivr`; see `PUT /numbers/{id}/flow`. */
+                flow?: Record<string, never> | null;
                 /** @description Id. */
                 id: components["schemas"]["NumberId"];
                 /** @description The number as the carrier sends it in the request URI (digits, optional leading +). */
@@ -935,6 +1247,8 @@ export interface components {
                 members: components["schemas"]["SkillGroupMember"][];
                 /** @description Name, unique in the enterprise. */
                 name: string;
+                /** @description How its queue routes calls. */
+                settings: components["schemas"]["QueueSettings"];
             }[];
             /**
              * Format: int32
@@ -1018,6 +1332,89 @@ export interface components {
          * @enum {string}
          */
         Permission: "agent_login" | "answer_dial" | "consult_transfer" | "monitor" | "view_call_records" | "view_recordings" | "export" | "manage_campaigns" | "manage_users" | "manage_numbers" | "billing";
+        /**
+         * @description Phone status (SPEC §2).
+         * @enum {string}
+         */
+        PhoneState: "busy" | "idle" | "ringing" | "talking" | "after_call_work";
+        /** @description An agent's presence. */
+        Presence: {
+            /**
+             * Format: int64
+             * @description When after-call work ends (unix ms).
+             */
+            after_call_work_until?: number | null;
+            /**
+             * Format: int64
+             * @description When `today` was computed (unix ms).
+             */
+            as_of: number;
+            /** @description Auto-answer switch (自动接听). */
+            auto_answer: boolean;
+            custom_status_id?: components["schemas"]["CustomStatusId"] | null;
+            device?: components["schemas"]["AgentDevice"] | null;
+            /** @description Login status. */
+            login: components["schemas"]["LoginState"];
+            /** @description Phone status. */
+            phone: components["schemas"]["PhoneState"];
+            /**
+             * Format: int64
+             * @description When the current status began (unix ms): clients tick the timer from it.
+             */
+            since: number;
+            /** @description Today's figures as of `as_of`. */
+            today: components["schemas"]["TodayFigures"];
+            /** @description The agent. */
+            user_id: components["schemas"]["UserId"];
+        };
+        /** @description `PUT /me/presence`: any of the fields; the others stay as they are. */
+        PresenceChange: {
+            /** @description Auto-answer switch. */
+            auto_answer?: boolean | null;
+            custom_status_id?: components["schemas"]["CustomStatusId"] | null;
+            device?: components["schemas"]["AgentDevice"] | null;
+            login?: components["schemas"]["LoginState"] | null;
+            phone?: components["schemas"]["PhoneState"] | null;
+        };
+        /** @description A skill group's queue length. */
+        QueueLength: {
+            /** @description The group. */
+            group_id: components["schemas"]["SkillGroupId"];
+            /**
+             * Format: int32
+             * @description Members signed in and idle.
+             */
+            idle_agents: number;
+            /** @description Its name. */
+            name: string;
+            /**
+             * Format: int64
+             * @description When the oldest waiting caller was queued (unix ms).
+             */
+            oldest_since?: number | null;
+            /**
+             * Format: int32
+             * @description Callers waiting (not counting those ringing an agent).
+             */
+            waiting: number;
+        };
+        /** @description `PUT /skill-groups/{id}/settings`: a skill group's queue settings. */
+        QueueSettings: {
+            /**
+             * Format: int64
+             * @description Longest wait in seconds before overflow, 10–3600; `null` waits for ever.
+             */
+            max_wait_secs?: number | null;
+            /** @description Where calls go at the maximum wait. */
+            overflow?: components["schemas"]["OverflowTarget"];
+            /**
+             * Format: int64
+             * @description Seconds an offer rings before it goes to the next agent, 5–120 (default 20).
+             */
+            ring_timeout_secs?: number;
+            /** @description Routing strategy (default longest idle). */
+            strategy?: components["schemas"]["RoutingStrategy"];
+        };
         /** @description A desk phone's registration. */
         Registration: {
             /** @description The contact URI the phone registered. */
@@ -1074,6 +1471,11 @@ export interface components {
             /** @description New permission set (replaces the old one). */
             permissions?: components["schemas"]["Permission"][] | null;
         };
+        /**
+         * @description How a skill group picks among its idle agents.
+         * @enum {string}
+         */
+        RoutingStrategy: "longest_idle" | "round_robin" | "fewest_calls" | "skill_priority";
         /**
          * Format: int64
          * @description A login session; revoking it logs that browser or token out.
@@ -1136,6 +1538,8 @@ export interface components {
             members: components["schemas"]["SkillGroupMember"][];
             /** @description Name, unique in the enterprise. */
             name: string;
+            /** @description How its queue routes calls. */
+            settings: components["schemas"]["QueueSettings"];
         };
         /** @description `POST /skill-groups`. */
         SkillGroupCreate: {
@@ -1169,6 +1573,29 @@ export interface components {
             description?: string | null;
             /** @description New name. */
             name?: string | null;
+        };
+        /** @description Today's figures (reset at the enterprise's local midnight). */
+        TodayFigures: {
+            /**
+             * Format: int64
+             * @description Busy time (busy, custom statuses, after-call work), seconds.
+             */
+            busy_seconds: number;
+            /**
+             * Format: int32
+             * @description Calls answered.
+             */
+            calls: number;
+            /**
+             * Format: int64
+             * @description Idle time (idle or ringing), seconds.
+             */
+            idle_seconds: number;
+            /**
+             * Format: int64
+             * @description Talk time, seconds.
+             */
+            talk_seconds: number;
         };
         /** @description A SIP trunk to a carrier (线路). */
         Trunk: {
@@ -1756,6 +2183,56 @@ export interface operations {
             };
         };
     };
+    call_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `answer`, `reject` or `hangup` */
+                action: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallActionRequest"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such call, or answered on the device */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     dial: {
         parameters: {
             query?: never;
@@ -1805,6 +2282,54 @@ export interface operations {
             };
         };
     };
+    missed_calls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MissedCall"][];
+                };
+            };
+        };
+    };
+    handle_missed_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Reminder id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Handled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     change_password: {
         parameters: {
             query?: never;
@@ -1836,6 +2361,117 @@ export interface operations {
             };
             /** @description Old password wrong */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_presence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Presence"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_presence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresenceChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Presence"];
+                };
+            };
+            /** @description A change that makes no sense, or an unknown custom status */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or on a call */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_queues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueLength"][];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1892,6 +2528,41 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    monitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2074,6 +2745,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Number id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseNumber"];
+                };
+            };
+            /** @description The flow is not valid; `details.problems` lists why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             404: {
                 headers: {
@@ -2511,6 +3225,49 @@ export interface operations {
                     "application/json": components["schemas"]["SkillGroup"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Skill group id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillGroup"];
+                };
+            };
+            /** @description A value out of range, or an overflow group that is not another group of this enterprise */
             400: {
                 headers: {
                     [name: string]: unknown;
