@@ -35,6 +35,7 @@ enum Resource {
     Trunk,
     Number,
     Call,
+    MissedCall,
 }
 
 fn case(path: &str, method: &str) -> Option<Case> {
@@ -48,6 +49,16 @@ fn case(path: &str, method: &str) -> Option<Case> {
         ("/api/v1/permissions", "get") => OwnAccount,
         // Dials from the caller's own desk phone with the caller's own enterprise's trunks.
         ("/api/v1/me/dial", "post") => OwnAccount,
+        // The caller's own presence, queues, calls and reminders.
+        ("/api/v1/me/presence", _)
+        | ("/api/v1/me/queues", "get")
+        | ("/api/v1/me/call/{action}", "post")
+        | ("/api/v1/me/missed-calls", "get") => OwnAccount,
+        ("/api/v1/me/missed-calls/{id}/handled", "post") => Foreign(MissedCall),
+        // The caller's own enterprise's monitor.
+        ("/api/v1/monitor", "get") => OwnAccount,
+        ("/api/v1/numbers/{id}/flow", "put") => Foreign(Number),
+        ("/api/v1/skill-groups/{id}/settings", "put") => Foreign(SkillGroup),
         ("/api/v1/trunks", "get") => ListArray,
         ("/api/v1/calls", "get") => List,
         ("/api/v1/calls/{id}" | "/api/v1/calls/{id}/recording", "get") => Foreign(Call),
@@ -80,6 +91,9 @@ fn body_for(path: &str, method: &str) -> Option<&'static str> {
     match method {
         "patch" => Some(r#"{"name":"stolen"}"#),
         "put" if path.ends_with("/members") => Some("[]"),
+        "put" if path.ends_with("/flow") => Some(r#"{"flow":null}"#),
+        "put" if path.ends_with("/settings") => Some("{}"),
+        "post" if path.ends_with("/handled") => None,
         "put" if path.ends_with("/sip-account") => Some(r#"{"username":"stolen1"}"#),
         "put" if path.starts_with("/api/v1/trunks") => {
             Some(r#"{"name":"stolen","mode":"peer","host":"192.0.2.9"}"#)
@@ -163,6 +177,18 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         .unwrap()
         .items[0]
         .id;
+    let missed_a = store
+        .apply_call_event(&model::calls::CallEvent::Missed {
+            key: "a1".to_owned(),
+            agent: a.agent,
+            caller: "13800000000".to_owned(),
+            enterprise_number: None,
+            at: 2,
+        })
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let tb = app.state.store.tenant(b.id);
     let trunk_b = tb
         .create_trunk(&trunk_input("beta trunk"), 0)
@@ -205,6 +231,7 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                         Resource::Trunk => trunk.id.0,
                         Resource::Number => number.id.0,
                         Resource::Call => call_a.0,
+                        Resource::MissedCall => missed_a,
                     };
                     let url = path.replace("{id}", &id.to_string());
                     let (st, body) = app
@@ -264,6 +291,12 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
     );
     assert_eq!(ta.trunk(trunk.id).await.unwrap().name, "alpha trunk");
     assert_eq!(ta.number(number.id).await.unwrap().number, "4001110001");
+    assert!(ta.number(number.id).await.unwrap().flow.is_none());
+    assert_eq!(
+        ta.missed_calls(a.agent).await.unwrap()[0].handled_at,
+        None,
+        "alpha's reminder is not handled by beta"
+    );
     assert_eq!(
         ta.sip_account(a.agent).await.unwrap().unwrap().0,
         "alpha1001"

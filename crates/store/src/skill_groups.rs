@@ -160,6 +160,7 @@ impl Tenant<'_> {
         id: SkillGroupId,
         settings: &QueueSettings,
     ) -> Result<SkillGroup> {
+        self.skill_group(id).await?;
         if let OverflowTarget::Group { group_id } = &settings.overflow {
             if *group_id == id {
                 return Err(StoreError::InvalidReference);
