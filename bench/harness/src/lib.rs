@@ -93,6 +93,19 @@ pub fn sipp_call_counts(path: &std::path::Path) -> (u64, u64) {
     (col("SuccessfulCall(C)"), col("FailedCall(C)"))
 }
 
+/// CPU time this process has used (user + system), from /proc.
+pub fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime and stime are 14 and 15.
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .map(|v| v.parse().unwrap_or(0))
+        .collect();
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10) // CLK_TCK is 100 on Linux
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,19 +13,6 @@ use std::time::{Duration, Instant};
 
 use engine::sipd::{SipConfig, start};
 
-/// CPU time this process has used (user + system), from /proc.
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses): utime and stime are 14 and 15.
-    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
-    let f: Vec<u64> = after
-        .split_whitespace()
-        .map(|v| v.parse().unwrap_or(0))
-        .collect();
-    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
-    Duration::from_millis(ticks * 10) // CLK_TCK is 100 on Linux
-}
-
 /// A µ-law 8 kHz mono WAV of a 1 kHz tone, for sipp's `rtp_stream`.
 fn ulaw_tone(seconds: u32) -> Vec<u8> {
     let n = 8_000 * seconds;
@@ -186,14 +173,14 @@ async fn main() {
         let (r0, e0, c0, t0) = (
             stats.rtp_received.load(Relaxed),
             stats.rtp_expected.load(Relaxed),
-            cpu_time(),
+            bench_harness::cpu_time(),
             Instant::now(),
         );
         tokio::time::sleep(window).await;
         let (r1, e1, c1, elapsed) = (
             stats.rtp_received.load(Relaxed),
             stats.rtp_expected.load(Relaxed),
-            cpu_time(),
+            bench_harness::cpu_time(),
             t0.elapsed(),
         );
         let out = sipp.await.expect("join");

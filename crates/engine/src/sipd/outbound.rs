@@ -192,45 +192,13 @@ impl Calls {
         let agent_local = local_of(&agent_socket);
         let customer_local = local_of(&customer_socket);
 
-        let via = self.via(peer.transport);
-        let invite = Message {
-            start: StartLine::Request {
-                method: "INVITE".to_owned(),
-                uri: binding.contact.clone(),
-            },
-            headers: vec![
-                ("Via".to_owned(), via),
-                ("Max-Forwards".to_owned(), "70".to_owned()),
-                (
-                    "From".to_owned(),
-                    format!(
-                        "\"{}\" <sip:{}@{}>;tag={}",
-                        cmd.number,
-                        cmd.number,
-                        self.local_addr,
-                        random_token()
-                    ),
-                ),
-                (
-                    "To".to_owned(),
-                    format!("<sip:{}@{}>", account.username, self.local_addr),
-                ),
-                ("Call-ID".to_owned(), random_token()),
-                ("CSeq".to_owned(), "1 INVITE".to_owned()),
-                ("Contact".to_owned(), format!("<{}>", self.contact())),
-                (
-                    "Allow".to_owned(),
-                    "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO".to_owned(),
-                ),
-                ("Content-Type".to_owned(), "application/sdp".to_owned()),
-                ("User-Agent".to_owned(), "Patchbay".to_owned()),
-            ],
-            body: sdp::write(
-                &sdp::offer(&agent_local, Direction::SendRecv),
-                u64::from(rand::random::<u32>()),
-                1,
-            ),
-        };
+        let invite = self.desk_phone_invite(
+            &binding.contact,
+            &account.username,
+            &cmd.number,
+            peer,
+            &agent_local,
+        );
         let txn = txns.send_request(now, peer, invite.clone());
         self.next_call += 1;
         let id = self.next_call;
