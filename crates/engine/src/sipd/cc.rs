@@ -35,6 +35,15 @@ pub(crate) fn skill_group(g: acd::GroupId) -> SkillGroupId {
     SkillGroupId(i64::try_from(g.0).unwrap_or(0))
 }
 
+/// Calls an IVR routes to one agent wait in that agent's personal queue: a group of one, outside
+/// the database's skill groups (ids from 2^62 up, never shown as a queue).
+pub(crate) fn personal_group(u: UserId) -> acd::GroupId {
+    acd::GroupId((1 << 62) | u64::try_from(u.0).unwrap_or(0))
+}
+
+/// How long a call waits for one agent before the caller hears goodbye.
+const PERSONAL_MAX_WAIT_MS: i64 = 60_000;
+
 /// A skill group as the endpoint needs it.
 #[derive(Debug, Clone)]
 pub(crate) struct GroupInfo {
@@ -133,6 +142,23 @@ impl ContactCenter {
         self.acds
             .entry(e)
             .or_insert_with(|| Acd::new(AcdConfig::default()))
+    }
+
+    /// An agent's personal queue in the enterprise's ACD, created on first use.
+    pub(crate) fn personal_queue(&mut self, e: EnterpriseId, user: UserId) -> acd::GroupId {
+        let g = personal_group(user);
+        let acd = self.acd(e);
+        if !acd.has_group(g) {
+            acd.set_group(
+                g,
+                GroupConfig {
+                    max_wait_ms: Some(PERSONAL_MAX_WAIT_MS),
+                    ..GroupConfig::default()
+                },
+            );
+            acd.set_membership(agent_id(user), g, 5);
+        }
+        g
     }
 
     /// The earliest deadline of any ACD, with its enterprise.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use acd::{Command, Event as AcdEvent, WithdrawReason};
 use model::calls::{CallEvent, CallResult, HangupSide};
+use model::presence::LoginState;
 use model::{EnterpriseId, Event, SkillGroupId, UserId};
 use sip::Millis;
 use sip::txn::Transactions;
@@ -150,11 +151,18 @@ impl Calls {
                     self.enqueue(now, call, SkillGroupId(g), txns);
                     return;
                 }
+                ivr::Action::Route(ivr::Target::Agent(user)) => {
+                    if let Some(c) = self.calls.get_mut(&call) {
+                        c.ivr = None;
+                    }
+                    self.enqueue_for_agent(now, call, UserId(user), txns);
+                    return;
+                }
                 ivr::Action::Route(target) => {
                     tracing::warn!(
                         call,
                         ?target,
-                        "routing to an agent or an external number is not built yet: goodbye"
+                        "routing to an external number is not built yet: goodbye"
                     );
                     self.goodbye(call);
                     return;
@@ -217,6 +225,50 @@ impl Calls {
             tracing::warn!(call, error = %e, "the ACD refused the call");
         }
         self.drain_acd(now, enterprise, txns);
+    }
+
+    /// Queues a call for one agent (an IVR `agent` step): it rings them when they are free; an
+    /// agent who is signed out, or stays busy for a minute, leaves the caller with goodbye.
+    fn enqueue_for_agent(&mut self, now: Millis, call: u64, user: UserId, txns: &mut Transactions) {
+        let Some(e) = self.calls.get(&call).map(|c| c.enterprise) else {
+            return;
+        };
+        let signed_in = self.cc.presence(e, user, wall_ms()).login != LoginState::Offline;
+        if !signed_in {
+            tracing::info!(
+                call,
+                agent = user.0,
+                "the flow's agent is not signed in: goodbye"
+            );
+            self.goodbye(call);
+            return;
+        }
+        let group = self.cc.personal_queue(e, user);
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.queue = QueueState::Waiting {
+                group: skill_group(group),
+                leg: None,
+                rang: false,
+            };
+        }
+        self.set_media(
+            call,
+            Behaviour::Play {
+                samples: self.prompts.queue.clone(),
+                loop_from: Some(self.prompts.queue_loop_from),
+            },
+        );
+        let r = self.cc.acd(e).handle(
+            wall_ms(),
+            Command::Enqueue {
+                call: acd_call(call),
+                group,
+            },
+        );
+        if let Err(err) = r {
+            tracing::warn!(call, error = %err, "the ACD refused the call");
+        }
+        self.drain_acd(now, e, txns);
     }
 
     /// Carries out what an enterprise's ACD asks for and publishes what it reports.
