@@ -22,7 +22,11 @@ pub(super) struct AgentLeg {
     /// The customer's call.
     pub(super) call: u64,
     pub(super) enterprise: EnterpriseId,
-    pub(super) agent: UserId,
+    /// The agent whose phone this is; `None` for a call forwarded through a trunk.
+    pub(super) agent: Option<UserId>,
+    /// The trunk of a forwarded call (its credentials answer the carrier's challenge).
+    trunk: Option<model::TrunkId>,
+    auth_tries: u8,
     peer: Peer,
     invite: Message,
     txn: TxnId,
@@ -48,7 +52,7 @@ impl AgentLegs {
 
     /// The agent of a leg.
     pub(crate) fn agent_of(&self, leg: u64) -> Option<UserId> {
-        self.legs.get(&leg).map(|l| l.agent)
+        self.legs.get(&leg).and_then(|l| l.agent)
     }
 
     /// The customer call of a leg.
@@ -141,7 +145,9 @@ impl Calls {
             AgentLeg {
                 call,
                 enterprise,
-                agent,
+                agent: Some(agent),
+                trunk: None,
+                auth_tries: 0,
                 peer,
                 invite,
                 txn,
@@ -177,8 +183,12 @@ impl Calls {
         match code {
             100..=199 => {}
             200..=299 => self.agent_leg_answered(now, id, msg, txns),
+            401 | 407 if self.legs.legs.get(&id).is_some_and(|l| l.trunk.is_some()) => {
+                self.legs.by_txn.remove(&txn);
+                self.retry_with_credentials(now, id, code, msg, txns);
+            }
             _ => {
-                tracing::info!(leg = id, code, "the agent's phone refused the call");
+                tracing::info!(leg = id, code, "the far end refused the call");
                 self.legs.by_txn.remove(&txn);
                 self.leg_failed(now, id, txns);
             }
@@ -225,8 +235,13 @@ impl Calls {
         let answer = sdp::parse_audio(&msg.body).ok();
         let (call, agent, enterprise) = (leg.call, leg.agent, leg.enterprise);
         let Some(answer) = answer else {
-            tracing::info!(leg = id, "the agent's phone answered without SDP");
+            tracing::info!(leg = id, "the far end answered without SDP");
             self.agent_hung_up(now, id, txns);
+            return;
+        };
+        let Some(agent) = agent else {
+            self.forward_answered(call, id);
+            self.bridge_leg(id, call, &answer);
             return;
         };
         if !self.offer_answered(now, call, id, enterprise, agent, txns) {
@@ -355,6 +370,11 @@ impl Calls {
         };
         let (call, agent, enterprise) = (leg.call, leg.agent, leg.enterprise);
         self.drop_leg(now, id, txns);
+        let Some(agent) = agent else {
+            // A forwarded call that did not connect: the caller hears goodbye.
+            self.forward_failed(call);
+            return;
+        };
         if let Some(c) = self.calls.get_mut(&call)
             && let QueueState::Waiting { leg: l, .. } = &mut c.queue
             && *l == Some(id)
@@ -362,6 +382,103 @@ impl Calls {
             *l = None;
         }
         self.reject_offer(now, call, enterprise, agent, "device_failed", txns);
+    }
+
+    /// Forwards a call to an external number through one of the enterprise's working trunks,
+    /// showing the enterprise number the customer dialed (or another of its numbers) as caller ID.
+    pub(super) fn ring_external(
+        &mut self,
+        now: Millis,
+        call: u64,
+        number: &str,
+        txns: &mut Transactions,
+    ) -> Result<u64, RingError> {
+        let (enterprise, dialed) = self
+            .calls
+            .get(&call)
+            .map(|c| (c.enterprise, c.number.clone()))
+            .ok_or(RingError::NotReachable)?;
+        let usable: Vec<model::TrunkId> = self
+            .directory
+            .trunks()
+            .map(|t| t.trunk.id)
+            .filter(|t| self.trunk_usable(*t))
+            .collect();
+        let choose = |want: Option<&str>| {
+            self.directory
+                .outbound(enterprise, want, |t| usable.contains(&t))
+                .map(|(n, t)| (n, t.clone()))
+        };
+        let (caller, trunk) = choose(Some(&dialed))
+            .or_else(|| choose(None))
+            .ok_or(RingError::NotReachable)?;
+        let peer =
+            super::trunks::trunk_peer(&trunk, &self.trunk_addrs).ok_or(RingError::NotReachable)?;
+        let socket = self.rtp_socket_now().ok_or(RingError::NoMediaPorts)?;
+        let mut local = LocalMedia {
+            addr: self.local_addr.ip(),
+            port: socket.local_addr().map(|a| a.port()).unwrap_or_default(),
+            codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
+            telephone_event: 101,
+        };
+        let invite = self.trunk_invite(&trunk, number, &caller, peer, &mut local);
+        let txn = txns.send_request(now, peer, invite.clone());
+        self.next_call += 1;
+        let id = self.next_call;
+        self.legs.by_txn.insert(txn, id);
+        self.legs.legs.insert(
+            id,
+            AgentLeg {
+                call,
+                enterprise,
+                agent: None,
+                trunk: Some(trunk.trunk.id),
+                auth_tries: 0,
+                peer,
+                invite,
+                txn,
+                dialog: None,
+                answered: false,
+                socket: Some(socket),
+                stop: None,
+            },
+        );
+        tracing::info!(call, leg = id, %number, %caller, trunk = trunk.trunk.id.0, "forwarding the call through a trunk");
+        Ok(id)
+    }
+
+    /// Sends a forwarded call's INVITE again, answering the carrier's digest challenge once.
+    fn retry_with_credentials(
+        &mut self,
+        now: Millis,
+        id: u64,
+        code: u16,
+        msg: &Message,
+        txns: &mut Transactions,
+    ) {
+        let retry = self.legs.legs.get(&id).and_then(|l| {
+            let t = self.directory.trunk(l.trunk?)?;
+            (l.auth_tries == 0)
+                .then(|| self.answer_trunk_challenge(t, &l.invite, code, msg, l.peer))
+                .flatten()
+        });
+        let Some(invite) = retry else {
+            tracing::info!(
+                leg = id,
+                code,
+                "the carrier refused our credentials (or none configured)"
+            );
+            self.leg_failed(now, id, txns);
+            return;
+        };
+        let Some(leg) = self.legs.legs.get_mut(&id) else {
+            return;
+        };
+        let txn = txns.send_request(now, leg.peer, invite.clone());
+        leg.invite = invite;
+        leg.txn = txn;
+        leg.auth_tries += 1;
+        self.legs.by_txn.insert(txn, id);
     }
 
     /// Builds the INVITE that rings a desk phone, showing `display` as the caller.

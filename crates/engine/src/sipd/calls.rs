@@ -69,6 +69,8 @@ pub(super) enum QueueState {
     },
     /// Bridged with an agent.
     Talking { agent: model::UserId, leg: u64 },
+    /// Forwarded to an external number through a trunk (ringing or connected).
+    Forwarded { leg: u64 },
 }
 
 /// One answered call.

@@ -19,6 +19,7 @@ mod prompts;
 mod queue_calls;
 mod register;
 mod tcp;
+mod trunk_invite;
 mod trunks;
 
 use std::collections::HashMap;

@@ -13,7 +13,7 @@ use sip::Millis;
 use sip::dialog::{Dialog, DialogId};
 use sip::failure::FailureCode;
 use sip::msg::{Message, StartLine};
-use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
+use sip::sdp::{self, AudioCodec, LocalMedia};
 use sip::txn::{Peer, Transactions, Transport, TxnId};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
@@ -271,63 +271,16 @@ impl Calls {
             self.end_bridge(now, id, Some(FailureCode::TrunkDown), txns);
             return;
         };
-        let host = format!("{}:{}", t.trunk.host, t.trunk.port);
         let (number, caller) = (b.number.clone(), b.caller_number.clone());
-        let Some(b) = self.bridges.bridges.get_mut(&id) else {
+        let Some((media, mut local)) = self
+            .bridges
+            .bridges
+            .get_mut(&id)
+            .and_then(|b| b.customer_media.take())
+        else {
             return;
         };
-        let Some((media, mut local)) = b.customer_media.take() else {
-            return;
-        };
-        let wanted: Vec<AudioCodec> = t
-            .trunk
-            .codecs
-            .iter()
-            .filter_map(|c| match c.to_ascii_uppercase().as_str() {
-                "PCMA" => Some(AudioCodec::Pcma),
-                "PCMU" => Some(AudioCodec::Pcmu),
-                _ => None,
-            })
-            .collect();
-        if !wanted.is_empty() {
-            local.codecs = wanted;
-        }
-        let invite = Message {
-            start: StartLine::Request {
-                method: "INVITE".to_owned(),
-                uri: format!("sip:{number}@{host}"),
-            },
-            headers: vec![
-                ("Via".to_owned(), self.via(peer.transport)),
-                ("Max-Forwards".to_owned(), "70".to_owned()),
-                (
-                    "From".to_owned(),
-                    format!("<sip:{caller}@{host}>;tag={}", random_token()),
-                ),
-                ("To".to_owned(), format!("<sip:{number}@{host}>")),
-                ("Call-ID".to_owned(), random_token()),
-                ("CSeq".to_owned(), "1 INVITE".to_owned()),
-                (
-                    "Contact".to_owned(),
-                    format!("<sip:{caller}@{}>", self.local_addr),
-                ),
-                (
-                    "P-Asserted-Identity".to_owned(),
-                    format!("<sip:{caller}@{host}>"),
-                ),
-                (
-                    "Allow".to_owned(),
-                    "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO".to_owned(),
-                ),
-                ("Content-Type".to_owned(), "application/sdp".to_owned()),
-                ("User-Agent".to_owned(), "Patchbay".to_owned()),
-            ],
-            body: sdp::write(
-                &sdp::offer(&local, Direction::SendRecv),
-                u64::from(rand::random::<u32>()),
-                1,
-            ),
-        };
+        let invite = self.trunk_invite(&t, &number, &caller, peer, &mut local);
         let txn = txns.send_request(now, peer, invite.clone());
         self.bridges.by_txn.insert(txn, (id, Side::Customer));
         if let Some(b) = self.bridges.bridges.get_mut(&id) {
@@ -543,30 +496,15 @@ impl Calls {
         let Some(b) = self.bridges.bridges.get(&id) else {
             return;
         };
-        let creds = self
-            .directory
-            .trunk(b.trunk)
-            .and_then(|t| Some((t.trunk.username.clone()?, t.password.clone()?)));
         let Some(leg) = b.customer.as_ref() else {
             return;
         };
-        let (challenge_name, answer_name) = if code == 401 {
-            ("WWW-Authenticate", "Authorization")
-        } else {
-            ("Proxy-Authenticate", "Proxy-Authorization")
-        };
-        let StartLine::Request { uri, .. } = &leg.invite.start else {
-            return;
-        };
-        let answer = creds
-            .as_ref()
+        let invite = self
+            .directory
+            .trunk(b.trunk)
             .filter(|_| leg.auth_tries == 0)
-            .and_then(|(user, password)| {
-                msg.headers_named(challenge_name).find_map(|c| {
-                    sip::digest::answer(c, "INVITE", uri, user, password, &random_token(), 1)
-                })
-            });
-        let Some(answer) = answer else {
+            .and_then(|t| self.answer_trunk_challenge(t, &leg.invite, code, msg, leg.peer));
+        let Some(invite) = invite else {
             tracing::info!(
                 call = id,
                 code,
@@ -575,14 +513,6 @@ impl Calls {
             self.end_bridge(now, id, Some(FailureCode::TrunkDown), txns);
             return;
         };
-        let mut invite = leg.invite.clone();
-        let seq = invite.cseq().map(|(n, _)| n).unwrap_or(1) + 1;
-        invite.set_header("CSeq", format!("{seq} INVITE"));
-        invite.set_header("Via", self.via(leg.peer.transport));
-        invite
-            .headers
-            .retain(|(n, _)| !n.eq_ignore_ascii_case(answer_name));
-        invite.headers.push((answer_name.to_owned(), answer));
         let peer = leg.peer;
         let new_txn = txns.send_request(now, peer, invite.clone());
         self.bridges.by_txn.insert(new_txn, (id, Side::Customer));

@@ -158,13 +158,11 @@ impl Calls {
                     self.enqueue_for_agent(now, call, UserId(user), txns);
                     return;
                 }
-                ivr::Action::Route(target) => {
-                    tracing::warn!(
-                        call,
-                        ?target,
-                        "routing to an external number is not built yet: goodbye"
-                    );
-                    self.goodbye(call);
+                ivr::Action::Route(ivr::Target::External(number)) => {
+                    if let Some(c) = self.calls.get_mut(&call) {
+                        c.ivr = None;
+                    }
+                    self.forward(now, call, &number, txns);
                     return;
                 }
                 ivr::Action::Hangup => {
@@ -225,6 +223,54 @@ impl Calls {
             tracing::warn!(call, error = %e, "the ACD refused the call");
         }
         self.drain_acd(now, enterprise, txns);
+    }
+
+    /// Forwards a call to an external number (an IVR `external` step or a queue's overflow); the
+    /// caller hears ringback-free hold music until the far end answers, goodbye if it fails.
+    fn forward(&mut self, now: Millis, call: u64, number: &str, txns: &mut Transactions) {
+        match self.ring_external(now, call, number, txns) {
+            Ok(leg) => {
+                if let Some(c) = self.calls.get_mut(&call) {
+                    c.queue = QueueState::Forwarded { leg };
+                }
+                self.set_media(
+                    call,
+                    Behaviour::Play {
+                        samples: self
+                            .prompts
+                            .builtin("transfer")
+                            .unwrap_or_else(|| Arc::from(Vec::new())),
+                        loop_from: Some(0),
+                    },
+                );
+            }
+            Err(err) => {
+                tracing::info!(call, %number, ?err, "cannot forward the call: goodbye");
+                self.goodbye(call);
+            }
+        }
+    }
+
+    /// A forwarded call was answered by the far end.
+    pub(super) fn forward_answered(&mut self, call: u64, leg: u64) {
+        let Some(c) = self.calls.get(&call) else {
+            return;
+        };
+        let (key, recording) = (c.key.clone(), c.recording.clone());
+        self.emit(CallEvent::Answered {
+            key,
+            at: wall_ms(),
+            recording,
+        });
+        tracing::info!(call, leg, "forwarded call answered: bridged");
+    }
+
+    /// A forwarded call did not connect.
+    pub(super) fn forward_failed(&mut self, call: u64) {
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.queue = QueueState::Outside;
+        }
+        self.goodbye(call);
     }
 
     /// Queues a call for one agent (an IVR `agent` step): it rings them when they are free; an
@@ -356,10 +402,7 @@ impl Calls {
                 match target {
                     acd::Overflow::Group(g) => self.enqueue(now, call.0, skill_group(g), txns),
                     acd::Overflow::Goodbye => self.goodbye(call.0),
-                    acd::Overflow::External(number) => {
-                        tracing::warn!(call = call.0, %number, "overflow to an external number is not built yet: goodbye");
-                        self.goodbye(call.0);
-                    }
+                    acd::Overflow::External(number) => self.forward(now, call.0, &number, txns),
                 }
             }
             AcdEvent::CallEnded { .. } => {}
@@ -538,6 +581,7 @@ impl Calls {
                 );
                 self.drain_acd(now, e, txns);
             }
+            QueueState::Forwarded { leg } => self.drop_leg(now, leg, txns),
             QueueState::Talking { agent, leg } => {
                 self.drop_leg(now, leg, txns);
                 let _ = self.cc.acd(e).handle(
