@@ -4,6 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth';
+import { CtiProvider } from './cti';
 import AppLayout from './layout/AppLayout';
 import LoginPage from './pages/Login';
 import AgentPage from './pages/Agent';
@@ -43,10 +44,12 @@ export default function App() {
     <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f6feb' } }}>
       <AntApp>
         <AuthProvider>
-          <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/*" element={<Guarded />} />
-          </Routes>
+          <CtiProvider>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/*" element={<Guarded />} />
+            </Routes>
+          </CtiProvider>
         </AuthProvider>
       </AntApp>
     </ConfigProvider>
