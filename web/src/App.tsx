@@ -14,6 +14,7 @@ import SkillGroupsPage from './pages/admin/SkillGroups';
 import StatusesPage from './pages/admin/Statuses';
 import TrunksPage from './pages/admin/Trunks';
 import NumbersPage from './pages/admin/Numbers';
+import MonitorPage from './pages/admin/Monitor';
 
 function Guarded() {
   const { me } = useAuth();
@@ -22,6 +23,7 @@ function Guarded() {
   if (me === null) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   const isAdmin = me.permissions.includes('manage_users');
   const isNumbersAdmin = me.permissions.includes('manage_numbers');
+  const isMonitor = me.permissions.includes('monitor');
   return (
     <AppLayout>
       <Routes>
@@ -32,6 +34,7 @@ function Guarded() {
         {isAdmin && <Route path="/admin/statuses" element={<StatusesPage />} />}
         {isNumbersAdmin && <Route path="/admin/trunks" element={<TrunksPage />} />}
         {isNumbersAdmin && <Route path="/admin/numbers" element={<NumbersPage />} />}
+        {isMonitor && <Route path="/admin/monitor" element={<MonitorPage />} />}
         <Route path="*" element={<Navigate to={isAdmin ? '/admin/users' : '/agent'} replace />} />
       </Routes>
     </AppLayout>
