@@ -66,7 +66,7 @@ const zh = {
     answerOnDesk: '请在座机上接听', answerOnMobile: '请在手机上接听', answer: '接听', reject: '拒接',
     autoAnswering: '已开启自动接听，来电将自动接通', talking: '通话中', hangup: '挂断',
     offerEnded: {
-      ring_timeout: '来电超时未接，已转给其他坐席', rejected: '已拒接，来电已转给其他坐席', caller_hung_up: '客户已挂机',
+      ring_timeout: '来电超时未接，已回到队列', rejected: '已拒接，来电已回到队列', caller_hung_up: '客户已挂机',
       agent_left: '来电已收回', device_failed: '无法呼叫您的设备（座机是否已注册？）', other: '来电已结束',
     },
     deviceUnbound: '来电不再呼叫您的{{device}}：已改用其他设备',
@@ -172,7 +172,7 @@ const en: typeof zh = {
     answerOnDesk: 'Answer on your desk phone', answerOnMobile: 'Answer on your mobile', answer: 'Answer', reject: 'Reject',
     autoAnswering: 'Auto-answer is on: the call connects by itself', talking: 'On a call', hangup: 'Hang up',
     offerEnded: {
-      ring_timeout: 'Not answered in time: the call went to the next agent', rejected: 'Rejected: the call went to the next agent', caller_hung_up: 'The caller hung up',
+      ring_timeout: 'Not answered in time: the call is back in the queue', rejected: 'Rejected: the call is back in the queue', caller_hung_up: 'The caller hung up',
       agent_left: 'The call was withdrawn', device_failed: 'Your device could not be rung (is the desk phone registered?)', other: 'The call ended',
     },
     deviceUnbound: 'Calls no longer ring your {{device}}: another device took over',

@@ -1,6 +1,6 @@
 // The dial box: a number and Call (rings the agent's desk phone, then calls the number).
 import { useState } from 'react';
-import { App as AntApp, Button, Card, Form, Input, Space } from 'antd';
+import { App as AntApp, Button, Card, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { usePhoneActions } from '../../cti';
 import { useShowError } from '../../errors';
@@ -28,24 +28,18 @@ export default function DialBox() {
   };
   return (
     <Card title={t('phonebar.dial')}>
-      <Form form={form} onFinish={(v) => void submit(v)}>
-        <Space.Compact style={{ width: '100%' }}>
-          <Form.Item
-            name="number"
-            noStyle
-            rules={[{ required: true, transform: (v: string) => v?.trim(), pattern: NUMBER_RE, message: t('phonebar.numberRule') }]}
-          >
-            <Input placeholder={t('phonebar.dialNumber')} aria-label={t('phonebar.dialNumber')} inputMode="tel" data-testid="dial-number" allowClear />
-          </Form.Item>
+      <Form form={form} layout="inline" onFinish={(v) => void submit(v)}>
+        <Form.Item
+          name="number"
+          style={{ flex: 1 }}
+          rules={[{ required: true, transform: (v: string) => v?.trim(), pattern: NUMBER_RE, message: t('phonebar.numberRule') }]}
+        >
+          <Input placeholder={t('phonebar.dialNumber')} aria-label={t('phonebar.dialNumber')} inputMode="tel" data-testid="dial-number" allowClear />
+        </Form.Item>
+        <Form.Item style={{ marginInlineEnd: 0 }}>
           <Button type="primary" htmlType="submit" loading={pending} data-testid="dial-button">
             {t('phonebar.dialButton')}
           </Button>
-        </Space.Compact>
-        <Form.Item shouldUpdate noStyle>
-          {() => {
-            const errors = form.getFieldError('number');
-            return errors.length ? <div className="ant-form-item-explain-error" style={{ color: '#cf1322' }}>{errors[0]}</div> : null;
-          }}
         </Form.Item>
       </Form>
     </Card>

@@ -106,11 +106,12 @@ export default function PhoneBar() {
           disabled={pending || !canSetPhone(p)}
           onChange={(e) => void change({ phone: e.target.value as 'idle' | 'busy' })}
         >
-          <Radio.Button value="idle" data-testid="phone-idle">
-            {t('phonebar.idle')}
+          {/* The test ids sit on the labels: the radio inputs themselves are hidden. */}
+          <Radio.Button value="idle">
+            <span data-testid="phone-idle">{t('phonebar.idle')}</span>
           </Radio.Button>
-          <Radio.Button value="busy" data-testid="phone-busy">
-            {t('phonebar.busy')}
+          <Radio.Button value="busy">
+            <span data-testid="phone-busy">{t('phonebar.busy')}</span>
           </Radio.Button>
         </Radio.Group>
         <Space size="small">

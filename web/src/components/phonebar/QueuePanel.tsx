@@ -33,7 +33,7 @@ export default function QueuePanel() {
           data-testid="queue-groups"
           dataSource={queues}
           renderItem={(q) => (
-            <List.Item key={q.group_id} data-testid={`queue-group-${q.group_id}`}>
+            <List.Item key={q.group_id} data-testid={`queue-group-${q.group_id}`} style={{ justifyContent: 'flex-start', gap: 12 }}>
               <Typography.Text strong>{q.name}</Typography.Text>
               <Typography.Text type={q.waiting > 0 ? 'danger' : 'secondary'}>
                 {t('phonebar.queueLine', {
