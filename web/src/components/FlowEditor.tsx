@@ -85,17 +85,30 @@ export default function FlowEditor({ number, onClose, onSaved }: { number: Enter
         {t('flow.hint', { types: STEP_TYPES.join(', '), prompts: BUILTIN_PROMPTS.join(', ') })}
         {groups.length > 0 && (
           <>
-            {' '}
+            <br />
             {t('flow.groups', { groups: groups.map((g) => `${g.name} = ${g.id}`).join(', ') })}
           </>
-        )}{' '}
+        )}
+        <br />
         {t('flow.emptyRemoves')}
       </Typography.Paragraph>
+      <Input.TextArea
+        value={text}
+        onChange={(e) => {
+          setTouched(true);
+          setText(e.target.value);
+        }}
+        autoSize={{ minRows: 14, maxRows: 20 }}
+        spellCheck={false}
+        style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: 13 }}
+        aria-label={t('flow.action')}
+        data-testid="flow-json"
+      />
       {problems.length > 0 && (
         <Alert
           type="error"
           showIcon
-          style={{ marginBottom: 12 }}
+          style={{ marginTop: 12 }}
           data-testid="flow-problems"
           title={t('flow.problems', { count: problems.length })}
           description={
@@ -109,18 +122,6 @@ export default function FlowEditor({ number, onClose, onSaved }: { number: Enter
           }
         />
       )}
-      <Input.TextArea
-        value={text}
-        onChange={(e) => {
-          setTouched(true);
-          setText(e.target.value);
-        }}
-        autoSize={{ minRows: 18, maxRows: 32 }}
-        spellCheck={false}
-        style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: 13 }}
-        aria-label={t('flow.action')}
-        data-testid="flow-json"
-      />
     </Modal>
   );
 }

@@ -26,6 +26,7 @@ export default function MonitorPage() {
 
   useEffect(() => events.subscribe((event) => store.dispatch({ type: 'event', event, at: Date.now() })), [events, store]);
   // The snapshot on opening, and again after each reconnect (events sent meanwhile were lost).
+  const isOpen = connection === 'open';
   useEffect(() => {
     let live = true;
     api
@@ -38,7 +39,7 @@ export default function MonitorPage() {
     return () => {
       live = false;
     };
-  }, [connection, store, showError]);
+  }, [isOpen, store, showError]);
 
   const summary = monitorSummary(state.agents);
   const loginText = (a: MonitorAgent) => {
