@@ -4,6 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth';
+import { CtiProvider } from './cti';
 import AppLayout from './layout/AppLayout';
 import LoginPage from './pages/Login';
 import AgentPage from './pages/Agent';
@@ -13,6 +14,7 @@ import SkillGroupsPage from './pages/admin/SkillGroups';
 import StatusesPage from './pages/admin/Statuses';
 import TrunksPage from './pages/admin/Trunks';
 import NumbersPage from './pages/admin/Numbers';
+import MonitorPage from './pages/admin/Monitor';
 
 function Guarded() {
   const { me } = useAuth();
@@ -21,6 +23,7 @@ function Guarded() {
   if (me === null) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   const isAdmin = me.permissions.includes('manage_users');
   const isNumbersAdmin = me.permissions.includes('manage_numbers');
+  const isMonitor = me.permissions.includes('monitor');
   return (
     <AppLayout>
       <Routes>
@@ -31,6 +34,7 @@ function Guarded() {
         {isAdmin && <Route path="/admin/statuses" element={<StatusesPage />} />}
         {isNumbersAdmin && <Route path="/admin/trunks" element={<TrunksPage />} />}
         {isNumbersAdmin && <Route path="/admin/numbers" element={<NumbersPage />} />}
+        {isMonitor && <Route path="/admin/monitor" element={<MonitorPage />} />}
         <Route path="*" element={<Navigate to={isAdmin ? '/admin/users' : '/agent'} replace />} />
       </Routes>
     </AppLayout>
@@ -43,10 +47,12 @@ export default function App() {
     <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f6feb' } }}>
       <AntApp>
         <AuthProvider>
-          <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/*" element={<Guarded />} />
-          </Routes>
+          <CtiProvider>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/*" element={<Guarded />} />
+            </Routes>
+          </CtiProvider>
         </AuthProvider>
       </AntApp>
     </ConfigProvider>

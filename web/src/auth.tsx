@@ -2,14 +2,17 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { App as AntApp } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Me } from './api/types';
+import type { Event, Me } from './api/types';
 import { api, unwrap } from './core/api';
 import { connectEvents, type ConnectionState } from './core/events';
+import { createBus, type Bus } from './core/store';
 
 interface AuthValue {
   /** `undefined` while loading, `null` when signed out. */
   me: Me | null | undefined;
   connection: ConnectionState;
+  /** Every event of the WebSocket, for the phone bar and the monitor. */
+  events: Bus<Event>;
   login: (enterprise: string, workId: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
 }
@@ -19,6 +22,7 @@ const AuthContext = createContext<AuthValue | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [connection, setConnection] = useState<ConnectionState>('closed');
+  const [events] = useState(() => createBus<Event>());
   const { message } = AntApp.useApp();
   const { t } = useTranslation();
 
@@ -31,6 +35,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (signedIn === null) return undefined;
     return connectEvents({
       onEvent: (ev) => {
+        events.emit(ev);
         if (ev.type === 'user_changed' || ev.type === 'hello') setMe(ev.me);
         if (ev.type === 'session_revoked') {
           setMe(null);
@@ -40,7 +45,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       onState: setConnection,
       onSessionEnded: () => setMe(null),
     });
-  }, [signedIn, message, t]);
+  }, [signedIn, message, t, events]);
 
   const login = useCallback(async (enterprise: string, workId: string, password: string) => {
     const res = unwrap(await api.POST('/api/v1/auth/login', { body: { enterprise, work_id: workId, password } }));
@@ -53,7 +58,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setMe(null);
   }, []);
 
-  return <AuthContext.Provider value={{ me, connection, login, logout }}>{children}</AuthContext.Provider>;
+  return <AuthContext.Provider value={{ me, connection, events, login, logout }}>{children}</AuthContext.Provider>;
 }
 
 export function useAuth(): AuthValue {

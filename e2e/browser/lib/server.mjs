@@ -46,6 +46,7 @@ export async function startPatchbay() {
   return {
     base,
     dataDir,
+    sipPort,
     output: () => output,
     stop: async () => {
       proc.kill('SIGTERM');

@@ -35,15 +35,17 @@ export default function AppLayout({ children }: { children: ReactNode }) {
   const [pwOpen, setPwOpen] = useState(false);
   const isAdmin = me?.permissions.includes('manage_users');
   const isNumbersAdmin = me?.permissions.includes('manage_numbers');
+  const isMonitor = me?.permissions.includes('monitor');
   const items = [
     { key: '/agent', label: t('nav.agent') },
-    ...(isAdmin || isNumbersAdmin
+    ...(isAdmin || isNumbersAdmin || isMonitor
       ? [
           {
             key: 'admin',
             label: t('nav.admin'),
             type: 'group' as const,
             children: [
+              ...(isMonitor ? [{ key: '/admin/monitor', label: t('nav.monitor') }] : []),
               ...(isAdmin
                 ? [
                     { key: '/admin/users', label: t('nav.users') },

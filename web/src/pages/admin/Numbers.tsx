@@ -1,11 +1,15 @@
-// Enterprise numbers (码号): which trunk each arrives on and what inbound calls get.
+// Enterprise numbers (码号): which trunk each arrives on and what inbound calls get (a welcome
+// prompt, the echo test, or an IVR flow edited as JSON).
 import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Form, Input, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { EnterpriseNumber, NumberInput, Trunk } from '../../api/types';
+import type { EnterpriseNumber, NumberInput, NumberService, Trunk } from '../../api/types';
 import { api, unwrap } from '../../core/api';
 import { useShowError } from '../../errors';
 import CrudTable from '../../components/CrudTable';
+import FlowEditor from '../../components/FlowEditor';
+
+const SERVICES: NumberService[] = ['welcome', 'echo_test', 'ivr'];
 
 export default function NumbersPage() {
   const { t } = useTranslation();
@@ -15,6 +19,7 @@ export default function NumbersPage() {
   const [editing, setEditing] = useState<EnterpriseNumber | 'new' | null>(null);
   const [version, setVersion] = useState(0);
   const [trunks, setTrunks] = useState<Trunk[]>([]);
+  const [flowOf, setFlowOf] = useState<EnterpriseNumber | null>(null);
   useEffect(() => {
     api.GET('/api/v1/trunks').then((r) => setTrunks(unwrap(r)), showError);
   }, [showError, version]);
@@ -52,6 +57,11 @@ export default function NumbersPage() {
         onCreate={() => open('new')}
         onEdit={open}
         onDelete={async (n) => void unwrap(await api.DELETE('/api/v1/numbers/{id}', { params: { path: { id: n.id } } }))}
+        extraActions={(n) => (
+          <a onClick={() => setFlowOf(n)} data-testid={`flow-${n.number}`}>
+            {t('flow.action')}
+          </a>
+        )}
         columns={[
           { title: t('numbers.number'), dataIndex: 'number' },
           { title: t('numbers.trunk'), dataIndex: 'trunk_id', render: (id: number) => trunkName(id) },
@@ -68,13 +78,21 @@ export default function NumbersPage() {
             <Select data-testid="number-trunk" options={trunks.map((x) => ({ value: x.id, label: x.name }))} />
           </Form.Item>
           <Form.Item name="service" label={t('numbers.service')}>
-            <Select options={['welcome', 'echo_test'].map((s) => ({ value: s, label: t(`numbers.services.${s}`) }))} />
+            <Select data-testid="number-service" options={SERVICES.map((s) => ({ value: s, label: t(`numbers.services.${s}`) }))} />
           </Form.Item>
           <Form.Item name="description" label={t('common.description')} rules={[{ max: 256 }]}>
             <Input />
           </Form.Item>
         </Form>
       </Modal>
+      <FlowEditor
+        number={flowOf}
+        onClose={() => setFlowOf(null)}
+        onSaved={() => {
+          setFlowOf(null);
+          setVersion((n) => n + 1);
+        }}
+      />
     </>
   );
 }

@@ -5,6 +5,7 @@ import type { SkillGroup, User } from '../../api/types';
 import { api, unwrap } from '../../core/api';
 import { useShowError } from '../../errors';
 import CrudTable from '../../components/CrudTable';
+import QueueSettingsModal from '../../components/QueueSettingsModal';
 
 interface GroupForm {
   name: string;
@@ -23,12 +24,19 @@ export default function SkillGroupsPage() {
   const [editing, setEditing] = useState<SkillGroup | 'new' | null>(null);
   const [membersOf, setMembersOf] = useState<SkillGroup | null>(null);
   const [users, setUsers] = useState<User[]>([]);
+  const [settingsOf, setSettingsOf] = useState<SkillGroup | null>(null);
+  const [allGroups, setAllGroups] = useState<SkillGroup[]>([]);
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
     if (!membersOf) return;
     api.GET('/api/v1/users', { params: { query: { page_size: 200 } } }).then((r) => setUsers(unwrap(r).items), showError);
   }, [membersOf, showError]);
+
+  useEffect(() => {
+    if (!settingsOf) return;
+    api.GET('/api/v1/skill-groups', { params: { query: { page_size: 200 } } }).then((r) => setAllGroups(unwrap(r).items), showError);
+  }, [settingsOf, showError]);
 
   const fetchPage = useCallback(
     async (q: string, page: number, page_size: number) =>
@@ -80,9 +88,14 @@ export default function SkillGroupsPage() {
         onEdit={open}
         onDelete={async (g) => void unwrap(await api.DELETE('/api/v1/skill-groups/{id}', { params: { path: { id: g.id } } }))}
         extraActions={(g) => (
-          <a onClick={() => openMembers(g)} data-testid={`members-${g.id}`}>
-            {t('groups.editMembers')}
-          </a>
+          <>
+            <a onClick={() => openMembers(g)} data-testid={`members-${g.id}`} style={{ marginRight: 8 }}>
+              {t('groups.editMembers')}
+            </a>
+            <a onClick={() => setSettingsOf(g)} data-testid={`queue-settings-${g.id}`}>
+              {t('queueSettings.action')}
+            </a>
+          </>
         )}
         columns={[
           { title: t('common.name'), dataIndex: 'name' },
@@ -91,6 +104,15 @@ export default function SkillGroupsPage() {
             title: t('groups.members'),
             key: 'm',
             render: (_, g) => g.members.map((m) => <Tag key={m.user_id}>{`${m.work_id} ${m.name} · ${m.skill_level}`}</Tag>),
+          },
+          {
+            title: t('queueSettings.column'),
+            key: 's',
+            render: (_, g) =>
+              t('queueSettings.summary', {
+                strategy: t(`queueSettings.strategies.${g.settings?.strategy ?? 'longest_idle'}`),
+                ring: g.settings?.ring_timeout_secs ?? 20,
+              }),
           },
         ]}
       />
@@ -135,6 +157,15 @@ export default function SkillGroupsPage() {
           </Form.List>
         </Form>
       </Modal>
+      <QueueSettingsModal
+        group={settingsOf}
+        groups={allGroups}
+        onClose={() => setSettingsOf(null)}
+        onSaved={() => {
+          setSettingsOf(null);
+          setVersion((n) => n + 1);
+        }}
+      />
     </>
   );
 }

@@ -1,0 +1,89 @@
+// Real SIP peers for browser tests, on loopback: baresip as an agent's desk phone and sipp as a
+// customer (Debian packages baresip-core and sip-tester; scripts/install-test-deps installs them).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './server.mjs';
+
+const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+
+function firstExisting(paths, what) {
+  const found = paths.find((p) => existsSync(p));
+  if (!found) throw new Error(`${what} not found in ${paths.join(', ')}`);
+  return found;
+}
+
+/**
+ * baresip registered as `user` with `password` to Patchbay's SIP port. It does not answer: the
+ * desk phone just rings. Resolves once Patchbay accepted the registration.
+ */
+export async function startDeskPhone(sipPort, user, password) {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbay-baresip-'));
+  const modules = firstExisting(['/usr/lib/baresip/modules', '/usr/lib/x86_64-linux-gnu/baresip/modules'], 'baresip modules');
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      `sip_listen 127.0.0.1:${port}`,
+      'net_interface 127.0.0.1',
+      `module_path ${modules}`,
+      'audio_source aufile,/dev/null',
+      'audio_player aufile,/dev/null',
+      'audio_alert aufile,/dev/null',
+      'module g711.so',
+      'module aufile.so',
+      'module account.so',
+      'module menu.so',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'accounts'), `<sip:${user}@127.0.0.1:${sipPort}>;auth_pass=${password}\n`);
+  const proc = spawn('baresip', ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  const deadline = Date.now() + 10_000;
+  while (!/200 OK \(\) \[1 binding\]/.test(output)) {
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill();
+      throw new Error(`baresip did not register:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    output: () => output,
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+/**
+ * sipp as a customer calling `number` with scenarios/`scenario`; resolves with its exit code
+ * and output when the call is over.
+ */
+export function startCaller(sipPort, number, scenario) {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbay-sipp-'));
+  // Scenarios play sipp's stock pcaps from ./pcap.
+  const pcaps = firstExisting(['/usr/share/sip-tester/pcap', '/usr/share/sip-tester'], "sipp's pcaps");
+  if (!readdirSync(pcaps).includes('dtmf_2833_1.pcap')) throw new Error(`no dtmf_2833_1.pcap in ${pcaps}`);
+  symlinkSync(pcaps, join(dir, 'pcap'));
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const args = ['-nostdin', '-sf', join(SCENARIOS, scenario), `127.0.0.1:${sipPort}`, '-s', number, '-m', '1', '-t', 'u1', '-timeout', '60'];
+  const proc = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  const done = new Promise((resolve) => proc.once('exit', (code) => resolve({ code, output })));
+  return {
+    done,
+    stop: async () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await done;
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// The phone bar (电话条): sign in and out (and custom statuses), idle or busy, the status with
+// its live timer, auto-answer, today's figures and queue lengths; the ringing pop and the call.
+import { useEffect, useState } from 'react';
+import { App as AntApp, Button, Card, Flex, Radio, Select, Space, Switch, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { PresenceChange } from '../../api/types';
+import { useAuth } from '../../auth';
+import { canSetPhone, statusKey } from '../../core/presence';
+import { usePhoneActions, usePhoneBar } from '../../cti';
+import { useShowError } from '../../errors';
+import { useNow } from '../../useNow';
+import QueuePanel from './QueuePanel';
+import RingingPop from './RingingPop';
+import TalkingPanel from './TalkingPanel';
+import TodayFigures from './TodayFigures';
+import { LiveTimer, StatusTag, useCustomStatuses, useStatusLabel } from './status';
+
+const OFFER_END_REASONS = ['ring_timeout', 'rejected', 'caller_hung_up', 'agent_left', 'device_failed'];
+
+function AfterCallWorkLeft({ until, offset }: { until: number; offset: number }) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const seconds = Math.max(0, Math.ceil((until - now - offset) / 1000));
+  return <Typography.Text type="secondary">{t('phonebar.acwLeft', { seconds })}</Typography.Text>;
+}
+
+export default function PhoneBar() {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const { events } = useAuth();
+  const showError = useShowError();
+  const state = usePhoneBar();
+  const actions = usePhoneActions();
+  const statuses = useCustomStatuses();
+  const label = useStatusLabel(statuses);
+  const [pending, setPending] = useState(false);
+  const p = state.presence;
+  const key = statusKey(p);
+  const signedIn = key !== 'offline';
+
+  // Why an offer ended, once per offer.
+  const ended = state.lastOfferEnd;
+  useEffect(() => {
+    if (!ended) return;
+    void message.info(t(`phonebar.offerEnded.${OFFER_END_REASONS.includes(ended.reason) ? ended.reason : 'other'}`));
+  }, [ended, message, t]);
+  useEffect(
+    () =>
+      events.subscribe((ev) => {
+        if (ev.type === 'device_unbound') {
+          const device = t(`phonebar.devices.${ev.device}`, { defaultValue: ev.device });
+          void message.warning(t('phonebar.deviceUnbound', { device }));
+        }
+      }),
+    [events, message, t],
+  );
+
+  const change = async (c: PresenceChange) => {
+    setPending(true);
+    try {
+      await actions.changePresence(c);
+    } catch (e) {
+      showError(e);
+    } finally {
+      setPending(false);
+    }
+  };
+
+  const enabledStatuses = statuses.filter((s) => s.enabled || s.id === p?.custom_status_id);
+  const loginValue = p?.login === 'custom' && p.custom_status_id != null ? `custom:${p.custom_status_id}` : 'online';
+  const phoneValue = p?.login === 'online' && (p.phone === 'idle' || p.phone === 'busy') ? p.phone : undefined;
+
+  return (
+    <Card title={t('phonebar.title')} data-testid="phone-bar" styles={{ body: { paddingTop: 12 } }}>
+      <Flex wrap gap="middle" align="center" style={{ marginBottom: 16 }}>
+        {signedIn ? (
+          <Button danger loading={pending} onClick={() => void change({ login: 'offline' })} data-testid="sign-out">
+            {t('phonebar.signOut')}
+          </Button>
+        ) : (
+          <Button type="primary" loading={pending} disabled={!p} onClick={() => void change({ login: 'online' })} data-testid="sign-in">
+            {t('phonebar.signIn')}
+          </Button>
+        )}
+        {signedIn && enabledStatuses.length > 0 && (
+          <Select
+            aria-label={t('phonebar.loginStatus')}
+            data-testid="login-status"
+            style={{ minWidth: 140 }}
+            value={loginValue}
+            disabled={pending}
+            onChange={(v: string) =>
+              void change(v === 'online' ? { login: 'online' } : { login: 'custom', custom_status_id: Number(v.slice('custom:'.length)) })
+            }
+            options={[
+              { value: 'online', label: t('phonebar.online') },
+              ...enabledStatuses.map((s) => ({ value: `custom:${s.id}`, label: s.name })),
+            ]}
+          />
+        )}
+        <Radio.Group
+          aria-label={t('phonebar.phoneStatus')}
+          optionType="button"
+          buttonStyle="solid"
+          value={phoneValue}
+          disabled={pending || !canSetPhone(p)}
+          onChange={(e) => void change({ phone: e.target.value as 'idle' | 'busy' })}
+        >
+          {/* The test ids sit on the labels: the radio inputs themselves are hidden. */}
+          <Radio.Button value="idle">
+            <span data-testid="phone-idle">{t('phonebar.idle')}</span>
+          </Radio.Button>
+          <Radio.Button value="busy">
+            <span data-testid="phone-busy">{t('phonebar.busy')}</span>
+          </Radio.Button>
+        </Radio.Group>
+        <Space size="small">
+          <StatusTag presence={p} label={label(p)} testId="phone-status" />
+          <Typography.Text type="secondary">{t('phonebar.timer')}</Typography.Text>
+          <Typography.Text strong style={{ fontSize: 16 }}>
+            <LiveTimer since={signedIn ? p?.since : null} offset={state.clockOffset} testId="status-timer" />
+          </Typography.Text>
+          {p?.phone === 'after_call_work' && p.after_call_work_until != null && (
+            <AfterCallWorkLeft until={p.after_call_work_until} offset={state.clockOffset} />
+          )}
+        </Space>
+        <Space size="small">
+          <Typography.Text>{t('phonebar.autoAnswer')}</Typography.Text>
+          <Switch
+            size="small"
+            checked={!!p?.auto_answer}
+            disabled={!p || pending}
+            onChange={(on) => void change({ auto_answer: on })}
+            data-testid="auto-answer"
+          />
+        </Space>
+        <Typography.Text type="secondary">
+          {t('phonebar.device')}: {p?.device ? t(`phonebar.devices.${p.device}`) : t('phonebar.noDevice')}
+        </Typography.Text>
+      </Flex>
+      {!signedIn && p && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
+          {t('phonebar.signedOutHint')}
+        </Typography.Paragraph>
+      )}
+      {(key === 'ringing' || state.offer) && <RingingPop />}
+      {key === 'talking' && <TalkingPanel />}
+      <Flex wrap gap="large" justify="space-between" align="flex-start">
+        <TodayFigures />
+        <QueuePanel />
+      </Flex>
+    </Card>
+  );
+}

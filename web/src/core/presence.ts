@@ -1,0 +1,188 @@
+// The phone bar's state (电话条), fed by the events WebSocket and by API answers: presence,
+// queue lengths, the ringing offer, the connected call and missed-call reminders. Pure: every
+// action carries the local time it was received at, and views ask for figures "as of now".
+import type { Event, LoginState, MissedCall, Offer, PhoneState, Presence, QueueLength, TodayFigures } from '../api/types';
+
+/** The call the agent is on, as `call_connected` told it. */
+export interface ActiveCall {
+  call: string;
+  caller: string;
+}
+
+export interface PhoneBarState {
+  /** The agent's presence; `null` until the server has sent one. */
+  presence: Presence | null;
+  /** Server clock minus this browser's clock (ms), estimated from the last presence received. */
+  clockOffset: number;
+  /** One entry per skill group of the agent. */
+  queues: QueueLength[];
+  /** The call ringing the agent (the ringing pop). */
+  offer: Offer | null;
+  /** The call the agent is talking on. */
+  call: ActiveCall | null;
+  /** Missed-call reminders, unhandled first, newest first. */
+  missed: MissedCall[];
+  /** Why the last offer ended without being answered, for a short notice. */
+  lastOfferEnd: { call: string; reason: string } | null;
+}
+
+export const initialPhoneBar: PhoneBarState = {
+  presence: null,
+  clockOffset: 0,
+  queues: [],
+  offer: null,
+  call: null,
+  missed: [],
+  lastOfferEnd: null,
+};
+
+export type PhoneBarAction =
+  /** An event from the WebSocket (or an API answer dressed as one), received at local time `at`. */
+  | { type: 'event'; event: Event; at: number }
+  /** The reminders as `GET /me/missed-calls` listed them. */
+  | { type: 'missed_calls'; missed: MissedCall[] }
+  /** One reminder marked handled at server time `at`. */
+  | { type: 'missed_handled'; id: number; at: number }
+  /** The agent called `number` back: the server marks that caller's reminders handled. */
+  | { type: 'called_back'; number: string; at: number }
+  /** Signed out. */
+  | { type: 'reset' };
+
+/** True when `next` may replace `current`: another agent, or computed no earlier. */
+export function isNewer(current: Presence | null, next: Presence): boolean {
+  return !current || current.user_id !== next.user_id || next.as_of >= current.as_of;
+}
+
+/** Unhandled first, then newest first. */
+export function sortMissed(list: MissedCall[]): MissedCall[] {
+  return [...list].sort((a, b) => {
+    const ha = a.handled_at == null ? 0 : 1;
+    const hb = b.handled_at == null ? 0 : 1;
+    return ha - hb || b.missed_at - a.missed_at || b.id - a.id;
+  });
+}
+
+function applyPresence(state: PhoneBarState, p: Presence, at: number): PhoneBarState {
+  if (!isNewer(state.presence, p)) return state;
+  return {
+    ...state,
+    presence: p,
+    clockOffset: p.as_of - at,
+    // A presence that is no longer ringing or talking ends what a lost event would have ended.
+    offer: p.phone === 'ringing' ? state.offer : null,
+    call: p.phone === 'talking' ? state.call : null,
+  };
+}
+
+function applyEvent(state: PhoneBarState, ev: Event, at: number): PhoneBarState {
+  switch (ev.type) {
+    case 'presence':
+      return applyPresence(state, ev.presence, at);
+    case 'queues':
+      return { ...state, queues: ev.queues };
+    case 'ringing':
+      return { ...state, offer: ev.offer, lastOfferEnd: null };
+    case 'offer_ended':
+      if (state.offer && state.offer.call !== ev.call) return state;
+      return { ...state, offer: null, lastOfferEnd: ev.reason === 'answered' ? null : { call: ev.call, reason: ev.reason } };
+    case 'call_connected':
+      return { ...state, offer: null, call: { call: ev.call, caller: ev.caller } };
+    case 'call_ended':
+      if (state.call && state.call.call !== ev.call) return state;
+      return { ...state, call: null };
+    case 'missed_call':
+      return { ...state, missed: sortMissed([ev.missed, ...state.missed.filter((m) => m.id !== ev.missed.id)]) };
+    default:
+      return state;
+  }
+}
+
+export function phoneBarReducer(state: PhoneBarState, action: PhoneBarAction): PhoneBarState {
+  switch (action.type) {
+    case 'event':
+      return applyEvent(state, action.event, action.at);
+    case 'missed_calls':
+      return { ...state, missed: sortMissed(action.missed) };
+    case 'missed_handled':
+      return {
+        ...state,
+        missed: sortMissed(state.missed.map((m) => (m.id === action.id && m.handled_at == null ? { ...m, handled_at: action.at } : m))),
+      };
+    case 'called_back':
+      return {
+        ...state,
+        missed: sortMissed(state.missed.map((m) => (m.caller === action.number && m.handled_at == null ? { ...m, handled_at: action.at } : m))),
+      };
+    case 'reset':
+      return initialPhoneBar;
+  }
+}
+
+/** What the status shows: signed out, a custom status, or the phone status. */
+export type StatusKey = 'offline' | 'custom' | PhoneState;
+
+export function statusKey(p: Pick<Presence, 'login' | 'phone'> | null): StatusKey {
+  if (!p || p.login === 'offline') return 'offline';
+  // A call in a custom status is still a call.
+  if (p.login === 'custom' && p.phone !== 'ringing' && p.phone !== 'talking') return 'custom';
+  return p.phone;
+}
+
+/** Seconds as `mm:ss`, or `h:mm:ss` from an hour on; negative counts as zero. */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${pad(m)}:${pad(s % 60)}`;
+}
+
+/** The live timer: time since `since` (unix ms) at `now`; `--:--` when there is no start. */
+export function timerText(since: number | null | undefined, now: number): string {
+  if (since == null || since <= 0) return '--:--';
+  return formatDuration((now - since) / 1000);
+}
+
+/** Which of today's figures the time in a status adds to (as the server's ACD counts it). */
+export function figureOf(login: LoginState, phone: PhoneState): 'talk' | 'idle' | 'busy' | null {
+  if (login === 'offline') return null;
+  if (phone === 'talking') return 'talk';
+  if (login === 'online' && (phone === 'idle' || phone === 'ringing')) return 'idle';
+  return 'busy';
+}
+
+/** Today's figures at server time `now`: the server's figures as of `as_of`, plus the time since. */
+export function todayAt(p: Presence, now: number): TodayFigures {
+  const t = { ...p.today };
+  const extra = Math.max(0, Math.floor((now - p.as_of) / 1000));
+  switch (figureOf(p.login, p.phone)) {
+    case 'talk':
+      t.talk_seconds += extra;
+      break;
+    case 'idle':
+      t.idle_seconds += extra;
+      break;
+    case 'busy':
+      t.busy_seconds += extra;
+      break;
+    case null:
+      break;
+  }
+  return t;
+}
+
+/** Callers waiting in all of the agent's groups. */
+export function queueTotal(queues: QueueLength[]): number {
+  return queues.reduce((n, q) => n + q.waiting, 0);
+}
+
+/** When the longest-waiting caller of these queues was queued, if any waits. */
+export function oldestWaiting(queues: QueueLength[]): number | null {
+  const times = queues.filter((q) => q.waiting > 0 && q.oldest_since != null).map((q) => q.oldest_since as number);
+  return times.length ? Math.min(...times) : null;
+}
+
+/** Whether the agent may switch between idle and busy now. */
+export function canSetPhone(p: Presence | null): boolean {
+  return !!p && p.login !== 'offline' && p.phone !== 'ringing' && p.phone !== 'talking';
+}

@@ -1,0 +1,34 @@
+import { describe, expect, test } from 'vitest';
+import type { QueueSettings } from '../api/types';
+import { formToSettings, settingsToForm, type QueueSettingsForm } from './queueSettings';
+
+describe('queue settings form', () => {
+  test.each<[string, QueueSettings | undefined, Partial<QueueSettingsForm>]>([
+    ['nothing stored: the server defaults', undefined, { strategy: 'longest_idle', ring_timeout_secs: 20, limit_wait: false, overflow_type: 'goodbye' }],
+    ['an empty object: the same', {}, { strategy: 'longest_idle', ring_timeout_secs: 20, limit_wait: false, overflow_type: 'goodbye' }],
+    [
+      'overflow to a group',
+      { strategy: 'round_robin', ring_timeout_secs: 15, max_wait_secs: 60, overflow: { type: 'group', group_id: 3 } },
+      { strategy: 'round_robin', ring_timeout_secs: 15, limit_wait: true, max_wait_secs: 60, overflow_type: 'group', overflow_group_id: 3 },
+    ],
+    [
+      'overflow to a number',
+      { strategy: 'skill_priority', ring_timeout_secs: 30, max_wait_secs: 300, overflow: { type: 'number', number: '13800138000' } },
+      { limit_wait: true, max_wait_secs: 300, overflow_type: 'number', overflow_number: '13800138000' },
+    ],
+  ])('%s', (_, stored, form) => expect(settingsToForm(stored)).toMatchObject(form));
+
+  test.each<QueueSettings>([
+    { strategy: 'longest_idle', ring_timeout_secs: 20, max_wait_secs: null, overflow: { type: 'goodbye' } },
+    { strategy: 'fewest_calls', ring_timeout_secs: 5, max_wait_secs: 10, overflow: { type: 'goodbye' } },
+    { strategy: 'round_robin', ring_timeout_secs: 120, max_wait_secs: 3600, overflow: { type: 'group', group_id: 2 } },
+    { strategy: 'skill_priority', ring_timeout_secs: 25, max_wait_secs: 90, overflow: { type: 'number', number: '4001234567' } },
+    // No limit, but the overflow target is kept for later.
+    { strategy: 'longest_idle', ring_timeout_secs: 20, max_wait_secs: null, overflow: { type: 'group', group_id: 5 } },
+  ])('%j survives the form', (s) => expect(formToSettings(settingsToForm(s))).toEqual(s));
+
+  test('a number is trimmed', () => {
+    const f = { ...settingsToForm(undefined), limit_wait: true, max_wait_secs: 30, overflow_type: 'number' as const, overflow_number: ' 123 ' };
+    expect(formToSettings(f).overflow).toEqual({ type: 'number', number: '123' });
+  });
+});

@@ -1,0 +1,56 @@
+// A skill group's queue settings as the admin form edits them (flat fields) and as the API
+// takes them (`QueueSettings` with a tagged overflow target).
+import type { QueueSettings, RoutingStrategy } from '../api/types';
+
+export const STRATEGIES: RoutingStrategy[] = ['longest_idle', 'round_robin', 'fewest_calls', 'skill_priority'];
+export const RING_TIMEOUT = { min: 5, max: 120, default: 20 } as const;
+export const MAX_WAIT = { min: 10, max: 3600, default: 120 } as const;
+
+export type OverflowType = 'goodbye' | 'group' | 'number';
+
+export interface QueueSettingsForm {
+  strategy: RoutingStrategy;
+  ring_timeout_secs: number;
+  /** Off: callers wait for ever (the overflow target is kept for when a limit is set again). */
+  limit_wait: boolean;
+  max_wait_secs: number;
+  overflow_type: OverflowType;
+  overflow_group_id?: number;
+  overflow_number?: string;
+}
+
+/** The form's values for stored settings; absent fields take the server's defaults. */
+export function settingsToForm(s: QueueSettings | undefined): QueueSettingsForm {
+  const o = s?.overflow ?? { type: 'goodbye' as const };
+  return {
+    strategy: s?.strategy ?? 'longest_idle',
+    ring_timeout_secs: s?.ring_timeout_secs ?? RING_TIMEOUT.default,
+    limit_wait: s?.max_wait_secs != null,
+    max_wait_secs: s?.max_wait_secs ?? MAX_WAIT.default,
+    overflow_type: o.type,
+    overflow_group_id: o.type === 'group' ? o.group_id : undefined,
+    overflow_number: o.type === 'number' ? o.number : undefined,
+  };
+}
+
+/** The API body for the form's values. */
+export function formToSettings(f: QueueSettingsForm): QueueSettings {
+  let overflow: QueueSettings['overflow'];
+  switch (f.overflow_type) {
+    case 'group':
+      overflow = { type: 'group', group_id: f.overflow_group_id ?? 0 };
+      break;
+    case 'number':
+      overflow = { type: 'number', number: (f.overflow_number ?? '').trim() };
+      break;
+    case 'goodbye':
+      overflow = { type: 'goodbye' };
+      break;
+  }
+  return {
+    strategy: f.strategy,
+    ring_timeout_secs: f.ring_timeout_secs,
+    max_wait_secs: f.limit_wait ? f.max_wait_secs : null,
+    overflow,
+  };
+}

@@ -1,0 +1,87 @@
+// The signed-in agent's phone bar state for the whole app: one store fed by the events
+// WebSocket from the moment of sign-in (the first `presence` and `queues` come right after
+// `hello`, before any page may be open), plus the API calls that change it.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { MissedCall, PresenceChange } from './api/types';
+import { useAuth } from './auth';
+import { api, unwrap } from './core/api';
+import { initialPhoneBar, phoneBarReducer, type PhoneBarAction, type PhoneBarState } from './core/presence';
+import { createStore, type Store } from './core/store';
+
+const CtiContext = createContext<Store<PhoneBarState, PhoneBarAction> | null>(null);
+
+export function CtiProvider({ children }: { children: ReactNode }) {
+  const { me, events } = useAuth();
+  const [store] = useState(() => createStore(phoneBarReducer, initialPhoneBar));
+  // Subscribed before the WebSocket opens: effects of children run before their parent's.
+  useEffect(() => events.subscribe((event) => store.dispatch({ type: 'event', event, at: Date.now() })), [events, store]);
+  const userId = me ? me.id : null;
+  useEffect(() => {
+    if (userId === null) store.dispatch({ type: 'reset' });
+  }, [userId, store]);
+  return <CtiContext.Provider value={store}>{children}</CtiContext.Provider>;
+}
+
+function useStore(): Store<PhoneBarState, PhoneBarAction> {
+  const s = useContext(CtiContext);
+  if (!s) throw new Error('useStore outside CtiProvider');
+  return s;
+}
+
+/** The phone bar's state, re-rendering on every change. */
+export function usePhoneBar(): PhoneBarState {
+  const store = useStore();
+  return useSyncExternalStore(store.subscribe, store.getState);
+}
+
+export interface PhoneActions {
+  /** Reloads presence, queues and missed calls from the API. */
+  refresh: () => Promise<void>;
+  changePresence: (change: PresenceChange) => Promise<void>;
+  callAction: (action: 'answer' | 'reject' | 'hangup', call?: string | null) => Promise<void>;
+  /** Calls `number` (rings the desk phone first); a call-back marks that caller's reminders. */
+  dial: (number: string, callerNumber?: string | null) => Promise<void>;
+  markHandled: (m: MissedCall) => Promise<void>;
+}
+
+/** The API calls of the phone bar; each throws an `ApiFailure` for the caller to show. */
+export function usePhoneActions(): PhoneActions {
+  const store = useStore();
+  const { dispatch } = store;
+  const loadMissed = useCallback(async () => {
+    dispatch({ type: 'missed_calls', missed: unwrap(await api.GET('/api/v1/me/missed-calls')) });
+  }, [dispatch]);
+  const refresh = useCallback(async () => {
+    const [presence, queues] = await Promise.all([api.GET('/api/v1/me/presence'), api.GET('/api/v1/me/queues')]);
+    const at = Date.now();
+    dispatch({ type: 'event', event: { type: 'presence', presence: unwrap(presence) }, at });
+    dispatch({ type: 'event', event: { type: 'queues', queues: unwrap(queues) }, at });
+    await loadMissed();
+  }, [dispatch, loadMissed]);
+  const changePresence = useCallback(
+    async (change: PresenceChange) => {
+      const presence = unwrap(await api.PUT('/api/v1/me/presence', { body: change }));
+      dispatch({ type: 'event', event: { type: 'presence', presence }, at: Date.now() });
+    },
+    [dispatch],
+  );
+  const callAction = useCallback(async (action: 'answer' | 'reject' | 'hangup', call?: string | null) => {
+    unwrap(await api.POST('/api/v1/me/call/{action}', { params: { path: { action } }, body: { call: call ?? null } }));
+  }, []);
+  const dial = useCallback(
+    async (number: string, callerNumber?: string | null) => {
+      unwrap(await api.POST('/api/v1/me/dial', { body: { number, caller_number: callerNumber ?? null } }));
+      dispatch({ type: 'called_back', number, at: Date.now() + store.getState().clockOffset });
+      await loadMissed();
+    },
+    [dispatch, loadMissed, store],
+  );
+  const markHandled = useCallback(
+    async (m: MissedCall) => {
+      unwrap(await api.POST('/api/v1/me/missed-calls/{id}/handled', { params: { path: { id: m.id } } }));
+      dispatch({ type: 'missed_handled', id: m.id, at: Date.now() + store.getState().clockOffset });
+    },
+    [dispatch, store],
+  );
+  return useMemo(() => ({ refresh, changePresence, callAction, dial, markHandled }), [refresh, changePresence, callAction, dial, markHandled]);
+}
