@@ -161,6 +161,15 @@ impl ContactCenter {
         g
     }
 
+    /// The skill groups an agent belongs to.
+    pub(crate) fn groups_of(&self, user: UserId) -> Vec<SkillGroupId> {
+        self.groups
+            .iter()
+            .filter(|(_, g)| g.members.contains(&user))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
     /// The earliest deadline of any ACD, with its enterprise.
     pub(crate) fn next_deadline(&self) -> Option<(i64, EnterpriseId)> {
         self.acds

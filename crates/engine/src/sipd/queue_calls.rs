@@ -327,7 +327,12 @@ impl Calls {
     fn acd_event(&mut self, now: Millis, e: EnterpriseId, ev: AcdEvent, txns: &mut Transactions) {
         match ev {
             AcdEvent::AgentStatus { agent, .. } => {
-                self.cc.publish_presence(e, user_id(agent), wall_ms());
+                let user = user_id(agent);
+                self.cc.publish_presence(e, user, wall_ms());
+                // Idle agents per queue changed for the agent's groups.
+                for g in self.cc.groups_of(user) {
+                    self.cc.publish_queue(e, g);
+                }
             }
             AcdEvent::QueueChanged { group, .. } => self.cc.publish_queue(e, skill_group(group)),
             AcdEvent::DeviceUnbound { agent, device } => {
