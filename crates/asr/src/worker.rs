@@ -39,8 +39,8 @@ impl Default for WorkerConfig {
 enum Msg {
     /// Audio to decode.
     Audio(Vec<i16>),
-    /// Samples missing from the stream, from input sample `start`: dropped here because the
-    /// decoder was behind (`dropped`), or declared lost by the caller.
+    /// Samples missing from the stream, from input sample `start`: dropped (some or all of
+    /// them) because the decoder was behind (`dropped`), or declared lost by the caller.
     Gap { start: u64, len: u64, dropped: bool },
     /// No more audio.
     Finish,
@@ -69,8 +69,10 @@ pub struct Worker {
     max_queued: usize,
     /// Input samples fed or skipped so far.
     pos: u64,
-    /// The run of dropped samples not yet announced to the thread: (first sample, length).
-    gap: Option<(u64, u64)>,
+    /// The run of missing samples not yet announced to the thread: (first sample, length,
+    /// whether any of it was dropped here rather than declared lost by the caller). One run at
+    /// most, merged as it grows, so a stuck decoder cannot make the caller queue messages.
+    gap: Option<(u64, u64, bool)>,
     /// The thread ended (after `Finished`, or because it died).
     done: bool,
     /// The thread, detached on drop.
@@ -151,15 +153,24 @@ impl Worker {
         Some(Event::Finished)
     }
 
-    /// Sends the pending run of dropped audio, if any, ahead of the next message.
-    fn send_drop_gap(&mut self) {
-        if let (Some((start, len)), Some(tx)) = (self.gap.take(), &self.tx) {
+    /// Sends the pending run of missing audio, if any, ahead of the next message.
+    fn send_gap(&mut self) {
+        if let (Some((start, len, dropped)), Some(tx)) = (self.gap.take(), &self.tx) {
             let _ = tx.send(Msg::Gap {
                 start,
                 len,
-                dropped: true,
+                dropped,
             });
         }
+    }
+
+    /// Adds `len` missing samples at the current position to the pending run.
+    fn extend_gap(&mut self, len: u64, dropped: bool) {
+        let pos = self.pos;
+        let g = self.gap.get_or_insert((pos, 0, false));
+        g.1 += len;
+        g.2 |= dropped;
+        self.pos += len;
     }
 }
 
@@ -175,15 +186,13 @@ impl Recognizer for Worker {
         let queued = self.shared.queued.load(Ordering::Acquire);
         if queued + pcm.len() > self.max_queued {
             // Behind: drop, and remember the run for the thread and the caller.
-            let (_, len) = self.gap.get_or_insert((self.pos, 0));
-            *len += pcm.len() as u64;
+            self.extend_gap(pcm.len() as u64, true);
             self.shared
                 .dropped
                 .fetch_add(pcm.len() as u64, Ordering::Relaxed);
-            self.pos += pcm.len() as u64;
             return;
         }
-        self.send_drop_gap();
+        self.send_gap();
         self.shared.queued.fetch_add(pcm.len(), Ordering::AcqRel);
         if let Some(tx) = &self.tx
             && tx.send(Msg::Audio(pcm.to_vec())).is_err()
@@ -195,18 +204,9 @@ impl Recognizer for Worker {
     }
 
     fn skip(&mut self, samples: usize) {
-        if samples == 0 {
-            return;
+        if self.tx.is_some() {
+            self.extend_gap(samples as u64, false);
         }
-        self.send_drop_gap();
-        if let Some(tx) = &self.tx {
-            let _ = tx.send(Msg::Gap {
-                start: self.pos,
-                len: samples as u64,
-                dropped: false,
-            });
-        }
-        self.pos += samples as u64;
     }
 
     fn poll_event(&mut self) -> Option<Event> {
@@ -221,7 +221,7 @@ impl Recognizer for Worker {
     }
 
     fn finish(&mut self) {
-        self.send_drop_gap();
+        self.send_gap();
         if let Some(tx) = self.tx.take() {
             let _ = tx.send(Msg::Finish);
         }
