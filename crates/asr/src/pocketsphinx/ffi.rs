@@ -37,8 +37,8 @@ struct AnyType {
     _private: [u8; 0],
 }
 
-/// `err_lvl_t`'s `ERR_ERROR` (DEBUG, INFO, WARN, ERROR, FATAL in order from 0).
-const ERR_ERROR: c_int = 3;
+/// `err_lvl_t`'s `ERR_FATAL` (DEBUG, INFO, WARN, ERROR, FATAL in order from 0).
+const ERR_FATAL: c_int = 4;
 
 unsafe extern "C" {
     fn ps_config_init(defn: *const u8) -> *mut PsConfig;
@@ -178,14 +178,18 @@ static QUIET: Once = Once::new();
 impl RawDecoder {
     /// Loads the models named in `settings` (`hmm`, `lm`, `dict`, …) into a new decoder.
     pub(crate) fn new(settings: &Settings) -> Result<RawDecoder, String> {
+        // PocketSphinx logs to stderr, and even its errors are ones this crate reports itself
+        // (a model that does not load) or that do not matter (an utterance cut before any
+        // search: "Empty backpointer table"). It can only log through a C variadic callback,
+        // which Rust cannot provide, so it is silenced.
         QUIET.call_once(|| {
             // SAFETY: sets a global log threshold; done once, before any decoder exists.
-            unsafe { err_set_loglevel(ERR_ERROR) };
+            unsafe { err_set_loglevel(ERR_FATAL) };
         });
         let mut config = Config::new()?;
         // ps_init would otherwise set the global log level again from the config, racing
-        // with decoders made on other threads: "ERROR" is what QUIET already set.
-        config.set_str("loglevel", "ERROR")?;
+        // with decoders made on other threads: "FATAL" is what QUIET already set.
+        config.set_str("loglevel", "FATAL")?;
         for (k, v) in &settings.strings {
             config.set_str(k, v)?;
         }
