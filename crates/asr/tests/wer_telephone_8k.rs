@@ -8,8 +8,11 @@ mod common;
 use asr::{Recognizer, StreamConfig};
 use common::{Band, SENTENCES};
 
-/// Measured: 7 word errors in 51 (14%) with espeak-ng's en-us+f2 voice; bound with margin.
-const MAX_WER: f64 = 0.80;
+/// Measured on these 8 sentences (55 words, espeak-ng voice en-us+f2, 300–3400 Hz, µ-law):
+/// 40 errors, 72.7%, with the engine's default search (`maxhmmpf` 3000); 37 errors, 67.3%,
+/// with 30000. The wide-band model hears little of telephone audio: the bound only says the
+/// words are mostly there, with a margin over the measured figure.
+const MAX_WER: f64 = 0.85;
 
 #[test]
 fn telephone_final_text_is_within_the_word_error_bound() {

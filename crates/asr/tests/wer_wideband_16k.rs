@@ -8,8 +8,10 @@ mod common;
 use asr::{Recognizer, StreamConfig};
 use common::{Band, SENTENCES};
 
-/// Measured: 7 word errors in 51 (14%) with espeak-ng's en-us+f2 voice; bound with margin.
-const MAX_WER: f64 = 0.30;
+/// Measured on these 8 sentences (55 words, espeak-ng voice en-us+f2): 19 errors, 34.5%, with
+/// the engine's default search (`maxhmmpf` 3000); 11 errors, 20.0%, with PocketSphinx's wider
+/// default (30000). The bound leaves a margin over the default's figure.
+const MAX_WER: f64 = 0.45;
 
 #[test]
 fn wideband_final_text_is_within_the_word_error_bound() {
