@@ -14,6 +14,22 @@
 //! - [`Engine`] names an engine and makes decoders. Built in: PocketSphinx with its US English
 //!   model (feature `pocketsphinx`, on by default), see [`pocketsphinx`].
 //!
+//! # Building
+//!
+//! The `pocketsphinx` feature's build script needs python3 with pip, a C compiler and CMake
+//! 3.25 or later (`scripts/install-test-deps` installs them on Debian). It takes the
+//! PocketSphinx 5.1.1 source package from PyPI with `pip download` (about 20 s, once), checks
+//! its SHA-256, keeps it in `$XDG_CACHE_HOME/patchbay/sdist` (else `~/.cache/patchbay/sdist`)
+//! so later builds need no network, builds the C library with CMake (static, Release) and links
+//! it. `PATCHBAY_POCKETSPHINX_SDIST=/path/to/pocketsphinx-5.1.1.tar.gz` builds from a copy at
+//! hand instead; `--no-default-features` builds the crate without any engine (no C, no network).
+//!
+//! The en-us model (37 MB: acoustic model, trigram language model, dictionary) is embedded in
+//! the binary, so a single binary is all a deployment needs; see [`pocketsphinx`] for where it
+//! is unpacked at run time and how to use another model.
+//!
+//! # Example
+//!
 //! ```no_run
 //! use asr::{Engine, Event, Recognizer, StreamConfig};
 //! # fn main() -> Result<(), asr::AsrError> {

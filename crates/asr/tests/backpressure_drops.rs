@@ -2,6 +2,7 @@
 //! caller: `feed` stays fast, the gap comes back as a `Delayed` marker in order with the
 //! segments, and what was not dropped is still transcribed.
 
+#![cfg(feature = "pocketsphinx")]
 #![allow(clippy::unwrap_used, clippy::disallowed_methods)]
 
 mod common;

@@ -1,6 +1,7 @@
 //! While someone talks, partial results arrive before the utterance ends, at least every
 //! ~500 ms of speech, and each utterance then ends with a final.
 
+#![cfg(feature = "pocketsphinx")]
 #![allow(clippy::unwrap_used)]
 
 mod common;

@@ -1,6 +1,7 @@
 //! 48 kHz input (a WebRTC leg's Opus audio) goes through the resampler to the 16 kHz decoder
 //! and is recognised as well as 16 kHz input.
 
+#![cfg(feature = "pocketsphinx")]
 #![allow(clippy::unwrap_used)]
 
 mod common;

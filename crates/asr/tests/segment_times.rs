@@ -1,6 +1,7 @@
 //! Final segments carry sane times: start before end, inside the audio, in order, one per
 //! sentence, roughly where the speech was, whatever the input rate.
 
+#![cfg(feature = "pocketsphinx")]
 #![allow(clippy::unwrap_used)]
 
 mod common;

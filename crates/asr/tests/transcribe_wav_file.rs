@@ -1,6 +1,7 @@
 //! A call recording (stereo WAV: customer left, agent right) becomes a transcript of final
 //! segments, each with its speaker, in time order; a mono file has one mixed speaker.
 
+#![cfg(feature = "pocketsphinx")]
 #![allow(clippy::unwrap_used)]
 
 mod common;

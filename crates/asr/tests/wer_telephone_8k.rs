@@ -1,6 +1,7 @@
 //! Final text on telephone audio (8 kHz, 300–3400 Hz, G.711 µ-law) is within the word-error bound measured for
 //! the built-in engine.
 
+#![cfg(feature = "pocketsphinx")]
 #![allow(clippy::unwrap_used)]
 
 mod common;

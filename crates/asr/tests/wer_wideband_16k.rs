@@ -1,6 +1,7 @@
 //! Final text on clean wide-band speech (16 kHz) is within the word-error bound measured for
 //! the built-in engine.
 
+#![cfg(feature = "pocketsphinx")]
 #![allow(clippy::unwrap_used)]
 
 mod common;
