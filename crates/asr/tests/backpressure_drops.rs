@@ -48,10 +48,9 @@ fn a_decoder_that_falls_behind_drops_audio_instead_of_blocking() {
     eprintln!(
         "fed {audio_ms} ms of audio in {feeding:?} (slowest feed {slowest:?}); dropped {dropped_ms} ms"
     );
-    assert!(
-        slowest < Duration::from_millis(20),
-        "a feed took {slowest:?}"
-    );
+    // A feed that waited for the decoder would take seconds (decoding 35 s of audio takes tens
+    // of seconds here); a second's bound stays clear of a loaded machine's scheduling hiccups.
+    assert!(slowest < Duration::from_secs(1), "a feed took {slowest:?}");
     assert!(dropped_ms > 0, "nothing dropped");
     assert!(dropped_ms < audio_ms, "everything dropped");
 
