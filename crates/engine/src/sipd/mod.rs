@@ -13,12 +13,12 @@ mod agents;
 mod calls;
 mod cc;
 mod directory;
-mod media_task;
 mod outbound;
 mod prompts;
 mod queue_calls;
 mod register;
 mod tcp;
+mod transcripts;
 mod trunk_invite;
 mod trunks;
 
@@ -142,6 +142,9 @@ pub enum SipError {
     /// A socket could not be bound.
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    /// The media worker threads could not start.
+    #[error("cannot start the media workers: {0}")]
+    Media(std::io::Error),
 }
 
 /// Messages from call media tasks and TCP connections to the endpoint task.
@@ -169,6 +172,8 @@ pub(crate) enum Inbound {
     PromptDone(u64),
     /// An agent's or supervisor's request.
     Agent(AgentRequest),
+    /// Live transcription recognized speech on a call (its customer leg's call number).
+    Transcript(u64, crate::mediaplane::Transcribed),
 }
 
 /// `POST /me/dial` as the endpoint gets it.
@@ -355,6 +360,7 @@ pub async fn start(
     let tcp = tokio::net::TcpListener::bind(local_addr)
         .await
         .map_err(|e| SipError::Bind(local_addr, e))?;
+    let media = crate::mediaplane::MediaPlane::start(0).map_err(SipError::Media)?;
     let (tx, rx) = mpsc::channel(1024);
     tokio::spawn(tcp::accept_loop(tcp, tx.clone()));
     let stats = Arc::new(CallStats::default());
@@ -372,6 +378,7 @@ pub async fn start(
             tx.clone(),
             stats.clone(),
             trunk_status.clone(),
+            media,
         ),
         tcp_writers: Default::default(),
         tcp_pending: Default::default(),
@@ -487,6 +494,7 @@ impl Endpoint {
         }
         self.calls.hang_up_all(self.now(), &mut self.txns);
         self.drain().await;
+        self.calls.media.shutdown();
     }
 
     async fn inbound(&mut self, msg: Inbound) {
@@ -525,6 +533,7 @@ impl Endpoint {
             Inbound::Dtmf(call, digit) => self.calls.dtmf(now, call, digit, &mut self.txns),
             Inbound::PromptDone(call) => self.calls.prompt_done(now, call, &mut self.txns),
             Inbound::Agent(req) => self.calls.agent_request(now, req, &mut self.txns),
+            Inbound::Transcript(call, heard) => self.calls.transcript(call, heard),
         }
     }
 
