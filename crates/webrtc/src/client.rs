@@ -3,12 +3,12 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
+use str0m::Candidate;
 use str0m::change::{SdpAnswer, SdpPendingOffer};
 use str0m::media::{Direction, MediaKind, Mid};
-use str0m::{Candidate, RtcConfig};
 
 use crate::Error;
-use crate::session::{Codec, LegEvent, LegStats, Session, add_telephone_events};
+use crate::session::{Codec, LegEvent, LegStats, Session, add_telephone_events, base_config};
 
 /// A headless WebRTC client for tests and benchmarks: offers one audio m-line with one codec
 /// (and telephone-event), connects to a [`crate::WebRtcLeg`] and exchanges 20 ms frames.
@@ -44,8 +44,7 @@ impl WebRtcClient {
         local: SocketAddr,
         codec: Codec,
     ) -> Result<(WebRtcClient, String), Error> {
-        let mut config = RtcConfig::new()
-            .clear_codecs()
+        let mut config = base_config()
             .enable_opus(codec == Codec::Opus, false)
             .enable_pcmu(codec == Codec::Pcmu, false)
             .enable_pcma(codec == Codec::Pcma, false);

@@ -3,11 +3,11 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
+use str0m::Candidate;
 use str0m::change::SdpOffer;
-use str0m::{Candidate, RtcConfig};
 
 use crate::Error;
-use crate::session::{Codec, LegEvent, LegStats, Session, add_telephone_events};
+use crate::session::{Codec, LegEvent, LegStats, Session, add_telephone_events, base_config};
 
 /// The leg's PCM rate: the rooms' 8 kHz.
 const LEG_RATE: u32 = 8_000;
@@ -59,9 +59,8 @@ impl WebRtcLeg {
             what: "offer",
             reason: e.to_string(),
         })?;
-        let mut config = RtcConfig::new()
+        let mut config = base_config()
             .set_ice_lite(true)
-            .clear_codecs()
             .enable_opus(true, false)
             .enable_pcmu(true, false)
             .enable_pcma(true, false);

@@ -90,6 +90,21 @@ const TELE_PTS: [(u8, Frequency); 2] = [
     (126, Frequency::EIGHT_KHZ),
 ];
 
+/// After a lost packet, str0m holds later ones back this many packets for the missing one to
+/// turn up late (its default, 15, would hold a call's audio up 300 ms at every loss).
+pub(crate) const REORDER_PACKETS: usize = 2;
+
+/// ... and at most this long.
+pub(crate) const REORDER_TIMEOUT: Duration = Duration::from_millis(60);
+
+/// The str0m configuration both ends start from: audio codecs cleared, reordering for calls.
+pub(crate) fn base_config() -> str0m::RtcConfig {
+    str0m::RtcConfig::new()
+        .clear_codecs()
+        .set_reordering_size_audio(REORDER_PACKETS)
+        .set_reordering_timeout_audio(Some(REORDER_TIMEOUT))
+}
+
 /// Adds telephone-event at 48 and 8 kHz to a codec config.
 pub(crate) fn add_telephone_events(config: &mut CodecConfig) {
     for (pt, rate) in TELE_PTS {

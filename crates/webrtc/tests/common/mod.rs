@@ -74,6 +74,9 @@ pub async fn flush(e: &mut impl Endpoint, sock: &UdpSocket) {
     }
 }
 
+/// Says whether the network loses a datagram.
+pub type LossModel = Box<dyn FnMut(&[u8]) -> bool>;
+
 /// A client and a leg on two loopback sockets, with what each has reported so far.
 pub struct Pair {
     pub client: WebRtcClient,
@@ -86,6 +89,8 @@ pub struct Pair {
     pub leg_events: Vec<LegEvent>,
     pub client_audio: Vec<Vec<i16>>,
     pub leg_audio: Vec<Vec<i16>>,
+    /// Datagrams from the client that the network loses on the way to the leg.
+    pub lose_to_leg: Option<LossModel>,
 }
 
 impl Pair {
@@ -116,6 +121,7 @@ impl Pair {
             leg_events: Vec::new(),
             client_audio: Vec::new(),
             leg_audio: Vec::new(),
+            lose_to_leg: None,
         }
     }
 
@@ -175,7 +181,11 @@ impl Pair {
                     }
                 }
                 r = self.leg_sock.recv_from(&mut lbuf) => {
-                    if let Ok((n, from)) = r {
+                    let lost = match (&r, self.lose_to_leg.as_mut()) {
+                        (Ok((n, _)), Some(lose)) => lose(&lbuf[..*n]),
+                        _ => false,
+                    };
+                    if let (Ok((n, from)), false) = (r, lost) {
                         self.leg.handle_datagram(clock(), from, self.leg_addr, &lbuf[..n]);
                     }
                 }
@@ -203,6 +213,11 @@ impl Pair {
             self.client_events, self.leg_events
         );
     }
+}
+
+/// Whether a datagram is (S)RTP media rather than RTCP, STUN or DTLS (RFC 7983, RFC 5761).
+pub fn is_rtp(datagram: &[u8]) -> bool {
+    matches!(datagram, [128..=191, pt, ..] if !(192..=223).contains(pt))
 }
 
 /// Frame `index` (20 ms each) of a sine of `freq` Hz and peak `amplitude` at `rate` Hz.
