@@ -34,3 +34,11 @@ async fn answer_is_ice_lite_with_the_given_candidates() {
     );
     assert!(answer.contains("opus/48000/2"), "{answer}");
 }
+
+/// The engine moves legs onto its media worker threads.
+#[test]
+fn legs_and_clients_can_move_between_threads() {
+    fn send<T: Send + 'static>() {}
+    send::<webrtc::WebRtcLeg>();
+    send::<webrtc::WebRtcClient>();
+}
