@@ -1,7 +1,7 @@
 //! K WebRTC clients talking to K legs over loopback UDP for S seconds, in one process: the legs
 //! on one thread (as one of the engine's media workers would hold them), the clients on
-//! another. Each side sends a tone every 20 ms once connected. Prints the CPU time each thread
-//! spent per leg, and packets lost.
+//! another. All connect within the first 2 s; then each side sends a tone every 20 ms for S s.
+//! Prints the CPU time each thread spent per leg and second of audio, and packets lost.
 //!
 //! `cargo run --release -p webrtc --example loopback -- [PAIRS] [SECONDS] [opus|pcmu]`
 //! (default 10 pairs, 5 s, Opus).
@@ -43,6 +43,7 @@ async fn drive<E: Endpoint>(
     rate: u32,
     freq: f64,
     start: Instant,
+    audio_start: Instant,
     stop_sending: Instant,
     stop: Instant,
 ) -> Report {
@@ -60,7 +61,7 @@ async fn drive<E: Endpoint>(
                     report
                         .connected_after
                         .get_or_insert(common::clock() - start);
-                    next_tick.get_or_insert(common::clock());
+                    next_tick.get_or_insert(common::clock().max(audio_start));
                 }
                 LegEvent::Disconnected => report.disconnected = true,
                 LegEvent::Dtmf(_) => {}
@@ -103,15 +104,16 @@ async fn drive<E: Endpoint>(
     report
 }
 
-/// Runs `endpoints` on a new thread, each on its own task; returns their reports and the
-/// thread's CPU time.
+/// Runs `endpoints` on a new thread, each on its own task; returns their reports, the thread's
+/// CPU time in all and its CPU time while audio flowed.
 fn spawn_side<E: Endpoint + Send + 'static>(
     name: &str,
     endpoints: Vec<(E, std::net::UdpSocket, u32, f64)>,
     start: Instant,
+    audio_start: Instant,
     stop_sending: Instant,
     stop: Instant,
-) -> std::thread::JoinHandle<(Vec<Report>, Duration)> {
+) -> std::thread::JoinHandle<(Vec<Report>, Duration, Duration)> {
     std::thread::Builder::new()
         .name(name.to_owned())
         .spawn(move || {
@@ -120,20 +122,36 @@ fn spawn_side<E: Endpoint + Send + 'static>(
                 .build()
                 .expect("runtime");
             let cpu0 = thread_cpu();
-            let reports = rt.block_on(async move {
+            let (reports, audio_cpu) = rt.block_on(async move {
+                // One thread: this task's readings are the whole side's.
+                let meter = tokio::spawn(async move {
+                    tokio::time::sleep_until(tokio::time::Instant::from_std(audio_start)).await;
+                    let c0 = thread_cpu();
+                    tokio::time::sleep_until(tokio::time::Instant::from_std(stop_sending)).await;
+                    thread_cpu() - c0
+                });
                 let tasks: Vec<_> = endpoints
                     .into_iter()
                     .map(|(e, sock, rate, freq)| {
-                        tokio::spawn(drive(e, sock, rate, freq, start, stop_sending, stop))
+                        tokio::spawn(drive(
+                            e,
+                            sock,
+                            rate,
+                            freq,
+                            start,
+                            audio_start,
+                            stop_sending,
+                            stop,
+                        ))
                     })
                     .collect();
                 let mut reports = Vec::new();
                 for t in tasks {
                     reports.push(t.await.expect("task"));
                 }
-                reports
+                (reports, meter.await.expect("meter"))
             });
-            (reports, thread_cpu() - cpu0)
+            (reports, thread_cpu() - cpu0, audio_cpu)
         })
         .expect("thread")
 }
@@ -171,12 +189,14 @@ fn main() {
     }
     let setup_cpu = thread_cpu() - setup_cpu0;
     // Two seconds to connect, then S seconds of audio, then 300 ms for the last packets.
-    let stop_sending = start + Duration::from_secs(2 + seconds);
+    let audio_start = start + Duration::from_secs(2);
+    let stop_sending = audio_start + Duration::from_secs(seconds);
     let stop = stop_sending + Duration::from_millis(300);
-    let leg_side = spawn_side("legs", legs, start, stop_sending, stop);
-    let client_side = spawn_side("clients", clients, start, stop_sending, stop);
-    let (leg_reports, leg_cpu) = leg_side.join().expect("legs thread");
-    let (client_reports, client_cpu) = client_side.join().expect("clients thread");
+    let leg_side = spawn_side("legs", legs, start, audio_start, stop_sending, stop);
+    let client_side = spawn_side("clients", clients, start, audio_start, stop_sending, stop);
+    let (leg_reports, leg_cpu, leg_audio_cpu) = leg_side.join().expect("legs thread");
+    let (client_reports, client_cpu, client_audio_cpu) =
+        client_side.join().expect("clients thread");
     let wall = common::clock() - start;
 
     let connected = leg_reports
@@ -191,7 +211,7 @@ fn main() {
         .max()
         .unwrap_or_default();
     let sum = |rs: &[Report], f: fn(&Report) -> u64| rs.iter().map(f).sum::<u64>();
-    let per_leg = |cpu: Duration| cpu.as_secs_f64() * 1000.0 / pairs as f64 / wall.as_secs_f64();
+    let per_leg = |cpu: Duration| cpu.as_secs_f64() * 1000.0 / pairs as f64 / seconds as f64;
     println!(
         "{pairs} pairs, {codec:?}, {seconds} s of audio ({:.1} s wall): {connected} connected, \
          slowest in {} ms; SDP set-up {:.2} ms CPU per pair",
@@ -199,19 +219,21 @@ fn main() {
         slowest_connect.as_millis(),
         setup_cpu.as_secs_f64() * 1000.0 / pairs as f64,
     );
-    for (side, reports, cpu) in [
-        ("legs", &leg_reports, leg_cpu),
-        ("clients", &client_reports, client_cpu),
+    for (side, reports, cpu, audio_cpu) in [
+        ("legs", &leg_reports, leg_cpu, leg_audio_cpu),
+        ("clients", &client_reports, client_cpu, client_audio_cpu),
     ] {
         let received = sum(reports, |r| r.packets_received);
         let lost = sum(reports, |r| r.packets_lost);
         println!(
-            "{side:>7}: CPU {:.0} ms = {:.2} ms per leg per second ({:.2} % of a core per leg); \
+            "{side:>7}: CPU while audio flowed {:.0} ms = {:.3} ms per leg per second \
+             ({:.2} % of a core per leg), connecting and the rest {:.0} ms; \
              frames sent {}, received {}; packets received {received}, lost {lost} ({:.3} %); \
              {} disconnected",
-            cpu.as_secs_f64() * 1000.0,
-            per_leg(cpu),
-            per_leg(cpu) / 10.0,
+            audio_cpu.as_secs_f64() * 1000.0,
+            per_leg(audio_cpu),
+            per_leg(audio_cpu) / 10.0,
+            (cpu - audio_cpu).as_secs_f64() * 1000.0,
             sum(reports, |r| r.frames_sent),
             sum(reports, |r| r.frames_received),
             100.0 * lost as f64 / (received + lost).max(1) as f64,
