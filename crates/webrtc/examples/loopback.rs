@@ -15,6 +15,19 @@ use std::time::{Duration, Instant};
 use common::{Endpoint, flush, tone_frame};
 use webrtc::{Codec, LegEvent, WebRtcClient, WebRtcLeg};
 
+/// When things happen in a run.
+#[derive(Debug, Clone, Copy)]
+struct Schedule {
+    /// SDP exchanged.
+    start: Instant,
+    /// Audio starts (everyone has connected by then).
+    audio_start: Instant,
+    /// Audio stops.
+    stop_sending: Instant,
+    /// The last packets are in: the run ends.
+    stop: Instant,
+}
+
 /// What one endpoint saw.
 #[derive(Debug, Default, Clone, Copy)]
 struct Report {
@@ -42,10 +55,12 @@ async fn drive<E: Endpoint>(
     sock: std::net::UdpSocket,
     rate: u32,
     freq: f64,
-    start: Instant,
-    audio_start: Instant,
-    stop_sending: Instant,
-    stop: Instant,
+    Schedule {
+        start,
+        audio_start,
+        stop_sending,
+        stop,
+    }: Schedule,
 ) -> Report {
     let sock = tokio::net::UdpSocket::from_std(sock).expect("tokio socket");
     let local = sock.local_addr().expect("local addr");
@@ -109,11 +124,13 @@ async fn drive<E: Endpoint>(
 fn spawn_side<E: Endpoint + Send + 'static>(
     name: &str,
     endpoints: Vec<(E, std::net::UdpSocket, u32, f64)>,
-    start: Instant,
-    audio_start: Instant,
-    stop_sending: Instant,
-    stop: Instant,
+    schedule: Schedule,
 ) -> std::thread::JoinHandle<(Vec<Report>, Duration, Duration)> {
+    let Schedule {
+        audio_start,
+        stop_sending,
+        ..
+    } = schedule;
     std::thread::Builder::new()
         .name(name.to_owned())
         .spawn(move || {
@@ -132,18 +149,7 @@ fn spawn_side<E: Endpoint + Send + 'static>(
                 });
                 let tasks: Vec<_> = endpoints
                     .into_iter()
-                    .map(|(e, sock, rate, freq)| {
-                        tokio::spawn(drive(
-                            e,
-                            sock,
-                            rate,
-                            freq,
-                            start,
-                            audio_start,
-                            stop_sending,
-                            stop,
-                        ))
-                    })
+                    .map(|(e, sock, rate, freq)| tokio::spawn(drive(e, sock, rate, freq, schedule)))
                     .collect();
                 let mut reports = Vec::new();
                 for t in tasks {
@@ -192,8 +198,14 @@ fn main() {
     let audio_start = start + Duration::from_secs(2);
     let stop_sending = audio_start + Duration::from_secs(seconds);
     let stop = stop_sending + Duration::from_millis(300);
-    let leg_side = spawn_side("legs", legs, start, audio_start, stop_sending, stop);
-    let client_side = spawn_side("clients", clients, start, audio_start, stop_sending, stop);
+    let schedule = Schedule {
+        start,
+        audio_start,
+        stop_sending,
+        stop,
+    };
+    let leg_side = spawn_side("legs", legs, schedule);
+    let client_side = spawn_side("clients", clients, schedule);
     let (leg_reports, leg_cpu, leg_audio_cpu) = leg_side.join().expect("legs thread");
     let (client_reports, client_cpu, client_audio_cpu) =
         client_side.join().expect("clients thread");
