@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ringSteps } from './ringer';
 import {
   isServerSignal,
   micConstraints,
@@ -457,4 +458,16 @@ describe('audio helpers', () => {
     ['webrtc_error', true],
     ['presence', false],
   ])('isServerSignal(%s) = %s', (type, yes) => expect(isServerSignal({ type })).toBe(yes));
+});
+
+describe('ringSteps', () => {
+  test('two cycles of 1 s on, 4 s off', () => {
+    expect(ringSteps(10, 2)).toEqual([
+      [10, 0.2],
+      [11, 0],
+      [15, 0.2],
+      [16, 0],
+    ]);
+  });
+  test('no cycles, no steps', () => expect(ringSteps(0, 0)).toEqual([]));
 });
