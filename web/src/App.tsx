@@ -5,6 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth';
 import { CtiProvider } from './cti';
+import { SoftphoneProvider } from './softphone';
+import WidgetPage from './pages/Widget';
 import AppLayout from './layout/AppLayout';
 import LoginPage from './pages/Login';
 import AgentPage from './pages/Agent';
@@ -46,14 +48,25 @@ export default function App() {
   return (
     <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f6feb' } }}>
       <AntApp>
-        <AuthProvider>
-          <CtiProvider>
-            <Routes>
-              <Route path="/login" element={<LoginPage />} />
-              <Route path="/*" element={<Guarded />} />
-            </Routes>
-          </CtiProvider>
-        </AuthProvider>
+        <Routes>
+          {/* The web call widget is public: no sign-in, no events socket. */}
+          <Route path="/widget" element={<WidgetPage />} />
+          <Route
+            path="/*"
+            element={
+              <AuthProvider>
+                <CtiProvider>
+                  <SoftphoneProvider>
+                    <Routes>
+                      <Route path="/login" element={<LoginPage />} />
+                      <Route path="/*" element={<Guarded />} />
+                    </Routes>
+                  </SoftphoneProvider>
+                </CtiProvider>
+              </AuthProvider>
+            }
+          />
+        </Routes>
       </AntApp>
     </ConfigProvider>
   );
