@@ -11,10 +11,11 @@ import { INPUT_KEY, OUTPUT_KEY, useSoftphone, useSoftphoneState } from '../../so
 export const MODE_KEY = 'patchbay.audioMode';
 export const MODES: AgentDevice[] = ['browser', 'mobile', 'desk_phone'];
 
-/** The mode chosen before signing in (remembered), browser audio by default. */
-export function savedMode(): AgentDevice {
+/** The mode chosen last time (remembered in this browser), `null` when never chosen: signing
+ * in then keeps the device the server has bound (a desk phone by default). */
+export function savedMode(): AgentDevice | null {
   const m = localStorage.getItem(MODE_KEY);
-  return MODES.includes(m as AgentDevice) ? (m as AgentDevice) : 'browser';
+  return MODES.includes(m as AgentDevice) ? (m as AgentDevice) : null;
 }
 
 export const AUDIO_COLOR: Record<AudioState, string> = {

@@ -44,8 +44,8 @@ export default function PhoneBar() {
   const key = statusKey(p);
   const signedIn = key !== 'offline';
   const audio = useSoftphoneState();
-  const [chosenMode, setChosenMode] = useState<AgentDevice>(savedMode);
-  const mode: AgentDevice = signedIn && p?.device ? p.device : chosenMode;
+  const [chosenMode, setChosenMode] = useState<AgentDevice | null>(savedMode);
+  const mode: AgentDevice = (signedIn ? p?.device : null) ?? chosenMode ?? 'desk_phone';
   const browserAudio = signedIn && p?.device === 'browser';
   // With browser audio, calls cannot be heard until the audio is connected: say so in red.
   const audioDown = browserAudio && audio.state !== 'connected';
@@ -85,7 +85,7 @@ export default function PhoneBar() {
   };
   const signIn = () => {
     askNotificationPermission();
-    void change({ login: 'online', device: chosenMode });
+    void change(chosenMode ? { login: 'online', device: chosenMode } : { login: 'online' });
   };
 
   const enabledStatuses = statuses.filter((s) => s.enabled || s.id === p?.custom_status_id);
