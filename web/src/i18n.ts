@@ -96,7 +96,8 @@ const zh = {
     errors: {
       mic_denied: '无法使用麦克风：请在浏览器中允许后再试', no_microphone: '没有找到麦克风', microphone: '麦克风无法使用',
       not_found: '该号码不存在', unavailable: '电话服务暂不可用，请稍后再试', network: '网络错误，请稍后再试', timeout: '音频未能接通，请重试',
-      webrtc: '浏览器音频出错，请重试', invalid_number: '号码有误', other: '呼叫失败：{{message}}',
+      webrtc: '浏览器音频出错，请重试', invalid_number: '号码有误', internal: '电话服务暂不可用，请稍后再试',
+      bad_answer: '电话服务暂不可用，请稍后再试', busy: '坐席繁忙，请稍后再试', other: '呼叫失败：{{message}}',
     },
   },
   monitor: {
@@ -226,7 +227,8 @@ const en: typeof zh = {
     errors: {
       mic_denied: 'The microphone is blocked: allow it in your browser and try again', no_microphone: 'No microphone found', microphone: 'The microphone cannot be used',
       not_found: 'This number does not exist', unavailable: 'The phone service is not available: try again later', network: 'Network error: try again later', timeout: 'The audio did not connect: try again',
-      webrtc: 'Browser audio failed: try again', invalid_number: 'Invalid number', other: 'The call failed: {{message}}',
+      webrtc: 'Browser audio failed: try again', invalid_number: 'Invalid number', internal: 'The phone service is not available: try again later',
+      bad_answer: 'The phone service is not available: try again later', busy: 'All lines are busy: try again later', other: 'The call failed: {{message}}',
     },
   },
   monitor: {

@@ -79,9 +79,9 @@ test('agent 1001 answers a queued call in the browser and hears the caller', asy
   assert.ok(level > 0.005, `the remote audio element plays sound (RMS ${level})`);
   await waitForOutgoingAudio(page);
   // Mute is local: the track is disabled, the session stays.
-  await page.getByTestId('mute').first().click();
-  await page.getByTestId('mute').first().filter({ hasText: 'Unmute' }).waitFor();
-  await page.getByTestId('mute').first().click();
+  await page.getByTestId('talking-mute').click();
+  await page.getByTestId('talking-mute').filter({ hasText: 'Unmute' }).waitFor();
+  await page.getByTestId('talking-mute').click();
   await shot(page, '62-webrtc-talking');
 
   await page.getByTestId('hangup').click();

@@ -139,7 +139,13 @@ export default function WidgetPage() {
               {t('widget.calling', { number })}
             </Typography.Text>
           )}
-          <Typography.Text strong style={{ fontSize: 18 }} data-testid="widget-status" data-state={s.state} type={s.state === 'failed' ? 'danger' : undefined}>
+          <Typography.Text
+            strong={s.state !== 'idle'}
+            style={{ fontSize: s.state === 'idle' ? 14 : 18, textAlign: 'center', display: 'block' }}
+            data-testid="widget-status"
+            data-state={s.state}
+            type={s.state === 'failed' ? 'danger' : s.state === 'idle' ? 'secondary' : undefined}
+          >
             {statusText}
           </Typography.Text>
           {s.state === 'connected' && s.connectedAt != null && <Timer since={s.connectedAt} />}

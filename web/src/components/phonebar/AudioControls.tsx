@@ -64,7 +64,7 @@ export function AudioIndicator() {
   );
 }
 
-export function MuteButton() {
+export function MuteButton({ testId = 'mute' }: { testId?: string }) {
   const { t } = useTranslation();
   const phone = useSoftphone();
   const s = useSoftphoneState();
@@ -75,7 +75,7 @@ export function MuteButton() {
       disabled={s.state !== 'connected'}
       aria-pressed={s.muted}
       onClick={() => phone.setMuted(!s.muted)}
-      data-testid="mute"
+      data-testid={testId}
     >
       {s.muted ? t('phonebar.unmute') : t('phonebar.mute')}
     </Button>

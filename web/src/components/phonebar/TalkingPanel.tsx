@@ -40,7 +40,7 @@ export default function TalkingPanel() {
       description={call && <CallDetails prefix="talking" number={call.caller} offer={call.offer} />}
       action={
         <Space orientation="vertical">
-          {presence?.device === 'browser' && <MuteButton />}
+          {presence?.device === 'browser' && <MuteButton testId="talking-mute" />}
           <Button danger type="primary" loading={pending} onClick={() => void hangup()} data-testid="hangup">
             {t('phonebar.hangup')}
           </Button>
