@@ -1,6 +1,7 @@
 // Bilingual UI: Simplified Chinese (default when the browser prefers Chinese) and English.
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { storage } from './storage';
 
 const zh = {
   app: { name: 'Patchbay 云呼叫中心', language: '语言' },
@@ -267,7 +268,7 @@ const en: typeof zh = {
 export const LANGUAGE_KEY = 'patchbay.language';
 
 export function initialLanguage(): 'zh-CN' | 'en' {
-  const saved = localStorage.getItem(LANGUAGE_KEY);
+  const saved = storage.get(LANGUAGE_KEY);
   if (saved === 'zh-CN' || saved === 'en') return saved;
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }

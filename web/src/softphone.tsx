@@ -7,6 +7,7 @@ import { unlockAudioOnGesture } from './audio';
 import { isServerSignal, Softphone, type MicLike, type PeerLike, type SoftphoneSnapshot } from './core/softphone';
 import { usePhoneBar } from './cti';
 import { useRingAlerts } from './ringAlerts';
+import { storage } from './storage';
 
 const INPUT_KEY = 'patchbay.audioInput';
 const OUTPUT_KEY = 'patchbay.audioOutput';
@@ -49,10 +50,10 @@ export function SoftphoneProvider({ children }: { children: ReactNode }) {
 
   // The devices chosen last time.
   useEffect(() => {
-    const input = localStorage.getItem(INPUT_KEY);
+    const input = storage.get(INPUT_KEY);
     if (input) void phone.selectInput(input);
-    const output = localStorage.getItem(OUTPUT_KEY);
-    if (output) void phone.selectOutput(output).catch(() => localStorage.removeItem(OUTPUT_KEY));
+    const output = storage.get(OUTPUT_KEY);
+    if (output) void phone.selectOutput(output).catch(() => storage.remove(OUTPUT_KEY));
   }, [phone]);
 
   useEffect(() => unlockAudioOnGesture(), []);

@@ -4,6 +4,7 @@
 // sides hear each other (inbound audio energy rises on both pages). The visitor hangs up and the
 // agent's call ends. Also: widget.js, pasted into a page, opens the widget in a frame.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
@@ -25,14 +26,14 @@ after(async () => {
 test('widget.js adds a call button that opens the widget page in a frame', async () => {
   const context = await newContext(browser, server.base);
   const page = await context.newPage();
-  // A company page: the script tag pasted as documented.
-  await page.route('http://shop.example/', (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      body: `<!doctype html><html lang="en"><body><h1>Shop</h1><script src="${server.base}/widget.js" data-number="4008000000"></script></body></html>`,
-    }),
-  );
-  await page.goto('http://shop.example/');
+  // A company page on another origin, served from loopback (Chromium keeps pages it cannot place
+  // from loading loopback scripts), with the script tag pasted as documented.
+  const shopServer = createServer((req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><html lang="en"><body><h1>Shop</h1><script src="${server.base}/widget.js" data-number="4008000000"></script></body></html>`);
+  });
+  await new Promise((r) => shopServer.listen(0, '127.0.0.1', r));
+  await page.goto(`http://127.0.0.1:${shopServer.address().port}/`);
   const button = page.locator('[data-patchbay-widget="button"]');
   await button.filter({ hasText: 'Call us' }).waitFor();
   await button.click();
@@ -45,6 +46,7 @@ test('widget.js adds a call button that opens the widget page in a frame', async
   await page.locator('[data-patchbay-widget="frame"]').waitFor({ state: 'detached' });
   await button.waitFor();
   await context.close();
+  shopServer.close();
 });
 
 test('a visitor calls from the widget, presses 1, agent 1002 answers in the browser; audio both ways', async () => {

@@ -7,6 +7,7 @@ import type { AgentDevice } from '../../api/types';
 import { levelMeter } from '../../audio';
 import { micConstraints, smoothLevel, type AudioState } from '../../core/softphone';
 import { INPUT_KEY, OUTPUT_KEY, useSoftphone, useSoftphoneState } from '../../softphone';
+import { storage } from '../../storage';
 
 export const MODE_KEY = 'patchbay.audioMode';
 export const MODES: AgentDevice[] = ['browser', 'mobile', 'desk_phone'];
@@ -14,7 +15,7 @@ export const MODES: AgentDevice[] = ['browser', 'mobile', 'desk_phone'];
 /** The mode chosen last time (remembered in this browser), `null` when never chosen: signing
  * in then keeps the device the server has bound (a desk phone by default). */
 export function savedMode(): AgentDevice | null {
-  const m = localStorage.getItem(MODE_KEY);
+  const m = storage.get(MODE_KEY);
   return MODES.includes(m as AgentDevice) ? (m as AgentDevice) : null;
 }
 
@@ -178,8 +179,8 @@ export function AudioSettings() {
         value={s.inputId ?? ''}
         onChange={(v: string) => {
           const id = v || null;
-          if (id) localStorage.setItem(INPUT_KEY, id);
-          else localStorage.removeItem(INPUT_KEY);
+          if (id) storage.set(INPUT_KEY, id);
+          else storage.remove(INPUT_KEY);
           void phone.selectInput(id);
         }}
         options={[{ value: '', label: t('phonebar.defaultDevice') }, ...inputs.map((d, i) => ({ value: d.deviceId, label: label(d, i) }))]}
@@ -192,8 +193,8 @@ export function AudioSettings() {
         value={s.outputId ?? ''}
         onChange={(v: string) => {
           const id = v || null;
-          if (id) localStorage.setItem(OUTPUT_KEY, id);
-          else localStorage.removeItem(OUTPUT_KEY);
+          if (id) storage.set(OUTPUT_KEY, id);
+          else storage.remove(OUTPUT_KEY);
           void phone.selectOutput(id).catch(() => {});
         }}
         options={[{ value: '', label: t('phonebar.defaultDevice') }, ...outputs.map((d, i) => ({ value: d.deviceId, label: label(d, i) }))]}

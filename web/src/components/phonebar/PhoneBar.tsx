@@ -20,6 +20,7 @@ import RingingPop from './RingingPop';
 import TalkingPanel from './TalkingPanel';
 import TodayFigures from './TodayFigures';
 import { LiveTimer, StatusTag, useCustomStatuses, useStatusLabel } from './status';
+import { storage } from '../../storage';
 
 const OFFER_END_REASONS = ['ring_timeout', 'rejected', 'caller_hung_up', 'agent_left', 'device_failed'];
 
@@ -79,7 +80,7 @@ export default function PhoneBar() {
   };
 
   const switchMode = (d: AgentDevice) => {
-    localStorage.setItem(MODE_KEY, d);
+    storage.set(MODE_KEY, d);
     setChosenMode(d);
     if (signedIn) void change({ device: d });
   };
