@@ -275,6 +275,18 @@ describe('Softphone session', () => {
     expect(h.peers).toHaveLength(2);
   });
 
+  test('a disconnected state while an offer waits for its answer is ignored', async () => {
+    const h = harness();
+    h.phone.socketOpened();
+    await h.phone.start();
+    await flush();
+    h.peers[0].gatherComplete();
+    await flush();
+    await h.phone.handleSignal({ type: 'webrtc_state', state: 'disconnected' });
+    expect(h.peers).toHaveLength(1);
+    expect(h.sent).toEqual([{ type: 'webrtc_offer', sdp: 'offer-1+candidates' }]);
+  });
+
   test('ICE failure builds a new session; a transient disconnect only shows reconnecting', async () => {
     const h = await connected();
     h.peers[0].setConnection('disconnected');

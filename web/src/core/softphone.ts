@@ -228,8 +228,9 @@ export class Softphone {
           this.checkConnected();
         } else {
           this.serverConnected = false;
-          // The server lost the media (e.g. ICE timed out on its side): build a new session.
-          if (this.peer) this.lost();
+          // The server lost the media (e.g. ICE timed out on its side): build a new session. Not
+          // while an offer waits for its answer: that one is the new session.
+          if (this.peer && this.peer.signalingState === 'stable') this.lost();
         }
         return;
     }
