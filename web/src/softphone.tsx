@@ -3,7 +3,7 @@
 // while the agent is signed in with device `browser`, whatever page is open.
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useAuth } from './auth';
-import { unlockAudioOnGesture } from './audio';
+import { audioContext, unlockAudioOnGesture } from './audio';
 import { isServerSignal, Softphone, type MicLike, type PeerLike, type SoftphoneSnapshot } from './core/softphone';
 import { usePhoneBar } from './cti';
 import { useRingAlerts } from './ringAlerts';
@@ -36,9 +36,12 @@ export function SoftphoneProvider({ children }: { children: ReactNode }) {
           void el.play().catch(() => {});
         },
         setSink: canSetSink()
-          ? (id) => {
+          ? async (id) => {
               const el = audio.current;
-              return el ? el.setSinkId(id) : Promise.resolve();
+              if (el) await el.setSinkId(id);
+              // The ringing tone too, where WebAudio can choose its output.
+              const ctx = audioContext() as (AudioContext & { setSinkId?: (id: string) => Promise<void> }) | null;
+              await ctx?.setSinkId?.(id).catch(() => {});
             }
           : undefined,
         setTimer: (fn, ms) => setTimeout(fn, ms),
