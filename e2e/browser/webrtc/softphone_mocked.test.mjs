@@ -157,8 +157,8 @@ test('softphone signalling, audio state, ringing and pops against a mocked serve
   await sockets.at(-1).close({ code: 4000 });
   await page.locator('[data-testid="audio-state"][data-state="reconnecting"]').waitFor({ timeout: 2000 });
   assert.equal(await page.getByTestId('audio-state').innerText(), 'Audio disconnected, reconnecting');
-  const color = await page.getByTestId('phone-status').evaluate((el) => getComputedStyle(el).color);
-  assert.match(color, /rgb\(2\d\d, \d{1,2}, \d{1,2}\)/, `red status while the audio is down: ${color}`);
+  // The status tag turns red (data-color: the computed colour is mid-transition for a while).
+  assert.equal(await page.getByTestId('phone-status').getAttribute('data-color'), 'red', 'red status while the audio is down');
   await shot(page, '52-softphone-reconnecting');
   await audioConnected(page);
   assert.equal(log.filter((l) => l[0] === 'ws webrtc_offer').length, offersBefore + 1);
