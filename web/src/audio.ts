@@ -15,6 +15,19 @@ export function audioContext(): AudioContext | null {
   return shared;
 }
 
+/** Whether sound can play now (the context runs); updates on change. `true` without WebAudio. */
+export function subscribeAudioUnlocked(listener: () => void): () => void {
+  const ctx = audioContext();
+  if (!ctx) return () => {};
+  ctx.addEventListener('statechange', listener);
+  return () => ctx.removeEventListener('statechange', listener);
+}
+
+export function audioUnlocked(): boolean {
+  const ctx = audioContext();
+  return !ctx || ctx.state === 'running';
+}
+
 /** Resumes the context on the first user gesture (a suspended context plays nothing). */
 export function unlockAudioOnGesture(): () => void {
   const unlock = () => {

@@ -1,10 +1,10 @@
 // Audio on the phone bar: the audio mode (browser / mobile callback / desk phone), and with
 // browser audio its state, mute, and a settings popover (microphone, speaker, microphone test).
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Button, Popover, Progress, Segmented, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AgentDevice } from '../../api/types';
-import { levelMeter } from '../../audio';
+import { audioUnlocked, levelMeter, subscribeAudioUnlocked } from '../../audio';
 import { micConstraints, smoothLevel, type AudioState } from '../../core/softphone';
 import { INPUT_KEY, OUTPUT_KEY, useSoftphone, useSoftphoneState } from '../../softphone';
 import { storage } from '../../storage';
@@ -48,6 +48,8 @@ export function AudioIndicator() {
   const phone = useSoftphone();
   const s = useSoftphoneState();
   const text = t(`phonebar.audio.${s.state}`);
+  // After a reload the browser keeps sound off until the first click: the ring would be silent.
+  const unlocked = useSyncExternalStore(subscribeAudioUnlocked, audioUnlocked);
   const tag = (
     <Tag color={AUDIO_COLOR[s.state]} data-testid="audio-state" data-state={s.state} style={{ fontSize: 13 }}>
       {text}
@@ -56,6 +58,11 @@ export function AudioIndicator() {
   return (
     <Space size={4}>
       {s.error ? <Tooltip title={s.state === 'mic_denied' ? t('phonebar.micDeniedHint') : s.error.message}>{tag}</Tooltip> : tag}
+      {!unlocked && (
+        <Tag color="warning" data-testid="audio-locked">
+          {t('phonebar.audioLocked')}
+        </Tag>
+      )}
       {(s.state === 'failed' || s.state === 'mic_denied') && (
         <Button size="small" onClick={() => phone.retryNow()} data-testid="audio-retry">
           {t('phonebar.retry')}
