@@ -28,6 +28,11 @@ function useStore(): Store<PhoneBarState, PhoneBarAction> {
   return s;
 }
 
+/** Dispatches a local phone bar action (e.g. closing the ended pop). */
+export function useCtiDispatch(): (action: PhoneBarAction) => void {
+  return useStore().dispatch;
+}
+
 /** The phone bar's state, re-rendering on every change. */
 export function usePhoneBar(): PhoneBarState {
   const store = useStore();

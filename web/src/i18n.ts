@@ -1,6 +1,7 @@
 // Bilingual UI: Simplified Chinese (default when the browser prefers Chinese) and English.
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { storage } from './storage';
 
 const zh = {
   app: { name: 'Patchbay 云呼叫中心', language: '语言' },
@@ -74,6 +75,31 @@ const zh = {
     numberRule: '号码为3到32位数字，可加+号',
     missed: '漏接来电', callBack: '回拨', markHandled: '标记已处理', handled: '已处理', noMissed: '没有漏接来电',
     missedLine: '拨打 {{number}} · {{time}}', signedOutHint: '签入并置为空闲后才会有来电',
+    audioMode: '接听方式', audioModes: { browser: '浏览器音频', mobile: '手机回呼', desk_phone: '座机' },
+    audio: {
+      no_audio: '音频未启用', connecting: '正在连接音频…', connected: '音频已连接', reconnecting: '音频已断开，正在重连',
+      failed: '音频连接失败，稍后重试', mic_denied: '无法使用麦克风',
+    },
+    micDeniedHint: '请在浏览器中允许本网站使用麦克风，然后点“重试”', audioLocked: '点击页面任意处以启用来电铃声', retry: '重试', mute: '静音', unmute: '取消静音',
+    audioSettings: '音频设置', microphone: '麦克风', speaker: '扬声器', defaultDevice: '系统默认',
+    outputUnsupported: '此浏览器不支持选择扬声器', micTest: '测试麦克风', stopTest: '停止测试', micTestHint: '请说话，音量条应随之跳动',
+    groups: '我的技能组', customerName: '客户姓名', location: '归属地', unknown: '未知', previousCalls: '来电次数',
+    times: '{{count}} 次', firstCall: '首次来电', lastCall: '上次来电', ended: '通话已结束', close: '关闭',
+    answerAudioDown: '浏览器音频未连接，暂时无法接听', notifyTitle: '来电：{{caller}}', notifyBody: '{{name}} · {{location}} · 呼入 {{number}}（{{group}}）',
+    dialingBrowser: '正在呼叫 {{number}}，请在浏览器中通话', dialingMobile: '正在呼叫您的手机，接起后将拨打 {{number}}',
+  },
+  widget: {
+    title: '在线呼叫客服', call: '免费通话', callAgain: '再次呼叫', hangup: '挂断', mute: '静音', unmute: '取消静音', close: '关闭',
+    calling: '拨打 {{number}}', noNumber: '此页面缺少要拨打的号码（?number=）',
+    state: { idle: '点击按钮，通过浏览器与我们通话', calling: '正在接通…', connected: '通话中' },
+    ended: '通话已结束', endedRemote: '对方已挂断',
+    micHint: '通话需要使用您的麦克风',
+    errors: {
+      mic_denied: '无法使用麦克风：请在浏览器中允许后再试', no_microphone: '没有找到麦克风', microphone: '麦克风无法使用',
+      not_found: '该号码不存在', unavailable: '电话服务暂不可用，请稍后再试', network: '网络错误，请稍后再试', timeout: '音频未能接通，请重试',
+      webrtc: '浏览器音频出错，请重试', invalid_number: '号码有误', internal: '电话服务暂不可用，请稍后再试',
+      bad_answer: '电话服务暂不可用，请稍后再试', busy: '坐席繁忙，请稍后再试', other: '呼叫失败：{{message}}',
+    },
   },
   monitor: {
     title: '实时监控', agents: '坐席', queues: '队列', login: '登录状态', phone: '电话状态', timeInStatus: '状态时长',
@@ -180,6 +206,31 @@ const en: typeof zh = {
     numberRule: 'Number: 3 to 32 digits, optionally starting with +',
     missed: 'Missed calls', callBack: 'Call back', markHandled: 'Mark handled', handled: 'Handled', noMissed: 'No missed calls',
     missedLine: 'dialed {{number}} · {{time}}', signedOutHint: 'Sign in and go idle to get calls',
+    audioMode: 'Audio', audioModes: { browser: 'Browser audio', mobile: 'Mobile callback', desk_phone: 'Desk phone' },
+    audio: {
+      no_audio: 'Audio off', connecting: 'Connecting audio…', connected: 'Audio connected', reconnecting: 'Audio disconnected, reconnecting',
+      failed: 'Audio failed, retrying', mic_denied: 'Microphone not available',
+    },
+    micDeniedHint: 'Allow this site to use the microphone in your browser, then press Retry', audioLocked: 'Click anywhere on the page to enable the ring tone', retry: 'Retry', mute: 'Mute', unmute: 'Unmute',
+    audioSettings: 'Audio settings', microphone: 'Microphone', speaker: 'Speaker', defaultDevice: 'System default',
+    outputUnsupported: 'This browser cannot choose the speaker', micTest: 'Test microphone', stopTest: 'Stop test', micTestHint: 'Speak: the bar should move',
+    groups: 'My skill groups', customerName: 'Name', location: 'Location', unknown: 'unknown', previousCalls: 'Times called',
+    times: '{{count}} times', firstCall: 'First call', lastCall: 'Last call', ended: 'Call ended', close: 'Close',
+    answerAudioDown: 'Browser audio is not connected: the call cannot be answered yet', notifyTitle: 'Incoming call: {{caller}}', notifyBody: '{{name}} · {{location}} · dialed {{number}} ({{group}})',
+    dialingBrowser: 'Calling {{number}}: talk in the browser', dialingMobile: 'Ringing your mobile; when you pick up, {{number}} is called',
+  },
+  widget: {
+    title: 'Call us', call: 'Call now', callAgain: 'Call again', hangup: 'Hang up', mute: 'Mute', unmute: 'Unmute', close: 'Close',
+    calling: 'Calling {{number}}', noNumber: 'This page needs a number to call (?number=)',
+    state: { idle: 'Press the button to talk to us from your browser', calling: 'Connecting…', connected: 'On the call' },
+    ended: 'Call ended', endedRemote: 'The other side hung up',
+    micHint: 'The call uses your microphone',
+    errors: {
+      mic_denied: 'The microphone is blocked: allow it in your browser and try again', no_microphone: 'No microphone found', microphone: 'The microphone cannot be used',
+      not_found: 'This number does not exist', unavailable: 'The phone service is not available: try again later', network: 'Network error: try again later', timeout: 'The audio did not connect: try again',
+      webrtc: 'Browser audio failed: try again', invalid_number: 'Invalid number', internal: 'The phone service is not available: try again later',
+      bad_answer: 'The phone service is not available: try again later', busy: 'All lines are busy: try again later', other: 'The call failed: {{message}}',
+    },
   },
   monitor: {
     title: 'Real-time monitor', agents: 'Agents', queues: 'Queues', login: 'Login', phone: 'Phone', timeInStatus: 'Time in status',
@@ -217,7 +268,7 @@ const en: typeof zh = {
 export const LANGUAGE_KEY = 'patchbay.language';
 
 export function initialLanguage(): 'zh-CN' | 'en' {
-  const saved = localStorage.getItem(LANGUAGE_KEY);
+  const saved = storage.get(LANGUAGE_KEY);
   if (saved === 'zh-CN' || saved === 'en') return saved;
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }

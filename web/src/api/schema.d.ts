@@ -1033,12 +1033,26 @@ export interface components {
             call: string;
             /** @description The customer's number. */
             caller: string;
+            /** @description The customer's name, when the number is known (customer database); `null` otherwise. */
+            customer_name?: string | null;
             /** @description The enterprise number they dialed. */
             enterprise_number: string;
             /** @description The skill group it queued in. */
             group_id: components["schemas"]["SkillGroupId"];
             /** @description The group's name. */
             group_name: string;
+            /**
+             * Format: int64
+             * @description When this number last called (unix ms); `null` for a first call.
+             */
+            last_call_at?: number | null;
+            /** @description Where the number is registered (号码归属地, e.g. "广东 深圳"); `null` when unknown. */
+            location?: string | null;
+            /**
+             * Format: int32
+             * @description How many times this number called the enterprise before this call.
+             */
+            previous_calls?: number;
         };
         /** @description Where a call goes when it has waited a group's maximum. */
         OverflowTarget: {

@@ -5,6 +5,7 @@ import { useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth';
 import { LANGUAGE_KEY } from '../i18n';
 import ChangePassword from '../components/ChangePassword';
+import { storage } from '../storage';
 
 export function LanguageSwitch() {
   const { i18n, t } = useTranslation();
@@ -16,7 +17,7 @@ export function LanguageSwitch() {
       value={i18n.language}
       style={{ width: 100 }}
       onChange={(lng: string) => {
-        localStorage.setItem(LANGUAGE_KEY, lng);
+        storage.set(LANGUAGE_KEY, lng);
         void i18n.changeLanguage(lng);
       }}
       options={[

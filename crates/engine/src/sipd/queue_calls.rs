@@ -434,6 +434,11 @@ impl Calls {
                 .map(|g| g.name.clone())
                 .unwrap_or_default(),
             auto_answer,
+            // Customer name, number location and call history are not looked up yet.
+            customer_name: None,
+            location: None,
+            previous_calls: 0,
+            last_call_at: None,
         };
         match self.ring_agent(now, call, e, agent, auto_answer, txns) {
             Ok(leg) => {
