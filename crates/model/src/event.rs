@@ -82,4 +82,39 @@ pub enum Event {
         /// The queue.
         queue: QueueLength,
     },
+    /// Patchbay's SDP answer to this socket's `webrtc_offer` (the browser's audio session).
+    #[serde(rename = "webrtc_answer")]
+    WebRtcAnswer {
+        /// The answer.
+        sdp: String,
+    },
+    /// The browser's `webrtc_offer` was refused.
+    #[serde(rename = "webrtc_error")]
+    WebRtcError {
+        /// `bad_offer`, `not_signed_in`, `unavailable`.
+        code: String,
+        /// What went wrong, for people.
+        message: String,
+    },
+    /// The browser's audio session connected or lost its path (`connected`, `disconnected`).
+    #[serde(rename = "webrtc_state")]
+    WebRtcState {
+        /// `connected` or `disconnected`.
+        state: String,
+    },
+}
+
+/// What a browser sends on the events WebSocket (WebRTC signalling), tagged by `type`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type")]
+pub enum ClientMessage {
+    /// Offers the browser's audio session (one per page, kept while the agent works).
+    #[serde(rename = "webrtc_offer")]
+    WebRtcOffer {
+        /// The SDP offer, with ICE candidates gathered.
+        sdp: String,
+    },
+    /// Ends the browser's audio session.
+    #[serde(rename = "webrtc_hangup")]
+    WebRtcHangup,
 }

@@ -51,6 +51,19 @@ impl Rtcp {
         }
     }
 
+    /// No RTCP of ours (a WebRTC session does its own).
+    pub(super) fn none(ssrc: u32) -> Rtcp {
+        Rtcp {
+            socket: None,
+            remote: None,
+            stats: media::rtcp::ReceptionStats::new(8_000),
+            sent: Sent::default(),
+            ssrc,
+            peer_view: None,
+            counted: (0, 0),
+        }
+    }
+
     /// Counts a packet we sent.
     pub(super) fn count_sent(&mut self, frame: &RtpFrame) {
         self.sent.packets = self.sent.packets.wrapping_add(1);

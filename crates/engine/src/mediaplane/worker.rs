@@ -10,7 +10,7 @@ use media::source::PromptPlayer;
 use tokio::sync::mpsc;
 
 use super::leg::{Heard, Leg};
-use super::{Command, LegId, Place, Prompt, RoomId, Transcribed, Transcriber, WorkerHandle};
+use super::{Command, LegId, Place, Prompt, RoomId, Transcriber, WorkerHandle};
 use crate::sipd::Inbound;
 
 /// The poll token of the command mailbox.
@@ -137,20 +137,35 @@ impl Worker {
 
     /// Reads everything waiting on a leg's socket.
     fn read_leg(&mut self, id: LegId, now: Instant, buf: &mut [u8]) {
+        let mut heard = Vec::new();
         loop {
             let Some(leg) = self.legs.get_mut(&id) else {
                 return;
             };
-            let Some(heard) = leg.read(now, buf) else {
+            if !leg.read(now, buf, &mut heard) {
+                return;
+            }
+            self.take_heard(id, &mut heard);
+        }
+    }
+
+    /// Carries out what a leg heard: digits and media state to the endpoint, audio to its room
+    /// (or straight back, on an echo leg).
+    fn take_heard(&mut self, id: LegId, heard: &mut Vec<Heard>) {
+        for h in heard.drain(..) {
+            let Some(leg) = self.legs.get_mut(&id) else {
                 return;
             };
-            match heard {
-                None => {}
-                Some(Heard::Digit(d)) => {
+            match h {
+                Heard::Digit(d) => {
                     let (tx, call) = (leg.events.clone(), leg.call);
                     self.emit(&tx, Inbound::Dtmf(call, d));
                 }
-                Some(Heard::Audio(frame)) => match leg.place {
+                Heard::Media(up) => {
+                    let (tx, call) = (leg.events.clone(), leg.call);
+                    self.emit(&tx, Inbound::BrowserMedia(call, up));
+                }
+                Heard::Audio(frame) => match leg.place {
                     Place::Echo => {
                         if leg.recorder.is_some()
                             && let Some(state) = &leg.parked
@@ -232,6 +247,16 @@ impl Worker {
 
     fn tick(&mut self, now: Instant) {
         self.ticks += 1;
+        let ids: Vec<LegId> = self.legs.keys().copied().collect();
+        let mut heard = Vec::new();
+        for id in ids {
+            if let Some(leg) = self.legs.get_mut(&id) {
+                leg.on_tick(now, &mut heard);
+            }
+            if !heard.is_empty() {
+                self.take_heard(id, &mut heard);
+            }
+        }
         let ids: Vec<u64> = self.rooms.keys().copied().collect();
         for id in ids {
             if let Some(rs) = self.rooms.get_mut(&id) {

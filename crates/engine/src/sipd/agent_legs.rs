@@ -95,6 +95,14 @@ impl Calls {
         auto_answer: bool,
         txns: &mut Transactions,
     ) -> Result<u64, RingError> {
+        let device = self
+            .cc
+            .acd(enterprise)
+            .agent_view(super::calls::wall_ms(), super::cc::agent_id(agent))
+            .and_then(|v| v.device);
+        if device == Some(acd::Device::Browser) {
+            return self.ring_browser(call, enterprise, agent);
+        }
         let caller = self
             .calls
             .get(&call)
@@ -313,6 +321,9 @@ impl Calls {
 
     /// Ends an agent leg: BYE when answered, CANCEL while ringing, media stopped.
     pub(super) fn drop_leg(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
+        if self.drop_browser_ring(id) {
+            return;
+        }
         let via = self.via_for_leg(id);
         let contact = self.contact();
         let Some(mut leg) = self.legs.legs.remove(&id) else {

@@ -142,6 +142,8 @@ pub(crate) struct Calls {
     pub(super) ivr_timers: std::collections::BinaryHeap<std::cmp::Reverse<(i64, u64)>>,
     /// Every leg's RTP, rooms, prompts and recordings.
     pub(super) media: MediaPlane,
+    /// Agents' browser audio sessions and the calls ringing on them.
+    pub(super) browsers: super::browsers::Browsers,
 }
 
 /// Unix milliseconds (call records are in wall-clock time).
@@ -180,6 +182,7 @@ impl Calls {
             prompts: Arc::new(super::prompts::Prompts::load()),
             ivr_timers: Default::default(),
             media,
+            browsers: Default::default(),
             config,
             local_addr,
             events,
@@ -717,6 +720,14 @@ impl Calls {
             tracing::info!(call, "no RTP from the peer: hanging up");
             self.stats.rtp_timeouts.fetch_add(1, Ordering::Relaxed);
             self.hang_up(now, call, txns);
+        } else if self.is_browser_session(call) {
+            tracing::info!(
+                session = call,
+                "no media from the agent's browser: session ends"
+            );
+            if let Some(user) = self.browsers.user_of_session(call) {
+                self.browser_closed(user, call);
+            }
         } else if let Some(customer) = self.legs.call_of(call) {
             tracing::info!(
                 call = customer,

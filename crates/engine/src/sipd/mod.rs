@@ -10,6 +10,7 @@
 
 mod agent_legs;
 mod agents;
+mod browsers;
 mod calls;
 mod cc;
 mod directory;
@@ -59,6 +60,9 @@ pub struct SipConfig {
     pub call_events: Option<mpsc::UnboundedSender<model::calls::CallEvent>>,
     /// Where agents' and supervisors' events go (presence, offers, queues, monitor).
     pub hub: Option<Arc<crate::EventHub>>,
+    /// The address browsers reach media ports on, when Patchbay is behind NAT (WebRTC answers
+    /// announce it instead of the local address).
+    pub public_media: Option<std::net::IpAddr>,
 }
 
 /// A directory with one local trunk (accepting 127.0.0.1) carrying the demo numbers: what the
@@ -172,6 +176,8 @@ pub(crate) enum Inbound {
     PromptDone(u64),
     /// An agent's or supervisor's request.
     Agent(AgentRequest),
+    /// A browser's WebRTC session connected (true) or lost its path (false).
+    BrowserMedia(u64, bool),
     /// Live transcription recognized speech on a call (its customer leg's call number).
     Transcript(u64, crate::mediaplane::Transcribed),
 }
@@ -334,6 +340,36 @@ impl SipHandle {
         })
         .await
         .unwrap_or(Err(AgentError::Stopped))
+    }
+
+    /// A browser offers its WebRTC audio session (SDP): the answer, and the session's number
+    /// to close it with.
+    pub async fn browser_offer(
+        &self,
+        enterprise: EnterpriseId,
+        user: UserId,
+        sdp: String,
+    ) -> Result<(u64, String), AgentError> {
+        self.ask(|reply| AgentRequest::BrowserOffer {
+            enterprise,
+            user,
+            sdp,
+            reply,
+        })
+        .await
+        .unwrap_or(Err(AgentError::Stopped))
+    }
+
+    /// A browser's audio session ended (hang-up message, closed socket); a newer session of the
+    /// same agent is left alone.
+    pub async fn browser_closed(&self, user: UserId, session: u64) {
+        let _ = self
+            .tx
+            .send(Inbound::Agent(AgentRequest::BrowserClosed {
+                user,
+                session,
+            }))
+            .await;
     }
 
     /// A trunk's live status.
@@ -534,6 +570,7 @@ impl Endpoint {
             Inbound::PromptDone(call) => self.calls.prompt_done(now, call, &mut self.txns),
             Inbound::Agent(req) => self.calls.agent_request(now, req, &mut self.txns),
             Inbound::Transcript(call, heard) => self.calls.transcript(call, heard),
+            Inbound::BrowserMedia(session, up) => self.calls.browser_media(session, up),
         }
     }
 

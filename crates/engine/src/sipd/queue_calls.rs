@@ -449,6 +449,9 @@ impl Calls {
                     *rang = true;
                 }
                 self.cc.publish(agent, Event::Ringing { offer });
+                if auto_answer && self.browsers.rings.contains_key(&leg) {
+                    let _ = self.answer_in_browser(now, leg, txns);
+                }
             }
             Err(err) => {
                 tracing::info!(
@@ -540,7 +543,11 @@ impl Calls {
 
     /// The agent's side hung up (BYE or media lost): the customer is hung up too.
     pub(super) fn agent_hung_up(&mut self, now: Millis, leg: u64, txns: &mut Transactions) {
-        let Some(call) = self.legs.call_of(leg) else {
+        let Some(call) = self
+            .legs
+            .call_of(leg)
+            .or_else(|| self.browsers.call_of(leg))
+        else {
             return;
         };
         self.drop_leg(now, leg, txns);
