@@ -6,9 +6,10 @@ import { useTranslation } from 'react-i18next';
 import type { PresenceChange } from '../../api/types';
 import { useAuth } from '../../auth';
 import { canSetPhone, statusKey } from '../../core/presence';
-import { usePhoneActions, usePhoneBar } from '../../cti';
+import { usePhoneActions, usePhoneBar, useTranscript } from '../../cti';
 import { useShowError } from '../../errors';
 import { useNow } from '../../useNow';
+import LiveTranscript from './LiveTranscript';
 import QueuePanel from './QueuePanel';
 import RingingPop from './RingingPop';
 import TalkingPanel from './TalkingPanel';
@@ -30,6 +31,7 @@ export default function PhoneBar() {
   const { events } = useAuth();
   const showError = useShowError();
   const state = usePhoneBar();
+  const transcript = useTranscript();
   const actions = usePhoneActions();
   const statuses = useCustomStatuses();
   const label = useStatusLabel(statuses);
@@ -145,6 +147,8 @@ export default function PhoneBar() {
       )}
       {(key === 'ringing' || state.offer) && <RingingPop />}
       {key === 'talking' && <TalkingPanel />}
+      {/* During the call, and after it while the agent wraps up and the words are still there. */}
+      {(key === 'talking' || (key === 'after_call_work' && transcript.entries.length > 0)) && <LiveTranscript />}
       <Flex wrap gap="large" justify="space-between" align="flex-start">
         <TodayFigures />
         <QueuePanel />
