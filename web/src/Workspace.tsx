@@ -15,6 +15,8 @@ import StatusesPage from './pages/admin/Statuses';
 import TrunksPage from './pages/admin/Trunks';
 import NumbersPage from './pages/admin/Numbers';
 import MonitorPage from './pages/admin/Monitor';
+import CallsPage from './pages/Calls';
+import SettingsPage from './pages/admin/Settings';
 
 function Guarded() {
   const { me } = useAuth();
@@ -24,14 +26,17 @@ function Guarded() {
   const isAdmin = me.permissions.includes('manage_users');
   const isNumbersAdmin = me.permissions.includes('manage_numbers');
   const isMonitor = me.permissions.includes('monitor');
+  const canSeeCalls = me.permissions.includes('view_call_records');
   return (
     <AppLayout>
       <Routes>
         <Route path="/agent" element={<AgentPage />} />
+        {canSeeCalls && <Route path="/calls" element={<CallsPage />} />}
         {isAdmin && <Route path="/admin/users" element={<UsersPage />} />}
         {isAdmin && <Route path="/admin/roles" element={<RolesPage />} />}
         {isAdmin && <Route path="/admin/skill-groups" element={<SkillGroupsPage />} />}
         {isAdmin && <Route path="/admin/statuses" element={<StatusesPage />} />}
+        {isAdmin && <Route path="/admin/settings" element={<SettingsPage />} />}
         {isNumbersAdmin && <Route path="/admin/trunks" element={<TrunksPage />} />}
         {isNumbersAdmin && <Route path="/admin/numbers" element={<NumbersPage />} />}
         {isMonitor && <Route path="/admin/monitor" element={<MonitorPage />} />}

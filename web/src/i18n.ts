@@ -9,7 +9,7 @@ const zh = {
     title: '登录', enterprise: '企业编号', workId: '工号', password: '密码', submit: '登录',
     required: '请输入{{field}}',
   },
-  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台' },
+  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台', calls: '通话记录', settings: '企业设置' },
   user: { menu: '账号', logout: '退出登录', changePassword: '修改密码', oldPassword: '原密码', newPassword: '新密码', changed: '密码已修改' },
   common: {
     search: '搜索', create: '新建', edit: '编辑', delete: '删除', save: '保存', cancel: '取消', actions: '操作',
@@ -49,6 +49,21 @@ const zh = {
     usernameRule: '3到32位字母、数字、点、下划线或连字符', passwordKept: '留空则保留当前密码', passwordGenerated: '留空则自动生成',
     registrations: '注册状态', notRegistered: '未注册', passwordTitle: 'SIP 密码',
     passwordHint: '在话机上填写用户名 {{username}}、域 {{realm}} 和下面的密码。密码只显示这一次。',
+  },
+  transcript: {
+    live: '实时转文字', listening: '正在转写，等待说话…', off: '打开开关即可实时转写本通电话',
+    speaker: { customer: '客户', agent: '坐席' },
+  },
+  settings: {
+    title: '企业设置', afterCallWork: '事后整理时长', seconds: '秒', transcribeAll: '所有通话实时转文字',
+    transcribeAllHint: '开启后每通电话从开始就转写，无需坐席手动打开', engineNote: '内置识别引擎仅支持英语（PocketSphinx），中文识别尚未提供。',
+  },
+  calls: {
+    title: '通话记录', startedAt: '开始时间', direction: '方向', caller: '主叫', callee: '被叫', talkSeconds: '通话时长（秒）',
+    result: '结果', transcript: '转写文本', transcriptOf: '{{caller}} 的通话转写', noTranscript: '这通电话没有转写文本',
+    searchNumber: '搜索号码', searchKeyword: '搜索通话内容关键词', clearKeyword: '清除关键词：{{keyword}}',
+    directions: { inbound: '呼入', agent_outbound: '外呼' },
+    results: { in_progress: '通话中', answered: '已接通', failed: '未接通', abandoned: '排队放弃', missed: '未接', overflowed: '已溢出' },
   },
   agent: {
     title: '坐席工作台', enterprise: '企业', profile: '我的资料', groups: '我的技能组', connection: '事件连接',
@@ -128,7 +143,7 @@ const zh = {
     unauthenticated: '请先登录', not_found: '记录不存在', session_ended: '您已在别处退出或会话已失效，请重新登录',
     number_taken: '该号码已被分配', username_taken: '该 SIP 用户名已被使用', in_use: '仍在使用中（例如线路上还有号码）',
     no_sip_account: '该坐席没有座机账号', desk_phone_not_registered: '座机未注册', no_trunk: '没有可用的线路和外显号码',
-    not_signed_in: '请先签入', in_call: '通话中不能这样做', no_such_call: '该通话已结束或不存在',
+    not_signed_in: '请先签入', in_call: '通话中不能这样做', no_such_call: '该通话已结束或不存在', not_in_call: '当前没有通话',
     answer_on_device: '请在座机（或手机）上接听', invalid_flow: 'IVR 流程有误：{{message}}', unavailable: '电话服务未运行',
     validation_failed: '输入有误：{{message}}', generic: '操作失败：{{message}}',
   },
@@ -142,7 +157,7 @@ const en: typeof zh = {
     title: 'Sign in', enterprise: 'Enterprise code', workId: 'Work ID', password: 'Password', submit: 'Sign in',
     required: 'Enter the {{field}}',
   },
-  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console' },
+  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console', calls: 'Call records', settings: 'Enterprise settings' },
   user: { menu: 'Account', logout: 'Sign out', changePassword: 'Change password', oldPassword: 'Current password', newPassword: 'New password', changed: 'Password changed' },
   common: {
     search: 'Search', create: 'New', edit: 'Edit', delete: 'Delete', save: 'Save', cancel: 'Cancel', actions: 'Actions',
@@ -180,6 +195,21 @@ const en: typeof zh = {
     usernameRule: '3 to 32 letters, digits, dots, underscores or hyphens', passwordKept: 'Leave empty to keep the current password', passwordGenerated: 'Leave empty to generate one',
     registrations: 'Registrations', notRegistered: 'Not registered', passwordTitle: 'SIP password',
     passwordHint: 'On the phone, enter user name {{username}}, domain {{realm}} and the password below. It is shown only once.',
+  },
+  transcript: {
+    live: 'Live transcript', listening: 'Transcribing, waiting for speech…', off: 'Switch on to transcribe this call live',
+    speaker: { customer: 'Customer', agent: 'Agent' },
+  },
+  settings: {
+    title: 'Enterprise settings', afterCallWork: 'After-call work', seconds: 's', transcribeAll: 'Transcribe every call',
+    transcribeAllHint: 'Every call is transcribed from its start, without agents switching it on', engineNote: 'The built-in recognizer (PocketSphinx) understands English only; Chinese recognition is not available yet.',
+  },
+  calls: {
+    title: 'Call records', startedAt: 'Started', direction: 'Direction', caller: 'Caller', callee: 'Callee', talkSeconds: 'Talk time (s)',
+    result: 'Result', transcript: 'Transcript', transcriptOf: 'Transcript of the call from {{caller}}', noTranscript: 'This call has no transcript',
+    searchNumber: 'Search numbers', searchKeyword: 'Search words said in calls', clearKeyword: 'Clear keyword: {{keyword}}',
+    directions: { inbound: 'Inbound', agent_outbound: 'Outbound' },
+    results: { in_progress: 'In progress', answered: 'Answered', failed: 'Failed', abandoned: 'Abandoned in queue', missed: 'Missed', overflowed: 'Overflowed' },
   },
   agent: {
     title: 'Agent workspace', enterprise: 'Enterprise', profile: 'My profile', groups: 'My skill groups', connection: 'Event connection',
@@ -259,7 +289,7 @@ const en: typeof zh = {
     unauthenticated: 'Sign in first', not_found: 'No such record', session_ended: 'You were signed out elsewhere or the session ended: sign in again',
     number_taken: 'This number is already assigned', username_taken: 'This SIP user name is already in use', in_use: 'Still in use (e.g. numbers on this trunk)',
     no_sip_account: 'This agent has no desk-phone account', desk_phone_not_registered: 'The desk phone is not registered', no_trunk: 'No usable trunk with a caller number',
-    not_signed_in: 'Sign in first', in_call: 'Not possible during a call', no_such_call: 'That call has ended or does not exist',
+    not_signed_in: 'Sign in first', in_call: 'Not possible during a call', no_such_call: 'That call has ended or does not exist', not_in_call: 'You are not on a call',
     answer_on_device: 'Answer on your desk phone (or mobile)', invalid_flow: 'The IVR flow is not valid: {{message}}', unavailable: 'The telephony service is not running',
     validation_failed: 'Invalid input: {{message}}', generic: 'Failed: {{message}}',
   },

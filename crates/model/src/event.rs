@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::account::Me;
+use crate::calls::TranscriptSegment;
 use crate::ids::SessionId;
 use crate::presence::{MissedCall, MonitorAgent, Offer, Presence, QueueLength};
 
@@ -76,6 +77,14 @@ pub enum Event {
     MonitorAgent {
         /// The agent.
         agent: MonitorAgent,
+    },
+    /// Live transcript of the agent's call (when transcription is on): partial segments as the
+    /// words come, replaced by their final.
+    Transcript {
+        /// The call (as in `call_connected`).
+        call: String,
+        /// The segment.
+        segment: TranscriptSegment,
     },
     /// For supervisors on the real-time monitor: a queue changed.
     MonitorQueue {

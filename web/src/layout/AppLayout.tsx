@@ -37,8 +37,10 @@ export default function AppLayout({ children }: { children: ReactNode }) {
   const isAdmin = me?.permissions.includes('manage_users');
   const isNumbersAdmin = me?.permissions.includes('manage_numbers');
   const isMonitor = me?.permissions.includes('monitor');
+  const canSeeCalls = me?.permissions.includes('view_call_records');
   const items = [
     { key: '/agent', label: t('nav.agent') },
+    ...(canSeeCalls ? [{ key: '/calls', label: <span data-testid="nav-calls">{t('nav.calls')}</span> }] : []),
     ...(isAdmin || isNumbersAdmin || isMonitor
       ? [
           {
@@ -53,6 +55,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
                     { key: '/admin/roles', label: t('nav.roles') },
                     { key: '/admin/skill-groups', label: t('nav.skillGroups') },
                     { key: '/admin/statuses', label: t('nav.statuses') },
+                    { key: '/admin/settings', label: t('nav.settings') },
                   ]
                 : []),
               ...(isNumbersAdmin

@@ -23,6 +23,11 @@ pub enum AgentAction {
     Reject,
     /// End the call being talked on.
     Hangup,
+    /// Switch live transcription of the call being talked on on or off.
+    Transcription {
+        /// On or off.
+        on: bool,
+    },
 }
 
 /// Why an agent's request was refused.
@@ -301,6 +306,8 @@ impl Calls {
             }
             (AgentAction::Answer, false) => Err(AgentError::AnswerOnDevice),
             (AgentAction::Answer | AgentAction::Reject, true) => Err(AgentError::InCall),
+            // lead wires this
+            (AgentAction::Transcription { .. }, _) => Err(AgentError::NoSuchCall),
         }
     }
 

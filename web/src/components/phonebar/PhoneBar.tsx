@@ -8,13 +8,14 @@ import { useTranslation } from 'react-i18next';
 import type { AgentDevice, PresenceChange } from '../../api/types';
 import { useAuth } from '../../auth';
 import { canSetPhone, statusKey } from '../../core/presence';
-import { usePhoneActions, usePhoneBar } from '../../cti';
+import { usePhoneActions, usePhoneBar, useTranscript } from '../../cti';
 import { useShowError } from '../../errors';
 import { askNotificationPermission } from '../../ringAlerts';
 import { useSoftphoneState } from '../../softphone';
 import { useNow } from '../../useNow';
 import { AudioIndicator, AudioSettings, MODE_KEY, ModeSwitch, MuteButton, savedMode } from './AudioControls';
 import EndedPop from './EndedPop';
+import LiveTranscript from './LiveTranscript';
 import QueuePanel from './QueuePanel';
 import RingingPop from './RingingPop';
 import TalkingPanel from './TalkingPanel';
@@ -37,6 +38,7 @@ export default function PhoneBar() {
   const { events, me } = useAuth();
   const showError = useShowError();
   const state = usePhoneBar();
+  const transcript = useTranscript();
   const actions = usePhoneActions();
   const statuses = useCustomStatuses();
   const label = useStatusLabel(statuses);
@@ -183,6 +185,8 @@ export default function PhoneBar() {
       {(key === 'ringing' || state.offer) && <RingingPop />}
       {key === 'talking' && <TalkingPanel />}
       {key !== 'ringing' && key !== 'talking' && !state.offer && <EndedPop />}
+      {/* During the call, and after it while the agent wraps up and the words are still there. */}
+      {(key === 'talking' || (key === 'after_call_work' && transcript.entries.length > 0)) && <LiveTranscript />}
       <Flex wrap gap="large" justify="space-between" align="flex-start">
         <TodayFigures />
         <QueuePanel />
