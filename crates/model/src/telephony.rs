@@ -268,4 +268,6 @@ pub struct SipDirectory {
     pub groups: Vec<(EnterpriseId, crate::org::SkillGroup)>,
     /// Each enterprise's after-call work length in seconds (0: none).
     pub after_call_work: Vec<(EnterpriseId, i64)>,
+    /// Enterprises that transcribe every call an agent answers.
+    pub transcribe_all: Vec<EnterpriseId>,
 }

@@ -162,9 +162,18 @@ impl Store {
             (trunks, numbers, accounts)
         });
         let (groups, after_call_work) = self.acd_directory().await?;
+        let transcribe_all: Vec<(i64,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id FROM enterprises WHERE transcribe_all_calls ORDER BY id")
+                .fetch_all(pool)
+                .await?
+        });
         Ok(SipDirectory {
             groups,
             after_call_work,
+            transcribe_all: transcribe_all
+                .into_iter()
+                .map(|(e,)| EnterpriseId(e))
+                .collect(),
             trunks: trunks.into_iter().map(TrunkRow::into_trunk).collect(),
             numbers: numbers.into_iter().map(NumberRow::into_number).collect(),
             accounts: accounts

@@ -306,8 +306,8 @@ impl Calls {
             }
             (AgentAction::Answer, false) => Err(AgentError::AnswerOnDevice),
             (AgentAction::Answer | AgentAction::Reject, true) => Err(AgentError::InCall),
-            // lead wires this
-            (AgentAction::Transcription { .. }, _) => Err(AgentError::NoSuchCall),
+            (AgentAction::Transcription { on }, true) => self.set_transcription(id, on),
+            (AgentAction::Transcription { .. }, false) => Err(AgentError::NoSuchCall),
         }
     }
 

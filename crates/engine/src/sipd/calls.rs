@@ -108,6 +108,10 @@ pub(super) struct Call {
     pub(super) recording: Option<String>,
     /// Hang up when the prompt playing now finishes (goodbye).
     pub(super) hangup_after_prompt: bool,
+    /// When the call began (wall ms): transcript times count from it, like the recording's.
+    pub(super) started_ms: i64,
+    /// Live transcription runs on the call.
+    pub(super) transcribing: bool,
 }
 
 pub(crate) struct Calls {
@@ -144,6 +148,8 @@ pub(crate) struct Calls {
     pub(super) media: MediaPlane,
     /// Agents' browser audio sessions and the calls ringing on them.
     pub(super) browsers: super::browsers::Browsers,
+    /// Enterprises that transcribe every answered call.
+    pub(super) transcribe_all: std::collections::HashSet<model::EnterpriseId>,
 }
 
 /// Unix milliseconds (call records are in wall-clock time).
@@ -183,6 +189,7 @@ impl Calls {
             ivr_timers: Default::default(),
             media,
             browsers: Default::default(),
+            transcribe_all: Default::default(),
             config,
             local_addr,
             events,
@@ -273,6 +280,7 @@ impl Calls {
         trunk_addrs: HashMap<TrunkId, SocketAddr>,
     ) {
         self.cc.set_directory(&directory);
+        self.transcribe_all = directory.transcribe_all.iter().copied().collect();
         self.directory = Directory::from(directory);
         self.trunk_addrs = trunk_addrs;
         // Settings may have changed: register and ping again from scratch.
@@ -572,6 +580,8 @@ impl Calls {
                 queue: QueueState::Outside,
                 recording,
                 hangup_after_prompt: false,
+                started_ms: wall_ms(),
+                transcribing: false,
             },
         );
         self.dialogs.insert(dialog);

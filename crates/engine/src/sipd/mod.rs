@@ -104,6 +104,7 @@ pub fn loopback_directory() -> SipDirectory {
         accounts: Vec::new(),
         groups: Vec::new(),
         after_call_work: Vec::new(),
+        transcribe_all: Vec::new(),
     }
 }
 

@@ -537,6 +537,9 @@ impl Calls {
             },
         );
         tracing::info!(call, leg, agent = agent.0, "agent answered: bridged");
+        if self.transcribe_all.contains(&e) {
+            let _ = self.set_transcription(call, true);
+        }
         self.drain_acd(now, e, txns);
         true
     }

@@ -1,15 +1,79 @@
-//! Live transcripts of calls (SPEC §3 实时转文字): what the media plane's recognizers heard goes
-//! to the agent's phone bar and, when final, to the call record.
+//! Live transcripts of calls (SPEC §3 实时转文字): the agent (or the enterprise, for every
+//! call) switches transcription on; the media plane's recognizers hear both sides from the
+//! call's room; each segment goes to the agent's phone bar as it comes (partials replaced by
+//! their final) and every final one to the call record, where it is searchable.
 
-use super::calls::Calls;
-use crate::mediaplane::Transcribed;
+use model::Event;
+use model::calls::{CallEvent, TranscriptSegment, TranscriptSpeaker};
+
+use super::agents::AgentError;
+use super::calls::{Calls, QueueState, wall_ms};
+use crate::mediaplane::{Transcribed, Transcriber};
 
 impl Calls {
-    /// Speech recognized on a call.
+    /// Switches live transcription of a call on or off. The recognizers load off the endpoint's
+    /// thread (a model load takes a moment); segments follow on the call's events.
+    pub(super) fn set_transcription(&mut self, call: u64, on: bool) -> Result<(), AgentError> {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return Err(AgentError::NoSuchCall);
+        };
+        let Some(leg) = c.leg else {
+            return Err(AgentError::NoSuchCall);
+        };
+        if c.transcribing == on {
+            return Ok(());
+        }
+        c.transcribing = on;
+        if !on {
+            self.media.transcribe(leg, None);
+            tracing::info!(call, "live transcription off");
+            return Ok(());
+        }
+        let offset = u64::try_from(wall_ms() - c.started_ms).unwrap_or(0);
+        let media = self.media.clone();
+        tokio::task::spawn_blocking(move || {
+            match Transcriber::start(&asr::Engine::default(), offset) {
+                Ok(t) => media.transcribe(leg, Some(t)),
+                Err(e) => tracing::warn!(call, error = %e, "live transcription cannot start"),
+            }
+        });
+        tracing::info!(call, "live transcription on");
+        Ok(())
+    }
+
+    /// Speech recognized on a call: to the agent talking on it, and (final) to the record.
     pub(crate) fn transcript(&mut self, call: u64, heard: Transcribed) {
+        let Some(c) = self.calls.get(&call) else {
+            return;
+        };
         match heard.event {
             asr::Event::Segment(s) => {
-                tracing::debug!(call, speaker = ?heard.speaker, text = %s.text, final = s.is_final, "transcript");
+                let segment = TranscriptSegment {
+                    speaker: match heard.speaker {
+                        asr::Speaker::Customer => TranscriptSpeaker::Customer,
+                        _ => TranscriptSpeaker::Agent,
+                    },
+                    start_ms: i64::try_from(s.start_ms).unwrap_or(i64::MAX),
+                    end_ms: i64::try_from(s.end_ms).unwrap_or(i64::MAX),
+                    text: s.text,
+                    confidence: s.confidence,
+                    is_final: s.is_final,
+                };
+                if segment.is_final && !segment.text.is_empty() {
+                    self.emit(CallEvent::Transcript {
+                        key: c.key.clone(),
+                        segment: segment.clone(),
+                    });
+                }
+                if let QueueState::Talking { agent, .. } = c.queue {
+                    self.cc.publish(
+                        agent,
+                        Event::Transcript {
+                            call: call.to_string(),
+                            segment,
+                        },
+                    );
+                }
             }
             asr::Event::Delayed { start_ms, end_ms } => {
                 tracing::info!(call, speaker = ?heard.speaker, start_ms, end_ms, "transcription delayed: audio dropped");
