@@ -255,7 +255,8 @@ pub struct DialResponse {
 }
 
 /// Everything the SIP endpoint needs from the database: every enterprise's trunks (with
-/// passwords), numbers and SIP accounts. Rebuilt when an admin changes any of them.
+/// passwords), numbers, SIP accounts and uploaded prompts. Rebuilt when an admin changes any of
+/// them.
 #[derive(Debug, Clone, Default)]
 pub struct SipDirectory {
     /// Trunks with their enterprise and password.
@@ -268,4 +269,6 @@ pub struct SipDirectory {
     pub groups: Vec<(EnterpriseId, crate::org::SkillGroup)>,
     /// Each enterprise's after-call work length in seconds (0: none).
     pub after_call_work: Vec<(EnterpriseId, i64)>,
+    /// Uploaded prompts with their enterprise, ready to play (a flow's `{"file": ID}`).
+    pub prompts: Vec<(EnterpriseId, crate::PromptId, crate::prompts::PromptAudio)>,
 }

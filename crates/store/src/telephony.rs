@@ -1,5 +1,5 @@
 //! Trunks, enterprise numbers and agents' SIP accounts, and the [`SipDirectory`] the SIP endpoint
-//! works from.
+//! works from (with the uploaded prompts of `prompts.rs`).
 
 use model::telephony::{
     EnterpriseNumber, NumberInput, NumberService, SipDirectory, SipTransport, Trunk, TrunkInput,
@@ -162,7 +162,9 @@ impl Store {
             (trunks, numbers, accounts)
         });
         let (groups, after_call_work) = self.acd_directory().await?;
+        let prompts = self.prompt_directory().await?;
         Ok(SipDirectory {
+            prompts,
             groups,
             after_call_work,
             trunks: trunks.into_iter().map(TrunkRow::into_trunk).collect(),

@@ -100,6 +100,7 @@ pub fn loopback_directory() -> SipDirectory {
         accounts: Vec::new(),
         groups: Vec::new(),
         after_call_work: Vec::new(),
+        prompts: Vec::new(),
     }
 }
 
