@@ -15,6 +15,7 @@ import StatusesPage from './pages/admin/Statuses';
 import TrunksPage from './pages/admin/Trunks';
 import NumbersPage from './pages/admin/Numbers';
 import MonitorPage from './pages/admin/Monitor';
+import PromptsPage from './pages/admin/Prompts';
 
 function Guarded() {
   const { me } = useAuth();
@@ -34,6 +35,7 @@ function Guarded() {
         {isAdmin && <Route path="/admin/statuses" element={<StatusesPage />} />}
         {isNumbersAdmin && <Route path="/admin/trunks" element={<TrunksPage />} />}
         {isNumbersAdmin && <Route path="/admin/numbers" element={<NumbersPage />} />}
+        {isNumbersAdmin && <Route path="/admin/prompts" element={<PromptsPage />} />}
         {isMonitor && <Route path="/admin/monitor" element={<MonitorPage />} />}
         <Route path="*" element={<Navigate to={isAdmin ? '/admin/users' : '/agent'} replace />} />
       </Routes>

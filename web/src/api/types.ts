@@ -42,3 +42,5 @@ export type QueueSettings = S['QueueSettings'];
 export type OverflowTarget = S['OverflowTarget'];
 export type RoutingStrategy = S['RoutingStrategy'];
 export type DialRequest = S['DialRequest'];
+export type Prompt = S['Prompt'];
+export type PromptRename = S['PromptRename'];
