@@ -15,6 +15,7 @@ import StatusesPage from './pages/admin/Statuses';
 import TrunksPage from './pages/admin/Trunks';
 import NumbersPage from './pages/admin/Numbers';
 import MonitorPage from './pages/admin/Monitor';
+import PromptsPage from './pages/admin/Prompts';
 import CallsPage from './pages/Calls';
 import SettingsPage from './pages/admin/Settings';
 
@@ -39,6 +40,7 @@ function Guarded() {
         {isAdmin && <Route path="/admin/settings" element={<SettingsPage />} />}
         {isNumbersAdmin && <Route path="/admin/trunks" element={<TrunksPage />} />}
         {isNumbersAdmin && <Route path="/admin/numbers" element={<NumbersPage />} />}
+        {isNumbersAdmin && <Route path="/admin/prompts" element={<PromptsPage />} />}
         {isMonitor && <Route path="/admin/monitor" element={<MonitorPage />} />}
         <Route path="*" element={<Navigate to={isAdmin ? '/admin/users' : '/agent'} replace />} />
       </Routes>

@@ -4,6 +4,7 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiFailure } from './core/api';
 import { minutesUntil } from './core/credentials';
+import { numbersInUse } from './core/prompts';
 
 export function useErrorText(): (e: unknown) => string {
   const { t, i18n } = useTranslation();
@@ -13,6 +14,9 @@ export function useErrorText(): (e: unknown) => string {
         if (e.code === 'account_locked') {
           const until = Number(e.details?.locked_until ?? 0);
           return t('errors.account_locked', { minutes: minutesUntil(until, Date.now()) });
+        }
+        if (e.code === 'prompt_in_use') {
+          return t('errors.prompt_in_use', { numbers: numbersInUse(e.details).join(', ') });
         }
         const key = `errors.${e.code}`;
         if (i18n.exists(key)) return t(key, { message: e.message });

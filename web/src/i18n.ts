@@ -9,7 +9,7 @@ const zh = {
     title: '登录', enterprise: '企业编号', workId: '工号', password: '密码', submit: '登录',
     required: '请输入{{field}}',
   },
-  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台', calls: '通话记录', settings: '企业设置' },
+  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', prompts: '语音文件', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台', calls: '通话记录', settings: '企业设置' },
   user: { menu: '账号', logout: '退出登录', changePassword: '修改密码', oldPassword: '原密码', newPassword: '新密码', changed: '密码已修改' },
   common: {
     search: '搜索', create: '新建', edit: '编辑', delete: '删除', save: '保存', cancel: '取消', actions: '操作',
@@ -121,9 +121,16 @@ const zh = {
     callsToday: '今日接通', talkToday: '今日通话时长', signedIn: '已签入', waiting: '排队数', longestWait: '最长等待',
     idleAgents: '空闲坐席', totalWaiting: '排队总数', idleNow: '空闲', talkingNow: '通话中', busyNow: '忙碌/小休',
   },
+  prompts: {
+    title: '语音文件', upload: '上传', rename: '重命名', uploaded: '已上传', duration: '时长', fileName: '原文件名', listen: '试听',
+    file: '文件', chooseFile: '选择 WAV 文件',
+    formats: 'WAV：8–48 kHz，单声道或立体声，16 位 PCM、µ-law 或 A-law，最长 10 分钟，不超过 20 MB。上传后转换为 8 kHz 单声道（电话音质）。',
+    hint: '上传自己的语音后，在号码的 IVR 流程里用 {"file": ID} 播放（ID 见下表）。',
+  },
   flow: {
     action: 'IVR 流程', title: '{{number}} 的 IVR 流程', template: '填入模板', emptyRemoves: '留空保存将删除流程',
-    hint: '用 JSON 编写：start 是第一步的名字，steps 列出每一步。步骤类型：{{types}}。内置语音：{{prompts}}。',
+    hint: '用 JSON 编写：start 是第一步的名字，steps 列出每一步。步骤类型：{{types}}。内置语音：{{prompts}}。自己上传的语音（「语音文件」页）用 {"file": ID} 播放，例如 "prompt": {"file": 3}。',
+    files: '已上传的语音：{{files}}', noFiles: '还没有上传语音。',
     groups: '技能组 ID：{{groups}}', notIvr: '该号码的呼入处理不是「IVR 语音导航」：流程要在改为 IVR 后才会生效。',
     problems: '流程有 {{count}} 处错误，未保存：', jsonError: 'JSON 格式错误：{{message}}', removed: '已删除流程',
   },
@@ -145,7 +152,8 @@ const zh = {
     no_sip_account: '该坐席没有座机账号', desk_phone_not_registered: '座机未注册', no_trunk: '没有可用的线路和外显号码',
     not_signed_in: '请先签入', in_call: '通话中不能这样做', no_such_call: '该通话已结束或不存在', not_in_call: '当前没有通话',
     answer_on_device: '请在座机（或手机）上接听', invalid_flow: 'IVR 流程有误：{{message}}', unavailable: '电话服务未运行',
-    validation_failed: '输入有误：{{message}}', generic: '操作失败：{{message}}',
+    validation_failed: '输入有误：{{message}}', invalid_audio: '音频文件不能用：{{message}}',
+    payload_too_large: '文件超过 20 MB', unsupported_media_type: '请上传 WAV 文件', prompt_in_use: '号码 {{numbers}} 的 IVR 流程正在播放该语音，请先修改这些流程', generic: '操作失败：{{message}}',
   },
 };
 
@@ -157,7 +165,7 @@ const en: typeof zh = {
     title: 'Sign in', enterprise: 'Enterprise code', workId: 'Work ID', password: 'Password', submit: 'Sign in',
     required: 'Enter the {{field}}',
   },
-  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console', calls: 'Call records', settings: 'Enterprise settings' },
+  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', prompts: 'Prompts', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console', calls: 'Call records', settings: 'Enterprise settings' },
   user: { menu: 'Account', logout: 'Sign out', changePassword: 'Change password', oldPassword: 'Current password', newPassword: 'New password', changed: 'Password changed' },
   common: {
     search: 'Search', create: 'New', edit: 'Edit', delete: 'Delete', save: 'Save', cancel: 'Cancel', actions: 'Actions',
@@ -267,9 +275,16 @@ const en: typeof zh = {
     callsToday: 'Calls today', talkToday: 'Talk time today', signedIn: 'Signed in', waiting: 'Waiting', longestWait: 'Longest wait',
     idleAgents: 'Idle agents', totalWaiting: 'Waiting in all', idleNow: 'Idle', talkingNow: 'On a call', busyNow: 'Busy or away',
   },
+  prompts: {
+    title: 'Prompts', upload: 'Upload', rename: 'Rename', uploaded: 'Uploaded', duration: 'Length', fileName: 'Original file', listen: 'Listen',
+    file: 'File', chooseFile: 'Choose a WAV file',
+    formats: 'WAV: 8–48 kHz, mono or stereo, 16-bit PCM, µ-law or A-law, up to 10 minutes and 20 MB. It is converted to 8 kHz mono (telephone quality).',
+    hint: 'Upload your own recordings, then play one in a number\'s IVR flow with {"file": ID} (the ID is in the table).',
+  },
   flow: {
     action: 'IVR flow', title: 'IVR flow of {{number}}', template: 'Insert template', emptyRemoves: 'Saving it empty removes the flow',
-    hint: 'Write it as JSON: "start" names the first step, "steps" lists every step. Step types: {{types}}. Built-in prompts: {{prompts}}.',
+    hint: 'Write it as JSON: "start" names the first step, "steps" lists every step. Step types: {{types}}. Built-in prompts: {{prompts}}. Play your own uploads (the Prompts page) with {"file": ID}, e.g. "prompt": {"file": 3}.',
+    files: 'Uploaded prompts: {{files}}', noFiles: 'No prompts uploaded yet.',
     groups: 'Skill group IDs: {{groups}}', notIvr: 'This number does not run its flow yet: set "Inbound calls get" to IVR flow.',
     problems: 'The flow has {{count}} problem(s) and was not saved:', jsonError: 'Not valid JSON: {{message}}', removed: 'Flow removed',
   },
@@ -291,7 +306,8 @@ const en: typeof zh = {
     no_sip_account: 'This agent has no desk-phone account', desk_phone_not_registered: 'The desk phone is not registered', no_trunk: 'No usable trunk with a caller number',
     not_signed_in: 'Sign in first', in_call: 'Not possible during a call', no_such_call: 'That call has ended or does not exist', not_in_call: 'You are not on a call',
     answer_on_device: 'Answer on your desk phone (or mobile)', invalid_flow: 'The IVR flow is not valid: {{message}}', unavailable: 'The telephony service is not running',
-    validation_failed: 'Invalid input: {{message}}', generic: 'Failed: {{message}}',
+    validation_failed: 'Invalid input: {{message}}', invalid_audio: 'This audio file cannot be used: {{message}}',
+    payload_too_large: 'The file is larger than 20 MB', unsupported_media_type: 'Upload a WAV file', prompt_in_use: 'The IVR flow of number(s) {{numbers}} plays this prompt: change those flows first', generic: 'Failed: {{message}}',
   },
 };
 

@@ -105,6 +105,14 @@ impl From<StoreError> for ApiError {
                 "refers to something that does not exist in this enterprise",
             ),
             StoreError::InUse => ApiError::conflict("in_use", "still in use"),
+            StoreError::PromptInUse(numbers) => ApiError::conflict(
+                "prompt_in_use",
+                format!(
+                    "the IVR flow of number(s) {} plays this prompt: change those flows first",
+                    numbers.join(", ")
+                ),
+            )
+            .with_details(serde_json::json!({ "numbers": numbers })),
             other => ApiError::internal(other),
         }
     }

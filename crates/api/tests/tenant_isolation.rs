@@ -36,6 +36,7 @@ enum Resource {
     Number,
     Call,
     MissedCall,
+    Prompt,
 }
 
 fn case(path: &str, method: &str) -> Option<Case> {
@@ -72,6 +73,10 @@ fn case(path: &str, method: &str) -> Option<Case> {
         ("/api/v1/trunks" | "/api/v1/numbers", "post") => OwnAccount,
         ("/api/v1/trunks/{id}", _) => Foreign(Trunk),
         ("/api/v1/numbers/{id}", _) => Foreign(Number),
+        ("/api/v1/prompts", "get") => List,
+        // Uploads into the caller's own enterprise; checked by the list afterwards.
+        ("/api/v1/prompts", "post") => OwnAccount,
+        ("/api/v1/prompts/{id}" | "/api/v1/prompts/{id}/audio", _) => Foreign(Prompt),
         ("/api/v1/users/{id}/sip-account", _) => Foreign(User),
         ("/api/v1/me/sessions/{id}", "delete") => Foreign(Session),
         (
@@ -211,7 +216,14 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         .unwrap()
         .unwrap()
         .id;
+    let prompt_a = ta
+        .create_prompt("alpha prompt", None, &[0; 800], 0)
+        .await
+        .unwrap();
     let tb = app.state.store.tenant(b.id);
+    tb.create_prompt("beta prompt", None, &[0; 800], 0)
+        .await
+        .unwrap();
     let trunk_b = tb
         .create_trunk(&trunk_input("beta trunk"), 0)
         .await
@@ -254,6 +266,7 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                         Resource::Number => number.id.0,
                         Resource::Call => call_a.0,
                         Resource::MissedCall => missed_a,
+                        Resource::Prompt => prompt_a.id.0,
                     };
                     let url = path.replace("{id}", &id.to_string());
                     let (st, body) = app

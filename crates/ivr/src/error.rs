@@ -95,6 +95,13 @@ pub enum Problem {
         /// The name given.
         name: String,
     },
+    /// An uploaded prompt id the enterprise has no prompt for (checked by
+    /// [`crate::Flow::check_files`], which needs the enterprise's prompts).
+    #[error("no uploaded prompt has id {id}: upload it under Prompts (语音文件) and use its id")]
+    UnknownFile {
+        /// The id given.
+        id: i64,
+    },
     /// An external route with no number.
     #[error("the external number is empty")]
     EmptyNumber,

@@ -81,6 +81,42 @@ impl Flow {
         }
     }
 
+    /// Every uploaded prompt (`{"file": ID}`) the flow plays: step id, field and prompt id, in
+    /// step order.
+    pub fn files(&self) -> Vec<(&str, &'static str, i64)> {
+        let mut out = Vec::new();
+        for (id, step) in &self.steps {
+            let prompts: [(&'static str, Option<&Prompt>); 2] = match step {
+                Step::Play(play) => [("prompt", Some(&play.prompt)), ("", None)],
+                Step::Menu(menu) => [
+                    ("prompt", Some(&menu.prompt)),
+                    ("invalid_prompt", menu.invalid_prompt.as_ref()),
+                ],
+                Step::Hangup { prompt } => [("prompt", prompt.as_ref()), ("", None)],
+                Step::BusinessHours(_)
+                | Step::Queue { .. }
+                | Step::Agent { .. }
+                | Step::External { .. } => [("", None), ("", None)],
+            };
+            for (field, prompt) in prompts {
+                if let Some(Prompt::File(file)) = prompt {
+                    out.push((id.as_str(), field, *file));
+                }
+            }
+        }
+        out
+    }
+
+    /// Checks the flow's uploaded prompts against what the enterprise has: one
+    /// [`Problem::UnknownFile`] for each `{"file": ID}` that `exists` refuses.
+    pub fn check_files(&self, exists: impl Fn(i64) -> bool) -> Vec<FlowError> {
+        self.files()
+            .into_iter()
+            .filter(|(_, _, id)| !exists(*id))
+            .map(|(step, field, id)| FlowError::in_step(step, field, Problem::UnknownFile { id }))
+            .collect()
+    }
+
     /// What is legal but probably a slip: steps no path reaches, hours that never open.
     pub fn warnings(&self) -> Vec<FlowWarning> {
         let mut reached = BTreeSet::new();

@@ -57,3 +57,7 @@ id_type!(
     /// A call record.
     CallId
 );
+id_type!(
+    /// An uploaded IVR prompt (语音文件).
+    PromptId
+);

@@ -14,13 +14,14 @@ pub mod page;
 mod patch;
 pub mod permission;
 pub mod presence;
+pub mod prompts;
 pub mod telephony;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{ClientMessage, Event};
 pub use ids::{
-    CallId, CustomStatusId, EnterpriseId, NumberId, RoleId, SessionId, SkillGroupId, TrunkId,
-    UserId,
+    CallId, CustomStatusId, EnterpriseId, NumberId, PromptId, RoleId, SessionId, SkillGroupId,
+    TrunkId, UserId,
 };
 pub use page::{Page, PageQuery};
 pub use permission::{DataScope, Permission};

@@ -255,7 +255,8 @@ pub struct DialResponse {
 }
 
 /// Everything the SIP endpoint needs from the database: every enterprise's trunks (with
-/// passwords), numbers and SIP accounts. Rebuilt when an admin changes any of them.
+/// passwords), numbers, SIP accounts and uploaded prompts. Rebuilt when an admin changes any of
+/// them.
 #[derive(Debug, Clone, Default)]
 pub struct SipDirectory {
     /// Trunks with their enterprise and password.
@@ -270,4 +271,6 @@ pub struct SipDirectory {
     pub after_call_work: Vec<(EnterpriseId, i64)>,
     /// Enterprises that transcribe every call an agent answers.
     pub transcribe_all: Vec<EnterpriseId>,
+    /// Uploaded prompts with their enterprise, ready to play (a flow's `{"file": ID}`).
+    pub prompts: Vec<(EnterpriseId, crate::PromptId, crate::prompts::PromptAudio)>,
 }

@@ -15,6 +15,9 @@ pub enum StoreError {
     /// The row is still referenced and cannot be deleted (e.g. a role held by users).
     #[error("the row is in use")]
     InUse,
+    /// An uploaded prompt is played by the IVR flows of these numbers and cannot be deleted.
+    #[error("the prompt is played by the IVR flow of number(s) {}", .0.join(", "))]
+    PromptInUse(Vec<String>),
     /// The database URL is malformed or of an unsupported kind.
     #[error("bad database URL: {0}")]
     BadUrl(String),

@@ -13,6 +13,7 @@ mod calls;
 mod enterprises;
 mod error;
 mod inbound;
+mod prompts;
 mod roles;
 mod sessions;
 mod skill_groups;

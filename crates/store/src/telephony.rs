@@ -1,5 +1,5 @@
 //! Trunks, enterprise numbers and agents' SIP accounts, and the [`SipDirectory`] the SIP endpoint
-//! works from.
+//! works from (with the uploaded prompts of `prompts.rs`).
 
 use model::telephony::{
     EnterpriseNumber, NumberInput, NumberService, SipDirectory, SipTransport, Trunk, TrunkInput,
@@ -167,7 +167,9 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
+        let prompts = self.prompt_directory().await?;
         Ok(SipDirectory {
+            prompts,
             groups,
             after_call_work,
             transcribe_all: transcribe_all

@@ -444,7 +444,8 @@ export interface paths {
         get?: never;
         /**
          * Sets a number's IVR flow (for service `ivr`). The flow is checked whole: every mistake is
-         *     listed in `details.problems` with its step and field.
+         *     listed in `details.problems` with its step and field, including a `{"file": ID}` that is not
+         *     one of the enterprise's uploaded prompts (`GET /prompts`).
          */
         put: operations["set_flow"];
         post?: never;
@@ -463,6 +464,69 @@ export interface paths {
         };
         /** Every permission a role can hold, in display order. */
         get: operations["permissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise's uploaded prompts, searched by name, with their length. */
+        get: operations["list_prompts"];
+        put?: never;
+        /**
+         * Uploads a prompt: the WAV file is the request body (`Content-Type: audio/wav` or
+         *     `application/octet-stream`). Accepted: 8–48 kHz, mono or stereo, 16-bit PCM, µ-law or
+         *     A-law, at most 10 minutes and 20 MB; it is converted to 8 kHz 16-bit mono.
+         */
+        post: operations["upload_prompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a prompt. Refused with 409 `prompt_in_use` while an IVR flow plays it;
+         *     `details.numbers` names the numbers.
+         */
+        delete: operations["delete_prompt"];
+        options?: never;
+        head?: never;
+        /** Renames a prompt (flows name it by id, so they keep playing it). */
+        patch: operations["rename_prompt"];
+        trace?: never;
+    };
+    "/api/v1/prompts/{id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A prompt's audio as calls play it: a WAV file, 8 kHz 16-bit mono, for listening in the
+         *     browser.
+         */
+        get: operations["prompt_audio"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1302,6 +1366,43 @@ export interface components {
             total: number;
         };
         /** @description One page of a list. */
+        Page_Prompt: {
+            /** @description The rows of this page. */
+            items: {
+                /**
+                 * Format: int64
+                 * @description When it was uploaded (Unix ms).
+                 */
+                created_at: number;
+                /** @description The uploaded file's name, if the upload gave one. */
+                file_name?: string | null;
+                /** @description Id: what a flow names in `{"file": ID}`. */
+                id: components["schemas"]["PromptId"];
+                /** @description Name shown to admins, unique in the enterprise. */
+                name: string;
+                /**
+                 * Format: double
+                 * @description Length of the audio, seconds.
+                 */
+                seconds: number;
+            }[];
+            /**
+             * Format: int32
+             * @description This page's number, 1-based.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            page_size: number;
+            /**
+             * Format: int64
+             * @description Rows matching the search across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
         Page_Role: {
             /** @description The rows of this page. */
             items: {
@@ -1479,6 +1580,35 @@ export interface components {
             device?: components["schemas"]["AgentDevice"] | null;
             login?: components["schemas"]["LoginState"] | null;
             phone?: components["schemas"]["PhoneState"] | null;
+        };
+        /** @description An uploaded prompt, without its audio (`GET /prompts/{id}/audio` serves that). */
+        Prompt: {
+            /**
+             * Format: int64
+             * @description When it was uploaded (Unix ms).
+             */
+            created_at: number;
+            /** @description The uploaded file's name, if the upload gave one. */
+            file_name?: string | null;
+            /** @description Id: what a flow names in `{"file": ID}`. */
+            id: components["schemas"]["PromptId"];
+            /** @description Name shown to admins, unique in the enterprise. */
+            name: string;
+            /**
+             * Format: double
+             * @description Length of the audio, seconds.
+             */
+            seconds: number;
+        };
+        /**
+         * Format: int64
+         * @description An uploaded IVR prompt (语音文件).
+         */
+        PromptId: number;
+        /** @description `PATCH /prompts/{id}`. */
+        PromptRename: {
+            /** @description The new name, 1–64 characters, unique in the enterprise. */
+            name: string;
         };
         /** @description A skill group's queue length. */
         QueueLength: {
@@ -3133,6 +3263,225 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_prompts: {
+        parameters: {
+            query?: {
+                /** @description Search text, matched against names and work IDs (case-insensitive substring). */
+                q?: string;
+                /** @description 1-based page number; defaults to 1. */
+                page?: number;
+                /** @description Rows per page, 1–200; defaults to 20. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Prompt"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_prompt: {
+        parameters: {
+            query: {
+                /** @description Name shown to admins, 1–64 characters, unique in the enterprise. */
+                name: string;
+                /** @description The original file's name, kept for reference (optional). */
+                file_name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The WAV file */
+        requestBody: {
+            content: {
+                "audio/wav": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompt"];
+                };
+            };
+            /** @description `invalid_audio`: the file is refused, the message says why; or a bad name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Larger than 20 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not sent as audio/wav or application/octet-stream */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_prompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Prompt id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An IVR flow plays it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rename_prompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Prompt id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromptRename"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompt"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    prompt_audio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Prompt id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The WAV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": unknown;
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Input, Modal, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { EnterpriseNumber, SkillGroup } from '../api/types';
+import type { EnterpriseNumber, Prompt, SkillGroup } from '../api/types';
 import { useAuth } from '../auth';
 import { api, ApiFailure, unwrap } from '../core/api';
 import { BUILTIN_PROMPTS, flowProblems, flowTemplate, flowText, parseFlowText, STEP_TYPES } from '../core/flow';
@@ -21,6 +21,8 @@ export default function FlowEditor({ number, onClose, onSaved }: { number: Enter
   /** The admin edited the text: a late list of groups must not replace it with the template. */
   const [touched, setTouched] = useState(false);
   const canListGroups = !!me?.permissions.includes('manage_users');
+  /** The enterprise's uploaded prompts, so the admin sees which `{"file": ID}` to write. */
+  const [files, setFiles] = useState<Prompt[] | null>(null);
 
   useEffect(() => {
     if (!number || !canListGroups) return;
@@ -29,6 +31,13 @@ export default function FlowEditor({ number, onClose, onSaved }: { number: Enter
       () => setGroups([]),
     );
   }, [number, canListGroups]);
+  useEffect(() => {
+    if (!number) return;
+    api.GET('/api/v1/prompts', { params: { query: { page_size: 200 } } }).then(
+      (r) => setFiles(unwrap(r).items),
+      () => setFiles(null),
+    );
+  }, [number]);
   useEffect(() => {
     if (!number) return;
     setProblems([]);
@@ -87,6 +96,14 @@ export default function FlowEditor({ number, onClose, onSaved }: { number: Enter
           <>
             <br />
             {t('flow.groups', { groups: groups.map((g) => `${g.name} = ${g.id}`).join(', ') })}
+          </>
+        )}
+        {files && (
+          <>
+            <br />
+            <span data-testid="flow-files">
+              {files.length > 0 ? t('flow.files', { files: files.map((f) => `${f.name} = ${f.id}`).join(', ') }) : t('flow.noFiles')}
+            </span>
           </>
         )}
         <br />

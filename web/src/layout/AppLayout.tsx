@@ -62,6 +62,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
                 ? [
                     { key: '/admin/trunks', label: t('nav.trunks') },
                     { key: '/admin/numbers', label: t('nav.numbers') },
+                    { key: '/admin/prompts', label: t('nav.prompts') },
                   ]
                 : []),
             ],

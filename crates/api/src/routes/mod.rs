@@ -9,6 +9,7 @@ pub(crate) mod health;
 pub(crate) mod me;
 pub(crate) mod numbers;
 pub(crate) mod presence;
+pub(crate) mod prompts;
 pub(crate) mod roles;
 pub(crate) mod sip_accounts;
 pub(crate) mod skill_groups;
@@ -34,6 +35,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(statuses::router())
         .merge(trunks::router())
         .merge(numbers::router())
+        .merge(prompts::router())
         .merge(sip_accounts::router())
         .merge(dial::router())
         .merge(calls::router())

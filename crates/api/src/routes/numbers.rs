@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use model::telephony::{EnterpriseNumber, NumberInput};
-use model::{ErrorBody, NumberId, Page, PageQuery, Permission};
+use model::{ErrorBody, NumberId, Page, PageQuery, Permission, PromptId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -32,7 +32,8 @@ pub struct FlowInput {
 }
 
 /// Sets a number's IVR flow (for service `ivr`). The flow is checked whole: every mistake is
-/// listed in `details.problems` with its step and field.
+/// listed in `details.problems` with its step and field, including a `{"file": ID}` that is not
+/// one of the enterprise's uploaded prompts (`GET /prompts`).
 #[utoipa::path(put, path = "/numbers/{id}/flow", tag = "numbers", request_body = FlowInput,
     params(("id" = i64, Path, description = "Number id")),
     responses(
@@ -52,10 +53,18 @@ pub(crate) async fn set_flow(
     if let Some(json) = &req.flow {
         let problems: Vec<String> = match ivr::Flow::parse(&json.to_string()) {
             Err(e) => vec![e.to_string()],
-            Ok(flow) => match flow.validate() {
-                Ok(()) => Vec::new(),
-                Err(errs) => errs.iter().map(ToString::to_string).collect(),
-            },
+            Ok(flow) => {
+                let mut errs = flow.validate().err().unwrap_or_default();
+                // `{"file": ID}` must name one of this enterprise's uploaded prompts.
+                let mut known = std::collections::BTreeSet::new();
+                for (_, _, file) in flow.files() {
+                    if tenant.prompt(PromptId(file)).await.is_ok() {
+                        known.insert(file);
+                    }
+                }
+                errs.extend(flow.check_files(|file| known.contains(&file)));
+                errs.iter().map(ToString::to_string).collect()
+            }
         };
         if let Some(first) = problems.first() {
             return Err(ApiError::new(

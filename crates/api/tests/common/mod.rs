@@ -131,6 +131,35 @@ impl TestApp {
         (status, json)
     }
 
+    /// Sends a request with a raw body of `content_type`; returns the status, the response's
+    /// content type and its body bytes.
+    pub async fn call_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (StatusCode, Option<String>, Vec<u8>) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        let req = req.body(Body::from(body)).unwrap();
+        let resp = api::app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = resp.status();
+        let ct = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, ct, bytes.to_vec())
+    }
+
     pub async fn login(
         &self,
         enterprise: &str,

@@ -1,11 +1,13 @@
-//! The endpoint's view of the database: numbers, trunks and SIP accounts of every enterprise,
-//! indexed for the look-ups a request needs. Rebuilt whole whenever an admin changes one of them.
+//! The endpoint's view of the database: numbers, trunks, SIP accounts and uploaded prompts of
+//! every enterprise, indexed for the look-ups a request needs. Rebuilt whole whenever an admin
+//! changes one of them.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use model::telephony::{EnterpriseNumber, NumberService, SipDirectory, Trunk};
-use model::{EnterpriseId, TrunkId, UserId};
+use model::{EnterpriseId, PromptId, TrunkId, UserId};
 
 /// A trunk with what only the engine sees.
 #[derive(Debug, Clone)]
@@ -52,6 +54,9 @@ pub(crate) struct Directory {
     trunks: HashMap<TrunkId, TrunkEntry>,
     accounts: HashMap<String, Account>,
     by_user: HashMap<UserId, String>,
+    /// Uploaded prompts (8 kHz samples) by enterprise and id: a flow only ever plays its own
+    /// enterprise's.
+    prompts: HashMap<(EnterpriseId, PromptId), Arc<[i16]>>,
 }
 
 /// Digits of a request-URI user part, without a leading `+` or `86`-style prefixes kept as sent.
@@ -94,12 +99,18 @@ impl From<SipDirectory> for Directory {
                 },
             );
         }
+        let prompts = d
+            .prompts
+            .into_iter()
+            .map(|(e, id, audio)| ((e, id), audio.0))
+            .collect();
         Directory {
             numbers,
             flows,
             trunks,
             accounts,
             by_user,
+            prompts,
         }
     }
 }
@@ -187,6 +198,11 @@ impl Directory {
         })
     }
 
+    /// An enterprise's uploaded prompt, ready to play (`None` for another enterprise's).
+    pub(crate) fn prompt(&self, enterprise: EnterpriseId, id: i64) -> Option<Arc<[i16]>> {
+        self.prompts.get(&(enterprise, PromptId(id))).cloned()
+    }
+
     /// The account a desk phone registers with.
     pub(crate) fn account(&self, username: &str) -> Option<&Account> {
         self.accounts.get(username)
@@ -229,5 +245,24 @@ impl Directory {
             let t = self.trunks.get(&n.trunk_id)?;
             (t.trunk.enabled && usable(t.trunk.id)).then(|| (n.number.clone(), t))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use model::prompts::PromptAudio;
+
+    use super::*;
+
+    #[test]
+    fn a_prompt_is_found_only_for_its_own_enterprise() {
+        let audio: Arc<[i16]> = Arc::from(vec![1, 2, 3]);
+        let d = Directory::from(SipDirectory {
+            prompts: vec![(EnterpriseId(1), PromptId(7), PromptAudio(audio.clone()))],
+            ..SipDirectory::default()
+        });
+        assert_eq!(d.prompt(EnterpriseId(1), 7), Some(audio));
+        assert_eq!(d.prompt(EnterpriseId(2), 7), None);
+        assert_eq!(d.prompt(EnterpriseId(1), 8), None);
     }
 }

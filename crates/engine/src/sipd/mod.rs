@@ -105,6 +105,7 @@ pub fn loopback_directory() -> SipDirectory {
         groups: Vec::new(),
         after_call_work: Vec::new(),
         transcribe_all: Vec::new(),
+        prompts: Vec::new(),
     }
 }
 

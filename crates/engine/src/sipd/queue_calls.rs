@@ -110,6 +110,7 @@ impl Calls {
             let Some(c) = self.calls.get_mut(&call) else {
                 return;
             };
+            let enterprise = c.enterprise;
             let Some(ivr) = c.ivr.as_mut() else { return };
             let Some(action) = ivr.poll_action() else {
                 if let Some(at) = ivr.poll_timeout() {
@@ -122,8 +123,15 @@ impl Calls {
                     let samples = match &prompt {
                         ivr::Prompt::Builtin(name) => self.prompts.builtin(name),
                         ivr::Prompt::File(id) => {
-                            tracing::warn!(call, file = id, "uploaded prompts are not played yet");
-                            None
+                            let found = self.directory.prompt(enterprise, *id);
+                            if found.is_none() {
+                                tracing::warn!(
+                                    call,
+                                    file = id,
+                                    "uploaded prompt not found: skipped"
+                                );
+                            }
+                            found
                         }
                     };
                     match samples.filter(|s| !s.is_empty()) {
