@@ -309,12 +309,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
     );
     let mut largest = None;
     for &calls in levels {
-        let recorded0 = handle
-            .stats
-            .recordings
-            .lock()
-            .map(|r| r.len())
-            .unwrap_or(0);
+        let recorded0 = handle.stats.recordings.lock().map(|r| r.len()).unwrap_or(0);
         agent_answers(&mut events);
         let ramp = Duration::from_secs(u64::from(calls.div_ceil(RATE)));
         let start0 = snapshot(&handle);
@@ -348,6 +343,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             tokio::time::sleep(Duration::from_millis(200)).await;
             answered += agent_answers(&mut events);
         }
+        let together = answered;
         tokio::time::sleep(Duration::from_secs(2)).await;
         let window_end = launched + Duration::from_secs(hold.saturating_sub(1));
         let window = if Instant::now() + Duration::from_secs(2) < window_end {
@@ -373,13 +369,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         answered += agent_answers(&mut events);
         let end = snapshot(&handle);
         let failed = failed_calls(dir, "customer");
-        let recorded = handle
-            .stats
-            .recordings
-            .lock()
-            .map(|r| r.len())
-            .unwrap_or(0)
-            - recorded0;
+        let recorded = handle.stats.recordings.lock().map(|r| r.len()).unwrap_or(0) - recorded0;
         let expected = end.1 - start0.1;
         let lost = expected.saturating_sub(end.0 - start0.0);
         let loss = if expected == 0 {
@@ -387,7 +377,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         } else {
             lost as f64 * 100.0 / expected as f64
         };
-        let held = answered == calls && failed == 0 && loss < 0.1;
+        let held = together == calls && failed == 0 && loss < 0.1;
         if held {
             largest = largest.max(Some(calls));
         }
@@ -399,7 +389,11 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             "{calls:>6} {answered:>7} {failed:>7} {recorded:>6} {expected:>11} {lost:>9} \
              {loss:>7.3}% {:>8.1} {cpu:>9} {per_call:>11}{}",
             (end.2 - start0.2).as_secs_f64(),
-            if held { "" } else { "  (not held)" },
+            match (held, together < calls) {
+                (true, _) => String::new(),
+                (false, true) => format!("  (not held: {together} with an agent at once)"),
+                (false, false) => "  (not held)".to_owned(),
+            },
         );
         if answered == 0 {
             print_log(dir, "customers.err");

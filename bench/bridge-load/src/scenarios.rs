@@ -5,7 +5,8 @@
 
 /// Registers the account of the injection file's line (`[field0]` user; `[field2]` a whole
 /// `[authentication …]` keyword, since sipp does not expand fields nested inside that keyword),
-/// then stays up `seconds` so the binding stays.
+/// then stays up `seconds` so the binding stays. A second challenge (under load a retransmitted
+/// REGISTER, or a nonce another phone used in the same millisecond) is answered again.
 pub(crate) fn register(seconds: u64) -> String {
     let ms = seconds * 1000;
     format!(
@@ -17,7 +18,7 @@ Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
 To: <sip:[field0]@[remote_ip]>
 Call-ID: [call_id]
-CSeq: 1 REGISTER
+CSeq: [cseq] REGISTER
 Contact: <sip:[field0]@[local_ip]:[local_port]>
 Expires: 3600
 Max-Forwards: 70
@@ -25,13 +26,14 @@ Content-Length: 0
 
 ]]></send>
   <recv response="401" auth="true"/>
+  <label id="1"/>
   <send retrans="500"><![CDATA[
 REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
 To: <sip:[field0]@[remote_ip]>
 Call-ID: [call_id]
-CSeq: 2 REGISTER
+CSeq: [cseq] REGISTER
 Contact: <sip:[field0]@[local_ip]:[local_port]>
 [field2]
 Expires: 3600
@@ -39,6 +41,7 @@ Max-Forwards: 70
 Content-Length: 0
 
 ]]></send>
+  <recv response="401" auth="true" optional="true" next="1"/>
   <recv response="200"/>
   <pause milliseconds="{ms}"/>
 </scenario>
