@@ -5,8 +5,10 @@
 
 /// Registers the account of the injection file's line (`[field0]` user; `[field2]` a whole
 /// `[authentication …]` keyword, since sipp does not expand fields nested inside that keyword),
-/// then stays up `seconds` so the binding stays. A second challenge (under load a retransmitted
-/// REGISTER, or a nonce another phone used in the same millisecond) is answered again.
+/// then stays up `seconds` so the binding stays. A second challenge (Patchbay gives one nonce to
+/// every phone it challenges in the same millisecond and refuses all but the first to use it) is
+/// answered again, in a new transaction: the branch carries the CSeq, as sipp's `[branch]` is the
+/// same on every pass through one message of the scenario.
 pub(crate) fn register(seconds: u64) -> String {
     let ms = seconds * 1000;
     format!(
@@ -14,7 +16,7 @@ pub(crate) fn register(seconds: u64) -> String {
 <scenario name="desk phones register">
   <send retrans="500"><![CDATA[
 REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[pid]-[call_number]-r[cseq]
 From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
 To: <sip:[field0]@[remote_ip]>
 Call-ID: [call_id]
@@ -29,7 +31,7 @@ Content-Length: 0
   <label id="1"/>
   <send retrans="500"><![CDATA[
 REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[pid]-[call_number]-r[cseq]
 From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
 To: <sip:[field0]@[remote_ip]>
 Call-ID: [call_id]
