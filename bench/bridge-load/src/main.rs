@@ -5,15 +5,17 @@
 //! (stereo WAV). One sipp process registers every agent account from one port and answers every
 //! call Patchbay sends to those bindings (its out-of-call scenario).
 //!
-//! For each number N of concurrent calls (customers arrive at 20/s and each stays `HOLD` seconds,
-//! default 60), it prints the calls answered by agents, failed calls, the RTP packets Patchbay
-//! expected and lost on both legs over the whole step (from sequence numbers, as RTCP counts
-//! them), the loss, and the engine's CPU while all N calls are up: share of one core, in total and
-//! per call. The last line is the largest N held with every call answered, none failed and
-//! < 0.1% loss. Asserts nothing about time.
+//! For each number N of concurrent calls (customers arrive at 20/s; each stays the ramp plus
+//! `HOLD` seconds, so all N calls are up together `HOLD` seconds, default 60), it prints the calls
+//! answered by agents, failed calls, recordings, the RTP packets Patchbay expected and lost on
+//! both legs of every call over the whole step (from sequence numbers, as RTCP counts them), the
+//! loss, the engine's CPU seconds for the step, and its CPU while all N calls are up: share of
+//! one core, in total and per call. The last line is the largest N held: every call with an agent
+//! at once, none failed, < 0.1% loss. Asserts nothing about time; every sipp run is bounded by
+//! `-timeout`, and the sipp processes are killed when the benchmark ends or is interrupted.
 //!
-//! Run: `cargo run --release -p bridge-load` (optionally `-- 50 100 200 300` for the numbers of
-//! concurrent calls, and `PATCHBAY_BENCH_HOLD=15` for shorter holds).
+//! Run: `cargo run --release -p bridge-load` (optionally `-- 50 100 200 400 600`, the default,
+//! for the numbers of concurrent calls, and `PATCHBAY_BENCH_HOLD=15` for shorter holds).
 
 mod scenarios;
 
@@ -176,6 +178,11 @@ fn print_log(dir: &Path, name: &str) {
     }
 }
 
+/// How long starting `calls` customer calls takes.
+fn ramp(calls: u32) -> Duration {
+    Duration::from_secs(u64::from(calls.div_ceil(RATE)))
+}
+
 /// RTP packets received and expected so far, and CPU time.
 fn snapshot(handle: &SipHandle) -> (u64, u64, Duration, Instant) {
     (
@@ -194,7 +201,7 @@ async fn main() {
         .filter(|n| *n > 0)
         .collect();
     let levels = if levels.is_empty() {
-        vec![50, 100, 200, 300]
+        vec![50, 100, 200, 400, 600]
     } else {
         levels
     };
@@ -215,12 +222,11 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
     std::fs::create_dir_all(dir).expect("work dir");
     std::fs::write(dir.join("customer.wav"), ulaw_tone(1_000, 10)).expect("tone");
     std::fs::write(dir.join("agent.wav"), ulaw_tone(600, 10)).expect("tone");
-    std::fs::write(dir.join("customer.xml"), scenarios::customer(hold * 1_000)).expect("scenario");
     std::fs::write(dir.join("answer.xml"), scenarios::ANSWER).expect("scenario");
     std::fs::write(dir.join("accounts.csv"), scenarios::accounts(agents)).expect("accounts");
     let lifetime: u64 = levels
         .iter()
-        .map(|n| hold + u64::from(n / RATE) + 60)
+        .map(|n| hold + 2 * ramp(*n).as_secs() + 60)
         .sum::<u64>()
         + 120;
     std::fs::write(dir.join("register.xml"), scenarios::register(lifetime)).expect("scenario");
@@ -295,7 +301,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
     }
     println!(
         "endpoint on {target}; {registered}/{agents} agents registered (one sipp) and idle; \
-         customers call an IVR queue at {RATE}/s and talk {hold} s; RTP both ways \
+         customers call an IVR queue at {RATE}/s, all N talk together {hold} s; RTP both ways \
          (50 pkt/s each), bridged and recorded; sipp on the same machine"
     );
     if registered == 0 {
@@ -311,7 +317,14 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
     for &calls in levels {
         let recorded0 = handle.stats.recordings.lock().map(|r| r.len()).unwrap_or(0);
         agent_answers(&mut events);
-        let ramp = Duration::from_secs(u64::from(calls.div_ceil(RATE)));
+        // Each customer stays the ramp longer than the hold: all N calls are up together for
+        // `hold` seconds, from the last one's answer to the first one's hang-up.
+        let ramp = ramp(calls);
+        std::fs::write(
+            dir.join("customer.xml"),
+            scenarios::customer((hold + ramp.as_secs()) * 1_000),
+        )
+        .expect("scenario");
         let start0 = snapshot(&handle);
         let customers = Command::new("sipp")
             .current_dir(dir)
@@ -320,7 +333,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             .args(["-mp", &CUSTOMER_MEDIA.to_string()])
             .args(["-m", &calls.to_string(), "-l", &calls.to_string()])
             .args(["-r", &RATE.to_string(), "-nostdin"])
-            .args(["-timeout", &(hold + ramp.as_secs() + 60).to_string()])
+            .args(["-timeout", &(hold + 2 * ramp.as_secs() + 60).to_string()])
             .args(["-trace_stat", "-fd", "1"])
             .arg(&target)
             .stdin(Stdio::null())
@@ -345,7 +358,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         }
         let together = answered;
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let window_end = launched + Duration::from_secs(hold.saturating_sub(1));
+        let window_end = launched + ramp + Duration::from_secs(hold.saturating_sub(1));
         let window = if Instant::now() + Duration::from_secs(2) < window_end {
             let w0 = snapshot(&handle);
             tokio::time::sleep_until(window_end.into()).await;
@@ -355,7 +368,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             None
         };
         // sipp ends itself (-timeout); this only bounds the wait if it does not.
-        let give_up = launched + Duration::from_secs(hold + ramp.as_secs() + 70);
+        let give_up = launched + Duration::from_secs(hold + 2 * ramp.as_secs() + 70);
         while customers.0.try_wait().ok().flatten().is_none() && Instant::now() < give_up {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
@@ -406,6 +419,9 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
          core while all calls are up; cpu/call: that share per call"
     );
     match largest {
+        Some(n) if n == agents => println!(
+            "largest N held {hold} s with < 0.1% loss: {n} (the largest tried; try larger N)"
+        ),
         Some(n) => println!("largest N held {hold} s with < 0.1% loss: {n}"),
         None => println!("largest N held {hold} s with < 0.1% loss: none of {levels:?}"),
     }
