@@ -178,6 +178,18 @@ fn print_log(dir: &Path, name: &str) {
     }
 }
 
+/// Seconds of stereo 8 kHz 16-bit audio in the recordings in `dir`.
+fn recorded_seconds(dir: &Path) -> f64 {
+    let bytes: u64 = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len().saturating_sub(44))
+        .sum();
+    bytes as f64 / 32_000.0
+}
+
 /// How long starting `calls` customer calls takes.
 fn ramp(calls: u32) -> Duration {
     Duration::from_secs(u64::from(calls.div_ceil(RATE)))
@@ -310,8 +322,18 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         return;
     }
     println!(
-        "{:>6} {:>7} {:>7} {:>6} {:>11} {:>9} {:>8} {:>8} {:>9} {:>11}",
-        "calls", "agent", "failed", "rec", "expected", "lost", "loss", "cpu s", "cpu", "cpu/call"
+        "{:>6} {:>7} {:>7} {:>6} {:>7} {:>11} {:>9} {:>8} {:>8} {:>9} {:>11}",
+        "calls",
+        "agent",
+        "failed",
+        "rec",
+        "audio",
+        "expected",
+        "lost",
+        "loss",
+        "cpu s",
+        "cpu",
+        "cpu/call"
     );
     let mut largest = None;
     for &calls in levels {
@@ -383,6 +405,10 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         let end = snapshot(&handle);
         let failed = failed_calls(dir, "customer");
         let recorded = handle.stats.recordings.lock().map(|r| r.len()).unwrap_or(0) - recorded0;
+        // Recordings take one 20 ms frame a media tick: audio short of the calls' length means
+        // the engine's ticks fell behind real time (what it sends is late or missing).
+        let audio = recorded_seconds(&recordings) * 100.0
+            / (f64::from(calls) * (hold + ramp.as_secs()) as f64);
         let expected = end.1 - start0.1;
         let lost = expected.saturating_sub(end.0 - start0.0);
         let loss = if expected == 0 {
@@ -399,7 +425,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             |c| (format!("{c:.1}%"), format!("{:.3}%", c / f64::from(calls))),
         );
         println!(
-            "{calls:>6} {answered:>7} {failed:>7} {recorded:>6} {expected:>11} {lost:>9} \
+            "{calls:>6} {answered:>7} {failed:>7} {recorded:>6} {audio:>6.1}% {expected:>11} {lost:>9} \
              {loss:>7.3}% {:>8.1} {cpu:>9} {per_call:>11}{}",
             (end.2 - start0.2).as_secs_f64(),
             match (held, together < calls) {
@@ -414,7 +440,8 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         let _ = std::fs::remove_dir_all(&recordings);
     }
     println!(
-        "agent: calls an agent answered; rec: recordings started; expected/lost: RTP packets on \
+        "agent: calls an agent answered; rec: recordings started; audio: their length, share of \
+         the calls' length; expected/lost: RTP packets on \
          both legs of every call; cpu s: engine CPU seconds for the whole step; cpu: share of one \
          core while all calls are up; cpu/call: that share per call"
     );
