@@ -1,0 +1,462 @@
+//! Bridged calls with media, recorded: sipp customers (Debian package `sip-tester`) call an IVR
+//! number whose flow queues them in a skill group; desk phones registered with digest as that
+//! group's agents answer, and both sides stream a looping µ-law tone (customers 1 kHz, agents
+//! 600 Hz, 50 packets/s each way) through Patchbay, which decodes, bridges and records every call
+//! (stereo WAV). One sipp process registers every agent account from one port and answers every
+//! call Patchbay sends to those bindings (its out-of-call scenario).
+//!
+//! For each number N of concurrent calls (customers arrive at 20/s; each stays the ramp plus
+//! `HOLD` seconds, so all N calls are up together `HOLD` seconds, default 60), it prints the calls
+//! answered by agents, failed calls, recordings and their length against the calls' (one 20 ms
+//! frame a media tick, so a media plane behind real time records, and sends, short), the RTP
+//! packets Patchbay expected and lost on both legs of every call over the whole step (from
+//! sequence numbers, as RTCP counts them), the loss, the engine's CPU seconds for the step, and
+//! its CPU while all N calls are up: share of one core, in total and per call. The last line is
+//! the largest N held: every call with an agent at once, none failed, < 0.1% loss, recordings at
+//! least 99% of the calls' length. Asserts nothing about time; every sipp run is bounded by
+//! `-timeout`, and the sipp processes are killed when the benchmark ends or is interrupted.
+//!
+//! Run: `cargo run --release -p bridge-load` (optionally `-- 50 100 200 300 400 600`, the default,
+//! for the numbers of concurrent calls, and `PATCHBAY_BENCH_HOLD=15` for shorter holds).
+
+mod scenarios;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use engine::sipd::{SipConfig, SipHandle, start};
+use model::calls::CallEvent;
+use model::org::{QueueSettings, SkillGroup, SkillGroupMember};
+use model::presence::{LoginState, PhoneState, PresenceChange};
+use model::telephony::{EnterpriseNumber, NumberService};
+use model::{EnterpriseId, NumberId, SkillGroupId, UserId};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// The IVR number of the benchmark.
+const NUMBER: &str = "4009100000";
+/// New customer calls per second.
+const RATE: u32 = 20;
+/// Recorded audio, in % of the calls' length, below which the media plane is behind real time.
+const MIN_AUDIO: f64 = 99.0;
+/// Ports of the two sipp processes (SIP; media: every call's stream goes out of this one port)
+/// and of the endpoint's RTP (two legs a call, RTP and RTCP each), below the ephemeral range and
+/// apart from the other benchmarks', so they can run side by side.
+const CUSTOMER_PORT: u16 = 21_990;
+const AGENT_PORT: u16 = 21_992;
+const CUSTOMER_MEDIA: u16 = 21_000;
+const AGENT_MEDIA: u16 = 21_004;
+const RTP_PORTS: (u16, u16) = (22_000, 29_999);
+
+/// A sipp process, killed when dropped (on every way out, interrupts included).
+struct Sipp(Child);
+
+impl Drop for Sipp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A µ-law 8 kHz mono WAV of a `hz` tone (`hz` a divisor of 8000 keeps the loop seamless), for
+/// sipp's `rtp_stream`.
+fn ulaw_tone(hz: u32, seconds: u32) -> Vec<u8> {
+    let n = 8_000 * seconds;
+    let step = 2.0 * std::f64::consts::PI * f64::from(hz) / 8_000.0;
+    let samples: Vec<i16> = (0..n)
+        .map(|i| ((f64::from(i) * step).sin() * 8_000.0) as i16)
+        .collect();
+    let data = media::g711::encode_ulaw(&samples);
+    let mut w = Vec::with_capacity(58 + data.len());
+    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+    w.extend_from_slice(b"RIFF");
+    w.extend_from_slice(&(50 + len).to_le_bytes());
+    w.extend_from_slice(b"WAVEfmt ");
+    w.extend_from_slice(&18u32.to_le_bytes());
+    w.extend_from_slice(&7u16.to_le_bytes()); // µ-law
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&8_000u32.to_le_bytes());
+    w.extend_from_slice(&8_000u32.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&8u16.to_le_bytes());
+    w.extend_from_slice(&0u16.to_le_bytes());
+    w.extend_from_slice(b"fact");
+    w.extend_from_slice(&4u32.to_le_bytes());
+    w.extend_from_slice(&n.to_le_bytes());
+    w.extend_from_slice(b"data");
+    w.extend_from_slice(&len.to_le_bytes());
+    w.extend_from_slice(&data);
+    w
+}
+
+/// The loopback directory plus `agents` accounts, a skill group with them all and an IVR number
+/// whose flow queues every call in that group.
+fn directory(agents: u32) -> model::telephony::SipDirectory {
+    let e = EnterpriseId(1);
+    let mut d = engine::sipd::loopback_directory();
+    d.numbers.push((
+        e,
+        EnterpriseNumber {
+            id: NumberId(9),
+            number: NUMBER.to_owned(),
+            trunk_id: model::TrunkId(1),
+            service: NumberService::Ivr,
+            description: None,
+            flow: Some(serde_json::json!({
+                "start": "queue", "steps": { "queue": { "type": "queue", "group_id": 1 } }
+            })),
+        },
+    ));
+    let members = (1..=agents)
+        .map(|i| SkillGroupMember {
+            user_id: UserId(i64::from(i)),
+            work_id: format!("{i}"),
+            name: format!("agent {i}"),
+            skill_level: 3,
+        })
+        .collect();
+    d.groups.push((
+        e,
+        SkillGroup {
+            id: SkillGroupId(1),
+            name: "bench".to_owned(),
+            description: None,
+            members,
+            settings: QueueSettings::default(),
+        },
+    ));
+    d.after_call_work.push((e, 0));
+    d.accounts = (1..=agents)
+        .map(|i| {
+            (
+                e,
+                UserId(i64::from(i)),
+                format!("agent{i}"),
+                format!("pw{i}"),
+            )
+        })
+        .collect();
+    d
+}
+
+/// Calls an agent took since the last look.
+fn agent_answers(events: &mut UnboundedReceiver<CallEvent>) -> u32 {
+    let mut n = 0;
+    while let Ok(ev) = events.try_recv() {
+        if matches!(ev, CallEvent::AgentAnswered { .. }) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Failed calls in (and removes) the sipp statistics file of `scenario` in `dir`.
+fn failed_calls(dir: &Path, scenario: &str) -> u64 {
+    let mut failed = 0;
+    for p in std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+    {
+        let name = p.file_name().to_string_lossy().into_owned();
+        if name.starts_with(scenario) && name.ends_with("_.csv") {
+            failed += bench_harness::sipp_call_counts(&p.path()).1;
+            let _ = std::fs::remove_file(p.path());
+        }
+    }
+    failed
+}
+
+/// A file in `dir` for a sipp process's errors (or nowhere, if it cannot be created).
+fn log_file(dir: &Path, name: &str) -> Stdio {
+    std::fs::File::create(dir.join(name)).map_or_else(|_| Stdio::null(), Stdio::from)
+}
+
+/// Shows what sipp complained about, when a step went wrong.
+fn print_log(dir: &Path, name: &str) {
+    let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    for l in &lines[lines.len().saturating_sub(5)..] {
+        eprintln!("sipp: {l}");
+    }
+}
+
+/// Seconds of stereo 8 kHz 16-bit audio in the recordings in `dir`.
+fn recorded_seconds(dir: &Path) -> f64 {
+    let bytes: u64 = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len().saturating_sub(44))
+        .sum();
+    bytes as f64 / 32_000.0
+}
+
+/// How long starting `calls` customer calls takes.
+fn ramp(calls: u32) -> Duration {
+    Duration::from_secs(u64::from(calls.div_ceil(RATE)))
+}
+
+/// RTP packets received and expected so far, and CPU time.
+fn snapshot(handle: &SipHandle) -> (u64, u64, Duration, Instant) {
+    (
+        handle.stats.rtp_received.load(Relaxed),
+        handle.stats.rtp_expected.load(Relaxed),
+        bench_harness::cpu_time(),
+        Instant::now(),
+    )
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let levels: Vec<u32> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .filter(|n| *n > 0)
+        .collect();
+    let levels = if levels.is_empty() {
+        vec![50, 100, 200, 300, 400, 600]
+    } else {
+        levels
+    };
+    let hold: u64 = std::env::var("PATCHBAY_BENCH_HOLD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let dir = std::env::temp_dir().join(format!("patchbay-bridge-load-{}", std::process::id()));
+    tokio::select! {
+        () = run(&levels, hold, &dir) => {}
+        _ = tokio::signal::ctrl_c() => eprintln!("interrupted; sipp processes stopped"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn run(levels: &[u32], hold: u64, dir: &Path) {
+    let agents = levels.iter().copied().max().unwrap_or(1);
+    std::fs::create_dir_all(dir).expect("work dir");
+    std::fs::write(dir.join("customer.wav"), ulaw_tone(1_000, 10)).expect("tone");
+    std::fs::write(dir.join("agent.wav"), ulaw_tone(600, 10)).expect("tone");
+    std::fs::write(dir.join("answer.xml"), scenarios::ANSWER).expect("scenario");
+    std::fs::write(dir.join("accounts.csv"), scenarios::accounts(agents)).expect("accounts");
+    let lifetime: u64 = levels
+        .iter()
+        .map(|n| hold + 2 * ramp(*n).as_secs() + 60)
+        .sum::<u64>()
+        + 120;
+    std::fs::write(dir.join("register.xml"), scenarios::register(lifetime)).expect("scenario");
+
+    let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let recordings = dir.join("recordings");
+    let handle = start(
+        SipConfig {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            rtp_ports: RTP_PORTS,
+            rtp_timeout: Duration::from_secs(30),
+            directory: directory(agents),
+            realm: "patchbay".to_owned(),
+            recordings_dir: Some(recordings.clone()),
+            call_events: Some(events_tx),
+            hub: None,
+        },
+        std::future::pending(),
+    )
+    .await
+    .expect("start the SIP endpoint");
+    let target = handle.local_addr.to_string();
+
+    // Every desk phone: one sipp registering all accounts from one port, answering every call.
+    let phones = Command::new("sipp")
+        .current_dir(dir)
+        .args(["-sf", "register.xml", "-inf", "accounts.csv"])
+        .args(["-oocsf", "answer.xml", "-aa"])
+        .args(["-i", "127.0.0.1", "-p", &AGENT_PORT.to_string()])
+        .args(["-mp", &AGENT_MEDIA.to_string()])
+        .args(["-m", &agents.to_string(), "-l", &agents.to_string()])
+        .args(["-r", "50", "-nostdin", "-timeout", &lifetime.to_string()])
+        .arg(&target)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log_file(dir, "phones.err"))
+        .spawn();
+    let Ok(phones) = phones else {
+        println!("sipp is not installed: apt-get install sip-tester");
+        return;
+    };
+    let mut phones = Sipp(phones);
+    let e = EnterpriseId(1);
+    let deadline = Instant::now() + Duration::from_secs(30 + u64::from(agents / 10));
+    let mut registered = 0;
+    while Instant::now() < deadline {
+        registered = 0;
+        for i in 1..=agents {
+            if !handle.registrations(&format!("agent{i}")).await.is_empty() {
+                registered += 1;
+            }
+        }
+        if registered == agents || phones.0.try_wait().ok().flatten().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    for i in 1..=agents {
+        let user = UserId(i64::from(i));
+        for change in [
+            PresenceChange {
+                login: Some(LoginState::Online),
+                ..Default::default()
+            },
+            PresenceChange {
+                phone: Some(PhoneState::Idle),
+                ..Default::default()
+            },
+        ] {
+            let _ = handle.change_presence(e, user, change).await;
+        }
+    }
+    println!(
+        "endpoint on {target}; {registered}/{agents} agents registered (one sipp) and idle; \
+         customers call an IVR queue at {RATE}/s, all N talk together {hold} s; RTP both ways \
+         (50 pkt/s each), bridged and recorded; sipp on the same machine"
+    );
+    if registered == 0 {
+        println!("no desk phone registered; nothing to measure");
+        print_log(dir, "phones.err");
+        return;
+    }
+    println!(
+        "{:>6} {:>7} {:>7} {:>6} {:>7} {:>11} {:>9} {:>8} {:>8} {:>9} {:>11}",
+        "calls",
+        "agent",
+        "failed",
+        "rec",
+        "audio",
+        "expected",
+        "lost",
+        "loss",
+        "cpu s",
+        "cpu",
+        "cpu/call"
+    );
+    let mut largest = None;
+    for &calls in levels {
+        let recorded0 = handle.stats.recordings.lock().map(|r| r.len()).unwrap_or(0);
+        agent_answers(&mut events);
+        // Each customer stays the ramp longer than the hold: all N calls are up together for
+        // `hold` seconds, from the last one's answer to the first one's hang-up.
+        let ramp = ramp(calls);
+        std::fs::write(
+            dir.join("customer.xml"),
+            scenarios::customer((hold + ramp.as_secs()) * 1_000),
+        )
+        .expect("scenario");
+        let start0 = snapshot(&handle);
+        let customers = Command::new("sipp")
+            .current_dir(dir)
+            .args(["-sf", "customer.xml", "-s", NUMBER, "-t", "u1"])
+            .args(["-i", "127.0.0.1", "-p", &CUSTOMER_PORT.to_string()])
+            .args(["-mp", &CUSTOMER_MEDIA.to_string()])
+            .args(["-m", &calls.to_string(), "-l", &calls.to_string()])
+            .args(["-r", &RATE.to_string(), "-nostdin"])
+            .args(["-timeout", &(hold + 2 * ramp.as_secs() + 60).to_string()])
+            .args(["-trace_stat", "-fd", "1"])
+            .arg(&target)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file(dir, "customers.err"))
+            .spawn();
+        let Ok(customers) = customers else {
+            println!("sipp is not installed: apt-get install sip-tester");
+            return;
+        };
+        let mut customers = Sipp(customers);
+        let launched = start0.3;
+        // Wait until every call has an agent (or the ramp is long over), let it settle, then
+        // measure CPU until shortly before the first customers hang up.
+        let mut answered = 0;
+        while answered < calls
+            && launched.elapsed() < ramp + Duration::from_secs(10)
+            && customers.0.try_wait().ok().flatten().is_none()
+        {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            answered += agent_answers(&mut events);
+        }
+        let together = answered;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let window_end = launched + ramp + Duration::from_secs(hold.saturating_sub(1));
+        let window = if Instant::now() + Duration::from_secs(2) < window_end {
+            let w0 = snapshot(&handle);
+            tokio::time::sleep_until(window_end.into()).await;
+            let w1 = snapshot(&handle);
+            Some((w1.2 - w0.2).as_secs_f64() / (w1.3 - w0.3).as_secs_f64() * 100.0)
+        } else {
+            None
+        };
+        // sipp ends itself (-timeout); this only bounds the wait if it does not.
+        let give_up = launched + Duration::from_secs(hold + 2 * ramp.as_secs() + 70);
+        while customers.0.try_wait().ok().flatten().is_none() && Instant::now() < give_up {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        drop(customers);
+        // Every leg adds its last counts when its media stops.
+        let settle = Instant::now() + Duration::from_secs(10);
+        while handle.stats.active.load(Relaxed) > 0 && Instant::now() < settle {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        answered += agent_answers(&mut events);
+        let end = snapshot(&handle);
+        let failed = failed_calls(dir, "customer");
+        let recorded = handle.stats.recordings.lock().map(|r| r.len()).unwrap_or(0) - recorded0;
+        // Recordings take one 20 ms frame a media tick: audio short of the calls' length means
+        // the engine's ticks fell behind real time (what it sends is late or missing).
+        let audio = recorded_seconds(&recordings) * 100.0
+            / (f64::from(calls) * (hold + ramp.as_secs()) as f64);
+        let expected = end.1 - start0.1;
+        let lost = expected.saturating_sub(end.0 - start0.0);
+        let loss = if expected == 0 {
+            100.0
+        } else {
+            lost as f64 * 100.0 / expected as f64
+        };
+        let real_time = audio >= MIN_AUDIO;
+        let held = together == calls && failed == 0 && loss < 0.1 && real_time;
+        if held {
+            largest = largest.max(Some(calls));
+        }
+        let (cpu, per_call) = window.map_or_else(
+            || ("-".to_owned(), "-".to_owned()),
+            |c| (format!("{c:.1}%"), format!("{:.3}%", c / f64::from(calls))),
+        );
+        println!(
+            "{calls:>6} {answered:>7} {failed:>7} {recorded:>6} {audio:>6.1}% {expected:>11} {lost:>9} \
+             {loss:>7.3}% {:>8.1} {cpu:>9} {per_call:>11}{}",
+            (end.2 - start0.2).as_secs_f64(),
+            match (held, together < calls, real_time) {
+                (true, _, _) => String::new(),
+                (false, true, _) => format!("  (not held: {together} with an agent at once)"),
+                (false, false, false) => "  (not held: media behind real time)".to_owned(),
+                (false, false, true) => "  (not held)".to_owned(),
+            },
+        );
+        if answered == 0 {
+            print_log(dir, "customers.err");
+        }
+        let _ = std::fs::remove_dir_all(&recordings);
+    }
+    println!(
+        "agent: calls an agent answered; rec: recordings started; audio: their length, share of \
+         the calls' length; expected/lost: RTP packets on \
+         both legs of every call; cpu s: engine CPU seconds for the whole step; cpu: share of one \
+         core while all calls are up; cpu/call: that share per call; held: every call with an agent at \
+         once, none failed, loss < 0.1%, audio >= {MIN_AUDIO}%"
+    );
+    match largest {
+        Some(n) if n == agents => println!(
+            "largest N held {hold} s with < 0.1% loss: {n} (the largest tried; try larger N)"
+        ),
+        Some(n) => println!("largest N held {hold} s with < 0.1% loss: {n}"),
+        None => println!("largest N held {hold} s with < 0.1% loss: none of {levels:?}"),
+    }
+}

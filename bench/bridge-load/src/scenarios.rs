@@ -1,0 +1,162 @@
+//! sipp scenarios of the benchmark: desk phones that register with digest (one sipp process
+//! registers every account, one call per line of the injection file) and answer every call they
+//! get with a looping tone (sipp's out-of-call scenario), and customers who call, stream their own
+//! tone for the hold time and hang up.
+
+/// Registers the account of the injection file's line (`[field0]` user; `[field2]` a whole
+/// `[authentication …]` keyword, since sipp does not expand fields nested inside that keyword),
+/// then stays up `seconds` so the binding stays. A second challenge (Patchbay gives one nonce to
+/// every phone it challenges in the same millisecond and refuses all but the first to use it) is
+/// answered again, in a new transaction: the branch carries the CSeq, as sipp's `[branch]` is the
+/// same on every pass through one message of the scenario.
+pub(crate) fn register(seconds: u64) -> String {
+    let ms = seconds * 1000;
+    format!(
+        r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="desk phones register">
+  <send retrans="500"><![CDATA[
+REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[pid]-[call_number]-r[cseq]
+From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
+To: <sip:[field0]@[remote_ip]>
+Call-ID: [call_id]
+CSeq: [cseq] REGISTER
+Contact: <sip:[field0]@[local_ip]:[local_port]>
+Expires: 3600
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv response="401" auth="true"/>
+  <label id="1"/>
+  <send retrans="500"><![CDATA[
+REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[pid]-[call_number]-r[cseq]
+From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
+To: <sip:[field0]@[remote_ip]>
+Call-ID: [call_id]
+CSeq: [cseq] REGISTER
+Contact: <sip:[field0]@[local_ip]:[local_port]>
+[field2]
+Expires: 3600
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv response="401" auth="true" optional="true" next="1"/>
+  <recv response="200"/>
+  <pause milliseconds="{ms}"/>
+</scenario>
+"#
+    )
+}
+
+/// The injection file of [`register`]: `count` accounts `agentI` with password `pwI`.
+pub(crate) fn accounts(count: u32) -> String {
+    let mut csv = String::from("SEQUENTIAL\n");
+    for i in 1..=count {
+        csv.push_str(&format!(
+            "agent{i};pw{i};[authentication username=agent{i} password=pw{i}];\n"
+        ));
+    }
+    csv
+}
+
+/// Answers an INVITE at once (PCMU), streams `agent.wav` in a loop, waits for the BYE.
+pub(crate) const ANSWER: &str = r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="desk phone answers and talks">
+  <recv request="INVITE"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]ans[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:agent@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=agent 1 1 IN IP4 [local_ip]
+s=-
+c=IN IP4 [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+]]></send>
+  <recv request="ACK"/>
+  <nop><action><exec rtp_stream="agent.wav,-1,0"/></action></nop>
+  <recv request="BYE"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+
+]]></send>
+</scenario>
+"#;
+
+/// Calls [service] (the IVR number, which queues the call), streams `customer.wav` in a loop
+/// from the answer on (queue, then the agent), hangs up after `hold_ms`.
+pub(crate) fn customer(hold_ms: u64) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="customer talks to an agent">
+  <send retrans="500"><![CDATA[
+INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:139[call_number]@[local_ip]:[local_port]>;tag=[pid]c[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: sip:customer@[local_ip]:[local_port]
+Max-Forwards: 70
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=customer 1 1 IN IP4 [local_ip]
+s=-
+c=IN IP4 [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200"/>
+  <send><![CDATA[
+ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:139[call_number]@[local_ip]:[local_port]>;tag=[pid]c[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <nop><action><exec rtp_stream="customer.wav,-1,0"/></action></nop>
+  <pause milliseconds="{hold_ms}"/>
+  <send retrans="500"><![CDATA[
+BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:139[call_number]@[local_ip]:[local_port]>;tag=[pid]c[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 2 BYE
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv response="200"/>
+</scenario>
+"#
+    )
+}
