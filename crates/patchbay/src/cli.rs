@@ -61,6 +61,19 @@ pub enum Command {
     ResetPassword(ResetPasswordArgs),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+    /// Print the timed transcript of a WAV recording, one line per final segment.
+    Transcribe(TranscribeArgs),
+}
+
+/// Arguments of `transcribe`.
+#[derive(Debug, Args)]
+pub struct TranscribeArgs {
+    /// The WAV file: stereo (customer left, agent right, as Patchbay records calls) or mono
+    /// (one speaker, `customer`); 8 kHz and up, e.g. 8, 16 or 48 kHz.
+    pub file: PathBuf,
+    /// The speech-to-text engine.
+    #[arg(long, default_value = "pocketsphinx")]
+    pub engine: String,
 }
 
 /// Arguments of `reset-password`.

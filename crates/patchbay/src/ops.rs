@@ -1,8 +1,10 @@
 //! Operator commands.
 
+use std::io::Write;
+
 use anyhow::{Context, bail};
 
-use crate::cli::{ResetPasswordArgs, SettingsArgs};
+use crate::cli::{ResetPasswordArgs, SettingsArgs, TranscribeArgs};
 use crate::config::Config;
 use crate::serve::open_store;
 
@@ -42,4 +44,60 @@ pub fn print_openapi() -> anyhow::Result<()> {
         serde_json::to_string_pretty(&doc).context("serialising the OpenAPI document")?
     );
     Ok(())
+}
+
+/// `patchbay transcribe FILE.wav`: the recording's final segments, one a line, in time order:
+/// `00:01.20-00:03.40 customer: hello there`. A mono file is all `customer`.
+pub fn transcribe(args: &TranscribeArgs) -> anyhow::Result<()> {
+    let engine: asr::Engine = args.engine.parse().context("--engine")?;
+    let segments = asr::transcribe_wav(&args.file, &engine)
+        .with_context(|| format!("cannot transcribe {}", args.file.display()))?;
+    let mut out = std::io::stdout().lock();
+    for (speaker, segment) in &segments {
+        writeln!(out, "{}", transcript_line(*speaker, segment))?;
+    }
+    Ok(())
+}
+
+/// One line of `patchbay transcribe`'s output.
+fn transcript_line(speaker: asr::Speaker, segment: &asr::Segment) -> String {
+    let speaker = match speaker {
+        asr::Speaker::Agent => "agent",
+        asr::Speaker::Customer | asr::Speaker::Mixed => "customer",
+    };
+    format!(
+        "{}-{} {speaker}: {}",
+        asr::clock(segment.start_ms),
+        asr::clock(segment.end_ms),
+        segment.text
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transcript_lines_name_the_side_and_its_times() {
+        let s = asr::Segment {
+            utterance: 0,
+            text: "hello there".into(),
+            start_ms: 1_200,
+            end_ms: 3_400,
+            is_final: true,
+            confidence: 0.9,
+        };
+        assert_eq!(
+            transcript_line(asr::Speaker::Customer, &s),
+            "00:01.20-00:03.40 customer: hello there"
+        );
+        assert_eq!(
+            transcript_line(asr::Speaker::Mixed, &s),
+            "00:01.20-00:03.40 customer: hello there"
+        );
+        assert_eq!(
+            transcript_line(asr::Speaker::Agent, &s),
+            "00:01.20-00:03.40 agent: hello there"
+        );
+    }
 }
