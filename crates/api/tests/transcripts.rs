@@ -240,6 +240,7 @@ async fn the_live_transcription_switch_needs_a_call() {
         recordings_dir: None,
         call_events: None,
         hub: Some(app.state.hub.clone()),
+        public_media: None,
     };
     app.state.sip = Some(
         engine::sipd::start(config, std::future::pending())

@@ -1037,6 +1037,23 @@ export interface components {
             queue: components["schemas"]["QueueLength"];
             /** @enum {string} */
             type: "monitor_queue";
+        } | {
+            /** @description The answer. */
+            sdp: string;
+            /** @enum {string} */
+            type: "webrtc_answer";
+        } | {
+            /** @description `bad_offer`, `not_signed_in`, `unavailable`. */
+            code: string;
+            /** @description What went wrong, for people. */
+            message: string;
+            /** @enum {string} */
+            type: "webrtc_error";
+        } | {
+            /** @description `connected` or `disconnected`. */
+            state: string;
+            /** @enum {string} */
+            type: "webrtc_state";
         };
         /** @description `PUT /numbers/{id}/flow`. */
         FlowInput: {

@@ -180,11 +180,11 @@ impl Calls {
         enterprise: EnterpriseId,
         agent: UserId,
     ) -> Result<u64, super::agent_legs::RingError> {
-        if !self
+        if self
             .browsers
             .by_user
             .get(&agent)
-            .is_some_and(|b| b.enterprise == enterprise)
+            .is_none_or(|b| b.enterprise != enterprise)
         {
             return Err(super::agent_legs::RingError::NotReachable);
         }
