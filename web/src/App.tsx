@@ -1,59 +1,26 @@
+import { lazy, Suspense } from 'react';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { AuthProvider, useAuth } from './auth';
-import { CtiProvider } from './cti';
-import AppLayout from './layout/AppLayout';
-import LoginPage from './pages/Login';
-import AgentPage from './pages/Agent';
-import UsersPage from './pages/admin/Users';
-import RolesPage from './pages/admin/Roles';
-import SkillGroupsPage from './pages/admin/SkillGroups';
-import StatusesPage from './pages/admin/Statuses';
-import TrunksPage from './pages/admin/Trunks';
-import NumbersPage from './pages/admin/Numbers';
-import MonitorPage from './pages/admin/Monitor';
+import { Route, Routes } from 'react-router-dom';
 
-function Guarded() {
-  const { me } = useAuth();
-  const location = useLocation();
-  if (me === undefined) return <Spin style={{ display: 'block', marginTop: 120 }} size="large" />;
-  if (me === null) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
-  const isAdmin = me.permissions.includes('manage_users');
-  const isNumbersAdmin = me.permissions.includes('manage_numbers');
-  const isMonitor = me.permissions.includes('monitor');
-  return (
-    <AppLayout>
-      <Routes>
-        <Route path="/agent" element={<AgentPage />} />
-        {isAdmin && <Route path="/admin/users" element={<UsersPage />} />}
-        {isAdmin && <Route path="/admin/roles" element={<RolesPage />} />}
-        {isAdmin && <Route path="/admin/skill-groups" element={<SkillGroupsPage />} />}
-        {isAdmin && <Route path="/admin/statuses" element={<StatusesPage />} />}
-        {isNumbersAdmin && <Route path="/admin/trunks" element={<TrunksPage />} />}
-        {isNumbersAdmin && <Route path="/admin/numbers" element={<NumbersPage />} />}
-        {isMonitor && <Route path="/admin/monitor" element={<MonitorPage />} />}
-        <Route path="*" element={<Navigate to={isAdmin ? '/admin/users' : '/agent'} replace />} />
-      </Routes>
-    </AppLayout>
-  );
-}
+// Two bundles: the public call widget, and the signed-in workspace.
+const WidgetPage = lazy(() => import('./pages/Widget'));
+const Workspace = lazy(() => import('./Workspace'));
 
 export default function App() {
   const { i18n } = useTranslation();
   return (
     <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f6feb' } }}>
       <AntApp>
-        <AuthProvider>
-          <CtiProvider>
-            <Routes>
-              <Route path="/login" element={<LoginPage />} />
-              <Route path="/*" element={<Guarded />} />
-            </Routes>
-          </CtiProvider>
-        </AuthProvider>
+        <Suspense fallback={<Spin style={{ display: 'block', marginTop: 120 }} size="large" />}>
+          <Routes>
+            {/* The web call widget is public: no sign-in, no events socket. */}
+            <Route path="/widget" element={<WidgetPage />} />
+            <Route path="/*" element={<Workspace />} />
+          </Routes>
+        </Suspense>
       </AntApp>
     </ConfigProvider>
   );

@@ -1,10 +1,10 @@
 // Who is signed in, kept in sync with the server through the events WebSocket.
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { App as AntApp } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Event, Me } from './api/types';
 import { api, unwrap } from './core/api';
-import { connectEvents, type ConnectionState } from './core/events';
+import { connectEvents, type ConnectionState, type EventsConnection } from './core/events';
 import { createBus, type Bus } from './core/store';
 
 interface AuthValue {
@@ -13,6 +13,8 @@ interface AuthValue {
   connection: ConnectionState;
   /** Every event of the WebSocket, for the phone bar and the monitor. */
   events: Bus<Event>;
+  /** Sends a message on the events WebSocket (WebRTC signalling); false when it is not open. */
+  sendEvent: (msg: unknown) => boolean;
   login: (enterprise: string, workId: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
 }
@@ -25,6 +27,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [events] = useState(() => createBus<Event>());
   const { message } = AntApp.useApp();
   const { t } = useTranslation();
+  const socket = useRef<EventsConnection | null>(null);
+  const sendEvent = useCallback((msg: unknown) => socket.current?.send(msg) ?? false, []);
 
   useEffect(() => {
     api.GET('/api/v1/me').then((r) => setMe(r.response.ok && r.data ? r.data : null), () => setMe(null));
@@ -33,7 +37,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signedIn = me ? me.id : null;
   useEffect(() => {
     if (signedIn === null) return undefined;
-    return connectEvents({
+    const conn = connectEvents({
       onEvent: (ev) => {
         events.emit(ev);
         if (ev.type === 'user_changed' || ev.type === 'hello') setMe(ev.me);
@@ -45,6 +49,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       onState: setConnection,
       onSessionEnded: () => setMe(null),
     });
+    socket.current = conn;
+    return () => {
+      conn.close();
+      if (socket.current === conn) socket.current = null;
+    };
   }, [signedIn, message, t, events]);
 
   const login = useCallback(async (enterprise: string, workId: string, password: string) => {
@@ -58,7 +67,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setMe(null);
   }, []);
 
-  return <AuthContext.Provider value={{ me, connection, events, login, logout }}>{children}</AuthContext.Provider>;
+  return <AuthContext.Provider value={{ me, connection, events, sendEvent, login, logout }}>{children}</AuthContext.Provider>;
 }
 
 export function useAuth(): AuthValue {

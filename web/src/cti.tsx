@@ -7,25 +7,71 @@ import { useAuth } from './auth';
 import { api, unwrap } from './core/api';
 import { initialPhoneBar, phoneBarReducer, type PhoneBarAction, type PhoneBarState } from './core/presence';
 import { createStore, type Store } from './core/store';
+import { initialTranscript, transcriptReducer, type TranscriptAction, type TranscriptState } from './core/transcript';
 
-const CtiContext = createContext<Store<PhoneBarState, PhoneBarAction> | null>(null);
+interface CtiStores {
+  phoneBar: Store<PhoneBarState, PhoneBarAction>;
+  transcript: Store<TranscriptState, TranscriptAction>;
+}
+
+const CtiContext = createContext<CtiStores | null>(null);
 
 export function CtiProvider({ children }: { children: ReactNode }) {
   const { me, events } = useAuth();
-  const [store] = useState(() => createStore(phoneBarReducer, initialPhoneBar));
+  const [stores] = useState<CtiStores>(() => ({
+    phoneBar: createStore(phoneBarReducer, initialPhoneBar),
+    transcript: createStore(transcriptReducer, initialTranscript),
+  }));
   // Subscribed before the WebSocket opens: effects of children run before their parent's.
-  useEffect(() => events.subscribe((event) => store.dispatch({ type: 'event', event, at: Date.now() })), [events, store]);
+  useEffect(
+    () =>
+      events.subscribe((event) => {
+        stores.phoneBar.dispatch({ type: 'event', event, at: Date.now() });
+        stores.transcript.dispatch({ type: 'event', event });
+      }),
+    [events, stores],
+  );
   const userId = me ? me.id : null;
   useEffect(() => {
-    if (userId === null) store.dispatch({ type: 'reset' });
-  }, [userId, store]);
-  return <CtiContext.Provider value={store}>{children}</CtiContext.Provider>;
+    if (userId === null) {
+      stores.phoneBar.dispatch({ type: 'reset' });
+      stores.transcript.dispatch({ type: 'reset' });
+    }
+  }, [userId, stores]);
+  return <CtiContext.Provider value={stores}>{children}</CtiContext.Provider>;
 }
 
-function useStore(): Store<PhoneBarState, PhoneBarAction> {
+function useStores(): CtiStores {
   const s = useContext(CtiContext);
   if (!s) throw new Error('useStore outside CtiProvider');
   return s;
+}
+
+/** Dispatches a local phone bar action (e.g. closing the ended pop). */
+export function useCtiDispatch(): (action: PhoneBarAction) => void {
+  return useStore().dispatch;
+}
+
+function useStore(): Store<PhoneBarState, PhoneBarAction> {
+  return useStores().phoneBar;
+}
+
+/** The live transcript of the agent's call, re-rendering on every change. */
+export function useTranscript(): TranscriptState {
+  const store = useStores().transcript;
+  return useSyncExternalStore(store.subscribe, store.getState);
+}
+
+/** Switches live transcription of the agent's current call; throws an `ApiFailure`. */
+export function useTranscriptionSwitch(): (call: string, on: boolean) => Promise<void> {
+  const store = useStores().transcript;
+  return useCallback(
+    async (call: string, on: boolean) => {
+      unwrap(await api.POST('/api/v1/me/call/transcription', { body: { on } }));
+      store.dispatch({ type: 'switched', call, on });
+    },
+    [store],
+  );
 }
 
 /** The phone bar's state, re-rendering on every change. */

@@ -1,6 +1,7 @@
 // Bilingual UI: Simplified Chinese (default when the browser prefers Chinese) and English.
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { storage } from './storage';
 
 const zh = {
   app: { name: 'Patchbay 云呼叫中心', language: '语言' },
@@ -8,7 +9,7 @@ const zh = {
     title: '登录', enterprise: '企业编号', workId: '工号', password: '密码', submit: '登录',
     required: '请输入{{field}}',
   },
-  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台' },
+  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台', calls: '通话记录', settings: '企业设置' },
   user: { menu: '账号', logout: '退出登录', changePassword: '修改密码', oldPassword: '原密码', newPassword: '新密码', changed: '密码已修改' },
   common: {
     search: '搜索', create: '新建', edit: '编辑', delete: '删除', save: '保存', cancel: '取消', actions: '操作',
@@ -49,6 +50,21 @@ const zh = {
     registrations: '注册状态', notRegistered: '未注册', passwordTitle: 'SIP 密码',
     passwordHint: '在话机上填写用户名 {{username}}、域 {{realm}} 和下面的密码。密码只显示这一次。',
   },
+  transcript: {
+    live: '实时转文字', listening: '正在转写，等待说话…', off: '打开开关即可实时转写本通电话',
+    speaker: { customer: '客户', agent: '坐席' },
+  },
+  settings: {
+    title: '企业设置', afterCallWork: '事后整理时长', seconds: '秒', transcribeAll: '所有通话实时转文字',
+    transcribeAllHint: '开启后每通电话从开始就转写，无需坐席手动打开', engineNote: '内置识别引擎仅支持英语（PocketSphinx），中文识别尚未提供。',
+  },
+  calls: {
+    title: '通话记录', startedAt: '开始时间', direction: '方向', caller: '主叫', callee: '被叫', talkSeconds: '通话时长（秒）',
+    result: '结果', transcript: '转写文本', transcriptOf: '{{caller}} 的通话转写', noTranscript: '这通电话没有转写文本',
+    searchNumber: '搜索号码', searchKeyword: '搜索通话内容关键词', clearKeyword: '清除关键词：{{keyword}}',
+    directions: { inbound: '呼入', agent_outbound: '外呼' },
+    results: { in_progress: '通话中', answered: '已接通', failed: '未接通', abandoned: '排队放弃', missed: '未接', overflowed: '已溢出' },
+  },
   agent: {
     title: '坐席工作台', enterprise: '企业', profile: '我的资料', groups: '我的技能组', connection: '事件连接',
     connecting: '连接中', open: '已连接', closed: '已断开，正在重连', noGroups: '尚未加入技能组',
@@ -74,6 +90,31 @@ const zh = {
     numberRule: '号码为3到32位数字，可加+号',
     missed: '漏接来电', callBack: '回拨', markHandled: '标记已处理', handled: '已处理', noMissed: '没有漏接来电',
     missedLine: '拨打 {{number}} · {{time}}', signedOutHint: '签入并置为空闲后才会有来电',
+    audioMode: '接听方式', audioModes: { browser: '浏览器音频', mobile: '手机回呼', desk_phone: '座机' },
+    audio: {
+      no_audio: '音频未启用', connecting: '正在连接音频…', connected: '音频已连接', reconnecting: '音频已断开，正在重连',
+      failed: '音频连接失败，稍后重试', mic_denied: '无法使用麦克风',
+    },
+    micDeniedHint: '请在浏览器中允许本网站使用麦克风，然后点“重试”', audioLocked: '点击页面任意处以启用来电铃声', retry: '重试', mute: '静音', unmute: '取消静音',
+    audioSettings: '音频设置', microphone: '麦克风', speaker: '扬声器', defaultDevice: '系统默认',
+    outputUnsupported: '此浏览器不支持选择扬声器', micTest: '测试麦克风', stopTest: '停止测试', micTestHint: '请说话，音量条应随之跳动',
+    groups: '我的技能组', customerName: '客户姓名', location: '归属地', unknown: '未知', previousCalls: '来电次数',
+    times: '{{count}} 次', firstCall: '首次来电', lastCall: '上次来电', ended: '通话已结束', close: '关闭',
+    answerAudioDown: '浏览器音频未连接，暂时无法接听', notifyTitle: '来电：{{caller}}', notifyBody: '{{name}} · {{location}} · 呼入 {{number}}（{{group}}）',
+    dialingBrowser: '正在呼叫 {{number}}，请在浏览器中通话', dialingMobile: '正在呼叫您的手机，接起后将拨打 {{number}}',
+  },
+  widget: {
+    title: '在线呼叫客服', call: '免费通话', callAgain: '再次呼叫', hangup: '挂断', mute: '静音', unmute: '取消静音', close: '关闭',
+    calling: '拨打 {{number}}', noNumber: '此页面缺少要拨打的号码（?number=）',
+    state: { idle: '点击按钮，通过浏览器与我们通话', calling: '正在接通…', connected: '通话中' },
+    ended: '通话已结束', endedRemote: '对方已挂断',
+    micHint: '通话需要使用您的麦克风',
+    errors: {
+      mic_denied: '无法使用麦克风：请在浏览器中允许后再试', no_microphone: '没有找到麦克风', microphone: '麦克风无法使用',
+      not_found: '该号码不存在', unavailable: '电话服务暂不可用，请稍后再试', network: '网络错误，请稍后再试', timeout: '音频未能接通，请重试',
+      webrtc: '浏览器音频出错，请重试', invalid_number: '号码有误', internal: '电话服务暂不可用，请稍后再试',
+      bad_answer: '电话服务暂不可用，请稍后再试', busy: '坐席繁忙，请稍后再试', other: '呼叫失败：{{message}}',
+    },
   },
   monitor: {
     title: '实时监控', agents: '坐席', queues: '队列', login: '登录状态', phone: '电话状态', timeInStatus: '状态时长',
@@ -102,7 +143,7 @@ const zh = {
     unauthenticated: '请先登录', not_found: '记录不存在', session_ended: '您已在别处退出或会话已失效，请重新登录',
     number_taken: '该号码已被分配', username_taken: '该 SIP 用户名已被使用', in_use: '仍在使用中（例如线路上还有号码）',
     no_sip_account: '该坐席没有座机账号', desk_phone_not_registered: '座机未注册', no_trunk: '没有可用的线路和外显号码',
-    not_signed_in: '请先签入', in_call: '通话中不能这样做', no_such_call: '该通话已结束或不存在',
+    not_signed_in: '请先签入', in_call: '通话中不能这样做', no_such_call: '该通话已结束或不存在', not_in_call: '当前没有通话',
     answer_on_device: '请在座机（或手机）上接听', invalid_flow: 'IVR 流程有误：{{message}}', unavailable: '电话服务未运行',
     validation_failed: '输入有误：{{message}}', generic: '操作失败：{{message}}',
   },
@@ -116,7 +157,7 @@ const en: typeof zh = {
     title: 'Sign in', enterprise: 'Enterprise code', workId: 'Work ID', password: 'Password', submit: 'Sign in',
     required: 'Enter the {{field}}',
   },
-  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console' },
+  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console', calls: 'Call records', settings: 'Enterprise settings' },
   user: { menu: 'Account', logout: 'Sign out', changePassword: 'Change password', oldPassword: 'Current password', newPassword: 'New password', changed: 'Password changed' },
   common: {
     search: 'Search', create: 'New', edit: 'Edit', delete: 'Delete', save: 'Save', cancel: 'Cancel', actions: 'Actions',
@@ -155,6 +196,21 @@ const en: typeof zh = {
     registrations: 'Registrations', notRegistered: 'Not registered', passwordTitle: 'SIP password',
     passwordHint: 'On the phone, enter user name {{username}}, domain {{realm}} and the password below. It is shown only once.',
   },
+  transcript: {
+    live: 'Live transcript', listening: 'Transcribing, waiting for speech…', off: 'Switch on to transcribe this call live',
+    speaker: { customer: 'Customer', agent: 'Agent' },
+  },
+  settings: {
+    title: 'Enterprise settings', afterCallWork: 'After-call work', seconds: 's', transcribeAll: 'Transcribe every call',
+    transcribeAllHint: 'Every call is transcribed from its start, without agents switching it on', engineNote: 'The built-in recognizer (PocketSphinx) understands English only; Chinese recognition is not available yet.',
+  },
+  calls: {
+    title: 'Call records', startedAt: 'Started', direction: 'Direction', caller: 'Caller', callee: 'Callee', talkSeconds: 'Talk time (s)',
+    result: 'Result', transcript: 'Transcript', transcriptOf: 'Transcript of the call from {{caller}}', noTranscript: 'This call has no transcript',
+    searchNumber: 'Search numbers', searchKeyword: 'Search words said in calls', clearKeyword: 'Clear keyword: {{keyword}}',
+    directions: { inbound: 'Inbound', agent_outbound: 'Outbound' },
+    results: { in_progress: 'In progress', answered: 'Answered', failed: 'Failed', abandoned: 'Abandoned in queue', missed: 'Missed', overflowed: 'Overflowed' },
+  },
   agent: {
     title: 'Agent workspace', enterprise: 'Enterprise', profile: 'My profile', groups: 'My skill groups', connection: 'Event connection',
     connecting: 'Connecting', open: 'Connected', closed: 'Disconnected, reconnecting', noGroups: 'Not in any skill group yet',
@@ -180,6 +236,31 @@ const en: typeof zh = {
     numberRule: 'Number: 3 to 32 digits, optionally starting with +',
     missed: 'Missed calls', callBack: 'Call back', markHandled: 'Mark handled', handled: 'Handled', noMissed: 'No missed calls',
     missedLine: 'dialed {{number}} · {{time}}', signedOutHint: 'Sign in and go idle to get calls',
+    audioMode: 'Audio', audioModes: { browser: 'Browser audio', mobile: 'Mobile callback', desk_phone: 'Desk phone' },
+    audio: {
+      no_audio: 'Audio off', connecting: 'Connecting audio…', connected: 'Audio connected', reconnecting: 'Audio disconnected, reconnecting',
+      failed: 'Audio failed, retrying', mic_denied: 'Microphone not available',
+    },
+    micDeniedHint: 'Allow this site to use the microphone in your browser, then press Retry', audioLocked: 'Click anywhere on the page to enable the ring tone', retry: 'Retry', mute: 'Mute', unmute: 'Unmute',
+    audioSettings: 'Audio settings', microphone: 'Microphone', speaker: 'Speaker', defaultDevice: 'System default',
+    outputUnsupported: 'This browser cannot choose the speaker', micTest: 'Test microphone', stopTest: 'Stop test', micTestHint: 'Speak: the bar should move',
+    groups: 'My skill groups', customerName: 'Name', location: 'Location', unknown: 'unknown', previousCalls: 'Times called',
+    times: '{{count}} times', firstCall: 'First call', lastCall: 'Last call', ended: 'Call ended', close: 'Close',
+    answerAudioDown: 'Browser audio is not connected: the call cannot be answered yet', notifyTitle: 'Incoming call: {{caller}}', notifyBody: '{{name}} · {{location}} · dialed {{number}} ({{group}})',
+    dialingBrowser: 'Calling {{number}}: talk in the browser', dialingMobile: 'Ringing your mobile; when you pick up, {{number}} is called',
+  },
+  widget: {
+    title: 'Call us', call: 'Call now', callAgain: 'Call again', hangup: 'Hang up', mute: 'Mute', unmute: 'Unmute', close: 'Close',
+    calling: 'Calling {{number}}', noNumber: 'This page needs a number to call (?number=)',
+    state: { idle: 'Press the button to talk to us from your browser', calling: 'Connecting…', connected: 'On the call' },
+    ended: 'Call ended', endedRemote: 'The other side hung up',
+    micHint: 'The call uses your microphone',
+    errors: {
+      mic_denied: 'The microphone is blocked: allow it in your browser and try again', no_microphone: 'No microphone found', microphone: 'The microphone cannot be used',
+      not_found: 'This number does not exist', unavailable: 'The phone service is not available: try again later', network: 'Network error: try again later', timeout: 'The audio did not connect: try again',
+      webrtc: 'Browser audio failed: try again', invalid_number: 'Invalid number', internal: 'The phone service is not available: try again later',
+      bad_answer: 'The phone service is not available: try again later', busy: 'All lines are busy: try again later', other: 'The call failed: {{message}}',
+    },
   },
   monitor: {
     title: 'Real-time monitor', agents: 'Agents', queues: 'Queues', login: 'Login', phone: 'Phone', timeInStatus: 'Time in status',
@@ -208,7 +289,7 @@ const en: typeof zh = {
     unauthenticated: 'Sign in first', not_found: 'No such record', session_ended: 'You were signed out elsewhere or the session ended: sign in again',
     number_taken: 'This number is already assigned', username_taken: 'This SIP user name is already in use', in_use: 'Still in use (e.g. numbers on this trunk)',
     no_sip_account: 'This agent has no desk-phone account', desk_phone_not_registered: 'The desk phone is not registered', no_trunk: 'No usable trunk with a caller number',
-    not_signed_in: 'Sign in first', in_call: 'Not possible during a call', no_such_call: 'That call has ended or does not exist',
+    not_signed_in: 'Sign in first', in_call: 'Not possible during a call', no_such_call: 'That call has ended or does not exist', not_in_call: 'You are not on a call',
     answer_on_device: 'Answer on your desk phone (or mobile)', invalid_flow: 'The IVR flow is not valid: {{message}}', unavailable: 'The telephony service is not running',
     validation_failed: 'Invalid input: {{message}}', generic: 'Failed: {{message}}',
   },
@@ -217,7 +298,7 @@ const en: typeof zh = {
 export const LANGUAGE_KEY = 'patchbay.language';
 
 export function initialLanguage(): 'zh-CN' | 'en' {
-  const saved = localStorage.getItem(LANGUAGE_KEY);
+  const saved = storage.get(LANGUAGE_KEY);
   if (saved === 'zh-CN' || saved === 'en') return saved;
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }

@@ -259,6 +259,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             recordings_dir: Some(recordings.clone()),
             call_events: Some(events_tx),
             hub: None,
+            public_media: None,
         },
         std::future::pending(),
     )

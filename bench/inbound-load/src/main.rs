@@ -114,6 +114,7 @@ async fn main() {
             recordings_dir: None,
             call_events: Some(events_tx),
             hub: None,
+            public_media: None,
         },
         async move {
             let _ = stop_rx.await;

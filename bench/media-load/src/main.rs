@@ -130,6 +130,7 @@ async fn main() {
             recordings_dir: Some(dir.join("recordings")),
             call_events: None,
             hub: None,
+            public_media: None,
         },
         async move {
             let _ = stop_rx.await;

@@ -37,6 +37,7 @@ async fn main() {
             recordings_dir: None,
             call_events: None,
             hub: None,
+            public_media: None,
         },
         async move {
             let _ = stop_rx.await;

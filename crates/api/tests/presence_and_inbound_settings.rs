@@ -35,6 +35,7 @@ async fn with_sip() -> (TestApp, common::Tenant) {
         recordings_dir: None,
         call_events: None,
         hub: Some(app.state.hub.clone()),
+        public_media: None,
     };
     let sip = engine::sipd::start(config, std::future::pending())
         .await

@@ -53,15 +53,21 @@ fn case(path: &str, method: &str) -> Option<Case> {
         ("/api/v1/me/presence", _)
         | ("/api/v1/me/queues", "get")
         | ("/api/v1/me/call/{action}", "post")
+        | ("/api/v1/me/call/transcription", "post")
         | ("/api/v1/me/missed-calls", "get") => OwnAccount,
         ("/api/v1/me/missed-calls/{id}/handled", "post") => Foreign(MissedCall),
         // The caller's own enterprise's monitor.
         ("/api/v1/monitor", "get") => OwnAccount,
+        // The caller's own enterprise's settings; checked after the loop.
+        ("/api/v1/enterprise/settings", "get" | "put") => OwnAccount,
         ("/api/v1/numbers/{id}/flow", "put") => Foreign(Number),
         ("/api/v1/skill-groups/{id}/settings", "put") => Foreign(SkillGroup),
         ("/api/v1/trunks", "get") => ListArray,
         ("/api/v1/calls", "get") => List,
-        ("/api/v1/calls/{id}" | "/api/v1/calls/{id}/recording", "get") => Foreign(Call),
+        (
+            "/api/v1/calls/{id}" | "/api/v1/calls/{id}/recording" | "/api/v1/calls/{id}/transcript",
+            "get",
+        ) => Foreign(Call),
         ("/api/v1/numbers", "get") => List,
         ("/api/v1/trunks" | "/api/v1/numbers", "post") => OwnAccount,
         ("/api/v1/trunks/{id}", _) => Foreign(Trunk),
@@ -177,6 +183,22 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         .unwrap()
         .items[0]
         .id;
+    for (key, text) in [("a1", "alpha secret refund"), ("b1", "beta refund")] {
+        store
+            .apply_call_event(&model::calls::CallEvent::Transcript {
+                key: key.to_owned(),
+                segment: model::calls::TranscriptSegment {
+                    speaker: model::calls::TranscriptSpeaker::Customer,
+                    start_ms: 0,
+                    end_ms: 1_000,
+                    text: text.to_owned(),
+                    confidence: 0.9,
+                    is_final: true,
+                },
+            })
+            .await
+            .unwrap();
+    }
     let missed_a = store
         .apply_call_event(&model::calls::CallEvent::Missed {
             key: "a1".to_owned(),
@@ -280,6 +302,42 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         "routes without an isolation case: {missing:?}"
     );
     assert!(checked >= 20, "only {checked} routes checked");
+
+    // Beta's keyword search finds only beta's calls, and beta's settings are beta's.
+    let (st, body) = app
+        .call(
+            Method::GET,
+            "/api/v1/calls?keyword=refund",
+            Some(&b_token),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["total"], 1, "{body}");
+    let (_, body) = app
+        .call(
+            Method::GET,
+            "/api/v1/calls?keyword=secret",
+            Some(&b_token),
+            None,
+        )
+        .await;
+    assert_eq!(body["total"], 0, "alpha's transcript leaked: {body}");
+    let (st, _) = app
+        .call(
+            Method::PUT,
+            "/api/v1/enterprise/settings",
+            Some(&b_token),
+            Some(r#"{"transcribe_all_calls":true,"after_call_work_secs":60}"#),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let settings = ta.enterprise_settings().await.unwrap();
+    assert!(
+        !settings.transcribe_all_calls,
+        "beta switched alpha's setting"
+    );
+    assert_eq!(settings.after_call_work_secs, 0);
 
     // Alpha's rows are untouched by everything beta tried.
     assert_eq!(ta.user(a.agent).await.unwrap().name, "alpha 1001");

@@ -59,7 +59,7 @@ pub mod worker;
 pub use decoder::{Decoder, Hypothesis, Word};
 pub use engine::Engine;
 pub use stream::{Stream, StreamConfig};
-pub use wav::{Speaker, format_line, transcribe_wav};
+pub use wav::{Speaker, clock, format_line, transcribe_wav};
 pub use worker::{Worker, WorkerConfig};
 
 /// Recognised speech.

@@ -178,8 +178,8 @@ pub fn format_line(speaker: Speaker, segment: &Segment) -> String {
     )
 }
 
-/// `mm:ss.cc` (minutes go past 59 for long calls).
-fn clock(ms: u64) -> String {
+/// `mm:ss.cc` (minutes go past 59 for long calls), as transcript lines show times.
+pub fn clock(ms: u64) -> String {
     format!(
         "{:02}:{:02}.{:02}",
         ms / 60_000,

@@ -5,6 +5,7 @@
 
 mod clock;
 mod hub;
+mod mediaplane;
 pub mod sipd;
 
 pub use clock::{Clock, ManualClock, SystemClock};

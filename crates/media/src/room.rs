@@ -59,14 +59,16 @@ impl Codec {
         }
     }
 
-    fn decode(self, payload: &[u8]) -> Vec<i16> {
+    /// Decodes a payload of this codec.
+    pub fn decode(self, payload: &[u8]) -> Vec<i16> {
         match self {
             Codec::Pcmu => g711::decode_ulaw(payload),
             Codec::Pcma => g711::decode_alaw(payload),
         }
     }
 
-    fn encode(self, samples: &[i16]) -> Vec<u8> {
+    /// Encodes samples with this codec.
+    pub fn encode(self, samples: &[i16]) -> Vec<u8> {
         match self {
             Codec::Pcmu => g711::encode_ulaw(samples),
             Codec::Pcma => g711::encode_alaw(samples),
@@ -103,6 +105,11 @@ pub enum RoomOutput {
         customer: Vec<i16>,
         /// What the agent side said.
         agent: Vec<i16>,
+    },
+    /// A player ran out (a prompt played to its end) and left the room.
+    PlayerDone {
+        /// The player.
+        id: MemberId,
     },
 }
 
@@ -173,6 +180,16 @@ impl Room {
         self.players.remove(&id);
     }
 
+    /// True when this player is still in the room.
+    pub fn has_player(&self, id: MemberId) -> bool {
+        self.players.contains_key(&id)
+    }
+
+    /// The state of a member in the room (its stream, mode, codec).
+    pub fn member(&self, id: MemberId) -> Option<&MemberState> {
+        self.members.get(&id).map(|s| &s.state)
+    }
+
     /// Call legs in the room.
     pub fn len(&self) -> usize {
         self.members.len()
@@ -235,11 +252,18 @@ impl Room {
                 heard.push((*id, slot.state.role, slot.state.mode, pcm));
             }
         }
-        let music: Vec<Vec<i16>> = self
-            .players
-            .values_mut()
-            .filter_map(|p| p.next_frame())
-            .collect();
+        let mut music: Vec<Vec<i16>> = Vec::with_capacity(self.players.len());
+        let mut done: Vec<MemberId> = Vec::new();
+        for (id, p) in &mut self.players {
+            match p.next_frame() {
+                Some(f) => music.push(f),
+                None => done.push(*id),
+            }
+        }
+        for id in done {
+            self.players.remove(&id);
+            self.out.push_back(RoomOutput::PlayerDone { id });
+        }
 
         for (id, slot) in &mut self.members {
             let mut acc = [0i32; FRAME_SAMPLES];

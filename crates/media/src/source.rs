@@ -24,6 +24,8 @@ pub struct PromptPlayer {
     pos: usize,
     /// Start again at the end.
     looping: bool,
+    /// Where a loop starts again (a "please hold" prompt followed by looping music).
+    loop_from: usize,
 }
 
 impl PromptPlayer {
@@ -33,6 +35,19 @@ impl PromptPlayer {
             samples,
             pos: 0,
             looping,
+            loop_from: 0,
+        }
+    }
+
+    /// A player that plays everything once, then loops from sample `at` (clamped to the
+    /// start when it is past the end).
+    pub fn looping_from(samples: std::sync::Arc<[i16]>, at: usize) -> Self {
+        let loop_from = if at < samples.len() { at } else { 0 };
+        PromptPlayer {
+            samples,
+            pos: 0,
+            looping: true,
+            loop_from,
         }
     }
 }
@@ -46,7 +61,7 @@ impl FrameSource for PromptPlayer {
             if !self.looping {
                 return None;
             }
-            self.pos = 0;
+            self.pos = self.loop_from;
         }
         let mut frame = Vec::with_capacity(FRAME_SAMPLES);
         while frame.len() < FRAME_SAMPLES {
@@ -55,7 +70,7 @@ impl FrameSource for PromptPlayer {
                     frame.resize(FRAME_SAMPLES, 0);
                     break;
                 }
-                self.pos = 0;
+                self.pos = self.loop_from;
             }
             let take = (FRAME_SAMPLES - frame.len()).min(self.samples.len() - self.pos);
             frame.extend_from_slice(&self.samples[self.pos..self.pos + take]);

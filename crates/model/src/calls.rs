@@ -1,7 +1,7 @@
 //! Call records (SPEC §6): one per call, opened when it starts and closed when it ends.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::{CallId, UserId};
 
@@ -89,7 +89,7 @@ pub struct CallRecord {
 }
 
 /// What the engine reports about a call as it happens.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CallEvent {
     /// A call started.
     Started {
@@ -177,4 +177,95 @@ pub enum CallEvent {
         /// Who hung up.
         hangup_side: HangupSide,
     },
+    /// A final transcript segment of the call, to be stored (partials are not sent here).
+    Transcript {
+        /// Key.
+        key: String,
+        /// The segment.
+        segment: TranscriptSegment,
+    },
+}
+
+/// Which side of a call spoke a transcript segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TranscriptSpeaker {
+    /// The customer (the left channel of a recording).
+    Customer,
+    /// The agent (the right channel).
+    Agent,
+}
+
+impl TranscriptSpeaker {
+    /// The stable string stored in the database and sent over the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TranscriptSpeaker::Customer => "customer",
+            TranscriptSpeaker::Agent => "agent",
+        }
+    }
+}
+
+/// Recognised speech of one side of a call (实时转文字).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TranscriptSegment {
+    /// Who spoke.
+    pub speaker: TranscriptSpeaker,
+    /// Start of the speech, ms from the start of the call's audio.
+    pub start_ms: i64,
+    /// End of the speech (of a partial: of the audio decoded so far), ms from the start of the
+    /// call's audio.
+    pub end_ms: i64,
+    /// The words.
+    pub text: String,
+    /// The engine's confidence, 0 to 1 (0 for partials).
+    pub confidence: f32,
+    /// True for an utterance's last result; a partial (`false`) is replaced by the next
+    /// segment of the same speaker that starts at the same `start_ms`, and finally by its final.
+    /// Only finals are stored.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+}
+
+/// `?q=&keyword=&page=&page_size=` of `GET /calls`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CallQuery {
+    /// Search text, matched against the caller and callee numbers (substring).
+    pub q: Option<String>,
+    /// Only calls whose stored transcript contains this text (case-insensitive substring;
+    /// any language).
+    pub keyword: Option<String>,
+    /// 1-based page number; defaults to 1.
+    pub page: Option<u32>,
+    /// Rows per page, 1–200; defaults to 20.
+    pub page_size: Option<u32>,
+}
+
+impl CallQuery {
+    /// The paging and number-search part.
+    pub fn page_query(&self) -> crate::PageQuery {
+        crate::PageQuery {
+            q: self.q.clone(),
+            page: self.page,
+            page_size: self.page_size,
+        }
+    }
+
+    /// The transcript keyword, trimmed; `None` when empty.
+    pub fn keyword(&self) -> Option<&str> {
+        self.keyword
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// `POST /me/call/transcription`: switch live transcription of the agent's current call.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TranscriptionSwitch {
+    /// On or off.
+    pub on: bool,
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::account::Me;
+use crate::calls::TranscriptSegment;
 use crate::ids::SessionId;
 use crate::presence::{MissedCall, MonitorAgent, Offer, Presence, QueueLength};
 
@@ -77,9 +78,52 @@ pub enum Event {
         /// The agent.
         agent: MonitorAgent,
     },
+    /// Live transcript of the agent's call (when transcription is on): partial segments as the
+    /// words come, replaced by their final.
+    Transcript {
+        /// The call (as in `call_connected`).
+        call: String,
+        /// The segment.
+        segment: TranscriptSegment,
+    },
     /// For supervisors on the real-time monitor: a queue changed.
     MonitorQueue {
         /// The queue.
         queue: QueueLength,
     },
+    /// Patchbay's SDP answer to this socket's `webrtc_offer` (the browser's audio session).
+    #[serde(rename = "webrtc_answer")]
+    WebRtcAnswer {
+        /// The answer.
+        sdp: String,
+    },
+    /// The browser's `webrtc_offer` was refused.
+    #[serde(rename = "webrtc_error")]
+    WebRtcError {
+        /// `bad_offer`, `not_signed_in`, `unavailable`.
+        code: String,
+        /// What went wrong, for people.
+        message: String,
+    },
+    /// The browser's audio session connected or lost its path (`connected`, `disconnected`).
+    #[serde(rename = "webrtc_state")]
+    WebRtcState {
+        /// `connected` or `disconnected`.
+        state: String,
+    },
+}
+
+/// What a browser sends on the events WebSocket (WebRTC signalling), tagged by `type`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type")]
+pub enum ClientMessage {
+    /// Offers the browser's audio session (one per page, kept while the agent works).
+    #[serde(rename = "webrtc_offer")]
+    WebRtcOffer {
+        /// The SDP offer, with ICE candidates gathered.
+        sdp: String,
+    },
+    /// Ends the browser's audio session.
+    #[serde(rename = "webrtc_hangup")]
+    WebRtcHangup,
 }

@@ -17,7 +17,7 @@ pub mod presence;
 pub mod telephony;
 
 pub use error::{ErrorBody, ErrorDetail};
-pub use event::Event;
+pub use event::{ClientMessage, Event};
 pub use ids::{
     CallId, CustomStatusId, EnterpriseId, NumberId, RoleId, SessionId, SkillGroupId, TrunkId,
     UserId,

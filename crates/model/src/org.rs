@@ -168,3 +168,25 @@ pub struct CustomStatusUpdate {
     /// Enable or disable.
     pub enabled: Option<bool>,
 }
+
+/// An enterprise's contact-center settings (`GET`/`PUT /enterprise/settings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EnterpriseSettings {
+    /// After-call work (事后整理) in seconds after each call, 0–600; 0 sends agents straight
+    /// back to idle.
+    pub after_call_work_secs: i64,
+    /// Transcribe every call from its start (实时转文字), without agents switching it on.
+    pub transcribe_all_calls: bool,
+}
+
+/// `PUT /enterprise/settings`: the fields to change; absent ones keep their value.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseSettingsUpdate {
+    /// After-call work in seconds, 0–600.
+    #[serde(default)]
+    pub after_call_work_secs: Option<i64>,
+    /// Transcribe every call.
+    #[serde(default)]
+    pub transcribe_all_calls: Option<bool>,
+}

@@ -131,6 +131,18 @@ pub struct Offer {
     pub group_name: String,
     /// Answer at once (the agent's auto-answer switch).
     pub auto_answer: bool,
+    /// The customer's name, when the number is known (customer database); `null` otherwise.
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    /// Where the number is registered (号码归属地, e.g. "广东 深圳"); `null` when unknown.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// How many times this number called the enterprise before this call.
+    #[serde(default)]
+    pub previous_calls: u32,
+    /// When this number last called (unix ms); `null` for a first call.
+    #[serde(default)]
+    pub last_call_at: Option<i64>,
 }
 
 /// A missed-call reminder (漏电提醒).

@@ -32,6 +32,10 @@ pub struct Config {
     pub rtp_ports: PortRange,
     /// Seconds without RTP from a peer after which its call is hung up.
     pub rtp_timeout_secs: u64,
+    /// The address browsers reach Patchbay's media ports on when it sits behind NAT (WebRTC
+    /// answers announce it instead of the SIP listen address). File or `PATCHBAY_PUBLIC_ADDRESS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_address: Option<std::net::IpAddr>,
 }
 
 /// An inclusive port range written `LOW-HIGH`.
@@ -86,17 +90,19 @@ impl Default for Config {
                 high: 29_999,
             },
             rtp_timeout_secs: 60,
+            public_address: None,
         }
     }
 }
 
 /// Keys that may come from `PATCHBAY_*` environment variables.
-const ENV_KEYS: [&str; 5] = [
+const ENV_KEYS: [&str; 6] = [
     "data_dir",
     "http_listen",
     "database_url",
     "log",
     "secure_cookie",
+    "public_address",
 ];
 
 impl Config {

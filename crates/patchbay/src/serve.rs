@@ -71,6 +71,7 @@ pub async fn start_sip(
         recordings_dir: Some(config.data_dir.join("recordings")),
         call_events: Some(record_calls(store.clone(), hub.clone())),
         hub: Some(hub),
+        public_media: config.public_address,
     };
     let repaired = engine::sipd::repair_recordings(&config.data_dir.join("recordings"));
     if repaired > 0 {

@@ -40,6 +40,7 @@ async fn endpoint_recording(
             recordings_dir,
             call_events: None,
             hub: None,
+            public_media: None,
         },
         async move {
             let _ = rx.await;

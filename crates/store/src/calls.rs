@@ -1,6 +1,9 @@
 //! Call records, written from the engine's call events and read by the call-record pages.
 
-use model::calls::{CallDirection, CallEvent, CallRecord, CallResult, HangupSide};
+use model::calls::{
+    CallDirection, CallEvent, CallRecord, CallResult, HangupSide, TranscriptSegment,
+    TranscriptSpeaker,
+};
 use model::presence::MissedCall;
 use model::{CallId, Page, PageQuery, UserId};
 
@@ -88,8 +91,10 @@ macro_rules! select_calls {
 }
 
 impl Store {
-    /// Applies one engine event: opens, answers or closes a call record. A `Missed` event adds
-    /// the agent's missed-call reminder and returns it (for the agent's WebSocket).
+    /// Applies one engine event: opens, answers or closes a call record, or adds a final
+    /// transcript segment to it. A `Missed` event adds the agent's missed-call reminder and
+    /// returns it (for the agent's WebSocket). `Missed` and `Transcript` for a call key with no
+    /// record answer `NotFound` and change nothing.
     pub async fn apply_call_event(&self, ev: &CallEvent) -> Result<Option<MissedCall>> {
         match ev {
             CallEvent::Queued { key, group, at } => {
@@ -237,6 +242,28 @@ impl Store {
                 .await?
                 .rows_affected());
             }
+            CallEvent::Transcript { key, segment } => {
+                // Stamped from the call's own times (answer, else start, plus the segment's
+                // end), so the store never reads a clock.
+                let n = on_pool!(self, pool => sqlx::query(
+                    "INSERT INTO transcript_segments \
+                     (enterprise_id, call_id, speaker, start_ms, end_ms, text, confidence, created_at) \
+                     SELECT enterprise_id, id, $2, $3, $4, $5, $6, COALESCE(answered_at, started_at) + $4 \
+                     FROM calls WHERE call_key = $1",
+                )
+                .bind(key)
+                .bind(segment.speaker.as_str())
+                .bind(segment.start_ms)
+                .bind(segment.end_ms)
+                .bind(&segment.text)
+                .bind(segment.confidence.clamp(0.0, 1.0))
+                .execute(pool)
+                .await?
+                .rows_affected());
+                if n == 0 {
+                    return Err(StoreError::NotFound);
+                }
+            }
         }
         Ok(None)
     }
@@ -246,28 +273,49 @@ impl Tenant<'_> {
     /// A page of call records, newest first, whose caller or callee contains the search text;
     /// only `agent`'s calls when given (the `self` data scope).
     pub async fn calls(&self, q: &PageQuery, agent: Option<UserId>) -> Result<Page<CallRecord>> {
+        self.search_calls(q, None, agent).await
+    }
+
+    /// Like [`calls`](Tenant::calls), and when `keyword` is given only calls whose stored
+    /// transcript has a segment containing it (case-insensitive substring, any script).
+    pub async fn search_calls(
+        &self,
+        q: &PageQuery,
+        keyword: Option<&str>,
+        agent: Option<UserId>,
+    ) -> Result<Page<CallRecord>> {
         let e = self.enterprise.0;
         let pattern = like_pattern(q.search());
+        let keyword = keyword
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| like_pattern(Some(k)));
         let agent = agent.map(|a| a.0);
         let (rows, total): (Vec<CallRow>, i64) = on_pool!(self.store, pool => {
             let rows = sqlx::query_as::<_, CallRow>(select_calls!(
                 "WHERE enterprise_id = $1 AND (caller LIKE $2 ESCAPE '\\' OR callee LIKE $2 ESCAPE '\\') \
-                 AND ($3 IS NULL OR agent_id = $3) ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5"
+                 AND ($3 IS NULL OR agent_id = $3) AND ($6 IS NULL OR EXISTS (SELECT 1 FROM transcript_segments t \
+                 WHERE t.enterprise_id = calls.enterprise_id AND t.call_id = calls.id AND LOWER(t.text) LIKE $6 ESCAPE '\\')) \
+                 ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5"
             ))
             .bind(e)
             .bind(&pattern)
             .bind(agent)
             .bind(i64::from(q.page_size()))
             .bind(q.offset())
+            .bind(keyword.as_deref())
             .fetch_all(pool)
             .await?;
             let total: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM calls WHERE enterprise_id = $1 AND \
-                 (caller LIKE $2 ESCAPE '\\' OR callee LIKE $2 ESCAPE '\\') AND ($3 IS NULL OR agent_id = $3)",
+                 (caller LIKE $2 ESCAPE '\\' OR callee LIKE $2 ESCAPE '\\') AND ($3 IS NULL OR agent_id = $3) \
+                 AND ($4 IS NULL OR EXISTS (SELECT 1 FROM transcript_segments t \
+                 WHERE t.enterprise_id = calls.enterprise_id AND t.call_id = calls.id AND LOWER(t.text) LIKE $4 ESCAPE '\\'))",
             )
             .bind(e)
             .bind(&pattern)
             .bind(agent)
+            .bind(keyword.as_deref())
             .fetch_one(pool)
             .await?;
             (rows, total)
@@ -292,5 +340,56 @@ impl Tenant<'_> {
         let row = row.ok_or(StoreError::NotFound)?;
         let recording = row.recording.clone();
         Ok((CallRecord::from(row), recording))
+    }
+}
+
+/// A `transcript_segments` row.
+#[derive(sqlx::FromRow)]
+struct SegmentRow {
+    speaker: String,
+    start_ms: i64,
+    end_ms: i64,
+    text: String,
+    confidence: f32,
+}
+
+impl Tenant<'_> {
+    /// The stored (final) transcript of one of the enterprise's calls, by start time; `NotFound`
+    /// when the enterprise has no such call.
+    pub async fn call_transcript(&self, id: CallId) -> Result<Vec<TranscriptSegment>> {
+        let (exists, rows): (Option<i64>, Vec<SegmentRow>) = on_pool!(self.store, pool => {
+            let exists = sqlx::query_scalar("SELECT id FROM calls WHERE enterprise_id = $1 AND id = $2")
+                .bind(self.enterprise.0)
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?;
+            let rows = sqlx::query_as(
+                "SELECT speaker, start_ms, end_ms, text, confidence FROM transcript_segments \
+                 WHERE enterprise_id = $1 AND call_id = $2 ORDER BY start_ms, id",
+            )
+            .bind(self.enterprise.0)
+            .bind(id.0)
+            .fetch_all(pool)
+            .await?;
+            (exists, rows)
+        });
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| TranscriptSegment {
+                speaker: if r.speaker == "agent" {
+                    TranscriptSpeaker::Agent
+                } else {
+                    TranscriptSpeaker::Customer
+                },
+                start_ms: r.start_ms,
+                end_ms: r.end_ms,
+                text: r.text,
+                confidence: r.confidence,
+                is_final: true,
+            })
+            .collect())
     }
 }

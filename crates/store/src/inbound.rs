@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use model::org::SkillGroup;
+use model::org::{EnterpriseSettings, SkillGroup};
 use model::presence::MissedCall;
 use model::{EnterpriseId, UserId};
 
@@ -125,6 +125,38 @@ impl Tenant<'_> {
         .await?
         .rows_affected());
         Ok(())
+    }
+
+    /// Whether the enterprise transcribes every call (实时转文字 for all calls).
+    pub async fn transcribe_all_calls(&self) -> Result<bool> {
+        let v: Option<bool> = on_pool!(self.store, pool => sqlx::query_scalar(
+            "SELECT transcribe_all_calls FROM enterprises WHERE id = $1",
+        )
+        .bind(self.enterprise.0)
+        .fetch_optional(pool)
+        .await?);
+        v.ok_or(StoreError::NotFound)
+    }
+
+    /// Sets whether the enterprise transcribes every call.
+    pub async fn set_transcribe_all_calls(&self, on: bool) -> Result<()> {
+        on_pool!(self.store, pool => sqlx::query(
+            "UPDATE enterprises SET transcribe_all_calls = $2 WHERE id = $1",
+        )
+        .bind(self.enterprise.0)
+        .bind(on)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// The enterprise's contact-center settings.
+    pub async fn enterprise_settings(&self) -> Result<EnterpriseSettings> {
+        Ok(EnterpriseSettings {
+            after_call_work_secs: self.after_call_work_secs().await?,
+            transcribe_all_calls: self.transcribe_all_calls().await?,
+        })
     }
 
     /// An agent's missed-call reminders, unhandled first, then newest first (at most 100).

@@ -48,7 +48,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Call records, newest first, searched by caller or callee number. */
+        /**
+         * Call records, newest first, searched by caller or callee number (`q`) and by a word of
+         *     their stored transcript (`keyword`, case-insensitive, any language).
+         */
         get: operations["list_calls"];
         put?: never;
         post?: never;
@@ -95,6 +98,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The call's stored transcript: its final segments (customer and agent) by start time. Empty
+         *     when the call was not transcribed.
+         */
+        get: operations["get_transcript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/custom-statuses": {
         parameters: {
             query?: never;
@@ -132,6 +155,24 @@ export interface paths {
         patch: operations["update_status"];
         trace?: never;
     };
+    "/api/v1/enterprise/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise's settings: after-call work length, transcription of every call. */
+        get: operations["get_settings"];
+        /** Changes the enterprise's settings; fields left out keep their value. */
+        put: operations["update_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -143,6 +184,27 @@ export interface paths {
         get: operations["me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/call/transcription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switches live transcription (实时转文字) of the signed-in agent's current call on or off.
+         *     While it is on, the call's segments come on the events WebSocket as `transcript` events
+         *     (partials replaced by their finals) and the finals are stored with the call record.
+         */
+        post: operations["switch_transcription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -797,6 +859,27 @@ export interface components {
             /** @description The trunk it arrives on and outbound calls showing it leave by. */
             trunk_id: components["schemas"]["TrunkId"];
         };
+        /** @description An enterprise's contact-center settings (`GET`/`PUT /enterprise/settings`). */
+        EnterpriseSettings: {
+            /**
+             * Format: int64
+             * @description After-call work (事后整理) in seconds after each call, 0–600; 0 sends agents straight
+             *     back to idle.
+             */
+            after_call_work_secs: number;
+            /** @description Transcribe every call from its start (实时转文字), without agents switching it on. */
+            transcribe_all_calls: boolean;
+        };
+        /** @description `PUT /enterprise/settings`: the fields to change; absent ones keep their value. */
+        EnterpriseSettingsUpdate: {
+            /**
+             * Format: int64
+             * @description After-call work in seconds, 0–600.
+             */
+            after_call_work_secs?: number | null;
+            /** @description Transcribe every call. */
+            transcribe_all_calls?: boolean | null;
+        };
         /** @description The body of every non-2xx API response. */
         ErrorBody: {
             /** @description What went wrong. */
@@ -878,6 +961,13 @@ export interface components {
             agent: components["schemas"]["MonitorAgent"];
             /** @enum {string} */
             type: "monitor_agent";
+        } | {
+            /** @description The call (as in `call_connected`). */
+            call: string;
+            /** @description The segment. */
+            segment: components["schemas"]["TranscriptSegment"];
+            /** @enum {string} */
+            type: "transcript";
         } | {
             /** @description The queue. */
             queue: components["schemas"]["QueueLength"];
@@ -1033,12 +1123,26 @@ export interface components {
             call: string;
             /** @description The customer's number. */
             caller: string;
+            /** @description The customer's name, when the number is known (customer database); `null` otherwise. */
+            customer_name?: string | null;
             /** @description The enterprise number they dialed. */
             enterprise_number: string;
             /** @description The skill group it queued in. */
             group_id: components["schemas"]["SkillGroupId"];
             /** @description The group's name. */
             group_name: string;
+            /**
+             * Format: int64
+             * @description When this number last called (unix ms); `null` for a first call.
+             */
+            last_call_at?: number | null;
+            /** @description Where the number is registered (号码归属地, e.g. "广东 深圳"); `null` when unknown. */
+            location?: string | null;
+            /**
+             * Format: int32
+             * @description How many times this number called the enterprise before this call.
+             */
+            previous_calls?: number;
         };
         /** @description Where a call goes when it has waited a group's maximum. */
         OverflowTarget: {
@@ -1597,6 +1701,45 @@ export interface components {
              */
             talk_seconds: number;
         };
+        /** @description Recognised speech of one side of a call (实时转文字). */
+        TranscriptSegment: {
+            /**
+             * Format: float
+             * @description The engine's confidence, 0 to 1 (0 for partials).
+             */
+            confidence: number;
+            /**
+             * Format: int64
+             * @description End of the speech (of a partial: of the audio decoded so far), ms from the start of the
+             *     call's audio.
+             */
+            end_ms: number;
+            /**
+             * @description True for an utterance's last result; a partial (`false`) is replaced by the next
+             *     segment of the same speaker that starts at the same `start_ms`, and finally by its final.
+             *     Only finals are stored.
+             */
+            final: boolean;
+            /** @description Who spoke. */
+            speaker: components["schemas"]["TranscriptSpeaker"];
+            /**
+             * Format: int64
+             * @description Start of the speech, ms from the start of the call's audio.
+             */
+            start_ms: number;
+            /** @description The words. */
+            text: string;
+        };
+        /**
+         * @description Which side of a call spoke a transcript segment.
+         * @enum {string}
+         */
+        TranscriptSpeaker: "customer" | "agent";
+        /** @description `POST /me/call/transcription`: switch live transcription of the agent's current call. */
+        TranscriptionSwitch: {
+            /** @description On or off. */
+            on: boolean;
+        };
         /** @description A SIP trunk to a carrier (线路). */
         Trunk: {
             /** @description Source IP addresses whose INVITEs are accepted as this trunk's inbound calls. */
@@ -1871,8 +2014,13 @@ export interface operations {
     list_calls: {
         parameters: {
             query?: {
-                /** @description Search text, matched against names and work IDs (case-insensitive substring). */
+                /** @description Search text, matched against the caller and callee numbers (substring). */
                 q?: string;
+                /**
+                 * @description Only calls whose stored transcript contains this text (case-insensitive substring;
+                 *     any language).
+                 */
+                keyword?: string;
                 /** @description 1-based page number; defaults to 1. */
                 page?: number;
                 /** @description Rows per page, 1–200; defaults to 20. */
@@ -1890,6 +2038,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_CallRecord"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             403: {
@@ -1963,6 +2119,44 @@ export interface operations {
                 };
             };
             /** @description No such call, or it has no recording */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_transcript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptSegment"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2156,6 +2350,73 @@ export interface operations {
             };
         };
     };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnterpriseSettingsUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseSettings"];
+                };
+            };
+            /** @description A value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -2174,6 +2435,61 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    switch_transcription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranscriptionSwitch"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_in_call`: the agent is not talking on a call; `not_signed_in` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

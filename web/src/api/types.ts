@@ -42,3 +42,7 @@ export type QueueSettings = S['QueueSettings'];
 export type OverflowTarget = S['OverflowTarget'];
 export type RoutingStrategy = S['RoutingStrategy'];
 export type DialRequest = S['DialRequest'];
+export type CallRecord = S['CallRecord'];
+export type TranscriptSegment = S['TranscriptSegment'];
+export type TranscriptSpeaker = S['TranscriptSpeaker'];
+export type EnterpriseSettings = S['EnterpriseSettings'];

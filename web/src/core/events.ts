@@ -20,8 +20,15 @@ export function eventsUrl(location: { protocol: string; host: string }): string 
   return `${scheme}//${location.host}/api/v1/events`;
 }
 
-/** Starts the connection; the returned function stops it for good. */
-export function connectEvents(opts: EventsOptions): () => void {
+export interface EventsConnection {
+  /** Stops the connection for good. */
+  close: () => void;
+  /** Sends a JSON message (WebRTC signalling); false when the socket is not open. */
+  send: (msg: unknown) => boolean;
+}
+
+/** Starts the connection. */
+export function connectEvents(opts: EventsOptions): EventsConnection {
   let attempt = 0;
   let socket: WebSocket | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -55,9 +62,16 @@ export function connectEvents(opts: EventsOptions): () => void {
     };
   };
   open();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    socket?.close();
+  return {
+    close: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      socket?.close();
+    },
+    send: (msg) => {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(msg));
+      return true;
+    },
   };
 }

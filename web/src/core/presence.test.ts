@@ -162,7 +162,31 @@ describe('phoneBarReducer', () => {
         ev({ type: 'presence', presence: presence({ phone: 'talking', as_of: T0 + 1 }) }),
         ev({ type: 'call_connected', call: '7', caller: '13800138000' }),
       ],
-      { offer: null, call: { call: '7', caller: '13800138000' }, lastOfferEnd: null },
+      { offer: null, call: { call: '7', caller: '13800138000', offer }, lastOfferEnd: null },
+    ],
+    [
+      'a dialed call has no offer',
+      [ev({ type: 'ringing', offer }), ev({ type: 'offer_ended', call: '7', reason: 'caller_hung_up' }), ev({ type: 'call_connected', call: '9', caller: '13900139000' })],
+      { call: { call: '9', caller: '13900139000', offer: null } },
+    ],
+    [
+      'the ended pop keeps the call until the next offer',
+      [
+        ev({ type: 'ringing', offer }),
+        ev({ type: 'call_connected', call: '7', caller: '13800138000' }),
+        ev({ type: 'call_ended', call: '7' }, T0 + 60_000),
+      ],
+      { call: null, ended: { call: '7', caller: '13800138000', offer, endedAt: T0 + 60_000 } },
+    ],
+    [
+      'a new offer replaces the ended pop',
+      [ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'call_ended', call: '7' }), ev({ type: 'ringing', offer: { ...offer, call: '8' } })],
+      { ended: null, offer: { ...offer, call: '8' } },
+    ],
+    [
+      'dismissing the ended pop',
+      [ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'call_ended', call: '7' }), { type: 'dismiss_ended' }],
+      { ended: null },
     ],
     [
       'the call ends',

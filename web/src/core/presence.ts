@@ -7,6 +7,15 @@ import type { Event, LoginState, MissedCall, Offer, PhoneState, Presence, QueueL
 export interface ActiveCall {
   call: string;
   caller: string;
+  /** The offer it was answered from (name, location, history, dialed number, group); `null`
+   * for a call the agent dialed. */
+  offer: Offer | null;
+}
+
+/** The call that just ended (the ended pop), until the next call or dismissed. */
+export interface EndedCall extends ActiveCall {
+  /** Local time it ended (ms). */
+  endedAt: number;
 }
 
 export interface PhoneBarState {
@@ -24,6 +33,10 @@ export interface PhoneBarState {
   missed: MissedCall[];
   /** Why the last offer ended without being answered, for a short notice. */
   lastOfferEnd: { call: string; reason: string } | null;
+  /** The last call that ended, for the ended pop. */
+  ended: EndedCall | null;
+  /** The latest offer, kept after it stops ringing so the talking pop still shows its details. */
+  recentOffer: Offer | null;
 }
 
 export const initialPhoneBar: PhoneBarState = {
@@ -34,6 +47,8 @@ export const initialPhoneBar: PhoneBarState = {
   call: null,
   missed: [],
   lastOfferEnd: null,
+  ended: null,
+  recentOffer: null,
 };
 
 export type PhoneBarAction =
@@ -45,6 +60,8 @@ export type PhoneBarAction =
   | { type: 'missed_handled'; id: number; at: number }
   /** The agent called `number` back: the server marks that caller's reminders handled. */
   | { type: 'called_back'; number: string; at: number }
+  /** The agent closed the ended pop. */
+  | { type: 'dismiss_ended' }
   /** Signed out. */
   | { type: 'reset' };
 
@@ -81,15 +98,18 @@ function applyEvent(state: PhoneBarState, ev: Event, at: number): PhoneBarState 
     case 'queues':
       return { ...state, queues: ev.queues };
     case 'ringing':
-      return { ...state, offer: ev.offer, lastOfferEnd: null };
+      return { ...state, offer: ev.offer, recentOffer: ev.offer, lastOfferEnd: null, ended: null };
     case 'offer_ended':
       if (state.offer && state.offer.call !== ev.call) return state;
       return { ...state, offer: null, lastOfferEnd: ev.reason === 'answered' ? null : { call: ev.call, reason: ev.reason } };
-    case 'call_connected':
-      return { ...state, offer: null, call: { call: ev.call, caller: ev.caller } };
+    case 'call_connected': {
+      const offer =
+        state.recentOffer && state.recentOffer.call === ev.call ? state.recentOffer : state.call?.call === ev.call ? state.call.offer : null;
+      return { ...state, offer: null, ended: null, call: { call: ev.call, caller: ev.caller, offer } };
+    }
     case 'call_ended':
       if (state.call && state.call.call !== ev.call) return state;
-      return { ...state, call: null };
+      return { ...state, call: null, ended: state.call ? { ...state.call, endedAt: at } : state.ended };
     case 'missed_call':
       return { ...state, missed: sortMissed([ev.missed, ...state.missed.filter((m) => m.id !== ev.missed.id)]) };
     default:
@@ -113,6 +133,8 @@ export function phoneBarReducer(state: PhoneBarState, action: PhoneBarAction): P
         ...state,
         missed: sortMissed(state.missed.map((m) => (m.caller === action.number && m.handled_at == null ? { ...m, handled_at: action.at } : m))),
       };
+    case 'dismiss_ended':
+      return state.ended ? { ...state, ended: null } : state;
     case 'reset':
       return initialPhoneBar;
   }

@@ -5,6 +5,7 @@ import { useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth';
 import { LANGUAGE_KEY } from '../i18n';
 import ChangePassword from '../components/ChangePassword';
+import { storage } from '../storage';
 
 export function LanguageSwitch() {
   const { i18n, t } = useTranslation();
@@ -16,7 +17,7 @@ export function LanguageSwitch() {
       value={i18n.language}
       style={{ width: 100 }}
       onChange={(lng: string) => {
-        localStorage.setItem(LANGUAGE_KEY, lng);
+        storage.set(LANGUAGE_KEY, lng);
         void i18n.changeLanguage(lng);
       }}
       options={[
@@ -36,8 +37,10 @@ export default function AppLayout({ children }: { children: ReactNode }) {
   const isAdmin = me?.permissions.includes('manage_users');
   const isNumbersAdmin = me?.permissions.includes('manage_numbers');
   const isMonitor = me?.permissions.includes('monitor');
+  const canSeeCalls = me?.permissions.includes('view_call_records');
   const items = [
     { key: '/agent', label: t('nav.agent') },
+    ...(canSeeCalls ? [{ key: '/calls', label: <span data-testid="nav-calls">{t('nav.calls')}</span> }] : []),
     ...(isAdmin || isNumbersAdmin || isMonitor
       ? [
           {
@@ -52,6 +55,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
                     { key: '/admin/roles', label: t('nav.roles') },
                     { key: '/admin/skill-groups', label: t('nav.skillGroups') },
                     { key: '/admin/statuses', label: t('nav.statuses') },
+                    { key: '/admin/settings', label: t('nav.settings') },
                   ]
                 : []),
               ...(isNumbersAdmin

@@ -1,12 +1,13 @@
-//! Call records (needs `view_call_records`) and their recordings (needs `view_recordings`),
+//! Call records (needs `view_call_records`), searched by number or by a word of their
+//! transcript, with their stored transcripts, and their recordings (needs `view_recordings`),
 //! streamed with HTTP range requests so the browser can seek. An agent whose role sees only its
 //! own records gets only calls it took part in.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
-use model::calls::CallRecord;
-use model::{CallId, DataScope, ErrorBody, Page, PageQuery, Permission, UserId};
+use model::calls::{CallQuery, CallRecord, TranscriptSegment};
+use model::{CallId, DataScope, ErrorBody, Page, Permission, UserId};
 use tower::ServiceExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,6 +22,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_calls))
         .routes(routes!(get_call))
         .routes(routes!(get_recording))
+        .routes(routes!(get_transcript))
 }
 
 /// The agent whose calls alone the user may see (`self` data scope), if limited.
@@ -29,18 +31,46 @@ fn only_agent(user: &CurrentUser) -> Option<UserId> {
     (user.data_scope == DataScope::Own).then_some(user.user_id)
 }
 
-/// Call records, newest first, searched by caller or callee number.
-#[utoipa::path(get, path = "/calls", tag = "calls", params(PageQuery),
-    responses((status = 200, body = Page<CallRecord>), (status = 403, body = ErrorBody)))]
+/// Call records, newest first, searched by caller or callee number (`q`) and by a word of
+/// their stored transcript (`keyword`, case-insensitive, any language).
+#[utoipa::path(get, path = "/calls", tag = "calls", params(CallQuery),
+    responses((status = 200, body = Page<CallRecord>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn list_calls(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<CallQuery>,
 ) -> ApiResult<Json<Page<CallRecord>>> {
     user.require(Permission::ViewCallRecords)?;
+    if q.keyword().is_some_and(|k| k.chars().count() > 100) {
+        return Err(ApiError::validation(
+            "keyword",
+            "must be at most 100 characters",
+        ));
+    }
     Ok(Json(
-        user.tenant(&state).calls(&q, only_agent(&user)).await?,
+        user.tenant(&state)
+            .search_calls(&q.page_query(), q.keyword(), only_agent(&user))
+            .await?,
     ))
+}
+
+/// The call's stored transcript: its final segments (customer and agent) by start time. Empty
+/// when the call was not transcribed.
+#[utoipa::path(get, path = "/calls/{id}/transcript", tag = "calls",
+    params(("id" = i64, Path, description = "Call id")),
+    responses(
+        (status = 200, body = Vec<TranscriptSegment>),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn get_transcript(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<TranscriptSegment>>> {
+    user.require(Permission::ViewCallRecords)?;
+    visible_call(&state, &user, id).await?;
+    Ok(Json(user.tenant(&state).call_transcript(CallId(id)).await?))
 }
 
 async fn visible_call(

@@ -2,13 +2,19 @@
 //!
 //! The first message is `hello` with the user's profile, then the agent's `presence` and
 //! `queues`; after that, every event the hub has for this user, and for users with the `monitor`
-//! permission the enterprise's `monitor_agent` and `monitor_queue` events. When this session is revoked the socket sends `session_revoked` and closes; events
-//! about the user's other sessions are not sent here.
+//! permission the enterprise's `monitor_agent` and `monitor_queue` events. When this session is
+//! revoked the socket sends `session_revoked` and closes; events about the user's other sessions
+//! are not sent here.
+//!
+//! The browser also talks on it (WebRTC signalling for the phone bar's browser audio):
+//! `{"type":"webrtc_offer","sdp"}` is answered with `webrtc_answer` (or `webrtc_error`), and
+//! `{"type":"webrtc_hangup"}` ends the session; closing the socket ends it too. The session's
+//! state comes as `webrtc_state` (`connected` / `disconnected`).
 
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use model::{Event, Permission, SessionId};
+use model::{ClientMessage, Event, Permission, SessionId};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::auth::CurrentUser;
@@ -36,7 +42,67 @@ pub(crate) async fn events(
             queues: sip.queues(user.enterprise, user.user_id).await,
         });
     }
-    Ok(ws.on_upgrade(move |socket| pump(socket, rx, monitor, first, user.session_id)))
+    let agent = Agent {
+        sip: state.sip.clone(),
+        enterprise: user.enterprise,
+        user: user.user_id,
+        media_session: None,
+    };
+    Ok(ws.on_upgrade(move |socket| pump(socket, rx, monitor, first, user.session_id, agent)))
+}
+
+/// The agent behind a socket, for the WebRTC signalling it carries.
+struct Agent {
+    sip: Option<engine::sipd::SipHandle>,
+    enterprise: model::EnterpriseId,
+    user: model::UserId,
+    /// The browser audio session this socket opened, if any.
+    media_session: Option<u64>,
+}
+
+impl Agent {
+    /// A message from the browser: an offer is answered on this socket, a hang-up ends the
+    /// session; anything else is answered with an error event and ignored.
+    async fn message(&mut self, socket: &mut WebSocket, text: &str) -> bool {
+        let reply = match serde_json::from_str::<ClientMessage>(text) {
+            Ok(ClientMessage::WebRtcOffer { sdp }) => match &self.sip {
+                Some(sip) => match sip.browser_offer(self.enterprise, self.user, sdp).await {
+                    Ok((session, answer)) => {
+                        self.media_session = Some(session);
+                        Event::WebRtcAnswer { sdp: answer }
+                    }
+                    Err(e) => Event::WebRtcError {
+                        code: match e {
+                            engine::sipd::AgentError::Stopped => "unavailable",
+                            _ => "bad_offer",
+                        }
+                        .to_owned(),
+                        message: e.to_string(),
+                    },
+                },
+                None => Event::WebRtcError {
+                    code: "unavailable".to_owned(),
+                    message: "the SIP and media endpoint is not running".to_owned(),
+                },
+            },
+            Ok(ClientMessage::WebRtcHangup) => {
+                self.close().await;
+                return true;
+            }
+            Err(e) => Event::WebRtcError {
+                code: "bad_message".to_owned(),
+                message: format!("not a message Patchbay understands: {e}"),
+            },
+        };
+        send(socket, &reply).await
+    }
+
+    /// Ends the audio session this socket opened (a newer one of the agent's stays).
+    async fn close(&mut self) {
+        if let (Some(sip), Some(session)) = (&self.sip, self.media_session.take()) {
+            sip.browser_closed(self.user, session).await;
+        }
+    }
 }
 
 /// The next monitor event, or never for users who do not watch the monitor.
@@ -62,22 +128,35 @@ async fn pump(
     mut monitor: Option<tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>>,
     first: Vec<Event>,
     session: SessionId,
+    mut agent: Agent,
 ) {
     for ev in &first {
         if !send(&mut socket, ev).await {
             return;
         }
     }
+    pump_events(&mut socket, &mut rx, &mut monitor, session, &mut agent).await;
+    // However the socket ended, the browser audio it opened ends with it.
+    agent.close().await;
+}
+
+async fn pump_events(
+    socket: &mut WebSocket,
+    rx: &mut tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>,
+    monitor: &mut Option<tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>>,
+    session: SessionId,
+    agent: &mut Agent,
+) {
     loop {
         tokio::select! {
-            ev = next_monitor(&mut monitor) => match ev {
+            ev = next_monitor(monitor) => match ev {
                 Ok(ev) => {
-                    if !send(&mut socket, &ev).await {
+                    if !send(socket, &ev).await {
                         return;
                     }
                 }
                 Err(RecvError::Lagged(n)) => tracing::debug!(missed = n, "monitor events lagged"),
-                Err(RecvError::Closed) => monitor = None,
+                Err(RecvError::Closed) => *monitor = None,
             },
             ev = rx.recv() => match ev {
                 Ok(ev) => {
@@ -85,7 +164,7 @@ async fn pump(
                         if *session_id != session {
                             continue;
                         }
-                        send(&mut socket, &ev).await;
+                        send(socket, &ev).await;
                         let _ = socket
                             .send(Message::Close(Some(CloseFrame {
                                 code: 4001,
@@ -94,7 +173,7 @@ async fn pump(
                             .await;
                         return;
                     }
-                    if !send(&mut socket, &ev).await {
+                    if !send(socket, &ev).await {
                         return;
                     }
                 }
@@ -105,6 +184,11 @@ async fn pump(
             },
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(Message::Text(text))) => {
+                    if !agent.message(socket, text.as_str()).await {
+                        return;
+                    }
+                }
                 Some(Ok(_)) => {}
             },
         }

@@ -3,6 +3,7 @@
 pub(crate) mod auth;
 pub(crate) mod calls;
 pub(crate) mod dial;
+pub(crate) mod enterprise;
 pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
@@ -37,6 +38,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(dial::router())
         .merge(calls::router())
         .merge(presence::router())
+        .merge(enterprise::router())
 }
 
 /// Tells a user's open clients that their account changed (role, groups, name …).

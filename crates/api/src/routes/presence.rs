@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use engine::sipd::{AgentAction, AgentError, SipHandle};
+use model::calls::TranscriptionSwitch;
 use model::presence::{LoginState, MissedCall, Monitor, Presence, PresenceChange, QueueLength};
 use model::{ErrorBody, Permission};
 use serde::Deserialize;
@@ -22,6 +23,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_presence, change_presence))
         .routes(routes!(my_queues))
         .routes(routes!(call_action))
+        .routes(routes!(switch_transcription))
         .routes(routes!(missed_calls))
         .routes(routes!(handle_missed_call))
         .routes(routes!(monitor))
@@ -170,6 +172,40 @@ pub(crate) async fn call_action(
     sip(&state)?
         .agent_action(user.enterprise, user.user_id, call, action)
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Switches live transcription (实时转文字) of the signed-in agent's current call on or off.
+/// While it is on, the call's segments come on the events WebSocket as `transcript` events
+/// (partials replaced by their finals) and the finals are stored with the call record.
+#[utoipa::path(post, path = "/me/call/transcription", tag = "me", request_body = TranscriptionSwitch,
+    responses(
+        (status = 204, description = "Done"),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "`not_in_call`: the agent is not talking on a call; `not_signed_in`", body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    ))]
+pub(crate) async fn switch_transcription(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<TranscriptionSwitch>,
+) -> ApiResult<StatusCode> {
+    user.require(Permission::AnswerDial)?;
+    sip(&state)?
+        .agent_action(
+            user.enterprise,
+            user.user_id,
+            None,
+            AgentAction::Transcription { on: req.on },
+        )
+        .await
+        .map_err(|e| match e {
+            AgentError::NoSuchCall => {
+                ApiError::conflict("not_in_call", "the agent is not talking on a call")
+            }
+            e => e.into(),
+        })?;
     Ok(StatusCode::NO_CONTENT)
 }
 

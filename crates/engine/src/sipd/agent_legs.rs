@@ -5,17 +5,14 @@
 
 use std::collections::HashMap;
 
+use super::calls::{Calls, QueueState, random_token, room_codec};
+use crate::mediaplane::{LegId, LegMedia, LegSpec, Place};
 use model::{EnterpriseId, UserId};
 use sip::Millis;
 use sip::dialog::{Dialog, DialogId};
 use sip::msg::{Message, StartLine};
 use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
 use sip::txn::{Peer, Transactions, TxnId};
-use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot};
-
-use super::calls::{Calls, QueueState, random_token};
-use super::media_task::{self, Behaviour, MediaSetup};
 
 /// One agent's phone leg of a queued call.
 pub(super) struct AgentLeg {
@@ -32,8 +29,9 @@ pub(super) struct AgentLeg {
     txn: TxnId,
     dialog: Option<DialogId>,
     pub(super) answered: bool,
-    socket: Option<UdpSocket>,
-    stop: Option<oneshot::Sender<()>>,
+    socket: Option<std::net::UdpSocket>,
+    /// Its media on the plane, once answered.
+    media: Option<LegId>,
 }
 
 /// Every agent leg.
@@ -72,7 +70,7 @@ pub(super) enum RingError {
 
 impl Calls {
     /// Binds an RTP socket without waiting (for legs started from synchronous code).
-    fn rtp_socket_now(&mut self) -> Option<UdpSocket> {
+    fn rtp_socket_now(&mut self) -> Option<std::net::UdpSocket> {
         let (lo, hi) = self.config.rtp_ports;
         let span = u32::from(hi - lo) / 2 + 1;
         for _ in 0..span {
@@ -82,11 +80,7 @@ impl Calls {
             else {
                 continue;
             };
-            if s.set_nonblocking(true).is_ok()
-                && let Ok(s) = UdpSocket::from_std(s)
-            {
-                return Some(s);
-            }
+            return Some(s);
         }
         None
     }
@@ -101,6 +95,14 @@ impl Calls {
         auto_answer: bool,
         txns: &mut Transactions,
     ) -> Result<u64, RingError> {
+        let device = self
+            .cc
+            .acd(enterprise)
+            .agent_view(super::calls::wall_ms(), super::cc::agent_id(agent))
+            .and_then(|v| v.device);
+        if device == Some(acd::Device::Browser) {
+            return self.ring_browser(call, enterprise, agent);
+        }
         let caller = self
             .calls
             .get(&call)
@@ -154,7 +156,7 @@ impl Calls {
                 dialog: None,
                 answered: false,
                 socket: Some(socket),
-                stop: None,
+                media: None,
             },
         );
         tracing::info!(
@@ -252,48 +254,38 @@ impl Calls {
         self.bridge_leg(id, call, &answer);
     }
 
-    /// Starts the agent leg's media and switches the customer's media to it.
+    /// Starts the agent leg's media in the customer's room, where the prompt or music stops.
     fn bridge_leg(&mut self, id: u64, call: u64, answer: &sip::sdp::AudioDesc) {
-        let (to_agent_tx, to_agent_rx) = mpsc::channel(16);
-        let (to_customer_tx, to_customer_rx) = mpsc::channel(16);
-        let rtp_timeout = self.config.rtp_timeout;
-        let events = self.events.clone();
-        let counters = self.stats.clone();
+        let Some(room) = self.calls.get(&call).map(|c| c.room) else {
+            return;
+        };
         let Some(leg) = self.legs.legs.get_mut(&id) else {
             return;
         };
-        let (Some(socket), Some(&(pt, codec))) = (leg.socket.take(), answer.codecs.first()) else {
+        let (Some(socket), Some(&(_, codec))) = (leg.socket.take(), answer.codecs.first()) else {
             return;
         };
-        let (stop_tx, stop_rx) = oneshot::channel();
-        leg.stop = Some(stop_tx);
-        tokio::spawn(media_task::run(MediaSetup {
+        let spec = LegSpec {
             call: id,
-            socket,
-            remote: Some(answer.rtp_addr()),
-            codec,
-            payload_type: pt,
-            telephone_event: answer.telephone_event.unwrap_or(101),
-            behaviour: Behaviour::Bridge {
-                to_peer: to_customer_tx,
-                from_peer: to_agent_rx,
-                ringback: None,
+            media: LegMedia::Rtp {
+                socket,
+                remote: Some(answer.rtp_addr()),
+                telephone_event: answer.telephone_event.unwrap_or(101),
             },
-            rtp_timeout,
-            events,
-            stop: stop_rx,
+            codec: room_codec(codec),
+            role: media::room::Role::Agent,
+            rtp_timeout: self.config.rtp_timeout,
+            events: self.events.clone(),
             recorder: None,
-            remote_updates: None,
-            control: None,
-            counters,
-            report_to: None,
-        }));
-        if let Some(control) = self.calls.get(&call).and_then(|c| c.control.clone()) {
-            let _ = control.try_send(Behaviour::Bridge {
-                to_peer: to_agent_tx,
-                from_peer: to_customer_rx,
-                ringback: None,
-            });
+            counters: self.stats.clone(),
+            report: None,
+        };
+        self.media.stop_play(room);
+        let media = self
+            .media
+            .add_leg(spec, Place::Room(room, media::room::Mode::SpeakListen));
+        if let Some(leg) = self.legs.legs.get_mut(&id) {
+            leg.media = Some(media);
         }
     }
 
@@ -329,14 +321,17 @@ impl Calls {
 
     /// Ends an agent leg: BYE when answered, CANCEL while ringing, media stopped.
     pub(super) fn drop_leg(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
+        if self.drop_browser_ring(id) {
+            return;
+        }
         let via = self.via_for_leg(id);
         let contact = self.contact();
         let Some(mut leg) = self.legs.legs.remove(&id) else {
             return;
         };
         self.legs.by_txn.remove(&leg.txn);
-        if let Some(stop) = leg.stop.take() {
-            let _ = stop.send(());
+        if let Some(media) = leg.media.take() {
+            self.media.remove_leg(media);
         }
         match leg.dialog.take() {
             Some(d) => {
@@ -440,7 +435,7 @@ impl Calls {
                 dialog: None,
                 answered: false,
                 socket: Some(socket),
-                stop: None,
+                media: None,
             },
         );
         tracing::info!(call, leg = id, %number, %caller, trunk = trunk.trunk.id.0, "forwarding the call through a trunk");

@@ -23,6 +23,11 @@ pub enum AgentAction {
     Reject,
     /// End the call being talked on.
     Hangup,
+    /// Switch live transcription of the call being talked on on or off.
+    Transcription {
+        /// On or off.
+        on: bool,
+    },
 }
 
 /// Why an agent's request was refused.
@@ -93,6 +98,16 @@ pub(crate) enum AgentRequest {
         action: AgentAction,
         reply: oneshot::Sender<Result<(), AgentError>>,
     },
+    BrowserOffer {
+        enterprise: EnterpriseId,
+        user: UserId,
+        sdp: String,
+        reply: oneshot::Sender<Result<(u64, String), AgentError>>,
+    },
+    BrowserClosed {
+        user: UserId,
+        session: u64,
+    },
 }
 
 impl Calls {
@@ -140,6 +155,15 @@ impl Calls {
                 let r = self.call_action(now, enterprise, user, call, action, txns);
                 let _ = reply.send(r);
             }
+            AgentRequest::BrowserOffer {
+                enterprise,
+                user,
+                sdp,
+                reply,
+            } => {
+                let _ = reply.send(self.browser_offer(enterprise, user, &sdp));
+            }
+            AgentRequest::BrowserClosed { user, session } => self.browser_closed(user, session),
         }
     }
 
@@ -277,12 +301,19 @@ impl Calls {
                 self.reject_offer(now, id, e, user, "rejected", txns);
                 Ok(())
             }
+            (AgentAction::Answer, false) if self.browsers.rings.contains_key(&leg) => {
+                self.answer_in_browser(now, leg, txns)
+            }
             (AgentAction::Answer, false) => Err(AgentError::AnswerOnDevice),
             (AgentAction::Answer | AgentAction::Reject, true) => Err(AgentError::InCall),
+            // lead wires this
+            (AgentAction::Transcription { .. }, _) => Err(AgentError::NoSuchCall),
         }
     }
 
     fn legs_agent(&self, leg: u64) -> Option<UserId> {
-        self.legs.agent_of(leg)
+        self.legs
+            .agent_of(leg)
+            .or_else(|| self.browsers.agent_of(leg))
     }
 }

@@ -11,12 +11,11 @@ use sip::dialog::{Dialog, DialogId, DialogState, Dialogs};
 use sip::msg::{Message, StartLine};
 use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
 use sip::txn::{Peer, Transactions, TxnEvent, TxnId};
-use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 use super::directory::{Directory, Refusal};
-use super::media_task::{self, Behaviour, MediaSetup};
 use super::{Inbound, SipConfig, TrunkStatuses};
+use crate::mediaplane::{LegId, LegMedia, LegSpec, MediaPlane, Place, Prompt, RoomId};
 use model::TrunkId;
 use model::telephony::{NumberService, SipDirectory};
 use sip::Millis;
@@ -81,8 +80,8 @@ pub(super) struct Call {
     invite: TxnId,
     /// Who called.
     peer: Peer,
-    /// Stops the media task.
-    stop: Option<oneshot::Sender<()>>,
+    /// The customer's leg on the media plane.
+    pub(super) leg: Option<LegId>,
     /// Our SDP answer (re-sent, with the direction mirrored, on re-INVITE).
     local: LocalMedia,
     /// The SDP version we last sent.
@@ -99,8 +98,8 @@ pub(super) struct Call {
     pub(super) caller: String,
     /// The enterprise number dialed.
     pub(super) number: String,
-    /// Changes the media task's behaviour (IVR calls).
-    pub(super) control: Option<mpsc::Sender<Behaviour>>,
+    /// The customer's room: prompts and music play there, agents join it.
+    pub(super) room: RoomId,
     /// The IVR, while the flow runs.
     pub(super) ivr: Option<ivr::Ivr>,
     /// Queue and agent.
@@ -141,6 +140,10 @@ pub(crate) struct Calls {
     pub(super) prompts: Arc<super::prompts::Prompts>,
     /// IVR deadlines (wall ms, call), checked lazily against each call's IVR.
     pub(super) ivr_timers: std::collections::BinaryHeap<std::cmp::Reverse<(i64, u64)>>,
+    /// Every leg's RTP, rooms, prompts and recordings.
+    pub(super) media: MediaPlane,
+    /// Agents' browser audio sessions and the calls ringing on them.
+    pub(super) browsers: super::browsers::Browsers,
 }
 
 /// Unix milliseconds (call records are in wall-clock time).
@@ -162,6 +165,7 @@ impl Calls {
         events: mpsc::Sender<Inbound>,
         stats: Arc<CallStats>,
         trunk_status: TrunkStatuses,
+        media: MediaPlane,
     ) -> Calls {
         let cc = super::cc::ContactCenter::new(config.hub.clone());
         let next_rtp_port = config.rtp_ports.0;
@@ -177,6 +181,8 @@ impl Calls {
             legs: Default::default(),
             prompts: Arc::new(super::prompts::Prompts::load()),
             ivr_timers: Default::default(),
+            media,
+            browsers: Default::default(),
             config,
             local_addr,
             events,
@@ -322,12 +328,12 @@ impl Calls {
     }
 
     /// Binds an RTP socket on the next free port of the range.
-    pub(super) async fn rtp_socket(&mut self) -> Option<UdpSocket> {
+    pub(super) fn rtp_socket(&mut self) -> Option<std::net::UdpSocket> {
         let (lo, hi) = self.config.rtp_ports;
         let span = u32::from(hi - lo) + 1;
         for _ in 0..span {
             let port = self.next_rtp_port();
-            if let Ok(s) = UdpSocket::bind(SocketAddr::new(self.local_addr.ip(), port)).await {
+            if let Ok(s) = std::net::UdpSocket::bind(SocketAddr::new(self.local_addr.ip(), port)) {
                 return Some(s);
             }
         }
@@ -427,21 +433,7 @@ impl Calls {
             .flow
             .clone()
             .filter(|_| route.service == NumberService::Ivr);
-        let behaviour = match (route.service, &flow) {
-            (NumberService::EchoTest, _) => Behaviour::Echo,
-            (_, Some(_)) => Behaviour::Play {
-                samples: Arc::from(Vec::new()),
-                loop_from: None,
-            },
-            _ => Behaviour::Play {
-                samples: self
-                    .prompts
-                    .builtin("welcome")
-                    .unwrap_or_else(|| Arc::from(Vec::new())),
-                loop_from: None,
-            },
-        };
-        let Some(socket) = self.rtp_socket().await else {
+        let Some(socket) = self.rtp_socket() else {
             self.reply(now, txns, id, &msg, 503, "No Media Ports Free");
             return;
         };
@@ -521,31 +513,44 @@ impl Calls {
                 recording: recording.clone(),
             });
         }
-        let (control_tx, control_rx) = match flow {
-            Some(_) => {
-                let (tx, rx) = mpsc::channel(8);
-                (Some(tx), Some(rx))
-            }
-            None => (None, None),
+        let room = self.media.room();
+        let place = match route.service {
+            NumberService::EchoTest => Place::Echo,
+            _ => Place::Room(room, media::room::Mode::SpeakListen),
         };
-        let (stop_tx, stop_rx) = oneshot::channel();
-        tokio::spawn(media_task::run(MediaSetup {
-            call: call_id,
-            socket,
-            remote,
-            codec,
-            payload_type: pt,
-            telephone_event: te,
-            behaviour,
-            rtp_timeout: self.config.rtp_timeout,
-            events: self.events.clone(),
-            stop: stop_rx,
-            recorder,
-            remote_updates: None,
-            control: control_rx,
-            counters: self.stats.clone(),
-            report_to: self.config.call_events.clone().map(|tx| (key.clone(), tx)),
-        }));
+        let leg = self.media.add_leg(
+            LegSpec {
+                call: call_id,
+                media: LegMedia::Rtp {
+                    socket,
+                    remote,
+                    telephone_event: te,
+                },
+                codec: room_codec(codec),
+                role: media::room::Role::Customer,
+                rtp_timeout: self.config.rtp_timeout,
+                events: self.events.clone(),
+                recorder,
+                counters: self.stats.clone(),
+                report: self.config.call_events.clone().map(|tx| (key.clone(), tx)),
+            },
+            place,
+        );
+        let _ = pt;
+        if route.service != NumberService::EchoTest && flow.is_none() {
+            let samples = self
+                .prompts
+                .builtin("welcome")
+                .unwrap_or_else(|| Arc::from(Vec::new()));
+            self.media.play(
+                room,
+                Prompt {
+                    samples,
+                    loop_from: None,
+                    notify: Some(call_id),
+                },
+            );
+        }
         self.by_dialog.insert(dialog.id.clone(), call_id);
         self.calls.insert(
             call_id,
@@ -553,7 +558,7 @@ impl Calls {
                 dialog: dialog.id.clone(),
                 invite: id,
                 peer: from,
-                stop: Some(stop_tx),
+                leg: Some(leg),
                 local,
                 sdp_version: 1,
                 sdp_session,
@@ -562,7 +567,7 @@ impl Calls {
                 enterprise: route.enterprise,
                 caller: caller_number,
                 number: route.number.clone(),
-                control: control_tx,
+                room,
                 ivr: None,
                 queue: QueueState::Outside,
                 recording,
@@ -668,8 +673,8 @@ impl Calls {
                 failure: None,
                 hangup_side: side,
             });
-            if let Some(stop) = c.stop.take() {
-                let _ = stop.send(());
+            if let Some(leg) = c.leg.take() {
+                self.media.remove_leg(leg);
             }
             self.by_dialog.remove(&c.dialog);
             self.dialogs.remove(&c.dialog);
@@ -715,6 +720,14 @@ impl Calls {
             tracing::info!(call, "no RTP from the peer: hanging up");
             self.stats.rtp_timeouts.fetch_add(1, Ordering::Relaxed);
             self.hang_up(now, call, txns);
+        } else if self.is_browser_session(call) {
+            tracing::info!(
+                session = call,
+                "no media from the agent's browser: session ends"
+            );
+            if let Some(user) = self.browsers.user_of_session(call) {
+                self.browser_closed(user, call);
+            }
         } else if let Some(customer) = self.legs.call_of(call) {
             tracing::info!(
                 call = customer,
@@ -731,5 +744,13 @@ impl Calls {
         for c in ids {
             self.hang_up(now, c, txns);
         }
+    }
+}
+
+/// The room codec of a negotiated SDP codec.
+pub(super) fn room_codec(codec: AudioCodec) -> media::room::Codec {
+    match codec {
+        AudioCodec::Pcmu => media::room::Codec::Pcmu,
+        AudioCodec::Pcma => media::room::Codec::Pcma,
     }
 }

@@ -10,15 +10,16 @@
 
 mod agent_legs;
 mod agents;
+mod browsers;
 mod calls;
 mod cc;
 mod directory;
-mod media_task;
 mod outbound;
 mod prompts;
 mod queue_calls;
 mod register;
 mod tcp;
+mod transcripts;
 mod trunk_invite;
 mod trunks;
 
@@ -59,6 +60,9 @@ pub struct SipConfig {
     pub call_events: Option<mpsc::UnboundedSender<model::calls::CallEvent>>,
     /// Where agents' and supervisors' events go (presence, offers, queues, monitor).
     pub hub: Option<Arc<crate::EventHub>>,
+    /// The address browsers reach media ports on, when Patchbay is behind NAT (WebRTC answers
+    /// announce it instead of the local address).
+    pub public_media: Option<std::net::IpAddr>,
 }
 
 /// A directory with one local trunk (accepting 127.0.0.1) carrying the demo numbers: what the
@@ -142,6 +146,9 @@ pub enum SipError {
     /// A socket could not be bound.
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    /// The media worker threads could not start.
+    #[error("cannot start the media workers: {0}")]
+    Media(std::io::Error),
 }
 
 /// Messages from call media tasks and TCP connections to the endpoint task.
@@ -169,6 +176,10 @@ pub(crate) enum Inbound {
     PromptDone(u64),
     /// An agent's or supervisor's request.
     Agent(AgentRequest),
+    /// A browser's WebRTC session connected (true) or lost its path (false).
+    BrowserMedia(u64, bool),
+    /// Live transcription recognized speech on a call (its customer leg's call number).
+    Transcript(u64, crate::mediaplane::Transcribed),
 }
 
 /// `POST /me/dial` as the endpoint gets it.
@@ -331,6 +342,36 @@ impl SipHandle {
         .unwrap_or(Err(AgentError::Stopped))
     }
 
+    /// A browser offers its WebRTC audio session (SDP): the answer, and the session's number
+    /// to close it with.
+    pub async fn browser_offer(
+        &self,
+        enterprise: EnterpriseId,
+        user: UserId,
+        sdp: String,
+    ) -> Result<(u64, String), AgentError> {
+        self.ask(|reply| AgentRequest::BrowserOffer {
+            enterprise,
+            user,
+            sdp,
+            reply,
+        })
+        .await
+        .unwrap_or(Err(AgentError::Stopped))
+    }
+
+    /// A browser's audio session ended (hang-up message, closed socket); a newer session of the
+    /// same agent is left alone.
+    pub async fn browser_closed(&self, user: UserId, session: u64) {
+        let _ = self
+            .tx
+            .send(Inbound::Agent(AgentRequest::BrowserClosed {
+                user,
+                session,
+            }))
+            .await;
+    }
+
     /// A trunk's live status.
     pub fn trunk_status(&self, trunk: TrunkId) -> Option<TrunkStatus> {
         self.trunk_status
@@ -355,6 +396,7 @@ pub async fn start(
     let tcp = tokio::net::TcpListener::bind(local_addr)
         .await
         .map_err(|e| SipError::Bind(local_addr, e))?;
+    let media = crate::mediaplane::MediaPlane::start(0).map_err(SipError::Media)?;
     let (tx, rx) = mpsc::channel(1024);
     tokio::spawn(tcp::accept_loop(tcp, tx.clone()));
     let stats = Arc::new(CallStats::default());
@@ -372,6 +414,7 @@ pub async fn start(
             tx.clone(),
             stats.clone(),
             trunk_status.clone(),
+            media,
         ),
         tcp_writers: Default::default(),
         tcp_pending: Default::default(),
@@ -487,6 +530,7 @@ impl Endpoint {
         }
         self.calls.hang_up_all(self.now(), &mut self.txns);
         self.drain().await;
+        self.calls.media.shutdown();
     }
 
     async fn inbound(&mut self, msg: Inbound) {
@@ -525,6 +569,8 @@ impl Endpoint {
             Inbound::Dtmf(call, digit) => self.calls.dtmf(now, call, digit, &mut self.txns),
             Inbound::PromptDone(call) => self.calls.prompt_done(now, call, &mut self.txns),
             Inbound::Agent(req) => self.calls.agent_request(now, req, &mut self.txns),
+            Inbound::Transcript(call, heard) => self.calls.transcript(call, heard),
+            Inbound::BrowserMedia(session, up) => self.calls.browser_media(session, up),
         }
     }
 

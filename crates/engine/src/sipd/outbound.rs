@@ -7,6 +7,10 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
+use super::calls::{Calls, random_token, room_codec};
+use super::trunks::trunk_peer;
+use super::{DialCommand, DialError};
+use crate::mediaplane::{LegId, LegMedia, LegSpec, Place, RoomId};
 use model::telephony::DialResponse;
 use model::{EnterpriseId, TrunkId, UserId};
 use sip::Millis;
@@ -15,13 +19,6 @@ use sip::failure::FailureCode;
 use sip::msg::{Message, StartLine};
 use sip::sdp::{self, AudioCodec, LocalMedia};
 use sip::txn::{Peer, Transactions, Transport, TxnId};
-use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot};
-
-use super::calls::{Calls, random_token};
-use super::media_task::{self, Behaviour, MediaSetup};
-use super::trunks::trunk_peer;
-use super::{DialCommand, DialError};
 
 /// Which leg of a placed call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,12 +29,8 @@ pub(crate) enum Side {
     Customer,
 }
 
-/// Media of a leg whose task has not started (it starts when the leg's SDP answer arrives).
-struct PendingMedia {
-    socket: UdpSocket,
-    to_peer: mpsc::Sender<Vec<i16>>,
-    from_peer: mpsc::Receiver<Vec<i16>>,
-}
+/// A leg's RTP socket before its media starts (when the leg's SDP answer arrives).
+type PendingMedia = std::net::UdpSocket;
 
 /// One leg.
 struct Leg {
@@ -50,8 +43,8 @@ struct Leg {
     auth_tries: u8,
     local: LocalMedia,
     pending_media: Option<PendingMedia>,
-    remote_tx: Option<mpsc::Sender<SocketAddr>>,
-    stop: Option<oneshot::Sender<()>>,
+    /// Its media on the plane, once started.
+    media: Option<LegId>,
 }
 
 /// A placed call.
@@ -68,6 +61,8 @@ struct Bridge {
     customer: Option<Leg>,
     /// Prepared for the customer leg until it is called.
     customer_media: Option<(PendingMedia, LocalMedia)>,
+    /// The room both legs join.
+    room: RoomId,
 }
 
 /// Every placed call.
@@ -179,11 +174,9 @@ impl Calls {
                 .ok_or(DialError::NoTrunk)?;
             (n, t.trunk.id)
         };
-        let agent_socket = self.rtp_socket().await.ok_or(DialError::NoMediaPorts)?;
-        let customer_socket = self.rtp_socket().await.ok_or(DialError::NoMediaPorts)?;
-        let (a_tx, a_rx) = mpsc::channel(16);
-        let (c_tx, c_rx) = mpsc::channel(16);
-        let local_of = |s: &UdpSocket| LocalMedia {
+        let agent_socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
+        let customer_socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
+        let local_of = |s: &std::net::UdpSocket| LocalMedia {
             addr: self.local_addr.ip(),
             port: s.local_addr().map(|a| a.port()).unwrap_or_default(),
             codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
@@ -231,23 +224,12 @@ impl Calls {
                     answered: false,
                     auth_tries: 0,
                     local: agent_local,
-                    pending_media: Some(PendingMedia {
-                        socket: agent_socket,
-                        to_peer: a_tx,
-                        from_peer: c_rx,
-                    }),
-                    remote_tx: None,
-                    stop: None,
+                    pending_media: Some(agent_socket),
+                    media: None,
                 },
                 customer: None,
-                customer_media: Some((
-                    PendingMedia {
-                        socket: customer_socket,
-                        to_peer: c_tx,
-                        from_peer: a_rx,
-                    },
-                    customer_local,
-                )),
+                customer_media: Some((customer_socket, customer_local)),
+                room: self.media.room(),
             },
         );
         tracing::info!(call = id, agent = cmd.user.0, number = %cmd.number, caller = %caller_number, "placing a call: ringing the desk phone");
@@ -293,24 +275,21 @@ impl Calls {
                 auth_tries: 0,
                 local,
                 pending_media: Some(media),
-                remote_tx: None,
-                stop: None,
+                media: None,
             });
         }
         tracing::info!(call = id, number = %number, caller = %caller, trunk = t.trunk.id.0, "calling the customer");
     }
 
-    /// Starts a leg's media task from its SDP answer (once).
+    /// Starts a leg's media in the call's room from its SDP answer (once; a later answer only
+    /// changes where it sends). The agent hears ringback until the customer's audio comes.
     fn start_leg_media(&mut self, id: u64, side: Side, answer: &sip::sdp::AudioDesc) {
         let recorder = if side == Side::Customer {
             self.start_recording(id)
         } else {
             None
         };
-        let rtp_timeout = self.config.rtp_timeout;
-        let events = self.events.clone();
-        let counters = self.stats.clone();
-        let report_to = match (side, &self.config.call_events) {
+        let report = match (side, &self.config.call_events) {
             (Side::Customer, Some(tx)) => self
                 .bridges
                 .bridges
@@ -318,48 +297,54 @@ impl Calls {
                 .map(|b| (b.key.clone(), tx.clone())),
             _ => None,
         };
-        let Some(leg) = self
+        let Some(b) = self.bridges.bridges.get_mut(&id) else {
+            return;
+        };
+        let room = b.room;
+        let Some(leg) = b.leg_mut(side) else {
+            return;
+        };
+        if let Some(media) = leg.media {
+            self.media.set_remote(media, answer.rtp_addr());
+            return;
+        }
+        let (Some(socket), Some(&(_, codec))) = (leg.pending_media.take(), answer.codecs.first())
+        else {
+            return;
+        };
+        let telephone_event = answer.telephone_event.unwrap_or(leg.local.telephone_event);
+        let spec = LegSpec {
+            call: id,
+            media: LegMedia::Rtp {
+                socket,
+                remote: Some(answer.rtp_addr()),
+                telephone_event,
+            },
+            codec: room_codec(codec),
+            role: match side {
+                Side::Agent => media::room::Role::Agent,
+                Side::Customer => media::room::Role::Customer,
+            },
+            rtp_timeout: self.config.rtp_timeout,
+            events: self.events.clone(),
+            recorder,
+            counters: self.stats.clone(),
+            report,
+        };
+        let media = self
+            .media
+            .add_leg(spec, Place::Room(room, media::room::Mode::SpeakListen));
+        if side == Side::Agent {
+            self.media.ringback(room, media);
+        }
+        if let Some(leg) = self
             .bridges
             .bridges
             .get_mut(&id)
             .and_then(|b| b.leg_mut(side))
-        else {
-            return;
-        };
-        let Some(media) = leg.pending_media.take() else {
-            if let Some(tx) = &leg.remote_tx {
-                let _ = tx.try_send(answer.rtp_addr());
-            }
-            return;
-        };
-        let Some(&(pt, codec)) = answer.codecs.first() else {
-            return;
-        };
-        let (stop_tx, stop_rx) = oneshot::channel();
-        let (remote_tx, remote_rx) = mpsc::channel(4);
-        leg.stop = Some(stop_tx);
-        leg.remote_tx = Some(remote_tx);
-        tokio::spawn(media_task::run(MediaSetup {
-            call: id,
-            socket: media.socket,
-            remote: Some(answer.rtp_addr()),
-            codec,
-            payload_type: pt,
-            telephone_event: answer.telephone_event.unwrap_or(leg.local.telephone_event),
-            behaviour: Behaviour::Bridge {
-                to_peer: media.to_peer,
-                from_peer: media.from_peer,
-                ringback: (side == Side::Agent).then(media::tone::ToneGenerator::ringback_cn),
-            },
-            rtp_timeout,
-            events,
-            stop: stop_rx,
-            recorder,
-            remote_updates: Some(remote_rx),
-            control: None,
-            counters,
-            report_to,
-        }));
+        {
+            leg.media = Some(media);
+        }
     }
 
     /// A response on a placed call's INVITE. Returns false when the transaction is not one.
@@ -667,8 +652,8 @@ impl Calls {
         let legs = std::iter::once(&mut b.agent).chain(b.customer.as_mut());
         let mut to_end = Vec::new();
         for leg in legs {
-            if let Some(stop) = leg.stop.take() {
-                let _ = stop.send(());
+            if let Some(media) = leg.media.take() {
+                self.media.remove_leg(media);
             }
             self.bridges.by_txn.remove(&leg.txn);
             to_end.push((leg.dialog.clone(), leg.answered, leg.txn, leg.peer));

@@ -15,7 +15,7 @@ use sip::txn::Transactions;
 
 use super::calls::{Calls, QueueState, wall_ms};
 use super::cc::{agent_id, skill_group, user_id};
-use super::media_task::Behaviour;
+use crate::mediaplane::Prompt;
 
 /// The ACD's call id for one of our calls.
 fn acd_call(call: u64) -> acd::CallId {
@@ -71,11 +71,23 @@ impl Calls {
         self.ivr_input(now, call, ivr::Input::PromptFinished, txns);
     }
 
-    fn set_media(&self, call: u64, behaviour: Behaviour) {
-        if let Some(control) = self.calls.get(&call).and_then(|c| c.control.as_ref())
-            && control.try_send(behaviour).is_err()
-        {
-            tracing::warn!(call, "the call's media task is gone or behind");
+    /// Plays samples in the call's room (then loops from `loop_from`, or reports the end);
+    /// no samples: silence.
+    fn set_media(&self, call: u64, samples: Arc<[i16]>, loop_from: Option<usize>) {
+        let Some(c) = self.calls.get(&call) else {
+            return;
+        };
+        if samples.is_empty() {
+            self.media.stop_play(c.room);
+        } else {
+            self.media.play(
+                c.room,
+                Prompt {
+                    samples,
+                    loop_from,
+                    notify: Some(call),
+                },
+            );
         }
     }
 
@@ -89,13 +101,7 @@ impl Calls {
             c.ivr = None;
             c.hangup_after_prompt = true;
         }
-        self.set_media(
-            call,
-            Behaviour::Play {
-                samples,
-                loop_from: None,
-            },
-        );
+        self.set_media(call, samples, None);
     }
 
     /// Carries out what the call's IVR asks for.
@@ -121,13 +127,7 @@ impl Calls {
                         }
                     };
                     match samples.filter(|s| !s.is_empty()) {
-                        Some(samples) => self.set_media(
-                            call,
-                            Behaviour::Play {
-                                samples,
-                                loop_from: None,
-                            },
-                        ),
+                        Some(samples) => self.set_media(call, samples, None),
                         None => {
                             if let Some(ivr) =
                                 self.calls.get_mut(&call).and_then(|c| c.ivr.as_mut())
@@ -137,13 +137,7 @@ impl Calls {
                         }
                     }
                 }
-                ivr::Action::StopPrompt => self.set_media(
-                    call,
-                    Behaviour::Play {
-                        samples: Arc::from(Vec::new()),
-                        loop_from: None,
-                    },
-                ),
+                ivr::Action::StopPrompt => self.set_media(call, Arc::from(Vec::new()), None),
                 ivr::Action::Route(ivr::Target::Group(g)) => {
                     if let Some(c) = self.calls.get_mut(&call) {
                         c.ivr = None;
@@ -202,10 +196,8 @@ impl Calls {
         }
         self.set_media(
             call,
-            Behaviour::Play {
-                samples: self.prompts.queue.clone(),
-                loop_from: Some(self.prompts.queue_loop_from),
-            },
+            self.prompts.queue.clone(),
+            Some(self.prompts.queue_loop_from),
         );
         self.emit(CallEvent::Queued {
             key,
@@ -235,13 +227,10 @@ impl Calls {
                 }
                 self.set_media(
                     call,
-                    Behaviour::Play {
-                        samples: self
-                            .prompts
-                            .builtin("transfer")
-                            .unwrap_or_else(|| Arc::from(Vec::new())),
-                        loop_from: Some(0),
-                    },
+                    self.prompts
+                        .builtin("transfer")
+                        .unwrap_or_else(|| Arc::from(Vec::new())),
+                    Some(0),
                 );
             }
             Err(err) => {
@@ -299,10 +288,8 @@ impl Calls {
         }
         self.set_media(
             call,
-            Behaviour::Play {
-                samples: self.prompts.queue.clone(),
-                loop_from: Some(self.prompts.queue_loop_from),
-            },
+            self.prompts.queue.clone(),
+            Some(self.prompts.queue_loop_from),
         );
         let r = self.cc.acd(e).handle(
             wall_ms(),
@@ -447,6 +434,11 @@ impl Calls {
                 .map(|g| g.name.clone())
                 .unwrap_or_default(),
             auto_answer,
+            // Customer name, number location and call history are not looked up yet.
+            customer_name: None,
+            location: None,
+            previous_calls: 0,
+            last_call_at: None,
         };
         match self.ring_agent(now, call, e, agent, auto_answer, txns) {
             Ok(leg) => {
@@ -457,6 +449,9 @@ impl Calls {
                     *rang = true;
                 }
                 self.cc.publish(agent, Event::Ringing { offer });
+                if auto_answer && self.browsers.rings.contains_key(&leg) {
+                    let _ = self.answer_in_browser(now, leg, txns);
+                }
             }
             Err(err) => {
                 tracing::info!(
@@ -548,7 +543,11 @@ impl Calls {
 
     /// The agent's side hung up (BYE or media lost): the customer is hung up too.
     pub(super) fn agent_hung_up(&mut self, now: Millis, leg: u64, txns: &mut Transactions) {
-        let Some(call) = self.legs.call_of(leg) else {
+        let Some(call) = self
+            .legs
+            .call_of(leg)
+            .or_else(|| self.browsers.call_of(leg))
+        else {
             return;
         };
         self.drop_leg(now, leg, txns);

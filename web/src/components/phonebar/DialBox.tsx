@@ -1,8 +1,9 @@
-// The dial box: a number and Call (rings the agent's desk phone, then calls the number).
+// The dial box: a number and Call (with browser audio the call is heard in the browser; a desk
+// phone or mobile rings first, then the number is called).
 import { useState } from 'react';
 import { App as AntApp, Button, Card, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { usePhoneActions } from '../../cti';
+import { usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
 
 const NUMBER_RE = /^\+?[0-9]{3,32}$/;
@@ -12,6 +13,7 @@ export default function DialBox() {
   const { message } = AntApp.useApp();
   const showError = useShowError();
   const { dial } = usePhoneActions();
+  const device = usePhoneBar().presence?.device;
   const [form] = Form.useForm<{ number: string }>();
   const [pending, setPending] = useState(false);
   const submit = async ({ number }: { number: string }) => {
@@ -19,7 +21,8 @@ export default function DialBox() {
     setPending(true);
     try {
       await dial(n);
-      void message.success(t('phonebar.dialing', { number: n }));
+      const key = device === 'browser' ? 'phonebar.dialingBrowser' : device === 'mobile' ? 'phonebar.dialingMobile' : 'phonebar.dialing';
+      void message.success(t(key, { number: n }));
     } catch (e) {
       showError(e);
     } finally {

@@ -1,19 +1,27 @@
-// The phone bar (电话条): sign in and out (and custom statuses), idle or busy, the status with
-// its live timer, auto-answer, today's figures and queue lengths; the ringing pop and the call.
+// The phone bar (电话条): sign in and out (and custom statuses), the audio mode (browser audio,
+// mobile callback, desk phone) and with browser audio its state, mute and settings; idle or busy,
+// the status with its live timer, auto-answer, the agent's skill groups, today's figures and
+// queue lengths; the ringing, talking and ended pops.
 import { useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Flex, Radio, Select, Space, Switch, Typography } from 'antd';
+import { App as AntApp, Button, Card, Flex, Radio, Select, Space, Switch, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { PresenceChange } from '../../api/types';
+import type { AgentDevice, PresenceChange } from '../../api/types';
 import { useAuth } from '../../auth';
 import { canSetPhone, statusKey } from '../../core/presence';
-import { usePhoneActions, usePhoneBar } from '../../cti';
+import { usePhoneActions, usePhoneBar, useTranscript } from '../../cti';
 import { useShowError } from '../../errors';
+import { askNotificationPermission } from '../../ringAlerts';
+import { useSoftphoneState } from '../../softphone';
 import { useNow } from '../../useNow';
+import { AudioIndicator, AudioSettings, MODE_KEY, ModeSwitch, MuteButton, savedMode } from './AudioControls';
+import EndedPop from './EndedPop';
+import LiveTranscript from './LiveTranscript';
 import QueuePanel from './QueuePanel';
 import RingingPop from './RingingPop';
 import TalkingPanel from './TalkingPanel';
 import TodayFigures from './TodayFigures';
 import { LiveTimer, StatusTag, useCustomStatuses, useStatusLabel } from './status';
+import { storage } from '../../storage';
 
 const OFFER_END_REASONS = ['ring_timeout', 'rejected', 'caller_hung_up', 'agent_left', 'device_failed'];
 
@@ -27,9 +35,10 @@ function AfterCallWorkLeft({ until, offset }: { until: number; offset: number })
 export default function PhoneBar() {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
-  const { events } = useAuth();
+  const { events, me } = useAuth();
   const showError = useShowError();
   const state = usePhoneBar();
+  const transcript = useTranscript();
   const actions = usePhoneActions();
   const statuses = useCustomStatuses();
   const label = useStatusLabel(statuses);
@@ -37,6 +46,12 @@ export default function PhoneBar() {
   const p = state.presence;
   const key = statusKey(p);
   const signedIn = key !== 'offline';
+  const audio = useSoftphoneState();
+  const [chosenMode, setChosenMode] = useState<AgentDevice | null>(savedMode);
+  const mode: AgentDevice = (signedIn ? p?.device : null) ?? chosenMode ?? 'desk_phone';
+  const browserAudio = signedIn && p?.device === 'browser';
+  // With browser audio, calls cannot be heard until the audio is connected: say so in red.
+  const audioDown = browserAudio && audio.state !== 'connected';
 
   // Why an offer ended, once per offer.
   const ended = state.lastOfferEnd;
@@ -66,6 +81,16 @@ export default function PhoneBar() {
     }
   };
 
+  const switchMode = (d: AgentDevice) => {
+    storage.set(MODE_KEY, d);
+    setChosenMode(d);
+    if (signedIn) void change({ device: d });
+  };
+  const signIn = () => {
+    askNotificationPermission();
+    void change(chosenMode ? { login: 'online', device: chosenMode } : { login: 'online' });
+  };
+
   const enabledStatuses = statuses.filter((s) => s.enabled || s.id === p?.custom_status_id);
   const loginValue = p?.login === 'custom' && p.custom_status_id != null ? `custom:${p.custom_status_id}` : 'online';
   const phoneValue = p?.login === 'online' && (p.phone === 'idle' || p.phone === 'busy') ? p.phone : undefined;
@@ -78,7 +103,7 @@ export default function PhoneBar() {
             {t('phonebar.signOut')}
           </Button>
         ) : (
-          <Button type="primary" loading={pending} disabled={!p} onClick={() => void change({ login: 'online' })} data-testid="sign-in">
+          <Button type="primary" loading={pending} disabled={!p} onClick={signIn} data-testid="sign-in">
             {t('phonebar.signIn')}
           </Button>
         )}
@@ -115,7 +140,7 @@ export default function PhoneBar() {
           </Radio.Button>
         </Radio.Group>
         <Space size="small">
-          <StatusTag presence={p} label={label(p)} testId="phone-status" />
+          <StatusTag presence={p} label={label(p)} testId="phone-status" color={audioDown ? 'red' : undefined} />
           <Typography.Text type="secondary">{t('phonebar.timer')}</Typography.Text>
           <Typography.Text strong style={{ fontSize: 16 }}>
             <LiveTimer since={signedIn ? p?.since : null} offset={state.clockOffset} testId="status-timer" />
@@ -134,9 +159,23 @@ export default function PhoneBar() {
             data-testid="auto-answer"
           />
         </Space>
-        <Typography.Text type="secondary">
-          {t('phonebar.device')}: {p?.device ? t(`phonebar.devices.${p.device}`) : t('phonebar.noDevice')}
-        </Typography.Text>
+      </Flex>
+      <Flex wrap gap="middle" align="center" style={{ marginBottom: 16 }} data-testid="audio-bar">
+        <Typography.Text type="secondary">{t('phonebar.audioMode')}</Typography.Text>
+        <ModeSwitch value={mode} disabled={pending || !p || p.phone === 'ringing' || p.phone === 'talking'} onChange={switchMode} />
+        {browserAudio && <AudioIndicator />}
+        {browserAudio && <MuteButton />}
+        <AudioSettings />
+        {me && me.skill_groups.length > 0 && (
+          <Space size={4} wrap data-testid="phonebar-groups">
+            <Typography.Text type="secondary">{t('phonebar.groups')}</Typography.Text>
+            {me.skill_groups.map((g) => (
+              <Tag key={g.id} color="blue">
+                {g.name}
+              </Tag>
+            ))}
+          </Space>
+        )}
       </Flex>
       {!signedIn && p && (
         <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
@@ -145,6 +184,9 @@ export default function PhoneBar() {
       )}
       {(key === 'ringing' || state.offer) && <RingingPop />}
       {key === 'talking' && <TalkingPanel />}
+      {key !== 'ringing' && key !== 'talking' && !state.offer && <EndedPop />}
+      {/* During the call, and after it while the agent wraps up and the words are still there. */}
+      {(key === 'talking' || (key === 'after_call_work' && transcript.entries.length > 0)) && <LiveTranscript />}
       <Flex wrap gap="large" justify="space-between" align="flex-start">
         <TodayFigures />
         <QueuePanel />

@@ -1,10 +1,13 @@
 // The ringing pop (来电弹屏): who calls, which number they dialed, the group it queued in, and
-// Reject. Desk phones and mobiles are answered on the device itself.
+// Reject; with browser audio also Answer (only while the audio is connected). Desk phones and
+// mobiles are answered on the device itself.
 import { useState } from 'react';
-import { Alert, Button, Descriptions, Space } from 'antd';
+import { Alert, Button, Space, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
+import { useSoftphoneState } from '../../softphone';
+import CallDetails from './CallDetails';
 
 export default function RingingPop() {
   const { t } = useTranslation();
@@ -12,6 +15,7 @@ export default function RingingPop() {
   const { offer, presence } = usePhoneBar();
   const { callAction } = usePhoneActions();
   const [pending, setPending] = useState(false);
+  const audio = useSoftphoneState();
   const act = async (action: 'answer' | 'reject') => {
     setPending(true);
     try {
@@ -44,25 +48,24 @@ export default function RingingPop() {
       }
       description={
         <>
-          {offer && (
-            <Descriptions size="small" column={2} style={{ marginTop: 4 }}>
-              <Descriptions.Item label={t('phonebar.dialed')}>
-                <span data-testid="ringing-dialed">{offer.enterprise_number}</span>
-              </Descriptions.Item>
-              <Descriptions.Item label={t('phonebar.group')}>
-                <span data-testid="ringing-group">{offer.group_name}</span>
-              </Descriptions.Item>
-            </Descriptions>
-          )}
+          {offer && <CallDetails prefix="ringing" number={offer.caller} offer={offer} />}
           {hint && <div data-testid="ringing-hint">{hint}</div>}
         </>
       }
       action={
         <Space orientation="vertical">
           {device === 'browser' && (
-            <Button type="primary" loading={pending} onClick={() => void act('answer')} data-testid="answer-call">
-              {t('phonebar.answer')}
-            </Button>
+            <Tooltip title={audio.state === 'connected' ? undefined : t('phonebar.answerAudioDown')}>
+              <Button
+                type="primary"
+                loading={pending}
+                disabled={audio.state !== 'connected'}
+                onClick={() => void act('answer')}
+                data-testid="answer-call"
+              >
+                {t('phonebar.answer')}
+              </Button>
+            </Tooltip>
           )}
           <Button danger loading={pending} onClick={() => void act('reject')} data-testid="reject-call">
             {t('phonebar.reject')}

@@ -1,9 +1,12 @@
-// The call in progress: the customer's number, the talk timer and Hang up.
+// The call in progress: who it is (the pop's details), the talk timer, mute (browser audio) and
+// Hang up.
 import { useState } from 'react';
-import { Alert, Button } from 'antd';
+import { Alert, Button, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
+import { MuteButton } from './AudioControls';
+import CallDetails from './CallDetails';
 import { LiveTimer } from './status';
 
 export default function TalkingPanel() {
@@ -34,10 +37,14 @@ export default function TalkingPanel() {
           <LiveTimer since={presence?.since} offset={clockOffset} testId="talk-timer" />
         </span>
       }
+      description={call && <CallDetails prefix="talking" number={call.caller} offer={call.offer} />}
       action={
-        <Button danger type="primary" loading={pending} onClick={() => void hangup()} data-testid="hangup">
-          {t('phonebar.hangup')}
-        </Button>
+        <Space orientation="vertical">
+          {presence?.device === 'browser' && <MuteButton testId="talking-mute" />}
+          <Button danger type="primary" loading={pending} onClick={() => void hangup()} data-testid="hangup">
+            {t('phonebar.hangup')}
+          </Button>
+        </Space>
       }
     />
   );

@@ -54,9 +54,10 @@ export function useStatusLabel(statuses: CustomStatus[]): (p: Pick<Presence, 'lo
   );
 }
 
-export function StatusTag({ presence, label, testId }: { presence: Presence | null; label: string; testId?: string }) {
+/** `color` overrides the status colour (red while browser audio is down). */
+export function StatusTag({ presence, label, testId, color }: { presence: Presence | null; label: string; testId?: string; color?: string }) {
   return (
-    <Tag color={STATUS_COLOR[statusKey(presence)]} data-testid={testId} style={{ fontSize: 14, padding: '2px 10px' }}>
+    <Tag color={color ?? STATUS_COLOR[statusKey(presence)]} data-testid={testId} data-color={color ?? STATUS_COLOR[statusKey(presence)]} style={{ fontSize: 14, padding: '2px 10px' }}>
       {label}
     </Tag>
   );

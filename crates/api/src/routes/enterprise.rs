@@ -1,0 +1,63 @@
+//! The enterprise's contact-center settings (needs `manage_users`): after-call work and whether
+//! every call is transcribed.
+
+use axum::extract::State;
+use model::org::{EnterpriseSettings, EnterpriseSettingsUpdate};
+use model::{ErrorBody, Permission};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
+use crate::state::AppState;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_settings, update_settings))
+}
+
+/// The enterprise's settings: after-call work length, transcription of every call.
+#[utoipa::path(get, path = "/enterprise/settings", tag = "enterprise",
+    responses((status = 200, body = EnterpriseSettings), (status = 403, body = ErrorBody)))]
+pub(crate) async fn get_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<EnterpriseSettings>> {
+    user.require(Permission::ManageUsers)?;
+    Ok(Json(user.tenant(&state).enterprise_settings().await?))
+}
+
+/// Changes the enterprise's settings; fields left out keep their value.
+#[utoipa::path(put, path = "/enterprise/settings", tag = "enterprise",
+    request_body = EnterpriseSettingsUpdate,
+    responses(
+        (status = 200, body = EnterpriseSettings),
+        (status = 400, description = "A value out of range", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    ))]
+pub(crate) async fn update_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<EnterpriseSettingsUpdate>,
+) -> ApiResult<Json<EnterpriseSettings>> {
+    user.require(Permission::ManageUsers)?;
+    if req
+        .after_call_work_secs
+        .is_some_and(|s| !(0..=600).contains(&s))
+    {
+        return Err(ApiError::validation(
+            "after_call_work_secs",
+            "must be 0 to 600 seconds",
+        ));
+    }
+    let tenant = user.tenant(&state);
+    if let Some(secs) = req.after_call_work_secs {
+        tenant.set_after_call_work_secs(secs).await?;
+    }
+    if let Some(on) = req.transcribe_all_calls {
+        tenant.set_transcribe_all_calls(on).await?;
+    }
+    // After-call work reaches the ACD through the SIP endpoint's directory.
+    state.reload_sip().await?;
+    Ok(Json(tenant.enterprise_settings().await?))
+}

@@ -1,0 +1,430 @@
+//! The media plane with real UDP peers on loopback: rooms on worker threads, members moved
+//! between rooms (hold, consult, three-way), supervisor modes, prompts and the RTP timeout.
+//! Peers send paced 20 ms packets like a phone; what each hears is checked by tone detection.
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use media::room::{Codec, Mode, Role};
+use media::rtp::RtpFrame;
+use media::tone::{ToneGenerator, goertzel};
+use tokio::sync::mpsc;
+
+use super::{LegId, LegMedia, LegSpec, MediaPlane, Place, Prompt};
+use crate::sipd::{CallStats, Inbound};
+
+/// A phone on loopback sending a tone.
+struct Peer {
+    sock: UdpSocket,
+    tone: ToneGenerator,
+    seq: u16,
+    ts: u32,
+    ssrc: u32,
+    to: SocketAddr,
+    /// Everything received, in arrival order.
+    got: Vec<RtpFrame>,
+    leg: LegId,
+}
+
+struct Bench {
+    plane: MediaPlane,
+    peers: Vec<Peer>,
+    events: mpsc::Receiver<Inbound>,
+    tx: mpsc::Sender<Inbound>,
+}
+
+impl Bench {
+    fn new(workers: usize) -> Bench {
+        let (tx, events) = mpsc::channel(64);
+        Bench {
+            plane: MediaPlane::start(workers).expect("media workers start"),
+            peers: Vec::new(),
+            events,
+            tx,
+        }
+    }
+
+    /// A peer sending `freq` (0: silence) to a new leg placed at `place`.
+    fn peer(&mut self, freq: f64, role: Role, place: Place, timeout: Duration) -> usize {
+        let sock = UdpSocket::bind("127.0.0.1:0").expect("peer socket");
+        sock.set_nonblocking(true).expect("non-blocking");
+        let leg_sock = UdpSocket::bind("127.0.0.1:0").expect("leg socket");
+        let to = leg_sock.local_addr().expect("leg address");
+        let leg = self.plane.add_leg(
+            LegSpec {
+                call: self.peers.len() as u64 + 1,
+                media: LegMedia::Rtp {
+                    socket: leg_sock,
+                    remote: Some(sock.local_addr().expect("peer address")),
+                    telephone_event: 101,
+                },
+                codec: Codec::Pcmu,
+                role,
+                rtp_timeout: timeout,
+                events: self.tx.clone(),
+                recorder: None,
+                counters: Arc::new(CallStats::default()),
+                report: None,
+            },
+            place,
+        );
+        let n = self.peers.len() as u32;
+        self.peers.push(Peer {
+            sock,
+            tone: ToneGenerator::continuous(freq, if freq > 0.0 { 8_000 } else { 0 }),
+            seq: 1,
+            ts: 0,
+            ssrc: 0x1000 + n,
+            to,
+            got: Vec::new(),
+            leg,
+        });
+        self.peers.len() - 1
+    }
+
+    /// Runs `frames` 20 ms steps: every sending peer sends one packet, all receive.
+    fn run(&mut self, frames: usize, silent: &[usize]) {
+        let start = Instant::now();
+        let mut buf = [0u8; 2_048];
+        for i in 0..frames {
+            for (n, p) in self.peers.iter_mut().enumerate() {
+                if silent.contains(&n) {
+                    continue;
+                }
+                let pcm = p.tone.next_frame();
+                let frame = RtpFrame {
+                    payload_type: 0,
+                    seq: p.seq,
+                    timestamp: p.ts,
+                    ssrc: p.ssrc,
+                    marker: false,
+                    payload: media::g711::encode_ulaw(&pcm),
+                };
+                p.seq = p.seq.wrapping_add(1);
+                p.ts = p.ts.wrapping_add(160);
+                let _ = p.sock.send_to(&frame.to_bytes(), p.to);
+            }
+            let next = start + Duration::from_millis(20 * (i as u64 + 1));
+            while Instant::now() < next {
+                for p in &mut self.peers {
+                    while let Ok((n, _)) = p.sock.recv_from(&mut buf) {
+                        if let Ok(f) = RtpFrame::parse(&buf[..n]) {
+                            p.got.push(f);
+                        }
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+
+    /// Forgets what peers received so far.
+    fn clear(&mut self) {
+        for p in &mut self.peers {
+            p.got.clear();
+        }
+    }
+
+    /// The audio peer `n` received in the last `frames` packets.
+    fn heard(&self, n: usize, frames: usize) -> Vec<i16> {
+        let got = &self.peers[n].got;
+        let from = got.len().saturating_sub(frames);
+        got[from..]
+            .iter()
+            .flat_map(|f| media::g711::decode_ulaw(&f.payload))
+            .collect()
+    }
+
+    /// Settles after a change, then listens for 30 frames.
+    fn settle_and_listen(&mut self, silent: &[usize]) {
+        self.run(10, silent);
+        self.clear();
+        self.run(30, silent);
+    }
+}
+
+fn hears(samples: &[i16], freq: f64) -> bool {
+    goertzel(samples, freq, 8_000.0) > 0.005
+}
+
+/// Each received stream is one SSRC with sequence numbers going up by one and timestamps by
+/// 160, whatever room fed it.
+fn assert_continuous(frames: &[RtpFrame]) {
+    assert!(frames.len() > 10, "too few packets: {}", frames.len());
+    let ssrc = frames[0].ssrc;
+    for w in frames.windows(2) {
+        assert_eq!(w[1].ssrc, ssrc, "one SSRC for the whole call");
+        assert_eq!(w[1].seq, w[0].seq.wrapping_add(1), "no sequence gap");
+        assert_eq!(
+            w[1].timestamp,
+            w[0].timestamp.wrapping_add(160),
+            "timestamps advance one frame per packet"
+        );
+    }
+}
+
+const CUSTOMER: f64 = 1_000.0;
+const AGENT: f64 = 600.0;
+const THIRD: f64 = 1_400.0;
+const SUPERVISOR: f64 = 350.0;
+const LONG: Duration = Duration::from_secs(60);
+
+fn music() -> Arc<[i16]> {
+    let mut t = ToneGenerator::continuous(800.0, 8_000);
+    (0..50)
+        .flat_map(|_| t.next_frame())
+        .collect::<Vec<_>>()
+        .into()
+}
+
+#[test]
+fn hold_consult_and_three_way_move_legs_between_rooms_on_different_workers() {
+    let mut b = Bench::new(2);
+    let talk = b.plane.room();
+    let hold = b.plane.room();
+    let consult = b.plane.room();
+    assert_ne!(
+        talk.worker, hold.worker,
+        "rooms are spread over the workers"
+    );
+    let c = b.peer(
+        CUSTOMER,
+        Role::Customer,
+        Place::Room(talk, Mode::SpeakListen),
+        LONG,
+    );
+    let a = b.peer(
+        AGENT,
+        Role::Agent,
+        Place::Room(talk, Mode::SpeakListen),
+        LONG,
+    );
+    let t = b.peer(THIRD, Role::Agent, Place::Nowhere, LONG);
+
+    // Talking: each hears the other.
+    b.settle_and_listen(&[]);
+    assert!(hears(&b.heard(c, 30), AGENT), "customer hears the agent");
+    assert!(hears(&b.heard(a, 30), CUSTOMER), "agent hears the customer");
+    assert!(
+        !hears(&b.heard(t, 30), CUSTOMER),
+        "the third party hears nothing yet"
+    );
+    let mut customer_stream = b.peers[c].got.clone();
+
+    // Hold: the customer moves to a music room (another worker), the agent consults the third.
+    b.plane
+        .place(b.peers[c].leg, Place::Room(hold, Mode::SpeakListen));
+    b.plane.play(
+        hold,
+        Prompt {
+            samples: music(),
+            loop_from: Some(0),
+            notify: None,
+        },
+    );
+    b.plane
+        .place(b.peers[a].leg, Place::Room(consult, Mode::SpeakListen));
+    b.plane
+        .place(b.peers[t].leg, Place::Room(consult, Mode::SpeakListen));
+    b.settle_and_listen(&[]);
+    let on_hold = b.heard(c, 30);
+    assert!(hears(&on_hold, 800.0), "the customer on hold hears music");
+    assert!(
+        !hears(&on_hold, AGENT),
+        "the customer does not hear the consultation"
+    );
+    assert!(
+        hears(&b.heard(a, 30), THIRD),
+        "the agent hears the consulted party"
+    );
+    assert!(
+        hears(&b.heard(t, 30), AGENT),
+        "the consulted party hears the agent"
+    );
+    assert!(!hears(&b.heard(t, 30), CUSTOMER), "…but not the customer");
+    customer_stream.extend(b.peers[c].got.iter().cloned());
+
+    // Three-way: everyone in the talk room; each hears the two others.
+    for p in [c, a, t] {
+        b.plane
+            .place(b.peers[p].leg, Place::Room(talk, Mode::SpeakListen));
+    }
+    b.settle_and_listen(&[]);
+    let (hc, ha, ht) = (b.heard(c, 30), b.heard(a, 30), b.heard(t, 30));
+    assert!(
+        hears(&hc, AGENT) && hears(&hc, THIRD),
+        "customer hears both"
+    );
+    assert!(
+        hears(&ha, CUSTOMER) && hears(&ha, THIRD),
+        "agent hears both"
+    );
+    assert!(
+        hears(&ht, CUSTOMER) && hears(&ht, AGENT),
+        "third hears both"
+    );
+    assert!(!hears(&hc, 800.0), "the music stayed in the hold room");
+    assert!(!hears(&hc, CUSTOMER), "nobody hears themselves");
+    customer_stream.extend(b.peers[c].got.iter().cloned());
+
+    // Only what came in the listening windows was kept: check each window's continuity, and
+    // that the SSRC never changed across the moves.
+    assert_continuous(&b.peers[c].got);
+    let ssrcs: std::collections::HashSet<u32> = customer_stream.iter().map(|f| f.ssrc).collect();
+    assert_eq!(ssrcs.len(), 1, "the customer sees one stream across moves");
+    b.plane.shutdown();
+}
+
+#[test]
+fn a_stream_stays_continuous_while_its_leg_moves_between_workers() {
+    let mut b = Bench::new(2);
+    let r1 = b.plane.room();
+    let r2 = b.plane.room();
+    let c = b.peer(
+        CUSTOMER,
+        Role::Customer,
+        Place::Room(r1, Mode::SpeakListen),
+        LONG,
+    );
+    let a = b.peer(AGENT, Role::Agent, Place::Room(r1, Mode::SpeakListen), LONG);
+    b.run(10, &[]);
+    b.clear();
+    for (i, room) in [r2, r1, r2, r1].into_iter().enumerate() {
+        b.plane
+            .place(b.peers[c].leg, Place::Room(room, Mode::SpeakListen));
+        b.run(10, &[]);
+        assert!(
+            b.peers[c].got.len() >= 8 * (i + 1),
+            "the customer keeps receiving while moved ({} packets after {} moves)",
+            b.peers[c].got.len(),
+            i + 1
+        );
+    }
+    assert_continuous(&b.peers[c].got);
+    b.settle_and_listen(&[]);
+    assert!(
+        hears(&b.heard(c, 30), AGENT),
+        "back together, they hear each other"
+    );
+    assert!(hears(&b.heard(a, 30), CUSTOMER));
+    b.plane.shutdown();
+}
+
+#[test]
+fn a_listening_supervisor_hears_both_sides_then_whispers_then_barges_in() {
+    let mut b = Bench::new(1);
+    let room = b.plane.room();
+    let c = b.peer(
+        CUSTOMER,
+        Role::Customer,
+        Place::Room(room, Mode::SpeakListen),
+        LONG,
+    );
+    let a = b.peer(
+        AGENT,
+        Role::Agent,
+        Place::Room(room, Mode::SpeakListen),
+        LONG,
+    );
+    let s = b.peer(
+        SUPERVISOR,
+        Role::Agent,
+        Place::Room(room, Mode::Listen),
+        LONG,
+    );
+
+    b.settle_and_listen(&[]);
+    let hs = b.heard(s, 30);
+    assert!(
+        hears(&hs, CUSTOMER) && hears(&hs, AGENT),
+        "listen: hears both"
+    );
+    assert!(
+        !hears(&b.heard(c, 30), SUPERVISOR),
+        "listen: the customer does not hear"
+    );
+    assert!(
+        !hears(&b.heard(a, 30), SUPERVISOR),
+        "listen: the agent does not hear"
+    );
+
+    b.plane.set_mode(b.peers[s].leg, Mode::SpeakToAgentOnly);
+    b.settle_and_listen(&[]);
+    assert!(
+        hears(&b.heard(a, 30), SUPERVISOR),
+        "whisper: the agent hears"
+    );
+    assert!(
+        !hears(&b.heard(c, 30), SUPERVISOR),
+        "whisper: the customer does not"
+    );
+
+    b.plane.set_mode(b.peers[s].leg, Mode::SpeakListen);
+    b.settle_and_listen(&[]);
+    assert!(
+        hears(&b.heard(a, 30), SUPERVISOR),
+        "barge-in: the agent hears"
+    );
+    assert!(
+        hears(&b.heard(c, 30), SUPERVISOR),
+        "barge-in: the customer hears"
+    );
+
+    // Force-disconnect: the agent leaves, the supervisor talks with the customer.
+    b.plane.remove_leg(b.peers[a].leg);
+    b.settle_and_listen(&[a]);
+    assert!(hears(&b.heard(c, 30), SUPERVISOR));
+    assert!(!hears(&b.heard(c, 30), AGENT));
+    b.plane.shutdown();
+}
+
+#[test]
+fn a_prompt_played_to_its_end_is_reported_and_a_silent_peer_times_out() {
+    let mut b = Bench::new(1);
+    let room = b.plane.room();
+    let c = b.peer(
+        0.0,
+        Role::Customer,
+        Place::Room(room, Mode::SpeakListen),
+        Duration::from_millis(1_500),
+    );
+    let mut tone = ToneGenerator::continuous(500.0, 8_000);
+    let prompt: Arc<[i16]> = (0..15)
+        .flat_map(|_| tone.next_frame())
+        .collect::<Vec<_>>()
+        .into();
+    b.plane.play(
+        room,
+        Prompt {
+            samples: prompt,
+            loop_from: None,
+            notify: Some(77),
+        },
+    );
+    b.run(25, &[]);
+    assert!(hears(&b.heard(c, 40), 500.0), "the caller heard the prompt");
+    let mut seen = HashMap::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && seen.len() < 2 {
+        match b.events.try_recv() {
+            Ok(Inbound::PromptDone(n)) => {
+                seen.insert("prompt", n);
+            }
+            Ok(Inbound::RtpTimeout(n)) => {
+                seen.insert("timeout", n);
+            }
+            Ok(_) => {}
+            // The peer stops sending: only the timeout can come now.
+            Err(_) => b.run(5, &[c]),
+        }
+    }
+    assert_eq!(seen.get("prompt"), Some(&77), "prompt end reported");
+    assert_eq!(
+        seen.get("timeout"),
+        Some(&1),
+        "the leg whose peer went silent timed out"
+    );
+    b.plane.shutdown();
+}

@@ -1,0 +1,149 @@
+//! The audio codecs a leg speaks: Opus through libopus, G.711 through the media crate.
+//!
+//! libopus takes and gives PCM at the session's own rate (8 kHz on a leg, 48 kHz on the headless
+//! client); the RTP clock of Opus is 48 kHz whatever that rate is (RFC 7587).
+
+use media::g711;
+use opus::{Application, Channels};
+
+use crate::Error;
+use crate::session::Codec;
+
+/// The longest Opus packet (120 ms) at 48 kHz, the most a decode can yield.
+const MAX_OPUS_SAMPLES: usize = 48_000 * 120 / 1000;
+
+/// Bytes an encoded 20 ms Opus frame may take (libopus's own advice is 4000 for the worst case;
+/// a voice frame is a few dozen bytes).
+const MAX_OPUS_BYTES: usize = 1500;
+
+/// Encodes 20 ms frames of PCM for one codec.
+pub(crate) enum Encoder {
+    /// libopus, mono, VoIP mode.
+    Opus(Box<opus::Encoder>),
+    /// µ-law.
+    Pcmu,
+    /// A-law.
+    Pcma,
+}
+
+impl Encoder {
+    /// An encoder for `codec` taking PCM at `rate` Hz (Opus: 8, 12, 16, 24 or 48 kHz; G.711: 8 kHz).
+    pub(crate) fn new(codec: Codec, rate: u32) -> Result<Encoder, Error> {
+        Ok(match codec {
+            Codec::Opus => {
+                let mut enc = opus::Encoder::new(rate, Channels::Mono, Application::Voip)?;
+                // Calls are speech: in-band FEC lets the far end recover single losses.
+                enc.set_inband_fec(true)?;
+                enc.set_packet_loss_perc(5)?;
+                Encoder::Opus(Box::new(enc))
+            }
+            Codec::Pcmu => Encoder::Pcmu,
+            Codec::Pcma => Encoder::Pcma,
+        })
+    }
+
+    /// One encoded frame, or `None` if libopus refused it (a frame of a size it cannot take).
+    pub(crate) fn encode(&mut self, pcm: &[i16]) -> Option<Vec<u8>> {
+        match self {
+            Encoder::Opus(enc) => match enc.encode_vec(pcm, MAX_OPUS_BYTES) {
+                Ok(bytes) => Some(bytes),
+                Err(e) => {
+                    tracing::debug!(error = %e, samples = pcm.len(), "opus encode failed");
+                    None
+                }
+            },
+            Encoder::Pcmu => Some(g711::encode_ulaw(pcm)),
+            Encoder::Pcma => Some(g711::encode_alaw(pcm)),
+        }
+    }
+}
+
+/// Decodes one codec's payloads to PCM at the session's rate.
+pub(crate) struct Decoder {
+    /// The session's rate, Hz.
+    rate: u32,
+    /// Made on the first Opus packet: a leg whose peer sends G.711 never pays for one.
+    opus: Option<Box<opus::Decoder>>,
+    /// Scratch space for one Opus decode.
+    scratch: Vec<i16>,
+}
+
+impl Decoder {
+    pub(crate) fn new(rate: u32) -> Decoder {
+        Decoder {
+            rate,
+            opus: None,
+            scratch: Vec::new(),
+        }
+    }
+
+    fn opus(&mut self) -> Option<&mut opus::Decoder> {
+        if self.opus.is_none() {
+            match opus::Decoder::new(self.rate, Channels::Mono) {
+                Ok(dec) => self.opus = Some(Box::new(dec)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot make an opus decoder");
+                    return None;
+                }
+            }
+        }
+        self.opus.as_deref_mut()
+    }
+
+    /// Appends the PCM of one payload to `out`; `false` if it could not be decoded.
+    pub(crate) fn decode(&mut self, codec: Codec, payload: &[u8], out: &mut Vec<i16>) -> bool {
+        match codec {
+            Codec::Opus => {
+                let max = MAX_OPUS_SAMPLES * self.rate as usize / 48_000;
+                let mut scratch = std::mem::take(&mut self.scratch);
+                scratch.resize(max, 0);
+                let n = match self.opus() {
+                    Some(dec) => dec.decode(payload, &mut scratch, false),
+                    None => return false,
+                };
+                let ok = match n {
+                    Ok(n) => {
+                        out.extend_from_slice(&scratch[..n.min(max)]);
+                        true
+                    }
+                    Err(e) => {
+                        tracing::debug!(error = %e, len = payload.len(), "opus decode failed");
+                        false
+                    }
+                };
+                self.scratch = scratch;
+                ok
+            }
+            Codec::Pcmu => {
+                out.extend(payload.iter().map(|&b| g711::ulaw_to_linear(b)));
+                true
+            }
+            Codec::Pcma => {
+                out.extend(payload.iter().map(|&b| g711::alaw_to_linear(b)));
+                true
+            }
+        }
+    }
+
+    /// Appends `samples` of concealment for a lost packet: Opus's packet-loss concealment
+    /// (`false` for G.711, whose gaps are skipped: the room fills them).
+    pub(crate) fn conceal(&mut self, codec: Codec, samples: usize, out: &mut Vec<i16>) -> bool {
+        if codec != Codec::Opus {
+            return false;
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.resize(samples, 0);
+        let ok = match self.opus() {
+            Some(dec) => match dec.decode(&[], &mut scratch, false) {
+                Ok(n) => {
+                    out.extend_from_slice(&scratch[..n.min(samples)]);
+                    true
+                }
+                Err(_) => false,
+            },
+            None => false,
+        };
+        self.scratch = scratch;
+        ok
+    }
+}

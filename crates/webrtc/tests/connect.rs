@@ -1,0 +1,44 @@
+//! ICE (the leg ICE-lite, the client controlling) and DTLS-SRTP complete over loopback UDP, and
+//! both sides say so.
+
+mod common;
+
+use common::Pair;
+use webrtc::{Codec, LegEvent};
+
+#[tokio::test]
+async fn client_and_leg_connect_over_loopback() {
+    let mut pair = Pair::new(Codec::Opus).await;
+    assert!(!pair.leg.is_connected());
+    pair.connect().await;
+    assert_eq!(pair.leg_events, [LegEvent::Connected]);
+    assert_eq!(pair.client_events, [LegEvent::Connected]);
+    assert!(pair.leg.is_connected() && pair.client.is_connected());
+}
+
+#[tokio::test]
+async fn answer_is_ice_lite_with_the_given_candidates() {
+    let now = common::clock();
+    let local = "127.0.0.1:40000".parse().expect("addr");
+    let public = "203.0.113.7:40000".parse().expect("addr");
+    let (_client, offer) =
+        webrtc::WebRtcClient::new(now, "127.0.0.1:40001".parse().expect("addr"), Codec::Opus)
+            .expect("offer");
+    let (_leg, answer) =
+        webrtc::WebRtcLeg::accept_offer(now, &offer, local, Some(public)).expect("answer");
+    assert!(answer.contains("a=ice-lite"), "{answer}");
+    assert!(answer.contains("203.0.113.7 40000 typ host"), "{answer}");
+    assert!(
+        !answer.contains("127.0.0.1"),
+        "the private address stays private: {answer}"
+    );
+    assert!(answer.contains("opus/48000/2"), "{answer}");
+}
+
+/// The engine moves legs onto its media worker threads.
+#[test]
+fn legs_and_clients_can_move_between_threads() {
+    fn send<T: Send + 'static>() {}
+    send::<webrtc::WebRtcLeg>();
+    send::<webrtc::WebRtcClient>();
+}

@@ -1,0 +1,192 @@
+// Helpers for the WebRTC browser tests: Chromium with a fake microphone playing a tone, audio
+// allowed to play, every RTCPeerConnection and oscillator of the page recorded so the tests can
+// read the audio levels (getStats) and see the ringing tone.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch } from '../lib/browser.mjs';
+
+/** A mono 16-bit PCM WAV of a sine tone (`hz`, `seconds`, amplitude 0–1). */
+export function toneWav(hz = 600, seconds = 5, amplitude = 0.5, rate = 48_000) {
+  const n = Math.round(seconds * rate);
+  const data = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * amplitude * 32767), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8);
+  header.write('fmt ', 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  const file = join(mkdtempSync(join(tmpdir(), 'patchbay-tone-')), `tone-${hz}.wav`);
+  writeFileSync(file, Buffer.concat([header, data]));
+  return file;
+}
+
+/** Chromium whose microphone plays `wav` (looped), with autoplay allowed. */
+export function launchWithFakeAudio(wav) {
+  return launch([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wav}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
+}
+
+/** Recorded in every page before its scripts run. */
+const INIT = () => {
+  const peers = [];
+  const Orig = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Orig(...args);
+    peers.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Orig.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, Orig);
+  window.__pbPeers = peers;
+  const oscillators = [];
+  const createOscillator = AudioContext.prototype.createOscillator;
+  AudioContext.prototype.createOscillator = function () {
+    const osc = createOscillator.call(this);
+    const rec = { hz: osc.frequency.value, started: false, stopped: false };
+    const start = osc.start.bind(osc);
+    const stop = osc.stop.bind(osc);
+    osc.start = (...a) => {
+      rec.hz = osc.frequency.value;
+      rec.started = true;
+      return start(...a);
+    };
+    osc.stop = (...a) => {
+      rec.stopped = true;
+      return stop(...a);
+    };
+    oscillators.push(rec);
+    return osc;
+  };
+  window.__pbOscillators = oscillators;
+};
+
+/** A context (English UI) with the microphone allowed and the recorders installed. */
+export async function newContext(browser, base) {
+  const context = await browser.newContext({ locale: 'en-US', permissions: ['microphone'] });
+  await context.grantPermissions(['microphone'], { origin: base });
+  await context.addInitScript(INIT);
+  return context;
+}
+
+/** Signs `account` in on the login page. */
+export async function login(page, base, account) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Enterprise code').fill(account.enterprise);
+  await page.getByLabel('Work ID').fill(account.workId);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('phone-bar').waitFor();
+}
+
+/** Chooses browser audio, signs in, waits for the audio, goes idle. */
+export async function signInWithBrowserAudio(page) {
+  const status = page.getByTestId('phone-status');
+  await status.filter({ hasText: 'Signed out' }).waitFor();
+  await page.getByTestId('audio-mode-browser').click();
+  await page.getByTestId('sign-in').click();
+  await status.filter({ hasText: 'Busy' }).waitFor();
+  await audioConnected(page);
+  await page.getByTestId('phone-idle').click();
+  await status.filter({ hasText: 'Idle' }).waitFor();
+}
+
+export async function audioConnected(page, timeout = 20_000) {
+  await page.locator('[data-testid="audio-state"][data-state="connected"]').waitFor({ timeout });
+}
+
+/**
+ * The audio of the page's live peer connections: what arrives (inbound-rtp: packets, total
+ * audio energy, audio level) and what leaves (outbound-rtp packets).
+ */
+export async function audioStats(page) {
+  return page.evaluate(async () => {
+    const out = { peers: 0, packetsReceived: 0, totalAudioEnergy: 0, audioLevel: 0, packetsSent: 0 };
+    for (const pc of window.__pbPeers ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      out.peers++;
+      const stats = await pc.getStats();
+      stats.forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+          out.packetsReceived += s.packetsReceived ?? 0;
+          out.totalAudioEnergy += s.totalAudioEnergy ?? 0;
+          out.audioLevel = Math.max(out.audioLevel, s.audioLevel ?? 0);
+        }
+        if (s.type === 'outbound-rtp' && s.kind === 'audio') out.packetsSent += s.packetsSent ?? 0;
+      });
+    }
+    return out;
+  });
+}
+
+/** The loudness (RMS, 0–1) of the remote audio element's stream, through a WebAudio analyser. */
+export async function remoteLevel(page, testId) {
+  return page.evaluate(async (id) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    const stream = el?.srcObject;
+    if (!stream || stream.getAudioTracks().length === 0) return 0;
+    const ctx = new AudioContext();
+    await ctx.resume();
+    const src = ctx.createMediaStreamSource(stream);
+    const an = ctx.createAnalyser();
+    an.fftSize = 2048;
+    src.connect(an);
+    const buf = new Float32Array(an.fftSize);
+    let max = 0;
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      an.getFloatTimeDomainData(buf);
+      let sum = 0;
+      for (const v of buf) sum += v * v;
+      max = Math.max(max, Math.sqrt(sum / buf.length));
+    }
+    await ctx.close();
+    return max;
+  }, testId);
+}
+
+/**
+ * Waits until audio is heard: the inbound audio energy grows by more than `minEnergy` over a
+ * second and packets keep arriving. Returns the last two samples.
+ */
+export async function waitForIncomingAudio(page, { timeout = 15_000, minEnergy = 0.001 } = {}) {
+  const deadline = Date.now() + timeout;
+  let a = await audioStats(page);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = await audioStats(page);
+    if (b.packetsReceived > a.packetsReceived && b.totalAudioEnergy - a.totalAudioEnergy > minEnergy) return { before: a, after: b };
+    if (Date.now() > deadline) throw new Error(`no incoming audio: ${JSON.stringify({ before: a, after: b })}`);
+    a = b;
+  }
+}
+
+/** Waits until the page sends audio (outbound packets grow). */
+export async function waitForOutgoingAudio(page, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  const a = await audioStats(page);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const b = await audioStats(page);
+    if (b.packetsSent > a.packetsSent + 10) return b;
+    if (Date.now() > deadline) throw new Error(`no outgoing audio: ${JSON.stringify({ before: a, after: b })}`);
+  }
+}
+
+/** The ringing tone as the page played it: oscillators started at 450 Hz. */
+export async function ringTones(page) {
+  return page.evaluate(() => (window.__pbOscillators ?? []).filter((o) => o.started));
+}
