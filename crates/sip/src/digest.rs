@@ -120,6 +120,9 @@ pub struct DigestServer {
     nonce_ttl: Millis,
     /// Highest nonce-count seen per nonce, with the nonce's time (to forget old ones).
     seen: HashMap<String, (u32, Millis)>,
+    /// Challenges issued: each nonce is unique even for phones challenged in the same
+    /// millisecond (else all but the first would be refused as replays).
+    issued: std::sync::atomic::AtomicU64,
 }
 
 impl DigestServer {
@@ -130,19 +133,24 @@ impl DigestServer {
             secret: secret.to_vec(),
             nonce_ttl,
             seen: HashMap::new(),
+            issued: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
-    fn mac(&self, ts: Millis) -> String {
+    fn mac(&self, ts: Millis, n: u64) -> String {
         let mut h = Sha256::new();
         h.update(&self.secret);
         h.update(ts.to_be_bytes());
+        h.update(n.to_be_bytes());
         hex::encode(&h.finalize()[..16])
     }
 
     /// A `WWW-Authenticate` (or `Proxy-Authenticate`) value.
     pub fn challenge(&self, now: Millis, algorithm: Algorithm, stale: bool) -> String {
-        let nonce = format!("{now:x}.{}", self.mac(now));
+        let n = self
+            .issued
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nonce = format!("{now:x}-{n:x}.{}", self.mac(now, n));
         let stale = if stale { ", stale=true" } else { "" };
         format!(
             "Digest realm=\"{}\", nonce=\"{nonce}\", algorithm={}, qop=\"auth\"{stale}",
@@ -172,9 +180,11 @@ impl DigestServer {
             return Err(AuthError::Invalid);
         }
         let algorithm = Algorithm::parse(get("algorithm")).ok_or(AuthError::Invalid)?;
-        let (ts_hex, mac) = nonce.split_once('.').ok_or(AuthError::Invalid)?;
+        let (stamp, mac) = nonce.split_once('.').ok_or(AuthError::Invalid)?;
+        let (ts_hex, n_hex) = stamp.split_once('-').ok_or(AuthError::Invalid)?;
         let ts = Millis::from_str_radix(ts_hex, 16).map_err(|_| AuthError::Invalid)?;
-        if mac != self.mac(ts) {
+        let n = u64::from_str_radix(n_hex, 16).map_err(|_| AuthError::Invalid)?;
+        if mac != self.mac(ts, n) {
             return Err(AuthError::Invalid);
         }
         let password = password_of(user).ok_or(AuthError::Invalid)?;

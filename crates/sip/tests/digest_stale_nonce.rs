@@ -161,3 +161,32 @@ fn replays_wrong_passwords_and_forged_nonces_are_refused() {
         Err(AuthError::Missing)
     );
 }
+
+#[test]
+fn phones_challenged_in_the_same_millisecond_all_get_in() {
+    let mut server = DigestServer::new("demo.patchbay", b"secret", TTL);
+    let challenges: Vec<String> = (0..3)
+        .map(|_| server.challenge(5_000, Algorithm::Md5, false))
+        .collect();
+    assert_ne!(
+        challenges[0], challenges[1],
+        "each challenge has its own nonce"
+    );
+    for (i, ch) in challenges.iter().enumerate() {
+        let auth = answer(
+            ch,
+            "REGISTER",
+            "sip:127.0.0.1",
+            "1001",
+            "s3cret-pass",
+            "c0ffee",
+            1,
+        )
+        .unwrap();
+        assert_eq!(
+            server.verify(5_001, "REGISTER", Some(&auth), password_of),
+            Ok("1001".to_owned()),
+            "phone {i} is not taken for a replay"
+        );
+    }
+}
