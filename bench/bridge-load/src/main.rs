@@ -59,37 +59,6 @@ impl Drop for Sipp {
     }
 }
 
-/// A µ-law 8 kHz mono WAV of a `hz` tone (`hz` a divisor of 8000 keeps the loop seamless), for
-/// sipp's `rtp_stream`.
-fn ulaw_tone(hz: u32, seconds: u32) -> Vec<u8> {
-    let n = 8_000 * seconds;
-    let step = 2.0 * std::f64::consts::PI * f64::from(hz) / 8_000.0;
-    let samples: Vec<i16> = (0..n)
-        .map(|i| ((f64::from(i) * step).sin() * 8_000.0) as i16)
-        .collect();
-    let data = media::g711::encode_ulaw(&samples);
-    let mut w = Vec::with_capacity(58 + data.len());
-    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
-    w.extend_from_slice(b"RIFF");
-    w.extend_from_slice(&(50 + len).to_le_bytes());
-    w.extend_from_slice(b"WAVEfmt ");
-    w.extend_from_slice(&18u32.to_le_bytes());
-    w.extend_from_slice(&7u16.to_le_bytes()); // µ-law
-    w.extend_from_slice(&1u16.to_le_bytes());
-    w.extend_from_slice(&8_000u32.to_le_bytes());
-    w.extend_from_slice(&8_000u32.to_le_bytes());
-    w.extend_from_slice(&1u16.to_le_bytes());
-    w.extend_from_slice(&8u16.to_le_bytes());
-    w.extend_from_slice(&0u16.to_le_bytes());
-    w.extend_from_slice(b"fact");
-    w.extend_from_slice(&4u32.to_le_bytes());
-    w.extend_from_slice(&n.to_le_bytes());
-    w.extend_from_slice(b"data");
-    w.extend_from_slice(&len.to_le_bytes());
-    w.extend_from_slice(&data);
-    w
-}
-
 /// The loopback directory plus `agents` accounts, a skill group with them all and an IVR number
 /// whose flow queues every call in that group.
 fn directory(agents: u32) -> model::telephony::SipDirectory {
@@ -236,8 +205,12 @@ async fn main() {
 async fn run(levels: &[u32], hold: u64, dir: &Path) {
     let agents = levels.iter().copied().max().unwrap_or(1);
     std::fs::create_dir_all(dir).expect("work dir");
-    std::fs::write(dir.join("customer.wav"), ulaw_tone(1_000, 10)).expect("tone");
-    std::fs::write(dir.join("agent.wav"), ulaw_tone(600, 10)).expect("tone");
+    std::fs::write(
+        dir.join("customer.wav"),
+        bench_harness::ulaw_tone(1_000, 10),
+    )
+    .expect("tone");
+    std::fs::write(dir.join("agent.wav"), bench_harness::ulaw_tone(600, 10)).expect("tone");
     std::fs::write(dir.join("answer.xml"), scenarios::ANSWER).expect("scenario");
     std::fs::write(dir.join("accounts.csv"), scenarios::accounts(agents)).expect("accounts");
     let lifetime: u64 = levels

@@ -106,6 +106,37 @@ pub fn cpu_time() -> Duration {
     Duration::from_millis(ticks * 10) // CLK_TCK is 100 on Linux
 }
 
+/// A µ-law 8 kHz mono WAV of a `hz` tone (`hz` a divisor of 8000 keeps the loop seamless), for
+/// sipp's `rtp_stream`.
+pub fn ulaw_tone(hz: u32, seconds: u32) -> Vec<u8> {
+    let n = 8_000 * seconds;
+    let step = 2.0 * std::f64::consts::PI * f64::from(hz) / 8_000.0;
+    let samples: Vec<i16> = (0..n)
+        .map(|i| ((f64::from(i) * step).sin() * 8_000.0) as i16)
+        .collect();
+    let data = media::g711::encode_ulaw(&samples);
+    let mut w = Vec::with_capacity(58 + data.len());
+    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+    w.extend_from_slice(b"RIFF");
+    w.extend_from_slice(&(50 + len).to_le_bytes());
+    w.extend_from_slice(b"WAVEfmt ");
+    w.extend_from_slice(&18u32.to_le_bytes());
+    w.extend_from_slice(&7u16.to_le_bytes()); // µ-law
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&8_000u32.to_le_bytes());
+    w.extend_from_slice(&8_000u32.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&8u16.to_le_bytes());
+    w.extend_from_slice(&0u16.to_le_bytes());
+    w.extend_from_slice(b"fact");
+    w.extend_from_slice(&4u32.to_le_bytes());
+    w.extend_from_slice(&n.to_le_bytes());
+    w.extend_from_slice(b"data");
+    w.extend_from_slice(&len.to_le_bytes());
+    w.extend_from_slice(&data);
+    w
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,35 +13,6 @@ use std::time::{Duration, Instant};
 
 use engine::sipd::{SipConfig, start};
 
-/// A µ-law 8 kHz mono WAV of a 1 kHz tone, for sipp's `rtp_stream`.
-fn ulaw_tone(seconds: u32) -> Vec<u8> {
-    let n = 8_000 * seconds;
-    let samples: Vec<i16> = (0..n)
-        .map(|i| ((f64::from(i) * 2.0 * std::f64::consts::PI / 8.0).sin() * 8_000.0) as i16)
-        .collect();
-    let data = media::g711::encode_ulaw(&samples);
-    let mut w = Vec::with_capacity(58 + data.len());
-    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
-    w.extend_from_slice(b"RIFF");
-    w.extend_from_slice(&(50 + len).to_le_bytes());
-    w.extend_from_slice(b"WAVEfmt ");
-    w.extend_from_slice(&18u32.to_le_bytes());
-    w.extend_from_slice(&7u16.to_le_bytes()); // µ-law
-    w.extend_from_slice(&1u16.to_le_bytes());
-    w.extend_from_slice(&8_000u32.to_le_bytes());
-    w.extend_from_slice(&8_000u32.to_le_bytes());
-    w.extend_from_slice(&1u16.to_le_bytes());
-    w.extend_from_slice(&8u16.to_le_bytes());
-    w.extend_from_slice(&0u16.to_le_bytes());
-    w.extend_from_slice(b"fact");
-    w.extend_from_slice(&4u32.to_le_bytes());
-    w.extend_from_slice(&n.to_le_bytes());
-    w.extend_from_slice(b"data");
-    w.extend_from_slice(&len.to_le_bytes());
-    w.extend_from_slice(&data);
-    w
-}
-
 const SCENARIO: &str = r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="held call with RTP">
   <send retrans="500"><![CDATA[
@@ -113,7 +84,7 @@ async fn main() {
         .unwrap_or(60);
     let dir = std::env::temp_dir().join(format!("patchbay-media-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("work dir");
-    std::fs::write(dir.join("tone.wav"), ulaw_tone(10)).expect("tone");
+    std::fs::write(dir.join("tone.wav"), bench_harness::ulaw_tone(1_000, 10)).expect("tone");
     std::fs::write(
         dir.join("held.xml"),
         SCENARIO.replace("HOLD_MS", &(hold * 1_000).to_string()),

@@ -5,6 +5,8 @@
 // element's stream is not silent); the agent's microphone is sent; the agent hangs up, goes to
 // after-call work, then idle, and today's calls count the call.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
@@ -97,5 +99,50 @@ test('agent 1001 answers a queued call in the browser and hears the caller', asy
   assert.equal(code, 0, `sipp got the BYE and answered it:\n${output.slice(-2000)}`);
   caller = null;
   await shot(page, '63-webrtc-after-call');
+  // The call's recording holds the browser's microphone (600 Hz) on the agent (right) channel.
+  const dir = join(server.dataDir, 'recordings');
+  const newest = readdirSync(dir).filter((f) => f.endsWith('.wav')).sort().pop();
+  const { left, right } = stereoWav(readFileSync(join(dir, newest)));
+  const ratio = loudestSecondRatio(right, 600, 1_500);
+  assert.ok(ratio > 100, `agent channel 600 Hz/1.5 kHz power ratio ${ratio}`);
+  assert.ok(rms(left) > 100, 'the customer side is recorded on the left');
   await context.close();
 });
+
+/** The two channels of a 16-bit stereo WAV (the data chunk found by name). */
+function stereoWav(buf) {
+  let at = 12;
+  while (buf.toString('ascii', at, at + 4) !== 'data') at += 8 + buf.readUInt32LE(at + 4);
+  const len = Math.min(buf.readUInt32LE(at + 4), buf.length - at - 8);
+  const left = [];
+  const right = [];
+  for (let i = at + 8; i + 3 < at + 8 + len; i += 4) {
+    left.push(buf.readInt16LE(i));
+    right.push(buf.readInt16LE(i + 2));
+  }
+  return { left, right };
+}
+
+function power(x, hz, rate = 8_000) {
+  const k = 2 * Math.cos((2 * Math.PI * hz) / rate);
+  let a = 0;
+  let b = 0;
+  for (const v of x) [a, b] = [v + k * a - b, a];
+  return a * a + b * b - k * a * b;
+}
+
+/** Power at `hz` over power at `other` in the loudest second. */
+function loudestSecondRatio(x, hz, other) {
+  let best = [];
+  let bestRms = -1;
+  for (let i = 0; i + 8_000 <= x.length; i += 4_000) {
+    const s = x.slice(i, i + 8_000);
+    const r = rms(s);
+    if (r > bestRms) [best, bestRms] = [s, r];
+  }
+  return power(best, hz) / Math.max(power(best, other), 1);
+}
+
+function rms(x) {
+  return Math.sqrt(x.reduce((t, v) => t + v * v, 0) / Math.max(x.length, 1));
+}

@@ -323,9 +323,8 @@ impl Worker {
             for h in heard.drain(..) {
                 if h.event == asr::Event::Finished {
                     f.finished += 1;
-                } else {
-                    out.push((f.events.clone(), f.call, h));
                 }
+                out.push((f.events.clone(), f.call, h));
             }
         }
         self.finishing

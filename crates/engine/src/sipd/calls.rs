@@ -150,6 +150,9 @@ pub(crate) struct Calls {
     pub(super) browsers: super::browsers::Browsers,
     /// Enterprises that transcribe every answered call.
     pub(super) transcribe_all: std::collections::HashSet<model::EnterpriseId>,
+    /// Ended calls whose recognizers are still finishing: the record's key, and how many
+    /// sides have finished.
+    pub(super) finishing_transcripts: HashMap<u64, (String, u8)>,
 }
 
 /// Unix milliseconds (call records are in wall-clock time).
@@ -190,6 +193,7 @@ impl Calls {
             media,
             browsers: Default::default(),
             transcribe_all: Default::default(),
+            finishing_transcripts: HashMap::new(),
             config,
             local_addr,
             events,
@@ -685,6 +689,12 @@ impl Calls {
             });
             if let Some(leg) = c.leg.take() {
                 self.media.remove_leg(leg);
+            }
+            if c.transcribing {
+                if self.finishing_transcripts.len() > 10_000 {
+                    self.finishing_transcripts.clear();
+                }
+                self.finishing_transcripts.insert(call, (c.key.clone(), 0));
             }
             self.by_dialog.remove(&c.dialog);
             self.dialogs.remove(&c.dialog);

@@ -42,23 +42,15 @@ impl Calls {
     }
 
     /// Speech recognized on a call: to the agent talking on it, and (final) to the record.
+    /// The last words of an ended call still go to its record.
     pub(crate) fn transcript(&mut self, call: u64, heard: Transcribed) {
         let Some(c) = self.calls.get(&call) else {
+            self.late_transcript(call, heard);
             return;
         };
         match heard.event {
             asr::Event::Segment(s) => {
-                let segment = TranscriptSegment {
-                    speaker: match heard.speaker {
-                        asr::Speaker::Customer => TranscriptSpeaker::Customer,
-                        _ => TranscriptSpeaker::Agent,
-                    },
-                    start_ms: i64::try_from(s.start_ms).unwrap_or(i64::MAX),
-                    end_ms: i64::try_from(s.end_ms).unwrap_or(i64::MAX),
-                    text: s.text,
-                    confidence: s.confidence,
-                    is_final: s.is_final,
-                };
+                let segment = segment_of(heard.speaker, s);
                 if segment.is_final && !segment.text.is_empty() {
                     self.emit(CallEvent::Transcript {
                         key: c.key.clone(),
@@ -80,5 +72,42 @@ impl Calls {
             }
             asr::Event::Finished => {}
         }
+    }
+
+    /// A segment of a call that ended while its recognizers finished.
+    fn late_transcript(&mut self, call: u64, heard: Transcribed) {
+        let Some((key, finished)) = self.finishing_transcripts.get_mut(&call) else {
+            return;
+        };
+        match heard.event {
+            asr::Event::Segment(s) if s.is_final && !s.text.is_empty() => {
+                let key = key.clone();
+                self.emit(CallEvent::Transcript {
+                    key,
+                    segment: segment_of(heard.speaker, s),
+                });
+            }
+            asr::Event::Finished => {
+                *finished += 1;
+                if *finished >= 2 {
+                    self.finishing_transcripts.remove(&call);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn segment_of(speaker: asr::Speaker, s: asr::Segment) -> TranscriptSegment {
+    TranscriptSegment {
+        speaker: match speaker {
+            asr::Speaker::Customer => TranscriptSpeaker::Customer,
+            _ => TranscriptSpeaker::Agent,
+        },
+        start_ms: i64::try_from(s.start_ms).unwrap_or(i64::MAX),
+        end_ms: i64::try_from(s.end_ms).unwrap_or(i64::MAX),
+        text: s.text,
+        confidence: s.confidence,
+        is_final: s.is_final,
     }
 }
