@@ -48,6 +48,9 @@ pub(super) struct Worker {
     legs: HashMap<LegId, Leg>,
     rooms: HashMap<u64, RoomState>,
     pending: HashMap<LegId, Vec<Command>>,
+    /// Commands for rooms whose first leg is still on its way here (moved from another worker):
+    /// a prompt played right after the move must not be lost.
+    pending_rooms: HashMap<u64, Vec<Command>>,
     /// Events the SIP side could not take yet (its queue was full): sent again each tick.
     backlog: VecDeque<(mpsc::Sender<Inbound>, Inbound)>,
     next_player: u64,
@@ -85,6 +88,7 @@ impl Worker {
             legs: HashMap::new(),
             rooms: HashMap::new(),
             pending: HashMap::new(),
+            pending_rooms: HashMap::new(),
             backlog: VecDeque::new(),
             next_player: PLAYER_BASE,
             ticks: 0,
@@ -387,13 +391,22 @@ impl Worker {
                 },
                 None => self.defer(id, Command::SetMode(id, mode)),
             },
+            Command::Play(room, prompt) if !self.rooms.contains_key(&room.id) => {
+                self.defer_room(room.id, Command::Play(room, prompt));
+            }
             Command::Play(room, prompt) => self.play(room, prompt),
+            Command::StopPlay(room) if !self.rooms.contains_key(&room.id) => {
+                self.defer_room(room.id, Command::StopPlay(room));
+            }
             Command::StopPlay(room) => {
                 if let Some(rs) = self.rooms.get_mut(&room.id)
                     && let Some((p, _)) = rs.prompt.take()
                 {
                     rs.room.remove_player(p);
                 }
+            }
+            Command::Ringback(room, listener) if !self.rooms.contains_key(&room.id) => {
+                self.defer_room(room.id, Command::Ringback(room, listener));
             }
             Command::Ringback(room, listener) => {
                 let pid = self.player_id();
@@ -458,6 +471,14 @@ impl Worker {
         for cmd in self.pending.remove(&id).unwrap_or_default() {
             self.command(cmd, now);
         }
+    }
+
+    /// Keeps a command for a room until its first leg arrives.
+    fn defer_room(&mut self, room: u64, cmd: Command) {
+        if self.pending_rooms.len() >= MAX_PENDING {
+            self.pending_rooms.clear();
+        }
+        self.pending_rooms.entry(room).or_default().push(cmd);
     }
 
     fn defer(&mut self, id: LegId, cmd: Command) {
@@ -544,6 +565,10 @@ impl Worker {
                 rs.room.join(MemberId(id.0), state);
                 rs.members.push(id);
                 self.update_tap(r.id);
+                let now = Instant::now();
+                for cmd in self.pending_rooms.remove(&r.id).unwrap_or_default() {
+                    self.command(cmd, now);
+                }
             }
             Place::Echo | Place::Nowhere => {
                 leg.parked = state;
