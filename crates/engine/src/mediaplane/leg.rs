@@ -195,7 +195,7 @@ impl Leg {
                 // STUN consent checks count as life: a muted browser still sends them.
                 self.last_rx = now;
                 session.handle_datagram(now, from, *local, &buf[..n]);
-                self.pump(now, out);
+                self.pump(out);
             }
         }
         true
@@ -207,12 +207,12 @@ impl Leg {
             if session.poll_timeout() <= now {
                 session.handle_timeout(now);
             }
-            self.pump(now, out);
+            self.pump(out);
         }
     }
 
     /// Drains a WebRTC session: datagrams out, events and audio (as µ-law frames) to `out`.
-    fn pump(&mut self, _now: Instant, out: &mut Vec<Heard>) {
+    fn pump(&mut self, out: &mut Vec<Heard>) {
         let Transport::WebRtc {
             session,
             seq,

@@ -94,7 +94,6 @@ pub(crate) enum Command {
     /// Send to this address from now on (an SDP answer that came later).
     SetRemote(LegId, SocketAddr),
     /// Put a leg somewhere else.
-    #[cfg_attr(not(test), allow(dead_code))]
     Place(LegId, Place),
     /// Change how a leg takes part in its room.
     SetMode(LegId, Mode),
@@ -177,12 +176,6 @@ impl MediaPlane {
         })
     }
 
-    /// How many worker threads run.
-    #[allow(dead_code)]
-    pub(crate) fn workers(&self) -> usize {
-        self.inner.workers.len()
-    }
-
     /// A new room id (the room exists once a leg is placed in it).
     pub(crate) fn room(&self) -> RoomId {
         let n = self.inner.workers.len();
@@ -212,7 +205,6 @@ impl MediaPlane {
     }
 
     /// Moves a leg (to a room on any worker, to echo, or nowhere): hold, consult, three-way.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn place(&self, leg: LegId, place: Place) {
         let Some(from) = self.lock_legs().get(&leg).copied() else {
             return;

@@ -338,18 +338,27 @@ impl Worker {
         }
     }
 
-    /// Lets a transcriber finish its last utterance.
+    /// Lets a leg's transcriber, if it has one, finish its last utterance.
     fn retire(&mut self, leg: &mut Leg) {
-        if let Some(mut t) = leg.transcriber.take() {
-            t.finish();
-            self.finishing.push(Finishing {
-                call: leg.call,
-                events: leg.events.clone(),
-                transcriber: t,
-                ticks_left: FINISH_TICKS,
-                finished: 0,
-            });
+        if let Some(t) = leg.transcriber.take() {
+            self.retire_transcriber(leg.call, leg.events.clone(), t);
         }
+    }
+
+    fn retire_transcriber(
+        &mut self,
+        call: u64,
+        events: mpsc::Sender<Inbound>,
+        mut transcriber: Box<Transcriber>,
+    ) {
+        transcriber.finish();
+        self.finishing.push(Finishing {
+            call,
+            events,
+            transcriber,
+            ticks_left: FINISH_TICKS,
+            finished: 0,
+        });
     }
 
     fn emit(&mut self, tx: &mpsc::Sender<Inbound>, ev: Inbound) {
@@ -421,21 +430,14 @@ impl Worker {
             }
             Command::Transcribe(id, t) => match self.legs.get_mut(&id) {
                 Some(leg) => {
-                    let mut leg_t = std::mem::replace(&mut leg.transcriber, t);
+                    let old = std::mem::replace(&mut leg.transcriber, t);
                     let room = match leg.place {
                         Place::Room(r, _) => Some(r.id),
                         _ => None,
                     };
-                    if let Some(mut old) = leg_t.take() {
-                        old.finish();
-                        let (call, events) = (leg.call, leg.events.clone());
-                        self.finishing.push(Finishing {
-                            call,
-                            events,
-                            transcriber: old,
-                            ticks_left: FINISH_TICKS,
-                            finished: 0,
-                        });
+                    let (call, events) = (leg.call, leg.events.clone());
+                    if let Some(old) = old {
+                        self.retire_transcriber(call, events, old);
                     }
                     if let Some(r) = room {
                         self.update_tap(r);

@@ -457,11 +457,10 @@ impl Calls {
             telephone_event: 101,
         };
         // Offer in the INVITE: answer it. No offer (late offer): offer in the 200 OK.
-        let (desc, codec, pt, remote, te) = if msg.body.is_empty() {
+        let (desc, codec, remote, te) = if msg.body.is_empty() {
             (
                 sdp::offer(&local, Direction::SendRecv),
                 AudioCodec::Pcma,
-                8,
                 None,
                 local.telephone_event,
             )
@@ -470,7 +469,6 @@ impl Calls {
                 Ok((d, n)) => (
                     d,
                     n.codec,
-                    n.payload_type,
                     Some(n.remote),
                     n.telephone_event.unwrap_or(local.telephone_event),
                 ),
@@ -548,7 +546,6 @@ impl Calls {
             },
             place,
         );
-        let _ = pt;
         if route.service != NumberService::EchoTest && flow.is_none() {
             let samples = self
                 .prompts
