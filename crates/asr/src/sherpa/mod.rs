@@ -375,7 +375,10 @@ mod tests {
     fn unavailability_tells_the_operator_what_to_set() {
         let no_model = Unavailable::NoModel.to_string();
         assert!(no_model.contains("sherpa_onnx_model_dir"), "{no_model}");
-        assert!(no_model.contains("PATCHBAY_SHERPA_ONNX_MODEL_DIR"), "{no_model}");
+        assert!(
+            no_model.contains("PATCHBAY_SHERPA_ONNX_MODEL_DIR"),
+            "{no_model}"
+        );
         assert!(no_model.contains("README"), "{no_model}");
         assert!(
             Unavailable::NotBuiltIn
@@ -390,11 +393,7 @@ mod tests {
 
     #[test]
     fn bpe_pieces_join_into_lower_case_words_with_times() {
-        let w = words_from_tokens(
-            &toks(&["▁HE", "LLO", "▁WORLD"]),
-            &[0.12, 0.36, 0.80],
-            1_500,
-        );
+        let w = words_from_tokens(&toks(&["▁HE", "LLO", "▁WORLD"]), &[0.12, 0.36, 0.80], 1_500);
         let texts: Vec<&str> = w.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(texts, ["hello", "world"]);
         assert_eq!((w[0].start_ms, w[0].end_ms), (120, 800));
@@ -403,7 +402,11 @@ mod tests {
 
     #[test]
     fn each_chinese_character_is_a_word_and_text_has_no_spaces() {
-        let w = words_from_tokens(&toks(&["你", "好", "世", "界"]), &[0.1, 0.3, 0.5, 0.7], 1_000);
+        let w = words_from_tokens(
+            &toks(&["你", "好", "世", "界"]),
+            &[0.1, 0.3, 0.5, 0.7],
+            1_000,
+        );
         assert_eq!(w.len(), 4);
         assert_eq!(w[2].start_ms, 500);
         let h = crate::Hypothesis { words: w };
