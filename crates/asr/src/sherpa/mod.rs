@@ -159,7 +159,7 @@ fn missing_error(dir: &Path, missing: &[&str]) -> AsrError {
 }
 
 /// The file for one role: the int8 variant when there is one, else the first by name.
-fn pick<'a>(names: &'a [String], matches: impl Fn(&str) -> bool) -> Option<&'a str> {
+fn pick(names: &[String], matches: impl Fn(&str) -> bool) -> Option<&str> {
     let found: Vec<&str> = names
         .iter()
         .map(String::as_str)
