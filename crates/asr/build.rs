@@ -20,6 +20,17 @@ fn main() {
     if env::var_os("CARGO_FEATURE_POCKETSPHINX").is_some() {
         pocketsphinx::build();
     }
+    // The sherpa-onnx shared library: this crate's tests and examples find it where it was
+    // linked from (the binary's own build sets its run-time path the same way).
+    if std::env::var_os("CARGO_FEATURE_SHERPA").is_some() {
+        println!("cargo:rerun-if-env-changed=SHERPA_ONNX_LIB_DIR");
+        if let Some(dir) = std::env::var_os("SHERPA_ONNX_LIB_DIR") {
+            println!(
+                "cargo:rustc-link-arg=-Wl,-rpath,{}",
+                std::path::Path::new(&dir).display()
+            );
+        }
+    }
 }
 
 #[cfg(feature = "pocketsphinx")]

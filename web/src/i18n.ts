@@ -56,7 +56,12 @@ const zh = {
   },
   settings: {
     title: '企业设置', afterCallWork: '事后整理时长', seconds: '秒', transcribeAll: '所有通话实时转文字',
-    transcribeAllHint: '开启后每通电话从开始就转写，无需坐席手动打开', engineNote: '内置识别引擎仅支持英语（PocketSphinx），中文识别尚未提供。',
+    transcribeAllHint: '开启后每通电话从开始就转写，无需坐席手动打开', engines: '语音识别引擎',
+    engineReady: '可用', engineNotBuiltIn: '本服务未编译此引擎', engineNoModel: '未配置模型', engineLive: '通话实时转写使用此引擎',
+    engineLanguages: '语言：{{languages}}', engineLanguagesOfModel: '语言取决于所配置的模型',
+    chineseNeedsSherpa: '中文转写需要配置 sherpa-onnx 模型：请运维设置 sherpa_onnx_model_dir（或 PATCHBAY_SHERPA_ONNX_MODEL_DIR）后重启，详见 README「转写」。',
+    chineseNeedsSherpaBuild: '中文转写需要配置 sherpa-onnx 模型：本服务构建时未包含 sherpa-onnx，请运维用 --features sherpa 重新构建并配置模型，详见 README「转写」。',
+    lang: { en: '英语', zh: '中文' },
   },
   calls: {
     title: '通话记录', startedAt: '开始时间', direction: '方向', caller: '主叫', callee: '被叫', talkSeconds: '通话时长（秒）',
@@ -210,7 +215,12 @@ const en: typeof zh = {
   },
   settings: {
     title: 'Enterprise settings', afterCallWork: 'After-call work', seconds: 's', transcribeAll: 'Transcribe every call',
-    transcribeAllHint: 'Every call is transcribed from its start, without agents switching it on', engineNote: 'The built-in recognizer (PocketSphinx) understands English only; Chinese recognition is not available yet.',
+    transcribeAllHint: 'Every call is transcribed from its start, without agents switching it on', engines: 'Speech-to-text engines',
+    engineReady: 'available', engineNotBuiltIn: 'not built into this server', engineNoModel: 'no model configured', engineLive: 'used for live call transcription',
+    engineLanguages: 'Languages: {{languages}}', engineLanguagesOfModel: 'Languages: those of the configured model',
+    chineseNeedsSherpa: 'Chinese transcription needs a sherpa-onnx model: the operator sets sherpa_onnx_model_dir (or PATCHBAY_SHERPA_ONNX_MODEL_DIR) and restarts; see the README, Transcription.',
+    chineseNeedsSherpaBuild: 'Chinese transcription needs a sherpa-onnx model: this server was built without sherpa-onnx; the operator rebuilds with --features sherpa and configures a model; see the README, Transcription.',
+    lang: { en: 'English', zh: 'Chinese' },
   },
   calls: {
     title: 'Call records', startedAt: 'Started', direction: 'Direction', caller: 'Caller', callee: 'Callee', talkSeconds: 'Talk time (s)',

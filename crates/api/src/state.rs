@@ -21,6 +21,9 @@ pub struct AppState {
     pub sip: Option<engine::sipd::SipHandle>,
     /// Where call recordings are (for `/calls/{id}/recording`).
     pub recordings_dir: Option<std::path::PathBuf>,
+    /// The speech-to-text engines and whether each can be used, decided at start-up (for
+    /// `/enterprise/transcription-engines`); empty when the server did not say.
+    pub transcription_engines: Arc<Vec<model::org::TranscriptionEngine>>,
 }
 
 /// Login and session policy.
@@ -57,6 +60,7 @@ impl AppState {
             auth: AuthSettings::default(),
             sip: None,
             recordings_dir: None,
+            transcription_engines: Arc::default(),
         }
     }
 

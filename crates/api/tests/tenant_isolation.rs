@@ -66,6 +66,8 @@ fn case(path: &str, method: &str) -> Option<Case> {
         ("/api/v1/monitor", "get") => OwnAccount,
         // The caller's own enterprise's settings; checked after the loop.
         ("/api/v1/enterprise/settings", "get" | "put") => OwnAccount,
+        // The server's engines, the same for every enterprise.
+        ("/api/v1/enterprise/transcription-engines", "get") => OwnAccount,
         ("/api/v1/numbers/{id}/flow", "put") => Foreign(Number),
         ("/api/v1/skill-groups/{id}/settings", "put") => Foreign(SkillGroup),
         ("/api/v1/trunks", "get") => ListArray,

@@ -9,7 +9,7 @@ use crate::AsrError;
 /// One word of a final hypothesis, timed from the start of its utterance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word {
-    /// The word, as the engine spells it (lower case for PocketSphinx).
+    /// The word, as the engine spells it (lower case for PocketSphinx and sherpa-onnx).
     pub text: String,
     /// Start, in ms from the first sample of the utterance.
     pub start_ms: u64,
@@ -27,10 +27,21 @@ pub struct Hypothesis {
 }
 
 impl Hypothesis {
-    /// The words joined by single spaces.
+    /// The words joined by single spaces, except between two characters of a script written
+    /// without spaces (Chinese, Japanese kana): `hello world`, `你好世界`, `我用 patchbay`.
     pub fn text(&self) -> String {
-        let words: Vec<&str> = self.words.iter().map(|w| w.text.as_str()).collect();
-        words.join(" ")
+        let mut out = String::new();
+        for w in &self.words {
+            let joined = match (out.chars().last(), w.text.chars().next()) {
+                (Some(a), Some(b)) => crate::sherpa::is_cjk(a) && crate::sherpa::is_cjk(b),
+                _ => true,
+            };
+            if !joined {
+                out.push(' ');
+            }
+            out.push_str(&w.text);
+        }
+        out
     }
 }
 

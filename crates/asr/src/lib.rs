@@ -12,7 +12,8 @@
 //!   blocks, and when the decoder falls behind it drops audio and says so with
 //!   [`Event::Delayed`]. Use it from a call's media loop.
 //! - [`Engine`] names an engine and makes decoders. Built in: PocketSphinx with its US English
-//!   model (feature `pocketsphinx`, on by default), see [`pocketsphinx`].
+//!   model (feature `pocketsphinx`, on by default), see [`pocketsphinx`]; sherpa-onnx with a
+//!   streaming model from a model directory (feature `sherpa`, off by default), see [`sherpa`].
 //!
 //! # Building
 //!
@@ -23,6 +24,12 @@
 //! so later builds need no network, builds the C library with CMake (static, Release) and links
 //! it. `PATCHBAY_POCKETSPHINX_SDIST=/path/to/pocketsphinx-5.1.1.tar.gz` builds from a copy at
 //! hand instead; `--no-default-features` builds the crate without any engine (no C, no network).
+//!
+//! The `sherpa` feature links the sherpa-onnx C library (2.0.1) as a shared library: set
+//! `SHERPA_ONNX_LIB_DIR` to a directory holding `libsherpa-onnx-c-api.so` and
+//! `libonnxruntime.so` (the PyPI package `sherpa-onnx-core` ships both; `scripts/sherpa-libs`
+//! fetches it with pip). Without that variable the `sherpa-onnx-sys` build script would try
+//! to download the library itself.
 //!
 //! The en-us model (37 MB: acoustic model, trigram language model, dictionary) is embedded in
 //! the binary, so a single binary is all a deployment needs; see [`pocketsphinx`] for where it
@@ -50,6 +57,7 @@ mod engine;
 #[cfg(feature = "pocketsphinx")]
 pub mod pocketsphinx;
 mod resample;
+pub mod sherpa;
 pub mod stream;
 pub mod vad;
 pub mod wav;
@@ -161,6 +169,9 @@ pub enum AsrError {
     /// The decoder failed on audio.
     #[error("ASR decoder: {0}")]
     Decoder(String),
+    /// An engine that cannot be used here, and what to do about it.
+    #[error("{0}")]
+    Unavailable(String),
     /// No engine of that name is built in.
     #[error("unknown ASR engine {0:?} (built in: {1})")]
     UnknownEngine(String, String),

@@ -179,6 +179,36 @@ pub struct EnterpriseSettings {
     pub transcribe_all_calls: bool,
 }
 
+/// A speech-to-text engine of this server, and whether it can be used
+/// (`GET /enterprise/transcription-engines`). Engines and their models are the operator's
+/// choice (build features and configuration), not an enterprise setting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TranscriptionEngine {
+    /// The engine's name: `pocketsphinx` or `sherpa-onnx`.
+    pub name: String,
+    /// Whether it can transcribe, and if not why.
+    pub status: TranscriptionEngineStatus,
+    /// Languages it transcribes (`en`, `zh`, …); empty when its model decides and Patchbay cannot
+    /// tell (a sherpa-onnx model: its directory name usually says).
+    pub languages: Vec<String>,
+    /// Live call transcription uses this engine.
+    pub live: bool,
+    /// For the operator, in English: the model loaded, or what to do to make it available.
+    pub detail: String,
+}
+
+/// Whether a [`TranscriptionEngine`] can transcribe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TranscriptionEngineStatus {
+    /// Ready: its model loaded.
+    Ready,
+    /// This server was built without it.
+    NotBuiltIn,
+    /// Built in, but no model is configured.
+    NoModel,
+}
+
 /// `PUT /enterprise/settings`: the fields to change; absent ones keep their value.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -71,7 +71,8 @@ pub struct TranscribeArgs {
     /// The WAV file: stereo (customer left, agent right, as Patchbay records calls) or mono
     /// (one speaker, `customer`); 8 kHz and up, e.g. 8, 16 or 48 kHz.
     pub file: PathBuf,
-    /// The speech-to-text engine.
+    /// The speech-to-text engine: `pocketsphinx` (English, built in) or `sherpa-onnx` (the
+    /// model of `sherpa_onnx_model_dir`, in a binary built with `--features sherpa`).
     #[arg(long, default_value = "pocketsphinx")]
     pub engine: String,
 }

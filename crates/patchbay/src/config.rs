@@ -40,6 +40,12 @@ pub struct Config {
     /// File or `PATCHBAY_WIDGET_CALLS_PER_ADDRESS`.
     #[serde(default = "default_widget_calls")]
     pub widget_calls_per_address: u32,
+    /// A sherpa-onnx streaming model directory (engine 2: Chinese and other languages). When
+    /// set, the model is loaded at start-up (a directory that does not hold a model, or a
+    /// binary built without the `sherpa` feature, stops start-up) and live calls are
+    /// transcribed with it. File or `PATCHBAY_SHERPA_ONNX_MODEL_DIR`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sherpa_onnx_model_dir: Option<PathBuf>,
 }
 
 fn default_widget_calls() -> u32 {
@@ -100,12 +106,13 @@ impl Default for Config {
             rtp_timeout_secs: 60,
             public_address: None,
             widget_calls_per_address: default_widget_calls(),
+            sherpa_onnx_model_dir: None,
         }
     }
 }
 
 /// Keys that may come from `PATCHBAY_*` environment variables.
-const ENV_KEYS: [&str; 7] = [
+const ENV_KEYS: [&str; 8] = [
     "data_dir",
     "http_listen",
     "database_url",
@@ -113,6 +120,7 @@ const ENV_KEYS: [&str; 7] = [
     "secure_cookie",
     "public_address",
     "widget_calls_per_address",
+    "sherpa_onnx_model_dir",
 ];
 
 impl Config {
@@ -154,6 +162,13 @@ impl Config {
         };
         if self.database_url.as_deref().is_some_and(|u| !supported(u)) {
             bail!("bad configuration: database_url must start with sqlite:// or postgres://");
+        }
+        if self
+            .sherpa_onnx_model_dir
+            .as_ref()
+            .is_some_and(|d| d.as_os_str().is_empty())
+        {
+            bail!("bad configuration: sherpa_onnx_model_dir must not be empty (leave it out)");
         }
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("bad configuration: log filter {:?}", self.log))?;

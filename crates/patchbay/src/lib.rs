@@ -7,3 +7,4 @@ pub mod config;
 pub mod demo;
 pub mod ops;
 pub mod serve;
+pub mod transcription;

@@ -7,7 +7,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // Transcription is CPU work on threads of its own: no runtime needed.
     if let Some(Command::Transcribe(args)) = &cli.command {
-        return patchbay::ops::transcribe(args);
+        return patchbay::ops::transcribe(&cli.settings, args);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -17,7 +17,7 @@ fn main() -> anyhow::Result<()> {
             Command::Serve => patchbay::serve::main(cli.settings).await,
             Command::ResetPassword(args) => patchbay::ops::reset_password(cli.settings, args).await,
             Command::Openapi => patchbay::ops::print_openapi(),
-            Command::Transcribe(args) => patchbay::ops::transcribe(&args),
+            Command::Transcribe(args) => patchbay::ops::transcribe(&cli.settings, &args),
         }
     })
 }

@@ -48,8 +48,15 @@ pub fn print_openapi() -> anyhow::Result<()> {
 
 /// `patchbay transcribe FILE.wav`: the recording's final segments, one a line, in time order:
 /// `00:01.20-00:03.40 customer: hello there`. A mono file is all `customer`.
-pub fn transcribe(args: &TranscribeArgs) -> anyhow::Result<()> {
-    let engine: asr::Engine = args.engine.parse().context("--engine")?;
+/// `--engine sherpa-onnx` takes its model from the configuration (`sherpa_onnx_model_dir`).
+pub fn transcribe(settings: &SettingsArgs, args: &TranscribeArgs) -> anyhow::Result<()> {
+    let engine: asr::Engine = if args.engine == "sherpa-onnx" {
+        let config = Config::load(settings)?;
+        asr::Engine::sherpa_onnx(config.sherpa_onnx_model_dir.as_deref())
+            .context("--engine sherpa-onnx")?
+    } else {
+        args.engine.parse().context("--engine")?
+    };
     let segments = asr::transcribe_wav(&args.file, &engine)
         .with_context(|| format!("cannot transcribe {}", args.file.display()))?;
     let mut out = std::io::stdout().lock();

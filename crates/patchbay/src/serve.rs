@@ -12,11 +12,15 @@ use tokio::net::TcpListener;
 use crate::cli::SettingsArgs;
 use crate::config::Config;
 use crate::demo;
+use crate::transcription::Transcription;
 
 /// `patchbay serve`: load the configuration, open the store, seed the demo, serve until a signal.
 pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
     let config = Config::load(&args)?;
     init_logging(&config.log);
+    let transcription = Transcription::load(&config)?;
+    transcription.log();
+    asr::Engine::set_live(transcription.live.clone());
     let store = open_store(&config).await?;
     let now = SystemClock.now_ms();
     let created = demo::seed_if_empty(&store, &config.data_dir, config.sip_listen, now).await?;
@@ -46,9 +50,16 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         shutdown_signal().await;
         let _ = stop_tx.send(true);
     });
-    run(listener, store, &config, Some((sip, hub)), async move {
-        let _ = http_stop.wait_for(|s| *s).await;
-    })
+    run(
+        listener,
+        store,
+        &config,
+        &transcription,
+        Some((sip, hub)),
+        async move {
+            let _ = http_stop.wait_for(|s| *s).await;
+        },
+    )
     .await
 }
 
@@ -121,6 +132,7 @@ pub async fn run(
     listener: TcpListener,
     store: Store,
     config: &Config,
+    transcription: &Transcription,
     sip: Option<(engine::sipd::SipHandle, Arc<engine::EventHub>)>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
@@ -131,6 +143,7 @@ pub async fn run(
         state.hub = hub;
     }
     state.recordings_dir = Some(config.data_dir.join("recordings"));
+    state.transcription_engines = Arc::new(transcription.engines.clone());
     state.auth = AuthSettings {
         secure_cookie: config.secure_cookie,
         ..AuthSettings::default()

@@ -107,3 +107,36 @@ fn a_missing_config_file_or_bad_database_url_stops_start_up() {
         Ok(())
     });
 }
+
+#[test]
+fn the_sherpa_onnx_model_directory_comes_from_the_file_or_the_environment() {
+    Jail::expect_with(|jail| {
+        let c = Config::load(&SettingsArgs::default()).unwrap();
+        assert_eq!(c.sherpa_onnx_model_dir, None, "no model by default");
+        jail.create_file(
+            "patchbay.toml",
+            "sherpa_onnx_model_dir = \"/srv/models/a\"\n",
+        )?;
+        let file = SettingsArgs {
+            config: Some(PathBuf::from("patchbay.toml")),
+            ..Default::default()
+        };
+        let c = Config::load(&file).unwrap();
+        assert_eq!(
+            c.sherpa_onnx_model_dir,
+            Some(PathBuf::from("/srv/models/a"))
+        );
+        jail.set_env("PATCHBAY_SHERPA_ONNX_MODEL_DIR", "/srv/models/zh");
+        let c = Config::load(&file).unwrap();
+        assert_eq!(
+            c.sherpa_onnx_model_dir,
+            Some(PathBuf::from("/srv/models/zh"))
+        );
+        jail.set_env("PATCHBAY_SHERPA_ONNX_MODEL_DIR", "");
+        let e = Config::load(&SettingsArgs::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("sherpa_onnx_model_dir"), "{e}");
+        Ok(())
+    });
+}

@@ -34,7 +34,8 @@ async fn start() -> Running {
     let base = format!("127.0.0.1:{}", listener.local_addr().unwrap().port());
     let (tx, rx) = tokio::sync::oneshot::channel();
     let task = tokio::spawn(async move {
-        serve::run(listener, store, &config, None, async {
+        let transcription = patchbay::transcription::Transcription::load(&config).unwrap();
+        serve::run(listener, store, &config, &transcription, None, async {
             let _ = rx.await;
         })
         .await

@@ -196,3 +196,52 @@ fn an_unknown_engine_or_a_bad_file_fails_with_a_message() {
     let out = patchbay(&["transcribe"]);
     assert!(!out.status.success(), "a file is required");
 }
+
+#[test]
+fn sherpa_onnx_without_a_model_fails_saying_what_to_configure() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("call.wav");
+    write_wav(&path, 8_000, &[vec![0; 800]]);
+    let out = Command::new(env!("CARGO_BIN_EXE_patchbay"))
+        .args([
+            "transcribe",
+            path.to_str().unwrap(),
+            "--engine",
+            "sherpa-onnx",
+        ])
+        .env_remove("PATCHBAY_SHERPA_ONNX_MODEL_DIR")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    // A default build lacks the engine; a `--features sherpa` build lacks only the model.
+    assert!(
+        err.contains("--features sherpa") || err.contains("PATCHBAY_SHERPA_ONNX_MODEL_DIR"),
+        "{err}"
+    );
+    assert!(err.contains("README"), "{err}");
+}
+
+/// Only with `--features sherpa`: a default build says the engine is missing first.
+#[cfg(feature = "sherpa")]
+#[test]
+fn sherpa_onnx_with_a_directory_that_holds_no_model_names_the_missing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("call.wav");
+    write_wav(&path, 8_000, &[vec![0; 800]]);
+    let out = Command::new(env!("CARGO_BIN_EXE_patchbay"))
+        .args([
+            "transcribe",
+            path.to_str().unwrap(),
+            "--engine",
+            "sherpa-onnx",
+        ])
+        .env("PATCHBAY_SHERPA_ONNX_MODEL_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lacks tokens.txt"), "{err}");
+}

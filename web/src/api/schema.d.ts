@@ -173,6 +173,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enterprise/transcription-engines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The server's speech-to-text engines: which can be used, which live calls use, and for one that
+         *     cannot, what the operator must do (build it in, or configure its model). Chinese
+         *     transcription needs sherpa-onnx with a model.
+         */
+        get: operations["transcription_engines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1937,6 +1958,31 @@ export interface components {
          * @enum {string}
          */
         TranscriptSpeaker: "customer" | "agent";
+        /**
+         * @description A speech-to-text engine of this server, and whether it can be used
+         *     (`GET /enterprise/transcription-engines`). Engines and their models are the operator's
+         *     choice (build features and configuration), not an enterprise setting.
+         */
+        TranscriptionEngine: {
+            /** @description For the operator, in English: the model loaded, or what to do to make it available. */
+            detail: string;
+            /**
+             * @description Languages it transcribes (`en`, `zh`, …); empty when its model decides and Patchbay cannot
+             *     tell (a sherpa-onnx model: its directory name usually says).
+             */
+            languages: string[];
+            /** @description Live call transcription uses this engine. */
+            live: boolean;
+            /** @description The engine's name: `pocketsphinx` or `sherpa-onnx`. */
+            name: string;
+            /** @description Whether it can transcribe, and if not why. */
+            status: components["schemas"]["TranscriptionEngineStatus"];
+        };
+        /**
+         * @description Whether a [`TranscriptionEngine`] can transcribe.
+         * @enum {string}
+         */
+        TranscriptionEngineStatus: "ready" | "not_built_in" | "no_model";
         /** @description `POST /me/call/transcription`: switch live transcription of the agent's current call. */
         TranscriptionSwitch: {
             /** @description On or off. */
@@ -2626,6 +2672,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    transcription_engines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptionEngine"][];
                 };
             };
             403: {

@@ -46,5 +46,6 @@ export type CallRecord = S['CallRecord'];
 export type TranscriptSegment = S['TranscriptSegment'];
 export type TranscriptSpeaker = S['TranscriptSpeaker'];
 export type EnterpriseSettings = S['EnterpriseSettings'];
+export type TranscriptionEngine = S['TranscriptionEngine'];
 export type Prompt = S['Prompt'];
 export type PromptRename = S['PromptRename'];

@@ -1,8 +1,8 @@
 //! The enterprise's contact-center settings (needs `manage_users`): after-call work and whether
-//! every call is transcribed.
+//! every call is transcribed, and which speech-to-text engines the server has.
 
 use axum::extract::State;
-use model::org::{EnterpriseSettings, EnterpriseSettingsUpdate};
+use model::org::{EnterpriseSettings, EnterpriseSettingsUpdate, TranscriptionEngine};
 use model::{ErrorBody, Permission};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,7 +13,9 @@ use crate::extract::Json;
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_settings, update_settings))
+    OpenApiRouter::new()
+        .routes(routes!(get_settings, update_settings))
+        .routes(routes!(transcription_engines))
 }
 
 /// The enterprise's settings: after-call work length, transcription of every call.
@@ -60,4 +62,17 @@ pub(crate) async fn update_settings(
     // After-call work reaches the ACD through the SIP endpoint's directory.
     state.reload_sip().await?;
     Ok(Json(tenant.enterprise_settings().await?))
+}
+
+/// The server's speech-to-text engines: which can be used, which live calls use, and for one that
+/// cannot, what the operator must do (build it in, or configure its model). Chinese
+/// transcription needs sherpa-onnx with a model.
+#[utoipa::path(get, path = "/enterprise/transcription-engines", tag = "enterprise",
+    responses((status = 200, body = Vec<TranscriptionEngine>), (status = 403, body = ErrorBody)))]
+pub(crate) async fn transcription_engines(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<TranscriptionEngine>>> {
+    user.require(Permission::ManageUsers)?;
+    Ok(Json(state.transcription_engines.as_ref().clone()))
 }

@@ -46,7 +46,7 @@ impl Calls {
         let offset = u64::try_from(wall_ms() - started_ms).unwrap_or(0);
         let media = self.media.clone();
         tokio::task::spawn_blocking(move || {
-            match Transcriber::start(&asr::Engine::default(), offset) {
+            match Transcriber::start(&asr::Engine::live(), offset) {
                 Ok(t) => media.transcribe(leg, Some(t)),
                 Err(e) => tracing::warn!(call, error = %e, "live transcription cannot start"),
             }

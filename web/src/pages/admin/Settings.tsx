@@ -1,9 +1,11 @@
-// The enterprise's contact-center settings: after-call work and transcription of every call.
+// The enterprise's contact-center settings: after-call work and transcription of every call,
+// with the server's speech-to-text engines (which are the operator's, not a setting here).
 import { useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Form, InputNumber, Spin, Switch, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Form, InputNumber, List, Space, Spin, Switch, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { EnterpriseSettings } from '../../api/types';
+import type { EnterpriseSettings, TranscriptionEngine } from '../../api/types';
 import { api, unwrap } from '../../core/api';
+import { chineseNotice, engineLines } from '../../core/transcriptionEngines';
 import { useShowError } from '../../errors';
 
 export default function SettingsPage() {
@@ -13,6 +15,13 @@ export default function SettingsPage() {
   const [form] = Form.useForm<EnterpriseSettings>();
   const [loaded, setLoaded] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [engines, setEngines] = useState<TranscriptionEngine[]>([]);
+  useEffect(() => {
+    api
+      .GET('/api/v1/enterprise/transcription-engines')
+      .then((r) => setEngines(unwrap(r)))
+      .catch(showError);
+  }, [showError]);
   useEffect(() => {
     api
       .GET('/api/v1/enterprise/settings')
@@ -45,12 +54,43 @@ export default function SettingsPage() {
           <Form.Item name="transcribe_all_calls" label={t('settings.transcribeAll')} valuePropName="checked" extra={t('settings.transcribeAllHint')}>
             <Switch data-testid="settings-transcribe-all" />
           </Form.Item>
-          <Typography.Paragraph type="secondary">{t('settings.engineNote')}</Typography.Paragraph>
+          <EngineList engines={engines} />
           <Button type="primary" htmlType="submit" loading={saving} data-testid="settings-save">
             {t('common.save')}
           </Button>
         </Form>
       )}
     </Card>
+  );
+}
+
+function EngineList({ engines }: { engines: TranscriptionEngine[] }) {
+  const { t } = useTranslation();
+  const notice = chineseNotice(engines);
+  const language = (code: string) => t(`settings.lang.${code}`, { defaultValue: code });
+  return (
+    <div data-testid="settings-engines" style={{ marginBottom: 16 }}>
+      <Typography.Text strong>{t('settings.engines')}</Typography.Text>
+      <List
+        size="small"
+        dataSource={engineLines(engines)}
+        renderItem={(e) => (
+          <List.Item data-testid={`engine-${e.name}`}>
+            <Space orientation="vertical" size={0}>
+              <Space wrap>
+                <Typography.Text code>{e.name}</Typography.Text>
+                <Tag color={e.ok ? 'green' : 'default'}>{t(e.statusKey)}</Tag>
+                {e.live && <Tag color="blue">{t('settings.engineLive')}</Tag>}
+              </Space>
+              <Typography.Text type="secondary">{t(e.languagesKey, { languages: e.languages.map(language).join(', ') })}</Typography.Text>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {e.detail}
+              </Typography.Text>
+            </Space>
+          </List.Item>
+        )}
+      />
+      {notice && <Alert type="warning" showIcon title={t(notice)} data-testid="settings-chinese-notice" />}
+    </div>
   );
 }
