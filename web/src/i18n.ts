@@ -326,7 +326,8 @@ export const LANGUAGE_KEY = 'patchbay.language';
 export function initialLanguage(): 'zh-CN' | 'en' {
   const saved = storage.get(LANGUAGE_KEY);
   if (saved === 'zh-CN' || saved === 'en') return saved;
-  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  const preferred = typeof navigator === 'undefined' ? '' : navigator.language;
+  return preferred.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
 void i18n.use(initReactI18next).init({

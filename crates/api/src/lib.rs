@@ -8,6 +8,7 @@
 pub mod auth;
 mod error;
 mod extract;
+mod pops;
 mod routes;
 mod state;
 mod validate;
@@ -19,6 +20,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use error::ApiError;
+pub use pops::enrich_offer;
 pub use state::{AppState, AuthSettings};
 
 /// The OpenAPI document's fixed parts; paths and schemas are collected from the routes.

@@ -134,13 +134,16 @@ pub struct Offer {
     /// The customer's name, when the number is known (customer database); `null` otherwise.
     #[serde(default)]
     pub customer_name: Option<String>,
-    /// Where the number is registered (号码归属地, e.g. "广东 深圳"); `null` when unknown.
+    /// Where the number is registered (号码归属地): province, city and for mobiles the carrier
+    /// of the segment, e.g. "广东 深圳市 中国移动"; `null` when unknown (short numbers, numbers
+    /// from abroad).
     #[serde(default)]
     pub location: Option<String>,
-    /// How many times this number called the enterprise before this call.
+    /// How many times this number called the enterprise before this call (its ended inbound
+    /// calls, in any written form of the number).
     #[serde(default)]
     pub previous_calls: u32,
-    /// When this number last called (unix ms); `null` for a first call.
+    /// When the latest of those calls started (unix ms); `null` for a first call.
     #[serde(default)]
     pub last_call_at: Option<i64>,
 }

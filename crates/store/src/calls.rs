@@ -343,6 +343,53 @@ impl Tenant<'_> {
     }
 }
 
+/// A caller's earlier calls to the enterprise, for the call pops.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallerHistory {
+    /// How many inbound calls from the number have ended (the ringing call has not).
+    pub calls: u32,
+    /// When the latest of them started (unix ms); `None` when there is none.
+    pub last_call_at: Option<i64>,
+}
+
+/// How many caller forms one statement matches (`caller IN (…)`); more are looked up in turns.
+const FORMS_PER_QUERY: usize = 6;
+
+impl Tenant<'_> {
+    /// The earlier inbound calls from a number: `callers` are the forms it may be stored in
+    /// (`13800138000`, `+8613800138000`, …; duplicates are harmless). Only ended calls count, so
+    /// the call ringing now is not one of them.
+    pub async fn caller_history(&self, callers: &[&str]) -> Result<CallerHistory> {
+        let callers: Vec<&str> = callers
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut history = CallerHistory::default();
+        for forms in callers.chunks(FORMS_PER_QUERY) {
+            let bind = |i: usize| forms.get(i).or(forms.last()).copied().unwrap_or_default();
+            let (count, last): (i64, Option<i64>) = on_pool!(self.store, pool => {
+                let mut q = sqlx::query_as(
+                    "SELECT COUNT(*), MAX(started_at) FROM calls WHERE enterprise_id = $1 \
+                     AND direction = 'inbound' AND ended_at IS NOT NULL \
+                     AND caller IN ($2, $3, $4, $5, $6, $7)",
+                )
+                .bind(self.enterprise.0);
+                for i in 0..FORMS_PER_QUERY {
+                    q = q.bind(bind(i));
+                }
+                q.fetch_one(pool).await?
+            });
+            history.calls = history
+                .calls
+                .saturating_add(u32::try_from(count).unwrap_or(u32::MAX));
+            history.last_call_at = history.last_call_at.max(last);
+        }
+        Ok(history)
+    }
+}
+
 /// A `transcript_segments` row.
 #[derive(sqlx::FromRow)]
 struct SegmentRow {

@@ -1290,14 +1290,19 @@ export interface components {
             group_name: string;
             /**
              * Format: int64
-             * @description When this number last called (unix ms); `null` for a first call.
+             * @description When the latest of those calls started (unix ms); `null` for a first call.
              */
             last_call_at?: number | null;
-            /** @description Where the number is registered (号码归属地, e.g. "广东 深圳"); `null` when unknown. */
+            /**
+             * @description Where the number is registered (号码归属地): province, city and for mobiles the carrier
+             *     of the segment, e.g. "广东 深圳市 中国移动"; `null` when unknown (short numbers, numbers
+             *     from abroad).
+             */
             location?: string | null;
             /**
              * Format: int32
-             * @description How many times this number called the enterprise before this call.
+             * @description How many times this number called the enterprise before this call (its ended inbound
+             *     calls, in any written form of the number).
              */
             previous_calls?: number;
         };

@@ -4,7 +4,8 @@
 //! `queues`; after that, every event the hub has for this user, and for users with the `monitor`
 //! permission the enterprise's `monitor_agent` and `monitor_queue` events. When this session is
 //! revoked the socket sends `session_revoked` and closes; events about the user's other sessions
-//! are not sent here.
+//! are not sent here. A `ringing` event gets the caller's number location and call history filled
+//! in on its way (see `pops`).
 //!
 //! The browser also talks on it (WebRTC signalling for the phone bar's browser audio):
 //! `{"type":"webrtc_offer","sdp"}` is answered with `webrtc_answer` (or `webrtc_error`), and
@@ -15,6 +16,7 @@ use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use model::{ClientMessage, Event, Permission, SessionId};
+use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::auth::CurrentUser;
@@ -43,6 +45,7 @@ pub(crate) async fn events(
         });
     }
     let agent = Agent {
+        store: state.store.clone(),
         sip: state.sip.clone(),
         enterprise: user.enterprise,
         user: user.user_id,
@@ -51,8 +54,10 @@ pub(crate) async fn events(
     Ok(ws.on_upgrade(move |socket| pump(socket, rx, monitor, first, user.session_id, agent)))
 }
 
-/// The agent behind a socket, for the WebRTC signalling it carries.
+/// The agent behind a socket, for the WebRTC signalling it carries and the pops it is sent.
 struct Agent {
+    /// For what the ringing pop shows beyond the engine's offer.
+    store: store::Store,
     sip: Option<engine::sipd::SipHandle>,
     enterprise: model::EnterpriseId,
     user: model::UserId,
@@ -61,6 +66,16 @@ struct Agent {
 }
 
 impl Agent {
+    /// A `ringing` event with the caller's location and history filled in; others as they are.
+    async fn pop(&self, ev: Arc<Event>) -> Arc<Event> {
+        let Event::Ringing { offer } = ev.as_ref() else {
+            return ev;
+        };
+        let mut offer = offer.clone();
+        crate::pops::enrich_offer(&self.store, self.enterprise, &mut offer).await;
+        Arc::new(Event::Ringing { offer })
+    }
+
     /// A message from the browser: an offer is answered on this socket, a hang-up ends the
     /// session; anything else is answered with an error event and ignored.
     async fn message(&mut self, socket: &mut WebSocket, text: &str) -> bool {
@@ -173,6 +188,7 @@ async fn pump_events(
                             .await;
                         return;
                     }
+                    let ev = agent.pop(ev).await;
                     if !send(socket, &ev).await {
                         return;
                     }
