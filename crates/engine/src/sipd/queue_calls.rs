@@ -442,7 +442,8 @@ impl Calls {
                 .map(|g| g.name.clone())
                 .unwrap_or_default(),
             auto_answer,
-            // Customer name, number location and call history are not looked up yet.
+            // Number location and call history are filled in by the events socket (the API has
+            // the store); there is no customer table for a name yet.
             customer_name: None,
             location: None,
             previous_calls: 0,
