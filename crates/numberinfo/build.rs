@@ -11,12 +11,10 @@
 //! 3. Splits each place into province and city (with `src/provinces.rs`) and writes
 //!    `OUT_DIR/geo.bin` (sorted fixed-size prefix records) and `OUT_DIR/tables.rs`.
 
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::{env, fs};
 
 include!("src/provinces.rs");
@@ -27,9 +25,15 @@ const SDIST_SHA256: &str = "d4e508ab800c3e5ce219b14be339deb3d55a0ab81af82fea4474
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/provinces.rs");
-    println!("cargo:rerun-if-env-changed=PATCHBAY_PHONENUMBERS_SDIST");
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let sdist = locate_sdist(&out);
+    let sdist = pypi_sdist::Sdist {
+        package: "phonenumbers",
+        version: VERSION,
+        sha256: SDIST_SHA256,
+        env_var: "PATCHBAY_PHONENUMBERS_SDIST",
+        also: "",
+    }
+    .locate(&out);
     let data = read_china_entries(&sdist);
     write_tables(&data, &out);
 }
@@ -277,123 +281,4 @@ fn prefix_key(prefix: &str) -> u32 {
     );
     let digits: u32 = prefix.parse().expect("digits");
     digits * 10 + u32::try_from(prefix.len()).expect("short")
-}
-
-/// The sdist: given by the environment, cached, or downloaded with pip into the cache.
-fn locate_sdist(out: &Path) -> PathBuf {
-    let name = format!("phonenumbers-{VERSION}.tar.gz");
-    if let Some(given) = env::var_os("PATCHBAY_PHONENUMBERS_SDIST") {
-        let given = PathBuf::from(given);
-        println!("cargo:rerun-if-changed={}", given.display());
-        check_sha256(&given);
-        return given;
-    }
-    let cache = cache_dir().unwrap_or_else(|| out.join("sdist"));
-    let cached = cache.join(&name);
-    if cached.is_file() && sha256_of(&cached) == SDIST_SHA256 {
-        return cached;
-    }
-    fs::create_dir_all(&cache).unwrap_or_else(|e| panic!("creating {}: {e}", cache.display()));
-    let tmp = cache.join(format!(".download-phonenumbers-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&tmp);
-    fs::create_dir_all(&tmp).unwrap_or_else(|e| panic!("creating {}: {e}", tmp.display()));
-    pip_download(&tmp);
-    let got = tmp.join(&name);
-    if !got.is_file() {
-        panic!(
-            "pip ran but left no {name} in {}; set PATCHBAY_PHONENUMBERS_SDIST to a downloaded copy",
-            tmp.display()
-        );
-    }
-    check_sha256(&got);
-    fs::rename(&got, &cached)
-        .unwrap_or_else(|e| panic!("moving the sdist to {}: {e}", cached.display()));
-    let _ = fs::remove_dir_all(&tmp);
-    cached
-}
-
-fn cache_dir() -> Option<PathBuf> {
-    let base = env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".cache"))
-        })?;
-    Some(base.join("patchbay").join("sdist"))
-}
-
-/// `pip download` of the source package only (no wheels, no dependencies).
-fn pip_download(dest: &Path) {
-    let spec = format!("phonenumbers=={VERSION}");
-    let args = [
-        "download",
-        "--disable-pip-version-check",
-        "--quiet",
-        "--no-deps",
-        "--no-binary",
-        "phonenumbers",
-        "--dest",
-    ];
-    let candidates: [(&str, &[&str]); 4] = [
-        ("python3", &["-m", "pip"]),
-        ("python", &["-m", "pip"]),
-        ("pip3", &[]),
-        ("pip", &[]),
-    ];
-    let mut tried = String::new();
-    for (program, prefix) in candidates {
-        let status = Command::new(program)
-            .args(prefix)
-            .args(args)
-            .arg(dest)
-            .arg(&spec)
-            .status();
-        match status {
-            Ok(s) if s.success() => return,
-            Ok(s) => {
-                let _ = write!(tried, "\n  {program} {}: {s}", prefix.join(" "));
-            }
-            Err(e) => {
-                let _ = write!(tried, "\n  {program}: {e}");
-            }
-        }
-    }
-    panic!(
-        "could not download the phonenumbers {VERSION} source package from PyPI with pip:{tried}\n\
-         Install python3-pip, or download it yourself \
-         (`pip download --no-deps --no-binary :all: {spec}`) and point \
-         PATCHBAY_PHONENUMBERS_SDIST at the .tar.gz."
-    );
-}
-
-fn sha256_of(path: &Path) -> String {
-    let mut file =
-        fs::File::open(path).unwrap_or_else(|e| panic!("opening {}: {e}", path.display()));
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file
-            .read(&mut buf)
-            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    hasher.finalize().iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
-fn check_sha256(path: &Path) {
-    let got = sha256_of(path);
-    if got != SDIST_SHA256 {
-        panic!(
-            "{} has SHA-256 {got}, expected {SDIST_SHA256} (phonenumbers-{VERSION}.tar.gz from PyPI)",
-            path.display()
-        );
-    }
 }
