@@ -26,22 +26,7 @@ async fn with_sip() -> (TestApp, common::Tenant) {
         .add_skill_group_member(g.id, t.agent, 3)
         .await
         .unwrap();
-    let config = engine::sipd::SipConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        rtp_ports: (41_000, 41_099),
-        rtp_timeout: std::time::Duration::from_secs(60),
-        directory: app.state.store.sip_directory().await.unwrap(),
-        realm: "patchbay".to_owned(),
-        recordings_dir: None,
-        call_events: None,
-        hub: Some(app.state.hub.clone()),
-        public_media: None,
-        widget_calls_per_address: 4,
-    };
-    let sip = engine::sipd::start(config, std::future::pending())
-        .await
-        .unwrap();
-    app.state.sip = Some(sip);
+    app.start_sip((41_000, 41_099), 4).await;
     (app, t)
 }
 

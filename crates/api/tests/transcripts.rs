@@ -231,23 +231,7 @@ async fn the_live_transcription_switch_needs_a_call() {
         "no SIP endpoint: {body}"
     );
 
-    let config = engine::sipd::SipConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        rtp_ports: (41_200, 41_299),
-        rtp_timeout: std::time::Duration::from_secs(60),
-        directory: app.state.store.sip_directory().await.unwrap(),
-        realm: "patchbay".to_owned(),
-        recordings_dir: None,
-        call_events: None,
-        hub: Some(app.state.hub.clone()),
-        public_media: None,
-        widget_calls_per_address: 4,
-    };
-    app.state.sip = Some(
-        engine::sipd::start(config, std::future::pending())
-            .await
-            .unwrap(),
-    );
+    app.start_sip((41_200, 41_299), 4).await;
     for on in ["true", "false"] {
         let (st, body) = app
             .call(

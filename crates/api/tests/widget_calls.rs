@@ -48,22 +48,7 @@ async fn with_widget(cap: u32) -> TestApp {
         )
         .await
         .unwrap();
-    let config = engine::sipd::SipConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        rtp_ports: (41_200, 41_299),
-        rtp_timeout: std::time::Duration::from_secs(60),
-        directory: app.state.store.sip_directory().await.unwrap(),
-        realm: "patchbay".to_owned(),
-        recordings_dir: None,
-        call_events: None,
-        hub: Some(app.state.hub.clone()),
-        public_media: None,
-        widget_calls_per_address: cap,
-    };
-    let sip = engine::sipd::start(config, std::future::pending())
-        .await
-        .unwrap();
-    app.state.sip = Some(sip);
+    app.start_sip((41_300, 41_399), cap).await;
     app
 }
 

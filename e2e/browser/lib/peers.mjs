@@ -67,14 +67,18 @@ export async function startDeskPhone(sipPort, user, password) {
  * and output when the call is over.
  */
 export function startCaller(sipPort, number, scenario) {
+  return runSipp(scenario, [`127.0.0.1:${sipPort}`, '-s', number, '-m', '1', '-t', 'u1', '-timeout', '60']);
+}
+
+/** Runs sipp with scenarios/`scenario` in a scratch directory holding its stock pcaps. */
+function runSipp(scenario, args) {
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-sipp-'));
   // Scenarios play sipp's stock pcaps from ./pcap.
   const pcaps = firstExisting(['/usr/share/sip-tester/pcap', '/usr/share/sip-tester'], "sipp's pcaps");
   if (!readdirSync(pcaps).includes('dtmf_2833_1.pcap')) throw new Error(`no dtmf_2833_1.pcap in ${pcaps}`);
   symlinkSync(pcaps, join(dir, 'pcap'));
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  const args = ['-nostdin', '-sf', join(SCENARIOS, scenario), `127.0.0.1:${sipPort}`, '-s', number, '-m', '1', '-t', 'u1', '-timeout', '60'];
-  const proc = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('sipp', ['-nostdin', '-sf', join(SCENARIOS, scenario), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => (output += d));
   proc.stderr.on('data', (d) => (output += d));
@@ -93,20 +97,5 @@ export function startCaller(sipPort, number, scenario) {
  * with its exit code and output when the call is over.
  */
 export function startCarrier(port, scenario, calls = 1) {
-  const dir = mkdtempSync(join(tmpdir(), 'patchbay-sipp-'));
-  const pcaps = firstExisting(['/usr/share/sip-tester/pcap', '/usr/share/sip-tester'], "sipp's pcaps");
-  symlinkSync(pcaps, join(dir, 'pcap'));
-  const args = ['-nostdin', '-sf', join(SCENARIOS, scenario), '-i', '127.0.0.1', '-p', String(port), '-m', String(calls), '-t', 'u1', '-timeout', '90'];
-  const proc = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  proc.stdout.on('data', (d) => (output += d));
-  proc.stderr.on('data', (d) => (output += d));
-  const done = new Promise((resolve) => proc.once('exit', (code) => resolve({ code, output })));
-  return {
-    done,
-    stop: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await done;
-    },
-  };
+  return runSipp(scenario, ['-i', '127.0.0.1', '-p', String(port), '-m', String(calls), '-t', 'u1', '-timeout', '90']);
 }

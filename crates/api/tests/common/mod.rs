@@ -187,3 +187,26 @@ impl TestApp {
 pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no error code>")
 }
+
+impl TestApp {
+    /// Starts a SIP endpoint on a free loopback port with the store's directory, RTP on
+    /// `rtp_ports`, and `widget_calls` web widget calls per address; the app uses it.
+    pub async fn start_sip(&mut self, rtp_ports: (u16, u16), widget_calls: u32) {
+        let config = engine::sipd::SipConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            rtp_ports,
+            rtp_timeout: std::time::Duration::from_secs(60),
+            directory: self.state.store.sip_directory().await.unwrap(),
+            realm: "patchbay".to_owned(),
+            recordings_dir: None,
+            call_events: None,
+            hub: Some(self.state.hub.clone()),
+            public_media: None,
+            widget_calls_per_address: widget_calls,
+        };
+        let sip = engine::sipd::start(config, std::future::pending())
+            .await
+            .unwrap();
+        self.state.sip = Some(sip);
+    }
+}

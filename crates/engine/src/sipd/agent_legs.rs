@@ -118,21 +118,10 @@ impl Calls {
             .get(&call)
             .map(|c| c.caller.clone())
             .unwrap_or_default();
-        let account = self
-            .directory
-            .account_of(agent)
-            .filter(|a| a.enterprise == enterprise)
-            .ok_or(RingError::NotReachable)?
-            .clone();
-        let (binding, source) = self
-            .registrar
-            .targets(now, &account.username)
-            .into_iter()
-            .next()
-            .ok_or(RingError::NotReachable)?;
-        let peer = source
-            .or_else(|| super::outbound::peer_of_uri(&binding.contact))
-            .ok_or(RingError::NotReachable)?;
+        let phone = self
+            .desk_phone_of(now, enterprise, agent)
+            .map_err(|_| RingError::NotReachable)?;
+        let peer = phone.peer;
         let socket = self.rtp_socket_now().ok_or(RingError::NoMediaPorts)?;
         let local = LocalMedia {
             addr: self.local_addr.ip(),
@@ -141,7 +130,7 @@ impl Calls {
             telephone_event: 101,
         };
         let mut invite =
-            self.desk_phone_invite(&binding.contact, &account.username, &caller, peer, &local);
+            self.desk_phone_invite(&phone.contact, &phone.username, &caller, peer, &local);
         if auto_answer {
             invite.headers.push((
                 "Call-Info".to_owned(),

@@ -79,7 +79,54 @@ impl DeskPhones {
     }
 }
 
+/// Where an agent's desk phone can be rung now.
+pub(super) struct DeskPhoneTarget {
+    /// The registered contact (the INVITE's request URI).
+    pub(super) contact: String,
+    /// The SIP account's user name.
+    pub(super) username: String,
+    /// Where to send (the registration's source, else the contact's address).
+    pub(super) peer: Peer,
+}
+
+/// Why an agent's desk phone cannot be rung.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NoDeskPhone {
+    /// The agent has no SIP account in the enterprise.
+    NoAccount,
+    /// No live registration.
+    NotRegistered,
+}
+
 impl Calls {
+    /// The agent's desk phone, if it has an account in `e` and is registered now.
+    pub(super) fn desk_phone_of(
+        &self,
+        now: Millis,
+        e: model::EnterpriseId,
+        user: model::UserId,
+    ) -> Result<DeskPhoneTarget, NoDeskPhone> {
+        let account = self
+            .directory
+            .account_of(user)
+            .filter(|a| a.enterprise == e)
+            .ok_or(NoDeskPhone::NoAccount)?;
+        let (binding, source) = self
+            .registrar
+            .targets(now, &account.username)
+            .into_iter()
+            .next()
+            .ok_or(NoDeskPhone::NotRegistered)?;
+        let peer = source
+            .or_else(|| super::outbound::peer_of_uri(&binding.contact))
+            .ok_or(NoDeskPhone::NotRegistered)?;
+        Ok(DeskPhoneTarget {
+            contact: binding.contact.clone(),
+            username: account.username.clone(),
+            peer,
+        })
+    }
+
     /// Answers a REGISTER: challenge, check, bind, 200 with every live contact.
     pub(crate) fn register(
         &mut self,

@@ -5,6 +5,7 @@
 use super::{Bridge, Leg, Side};
 use crate::mediaplane::Place;
 use crate::sipd::calls::{Calls, random_token};
+use crate::sipd::register::NoDeskPhone;
 use crate::sipd::trunks::trunk_peer;
 use crate::sipd::{DialCommand, DialError};
 use model::presence::{AgentDevice, LoginState, PhoneState};
@@ -66,26 +67,16 @@ impl Calls {
                 Some((peer, invite, local, socket))
             }
             _ => {
-                let account = self
-                    .directory
-                    .account_of(user)
-                    .filter(|a| a.enterprise == e)
-                    .ok_or(DialError::NoSipAccount)?
-                    .clone();
-                let (binding, source) = self
-                    .registrar
-                    .targets(now, &account.username)
-                    .into_iter()
-                    .next()
-                    .ok_or(DialError::NotRegistered)?;
-                let peer = source
-                    .or_else(|| super::peer_of_uri(&binding.contact))
-                    .ok_or(DialError::NotRegistered)?;
+                let phone = self.desk_phone_of(now, e, user).map_err(|m| match m {
+                    NoDeskPhone::NoAccount => DialError::NoSipAccount,
+                    NoDeskPhone::NotRegistered => DialError::NotRegistered,
+                })?;
+                let peer = phone.peer;
                 let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
                 let local = self.local_media_of(&socket);
                 let invite = self.desk_phone_invite(
-                    &binding.contact,
-                    &account.username,
+                    &phone.contact,
+                    &phone.username,
                     &cmd.number,
                     peer,
                     &local,
