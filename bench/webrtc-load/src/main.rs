@@ -160,6 +160,7 @@ struct Step {
     bench_cpu: Option<f64>,
     sipp_cpu: Option<f64>,
     refusal: Option<String>,
+    hangup_error: Option<String>,
 }
 
 impl Step {
@@ -267,7 +268,7 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) {
                 ""
             },
         );
-        if let Some(r) = &s.refusal {
+        for r in s.refusal.iter().chain(&s.hangup_error) {
             println!("      {r}");
         }
         if s.lost_seq > 0 || s.disconnected > 0 || s.hung_up < s.placed {
@@ -406,14 +407,7 @@ fn step(
         s.bench_cpu = Some(pct(1));
         s.sipp_cpu = Some(pct(2));
     }
-    for id in &calls {
-        if pb
-            .public("DELETE", &format!("/widget/calls/{id}"), None)
-            .is_ok_and(|r| r.status == 204)
-        {
-            s.hung_up += 1;
-        }
-    }
+    // The visitors stop first, so a hang-up's DTLS close is not taken for a dropped leg.
     control.stop();
     let reports: Vec<Report> = rt.block_on(async {
         let mut out = Vec::with_capacity(tasks.len());
@@ -422,6 +416,20 @@ fn step(
         }
         out
     });
+    for id in &calls {
+        match pb.public("DELETE", &format!("/widget/calls/{id}"), None) {
+            Ok(r) if r.status == 204 => s.hung_up += 1,
+            Ok(r) => {
+                s.hangup_error.get_or_insert_with(|| {
+                    format!("DELETE /api/v1/widget/calls/{id} answered {r}")
+                });
+            }
+            Err(e) => {
+                s.hangup_error
+                    .get_or_insert_with(|| format!("DELETE /api/v1/widget/calls/{id}: {e}"));
+            }
+        }
+    }
     let hold_expected = (args.hold as f64 * client::PACKETS_PER_SECOND) as u64;
     for r in &reports {
         s.connected += usize::from(r.connected);
