@@ -116,7 +116,9 @@ export function usePhoneActions(): PhoneActions {
   }, []);
   const dial = useCallback(
     async (number: string, callerNumber?: string | null) => {
-      unwrap(await api.POST('/api/v1/me/dial', { body: { number, caller_number: callerNumber ?? null } }));
+      const placed = unwrap(await api.POST('/api/v1/me/dial', { body: { number, caller_number: callerNumber ?? null } }));
+      // The phone bar shows the number being called (and Hang up) while it rings.
+      dispatch({ type: 'event', event: { type: 'call_connected', call: String(placed.call_id), caller: number }, at: Date.now() });
       dispatch({ type: 'called_back', number, at: Date.now() + store.getState().clockOffset });
       await loadMissed();
     },

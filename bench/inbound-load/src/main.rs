@@ -115,6 +115,7 @@ async fn main() {
             call_events: Some(events_tx),
             hub: None,
             public_media: None,
+            widget_calls_per_address: 4,
         },
         async move {
             let _ = stop_rx.await;

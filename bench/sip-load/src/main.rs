@@ -38,6 +38,7 @@ async fn main() {
             call_events: None,
             hub: None,
             public_media: None,
+            widget_calls_per_address: 4,
         },
         async move {
             let _ = stop_rx.await;

@@ -85,6 +85,26 @@ pub enum Command {
         /// The agent.
         agent: AgentId,
     },
+    /// The agent places a call (dials out): talking on it, and offered nothing, until
+    /// [`Command::DialEnded`].
+    Dial {
+        /// The agent.
+        agent: AgentId,
+        /// The placed call (not a queued one).
+        call: CallId,
+    },
+    /// The agent's placed call ended.
+    DialEnded {
+        /// The agent.
+        agent: AgentId,
+        /// The placed call.
+        call: CallId,
+        /// The far end answered: it counts in today's calls.
+        answered: bool,
+        /// Go on as after an inbound call (after-call work, then idle); otherwise back to busy,
+        /// as an agent who dialed while busy expects.
+        then_idle: bool,
+    },
 }
 
 /// Why a command was refused. Nothing changes when a command is refused.
@@ -276,6 +296,40 @@ impl Acd {
             }
             Command::Abandon { call } => self.abandon(now, call),
             Command::Hangup { call } => self.hangup(now, call),
+            Command::Dial { agent, call } => {
+                let a = self.agent(agent)?;
+                if a.login == LoginStatus::Offline {
+                    return Err(CommandError::NotSignedIn);
+                }
+                if matches!(a.phone, PhoneStatus::Ringing(_) | PhoneStatus::Talking(_)) {
+                    return Err(CommandError::InCall);
+                }
+                let login = a.login;
+                self.end_acw_timer(agent);
+                self.set_status(now, agent, login, PhoneStatus::Talking(call));
+                Ok(())
+            }
+            Command::DialEnded {
+                agent,
+                call,
+                answered,
+                then_idle,
+            } => {
+                let a = self.agent_mut(agent)?;
+                if a.phone != PhoneStatus::Talking(call) {
+                    return Ok(());
+                }
+                if answered {
+                    a.today.calls += 1;
+                }
+                let login = a.login;
+                if then_idle {
+                    self.after_call(now, agent);
+                } else {
+                    self.set_status(now, agent, login, PhoneStatus::Busy);
+                }
+                Ok(())
+            }
         }
     }
 

@@ -36,6 +36,7 @@ async fn with_sip() -> (TestApp, common::Tenant) {
         call_events: None,
         hub: Some(app.state.hub.clone()),
         public_media: None,
+        widget_calls_per_address: 4,
     };
     let sip = engine::sipd::start(config, std::future::pending())
         .await

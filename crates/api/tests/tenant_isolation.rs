@@ -48,6 +48,11 @@ fn case(path: &str, method: &str) -> Option<Case> {
         | ("/api/v1/me/password", "post")
         | ("/api/v1/me/sessions", "get") => OwnAccount,
         ("/api/v1/permissions", "get") => OwnAccount,
+        // Public (the web widget): a visitor reaches calls only by the unguessable id its own
+        // POST returned; `widget_calls.rs` checks them.
+        ("/api/v1/widget/calls", "post")
+        | ("/api/v1/widget/calls/{id}", "delete")
+        | ("/api/v1/widget/calls/{id}/dtmf", "post") => OwnAccount,
         // Dials from the caller's own desk phone with the caller's own enterprise's trunks.
         ("/api/v1/me/dial", "post") => OwnAccount,
         // The caller's own presence, queues, calls and reminders.

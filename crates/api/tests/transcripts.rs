@@ -241,6 +241,7 @@ async fn the_live_transcription_switch_needs_a_call() {
         call_events: None,
         hub: Some(app.state.hub.clone()),
         public_media: None,
+        widget_calls_per_address: 4,
     };
     app.state.sip = Some(
         engine::sipd::start(config, std::future::pending())

@@ -273,4 +273,33 @@ pub struct SipDirectory {
     pub transcribe_all: Vec<EnterpriseId>,
     /// Uploaded prompts with their enterprise, ready to play (a flow's `{"file": ID}`).
     pub prompts: Vec<(EnterpriseId, crate::PromptId, crate::prompts::PromptAudio)>,
+    /// Enabled agents' mobile numbers (PSTN callback mode rings them through a trunk).
+    pub mobiles: Vec<(EnterpriseId, UserId, String)>,
+}
+
+/// `POST /widget/calls`: a web widget visitor calls an enterprise number over WebRTC.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetCallRequest {
+    /// The enterprise number to call.
+    pub number: String,
+    /// The browser's SDP offer, with its ICE candidates gathered.
+    pub sdp: String,
+}
+
+/// A widget call Patchbay took.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WidgetCallResponse {
+    /// Names the call in later requests (an unguessable token).
+    pub call_id: String,
+    /// The SDP answer.
+    pub sdp: String,
+}
+
+/// `POST /widget/calls/{id}/dtmf`: a digit the visitor pressed.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetDtmfRequest {
+    /// One of 0-9, `*`, `#`, A-D.
+    pub digit: String,
 }

@@ -36,6 +36,14 @@ pub struct Config {
     /// answers announce it instead of the SIP listen address). File or `PATCHBAY_PUBLIC_ADDRESS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_address: Option<std::net::IpAddr>,
+    /// How many web widget calls one visitor address may have at once; 0 turns the widget off.
+    /// File or `PATCHBAY_WIDGET_CALLS_PER_ADDRESS`.
+    #[serde(default = "default_widget_calls")]
+    pub widget_calls_per_address: u32,
+}
+
+fn default_widget_calls() -> u32 {
+    4
 }
 
 /// An inclusive port range written `LOW-HIGH`.
@@ -91,18 +99,20 @@ impl Default for Config {
             },
             rtp_timeout_secs: 60,
             public_address: None,
+            widget_calls_per_address: default_widget_calls(),
         }
     }
 }
 
 /// Keys that may come from `PATCHBAY_*` environment variables.
-const ENV_KEYS: [&str; 6] = [
+const ENV_KEYS: [&str; 7] = [
     "data_dir",
     "http_listen",
     "database_url",
     "log",
     "secure_cookie",
     "public_address",
+    "widget_calls_per_address",
 ];
 
 impl Config {

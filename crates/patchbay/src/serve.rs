@@ -72,6 +72,7 @@ pub async fn start_sip(
         call_events: Some(record_calls(store.clone(), hub.clone())),
         hub: Some(hub),
         public_media: config.public_address,
+        widget_calls_per_address: config.widget_calls_per_address,
     };
     let repaired = engine::sipd::repair_recordings(&config.data_dir.join("recordings"));
     if repaired > 0 {
@@ -134,7 +135,9 @@ pub async fn run(
         secure_cookie: config.secure_cookie,
         ..AuthSettings::default()
     };
-    axum::serve(listener, api::app(state))
+    // Visitors' addresses bound how many web widget calls each may run.
+    let app = api::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     store.close().await;

@@ -41,6 +41,7 @@ async fn endpoint_recording(
             call_events: None,
             hub: None,
             public_media: None,
+            widget_calls_per_address: 4,
         },
         async move {
             let _ = rx.await;

@@ -144,7 +144,7 @@ impl NumberRow {
 impl Store {
     /// Every enterprise's trunks, numbers and SIP accounts, for the SIP endpoint.
     pub async fn sip_directory(&self) -> Result<SipDirectory> {
-        let (trunks, numbers, accounts) = on_pool!(self, pool => {
+        let (trunks, numbers, accounts, mobiles) = on_pool!(self, pool => {
             let trunks: Vec<TrunkRow> =
                 sqlx::query_as(select_trunks!("ORDER BY id"))
                     .fetch_all(pool)
@@ -159,7 +159,13 @@ impl Store {
             )
             .fetch_all(pool)
             .await?;
-            (trunks, numbers, accounts)
+            let mobiles: Vec<(i64, i64, String)> = sqlx::query_as(
+                "SELECT enterprise_id, id, mobile FROM users \
+                 WHERE enabled AND mobile IS NOT NULL AND mobile <> '' ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?;
+            (trunks, numbers, accounts, mobiles)
         });
         let (groups, after_call_work) = self.acd_directory().await?;
         let transcribe_all: Vec<(i64,)> = on_pool!(self, pool => {
@@ -181,6 +187,10 @@ impl Store {
             accounts: accounts
                 .into_iter()
                 .map(|(e, u, n, p)| (EnterpriseId(e), UserId(u), n, p))
+                .collect(),
+            mobiles: mobiles
+                .into_iter()
+                .map(|(e, u, m)| (EnterpriseId(e), UserId(u), m))
                 .collect(),
         })
     }

@@ -87,3 +87,26 @@ export function startCaller(sipPort, number, scenario) {
     },
   };
 }
+
+/**
+ * sipp as a carrier answering on `port` (UAS) with scenarios/`scenario` for one call; resolves
+ * with its exit code and output when the call is over.
+ */
+export function startCarrier(port, scenario, calls = 1) {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbay-sipp-'));
+  const pcaps = firstExisting(['/usr/share/sip-tester/pcap', '/usr/share/sip-tester'], "sipp's pcaps");
+  symlinkSync(pcaps, join(dir, 'pcap'));
+  const args = ['-nostdin', '-sf', join(SCENARIOS, scenario), '-i', '127.0.0.1', '-p', String(port), '-m', String(calls), '-t', 'u1', '-timeout', '90'];
+  const proc = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  const done = new Promise((resolve) => proc.once('exit', (code) => resolve({ code, output })));
+  return {
+    done,
+    stop: async () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await done;
+    },
+  };
+}

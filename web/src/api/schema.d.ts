@@ -241,8 +241,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Places a call: rings the signed-in agent's desk phone; when it is answered, calls `number`
-         *     through a trunk and bridges the two. Returns once the desk phone is being rung.
+         * Places a call in the agent's audio mode: browser audio calls `number` at once; desk phone
+         *     and mobile callback ring the agent first and call `number` when the agent answers. The
+         *     customer is called through a trunk with an enterprise number as caller ID.
          */
         post: operations["dial"];
         delete?: never;
@@ -751,6 +752,60 @@ export interface paths {
         post?: never;
         /** Removes an agent's SIP account; the desk phone can no longer register. */
         delete: operations["delete_sip_account"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/widget/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Calls an enterprise number from the web widget: answers the browser's WebRTC offer. The call
+         *     then runs the number's IVR; digits go to `/widget/calls/{id}/dtmf`.
+         */
+        post: operations["call"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/widget/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Hangs the visitor's call up. */
+        delete: operations["hangup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/widget/calls/{id}/dtmf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a digit the visitor pressed (the IVR's menus hear it). */
+        post: operations["dtmf"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2071,6 +2126,25 @@ export interface components {
             name?: string | null;
             role_id?: components["schemas"]["RoleId"] | null;
         };
+        /** @description `POST /widget/calls`: a web widget visitor calls an enterprise number over WebRTC. */
+        WidgetCallRequest: {
+            /** @description The enterprise number to call. */
+            number: string;
+            /** @description The browser's SDP offer, with its ICE candidates gathered. */
+            sdp: string;
+        };
+        /** @description A widget call Patchbay took. */
+        WidgetCallResponse: {
+            /** @description Names the call in later requests (an unguessable token). */
+            call_id: string;
+            /** @description The SDP answer. */
+            sdp: string;
+        };
+        /** @description `POST /widget/calls/{id}/dtmf`: a digit the visitor pressed. */
+        WidgetDtmfRequest: {
+            /** @description One of 0-9, `*`, `#`, A-D. */
+            digit: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2725,7 +2799,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No SIP account, desk phone not registered, or no usable trunk */
+            /** @description No SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4485,6 +4559,144 @@ export interface operations {
                 };
                 content?: never;
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WidgetCallRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetCallResponse"];
+                };
+            };
+            /** @description Bad number or unusable SDP offer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The widget is turned off */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No enterprise answers the number */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many calls from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SIP endpoint not running or no media ports */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    hangup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The call's id from `POST /widget/calls` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such call (it ended) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dtmf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The call's id from `POST /widget/calls` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WidgetDtmfRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such call (it ended) */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -24,6 +24,9 @@ impl From<DialError> for ApiError {
         let code = match e {
             DialError::NoSipAccount => "no_sip_account",
             DialError::NotRegistered => "desk_phone_not_registered",
+            DialError::BrowserNotConnected => "browser_audio_not_connected",
+            DialError::NoMobile => "no_mobile_number",
+            DialError::InCall => "in_call",
             DialError::NoTrunk => "no_trunk",
             DialError::NoMediaPorts | DialError::Stopped => {
                 return ApiError::new(
@@ -37,13 +40,14 @@ impl From<DialError> for ApiError {
     }
 }
 
-/// Places a call: rings the signed-in agent's desk phone; when it is answered, calls `number`
-/// through a trunk and bridges the two. Returns once the desk phone is being rung.
+/// Places a call in the agent's audio mode: browser audio calls `number` at once; desk phone
+/// and mobile callback ring the agent first and call `number` when the agent answers. The
+/// customer is called through a trunk with an enterprise number as caller ID.
 #[utoipa::path(post, path = "/me/dial", tag = "me", request_body = DialRequest,
     responses(
         (status = 202, body = DialResponse),
         (status = 400, body = ErrorBody),
-        (status = 409, description = "No SIP account, desk phone not registered, or no usable trunk", body = ErrorBody),
+        (status = 409, description = "No SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk", body = ErrorBody),
         (status = 503, description = "SIP endpoint not running or no media ports", body = ErrorBody),
     ))]
 pub(crate) async fn dial(

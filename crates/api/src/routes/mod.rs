@@ -16,6 +16,7 @@ pub(crate) mod skill_groups;
 pub(crate) mod statuses;
 pub(crate) mod trunks;
 pub(crate) mod users;
+pub(crate) mod widget;
 
 use model::{Event, SessionId, UserId};
 use store::Tenant;
@@ -41,6 +42,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(calls::router())
         .merge(presence::router())
         .merge(enterprise::router())
+        .merge(widget::router())
 }
 
 /// Tells a user's open clients that their account changed (role, groups, name …).

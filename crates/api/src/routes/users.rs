@@ -89,6 +89,8 @@ pub(crate) async fn create_user(
             state.now(),
         )
         .await?;
+    // Mobile numbers (callback mode) are in the SIP endpoint's directory.
+    state.reload_sip().await?;
     Ok((
         StatusCode::CREATED,
         Json(UserCreated {
@@ -154,6 +156,7 @@ pub(crate) async fn update_user(
     } else {
         revoke_sessions(&state, tenant, id, None, "account_disabled").await?;
     }
+    state.reload_sip().await?;
     Ok(Json(updated))
 }
 
@@ -177,6 +180,7 @@ pub(crate) async fn delete_user(
     not_self(&user, id, "delete")?;
     revoke_sessions(&state, tenant, id, None, "account_deleted").await?;
     tenant.delete_user(id).await?;
+    state.reload_sip().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

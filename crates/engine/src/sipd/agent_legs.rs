@@ -100,8 +100,18 @@ impl Calls {
             .acd(enterprise)
             .agent_view(super::calls::wall_ms(), super::cc::agent_id(agent))
             .and_then(|v| v.device);
-        if device == Some(acd::Device::Browser) {
-            return self.ring_browser(call, enterprise, agent);
+        match device {
+            Some(acd::Device::Browser) => return self.ring_browser(call, enterprise, agent),
+            Some(acd::Device::Mobile) => {
+                // Callback mode: the agent's mobile rings through a trunk.
+                let mobile = self
+                    .directory
+                    .mobile_of(enterprise, agent)
+                    .ok_or(RingError::NotReachable)?
+                    .to_owned();
+                return self.ring_through_trunk(now, call, &mobile, Some(agent), txns);
+            }
+            _ => {}
         }
         let caller = self
             .calls
@@ -388,6 +398,19 @@ impl Calls {
         number: &str,
         txns: &mut Transactions,
     ) -> Result<u64, RingError> {
+        self.ring_through_trunk(now, call, number, None, txns)
+    }
+
+    /// Calls `number` through a trunk for a customer's call: an external number (no agent), or
+    /// an agent's mobile in callback mode.
+    fn ring_through_trunk(
+        &mut self,
+        now: Millis,
+        call: u64,
+        number: &str,
+        agent: Option<UserId>,
+        txns: &mut Transactions,
+    ) -> Result<u64, RingError> {
         let (enterprise, dialed) = self
             .calls
             .get(&call)
@@ -426,7 +449,7 @@ impl Calls {
             AgentLeg {
                 call,
                 enterprise,
-                agent: None,
+                agent,
                 trunk: Some(trunk.trunk.id),
                 auth_tries: 0,
                 peer,
@@ -438,7 +461,7 @@ impl Calls {
                 media: None,
             },
         );
-        tracing::info!(call, leg = id, %number, %caller, trunk = trunk.trunk.id.0, "forwarding the call through a trunk");
+        tracing::info!(call, leg = id, %number, %caller, trunk = trunk.trunk.id.0, agent = agent.map(|a| a.0), "calling through a trunk");
         Ok(id)
     }
 

@@ -284,7 +284,18 @@ impl Calls {
             }
         });
         let Some((id, leg, talking)) = found else {
-            return Err(AgentError::NoSuchCall);
+            // A call the agent placed.
+            let placed = self.bridges.of_agent(e, user, call);
+            return match (action, placed) {
+                (AgentAction::Hangup, Some(b)) => {
+                    self.hang_up_placed(now, b, txns);
+                    Ok(())
+                }
+                (AgentAction::Transcription { on }, Some(b)) => {
+                    self.set_placed_transcription(b, on)
+                }
+                _ => Err(AgentError::NoSuchCall),
+            };
         };
         match (action, talking) {
             (AgentAction::Hangup, true) => {

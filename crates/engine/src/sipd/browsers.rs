@@ -255,9 +255,14 @@ impl Calls {
 
     /// The room of the call an agent is talking on, if any.
     fn talking_room(&self, e: EnterpriseId, user: UserId) -> Option<crate::mediaplane::RoomId> {
-        self.calls.values().find_map(|c| match c.queue {
-            QueueState::Talking { agent, .. } if agent == user && c.enterprise == e => Some(c.room),
-            _ => None,
-        })
+        self.calls
+            .values()
+            .find_map(|c| match c.queue {
+                QueueState::Talking { agent, .. } if agent == user && c.enterprise == e => {
+                    Some(c.room)
+                }
+                _ => None,
+            })
+            .or_else(|| self.bridges.browser_room_of(user))
     }
 }

@@ -13,7 +13,7 @@ use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
 use sip::txn::{Peer, Transactions, TxnEvent, TxnId};
 use tokio::sync::mpsc;
 
-use super::directory::{Directory, Refusal};
+use super::directory::{Directory, InboundRoute, Refusal};
 use super::{Inbound, SipConfig, TrunkStatuses};
 use crate::mediaplane::{LegId, LegMedia, LegSpec, MediaPlane, Place, Prompt, RoomId};
 use model::TrunkId;
@@ -72,16 +72,14 @@ pub(super) enum QueueState {
     Forwarded { leg: u64 },
 }
 
-/// One answered call.
-pub(super) struct Call {
+/// The SIP side of a customer's call that came in over a trunk.
+pub(super) struct SipSide {
     /// Its dialog.
     dialog: DialogId,
     /// The INVITE server transaction (to answer CANCEL with 487, before the answer).
     invite: TxnId,
     /// Who called.
     peer: Peer,
-    /// The customer's leg on the media plane.
-    pub(super) leg: Option<LegId>,
     /// Our SDP answer (re-sent, with the direction mirrored, on re-INVITE).
     local: LocalMedia,
     /// The SDP version we last sent.
@@ -90,6 +88,14 @@ pub(super) struct Call {
     sdp_session: u64,
     /// The trunk it came in on.
     trunk: TrunkId,
+}
+
+/// One answered call.
+pub(super) struct Call {
+    /// Its SIP dialog; `None` for a web widget call (WebRTC, signalled over HTTP).
+    pub(super) sip: Option<SipSide>,
+    /// The customer's leg on the media plane.
+    pub(super) leg: Option<LegId>,
     /// Its key in call records.
     pub(super) key: String,
     /// Its enterprise.
@@ -148,6 +154,8 @@ pub(crate) struct Calls {
     pub(super) media: MediaPlane,
     /// Agents' browser audio sessions and the calls ringing on them.
     pub(super) browsers: super::browsers::Browsers,
+    /// Web widget visitors' calls.
+    pub(super) widgets: super::widget::Widgets,
     /// Enterprises that transcribe every answered call.
     pub(super) transcribe_all: std::collections::HashSet<model::EnterpriseId>,
     /// Ended calls whose recognizers are still finishing: the record's key, and how many
@@ -192,6 +200,7 @@ impl Calls {
             ivr_timers: Default::default(),
             media,
             browsers: Default::default(),
+            widgets: Default::default(),
             transcribe_all: Default::default(),
             finishing_transcripts: HashMap::new(),
             config,
@@ -267,7 +276,11 @@ impl Calls {
 
     /// Calls on a trunk now (inbound and placed).
     pub(super) fn active_on(&self, trunk: TrunkId) -> u32 {
-        let inbound = self.calls.values().filter(|c| c.trunk == trunk).count();
+        let inbound = self
+            .calls
+            .values()
+            .filter(|c| c.sip.as_ref().is_some_and(|s| s.trunk == trunk))
+            .count();
         u32::try_from(inbound + self.bridges.on_trunk(trunk)).unwrap_or(u32::MAX)
     }
 
@@ -369,7 +382,7 @@ impl Calls {
                 if let Some(call) = self
                     .calls
                     .iter()
-                    .find(|(_, c)| c.invite == id)
+                    .find(|(_, c)| c.sip.as_ref().is_some_and(|s| s.invite == id))
                     .map(|(k, _)| *k)
                 {
                     self.hang_up(now, call, txns);
@@ -441,10 +454,6 @@ impl Calls {
             self.reply(now, txns, id, &msg, 503, "Trunk Busy");
             return;
         }
-        let flow = route
-            .flow
-            .clone()
-            .filter(|_| route.service == NumberService::Ivr);
         let Some(socket) = self.rtp_socket() else {
             self.reply(now, txns, id, &msg, 503, "No Media Ports Free");
             return;
@@ -497,12 +506,56 @@ impl Calls {
 
         self.next_call += 1;
         let call_id = self.next_call;
-        let recorder = self.start_recording(call_id);
-        let key = format!("{}-{call_id}", random_token());
         let caller = msg
             .header("From")
             .map(super::outbound::user_of)
             .unwrap_or_default();
+        let sip = SipSide {
+            dialog: dialog.id.clone(),
+            invite: id,
+            peer: from,
+            local,
+            sdp_version: 1,
+            sdp_session,
+            trunk: route.trunk,
+        };
+        let media = LegMedia::Rtp {
+            socket,
+            remote,
+            telephone_event: te,
+        };
+        self.admit(
+            now,
+            call_id,
+            &route,
+            caller,
+            media,
+            room_codec(codec),
+            Some((sip, dialog)),
+            txns,
+        );
+    }
+
+    /// Takes an answered customer call in (a trunk's INVITE or a web widget's offer): its call
+    /// record and recording, its room and leg, then the number's IVR flow or welcome prompt.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn admit(
+        &mut self,
+        now: Millis,
+        call_id: u64,
+        route: &InboundRoute,
+        caller: String,
+        media: LegMedia,
+        codec: media::room::Codec,
+        sip: Option<(SipSide, Dialog)>,
+        txns: &mut Transactions,
+    ) {
+        let flow = route
+            .flow
+            .clone()
+            .filter(|_| route.service == NumberService::Ivr);
+        let recorder = self.start_recording(call_id);
+        let key = format!("{}-{call_id}", random_token());
         let caller_number = caller.clone();
         self.emit(model::calls::CallEvent::Started {
             key: key.clone(),
@@ -531,12 +584,8 @@ impl Calls {
         let leg = self.media.add_leg(
             LegSpec {
                 call: call_id,
-                media: LegMedia::Rtp {
-                    socket,
-                    remote,
-                    telephone_event: te,
-                },
-                codec: room_codec(codec),
+                media,
+                codec,
                 role: media::room::Role::Customer,
                 rtp_timeout: self.config.rtp_timeout,
                 events: self.events.clone(),
@@ -560,18 +609,16 @@ impl Calls {
                 },
             );
         }
-        self.by_dialog.insert(dialog.id.clone(), call_id);
+        let sip = sip.map(|(side, dialog)| {
+            self.by_dialog.insert(dialog.id.clone(), call_id);
+            self.dialogs.insert(dialog);
+            side
+        });
         self.calls.insert(
             call_id,
             Call {
-                dialog: dialog.id.clone(),
-                invite: id,
-                peer: from,
+                sip,
                 leg: Some(leg),
-                local,
-                sdp_version: 1,
-                sdp_session,
-                trunk: route.trunk,
                 key: key.clone(),
                 enterprise: route.enterprise,
                 caller: caller_number,
@@ -585,7 +632,6 @@ impl Calls {
                 transcribing: false,
             },
         );
-        self.dialogs.insert(dialog);
         self.stats.answered.fetch_add(1, Ordering::Relaxed);
         self.stats.active.fetch_add(1, Ordering::Relaxed);
         tracing::info!(call = call_id, enterprise = route.enterprise.0, number = %route.number, "call answered");
@@ -628,7 +674,10 @@ impl Calls {
             }
             "INVITE" | "UPDATE" => {
                 // Hold and resume: answer with the mirrored direction; media keeps its socket.
-                let Some(c) = call.and_then(|c| self.calls.get_mut(&c)) else {
+                let Some(c) = call
+                    .and_then(|c| self.calls.get_mut(&c))
+                    .and_then(|c| c.sip.as_mut())
+                else {
                     return;
                 };
                 // An offer is answered mirrored; no offer (late offer) gets our offer.
@@ -693,8 +742,11 @@ impl Calls {
                 }
                 self.finishing_transcripts.insert(call, (c.key.clone(), 0));
             }
-            self.by_dialog.remove(&c.dialog);
-            self.dialogs.remove(&c.dialog);
+            if let Some(sip) = &c.sip {
+                self.by_dialog.remove(&sip.dialog);
+                self.dialogs.remove(&sip.dialog);
+            }
+            self.widgets.forget(call);
             self.stats.ended.fetch_add(1, Ordering::Relaxed);
             self.stats.active.fetch_sub(1, Ordering::Relaxed);
         }
@@ -716,12 +768,14 @@ impl Calls {
         let Some(c) = self.calls.get(&call) else {
             return;
         };
-        let (dialog, peer) = (c.dialog.clone(), c.peer);
-        let via = self.via(peer.transport);
-        let contact = self.contact();
-        if let Some(d) = self.dialogs.get_mut(&dialog) {
-            let bye = d.request("BYE", &via, &contact, Vec::new());
-            txns.send_request(now, peer, bye);
+        // A widget call has no dialog: its leg goes, and the visitor's page sees the media end.
+        if let Some((dialog, peer)) = c.sip.as_ref().map(|s| (s.dialog.clone(), s.peer)) {
+            let via = self.via(peer.transport);
+            let contact = self.contact();
+            if let Some(d) = self.dialogs.get_mut(&dialog) {
+                let bye = d.request("BYE", &via, &contact, Vec::new());
+                txns.send_request(now, peer, bye);
+            }
         }
         self.end(now, call, side, txns);
     }

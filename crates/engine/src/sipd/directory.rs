@@ -57,6 +57,8 @@ pub(crate) struct Directory {
     /// Uploaded prompts (8 kHz samples) by enterprise and id: a flow only ever plays its own
     /// enterprise's.
     prompts: HashMap<(EnterpriseId, PromptId), Arc<[i16]>>,
+    /// Agents' mobile numbers (callback mode).
+    mobiles: HashMap<UserId, (EnterpriseId, String)>,
 }
 
 /// Digits of a request-URI user part, without a leading `+` or `86`-style prefixes kept as sent.
@@ -104,7 +106,9 @@ impl From<SipDirectory> for Directory {
             .into_iter()
             .map(|(e, id, audio)| ((e, id), audio.0))
             .collect();
+        let mobiles = d.mobiles.into_iter().map(|(e, u, m)| (u, (e, m))).collect();
         Directory {
+            mobiles,
             numbers,
             flows,
             trunks,
@@ -158,6 +162,28 @@ impl Directory {
                     .host
                     .parse::<IpAddr>()
                     .is_ok_and(|a| a == source))
+    }
+
+    /// An agent's mobile number, for callback mode.
+    pub(crate) fn mobile_of(&self, e: EnterpriseId, user: UserId) -> Option<&str> {
+        self.mobiles
+            .get(&user)
+            .filter(|(owner, _)| *owner == e)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Routes a web widget call to `number`: any enterprise number whose trunk is on (the
+    /// visitor comes over HTTP, so there is no source to check).
+    pub(crate) fn widget_route(&self, number: &str) -> Option<InboundRoute> {
+        let (enterprise, n) = self.numbers.get(normalise(number))?;
+        self.trunks.get(&n.trunk_id).filter(|t| t.trunk.enabled)?;
+        Some(InboundRoute {
+            enterprise: *enterprise,
+            number: n.number.clone(),
+            service: n.service,
+            trunk: n.trunk_id,
+            flow: self.flows.get(normalise(number)).cloned(),
+        })
     }
 
     /// Routes an INVITE from `source` to `number`: the source must be an allowed source of one of

@@ -22,6 +22,7 @@ mod tcp;
 mod transcripts;
 mod trunk_invite;
 mod trunks;
+mod widget;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -40,6 +41,7 @@ use tokio::sync::{mpsc, oneshot};
 use agents::AgentRequest;
 pub use agents::{AgentAction, AgentError};
 pub use calls::CallStats;
+pub use widget::{WIDGET_CALLER, WidgetAnswer, WidgetError};
 
 /// Settings of the SIP endpoint.
 #[derive(Debug, Clone)]
@@ -63,6 +65,8 @@ pub struct SipConfig {
     /// The address browsers reach media ports on, when Patchbay is behind NAT (WebRTC answers
     /// announce it instead of the local address).
     pub public_media: Option<std::net::IpAddr>,
+    /// How many web widget calls one visitor address may have at once; 0 turns the widget off.
+    pub widget_calls_per_address: u32,
 }
 
 /// A directory with one local trunk (accepting 127.0.0.1) carrying the demo numbers: what the
@@ -106,6 +110,7 @@ pub fn loopback_directory() -> SipDirectory {
         after_call_work: Vec::new(),
         transcribe_all: Vec::new(),
         prompts: Vec::new(),
+        mobiles: Vec::new(),
     }
 }
 
@@ -182,6 +187,8 @@ pub(crate) enum Inbound {
     BrowserMedia(u64, bool),
     /// Live transcription recognized speech on a call (its customer leg's call number).
     Transcript(u64, crate::mediaplane::Transcribed),
+    /// A web widget visitor's call, digit or hang-up.
+    Widget(widget::WidgetRequest),
 }
 
 /// `POST /me/dial` as the endpoint gets it.
@@ -203,6 +210,15 @@ pub enum DialError {
     /// The agent's desk phone is not registered.
     #[error("the agent's desk phone is not registered")]
     NotRegistered,
+    /// Browser audio mode, but the browser's audio session is not up.
+    #[error("the browser's audio is not connected: allow the microphone and wait for it")]
+    BrowserNotConnected,
+    /// Callback mode, but the agent has no mobile number.
+    #[error("callback mode needs the agent's mobile number in their profile")]
+    NoMobile,
+    /// The agent is on a placed call already.
+    #[error("the agent is on a call: finish it first")]
+    InCall,
     /// No enabled, working trunk with an enterprise number (or not the asked one).
     #[error("no working trunk with an enterprise number to call from")]
     NoTrunk,
@@ -372,6 +388,51 @@ impl SipHandle {
                 session,
             }))
             .await;
+    }
+
+    async fn ask_widget<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, WidgetError>>) -> widget::WidgetRequest,
+    ) -> Result<T, WidgetError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Inbound::Widget(make(reply)))
+            .await
+            .map_err(|_| WidgetError::Stopped)?;
+        rx.await.map_err(|_| WidgetError::Stopped)?
+    }
+
+    /// A web widget visitor at `source` calls `number` with a WebRTC offer: the answer, and the
+    /// token the visitor's page names the call by.
+    pub async fn widget_call(
+        &self,
+        number: String,
+        sdp: String,
+        source: std::net::IpAddr,
+    ) -> Result<WidgetAnswer, WidgetError> {
+        self.ask_widget(|reply| widget::WidgetRequest::Call {
+            number,
+            sdp,
+            source,
+            reply,
+        })
+        .await
+    }
+
+    /// A digit the visitor pressed on the widget's dial pad.
+    pub async fn widget_dtmf(&self, token: String, digit: char) -> Result<(), WidgetError> {
+        self.ask_widget(|reply| widget::WidgetRequest::Dtmf {
+            token,
+            digit,
+            reply,
+        })
+        .await
+    }
+
+    /// The visitor hung up.
+    pub async fn widget_hangup(&self, token: String) -> Result<(), WidgetError> {
+        self.ask_widget(|reply| widget::WidgetRequest::Hangup { token, reply })
+            .await
     }
 
     /// A trunk's live status.
@@ -573,6 +634,7 @@ impl Endpoint {
             Inbound::Agent(req) => self.calls.agent_request(now, req, &mut self.txns),
             Inbound::Transcript(call, heard) => self.calls.transcript(call, heard),
             Inbound::BrowserMedia(session, up) => self.calls.browser_media(session, up),
+            Inbound::Widget(req) => self.calls.widget_request(now, req, &mut self.txns),
         }
     }
 

@@ -1,8 +1,16 @@
-//! Calls Patchbay places (click-to-dial from a desk phone, SPEC §3): the agent's registered desk
-//! phone rings first; when the agent answers (hearing ringback), the customer is called through
-//! a trunk with an enterprise number as caller ID, answering the carrier's digest challenge;
-//! the two legs are bridged and the customer leg is recorded. Each leg is its own dialog: a BYE
-//! on one is answered there and becomes a BYE (or CANCEL) on the other.
+//! Calls agents place (SPEC §3), in the agent's audio mode:
+//! - desk phone (click-to-dial): the agent's registered desk phone rings first; when the agent
+//!   answers, the customer is called;
+//! - PSTN callback (双向回呼): the agent's mobile is called through a trunk first; when the agent
+//!   answers, the customer is called;
+//! - browser audio: the agent's WebRTC session joins the call's room at once and the customer is
+//!   called straight away.
+//!
+//! The agent hears ringback (or the carrier's early media) until the customer answers. The
+//! customer is called through a trunk with an enterprise number as caller ID, answering the
+//! carrier's digest challenge; the legs are bridged in one room and recorded (customer left,
+//! agent right) under one call record of type "agent outbound". Each SIP leg is its own dialog:
+//! a BYE on one is answered there and becomes a BYE (or CANCEL) on the other.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -11,6 +19,7 @@ use super::calls::{Calls, random_token, room_codec};
 use super::trunks::trunk_peer;
 use super::{DialCommand, DialError};
 use crate::mediaplane::{LegId, LegMedia, LegSpec, Place, RoomId};
+use model::presence::{AgentDevice, LoginState, PhoneState};
 use model::telephony::DialResponse;
 use model::{EnterpriseId, TrunkId, UserId};
 use sip::Millis;
@@ -23,7 +32,7 @@ use sip::txn::{Peer, Transactions, Transport, TxnId};
 /// Which leg of a placed call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Side {
-    /// The agent's desk phone.
+    /// The agent's desk phone or mobile.
     Agent,
     /// The customer, through a trunk.
     Customer,
@@ -49,16 +58,26 @@ struct Leg {
 
 /// A placed call.
 struct Bridge {
-    #[allow(dead_code)]
     enterprise: EnterpriseId,
     user: UserId,
     number: String,
     caller_number: String,
     trunk: TrunkId,
+    /// The trunk the agent's mobile is called through (callback mode).
+    agent_trunk: Option<TrunkId>,
     /// Its key in call records.
     key: String,
-    agent: Leg,
+    /// The agent's SIP leg; `None` when the agent talks in the browser.
+    agent: Option<Leg>,
     customer: Option<Leg>,
+    /// The agent is on the call in the ACD (signed in): `Some(then_idle)`, what follows it.
+    acd_call: Option<bool>,
+    /// The customer answered.
+    connected: bool,
+    /// When the customer's media (and the recording) began, wall ms.
+    media_started_ms: Option<i64>,
+    /// Live transcription runs on the call.
+    transcribing: bool,
     /// Prepared for the customer leg until it is called.
     customer_media: Option<(PendingMedia, LocalMedia)>,
     /// The room both legs join.
@@ -81,14 +100,37 @@ impl Bridges {
 
     /// Placed calls using a trunk.
     pub(crate) fn on_trunk(&self, trunk: TrunkId) -> usize {
-        self.bridges.values().filter(|b| b.trunk == trunk).count()
+        self.bridges
+            .values()
+            .map(|b| usize::from(b.trunk == trunk) + usize::from(b.agent_trunk == Some(trunk)))
+            .sum()
+    }
+
+    /// The placed call an agent is on (a particular one, or whichever).
+    pub(crate) fn of_agent(&self, e: EnterpriseId, user: UserId, call: Option<u64>) -> Option<u64> {
+        self.bridges.iter().find_map(|(id, b)| {
+            (b.enterprise == e && b.user == user && call.is_none_or(|c| c == *id)).then_some(*id)
+        })
+    }
+
+    /// Where a placed call's transcript goes: its record and its agent.
+    pub(crate) fn transcript_target(&self, id: u64) -> Option<(String, Option<UserId>)> {
+        self.bridges.get(&id).map(|b| (b.key.clone(), Some(b.user)))
+    }
+
+    /// The room of the placed call an agent talks on in the browser.
+    pub(crate) fn browser_room_of(&self, user: UserId) -> Option<RoomId> {
+        self.bridges
+            .values()
+            .find(|b| b.user == user && b.agent.is_none())
+            .map(|b| b.room)
     }
 }
 
 impl Bridge {
     fn leg_mut(&mut self, side: Side) -> Option<&mut Leg> {
         match side {
-            Side::Agent => Some(&mut self.agent),
+            Side::Agent => self.agent.as_mut(),
             Side::Customer => self.customer.as_mut(),
         }
     }
@@ -144,100 +186,184 @@ impl Calls {
         cmd: &DialCommand,
         txns: &mut Transactions,
     ) -> Result<DialResponse, DialError> {
-        let account = self
-            .directory
-            .account_of(cmd.user)
-            .filter(|a| a.enterprise == cmd.enterprise)
-            .ok_or(DialError::NoSipAccount)?
-            .clone();
-        let (binding, source) = self
-            .registrar
-            .targets(now, &account.username)
-            .into_iter()
-            .next()
-            .ok_or(DialError::NotRegistered)?;
-        let peer = source
-            .or_else(|| peer_of_uri(&binding.contact))
-            .ok_or(DialError::NotRegistered)?;
-        let (caller_number, trunk) = {
-            let usable: Vec<TrunkId> = self
-                .directory
-                .trunks()
-                .map(|t| t.trunk.id)
-                .filter(|t| self.trunk_usable(*t))
-                .collect();
-            let (n, t) = self
-                .directory
-                .outbound(cmd.enterprise, cmd.caller_number.as_deref(), |t| {
-                    usable.contains(&t)
-                })
-                .ok_or(DialError::NoTrunk)?;
-            (n, t.trunk.id)
+        let (e, user) = (cmd.enterprise, cmd.user);
+        let presence = self.cc.presence(e, user, super::calls::wall_ms());
+        let device = presence
+            .device
+            .filter(|_| presence.login != LoginState::Offline);
+        let (caller_number, trunk) = self.outbound_route(e, cmd.caller_number.as_deref())?;
+        // How the agent joins: a SIP leg to ring first (desk phone or mobile), or the browser.
+        let mut agent_trunk = None;
+        let agent_sip = match device {
+            Some(AgentDevice::Browser) => {
+                if self
+                    .browsers
+                    .by_user
+                    .get(&user)
+                    .is_none_or(|b| b.enterprise != e)
+                {
+                    return Err(DialError::BrowserNotConnected);
+                }
+                None
+            }
+            Some(AgentDevice::Mobile) => {
+                let mobile = self
+                    .directory
+                    .mobile_of(e, user)
+                    .ok_or(DialError::NoMobile)?
+                    .to_owned();
+                let t = self
+                    .directory
+                    .trunk(trunk)
+                    .cloned()
+                    .ok_or(DialError::NoTrunk)?;
+                let peer = trunk_peer(&t, &self.trunk_addrs).ok_or(DialError::NoTrunk)?;
+                let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
+                let mut local = self.local_media_of(&socket);
+                let invite = self.trunk_invite(&t, &mobile, &caller_number, peer, &mut local);
+                agent_trunk = Some(trunk);
+                Some((peer, invite, local, socket))
+            }
+            _ => {
+                let account = self
+                    .directory
+                    .account_of(user)
+                    .filter(|a| a.enterprise == e)
+                    .ok_or(DialError::NoSipAccount)?
+                    .clone();
+                let (binding, source) = self
+                    .registrar
+                    .targets(now, &account.username)
+                    .into_iter()
+                    .next()
+                    .ok_or(DialError::NotRegistered)?;
+                let peer = source
+                    .or_else(|| peer_of_uri(&binding.contact))
+                    .ok_or(DialError::NotRegistered)?;
+                let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
+                let local = self.local_media_of(&socket);
+                let invite = self.desk_phone_invite(
+                    &binding.contact,
+                    &account.username,
+                    &cmd.number,
+                    peer,
+                    &local,
+                );
+                Some((peer, invite, local, socket))
+            }
         };
-        let agent_socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
         let customer_socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
-        let local_of = |s: &std::net::UdpSocket| LocalMedia {
-            addr: self.local_addr.ip(),
-            port: s.local_addr().map(|a| a.port()).unwrap_or_default(),
-            codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
-            telephone_event: 101,
-        };
-        let agent_local = local_of(&agent_socket);
-        let customer_local = local_of(&customer_socket);
-
-        let invite = self.desk_phone_invite(
-            &binding.contact,
-            &account.username,
-            &cmd.number,
-            peer,
-            &agent_local,
-        );
-        let txn = txns.send_request(now, peer, invite.clone());
+        let customer_local = self.local_media_of(&customer_socket);
         self.next_call += 1;
         let id = self.next_call;
+        // A signed-in agent is on this call until it ends: no inbound offers meanwhile.
+        let acd_call = device.is_some();
+        if acd_call {
+            self.cc
+                .acd(e)
+                .handle(
+                    super::calls::wall_ms(),
+                    acd::Command::Dial {
+                        agent: super::cc::agent_id(user),
+                        call: acd::CallId(id),
+                    },
+                )
+                .map_err(|_| DialError::InCall)?;
+            self.drain_acd(now, e, txns);
+        }
         let key = format!("{}-{id}", random_token());
         self.emit(model::calls::CallEvent::Started {
             key: key.clone(),
-            enterprise: cmd.enterprise,
+            enterprise: e,
             direction: model::calls::CallDirection::AgentOutbound,
             caller: caller_number.clone(),
             callee: cmd.number.clone(),
             enterprise_number: Some(caller_number.clone()),
-            agent: Some(cmd.user),
+            agent: Some(user),
             at: super::calls::wall_ms(),
         });
-        self.bridges.by_txn.insert(txn, (id, Side::Agent));
+        let agent = agent_sip.map(|(peer, invite, local, socket)| {
+            let txn = txns.send_request(now, peer, invite.clone());
+            self.bridges.by_txn.insert(txn, (id, Side::Agent));
+            Leg {
+                peer,
+                invite,
+                txn,
+                dialog: None,
+                answered: false,
+                auth_tries: 0,
+                local,
+                pending_media: Some(socket),
+                media: None,
+            }
+        });
+        let browser = agent.is_none();
+        // An agent who dialed while busy is busy again afterwards; otherwise idle.
+        let then_idle = presence.phone != PhoneState::Busy;
+        let room = self.media.room();
         self.bridges.bridges.insert(
             id,
             Bridge {
-                enterprise: cmd.enterprise,
-                user: cmd.user,
+                enterprise: e,
+                user,
                 number: cmd.number.clone(),
                 caller_number: caller_number.clone(),
                 trunk,
+                agent_trunk,
                 key,
-                agent: Leg {
-                    peer,
-                    invite,
-                    txn,
-                    dialog: None,
-                    answered: false,
-                    auth_tries: 0,
-                    local: agent_local,
-                    pending_media: Some(agent_socket),
-                    media: None,
-                },
+                agent,
                 customer: None,
                 customer_media: Some((customer_socket, customer_local)),
-                room: self.media.room(),
+                room,
+                acd_call: acd_call.then_some(then_idle),
+                connected: false,
+                media_started_ms: None,
+                transcribing: false,
             },
         );
-        tracing::info!(call = id, agent = cmd.user.0, number = %cmd.number, caller = %caller_number, "placing a call: ringing the desk phone");
+        if browser {
+            if let Some(leg) = self.browsers.by_user.get(&user).map(|b| b.leg) {
+                self.media
+                    .place(leg, Place::Room(room, media::room::Mode::SpeakListen));
+                self.media.ringback(room, leg);
+            }
+            tracing::info!(call = id, agent = user.0, number = %cmd.number, caller = %caller_number, "placing a call from the browser");
+            self.call_customer(now, id, txns);
+        } else {
+            tracing::info!(call = id, agent = user.0, number = %cmd.number, caller = %caller_number, mobile = agent_trunk.is_some(), "placing a call: ringing the agent first");
+        }
         Ok(DialResponse {
             call_id: id,
             caller_number,
             trunk_id: trunk,
         })
+    }
+
+    /// The enterprise number to show and the working trunk to call out on.
+    fn outbound_route(
+        &self,
+        e: EnterpriseId,
+        wanted: Option<&str>,
+    ) -> Result<(String, TrunkId), DialError> {
+        let usable: Vec<TrunkId> = self
+            .directory
+            .trunks()
+            .map(|t| t.trunk.id)
+            .filter(|t| self.trunk_usable(*t))
+            .collect();
+        self.directory
+            .outbound(e, wanted, |t| usable.contains(&t))
+            .map(|(n, t)| (n, t.trunk.id))
+            .ok_or(DialError::NoTrunk)
+    }
+
+    fn local_media_of(&self, s: &std::net::UdpSocket) -> LocalMedia {
+        LocalMedia {
+            addr: self.local_addr.ip(),
+            port: s.local_addr().map(|a| a.port()).unwrap_or_default(),
+            codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
+            telephone_event: 101,
+        }
     }
 
     /// Calls the customer through the trunk, once the agent has answered.
@@ -337,6 +463,11 @@ impl Calls {
         if side == Side::Agent {
             self.media.ringback(room, media);
         }
+        if side == Side::Customer
+            && let Some(b) = self.bridges.bridges.get_mut(&id)
+        {
+            b.media_started_ms = Some(super::calls::wall_ms());
+        }
         if let Some(leg) = self
             .bridges
             .bridges
@@ -374,8 +505,8 @@ impl Calls {
                 }
             }
             200..=299 => self.leg_answered(now, id, side, txn, msg, answer.as_ref(), txns),
-            401 | 407 if side == Side::Customer => {
-                self.answer_challenge(now, id, txn, code, msg, txns)
+            401 | 407 if self.bridge_trunk(id, side).is_some() => {
+                self.answer_challenge(now, id, side, txn, code, msg, txns)
             }
             _ => {
                 let failure = FailureCode::from_response(code, &reason_of(msg), false);
@@ -453,12 +584,31 @@ impl Calls {
             }
             Side::Customer => {
                 tracing::info!(call = id, "customer answered: bridged");
-                if let Some(key) = self.bridges.bridges.get(&id).map(|b| b.key.clone()) {
+                if let Some((key, user, number)) = self
+                    .bridges
+                    .bridges
+                    .get(&id)
+                    .map(|b| (b.key.clone(), b.user, b.number.clone()))
+                {
                     self.emit(model::calls::CallEvent::Answered {
                         key,
                         at: super::calls::wall_ms(),
                         recording: self.last_recording_name(),
                     });
+                    self.cc.publish(
+                        user,
+                        model::Event::CallConnected {
+                            call: id.to_string(),
+                            caller: number,
+                        },
+                    );
+                }
+                if let Some(b) = self.bridges.bridges.get_mut(&id) {
+                    b.connected = true;
+                }
+                let e = self.bridges.bridges.get(&id).map(|b| b.enterprise);
+                if e.is_some_and(|e| self.transcribe_all.contains(&e)) {
+                    let _ = self.set_placed_transcription(id, true);
                 }
                 self.stats
                     .answered
@@ -467,26 +617,45 @@ impl Calls {
         }
     }
 
+    /// The trunk a placed call's leg goes through: always the customer's, the agent's in
+    /// callback mode.
+    fn bridge_trunk(&self, id: u64, side: Side) -> Option<TrunkId> {
+        let b = self.bridges.bridges.get(&id)?;
+        match side {
+            Side::Customer => Some(b.trunk),
+            Side::Agent => b.agent_trunk,
+        }
+    }
+
     /// Answers a carrier's 401/407 once with the trunk's credentials.
+    #[allow(clippy::too_many_arguments)]
     fn answer_challenge(
         &mut self,
         now: Millis,
         id: u64,
+        side: Side,
         txn: TxnId,
         code: u16,
         msg: &Message,
         txns: &mut Transactions,
     ) {
         self.bridges.by_txn.remove(&txn);
+        let Some(trunk) = self.bridge_trunk(id, side) else {
+            return;
+        };
         let Some(b) = self.bridges.bridges.get(&id) else {
             return;
         };
-        let Some(leg) = b.customer.as_ref() else {
+        let leg = match side {
+            Side::Agent => b.agent.as_ref(),
+            Side::Customer => b.customer.as_ref(),
+        };
+        let Some(leg) = leg else {
             return;
         };
         let invite = self
             .directory
-            .trunk(b.trunk)
+            .trunk(trunk)
             .filter(|_| leg.auth_tries == 0)
             .and_then(|t| self.answer_trunk_challenge(t, &leg.invite, code, msg, leg.peer));
         let Some(invite) = invite else {
@@ -500,12 +669,12 @@ impl Calls {
         };
         let peer = leg.peer;
         let new_txn = txns.send_request(now, peer, invite.clone());
-        self.bridges.by_txn.insert(new_txn, (id, Side::Customer));
+        self.bridges.by_txn.insert(new_txn, (id, side));
         if let Some(leg) = self
             .bridges
             .bridges
             .get_mut(&id)
-            .and_then(|b| b.customer.as_mut())
+            .and_then(|b| b.leg_mut(side))
         {
             leg.invite = invite;
             leg.txn = new_txn;
@@ -587,7 +756,7 @@ impl Calls {
                     return;
                 }
                 let local = self.bridges.bridges.get(&id).and_then(|b| match side {
-                    Side::Agent => Some(b.agent.local.clone()),
+                    Side::Agent => b.agent.as_ref().map(|l| l.local.clone()),
                     Side::Customer => b.customer.as_ref().map(|l| l.local.clone()),
                 });
                 let desc = local.and_then(|l| {
@@ -610,6 +779,43 @@ impl Calls {
             }
             _ => self.reply(now, txns, txn, msg, 405, "Method Not Allowed"),
         }
+    }
+
+    /// Switches live transcription of a placed call on or off (once the customer answered).
+    pub(super) fn set_placed_transcription(
+        &mut self,
+        id: u64,
+        on: bool,
+    ) -> Result<(), super::agents::AgentError> {
+        let b = self
+            .bridges
+            .bridges
+            .get_mut(&id)
+            .ok_or(super::agents::AgentError::NoSuchCall)?;
+        let (Some(leg), Some(started)) = (
+            b.customer.as_ref().and_then(|l| l.media),
+            b.media_started_ms,
+        ) else {
+            return Err(super::agents::AgentError::Invalid(
+                "the customer has not answered yet".to_owned(),
+            ));
+        };
+        if b.transcribing != on {
+            b.transcribing = on;
+            self.switch_transcriber(id, leg, on, started);
+        }
+        Ok(())
+    }
+
+    /// The agent hung up a placed call from the phone bar.
+    pub(super) fn hang_up_placed(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
+        let connected = self
+            .bridges
+            .bridges
+            .get(&id)
+            .is_some_and(|b| b.customer.as_ref().is_some_and(|c| c.answered));
+        let failure = (!connected).then_some(FailureCode::Cancelled);
+        self.end_bridge_by(now, id, failure, model::calls::HangupSide::Agent, txns);
     }
 
     /// Ends a placed call: BYE to answered legs, CANCEL to ringing ones, media stopped.
@@ -635,6 +841,12 @@ impl Calls {
         let Some(mut b) = self.bridges.bridges.remove(&id) else {
             return;
         };
+        if b.transcribing {
+            if self.finishing_transcripts.len() > 10_000 {
+                self.finishing_transcripts.clear();
+            }
+            self.finishing_transcripts.insert(id, (b.key.clone(), 0));
+        }
         self.emit(model::calls::CallEvent::Ended {
             key: b.key.clone(),
             at: super::calls::wall_ms(),
@@ -649,7 +861,32 @@ impl Calls {
                 "placed call ended"
             );
         }
-        let legs = std::iter::once(&mut b.agent).chain(b.customer.as_mut());
+        if b.agent.is_none()
+            && let Some(leg) = self.browsers.by_user.get(&b.user).map(|s| s.leg)
+        {
+            // The browser's session stays, waiting for the next call.
+            self.media.place(leg, Place::Nowhere);
+        }
+        self.cc.publish(
+            b.user,
+            model::Event::CallEnded {
+                call: id.to_string(),
+            },
+        );
+        if let Some(then_idle) = b.acd_call {
+            let answered = b.connected;
+            let _ = self.cc.acd(b.enterprise).handle(
+                super::calls::wall_ms(),
+                acd::Command::DialEnded {
+                    agent: super::cc::agent_id(b.user),
+                    call: acd::CallId(id),
+                    answered,
+                    then_idle,
+                },
+            );
+            self.drain_acd(now, b.enterprise, txns);
+        }
+        let legs = b.agent.iter_mut().chain(b.customer.as_mut());
         let mut to_end = Vec::new();
         for leg in legs {
             if let Some(media) = leg.media.take() {

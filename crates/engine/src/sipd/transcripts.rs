@@ -24,12 +24,26 @@ impl Calls {
             return Ok(());
         }
         c.transcribing = on;
+        let started = c.started_ms;
+        self.switch_transcriber(call, leg, on, started);
+        Ok(())
+    }
+
+    /// Starts or stops the recognizers on a call's customer leg (they hear its whole room);
+    /// segment times count from `started_ms`, when the recording began.
+    pub(super) fn switch_transcriber(
+        &self,
+        call: u64,
+        leg: crate::mediaplane::LegId,
+        on: bool,
+        started_ms: i64,
+    ) {
         if !on {
             self.media.transcribe(leg, None);
             tracing::info!(call, "live transcription off");
-            return Ok(());
+            return;
         }
-        let offset = u64::try_from(wall_ms() - c.started_ms).unwrap_or(0);
+        let offset = u64::try_from(wall_ms() - started_ms).unwrap_or(0);
         let media = self.media.clone();
         tokio::task::spawn_blocking(move || {
             match Transcriber::start(&asr::Engine::default(), offset) {
@@ -38,13 +52,23 @@ impl Calls {
             }
         });
         tracing::info!(call, "live transcription on");
-        Ok(())
     }
 
     /// Speech recognized on a call: to the agent talking on it, and (final) to the record.
     /// The last words of an ended call still go to its record.
     pub(crate) fn transcript(&mut self, call: u64, heard: Transcribed) {
-        let Some(c) = self.calls.get(&call) else {
+        let target = match self.calls.get(&call) {
+            Some(c) => Some((
+                c.key.clone(),
+                match c.queue {
+                    QueueState::Talking { agent, .. } => Some(agent),
+                    _ => None,
+                },
+            )),
+            // A call the agent placed.
+            None => self.bridges.transcript_target(call),
+        };
+        let Some((key, agent)) = target else {
             self.late_transcript(call, heard);
             return;
         };
@@ -53,11 +77,11 @@ impl Calls {
                 let segment = segment_of(heard.speaker, s);
                 if segment.is_final && !segment.text.is_empty() {
                     self.emit(CallEvent::Transcript {
-                        key: c.key.clone(),
+                        key,
                         segment: segment.clone(),
                     });
                 }
-                if let QueueState::Talking { agent, .. } = c.queue {
+                if let Some(agent) = agent {
                     self.cc.publish(
                         agent,
                         Event::Transcript {
