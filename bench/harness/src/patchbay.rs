@@ -52,9 +52,15 @@ fn free_port() -> std::io::Result<u16> {
 }
 
 impl Patchbay {
-    /// Starts `bin` with its data directory and log in `dir`, RTP on `rtp_ports`, waits until it
-    /// answers and signs in as the demo administrator. Errors say what went wrong, for a human.
-    pub fn start(bin: &Path, dir: &Path, rtp_ports: (u16, u16)) -> Result<Patchbay, String> {
+    /// Starts `bin` with its data directory and log in `dir`, RTP on `rtp_ports` and settings
+    /// `env` (`PATCHBAY_*` variables), waits until it answers and signs in as the demo
+    /// administrator. Errors say what went wrong, for a human.
+    pub fn start(
+        bin: &Path,
+        dir: &Path,
+        rtp_ports: (u16, u16),
+        env: &[(&str, String)],
+    ) -> Result<Patchbay, String> {
         let http: SocketAddr = ([127, 0, 0, 1], free_port().map_err(|e| e.to_string())?).into();
         let sip: SocketAddr = ([127, 0, 0, 1], free_port().map_err(|e| e.to_string())?).into();
         let data = dir.join("data");
@@ -65,6 +71,7 @@ impl Patchbay {
             .args(["--http-listen", &http.to_string()])
             .args(["--sip-listen", &sip.to_string()])
             .args(["--rtp-ports", &format!("{}-{}", rtp_ports.0, rtp_ports.1)])
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdin(Stdio::null())
             .stdout(log_file(dir, LOG))
             .stderr(log_file(dir, "patchbay.err"))

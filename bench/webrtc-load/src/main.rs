@@ -175,7 +175,11 @@ impl Step {
 
 fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) {
     let bin = patchbay::binary();
-    let mut pb = match Patchbay::start(&bin, dir, RTP_PORTS) {
+    // Every visitor calls from 127.0.0.1: the per-address cap on widget calls (4 by default, a
+    // guard against one site's visitor hogging lines) is raised to the largest step.
+    let cap = args.steps.iter().max().copied().unwrap_or(1);
+    let env = [("PATCHBAY_WIDGET_CALLS_PER_ADDRESS", cap.to_string())];
+    let mut pb = match Patchbay::start(&bin, dir, RTP_PORTS, &env) {
         Ok(p) => p,
         Err(e) => {
             println!("cannot run Patchbay: {e} (build it: cargo build --release -p patchbay)");
