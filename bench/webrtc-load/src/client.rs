@@ -79,6 +79,8 @@ pub(crate) struct Window {
     pub(crate) received: u64,
     /// RTP packets lost by sequence number (gaps between those received).
     pub(crate) lost: u64,
+    /// 20 ms frames this visitor sent (50 a second unless its thread fell behind).
+    pub(crate) sent: u64,
     /// Decoded 20 ms frames.
     pub(crate) frames: u64,
     /// Of those, frames carrying the tone.
@@ -188,6 +190,7 @@ pub(crate) async fn drive(
                 seconds: (now - t0).as_secs_f64(),
                 received: s1.packets_received - s0.packets_received,
                 lost: s1.packets_lost.saturating_sub(s0.packets_lost),
+                sent: s1.frames_sent - s0.frames_sent,
                 frames,
                 tone_frames,
             });

@@ -136,11 +136,17 @@ fn main() {
     });
     let dir = std::env::temp_dir().join(format!("patchbay-webrtc-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("work dir");
-    run(&args, &rt, &dir);
+    let all_held = run(&args, &rt, &dir);
     if INTERRUPTED.load(Relaxed) {
         eprintln!("interrupted; sipp and Patchbay stopped");
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if all_held {
+        let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        // Patchbay's and sipp's logs, for whoever looks into the step that failed.
+        let _ = std::fs::remove_dir_all(dir.join("data"));
+        eprintln!("logs kept in {}", dir.display());
+    }
 }
 
 /// The figures of one step.
@@ -152,6 +158,7 @@ struct Step {
     expected: u64,
     received: u64,
     lost_seq: u64,
+    sent: u64,
     worst_leg: f64,
     legs_with_tone: usize,
     hung_up: usize,
@@ -173,7 +180,8 @@ impl Step {
     }
 }
 
-fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) {
+/// Runs the ramp; `false` if a step was not held (or nothing could be measured).
+fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) -> bool {
     let bin = patchbay::binary();
     // Every visitor calls from 127.0.0.1: the per-address cap on widget calls (4 by default, a
     // guard against one site's visitor hogging lines) is raised to the largest step.
@@ -185,12 +193,12 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) {
             println!("cannot run Patchbay: {e} (build it: cargo build --release -p patchbay)");
             print_log(dir, patchbay::LOG, "patchbay", 10);
             print_log(dir, "patchbay.err", "patchbay", 10);
-            return;
+            return false;
         }
     };
     if let Err(e) = configure(&pb) {
         println!("cannot configure Patchbay: {e}");
-        return;
+        return false;
     }
     let lifetime: u64 = args
         .steps
@@ -210,7 +218,7 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) {
         .spawn();
     let Ok(carrier) = carrier else {
         println!("sipp is not installed: apt-get install sip-tester");
-        return;
+        return false;
     };
     let mut carrier = KillOnDrop(carrier);
     std::thread::sleep(Duration::from_millis(500));
@@ -275,12 +283,18 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) {
         for r in s.refusal.iter().chain(&s.hangup_error) {
             println!("      {r}");
         }
-        if s.lost_seq > 0 || s.disconnected > 0 || s.hung_up < s.placed {
-            println!(
-                "      lost by sequence number: {}; disconnected: {}; hung up (204): {}/{}",
-                s.lost_seq, s.disconnected, s.hung_up, s.placed
-            );
-        }
+        // Where missing packets went: gaps in the sequence numbers are lost on the way; the
+        // rest were never sent by Patchbay in time. The visitors' own sending says whether
+        // they kept real time.
+        println!(
+            "      visitors sent {:.2}% of real time; lost by sequence number: {}; \
+             disconnected: {}; hung up (204): {}/{}",
+            s.sent as f64 * 100.0 / s.expected.max(1) as f64,
+            s.lost_seq,
+            s.disconnected,
+            s.hung_up,
+            s.placed
+        );
         if held {
             largest = Some(n);
         }
@@ -295,8 +309,8 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) {
             break;
         }
         if !held || INTERRUPTED.load(Relaxed) {
-            if s.connected == 0 {
-                print_log(dir, patchbay::LOG, "patchbay", 15);
+            if !held {
+                print_trouble(dir);
                 print_log(dir, "carrier.err", "sipp", 5);
             }
             break;
@@ -310,6 +324,7 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) {
          Patchbay's resident memory then; bench: this benchmark's CPU (visitors' Opus, SRTP); \
          sipp: the carrier's"
     );
+    let all_held = largest == args.steps.iter().max().copied();
     match largest {
         Some(n) if Some(&n) == args.steps.iter().max() => println!(
             "largest N held {} s without audio loss (>= {MIN_RECEIVED}% of packets, tone on every \
@@ -325,6 +340,23 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) {
             "largest N held {} s without audio loss: none of {:?}",
             args.hold, args.steps
         ),
+    }
+    all_held
+}
+
+/// Patchbay's warnings, errors and panics (the last 20), when a step was not held.
+fn print_trouble(dir: &Path) {
+    let mut lines = Vec::new();
+    for log in [patchbay::LOG, "patchbay.err"] {
+        let text = std::fs::read_to_string(dir.join(log)).unwrap_or_default();
+        lines.extend(
+            text.lines()
+                .filter(|l| l.contains("WARN") || l.contains("ERROR") || l.contains("panic"))
+                .map(str::to_owned),
+        );
+    }
+    for l in &lines[lines.len().saturating_sub(20)..] {
+        eprintln!("patchbay: {l}");
     }
 }
 
@@ -447,6 +479,7 @@ fn step(
         s.expected += expected;
         s.received += w.received.min(expected);
         s.lost_seq += w.lost;
+        s.sent += w.sent;
         let leg_loss = expected.saturating_sub(w.received) as f64 * 100.0 / expected.max(1) as f64;
         s.worst_leg = s.worst_leg.max(leg_loss);
         let tone_share = w.tone_frames as f64 * 100.0 / expected.max(w.frames).max(1) as f64;
