@@ -245,7 +245,7 @@ mod tests {
     #[test]
     fn the_window_expects_fifty_packets_a_second() {
         let w = Window {
-            seconds: 60.01,
+            seconds: 60.004,
             ..Window::default()
         };
         assert_eq!(w.expected(), 3_000);
