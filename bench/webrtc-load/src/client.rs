@@ -37,6 +37,9 @@ pub(crate) struct Control {
     stop: AtomicBool,
     /// Visitors whose session has connected (each counts once).
     pub(crate) connected: AtomicUsize,
+    /// Visitors that closed their window (the step waits for them all: a visitor's thread may
+    /// be descheduled a while on a shared machine).
+    pub(crate) closed: AtomicUsize,
 }
 
 impl Control {
@@ -47,6 +50,7 @@ impl Control {
             window_end: AtomicU64::new(0),
             stop: AtomicBool::new(false),
             connected: AtomicUsize::new(0),
+            closed: AtomicUsize::new(0),
         }
     }
 
@@ -195,6 +199,7 @@ pub(crate) async fn drive(
                 tone_frames,
             });
             open = None;
+            control.closed.fetch_add(1, Relaxed);
         }
         if let Some(tick) = next_tick.filter(|&t| t <= now) {
             client.send_audio(now, &tone);

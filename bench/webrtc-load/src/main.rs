@@ -434,8 +434,11 @@ fn step(
             s.rss = rss_mib(pb.pid());
             window_cpu = Some((c0, c1, w0.elapsed()));
         }
-        // Every task closes its window within a tick or two.
-        std::thread::sleep(Duration::from_millis(300));
+        // Every task closes its window at its first turn after the end (bounded).
+        let give_up = Instant::now() + Duration::from_secs(10);
+        while control.closed.load(Relaxed) < s.placed && Instant::now() < give_up {
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
     if let Some((c0, c1, wall)) = window_cpu {
         let pct = |i: usize| (c1[i] - c0[i]).as_secs_f64() * 100.0 / wall.as_secs_f64();
