@@ -22,9 +22,11 @@
 mod scenarios;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
+
+use bench_harness::process::{KillOnDrop as Sipp, log_file};
 
 use engine::sipd::{SipConfig, SipHandle, start};
 use model::calls::CallEvent;
@@ -48,16 +50,6 @@ const AGENT_PORT: u16 = 21_992;
 const CUSTOMER_MEDIA: u16 = 21_000;
 const AGENT_MEDIA: u16 = 21_004;
 const RTP_PORTS: (u16, u16) = (22_000, 29_999);
-
-/// A sipp process, killed when dropped (on every way out, interrupts included).
-struct Sipp(Child);
-
-impl Drop for Sipp {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The loopback directory plus `agents` accounts, a skill group with them all and an IVR number
 /// whose flow queues every call in that group.
@@ -137,18 +129,9 @@ fn failed_calls(dir: &Path, scenario: &str) -> u64 {
     failed
 }
 
-/// A file in `dir` for a sipp process's errors (or nowhere, if it cannot be created).
-fn log_file(dir: &Path, name: &str) -> Stdio {
-    std::fs::File::create(dir.join(name)).map_or_else(|_| Stdio::null(), Stdio::from)
-}
-
 /// Shows what sipp complained about, when a step went wrong.
 fn print_log(dir: &Path, name: &str) {
-    let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    for l in &lines[lines.len().saturating_sub(5)..] {
-        eprintln!("sipp: {l}");
-    }
+    bench_harness::process::print_log(dir, name, "sipp", 5);
 }
 
 /// Seconds of stereo 8 kHz 16-bit audio in the recordings in `dir`.

@@ -1,6 +1,12 @@
 //! Small helpers every Patchbay benchmark uses, so their printed figures look alike.
 //!
 //! Benchmarks print figures; they never assert on time (the machines are shared and noisy).
+//! [`process`] keeps their child processes in check and reads /proc; [`patchbay`] runs
+//! Patchbay's own binary and configures it through the admin API, over [`http`].
+
+pub mod http;
+pub mod patchbay;
+pub mod process;
 
 use std::time::Duration;
 
@@ -95,15 +101,7 @@ pub fn sipp_call_counts(path: &std::path::Path) -> (u64, u64) {
 
 /// CPU time this process has used (user + system), from /proc.
 pub fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses): utime and stime are 14 and 15.
-    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
-    let f: Vec<u64> = after
-        .split_whitespace()
-        .map(|v| v.parse().unwrap_or(0))
-        .collect();
-    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
-    Duration::from_millis(ticks * 10) // CLK_TCK is 100 on Linux
+    process::cpu_time_of(None)
 }
 
 /// A µ-law 8 kHz mono WAV of a `hz` tone (`hz` a divisor of 8000 keeps the loop seamless), for

@@ -1,0 +1,71 @@
+//! Child processes of a benchmark (sipp, Patchbay) and what /proc says about processes.
+
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+/// A child process, killed when dropped (on every way out of a benchmark, interrupts included).
+#[derive(Debug)]
+pub struct KillOnDrop(pub Child);
+
+impl KillOnDrop {
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    /// Whether the child has ended.
+    pub fn has_exited(&mut self) -> bool {
+        self.0.try_wait().ok().flatten().is_some()
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A file in `dir` for a child's output (or nowhere, if it cannot be created).
+pub fn log_file(dir: &Path, name: &str) -> Stdio {
+    std::fs::File::create(dir.join(name)).map_or_else(|_| Stdio::null(), Stdio::from)
+}
+
+/// Prints the last `lines` non-empty lines of the log `name` in `dir` to stderr, each after
+/// `label`, to show what a child complained about when a step went wrong.
+pub fn print_log(dir: &Path, name: &str, label: &str, lines: usize) {
+    let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    for l in &all[all.len().saturating_sub(lines)..] {
+        eprintln!("{label}: {l}");
+    }
+}
+
+/// CPU time (user + system) a process has used, from /proc; `pid` `None` for this process.
+/// Zero when the process is gone.
+pub fn cpu_time_of(pid: Option<u32>) -> Duration {
+    let path = match pid {
+        Some(p) => format!("/proc/{p}/stat"),
+        None => "/proc/self/stat".to_owned(),
+    };
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime and stime are 14 and 15.
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .map(|v| v.parse().unwrap_or(0))
+        .collect();
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10) // CLK_TCK is 100 on Linux
+}
+
+/// Resident memory of a process in MiB, from /proc (zero when it is gone).
+pub fn rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0)
+}
