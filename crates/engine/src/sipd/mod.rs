@@ -483,7 +483,17 @@ pub async fn start(
         tcp_pending: Default::default(),
         events: tx.clone(),
     };
-    tokio::spawn(endpoint.run(rx, shutdown, directory));
+    let running = tokio::spawn(endpoint.run(rx, shutdown, directory));
+    // A panic ends calls, not the HTTP side: say so loudly where operators look.
+    tokio::spawn(async move {
+        if let Err(e) = running.await
+            && e.is_panic()
+        {
+            tracing::error!(
+                "the SIP endpoint stopped after a panic (its message is above): calls are down until a restart"
+            );
+        }
+    });
     Ok(SipHandle {
         local_addr,
         stats,
