@@ -39,6 +39,14 @@ pub(crate) struct TrunkLinks {
     by_txn: HashMap<TxnId, TrunkId>,
 }
 
+impl TrunkLinks {
+    /// Forgets the links (and requests in flight) of every trunk not in `ids`.
+    pub(crate) fn keep_only(&mut self, ids: &std::collections::HashSet<TrunkId>) {
+        self.links.retain(|id, _| ids.contains(id));
+        self.by_txn.retain(|_, id| ids.contains(id));
+    }
+}
+
 /// Where and how to reach a trunk's carrier.
 pub(crate) fn trunk_peer(t: &TrunkEntry, addrs: &HashMap<TrunkId, SocketAddr>) -> Option<Peer> {
     let addr = *addrs.get(&t.trunk.id)?;
