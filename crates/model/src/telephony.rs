@@ -53,7 +53,7 @@ pub struct TrunkStatus {
 }
 
 /// A SIP trunk to a carrier (线路).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Trunk {
     /// Id.
     pub id: TrunkId,

@@ -298,26 +298,20 @@ impl Calls {
     ) {
         self.cc.set_directory(&directory);
         self.transcribe_all = directory.transcribe_all.iter().copied().collect();
-        let settings = |d: &Directory, addrs: &HashMap<TrunkId, SocketAddr>| {
-            d.trunks()
-                .map(|t| {
-                    let id = t.trunk.id;
-                    let s = serde_json::to_value(&t.trunk).ok();
-                    (id, (s, t.password.clone(), addrs.get(&id).copied()))
-                })
-                .collect::<HashMap<_, _>>()
-        };
-        let before = settings(&self.directory, &self.trunk_addrs);
-        self.directory = Directory::from(directory);
-        self.trunk_addrs = trunk_addrs;
+        let new = Directory::from(directory);
         // A trunk whose settings changed registers and pings again from scratch; the others keep
         // their registration (an admin adding a number must not re-register every carrier).
-        let after = settings(&self.directory, &self.trunk_addrs);
-        let unchanged: std::collections::HashSet<TrunkId> = after
-            .into_iter()
-            .filter(|(id, s)| before.get(id) == Some(s))
-            .map(|(id, _)| id)
+        let unchanged: std::collections::HashSet<TrunkId> = new
+            .trunks()
+            .filter(|t| {
+                let id = t.trunk.id;
+                self.directory.trunk(id) == Some(t)
+                    && self.trunk_addrs.get(&id) == trunk_addrs.get(&id)
+            })
+            .map(|t| t.trunk.id)
             .collect();
+        self.directory = new;
+        self.trunk_addrs = trunk_addrs;
         self.trunk_links.keep_only(&unchanged);
     }
 

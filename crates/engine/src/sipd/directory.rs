@@ -10,7 +10,7 @@ use model::telephony::{EnterpriseNumber, NumberService, SipDirectory, Trunk};
 use model::{EnterpriseId, PromptId, TrunkId, UserId};
 
 /// A trunk with what only the engine sees.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TrunkEntry {
     pub(crate) enterprise: EnterpriseId,
     pub(crate) trunk: Trunk,

@@ -117,17 +117,7 @@ impl Calls {
         let agent = agent_sip.map(|(peer, invite, local, socket)| {
             let txn = txns.send_request(now, peer, invite.clone());
             self.bridges.by_txn.insert(txn, (id, Side::Agent));
-            Leg {
-                peer,
-                invite,
-                txn,
-                dialog: None,
-                answered: false,
-                auth_tries: 0,
-                local,
-                pending_media: Some(socket),
-                media: None,
-            }
+            Leg::ringing(peer, invite, txn, local, socket)
         });
         let browser = agent.is_none();
         // An agent who dialed while busy is busy again afterwards; otherwise idle.

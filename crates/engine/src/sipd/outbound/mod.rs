@@ -126,6 +126,29 @@ impl Bridges {
     }
 }
 
+impl Leg {
+    /// A leg whose INVITE is on its way.
+    fn ringing(
+        peer: Peer,
+        invite: Message,
+        txn: TxnId,
+        local: LocalMedia,
+        socket: PendingMedia,
+    ) -> Leg {
+        Leg {
+            peer,
+            invite,
+            txn,
+            dialog: None,
+            answered: false,
+            auth_tries: 0,
+            local,
+            pending_media: Some(socket),
+            media: None,
+        }
+    }
+}
+
 impl Bridge {
     fn leg_mut(&mut self, side: Side) -> Option<&mut Leg> {
         match side {
@@ -199,17 +222,7 @@ impl Calls {
         let txn = txns.send_request(now, peer, invite.clone());
         self.bridges.by_txn.insert(txn, (id, Side::Customer));
         if let Some(b) = self.bridges.bridges.get_mut(&id) {
-            b.customer = Some(Leg {
-                peer,
-                invite,
-                txn,
-                dialog: None,
-                answered: false,
-                auth_tries: 0,
-                local,
-                pending_media: Some(media),
-                media: None,
-            });
+            b.customer = Some(Leg::ringing(peer, invite, txn, local, media));
         }
         tracing::info!(call = id, number = %number, caller = %caller, trunk = t.trunk.id.0, "calling the customer");
     }
@@ -531,11 +544,7 @@ impl Calls {
                 self.reply(now, txns, txn, msg, 200, "OK");
                 tracing::info!(call = id, ?side, "hung up");
                 // Whether the call had connected, before this leg is marked over.
-                let connected = self
-                    .bridges
-                    .bridges
-                    .get(&id)
-                    .is_some_and(|b| b.customer.as_ref().is_some_and(|c| c.answered));
+                let connected = self.bridges.bridges.get(&id).is_some_and(|b| b.connected);
                 // This leg is over already: only the other one gets a BYE.
                 self.bridges.by_dialog.remove(dialog);
                 self.dialogs.remove(dialog);
@@ -616,11 +625,7 @@ impl Calls {
 
     /// The agent hung up a placed call from the phone bar.
     pub(super) fn hang_up_placed(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
-        let connected = self
-            .bridges
-            .bridges
-            .get(&id)
-            .is_some_and(|b| b.customer.as_ref().is_some_and(|c| c.answered));
+        let connected = self.bridges.bridges.get(&id).is_some_and(|b| b.connected);
         let failure = (!connected).then_some(FailureCode::Cancelled);
         self.end_bridge_by(now, id, failure, model::calls::HangupSide::Agent, txns);
     }
