@@ -39,7 +39,7 @@ pub struct Membership {
 }
 
 /// The signed-in user, with everything the UI needs to decide what to show.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Me {
     /// The user.
     pub id: UserId,

@@ -9,7 +9,7 @@ use crate::ids::SessionId;
 use crate::presence::{MissedCall, MonitorAgent, Offer, Presence, QueueLength};
 
 /// One message on the events WebSocket, tagged by `type`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// First message after connecting: who this socket belongs to.

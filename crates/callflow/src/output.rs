@@ -1,0 +1,165 @@
+//! What a call asks the engine to do.
+
+use std::net::SocketAddr;
+
+use model::UserId;
+use sip::dialog::DialogId;
+use sip::msg::Message;
+use sip::sdp::AudioCodec;
+use sip::txn::{Peer, TxnId};
+
+use crate::{LegId, RoomRef};
+
+/// Who a leg is to the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegRole {
+    /// The customer (recorded on the left channel).
+    Customer,
+    /// An agent (recorded on the right channel).
+    Agent,
+}
+
+/// One thing for the engine to carry out, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Send a request on a leg (an INVITE, its retry with credentials, a BYE) in a new client
+    /// transaction; its responses and timeout come back as inputs for that leg. A new INVITE
+    /// replaces the leg's earlier one as the one [`Output::Cancel`] cancels.
+    SendRequest {
+        /// The leg.
+        leg: LegId,
+        /// Where to.
+        peer: Peer,
+        /// The request.
+        msg: Message,
+    },
+    /// Answer a server transaction.
+    Respond {
+        /// The transaction.
+        txn: TxnId,
+        /// The response.
+        msg: Message,
+    },
+    /// Send an ACK for a 2xx (outside any transaction).
+    SendAck {
+        /// Where to.
+        peer: Peer,
+        /// The ACK.
+        msg: Message,
+    },
+    /// CANCEL the leg's pending INVITE (nothing happens if it already ended).
+    Cancel {
+        /// The leg.
+        leg: LegId,
+    },
+    /// Route requests in this dialog to the leg from now on.
+    DialogUp {
+        /// The leg.
+        leg: LegId,
+        /// Its dialog.
+        dialog: DialogId,
+    },
+    /// Stop routing this dialog.
+    DialogDown {
+        /// The dialog.
+        dialog: DialogId,
+    },
+    /// A media-plane command.
+    Media(MediaOut),
+    /// An ACD command.
+    Acd(AcdOut),
+    /// A call-record event.
+    Record(model::calls::CallEvent),
+    /// An event for one agent's phone bar (and the monitor).
+    Agent {
+        /// The agent.
+        user: UserId,
+        /// The event.
+        event: model::Event,
+    },
+    /// The call is over: every leg has ended and nothing more comes out of it.
+    Finished,
+}
+
+/// What a call asks of the media plane. Legs are the call's; the engine maps them to media legs,
+/// and rooms to media rooms (made when first named).
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaOut {
+    /// Start a leg's RTP on the socket the engine bound for `port`, in `room`.
+    StartRtp {
+        /// The leg.
+        leg: LegId,
+        /// Our RTP port (the engine's socket for it).
+        port: u16,
+        /// Where to send.
+        remote: SocketAddr,
+        /// The codec agreed.
+        codec: AudioCodec,
+        /// telephone-event's payload type.
+        telephone_event: u8,
+        /// Whose audio it is (customer left, agents right in the recording).
+        role: LegRole,
+        /// The room it joins, speaking and listening.
+        room: RoomRef,
+        /// Record the room from this leg (customer legs).
+        record: bool,
+    },
+    /// A started leg's peer moved its media (a re-INVITE or a later answer).
+    SetRemote {
+        /// The leg.
+        leg: LegId,
+        /// Where to send now.
+        remote: SocketAddr,
+    },
+    /// Give back the socket bound for `port`: the leg it was for never started media.
+    ReleasePort {
+        /// The port.
+        port: u16,
+    },
+    /// The agent's browser audio session joins `room` (the session is the engine's).
+    JoinBrowser {
+        /// The agent.
+        user: UserId,
+        /// The room.
+        room: RoomRef,
+    },
+    /// The agent's browser session leaves the call and waits for the next, silent.
+    LeaveBrowser {
+        /// The agent.
+        user: UserId,
+    },
+    /// Play ringback to the agent in `room` until other audio comes.
+    RingbackToAgent {
+        /// The room.
+        room: RoomRef,
+        /// The agent's SIP leg, or `None` for the agent's browser session.
+        leg: Option<LegId>,
+        /// The agent (for the browser session).
+        user: UserId,
+    },
+    /// Live transcription of the call on or off.
+    Transcribe {
+        /// On or off.
+        on: bool,
+    },
+    /// Stop a leg's media.
+    RemoveLeg {
+        /// The leg.
+        leg: LegId,
+    },
+}
+
+/// What a call tells the ACD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AcdOut {
+    /// A call the agent placed ended; they go to after-call work, then idle (`then_idle`) or
+    /// back to busy.
+    DialEnded {
+        /// The agent.
+        agent: UserId,
+        /// Whether the customer answered.
+        answered: bool,
+        /// Idle afterwards (they dialed while idle) or busy again.
+        then_idle: bool,
+    },
+}

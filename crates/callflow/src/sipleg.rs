@@ -1,0 +1,386 @@
+//! The SIP side of one leg: its dialog, its INVITE while it rings, and the B2BUA rules every
+//! leg follows whatever the kind of call: responses to our INVITE (early media, answer, digest
+//! retry, failure), a 2xx that crosses our CANCEL, and requests inside the dialog (BYE, hold and
+//! resume by re-INVITE or UPDATE, DTMF by INFO).
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+
+use sip::dialog::{Dialog, DialogState};
+use sip::failure::FailureCode;
+use sip::msg::{Message, StartLine};
+use sip::sdp::{self, AudioDesc, Direction, LocalMedia};
+use sip::txn::{Peer, TxnId};
+
+use crate::local::ALLOW;
+use crate::{LegId, Local, Output, Tokens};
+
+/// Where a SIP leg is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum State {
+    /// Our INVITE is out; no final response yet.
+    Calling,
+    /// Answered (2xx, ACKed): the dialog is confirmed.
+    Confirmed,
+    /// We sent CANCEL; waiting for the INVITE's final response (a 2xx still gets ACK and BYE).
+    Cancelling,
+    /// Over.
+    Ended,
+}
+
+/// Our side of a leg's SDP: what we offer, and the `o=` line's session id and version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SdpState {
+    /// Our address, port and codecs.
+    pub local: LocalMedia,
+    /// The `o=` session id.
+    pub session: u64,
+    /// The `o=` version we last sent.
+    pub version: u64,
+}
+
+/// What a request inside a leg's dialog meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InDialog {
+    /// BYE: the peer hung up.
+    HungUp,
+    /// A new offer (re-INVITE or UPDATE) was answered: where its media goes now, and whether
+    /// it put us on hold (sendonly, inactive or a 0.0.0.0 address).
+    Media {
+        /// Where the peer wants RTP now.
+        remote: SocketAddr,
+        /// On hold (true) or resumed (false).
+        hold: bool,
+    },
+    /// A DTMF digit by SIP INFO.
+    Digit(char),
+    /// Nothing for the call (ACK, OPTIONS, a refused request).
+    Nothing,
+}
+
+/// Answers a request inside a leg's dialog the same way on every kind of call: BYE with 200,
+/// a re-INVITE or UPDATE offer with our answer in the mirrored direction (hold and resume), a
+/// re-INVITE without SDP with our offer, INFO with 200 (a digit if it carries one), OPTIONS with
+/// 200, other methods with 405. ACK gets no response. `None` when there is nothing to send.
+pub fn answer_in_dialog(
+    req: &Message,
+    sdp_state: &mut SdpState,
+    contact: &str,
+) -> (Option<Message>, InDialog) {
+    let method = req.method().unwrap_or_default();
+    let ok = |req: &Message| {
+        let mut r = req.response_to(200, "OK", None);
+        r.headers.push(("Server".to_owned(), "Patchbay".to_owned()));
+        r
+    };
+    match method {
+        "ACK" => (None, InDialog::Nothing),
+        "BYE" => (Some(ok(req)), InDialog::HungUp),
+        "INVITE" | "UPDATE" if req.body.is_empty() => {
+            let mut r = ok(req);
+            r.headers
+                .push(("Contact".to_owned(), format!("<{contact}>")));
+            if method == "INVITE" {
+                // A late-offer re-INVITE: we offer, the ACK answers.
+                sdp_state.version += 1;
+                r.headers
+                    .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
+                r.body = sdp::write(
+                    &sdp::offer(&sdp_state.local, Direction::SendRecv),
+                    sdp_state.session,
+                    sdp_state.version,
+                );
+            }
+            (Some(r), InDialog::Nothing)
+        }
+        "INVITE" | "UPDATE" => {
+            let answered = sdp::parse_audio(&req.body)
+                .and_then(|o| Ok((sdp::answer(&o, &sdp_state.local)?, o)));
+            match answered {
+                Ok(((desc, _), offer)) => {
+                    sdp_state.version += 1;
+                    let mut r = ok(req);
+                    r.headers
+                        .push(("Contact".to_owned(), format!("<{contact}>")));
+                    r.headers
+                        .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
+                    r.body = sdp::write(&desc, sdp_state.session, sdp_state.version);
+                    let event = InDialog::Media {
+                        remote: offer.rtp_addr(),
+                        hold: offer.is_hold(),
+                    };
+                    (Some(r), event)
+                }
+                Err(_) => (
+                    Some(req.response_to(488, "Not Acceptable Here", None)),
+                    InDialog::Nothing,
+                ),
+            }
+        }
+        "INFO" => {
+            let digit = media::dtmf::parse_dtmf_relay(&String::from_utf8_lossy(&req.body));
+            (
+                Some(ok(req)),
+                digit.map_or(InDialog::Nothing, InDialog::Digit),
+            )
+        }
+        "OPTIONS" => {
+            let mut r = ok(req);
+            r.headers.push(("Allow".to_owned(), ALLOW.to_owned()));
+            (Some(r), InDialog::Nothing)
+        }
+        _ => {
+            let mut r = req.response_to(405, "Method Not Allowed", None);
+            r.headers.push(("Allow".to_owned(), ALLOW.to_owned()));
+            (Some(r), InDialog::Nothing)
+        }
+    }
+}
+
+/// What a SIP event on a leg means to its call.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum LegEvent {
+    /// Nothing for the call.
+    Nothing,
+    /// A provisional response, with SDP when it brings early media.
+    Progress(Option<AudioDesc>),
+    /// The leg answered (2xx, ACKed), with its SDP.
+    Answered(Option<AudioDesc>),
+    /// The INVITE failed (a final response ≥ 300).
+    Failed(FailureCode),
+    /// The INVITE got no final response in time.
+    TimedOut,
+    /// A request inside the dialog.
+    InDialog(InDialog),
+}
+
+/// What a leg needs from its call to act: its id, our address, tokens and the outbox.
+pub(crate) struct Ctx<'a> {
+    pub(crate) leg: LegId,
+    pub(crate) local: &'a Local,
+    pub(crate) tokens: &'a mut Tokens,
+    pub(crate) out: &'a mut VecDeque<Output>,
+}
+
+/// The SIP side of one leg.
+#[derive(Debug, Clone)]
+pub(crate) struct SipLeg {
+    /// Where the peer is.
+    peer: Peer,
+    /// Our INVITE while the leg rings (the last one sent; a challenge makes a new one).
+    invite: Option<Message>,
+    /// The dialog, once answered.
+    dialog: Option<Dialog>,
+    /// Our SDP.
+    sdp: SdpState,
+    pub(crate) state: State,
+    /// Credentials for a carrier's digest challenge (trunk legs).
+    credentials: Option<(String, String)>,
+    /// Challenges answered so far (one is enough; a second means the credentials are wrong).
+    auth_tries: u8,
+}
+
+impl SipLeg {
+    /// A leg we call: sends `invite` to `peer`.
+    pub(crate) fn call(
+        ctx: &mut Ctx<'_>,
+        peer: Peer,
+        invite: Message,
+        local: LocalMedia,
+        credentials: Option<(String, String)>,
+    ) -> SipLeg {
+        ctx.out.push_back(Output::SendRequest {
+            leg: ctx.leg,
+            peer,
+            msg: invite.clone(),
+        });
+        SipLeg {
+            peer,
+            sdp: SdpState {
+                local,
+                session: ctx.tokens.sdp_session(),
+                version: 1,
+            },
+            invite: Some(invite),
+            dialog: None,
+            state: State::Calling,
+            credentials,
+            auth_tries: 0,
+        }
+    }
+
+    /// Our media address and codecs on this leg.
+    pub(crate) fn local_media(&self) -> &LocalMedia {
+        &self.sdp.local
+    }
+
+    /// A response to one of our requests on this leg.
+    pub(crate) fn on_response(&mut self, ctx: &mut Ctx<'_>, msg: &Message) -> LegEvent {
+        let (Some(code), Ok((_, "INVITE"))) = (msg.status(), msg.cseq()) else {
+            // Responses to our BYE or CANCEL: nothing to do.
+            return LegEvent::Nothing;
+        };
+        let sdp = sdp::parse_audio(&msg.body).ok();
+        match (self.state, code) {
+            (State::Ended, _) | (_, 100) => LegEvent::Nothing,
+            (State::Calling, 101..=199) => LegEvent::Progress(sdp),
+            (State::Cancelling, 101..=199) => LegEvent::Nothing,
+            (State::Confirmed, 200..=299) => {
+                // A retransmitted 2xx: ACK it again.
+                self.ack(ctx);
+                LegEvent::Nothing
+            }
+            (State::Calling | State::Cancelling, 200..=299) => {
+                let cancelled = self.state == State::Cancelling;
+                let Some(dialog) = self.invite.as_ref().and_then(|i| Dialog::as_uac(i, msg)) else {
+                    self.state = State::Ended;
+                    return LegEvent::Failed(FailureCode::NetworkError);
+                };
+                self.dialog = Some(Dialog {
+                    state: DialogState::Confirmed,
+                    ..dialog
+                });
+                self.ack(ctx);
+                if cancelled {
+                    // Our CANCEL crossed the 2xx: the leg is up, so it is hung up at once.
+                    self.state = State::Confirmed;
+                    self.hang_up(ctx);
+                    return LegEvent::Nothing;
+                }
+                self.state = State::Confirmed;
+                if let Some(d) = &self.dialog {
+                    ctx.out.push_back(Output::DialogUp {
+                        leg: ctx.leg,
+                        dialog: d.id.clone(),
+                    });
+                }
+                LegEvent::Answered(sdp)
+            }
+            (State::Calling, 401 | 407) if self.auth_tries == 0 && self.credentials.is_some() => {
+                let retry = match (&self.invite, &self.credentials) {
+                    (Some(invite), Some((user, pass))) => ctx.local.answer_challenge(
+                        invite,
+                        code,
+                        msg,
+                        (user, pass),
+                        self.peer,
+                        ctx.tokens,
+                    ),
+                    _ => None,
+                };
+                let Some(retry) = retry else {
+                    self.state = State::Ended;
+                    return LegEvent::Failed(FailureCode::TrunkDown);
+                };
+                self.auth_tries += 1;
+                ctx.out.push_back(Output::SendRequest {
+                    leg: ctx.leg,
+                    peer: self.peer,
+                    msg: retry.clone(),
+                });
+                self.invite = Some(retry);
+                LegEvent::Nothing
+            }
+            (State::Calling, _) => {
+                self.state = State::Ended;
+                let reason = match &msg.start {
+                    StartLine::Response { reason, .. } => reason.as_str(),
+                    StartLine::Request { .. } => "",
+                };
+                LegEvent::Failed(FailureCode::from_response(code, reason, false))
+            }
+            (State::Cancelling, _) => {
+                self.state = State::Ended;
+                LegEvent::Nothing
+            }
+            (State::Confirmed, _) => LegEvent::Nothing,
+        }
+    }
+
+    /// Our INVITE got no final response in time.
+    pub(crate) fn on_timeout(&mut self) -> LegEvent {
+        match self.state {
+            State::Calling => {
+                self.state = State::Ended;
+                LegEvent::TimedOut
+            }
+            State::Cancelling => {
+                self.state = State::Ended;
+                LegEvent::Nothing
+            }
+            State::Confirmed | State::Ended => LegEvent::Nothing,
+        }
+    }
+
+    /// A request inside this leg's dialog.
+    pub(crate) fn on_request(&mut self, ctx: &mut Ctx<'_>, txn: TxnId, req: &Message) -> LegEvent {
+        let Some(dialog) = self.dialog.as_mut() else {
+            let (code, reason) = sip::dialog::DialogError::NoDialog.response();
+            ctx.out.push_back(Output::Respond {
+                txn,
+                msg: req.response_to(code, reason, None),
+            });
+            return LegEvent::Nothing;
+        };
+        if let Err(e) = dialog.on_request(req) {
+            let (code, reason) = e.response();
+            ctx.out.push_back(Output::Respond {
+                txn,
+                msg: req.response_to(code, reason, None),
+            });
+            return LegEvent::Nothing;
+        }
+        let (response, event) = answer_in_dialog(req, &mut self.sdp, &ctx.local.contact());
+        if let Some(msg) = response {
+            ctx.out.push_back(Output::Respond { txn, msg });
+        }
+        if event == InDialog::HungUp {
+            self.state = State::Ended;
+            if let Some(d) = self.dialog.take() {
+                ctx.out.push_back(Output::DialogDown { dialog: d.id });
+            }
+        }
+        LegEvent::InDialog(event)
+    }
+
+    /// Ends the leg from our side: BYE when answered, CANCEL while it rings.
+    pub(crate) fn hang_up(&mut self, ctx: &mut Ctx<'_>) {
+        match self.state {
+            State::Confirmed => {
+                if let Some(mut d) = self.dialog.take() {
+                    let via = ctx.local.via(self.peer.transport, ctx.tokens);
+                    let bye = d.request("BYE", &via, &ctx.local.contact(), Vec::new());
+                    ctx.out.push_back(Output::SendRequest {
+                        leg: ctx.leg,
+                        peer: self.peer,
+                        msg: bye,
+                    });
+                    ctx.out.push_back(Output::DialogDown { dialog: d.id });
+                }
+                self.state = State::Ended;
+            }
+            State::Calling => {
+                ctx.out.push_back(Output::Cancel { leg: ctx.leg });
+                self.state = State::Cancelling;
+            }
+            State::Cancelling | State::Ended => {}
+        }
+    }
+
+    /// True once nothing more can happen on the leg.
+    pub(crate) fn is_over(&self) -> bool {
+        self.state == State::Ended
+    }
+
+    fn ack(&self, ctx: &mut Ctx<'_>) {
+        let (Some(d), Some(invite)) = (&self.dialog, &self.invite) else {
+            return;
+        };
+        let seq = invite.cseq().map(|(n, _)| n).unwrap_or(1);
+        let via = ctx.local.via(self.peer.transport, ctx.tokens);
+        ctx.out.push_back(Output::SendAck {
+            peer: self.peer,
+            msg: d.ack(seq, &via, &ctx.local.contact()),
+        });
+    }
+}
