@@ -16,6 +16,18 @@ pub struct DialogId {
     pub remote_tag: String,
 }
 
+impl DialogId {
+    /// The dialog an incoming in-dialog request names: our tag is its To tag, the peer's its
+    /// From tag. `None` when it has no To tag (not an in-dialog request).
+    pub fn of_request(req: &Message) -> Option<DialogId> {
+        Some(DialogId {
+            call_id: req.header("Call-ID").unwrap_or_default().to_owned(),
+            local_tag: req.tag("To")?.to_owned(),
+            remote_tag: req.tag("From").unwrap_or_default().to_owned(),
+        })
+    }
+}
+
 /// Early (provisional with a tag) or confirmed (2xx).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogState {
@@ -260,11 +272,7 @@ impl Dialogs {
     /// The dialog an incoming in-dialog request (one whose To has a tag) belongs to: our tag is
     /// its To tag, the peer's its From tag. `Err(NoDialog)` means answer 481.
     pub fn match_request(&mut self, req: &Message) -> Result<&mut Dialog, DialogError> {
-        let id = DialogId {
-            call_id: req.header("Call-ID").unwrap_or_default().to_owned(),
-            local_tag: req.tag("To").ok_or(DialogError::NoDialog)?.to_owned(),
-            remote_tag: req.tag("From").unwrap_or_default().to_owned(),
-        };
+        let id = DialogId::of_request(req).ok_or(DialogError::NoDialog)?;
         let d = self.map.get_mut(&id).ok_or(DialogError::NoDialog)?;
         d.on_request(req)?;
         Ok(d)

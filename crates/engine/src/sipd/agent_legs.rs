@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use super::calls::{Calls, QueueState, random_token, room_codec};
+use super::calls::{Calls, QueueState, room_codec};
 use crate::mediaplane::{LegId, LegMedia, LegSpec, Place};
 use model::{EnterpriseId, UserId};
 use sip::Millis;
 use sip::dialog::{Dialog, DialogId};
-use sip::msg::{Message, StartLine};
-use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
+use sip::msg::Message;
+use sip::sdp::{self, AudioCodec, LocalMedia};
 use sip::txn::{Peer, Transactions, TxnId};
 
 /// One agent's phone leg of a queued call.
@@ -32,6 +32,8 @@ pub(super) struct AgentLeg {
     socket: Option<std::net::UdpSocket>,
     /// Its media on the plane, once answered.
     media: Option<LegId>,
+    /// Our SDP on the leg (answered again on re-INVITE and UPDATE).
+    sdp: callflow::SdpState,
 }
 
 /// Every agent leg.
@@ -156,6 +158,11 @@ impl Calls {
                 answered: false,
                 socket: Some(socket),
                 media: None,
+                sdp: callflow::SdpState {
+                    local,
+                    session: u64::from(rand::random::<u32>()),
+                    version: 1,
+                },
             },
         );
         tracing::info!(
@@ -294,16 +301,23 @@ impl Calls {
         now: Millis,
         txn: TxnId,
         dialog: &DialogId,
-        method: &str,
         msg: &Message,
         txns: &mut Transactions,
     ) {
         let Some(&id) = self.legs.by_dialog.get(dialog) else {
             return;
         };
-        match method {
-            "BYE" => {
-                self.reply(now, txns, txn, msg, 200, "OK");
+        let contact = self.contact();
+        let Some(leg) = self.legs.legs.get_mut(&id) else {
+            return;
+        };
+        // One rule for requests in a leg's dialog on every kind of call (callflow's).
+        let (response, event) = callflow::answer_in_dialog(msg, &mut leg.sdp, &contact);
+        if let Some(r) = response {
+            txns.respond(now, txn, r);
+        }
+        match event {
+            callflow::InDialog::HungUp => {
                 self.legs.by_dialog.remove(dialog);
                 self.dialogs.remove(dialog);
                 if let Some(l) = self.legs.legs.get_mut(&id) {
@@ -312,9 +326,13 @@ impl Calls {
                 }
                 self.agent_hung_up(now, id, txns);
             }
-            "ACK" => {}
-            "INFO" => self.reply(now, txns, txn, msg, 200, "OK"),
-            _ => self.reply(now, txns, txn, msg, 488, "Not Acceptable Here"),
+            callflow::InDialog::Media { remote, hold } => {
+                tracing::debug!(leg = id, hold, "the agent's phone re-offered media");
+                if let Some(m) = leg.media.filter(|_| !hold) {
+                    self.media.set_remote(m, remote);
+                }
+            }
+            callflow::InDialog::Digit(_) | callflow::InDialog::Nothing => {}
         }
     }
 
@@ -448,6 +466,11 @@ impl Calls {
                 answered: false,
                 socket: Some(socket),
                 media: None,
+                sdp: callflow::SdpState {
+                    local,
+                    session: u64::from(rand::random::<u32>()),
+                    version: 1,
+                },
             },
         );
         tracing::info!(call, leg = id, %number, %caller, trunk = trunk.trunk.id.0, agent = agent.map(|a| a.0), "calling through a trunk");
@@ -486,52 +509,5 @@ impl Calls {
         leg.txn = txn;
         leg.auth_tries += 1;
         self.legs.by_txn.insert(txn, id);
-    }
-
-    /// Builds the INVITE that rings a desk phone, showing `display` as the caller.
-    pub(super) fn desk_phone_invite(
-        &self,
-        contact: &str,
-        username: &str,
-        display: &str,
-        peer: Peer,
-        local: &LocalMedia,
-    ) -> Message {
-        Message {
-            start: StartLine::Request {
-                method: "INVITE".to_owned(),
-                uri: contact.to_owned(),
-            },
-            headers: vec![
-                ("Via".to_owned(), self.via(peer.transport)),
-                ("Max-Forwards".to_owned(), "70".to_owned()),
-                (
-                    "From".to_owned(),
-                    format!(
-                        "\"{display}\" <sip:{display}@{}>;tag={}",
-                        self.local_addr,
-                        random_token()
-                    ),
-                ),
-                (
-                    "To".to_owned(),
-                    format!("<sip:{username}@{}>", self.local_addr),
-                ),
-                ("Call-ID".to_owned(), random_token()),
-                ("CSeq".to_owned(), "1 INVITE".to_owned()),
-                ("Contact".to_owned(), format!("<{}>", self.contact())),
-                (
-                    "Allow".to_owned(),
-                    "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO".to_owned(),
-                ),
-                ("Content-Type".to_owned(), "application/sdp".to_owned()),
-                ("User-Agent".to_owned(), "Patchbay".to_owned()),
-            ],
-            body: sdp::write(
-                &sdp::offer(local, Direction::SendRecv),
-                u64::from(rand::random::<u32>()),
-                1,
-            ),
-        }
     }
 }

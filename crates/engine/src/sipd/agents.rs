@@ -285,14 +285,15 @@ impl Calls {
         });
         let Some((id, leg, talking)) = found else {
             // A call the agent placed.
-            let placed = self.bridges.of_agent(e, user, call);
+            let placed = self.placed.of_agent(e, user, call);
             return match (action, placed) {
                 (AgentAction::Hangup, Some(b)) => {
-                    self.hang_up_placed(now, b, txns);
+                    let by = model::calls::HangupSide::Agent;
+                    self.placed_input(now, b, callflow::Input::Hangup { by }, txns);
                     Ok(())
                 }
                 (AgentAction::Transcription { on }, Some(b)) => {
-                    self.set_placed_transcription(b, on)
+                    self.set_placed_transcription(b, on, txns, now)
                 }
                 _ => Err(AgentError::NoSuchCall),
             };

@@ -263,6 +263,6 @@ impl Calls {
                 }
                 _ => None,
             })
-            .or_else(|| self.bridges.browser_room_of(user))
+            .or_else(|| self.placed.browser_room_of(user))
     }
 }

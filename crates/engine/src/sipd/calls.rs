@@ -80,12 +80,8 @@ pub(super) struct SipSide {
     invite: TxnId,
     /// Who called.
     peer: Peer,
-    /// Our SDP answer (re-sent, with the direction mirrored, on re-INVITE).
-    local: LocalMedia,
-    /// The SDP version we last sent.
-    sdp_version: u64,
-    /// Our SDP session id.
-    sdp_session: u64,
+    /// Our SDP (answered again, the direction mirrored, on re-INVITE and UPDATE).
+    sdp: callflow::SdpState,
     /// The trunk it came in on.
     trunk: TrunkId,
 }
@@ -140,8 +136,8 @@ pub(crate) struct Calls {
     pub(super) trunk_links: super::trunks::TrunkLinks,
     /// Live trunk status shared with the API.
     pub(super) trunk_status: TrunkStatuses,
-    /// Calls Patchbay placed.
-    pub(super) bridges: super::outbound::Bridges,
+    /// Calls agents placed (run by `callflow`).
+    pub(super) placed: super::outbound::Placed,
     /// Agent presence and queues.
     pub(super) cc: super::cc::ContactCenter,
     /// Agents' phones ringing or talking with queued calls.
@@ -193,7 +189,7 @@ impl Calls {
             registrar,
             trunk_links: Default::default(),
             trunk_status,
-            bridges: Default::default(),
+            placed: Default::default(),
             cc,
             legs: Default::default(),
             prompts: Arc::new(super::prompts::Prompts::load()),
@@ -262,7 +258,7 @@ impl Calls {
 
     /// A response to one of our requests: a trunk's registration or ping, or a placed call's leg.
     fn response(&mut self, now: Millis, id: TxnId, msg: Message, txns: &mut Transactions) {
-        if !self.trunk_response(now, id, &msg, txns) && !self.bridge_response(now, id, &msg, txns) {
+        if !self.trunk_response(now, id, &msg, txns) && !self.placed_response(now, id, &msg, txns) {
             self.leg_response(now, id, &msg, txns);
         }
     }
@@ -270,7 +266,7 @@ impl Calls {
     /// A client transaction of ours timed out. Returns false when it is not one we track.
     fn client_timeout(&mut self, now: Millis, id: TxnId, txns: &mut Transactions) -> bool {
         self.trunk_timeout(now, id)
-            || self.bridge_timeout(now, id, txns)
+            || self.placed_timeout(now, id, txns)
             || self.leg_timeout(now, id, txns)
     }
 
@@ -281,7 +277,7 @@ impl Calls {
             .values()
             .filter(|c| c.sip.as_ref().is_some_and(|s| s.trunk == trunk))
             .count();
-        u32::try_from(inbound + self.bridges.on_trunk(trunk)).unwrap_or(u32::MAX)
+        u32::try_from(inbound + self.placed.on_trunk(trunk)).unwrap_or(u32::MAX)
     }
 
     /// Whether a trunk can take one more call (its `max_calls`, 0 meaning no limit).
@@ -426,7 +422,7 @@ impl Calls {
                 ));
                 txns.respond(now, id, r);
             }
-            (_, true) => self.in_dialog(now, id, &method, msg, txns),
+            (_, true) => self.in_dialog(now, id, msg, txns),
             ("REGISTER", false) => self.register(now, id, from, &msg, txns),
             _ => self.reply(now, txns, id, &msg, 405, "Method Not Allowed"),
         }
@@ -525,9 +521,11 @@ impl Calls {
             dialog: dialog.id.clone(),
             invite: id,
             peer: from,
-            local,
-            sdp_version: 1,
-            sdp_session,
+            sdp: callflow::SdpState {
+                local,
+                session: sdp_session,
+                version: 1,
+            },
             trunk: route.trunk,
         };
         let media = LegMedia::Rtp {
@@ -651,14 +649,15 @@ impl Calls {
         }
     }
 
-    fn in_dialog(
-        &mut self,
-        now: Millis,
-        id: TxnId,
-        method: &str,
-        msg: Message,
-        txns: &mut Transactions,
-    ) {
+    fn in_dialog(&mut self, now: Millis, id: TxnId, msg: Message, txns: &mut Transactions) {
+        // A placed call's leg: its call owns the dialog.
+        if let Some((call, leg)) =
+            sip::dialog::DialogId::of_request(&msg).and_then(|d| self.placed.dialog(&d))
+        {
+            let input = callflow::Input::Request { leg, txn: id, msg };
+            self.placed_input(now, call, input, txns);
+            return;
+        }
         let dialog = match self.dialogs.match_request(&msg) {
             Ok(d) => d.id.clone(),
             Err(e) => {
@@ -667,63 +666,40 @@ impl Calls {
                 return;
             }
         };
-        if self.bridges.owns(&dialog) {
-            self.bridge_request(now, id, &dialog, method, &msg, txns);
-            return;
-        }
         if self.legs.owns(&dialog) {
-            self.leg_request(now, id, &dialog, method, &msg, txns);
+            self.leg_request(now, id, &dialog, &msg, txns);
             return;
         }
         let call = self.by_dialog.get(&dialog).copied();
-        match method {
-            "BYE" => {
-                self.reply(now, txns, id, &msg, 200, "OK");
-                if let Some(c) = call {
-                    self.end(now, c, model::calls::HangupSide::Customer, txns);
+        let contact = self.contact();
+        let Some(side) = call
+            .and_then(|c| self.calls.get_mut(&c))
+            .and_then(|c| c.sip.as_mut())
+        else {
+            self.reply(now, txns, id, &msg, 481, "Call/Transaction Does Not Exist");
+            return;
+        };
+        // One rule for requests in a leg's dialog on every kind of call (callflow's).
+        let (response, event) = callflow::answer_in_dialog(&msg, &mut side.sdp, &contact);
+        if let Some(r) = response {
+            txns.respond(now, id, r);
+        }
+        let Some(c) = call else { return };
+        match event {
+            callflow::InDialog::HungUp => {
+                self.end(now, c, model::calls::HangupSide::Customer, txns);
+            }
+            callflow::InDialog::Digit(d) => {
+                tracing::info!(digit = %d, "DTMF (SIP INFO)");
+                self.dtmf(now, c, d, txns);
+            }
+            callflow::InDialog::Media { remote, hold } => {
+                tracing::debug!(call = c, hold, "customer re-offered media");
+                if !hold && let Some(leg) = self.calls.get(&c).and_then(|c| c.leg) {
+                    self.media.set_remote(leg, remote);
                 }
             }
-            "INVITE" | "UPDATE" => {
-                // Hold and resume: answer with the mirrored direction; media keeps its socket.
-                let Some(c) = call
-                    .and_then(|c| self.calls.get_mut(&c))
-                    .and_then(|c| c.sip.as_mut())
-                else {
-                    return;
-                };
-                // An offer is answered mirrored; no offer (late offer) gets our offer.
-                let desc = match sdp::parse_audio(&msg.body).and_then(|o| sdp::answer(&o, &c.local))
-                {
-                    Ok((desc, _)) => desc,
-                    Err(_) if msg.body.is_empty() => sdp::offer(&c.local, Direction::SendRecv),
-                    Err(_) => {
-                        self.reply(now, txns, id, &msg, 488, "Not Acceptable Here");
-                        return;
-                    }
-                };
-                c.sdp_version += 1;
-                let mut ok = msg.response_to(200, "OK", None);
-                ok.headers.push((
-                    "Contact".to_owned(),
-                    format!("<sip:patchbay@{}>", self.local_addr),
-                ));
-                ok.headers
-                    .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
-                ok.body = sdp::write(&desc, c.sdp_session, c.sdp_version);
-                txns.respond(now, id, ok);
-            }
-            "INFO" => {
-                self.reply(now, txns, id, &msg, 200, "OK");
-                if let Some(d) = media::dtmf::parse_dtmf_relay(&String::from_utf8_lossy(&msg.body))
-                {
-                    tracing::info!(digit = %d, "DTMF (SIP INFO)");
-                    if let Some(c) = call {
-                        self.dtmf(now, c, d, txns);
-                    }
-                }
-            }
-            "ACK" => {}
-            _ => self.reply(now, txns, id, &msg, 405, "Method Not Allowed"),
+            callflow::InDialog::Nothing => {}
         }
     }
 
@@ -810,6 +786,10 @@ impl Calls {
             if let Some(user) = self.browsers.user_of_session(call) {
                 self.browser_closed(user, call);
             }
+        } else if let Some((placed, leg)) = self.placed.media_leg(call) {
+            tracing::info!(call = placed, "no RTP on a placed call's leg: hanging up");
+            self.stats.rtp_timeouts.fetch_add(1, Ordering::Relaxed);
+            self.placed_input(now, placed, callflow::Input::MediaTimeout { leg }, txns);
         } else if let Some(customer) = self.legs.call_of(call) {
             tracing::info!(
                 call = customer,
@@ -825,6 +805,10 @@ impl Calls {
         let ids: Vec<u64> = self.calls.keys().copied().collect();
         for c in ids {
             self.hang_up(now, c, txns);
+        }
+        for c in self.placed.ids() {
+            let by = model::calls::HangupSide::System;
+            self.placed_input(now, c, callflow::Input::Hangup { by }, txns);
         }
     }
 }

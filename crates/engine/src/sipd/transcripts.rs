@@ -66,7 +66,7 @@ impl Calls {
                 },
             )),
             // A call the agent placed.
-            None => self.bridges.transcript_target(call),
+            None => self.placed.transcript_target(call),
         };
         let Some((key, agent)) = target else {
             self.late_transcript(call, heard);

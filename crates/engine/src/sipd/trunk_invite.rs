@@ -1,15 +1,33 @@
-//! INVITEs through a trunk to a carrier, shared by every call Patchbay places to the public
-//! network (click-to-dial, IVR forwarding): the request with the enterprise number as caller ID,
-//! and its retry answering the carrier's digest challenge.
+//! Requests that start legs, for the paths not yet moved into `callflow` (inbound forwarding,
+//! desk phones ringing with queued calls): thin wrappers over `callflow::Local`'s builders with a
+//! fresh token source, and the trunk route `callflow` calls through.
 
-use sip::msg::{Message, StartLine};
-use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
+use sip::msg::Message;
+use sip::sdp::{AudioCodec, LocalMedia};
 use sip::txn::Peer;
 
-use super::calls::{Calls, random_token};
+use super::calls::Calls;
 use super::directory::TrunkEntry;
 
+/// A token source for one request (tags, branch, Call-ID) from the OS's randomness.
+fn tokens() -> callflow::Tokens {
+    callflow::Tokens::new(rand::random())
+}
+
 impl Calls {
+    /// Where Patchbay is, for `callflow`.
+    pub(super) fn local(&self) -> callflow::Local {
+        callflow::Local {
+            sip: self.local_addr,
+        }
+    }
+
+    /// A trunk as `callflow` calls through it: its carrier's address, codecs and credentials.
+    pub(super) fn trunk_route(&self, trunk: model::TrunkId) -> Option<callflow::TrunkRoute> {
+        let t = self.directory.trunk(trunk)?;
+        route_of(t, &self.trunk_addrs)
+    }
+
     /// An INVITE to `number` through trunk `t` showing `caller`; the offer keeps to the trunk's
     /// codecs (written back into `local`).
     pub(super) fn trunk_invite(
@@ -20,56 +38,16 @@ impl Calls {
         peer: Peer,
         local: &mut LocalMedia,
     ) -> Message {
-        let host = format!("{}:{}", t.trunk.host, t.trunk.port);
-        let wanted: Vec<AudioCodec> = t
-            .trunk
-            .codecs
-            .iter()
-            .filter_map(|c| match c.to_ascii_uppercase().as_str() {
-                "PCMA" => Some(AudioCodec::Pcma),
-                "PCMU" => Some(AudioCodec::Pcmu),
-                _ => None,
-            })
-            .collect();
-        if !wanted.is_empty() {
-            local.codecs = wanted;
-        }
-        Message {
-            start: StartLine::Request {
-                method: "INVITE".to_owned(),
-                uri: format!("sip:{number}@{host}"),
-            },
-            headers: vec![
-                ("Via".to_owned(), self.via(peer.transport)),
-                ("Max-Forwards".to_owned(), "70".to_owned()),
-                (
-                    "From".to_owned(),
-                    format!("<sip:{caller}@{host}>;tag={}", random_token()),
-                ),
-                ("To".to_owned(), format!("<sip:{number}@{host}>")),
-                ("Call-ID".to_owned(), random_token()),
-                ("CSeq".to_owned(), "1 INVITE".to_owned()),
-                (
-                    "Contact".to_owned(),
-                    format!("<sip:{caller}@{}>", self.local_addr),
-                ),
-                (
-                    "P-Asserted-Identity".to_owned(),
-                    format!("<sip:{caller}@{host}>"),
-                ),
-                (
-                    "Allow".to_owned(),
-                    "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO".to_owned(),
-                ),
-                ("Content-Type".to_owned(), "application/sdp".to_owned()),
-                ("User-Agent".to_owned(), "Patchbay".to_owned()),
-            ],
-            body: sdp::write(
-                &sdp::offer(local, Direction::SendRecv),
-                u64::from(rand::random::<u32>()),
-                1,
-            ),
-        }
+        let mut route = route_of(t, &self.trunk_addrs).unwrap_or_else(|| callflow::TrunkRoute {
+            trunk: t.trunk.id,
+            peer,
+            host: format!("{}:{}", t.trunk.host, t.trunk.port),
+            codecs: codecs_of(t),
+            credentials: None,
+        });
+        route.peer = peer;
+        self.local()
+            .trunk_invite(&route, number, caller, local, &mut tokens())
     }
 
     /// The INVITE again with an answer to the carrier's 401/407 challenge in `challenge`, using
@@ -82,26 +60,52 @@ impl Calls {
         challenge: &Message,
         peer: Peer,
     ) -> Option<Message> {
-        let (user, password) = (t.trunk.username.clone()?, t.password.clone()?);
-        let (challenge_name, answer_name) = if code == 401 {
-            ("WWW-Authenticate", "Authorization")
-        } else {
-            ("Proxy-Authenticate", "Proxy-Authorization")
-        };
-        let StartLine::Request { uri, .. } = &invite.start else {
-            return None;
-        };
-        let answer = challenge.headers_named(challenge_name).find_map(|c| {
-            sip::digest::answer(c, "INVITE", uri, &user, &password, &random_token(), 1)
-        })?;
-        let mut invite = invite.clone();
-        let seq = invite.cseq().map(|(n, _)| n).unwrap_or(1) + 1;
-        invite.set_header("CSeq", format!("{seq} INVITE"));
-        invite.set_header("Via", self.via(peer.transport));
-        invite
-            .headers
-            .retain(|(n, _)| !n.eq_ignore_ascii_case(answer_name));
-        invite.headers.push((answer_name.to_owned(), answer));
-        Some(invite)
+        let (user, password) = (t.trunk.username.as_deref()?, t.password.as_deref()?);
+        self.local().answer_challenge(
+            invite,
+            code,
+            challenge,
+            (user, password),
+            peer,
+            &mut tokens(),
+        )
     }
+
+    /// Builds the INVITE that rings a desk phone, showing `display` as the caller.
+    pub(super) fn desk_phone_invite(
+        &self,
+        contact: &str,
+        username: &str,
+        display: &str,
+        peer: Peer,
+        local: &LocalMedia,
+    ) -> Message {
+        self.local()
+            .desk_phone_invite(contact, username, display, peer, local, &mut tokens())
+    }
+}
+
+fn codecs_of(t: &TrunkEntry) -> Vec<AudioCodec> {
+    t.trunk
+        .codecs
+        .iter()
+        .filter_map(|c| match c.to_ascii_uppercase().as_str() {
+            "PCMA" => Some(AudioCodec::Pcma),
+            "PCMU" => Some(AudioCodec::Pcmu),
+            _ => None,
+        })
+        .collect()
+}
+
+fn route_of(
+    t: &TrunkEntry,
+    addrs: &std::collections::HashMap<model::TrunkId, std::net::SocketAddr>,
+) -> Option<callflow::TrunkRoute> {
+    Some(callflow::TrunkRoute {
+        trunk: t.trunk.id,
+        peer: super::trunks::trunk_peer(t, addrs)?,
+        host: format!("{}:{}", t.trunk.host, t.trunk.port),
+        codecs: codecs_of(t),
+        credentials: t.trunk.username.clone().zip(t.password.clone()),
+    })
 }

@@ -1,13 +1,10 @@
-//! Starting a placed call in the agent's audio mode: who rings first (desk phone, mobile through
-//! a trunk) or the browser joining at once, the enterprise number and trunk, the ACD told the
-//! agent is on the call, the call record started.
+//! Admitting a placed call: who takes part how (desk phone, mobile through a trunk, browser),
+//! the enterprise number and trunk, the RTP ports, the ACD told the agent is on the call; then
+//! `callflow::Call::place` runs it.
 
-use super::{Bridge, Leg, Side};
-use crate::mediaplane::Place;
-use crate::sipd::calls::{Calls, random_token};
-use crate::sipd::register::NoDeskPhone;
-use crate::sipd::trunks::trunk_peer;
-use crate::sipd::{DialCommand, DialError};
+use std::collections::HashMap;
+
+use callflow::{AgentSide, Call, CallId, PlacedCall};
 use model::presence::{AgentDevice, LoginState, PhoneState};
 use model::telephony::DialResponse;
 use model::{EnterpriseId, TrunkId};
@@ -15,28 +12,35 @@ use sip::Millis;
 use sip::sdp::{AudioCodec, LocalMedia};
 use sip::txn::Transactions;
 
+use super::Route;
+use crate::sipd::calls::{Calls, random_token, wall_ms};
+use crate::sipd::register::NoDeskPhone;
+use crate::sipd::{DialCommand, DialError};
+
 impl Calls {
-    /// Starts a placed call: rings the agent's desk phone.
+    /// Starts a placed call and replies to the API with its number or why it cannot be placed.
     pub(crate) async fn dial(&mut self, now: Millis, cmd: DialCommand, txns: &mut Transactions) {
-        let result = self.start_dial(now, &cmd, txns).await;
+        let result = self.start_dial(now, &cmd, txns);
         let _ = cmd.reply.send(result);
     }
 
-    async fn start_dial(
+    fn start_dial(
         &mut self,
         now: Millis,
         cmd: &DialCommand,
         txns: &mut Transactions,
     ) -> Result<DialResponse, DialError> {
         let (e, user) = (cmd.enterprise, cmd.user);
-        let presence = self.cc.presence(e, user, crate::sipd::calls::wall_ms());
+        let presence = self.cc.presence(e, user, wall_ms());
         let device = presence
             .device
             .filter(|_| presence.login != LoginState::Offline);
         let (caller_number, trunk) = self.outbound_route(e, cmd.caller_number.as_deref())?;
+        let route = self.trunk_route(trunk).ok_or(DialError::NoTrunk)?;
+        let mut sockets = HashMap::new();
+        let mut trunks = vec![trunk];
         // How the agent joins: a SIP leg to ring first (desk phone or mobile), or the browser.
-        let mut agent_trunk = None;
-        let agent_sip = match device {
+        let agent_side = match device {
             Some(AgentDevice::Browser) => {
                 if self
                     .browsers
@@ -46,7 +50,7 @@ impl Calls {
                 {
                     return Err(DialError::BrowserNotConnected);
                 }
-                None
+                AgentSide::Browser
             }
             Some(AgentDevice::Mobile) => {
                 let mobile = self
@@ -54,47 +58,43 @@ impl Calls {
                     .mobile_of(e, user)
                     .ok_or(DialError::NoMobile)?
                     .to_owned();
-                let t = self
-                    .directory
-                    .trunk(trunk)
-                    .cloned()
-                    .ok_or(DialError::NoTrunk)?;
-                let peer = trunk_peer(&t, &self.trunk_addrs).ok_or(DialError::NoTrunk)?;
                 let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
-                let mut local = self.local_media_of(&socket);
-                let invite = self.trunk_invite(&t, &mobile, &caller_number, peer, &mut local);
-                agent_trunk = Some(trunk);
-                Some((peer, invite, local, socket))
+                let media = self.local_media_of(&socket);
+                sockets.insert(media.port, socket);
+                trunks.push(trunk);
+                AgentSide::Mobile {
+                    route: route.clone(),
+                    number: mobile,
+                    media,
+                }
             }
             _ => {
                 let phone = self.desk_phone_of(now, e, user).map_err(|m| match m {
                     NoDeskPhone::NoAccount => DialError::NoSipAccount,
                     NoDeskPhone::NotRegistered => DialError::NotRegistered,
                 })?;
-                let peer = phone.peer;
                 let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
-                let local = self.local_media_of(&socket);
-                let invite = self.desk_phone_invite(
-                    &phone.contact,
-                    &phone.username,
-                    &cmd.number,
-                    peer,
-                    &local,
-                );
-                Some((peer, invite, local, socket))
+                let media = self.local_media_of(&socket);
+                sockets.insert(media.port, socket);
+                AgentSide::DeskPhone {
+                    peer: phone.peer,
+                    contact: phone.contact,
+                    username: phone.username,
+                    media,
+                }
             }
         };
         let customer_socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
-        let customer_local = self.local_media_of(&customer_socket);
+        let customer_media = self.local_media_of(&customer_socket);
+        sockets.insert(customer_media.port, customer_socket);
         self.next_call += 1;
         let id = self.next_call;
         // A signed-in agent is on this call until it ends: no inbound offers meanwhile.
-        let acd_call = device.is_some();
-        if acd_call {
+        if device.is_some() {
             self.cc
                 .acd(e)
                 .handle(
-                    crate::sipd::calls::wall_ms(),
+                    wall_ms(),
                     acd::Command::Dial {
                         agent: crate::sipd::cc::agent_id(user),
                         call: acd::CallId(id),
@@ -103,57 +103,35 @@ impl Calls {
                 .map_err(|_| DialError::InCall)?;
             self.drain_acd(now, e, txns);
         }
-        let key = format!("{}-{id}", random_token());
-        self.emit(model::calls::CallEvent::Started {
-            key: key.clone(),
+        tracing::info!(call = id, agent = user.0, number = %cmd.number, caller = %caller_number, ?device, "placing a call");
+        let spec = PlacedCall {
+            id: CallId(id),
+            key: format!("{}-{id}", random_token()),
             enterprise: e,
-            direction: model::calls::CallDirection::AgentOutbound,
-            caller: caller_number.clone(),
-            callee: cmd.number.clone(),
-            enterprise_number: Some(caller_number.clone()),
-            agent: Some(user),
-            at: crate::sipd::calls::wall_ms(),
-        });
-        let agent = agent_sip.map(|(peer, invite, local, socket)| {
-            let txn = txns.send_request(now, peer, invite.clone());
-            self.bridges.by_txn.insert(txn, (id, Side::Agent));
-            Leg::ringing(peer, invite, txn, local, socket)
-        });
-        let browser = agent.is_none();
-        // An agent who dialed while busy is busy again afterwards; otherwise idle.
-        let then_idle = presence.phone != PhoneState::Busy;
+            agent: user,
+            agent_side,
+            number: cmd.number.clone(),
+            caller_number: caller_number.clone(),
+            route,
+            customer_media,
+            // An agent who dialed while busy is busy again afterwards; otherwise idle.
+            acd: device
+                .is_some()
+                .then_some(presence.phone != PhoneState::Busy),
+            transcribe: self.transcribe_all.contains(&e),
+        };
+        let call = Call::place(wall_ms(), spec, self.local(), rand::random());
         let room = self.media.room();
-        self.bridges.bridges.insert(
-            id,
-            Bridge {
-                enterprise: e,
-                user,
-                number: cmd.number.clone(),
-                caller_number: caller_number.clone(),
-                trunk,
-                agent_trunk,
-                key,
-                agent,
-                customer: None,
-                customer_media: Some((customer_socket, customer_local)),
-                room,
-                acd_call: acd_call.then_some(then_idle),
-                connected: false,
-                media_started_ms: None,
-                transcribing: false,
-            },
-        );
-        if browser {
-            if let Some(leg) = self.browsers.by_user.get(&user).map(|b| b.leg) {
-                self.media
-                    .place(leg, Place::Room(room, media::room::Mode::SpeakListen));
-                self.media.ringback(room, leg);
-            }
-            tracing::info!(call = id, agent = user.0, number = %cmd.number, caller = %caller_number, "placing a call from the browser");
-            self.call_customer(now, id, txns);
-        } else {
-            tracing::info!(call = id, agent = user.0, number = %cmd.number, caller = %caller_number, mobile = agent_trunk.is_some(), "placing a call: ringing the agent first");
-        }
+        let route = Route {
+            room,
+            sockets,
+            media: HashMap::new(),
+            invites: HashMap::new(),
+            trunks,
+            recording: None,
+        };
+        self.placed.calls.insert(id, (call, route));
+        self.run_placed(now, id, txns);
         Ok(DialResponse {
             call_id: id,
             caller_number,
