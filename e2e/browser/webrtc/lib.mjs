@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from '../lib/browser.mjs';
 
+export { eventually } from '../lib/wait.mjs';
+
 /** A mono 16-bit PCM WAV of a sine tone (`hz`, `seconds`, amplitude 0–1). */
 export function toneWav(hz = 600, seconds = 5, amplitude = 0.5, rate = 48_000) {
   const n = Math.round(seconds * rate);
@@ -301,16 +303,3 @@ export function rms(x) {
   return Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
 }
 
-/**
- * Polls `probe()` every 50 ms until `ok(value)` holds and returns that value; throws with the last
- * value after `timeout` ms. For waiting on an event instead of sleeping.
- */
-export async function eventually(probe, ok = Boolean, { timeout = 5_000, what = 'the condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen in ${timeout} ms; last: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
