@@ -1,6 +1,7 @@
 //! The agent's presence through the API with a running SIP endpoint (sign in, idle, busy,
-//! custom statuses, auto-answer, refusals with reasons), the monitor's permission, and the
-//! validation of IVR flows and queue settings, with every problem named.
+//! custom statuses, auto-answer, refusals with reasons; a signed-out agent cannot dial), the
+//! monitor's permission, and the validation of IVR flows and queue settings, with every problem
+//! named.
 
 #![allow(clippy::unwrap_used)]
 
@@ -141,6 +142,45 @@ async fn a_custom_status_counts_as_busy_and_only_supervisors_see_the_monitor() {
     assert_eq!(m["agents"][0]["presence"]["login"], "custom");
     assert_eq!(m["queues"][0]["name"], "Sales");
     assert_eq!(m["queues"][0]["waiting"], 0);
+}
+
+#[tokio::test]
+async fn a_signed_out_agent_cannot_dial_and_is_told_to_sign_in() {
+    let (app, _t) = with_sip().await;
+    let agent = app.token("acme", "1001", AGENT_PASS).await;
+    let dial = || {
+        app.call(
+            Method::POST,
+            "/api/v1/me/dial",
+            Some(&agent),
+            Some(r#"{"number":"13800138000"}"#),
+        )
+    };
+    let (st, body) = dial().await;
+    assert_eq!(
+        (st, code(&body)),
+        (StatusCode::CONFLICT, "not_signed_in"),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("sign in")),
+        "{body}"
+    );
+    // Signed in, the refusal is no longer about signing in (this tenant has no trunk).
+    let (st, body) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/presence",
+            Some(&agent),
+            Some(r#"{"login":"online"}"#),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let (st, body) = dial().await;
+    assert_eq!(st, StatusCode::CONFLICT, "{body}");
+    assert_ne!(code(&body), "not_signed_in", "{body}");
 }
 
 #[tokio::test]

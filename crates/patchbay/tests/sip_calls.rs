@@ -1,6 +1,8 @@
 //! Real SIP calls over UDP sockets on loopback against the engine's endpoint: the echo number
 //! sends back the tone it hears, a call whose peer sends no RTP is hung up after the timeout, and
-//! refusals carry a reason.
+//! refusals carry a reason. The endpoint runs on `loopback_directory()`, not the demo
+//! enterprise's database: there 4008000000 only plays the welcome prompt ([`WELCOME_ONLY`]);
+//! the demo's IVR (menu, queues, agents) is tested end to end in `e2e/sip/inbound`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,6 +15,10 @@ use media::rtp::RtpFrame;
 use media::tone::{ToneGenerator, goertzel};
 use sip::msg::Message;
 use tokio::net::UdpSocket;
+
+/// 4008000000 as `loopback_directory()` has it: a plain welcome number that answers and plays the
+/// welcome prompt, with no menu and no queue (unlike the demo enterprise, where it is an IVR).
+const WELCOME_ONLY: &str = "4008000000";
 
 async fn endpoint(rtp_timeout: Duration) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let (h, stop) = endpoint_handle(rtp_timeout).await;
@@ -199,7 +205,7 @@ async fn a_call_whose_peer_sends_no_rtp_is_hung_up_after_the_timeout() {
     let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let sp = sip.local_addr().unwrap().port();
     sip.send_to(
-        invite("4008000000", sp, 40_000, "silent-1").as_bytes(),
+        invite(WELCOME_ONLY, sp, 40_000, "silent-1").as_bytes(),
         server,
     )
     .await
@@ -244,7 +250,7 @@ async fn rfc_4733_digits_sent_on_a_call_are_reported_once_each() {
         rtp.local_addr().unwrap().port(),
     );
     sip.send_to(
-        invite("4008000000", sp, rp, "dtmf-1").as_bytes(),
+        invite(WELCOME_ONLY, sp, rp, "dtmf-1").as_bytes(),
         h.local_addr,
     )
     .await
@@ -298,7 +304,7 @@ async fn rtcp_sender_reports_carry_what_was_sent_and_the_losses_patchbay_saw() {
         sip.local_addr().unwrap().port(),
         rtp.local_addr().unwrap().port(),
     );
-    sip.send_to(invite("4008000000", sp, rp, "rtcp-1").as_bytes(), server)
+    sip.send_to(invite(WELCOME_ONLY, sp, rp, "rtcp-1").as_bytes(), server)
         .await
         .unwrap();
     let ok = final_response(&sip).await;

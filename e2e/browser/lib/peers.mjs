@@ -1,7 +1,7 @@
 // Real SIP peers for browser tests, on loopback: baresip as an agent's desk phone and sipp as a
 // customer (Debian packages baresip-core and sip-tester; scripts/install-test-deps installs them).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,9 +70,14 @@ export function startCaller(sipPort, number, scenario) {
   return runSipp(scenario, [`127.0.0.1:${sipPort}`, '-s', number, '-m', '1', '-t', 'u1', '-timeout', '60']);
 }
 
-/** Runs sipp with scenarios/`scenario` in a scratch directory holding its stock pcaps. */
-function runSipp(scenario, args) {
+/**
+ * Runs sipp with scenarios/`scenario` in a scratch directory holding its stock pcaps and `files`
+ * (name → contents, e.g. audio for `rtp_stream`). Resolves `ready` once sipp listens on all of
+ * `listenPorts` (UDP).
+ */
+function runSipp(scenario, args, { files = {}, listenPorts = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-sipp-'));
+  for (const [name, contents] of Object.entries(files)) writeFileSync(join(dir, name), contents);
   // Scenarios play sipp's stock pcaps from ./pcap.
   const pcaps = firstExisting(['/usr/share/sip-tester/pcap', '/usr/share/sip-tester'], "sipp's pcaps");
   if (!readdirSync(pcaps).includes('dtmf_2833_1.pcap')) throw new Error(`no dtmf_2833_1.pcap in ${pcaps}`);
@@ -83,8 +88,11 @@ function runSipp(scenario, args) {
   proc.stdout.on('data', (d) => (output += d));
   proc.stderr.on('data', (d) => (output += d));
   const done = new Promise((resolve) => proc.once('exit', (code) => resolve({ code, output })));
+  const ready = Promise.all(listenPorts.map((p) => waitForUdpListener(p, () => proc.exitCode !== null, () => output)));
+  ready.catch(() => {}); // reported to whoever awaits it
   return {
     done,
+    ready,
     stop: async () => {
       if (proc.exitCode === null) proc.kill('SIGTERM');
       await done;
@@ -93,9 +101,30 @@ function runSipp(scenario, args) {
 }
 
 /**
- * sipp as a carrier answering on `port` (UAS) with scenarios/`scenario` for one call; resolves
- * with its exit code and output when the call is over.
+ * sipp as a carrier answering on `port` (UAS) with scenarios/`scenario` for `calls` calls, its
+ * media on `mediaPort` (sipp's default is 6000); `done` resolves with its exit code and output
+ * when the calls are over, `ready` once it listens. `files` are written next to it (audio its
+ * scenario streams).
  */
-export function startCarrier(port, scenario, calls = 1) {
-  return runSipp(scenario, ['-i', '127.0.0.1', '-p', String(port), '-m', String(calls), '-t', 'u1', '-timeout', '90']);
+export function startCarrier(port, scenario, { calls = 1, files = {}, mediaPort } = {}) {
+  const media = mediaPort === undefined ? [] : ['-mp', String(mediaPort)];
+  return runSipp(scenario, ['-i', '127.0.0.1', '-p', String(port), ...media, '-m', String(calls), '-t', 'u1', '-timeout', '90'], {
+    files,
+    listenPorts: mediaPort === undefined ? [port] : [port, mediaPort],
+  });
+}
+
+/**
+ * Resolves once a UDP socket is bound to `port` (read from /proc/net/udp: probing by binding the
+ * port could take it from sipp).
+ */
+async function waitForUdpListener(port, exited, output, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (;;) {
+    const lines = readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1);
+    if (lines.some((l) => l.trim().split(/\s+/)[1]?.endsWith(hex))) return;
+    if (exited() || Date.now() > deadline) throw new Error(`sipp is not listening on ${port}:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from '../lib/browser.mjs';
 
+export { eventually } from '../lib/wait.mjs';
+
 /** A mono 16-bit PCM WAV of a sine tone (`hz`, `seconds`, amplitude 0–1). */
 export function toneWav(hz = 600, seconds = 5, amplitude = 0.5, rate = 48_000) {
   const n = Math.round(seconds * rate);
@@ -190,3 +192,114 @@ export async function waitForOutgoingAudio(page, timeout = 10_000) {
 export async function ringTones(page) {
   return page.evaluate(() => (window.__pbOscillators ?? []).filter((o) => o.started));
 }
+
+/** Raw G.711 A-law samples (8 kHz, no header) of a sine tone: audio a sipp `rtp_stream` plays as PCMA. */
+export function alawTone(hz = 1000, seconds = 10, amplitude = 0.5) {
+  const SEG_END = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff];
+  const encode = (sample) => {
+    let pcm = sample >> 3;
+    let mask = 0xd5;
+    if (pcm < 0) {
+      mask = 0x55;
+      pcm = -pcm - 1;
+    }
+    const seg = SEG_END.findIndex((end) => pcm <= end);
+    if (seg < 0) return 0x7f ^ mask;
+    return ((seg << 4) | ((seg < 2 ? pcm >> 1 : pcm >> seg) & 0x0f)) ^ mask;
+  };
+  const n = Math.round(seconds * 8000);
+  const out = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) out[i] = encode(Math.round(Math.sin((2 * Math.PI * hz * i) / 8000) * amplitude * 32767));
+  return out;
+}
+
+/**
+ * Starts sampling the spectrum of the remote `<audio>` element's stream (data-testid `testId`)
+ * every 50 ms: the level in dB at each of `freqs`. Read it with `toneSamples`.
+ */
+export async function startToneMonitor(page, testId, freqs) {
+  await page.evaluate(
+    async ({ id, freqs }) => {
+      const stream = document.querySelector(`[data-testid="${id}"]`)?.srcObject;
+      if (!stream || stream.getAudioTracks().length === 0) throw new Error(`no remote stream on ${id}`);
+      const ctx = new AudioContext();
+      await ctx.resume();
+      const an = ctx.createAnalyser();
+      an.fftSize = 4096;
+      an.smoothingTimeConstant = 0;
+      ctx.createMediaStreamSource(stream).connect(an);
+      const buf = new Float32Array(an.frequencyBinCount);
+      const hzPerBin = ctx.sampleRate / an.fftSize;
+      // The strongest of the bins around each frequency.
+      const level = (hz) => {
+        const b = Math.round(hz / hzPerBin);
+        return Math.max(buf[b - 1], buf[b], buf[b + 1]);
+      };
+      const samples = [];
+      const timer = setInterval(() => {
+        an.getFloatFrequencyData(buf);
+        samples.push({ t: Date.now(), db: Object.fromEntries(freqs.map((f) => [f, level(f)])) });
+      }, 50);
+      window.__pbToneMonitor = { samples, stop: () => (clearInterval(timer), ctx.close()) };
+    },
+    { id: testId, freqs },
+  );
+}
+
+/** The tone monitor's samples since `since` (ms since the epoch, the page's clock). */
+export async function toneSamples(page, since = 0) {
+  return page.evaluate((since) => (window.__pbToneMonitor?.samples ?? []).filter((s) => s.t >= since), since);
+}
+
+/**
+ * Waits until the tone monitor hears `hz` at least `margin` dB above `otherHz` (and above
+ * -70 dB) in a sample taken at or after `since`; returns that sample.
+ */
+export async function waitForTone(page, hz, otherHz, { since = 0, timeout = 10_000, margin = 20 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const samples = await toneSamples(page, since);
+    const hit = samples.find((s) => s.db[hz] > -70 && s.db[hz] - s.db[otherHz] >= margin);
+    if (hit) return hit;
+    if (Date.now() > deadline) {
+      const best = samples.reduce((a, s) => (!a || s.db[hz] - s.db[otherHz] > a.db[hz] - a.db[otherHz] ? s : a), null);
+      throw new Error(`no ${hz} Hz tone above ${otherHz} Hz in ${samples.length} samples; best: ${JSON.stringify(best)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A 16-bit PCM WAV's sample rate and channels (arrays of numbers). */
+export function readWav(buf) {
+  let off = 12;
+  let fmt = null;
+  while (off + 8 <= buf.length) {
+    const id = buf.toString('ascii', off, off + 4);
+    const len = buf.readUInt32LE(off + 4);
+    if (id === 'fmt ') fmt = { channels: buf.readUInt16LE(off + 10), rate: buf.readUInt32LE(off + 12), bits: buf.readUInt16LE(off + 22) };
+    if (id === 'data') {
+      if (!fmt || fmt.bits !== 16) throw new Error(`not a 16-bit PCM WAV: ${JSON.stringify(fmt)}`);
+      const end = Math.min(buf.length, off + 8 + len);
+      const channels = Array.from({ length: fmt.channels }, () => []);
+      for (let i = off + 8, k = 0; i + 1 < end; i += 2, k++) channels[k % fmt.channels].push(buf.readInt16LE(i));
+      return { rate: fmt.rate, channels };
+    }
+    off += 8 + len + (len % 2);
+  }
+  throw new Error('no data chunk in the WAV');
+}
+
+/** Goertzel power of `hz` in `x` (samples at `rate`). */
+export function tonePower(x, hz, rate) {
+  const k = 2 * Math.cos((2 * Math.PI * hz) / rate);
+  let a = 0;
+  let b = 0;
+  for (const v of x) [a, b] = [v + k * a - b, a];
+  return a * a + b * b - k * a * b;
+}
+
+/** RMS level of `x`. */
+export function rms(x) {
+  return Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
+}
+

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { audioConnected, audioStats, launchWithFakeAudio, newContext, ringTones, toneWav } from './lib.mjs';
+import { audioConnected, audioStats, eventually, launchWithFakeAudio, newContext, ringTones, toneWav } from './lib.mjs';
 
 let server;
 let browser;
@@ -120,13 +120,12 @@ test('softphone signalling, audio state, ringing and pops against a mocked serve
   assert.equal(await page.getByTestId('ringing-calls').innerText(), '3 times');
   assert.equal(await page.getByTestId('ringing-dialed').innerText(), '4008000000');
   assert.equal(await page.getByTestId('ringing-group').innerText(), 'Sales 销售');
-  await page.waitForTimeout(200);
-  assert.ok((await ringTones(page)).some((o) => o.hz === 450 && !o.stopped), 'the 450 Hz ringing tone plays');
+  await eventually(() => ringTones(page), (tones) => tones.some((o) => o.hz === 450 && !o.stopped), { what: 'the 450 Hz ringing tone plays' });
   await shot(page, '50-softphone-ringing');
 
   await page.getByTestId('answer-call').click();
-  await page.waitForTimeout(100);
-  assert.deepEqual(log.find((l) => l[0] === 'POST /api/v1/me/call/answer')?.[1], { call: 'c1' });
+  const answer = await eventually(() => log.find((l) => l[0] === 'POST /api/v1/me/call/answer'), Boolean, { what: 'the answer request' });
+  assert.deepEqual(answer[1], { call: 'c1' });
   push({ type: 'offer_ended', call: 'c1', reason: 'answered' });
   setPresence({ phone: 'talking' });
   push({ type: 'call_connected', call: 'c1', caller: '13800138000' });
@@ -169,7 +168,6 @@ test('softphone signalling, audio state, ringing and pops against a mocked serve
   // Another device: the session is closed with webrtc_hangup.
   await page.getByTestId('audio-mode-desk_phone').click();
   await page.locator('[data-testid="audio-state"]').waitFor({ state: 'detached' });
-  await page.waitForTimeout(200);
-  assert.equal(log.at(-1)[0], 'ws webrtc_hangup');
+  await eventually(() => log.at(-1)?.[0], (last) => last === 'ws webrtc_hangup', { what: 'webrtc_hangup on the socket' });
   await context.close();
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { launchWithFakeAudio, newContext, toneWav, waitForIncomingAudio } from './lib.mjs';
+import { eventually, launchWithFakeAudio, newContext, toneWav, waitForIncomingAudio } from './lib.mjs';
 
 let server;
 let browser;
@@ -70,7 +70,7 @@ test('the widget calls, sends DTMF and hangs up over the widget API', async () =
   await shot(page, '55-widget-mocked-connected');
   await page.getByTestId('widget-hangup').click();
   await page.getByTestId('widget-status').filter({ hasText: 'Call ended' }).waitFor();
-  await page.waitForTimeout(200);
+  await eventually(() => log.at(-1), (last) => last?.[0] === 'DELETE', { what: 'the DELETE' });
   assert.deepEqual(log.at(-1), ['DELETE', '/api/v1/widget/calls/w1', null]);
   await page.getByTestId('widget-call').filter({ hasText: 'Call again' }).waitFor();
   await context.close();

@@ -2877,7 +2877,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk */
+            /** @description `not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,9 +1,11 @@
 //! Click-to-dial from a desk phone: the agent's phone rings, then the customer is called through
-//! a trunk with an enterprise number as caller ID (needs `answer_dial`).
+//! a trunk with an enterprise number as caller ID (needs `answer_dial`). A signed-out agent can
+//! make no calls (SPEC §2).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use engine::sipd::DialError;
+use model::presence::LoginState;
 use model::telephony::{DialRequest, DialResponse};
 use model::{ErrorBody, Permission};
 use utoipa_axum::router::OpenApiRouter;
@@ -47,7 +49,7 @@ impl From<DialError> for ApiError {
     responses(
         (status = 202, body = DialResponse),
         (status = 400, body = ErrorBody),
-        (status = 409, description = "No SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk", body = ErrorBody),
+        (status = 409, description = "`not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk", body = ErrorBody),
         (status = 503, description = "SIP endpoint not running or no media ports", body = ErrorBody),
     ))]
 pub(crate) async fn dial(
@@ -63,6 +65,17 @@ pub(crate) async fn dial(
         .map(|c| validate::phone_number("caller_number", c, 3))
         .transpose()?;
     let sip = state.sip.as_ref().ok_or(DialError::Stopped)?;
+    // Signed-out agents neither receive nor make calls (SPEC §2).
+    let presence = sip
+        .presence(user.enterprise, user.user_id)
+        .await
+        .ok_or(DialError::Stopped)?;
+    if presence.login == LoginState::Offline {
+        return Err(ApiError::conflict(
+            "not_signed_in",
+            "the agent is signed out: sign in before making calls",
+        ));
+    }
     let r = sip
         .dial(user.enterprise, user.user_id, number.clone(), caller_number)
         .await?;

@@ -69,8 +69,11 @@ pub struct SipConfig {
     pub widget_calls_per_address: u32,
 }
 
-/// A directory with one local trunk (accepting 127.0.0.1) carrying the demo numbers: what the
-/// demo enterprise has in its database, for tests and benchmarks that run without one.
+/// A directory with one local trunk (accepting 127.0.0.1) carrying the demo's two numbers, for
+/// tests and benchmarks that run without a database. It is not the demo enterprise: 4008000000
+/// is a plain `welcome` number here (it answers with the welcome prompt, no menu), where the
+/// demo's is an IVR (welcome, "press 1 for sales, 2 for support", queues); there are no skill
+/// groups, agents or SIP accounts. Tests of the demo's real flow use the store's seeded directory.
 pub fn loopback_directory() -> SipDirectory {
     use model::telephony::{EnterpriseNumber, NumberService, SipTransport, Trunk, TrunkMode};
     let e = EnterpriseId(1);
