@@ -49,6 +49,9 @@ pub struct Config {
     /// transcribed with it. File or `PATCHBAY_SHERPA_ONNX_MODEL_DIR`.
     #[serde(default)]
     pub sherpa_onnx_model_dir: Option<PathBuf>,
+    /// Start without creating the demo enterprise in an empty database (`serve --no-demo`).
+    #[serde(default)]
+    pub no_demo: bool,
 }
 
 fn default_widget_calls() -> u32 {
@@ -110,6 +113,7 @@ impl Default for Config {
             public_address: None,
             widget_calls_per_address: default_widget_calls(),
             sherpa_onnx_model_dir: None,
+            no_demo: false,
         }
     }
 }

@@ -22,8 +22,7 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
     transcription.log();
     asr::Engine::set_live(transcription.live.clone());
     let store = open_store(&config).await?;
-    let now = SystemClock.now_ms();
-    let created = demo::seed_if_empty(&store, &config.data_dir, config.sip_listen, now).await?;
+    let created = seed_demo(&config, &store).await?;
     if !created.is_empty() {
         println!(
             "Created the demo enterprise (code: demo). These passwords are shown once and kept in {}:",
@@ -61,6 +60,19 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         },
     )
     .await
+}
+
+/// Creates the demo enterprise in an empty database, unless `no_demo` is set: the accounts
+/// created (none when the database had an enterprise or `no_demo` is on).
+pub async fn seed_demo(config: &Config, store: &Store) -> anyhow::Result<Vec<demo::DemoAccount>> {
+    if config.no_demo {
+        if store.enterprise_count().await? == 0 {
+            tracing::info!("no_demo is set: starting without an enterprise");
+        }
+        return Ok(Vec::new());
+    }
+    let now = SystemClock.now_ms();
+    demo::seed_if_empty(store, &config.data_dir, config.sip_listen, now).await
 }
 
 /// Starts the SIP endpoint; it stops when `stop` turns true.

@@ -155,6 +155,7 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "public_address" => ("203.0.113.7", "somewhere"),
         "widget_calls_per_address" => ("0", "-1"),
         "sherpa_onnx_model_dir" => ("/srv/models/zh", ""),
+        "no_demo" => ("true", "maybe"),
         _ => return None,
     })
 }
@@ -162,7 +163,7 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
 #[test]
 fn every_key_has_an_environment_variable_that_takes_effect_and_bad_values_name_the_key() {
     let keys = Config::keys();
-    assert!(keys.len() >= 11, "{keys:?}");
+    assert!(keys.len() >= 12, "{keys:?}");
     let default = serde_json::to_value(Config::default()).unwrap();
     for key in &keys {
         let (good, bad) = env_samples(key)
@@ -190,4 +191,34 @@ fn every_key_has_an_environment_variable_that_takes_effect_and_bad_values_name_t
             Ok(())
         });
     }
+}
+
+#[test]
+fn no_demo_comes_from_the_flag_the_file_or_the_environment() {
+    Jail::expect_with(|jail| {
+        assert!(!Config::load(&SettingsArgs::default()).unwrap().no_demo);
+        let flag = SettingsArgs {
+            no_demo: true,
+            ..Default::default()
+        };
+        assert!(Config::load(&flag).unwrap().no_demo);
+        jail.create_file("patchbay.toml", "no_demo = true\n")?;
+        let file = SettingsArgs {
+            config: Some(PathBuf::from("patchbay.toml")),
+            ..Default::default()
+        };
+        assert!(Config::load(&file).unwrap().no_demo, "from the file");
+        jail.set_env("PATCHBAY_NO_DEMO", "false");
+        assert!(!Config::load(&file).unwrap().no_demo, "env beats the file");
+        assert!(
+            Config::load(&SettingsArgs {
+                no_demo: true,
+                ..file
+            })
+            .unwrap()
+            .no_demo,
+            "the flag beats the environment"
+        );
+        Ok(())
+    });
 }
