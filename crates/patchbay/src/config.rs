@@ -52,6 +52,23 @@ pub struct Config {
     /// Start without creating the demo enterprise in an empty database (`serve --no-demo`).
     #[serde(default)]
     pub no_demo: bool,
+    /// Log lines as human-readable text or as one JSON object a line.
+    #[serde(default)]
+    pub log_format: LogFormat,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    #[serde(default)]
+    pub metrics_token: Option<String>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object a line (for log collectors).
+    Json,
 }
 
 fn default_widget_calls() -> u32 {
@@ -114,6 +131,8 @@ impl Default for Config {
             widget_calls_per_address: default_widget_calls(),
             sherpa_onnx_model_dir: None,
             no_demo: false,
+            log_format: LogFormat::Text,
+            metrics_token: None,
         }
     }
 }
@@ -171,6 +190,13 @@ impl Config {
         }
         if self.rtp_timeout_secs == 0 {
             bail!("bad configuration: rtp_timeout_secs must be at least 1");
+        }
+        if self
+            .metrics_token
+            .as_ref()
+            .is_some_and(|t| t.trim().is_empty())
+        {
+            bail!("bad configuration: metrics_token must not be empty (leave it out)");
         }
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("bad configuration: log filter {:?}", self.log))?;

@@ -148,6 +148,7 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "http_listen" => ("0.0.0.0:8081", "not-an-address"),
         "database_url" => ("postgres://pb@127.0.0.1/pb", "mysql://x"),
         "log" => ("debug", "api=[{"),
+        "log_format" => ("json", "xml"),
         "secure_cookie" => ("true", "maybe"),
         "sip_listen" => ("0.0.0.0:5070", "5070"),
         "rtp_ports" => ("30000-30999", "5-1"),
@@ -156,6 +157,7 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "widget_calls_per_address" => ("0", "-1"),
         "sherpa_onnx_model_dir" => ("/srv/models/zh", ""),
         "no_demo" => ("true", "maybe"),
+        "metrics_token" => ("s3cret", ""),
         _ => return None,
     })
 }
@@ -163,7 +165,7 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
 #[test]
 fn every_key_has_an_environment_variable_that_takes_effect_and_bad_values_name_the_key() {
     let keys = Config::keys();
-    assert!(keys.len() >= 12, "{keys:?}");
+    assert!(keys.len() >= 14, "{keys:?}");
     let default = serde_json::to_value(Config::default()).unwrap();
     for key in &keys {
         let (good, bad) = env_samples(key)
