@@ -1,13 +1,14 @@
 //! Patchbay's HTTP layer.
 //!
 //! [`app`] builds the whole router from an [`AppState`]: REST under `/api/v1` (documented by
-//! [`openapi`], served at `/api/v1/openapi.json`), the events WebSocket, `/healthz`, and the web
-//! app's static files. Handlers stay thin: they authenticate ([`auth::CurrentUser`]), check a
+//! [`openapi`], served at `/api/v1/openapi.json`), the events WebSocket, `/healthz`, `/readyz`,
+//! Prometheus `/metrics`, and the web app's static files. Handlers stay thin: they authenticate ([`auth::CurrentUser`]), check a
 //! permission, validate input, and call the store through the caller's tenant handle.
 
 pub mod auth;
 mod error;
 mod extract;
+pub mod metrics;
 mod pops;
 mod routes;
 mod state;
@@ -46,8 +47,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api_router().split_for_parts().1
 }
 
-/// The complete application: API, WebSocket, health check and web app.
+/// The complete application: API, WebSocket, health checks, metrics and web app.
 pub fn app(state: AppState) -> Router {
+    metrics::prometheus();
     let (router, doc) = api_router().split_for_parts();
     let doc = std::sync::Arc::new(doc);
     router
@@ -60,6 +62,9 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/v1/events", axum::routing::get(routes::events::events))
         .route("/healthz", axum::routing::get(routes::health::healthz))
+        .route("/readyz", axum::routing::get(routes::health::readyz))
+        .route("/metrics", axum::routing::get(metrics::scrape))
         .fallback(web::serve)
+        .layer(axum::middleware::from_fn(metrics::track_http))
         .with_state(state)
 }

@@ -24,6 +24,8 @@ pub struct AppState {
     /// The speech-to-text engines and whether each can be used, decided at start-up (for
     /// `/enterprise/transcription-engines`); empty when the server did not say.
     pub transcription_engines: Arc<Vec<model::org::TranscriptionEngine>>,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 /// Login and session policy.
@@ -61,6 +63,7 @@ impl AppState {
             sip: None,
             recordings_dir: None,
             transcription_engines: Arc::default(),
+            metrics_token: None,
         }
     }
 

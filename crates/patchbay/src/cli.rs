@@ -49,6 +49,10 @@ pub struct SettingsArgs {
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
+    /// Do not create the demo enterprise when the database is empty (`serve --no-demo`).
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_demo: bool,
 }
 
 /// Commands.

@@ -1,6 +1,9 @@
 //! Configuration: built-in defaults, then the TOML file (`--config`), then `PATCHBAY_*`
 //! environment variables, then flags; later sources win. Unknown keys in the file and malformed
 //! values anywhere stop start-up with a message naming the key.
+//!
+//! Every key of [`Config`] can be set from the environment as `PATCHBAY_<KEY>`: the keys are
+//! taken from the struct itself ([`Config::keys`]), so a new field gets its variable for free.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -30,11 +33,11 @@ pub struct Config {
     pub sip_listen: SocketAddr,
     /// RTP port range, `LOW-HIGH`.
     pub rtp_ports: PortRange,
-    /// Seconds without RTP from a peer after which its call is hung up.
+    /// Seconds without RTP from a peer after which its call is hung up (at least 1).
     pub rtp_timeout_secs: u64,
     /// The address browsers reach Patchbay's media ports on when it sits behind NAT (WebRTC
     /// answers announce it instead of the SIP listen address). File or `PATCHBAY_PUBLIC_ADDRESS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub public_address: Option<std::net::IpAddr>,
     /// How many web widget calls one visitor address may have at once; 0 turns the widget off.
     /// File or `PATCHBAY_WIDGET_CALLS_PER_ADDRESS`.
@@ -44,8 +47,28 @@ pub struct Config {
     /// set, the model is loaded at start-up (a directory that does not hold a model, or a
     /// binary built without the `sherpa` feature, stops start-up) and live calls are
     /// transcribed with it. File or `PATCHBAY_SHERPA_ONNX_MODEL_DIR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sherpa_onnx_model_dir: Option<PathBuf>,
+    /// Start without creating the demo enterprise in an empty database (`serve --no-demo`).
+    #[serde(default)]
+    pub no_demo: bool,
+    /// Log lines as human-readable text or as one JSON object a line.
+    #[serde(default)]
+    pub log_format: LogFormat,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    #[serde(default)]
+    pub metrics_token: Option<String>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object a line (for log collectors).
+    Json,
 }
 
 fn default_widget_calls() -> u32 {
@@ -107,23 +130,23 @@ impl Default for Config {
             public_address: None,
             widget_calls_per_address: default_widget_calls(),
             sherpa_onnx_model_dir: None,
+            no_demo: false,
+            log_format: LogFormat::Text,
+            metrics_token: None,
         }
     }
 }
 
-/// Keys that may come from `PATCHBAY_*` environment variables.
-const ENV_KEYS: [&str; 8] = [
-    "data_dir",
-    "http_listen",
-    "database_url",
-    "log",
-    "secure_cookie",
-    "public_address",
-    "widget_calls_per_address",
-    "sherpa_onnx_model_dir",
-];
-
 impl Config {
+    /// Every configuration key: the fields of the struct, read from its serialized default
+    /// (options serialize as null, so none is missing).
+    pub fn keys() -> Vec<String> {
+        match serde_json::to_value(Config::default()) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Loads and validates the configuration from all sources.
     pub fn load(args: &SettingsArgs) -> anyhow::Result<Config> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
@@ -133,16 +156,11 @@ impl Config {
             }
             fig = fig.merge(Toml::file_exact(path));
         }
-        for (k, _) in std::env::vars() {
-            if let Some(key) = k.strip_prefix("PATCHBAY_") {
-                let key = key.to_ascii_lowercase();
-                if !ENV_KEYS.contains(&key.as_str()) {
-                    tracing::debug!(variable = %k, "ignoring environment variable that is not a setting");
-                }
-            }
-        }
+        // Other `PATCHBAY_*` variables (test and build helpers) are not settings: left alone.
+        let keys = Config::keys();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         fig = fig
-            .merge(Env::prefixed("PATCHBAY_").only(&ENV_KEYS))
+            .merge(Env::prefixed("PATCHBAY_").only(&keys))
             .merge(Serialized::defaults(args));
         let config: Config = fig
             .extract()
@@ -169,6 +187,16 @@ impl Config {
             .is_some_and(|d| d.as_os_str().is_empty())
         {
             bail!("bad configuration: sherpa_onnx_model_dir must not be empty (leave it out)");
+        }
+        if self.rtp_timeout_secs == 0 {
+            bail!("bad configuration: rtp_timeout_secs must be at least 1");
+        }
+        if self
+            .metrics_token
+            .as_ref()
+            .is_some_and(|t| t.trim().is_empty())
+        {
+            bail!("bad configuration: metrics_token must not be empty (leave it out)");
         }
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("bad configuration: log filter {:?}", self.log))?;

@@ -10,20 +10,19 @@ use store::Store;
 use tokio::net::TcpListener;
 
 use crate::cli::SettingsArgs;
-use crate::config::Config;
+use crate::config::{Config, LogFormat};
 use crate::demo;
 use crate::transcription::Transcription;
 
 /// `patchbay serve`: load the configuration, open the store, seed the demo, serve until a signal.
 pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
     let config = Config::load(&args)?;
-    init_logging(&config.log);
+    init_logging(&config.log, config.log_format);
     let transcription = Transcription::load(&config)?;
     transcription.log();
     asr::Engine::set_live(transcription.live.clone());
     let store = open_store(&config).await?;
-    let now = SystemClock.now_ms();
-    let created = demo::seed_if_empty(&store, &config.data_dir, config.sip_listen, now).await?;
+    let created = seed_demo(&config, &store).await?;
     if !created.is_empty() {
         println!(
             "Created the demo enterprise (code: demo). These passwords are shown once and kept in {}:",
@@ -61,6 +60,19 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         },
     )
     .await
+}
+
+/// Creates the demo enterprise in an empty database, unless `no_demo` is set: the accounts
+/// created (none when the database had an enterprise or `no_demo` is on).
+pub async fn seed_demo(config: &Config, store: &Store) -> anyhow::Result<Vec<demo::DemoAccount>> {
+    if config.no_demo {
+        if store.enterprise_count().await? == 0 {
+            tracing::info!("no_demo is set: starting without an enterprise");
+        }
+        return Ok(Vec::new());
+    }
+    let now = SystemClock.now_ms();
+    demo::seed_if_empty(store, &config.data_dir, config.sip_listen, now).await
 }
 
 /// Starts the SIP endpoint; it stops when `stop` turns true.
@@ -144,6 +156,7 @@ pub async fn run(
     }
     state.recordings_dir = Some(config.data_dir.join("recordings"));
     state.transcription_engines = Arc::new(transcription.engines.clone());
+    state.metrics_token = config.metrics_token.clone();
     state.auth = AuthSettings {
         secure_cookie: config.secure_cookie,
         ..AuthSettings::default()
@@ -158,14 +171,18 @@ pub async fn run(
     Ok(())
 }
 
-fn init_logging(filter: &str) {
+fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .try_init();
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Text => fmt
+            .with_target(false)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .try_init(),
+        // One JSON object a line: timestamp, level, target, fields, and the spans around it.
+        LogFormat::Json => fmt.json().with_current_span(true).try_init(),
+    };
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

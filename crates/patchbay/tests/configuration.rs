@@ -140,3 +140,87 @@ fn the_sherpa_onnx_model_directory_comes_from_the_file_or_the_environment() {
         Ok(())
     });
 }
+
+/// For every key of the configuration: a value other than the default, and a bad value.
+fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
+        "data_dir" => ("/srv/patchbay", ""),
+        "http_listen" => ("0.0.0.0:8081", "not-an-address"),
+        "database_url" => ("postgres://pb@127.0.0.1/pb", "mysql://x"),
+        "log" => ("debug", "api=[{"),
+        "log_format" => ("json", "xml"),
+        "secure_cookie" => ("true", "maybe"),
+        "sip_listen" => ("0.0.0.0:5070", "5070"),
+        "rtp_ports" => ("30000-30999", "5-1"),
+        "rtp_timeout_secs" => ("5", "0"),
+        "public_address" => ("203.0.113.7", "somewhere"),
+        "widget_calls_per_address" => ("0", "-1"),
+        "sherpa_onnx_model_dir" => ("/srv/models/zh", ""),
+        "no_demo" => ("true", "maybe"),
+        "metrics_token" => ("s3cret", ""),
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_key_has_an_environment_variable_that_takes_effect_and_bad_values_name_the_key() {
+    let keys = Config::keys();
+    assert!(keys.len() >= 14, "{keys:?}");
+    let default = serde_json::to_value(Config::default()).unwrap();
+    for key in &keys {
+        let (good, bad) = env_samples(key)
+            .unwrap_or_else(|| panic!("key {key}: add a sample value to env_samples"));
+        let var = format!("PATCHBAY_{}", key.to_ascii_uppercase());
+        Jail::expect_with(|jail| {
+            jail.set_env(&var, good);
+            let c = Config::load(&SettingsArgs::default())
+                .unwrap_or_else(|e| panic!("{var}={good}: {e}"));
+            let got = &serde_json::to_value(&c).unwrap()[key.as_str()];
+            assert_ne!(got, &default[key.as_str()], "{var}={good} is ignored");
+            let want = serde_json::Value::String(good.to_owned());
+            if got.is_string() {
+                assert_eq!(got, &want, "{var}");
+            }
+            jail.set_env(&var, bad);
+            let err = Config::load(&SettingsArgs::default())
+                .err()
+                .unwrap_or_else(|| panic!("{var}={bad:?} accepted"))
+                .to_string();
+            assert!(
+                err.to_lowercase().contains(key.as_str()),
+                "{var}={bad:?}: {err}"
+            );
+            Ok(())
+        });
+    }
+}
+
+#[test]
+fn no_demo_comes_from_the_flag_the_file_or_the_environment() {
+    Jail::expect_with(|jail| {
+        assert!(!Config::load(&SettingsArgs::default()).unwrap().no_demo);
+        let flag = SettingsArgs {
+            no_demo: true,
+            ..Default::default()
+        };
+        assert!(Config::load(&flag).unwrap().no_demo);
+        jail.create_file("patchbay.toml", "no_demo = true\n")?;
+        let file = SettingsArgs {
+            config: Some(PathBuf::from("patchbay.toml")),
+            ..Default::default()
+        };
+        assert!(Config::load(&file).unwrap().no_demo, "from the file");
+        jail.set_env("PATCHBAY_NO_DEMO", "false");
+        assert!(!Config::load(&file).unwrap().no_demo, "env beats the file");
+        assert!(
+            Config::load(&SettingsArgs {
+                no_demo: true,
+                ..file
+            })
+            .unwrap()
+            .no_demo,
+            "the flag beats the environment"
+        );
+        Ok(())
+    });
+}

@@ -134,6 +134,49 @@ async fn the_demo_admin_logs_in_and_the_events_socket_reports_the_logout() {
         .unwrap();
 }
 
+#[tokio::test]
+async fn with_no_demo_an_empty_database_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: dir.path().to_owned(),
+        no_demo: true,
+        ..Config::load(&SettingsArgs::default()).unwrap()
+    };
+    let store = serve::open_store(&config).await.unwrap();
+    assert!(serve::seed_demo(&config, &store).await.unwrap().is_empty());
+    assert_eq!(store.enterprise_count().await.unwrap(), 0);
+    assert!(!dir.path().join(demo::CREDENTIALS_FILE).exists());
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let transcription = patchbay::transcription::Transcription::load(&config).unwrap();
+        serve::run(listener, store, &config, &transcription, None, async {
+            let _ = rx.await;
+        })
+        .await
+    });
+    let http = reqwest::Client::new();
+    assert_eq!(
+        http.get(format!("{base}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let login = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"enterprise": "demo", "work_id": "admin", "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 401, "no demo enterprise to sign in to");
+    tx.send(()).unwrap();
+    task.await.unwrap().unwrap();
+}
+
 async fn next_json<S>(ws: &mut S) -> serde_json::Value
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,

@@ -65,6 +65,23 @@ impl Store {
         })
     }
 
+    /// Every enterprise, by id (for server-wide figures such as `/metrics`).
+    pub async fn list_enterprises(&self) -> Result<Vec<Enterprise>> {
+        let rows: Vec<(i64, String, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, code, name FROM enterprises ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(id, code, name)| Enterprise {
+                id: EnterpriseId(id),
+                code,
+                name,
+            })
+            .collect())
+    }
+
     /// Number of enterprises: zero means a first start.
     pub async fn enterprise_count(&self) -> Result<i64> {
         Ok(
