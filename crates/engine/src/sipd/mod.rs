@@ -7,6 +7,8 @@
 //! - [`outbound`]: calls Patchbay places: the agent's desk phone first, then the customer
 //!   through a trunk with an enterprise number as caller ID, bridged.
 //! - [`directory`]: numbers, trunks and accounts loaded from the database.
+//! - [`resolver`]: trunk hosts' addresses, looked up by a background task (the endpoint never
+//!   waits for DNS).
 
 mod agent_legs;
 mod agents;
@@ -18,6 +20,7 @@ mod outbound;
 mod prompts;
 mod queue_calls;
 mod register;
+mod resolver;
 mod tcp;
 mod transcripts;
 mod trunk_invite;
@@ -36,7 +39,7 @@ use model::{EnterpriseId, TrunkId, UserId};
 use sip::Millis;
 use sip::txn::{Output, Peer, TimerConfig, Transactions, Transport};
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use agents::AgentRequest;
 pub use agents::{AgentAction, AgentError};
@@ -175,6 +178,8 @@ pub(crate) enum Inbound {
     Dtmf(u64, char),
     /// The database's numbers, trunks or accounts changed.
     Directory(SipDirectory),
+    /// Trunk host names were looked up.
+    Resolved(resolver::Lookups),
     /// Place a call from an agent's desk phone.
     Dial(DialCommand),
     /// Report a SIP account's registrations.
@@ -466,6 +471,8 @@ pub async fn start(
     let trunk_status = TrunkStatuses::default();
     let realm = config.realm.clone();
     let directory = config.directory.clone();
+    let (names, names_rx) = watch::channel(Default::default());
+    tokio::spawn(resolver::run(names_rx, tx.clone(), resolver::system_lookup));
     let endpoint = Endpoint {
         epoch: Instant::now(),
         udp: Arc::new(udp),
@@ -482,6 +489,9 @@ pub async fn start(
         tcp_writers: Default::default(),
         tcp_pending: Default::default(),
         events: tx.clone(),
+        directory: SipDirectory::default(),
+        trunk_hosts: Default::default(),
+        names,
     };
     let running = tokio::spawn(endpoint.run(rx, shutdown, directory));
     // A panic ends calls, not the HTTP side: say so loudly where operators look.
@@ -503,28 +513,6 @@ pub async fn start(
     })
 }
 
-/// Resolves each trunk's host (names through the system resolver, without blocking the
-/// endpoint's loop on other work for longer than the look-up).
-async fn resolve_trunks(directory: &SipDirectory) -> HashMap<TrunkId, SocketAddr> {
-    let mut out = HashMap::new();
-    for (_, t, _) in &directory.trunks {
-        let addr = match t.host.parse::<std::net::IpAddr>() {
-            Ok(ip) => Some(SocketAddr::new(ip, t.port)),
-            Err(_) => {
-                let lookup = tokio::net::lookup_host((t.host.as_str(), t.port));
-                match tokio::time::timeout(Duration::from_secs(2), lookup).await {
-                    Ok(Ok(mut addrs)) => addrs.next(),
-                    _ => None,
-                }
-            }
-        };
-        if let Some(a) = addr {
-            out.insert(t.id, a);
-        }
-    }
-    out
-}
-
 /// The endpoint task's state.
 struct Endpoint {
     /// Time zero for the pure cores.
@@ -543,6 +531,12 @@ struct Endpoint {
     tcp_pending: HashMap<SocketAddr, Vec<Vec<u8>>>,
     /// Our own inbox (for connection tasks we spawn).
     events: mpsc::Sender<Inbound>,
+    /// The directory as last loaded: applied again when a trunk's address changes.
+    directory: SipDirectory,
+    /// Where trunk host names last resolved to.
+    trunk_hosts: resolver::TrunkHosts,
+    /// The names the resolver task looks up.
+    names: watch::Sender<std::collections::BTreeSet<resolver::Name>>,
 }
 
 impl Endpoint {
@@ -557,8 +551,7 @@ impl Endpoint {
         directory: SipDirectory,
     ) {
         tokio::pin!(shutdown);
-        let resolved = resolve_trunks(&directory).await;
-        self.calls.set_directory(directory, resolved);
+        self.load_directory(directory);
         let mut buf = vec![0u8; 65_536];
         let mut housekeeping = tokio::time::interval(Duration::from_secs(1));
         tracing::info!(addr = %self.local_addr, "SIP endpoint listening (UDP and TCP)");
@@ -606,6 +599,21 @@ impl Endpoint {
         self.calls.media.shutdown();
     }
 
+    /// Applies a directory: trunks on IP literals and on names resolved before are reachable at
+    /// once; the resolver looks up new names (its answer comes as [`Inbound::Resolved`]).
+    fn load_directory(&mut self, directory: SipDirectory) {
+        let names = resolver::names(&directory);
+        self.trunk_hosts.keep_only(&names);
+        self.names.send_if_modified(|current| {
+            let changed = *current != names;
+            *current = names;
+            changed
+        });
+        let addrs = self.trunk_hosts.addrs(&directory);
+        self.directory = directory.clone();
+        self.calls.set_directory(directory, addrs);
+    }
+
     async fn inbound(&mut self, msg: Inbound) {
         let now = self.now();
         match msg {
@@ -627,9 +635,13 @@ impl Endpoint {
                 // The transactions waiting on it time out and report it.
                 self.tcp_pending.remove(&addr);
             }
-            Inbound::Directory(d) => {
-                let resolved = resolve_trunks(&d).await;
-                self.calls.set_directory(d, resolved);
+            Inbound::Directory(d) => self.load_directory(d),
+            Inbound::Resolved(found) => {
+                if self.trunk_hosts.learn(found) {
+                    // Only trunks whose address changed register again.
+                    let addrs = self.trunk_hosts.addrs(&self.directory);
+                    self.calls.set_directory(self.directory.clone(), addrs);
+                }
             }
             Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns).await,
             Inbound::Registrations(user, reply) => {
