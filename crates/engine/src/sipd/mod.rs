@@ -167,9 +167,9 @@ pub(crate) enum Inbound {
     /// A SIP message arrived over TCP.
     Tcp(SocketAddr, Vec<u8>),
     /// A TCP connection opened: where to write to it.
-    TcpOpen(SocketAddr, mpsc::Sender<Vec<u8>>),
-    /// A TCP connection closed.
-    TcpClosed(SocketAddr),
+    TcpOpen(SocketAddr, tcp::TcpWriter),
+    /// A TCP connection closed (the peer's address, the connection's number).
+    TcpClosed(SocketAddr, u64),
     /// A call's peer stopped sending RTP.
     RtpTimeout(u64),
     /// A TCP connection we opened could not be made.
@@ -513,6 +513,18 @@ pub async fn start(
     })
 }
 
+/// Logs why a TCP connection's writer was dropped (which closes the connection).
+fn tcp_dropped(addr: SocketAddr, why: tcp::Refused) {
+    match why {
+        tcp::Refused::Full => tracing::warn!(
+            "a SIP TCP peer is not reading: {} messages wait for it, connection dropped",
+            tcp::QUEUE
+        ),
+        tcp::Refused::Closed => {}
+    }
+    tracing::debug!(%addr, ?why, "SIP TCP connection dropped");
+}
+
 /// The endpoint task's state.
 struct Endpoint {
     /// Time zero for the pure cores.
@@ -526,7 +538,7 @@ struct Endpoint {
     /// Calls and dialogs.
     calls: calls::Calls,
     /// Writers of open TCP connections.
-    tcp_writers: HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>,
+    tcp_writers: HashMap<SocketAddr, tcp::TcpWriter>,
     /// Messages waiting for a TCP connection we are opening.
     tcp_pending: HashMap<SocketAddr, Vec<Vec<u8>>>,
     /// Our own inbox (for connection tasks we spawn).
@@ -627,7 +639,11 @@ impl Endpoint {
             ),
             Inbound::TcpOpen(addr, writer) => {
                 for bytes in self.tcp_pending.remove(&addr).unwrap_or_default() {
-                    let _ = writer.send(bytes).await;
+                    if let Err(why) = writer.try_send(bytes) {
+                        // Dropping the writer closes the connection.
+                        tcp_dropped(addr, why);
+                        return;
+                    }
                 }
                 self.tcp_writers.insert(addr, writer);
             }
@@ -647,8 +663,11 @@ impl Endpoint {
             Inbound::Registrations(user, reply) => {
                 let _ = reply.send(self.calls.registrations(now, &user));
             }
-            Inbound::TcpClosed(addr) => {
-                self.tcp_writers.remove(&addr);
+            Inbound::TcpClosed(addr, id) => {
+                // A newer connection to the same address keeps its writer.
+                if self.tcp_writers.get(&addr).is_some_and(|w| w.id == id) {
+                    self.tcp_writers.remove(&addr);
+                }
             }
             Inbound::RtpTimeout(call) => self.calls.rtp_timeout(now, call, &mut self.txns),
             Inbound::Dtmf(call, digit) => self.calls.dtmf(now, call, digit, &mut self.txns),
@@ -673,7 +692,11 @@ impl Endpoint {
                     }
                     Transport::Tcp => match self.tcp_writers.get(&to.addr) {
                         Some(w) => {
-                            let _ = w.send(bytes).await;
+                            if let Err(why) = w.try_send(bytes) {
+                                // Dropping the writer closes the connection.
+                                self.tcp_writers.remove(&to.addr);
+                                tcp_dropped(to.addr, why);
+                            }
                         }
                         None => {
                             let pending = self.tcp_pending.entry(to.addr).or_default();
