@@ -159,6 +159,9 @@ pub enum SipError {
     /// The media worker threads could not start.
     #[error("cannot start the media workers: {0}")]
     Media(std::io::Error),
+    /// The DTLS certificate for WebRTC sessions could not be made.
+    #[error("cannot make the DTLS certificate for WebRTC: {0}")]
+    Certificate(String),
 }
 
 /// Messages from call media tasks and TCP connections to the endpoint task.
@@ -464,7 +467,12 @@ pub async fn start(
     let tcp = tokio::net::TcpListener::bind(local_addr)
         .await
         .map_err(|e| SipError::Bind(local_addr, e))?;
-    let media = crate::mediaplane::MediaPlane::start(0).map_err(SipError::Media)?;
+    // One certificate for every browser and widget session, made off the runtime's threads.
+    let certificate = tokio::task::spawn_blocking(webrtc::Certificate::generate)
+        .await
+        .map_err(|e| SipError::Certificate(e.to_string()))?
+        .map_err(|e| SipError::Certificate(e.to_string()))?;
+    let media = crate::mediaplane::MediaPlane::start(0, certificate).map_err(SipError::Media)?;
     let (tx, rx) = mpsc::channel(1024);
     tokio::spawn(tcp::accept_loop(tcp, tx.clone()));
     let stats = Arc::new(CallStats::default());
