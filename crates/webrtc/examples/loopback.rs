@@ -185,7 +185,9 @@ fn main() {
         let (csock, caddr) = bind();
         let (lsock, laddr) = bind();
         let (mut client, offer) = WebRtcClient::new(start, caddr, codec).expect("offer");
-        let (leg, answer) = WebRtcLeg::accept_offer(start, &offer, laddr, None).expect("answer");
+        let (leg, answer) =
+            WebRtcLeg::accept_offer(start, &offer, laddr, None, common::certificate())
+                .expect("answer");
         client
             .accept_answer(start, &answer)
             .expect("answer accepted");

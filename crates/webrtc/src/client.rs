@@ -8,7 +8,9 @@ use str0m::change::{SdpAnswer, SdpPendingOffer};
 use str0m::media::{Direction, MediaKind, Mid};
 
 use crate::Error;
-use crate::session::{Codec, LegEvent, LegStats, Session, add_telephone_events, base_config};
+use crate::session::{
+    Codec, LegEvent, LegStats, Session, add_telephone_events, base_config, build,
+};
 
 /// A headless WebRTC client for tests and benchmarks: offers one audio m-line with one codec
 /// (and telephone-event), connects to a [`crate::WebRtcLeg`] and exchanges 20 ms frames.
@@ -49,7 +51,7 @@ impl WebRtcClient {
             .enable_pcmu(codec == Codec::Pcmu, false)
             .enable_pcma(codec == Codec::Pcma, false);
         add_telephone_events(config.codec_config());
-        let mut rtc = config.build(now);
+        let mut rtc = build(config, now)?;
         let host = Candidate::host(local, "udp").map_err(|e| Error::BadCandidate {
             addr: local,
             reason: e.to_string(),

@@ -6,8 +6,10 @@ use std::time::Instant;
 use str0m::Candidate;
 use str0m::change::SdpOffer;
 
-use crate::Error;
-use crate::session::{Codec, LegEvent, LegStats, Session, add_telephone_events, base_config};
+use crate::session::{
+    Codec, LegEvent, LegStats, Session, add_telephone_events, base_config, build,
+};
+use crate::{Certificate, Error};
 
 /// The leg's PCM rate: the rooms' 8 kHz.
 const LEG_RATE: u32 = 8_000;
@@ -46,7 +48,8 @@ impl WebRtcLeg {
     /// telephone-event) and answers as ICE-lite with one host candidate: `local`, the UDP socket
     /// the engine bound for this leg, or, when given, `public`, the address a NAT maps `local`
     /// to (ICE-lite has host candidates only, so the private address is not announced then).
-    /// Sends Opus when offered, else PCMU, else PCMA.
+    /// Sends Opus when offered, else PCMU, else PCMA. The DTLS handshake uses `certificate`
+    /// (one per server: see [`Certificate`]).
     ///
     /// Datagrams given to [`WebRtcLeg::handle_datagram`] must name `local` as their destination.
     pub fn accept_offer(
@@ -54,6 +57,7 @@ impl WebRtcLeg {
         offer_sdp: &str,
         local: SocketAddr,
         public: Option<SocketAddr>,
+        certificate: &Certificate,
     ) -> Result<(WebRtcLeg, String), Error> {
         let offer = SdpOffer::from_sdp_string(offer_sdp).map_err(|e| Error::BadSdp {
             what: "offer",
@@ -63,9 +67,10 @@ impl WebRtcLeg {
             .set_ice_lite(true)
             .enable_opus(true, false)
             .enable_pcmu(true, false)
-            .enable_pcma(true, false);
+            .enable_pcma(true, false)
+            .set_dtls_cert(certificate.0.clone());
         add_telephone_events(config.codec_config());
-        let mut rtc = config.build(now);
+        let mut rtc = build(config, now)?;
         // ICE-lite takes host candidates only: with a public address, that address is the
         // candidate (as mediasoup's announced address), and datagrams reaching `local` are
         // taken as sent to it.

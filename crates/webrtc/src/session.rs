@@ -105,6 +105,23 @@ pub(crate) fn base_config() -> str0m::RtcConfig {
         .set_reordering_timeout_audio(Some(REORDER_TIMEOUT))
 }
 
+/// Builds the str0m session. str0m's `build` panics where it cannot set up DTLS (no
+/// certificate and none can be made, a crypto provider that fails): legs give it their
+/// certificate, and a panic that still happens is caught and returned as [`Error::Setup`], so
+/// that a browser's offer cannot take down the task answering it.
+pub(crate) fn build(config: str0m::RtcConfig, now: Instant) -> Result<Rtc, crate::Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || config.build(now))).map_err(
+        |panic| {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            crate::Error::Setup(reason)
+        },
+    )
+}
+
 /// Adds telephone-event at 48 and 8 kHz to a codec config.
 pub(crate) fn add_telephone_events(config: &mut CodecConfig) {
     for (pt, rate) in TELE_PTS {

@@ -14,8 +14,14 @@ fn local() -> std::net::SocketAddr {
 #[test]
 fn garbage_sdp_is_refused_with_a_clear_message() {
     for garbage in ["", "hello", "v=0\r\nthis is not sdp\r\n", "\u{0}\u{1}\u{2}"] {
-        let err = WebRtcLeg::accept_offer(common::clock(), garbage, local(), None)
-            .expect_err("garbage is refused");
+        let err = WebRtcLeg::accept_offer(
+            common::clock(),
+            garbage,
+            local(),
+            None,
+            common::certificate(),
+        )
+        .expect_err("garbage is refused");
         let msg = err.to_string();
         eprintln!("{garbage:?}: {msg}");
         assert!(
@@ -37,7 +43,8 @@ fn offer_without_a_known_codec_is_refused() {
             .expect("offer");
     // Rename PCMU to a codec nobody here speaks.
     let offer = offer.replace("PCMU/8000", "G729/8000");
-    let err = WebRtcLeg::accept_offer(now, &offer, local(), None).expect_err("refused");
+    let err = WebRtcLeg::accept_offer(now, &offer, local(), None, common::certificate())
+        .expect_err("refused");
     assert!(matches!(err, Error::NoCommonCodec), "{err:?}");
     assert!(err.to_string().contains("Opus, PCMU, PCMA"), "{err}");
 }
@@ -48,7 +55,8 @@ fn garbage_datagrams_do_not_panic_before_connecting() {
     let (_client, offer) =
         webrtc::WebRtcClient::new(now, "127.0.0.1:40012".parse().expect("addr"), Codec::Opus)
             .expect("offer");
-    let (mut leg, _answer) = WebRtcLeg::accept_offer(now, &offer, local(), None).expect("answer");
+    let (mut leg, _answer) =
+        WebRtcLeg::accept_offer(now, &offer, local(), None, common::certificate()).expect("answer");
     let from = "127.0.0.1:40012".parse().expect("addr");
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     for len in 0..1500usize {

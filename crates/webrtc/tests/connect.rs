@@ -25,7 +25,8 @@ async fn answer_is_ice_lite_with_the_given_candidates() {
         webrtc::WebRtcClient::new(now, "127.0.0.1:40001".parse().expect("addr"), Codec::Opus)
             .expect("offer");
     let (_leg, answer) =
-        webrtc::WebRtcLeg::accept_offer(now, &offer, local, Some(public)).expect("answer");
+        webrtc::WebRtcLeg::accept_offer(now, &offer, local, Some(public), common::certificate())
+            .expect("answer");
     assert!(answer.contains("a=ice-lite"), "{answer}");
     assert!(answer.contains("203.0.113.7 40000 typ host"), "{answer}");
     assert!(

@@ -54,6 +54,7 @@ a=ssrc:1001 cname:hand\r\n";
         offer,
         "127.0.0.1:40002".parse().expect("addr"),
         None,
+        common::certificate(),
     )
     .expect("a PCMU offer is accepted");
     assert_eq!(leg.codec(), Codec::Pcmu);

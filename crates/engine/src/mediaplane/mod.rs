@@ -128,6 +128,8 @@ impl WorkerHandle {
 
 struct Inner {
     workers: Arc<[WorkerHandle]>,
+    /// The DTLS certificate every WebRTC leg answers with.
+    certificate: webrtc::Certificate,
     next_room: AtomicU64,
     next_leg: AtomicU64,
     round_robin: AtomicUsize,
@@ -142,8 +144,12 @@ pub(crate) struct MediaPlane {
 }
 
 impl MediaPlane {
-    /// Starts `workers` media threads (0: one per core).
-    pub(crate) fn start(workers: usize) -> std::io::Result<MediaPlane> {
+    /// Starts `workers` media threads (0: one per core); WebRTC legs will answer with
+    /// `certificate`.
+    pub(crate) fn start(
+        workers: usize,
+        certificate: webrtc::Certificate,
+    ) -> std::io::Result<MediaPlane> {
         let n = if workers == 0 {
             std::thread::available_parallelism().map_or(2, |n| n.get())
         } else {
@@ -168,12 +174,18 @@ impl MediaPlane {
         Ok(MediaPlane {
             inner: Arc::new(Inner {
                 workers,
+                certificate,
                 next_room: AtomicU64::new(1),
                 next_leg: AtomicU64::new(1),
                 round_robin: AtomicUsize::new(0),
                 legs: Mutex::new(HashMap::new()),
             }),
         })
+    }
+
+    /// The DTLS certificate WebRTC legs answer with (made once, at start-up).
+    pub(crate) fn certificate(&self) -> &webrtc::Certificate {
+        &self.inner.certificate
     }
 
     /// A new room id (the room exists once a leg is placed in it).

@@ -39,7 +39,11 @@ impl Bench {
     fn new(workers: usize) -> Bench {
         let (tx, events) = mpsc::channel(64);
         Bench {
-            plane: MediaPlane::start(workers).expect("media workers start"),
+            plane: MediaPlane::start(
+                workers,
+                webrtc::Certificate::generate().expect("a DTLS certificate"),
+            )
+            .expect("media workers start"),
             peers: Vec::new(),
             events,
             tx,

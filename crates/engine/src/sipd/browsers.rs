@@ -80,6 +80,7 @@ impl Calls {
             self.config
                 .public_media
                 .map(|ip| std::net::SocketAddr::new(ip, local.port())),
+            self.media.certificate(),
         )
         .map_err(|err| AgentError::Invalid(err.to_string()))?;
         self.next_call += 1;

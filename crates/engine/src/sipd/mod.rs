@@ -7,6 +7,8 @@
 //! - [`outbound`]: calls Patchbay places: the agent's desk phone first, then the customer
 //!   through a trunk with an enterprise number as caller ID, bridged.
 //! - [`directory`]: numbers, trunks and accounts loaded from the database.
+//! - [`resolver`]: trunk hosts' addresses, looked up by a background task (the endpoint never
+//!   waits for DNS).
 
 mod agent_legs;
 mod agents;
@@ -18,6 +20,7 @@ mod outbound;
 mod prompts;
 mod queue_calls;
 mod register;
+mod resolver;
 mod tcp;
 mod transcripts;
 mod trunk_invite;
@@ -36,7 +39,7 @@ use model::{EnterpriseId, TrunkId, UserId};
 use sip::Millis;
 use sip::txn::{Output, Peer, TimerConfig, Transactions, Transport};
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use agents::AgentRequest;
 pub use agents::{AgentAction, AgentError};
@@ -159,6 +162,9 @@ pub enum SipError {
     /// The media worker threads could not start.
     #[error("cannot start the media workers: {0}")]
     Media(std::io::Error),
+    /// The DTLS certificate for WebRTC sessions could not be made.
+    #[error("cannot make the DTLS certificate for WebRTC: {0}")]
+    Certificate(String),
 }
 
 /// Messages from call media tasks and TCP connections to the endpoint task.
@@ -167,9 +173,9 @@ pub(crate) enum Inbound {
     /// A SIP message arrived over TCP.
     Tcp(SocketAddr, Vec<u8>),
     /// A TCP connection opened: where to write to it.
-    TcpOpen(SocketAddr, mpsc::Sender<Vec<u8>>),
-    /// A TCP connection closed.
-    TcpClosed(SocketAddr),
+    TcpOpen(SocketAddr, tcp::TcpWriter),
+    /// A TCP connection closed (the peer's address, the connection's number).
+    TcpClosed(SocketAddr, u64),
     /// A call's peer stopped sending RTP.
     RtpTimeout(u64),
     /// A TCP connection we opened could not be made.
@@ -178,6 +184,8 @@ pub(crate) enum Inbound {
     Dtmf(u64, char),
     /// The database's numbers, trunks or accounts changed.
     Directory(SipDirectory),
+    /// Trunk host names were looked up.
+    Resolved(resolver::Lookups),
     /// Place a call from an agent's desk phone.
     Dial(DialCommand),
     /// Report a SIP account's registrations.
@@ -462,13 +470,20 @@ pub async fn start(
     let tcp = tokio::net::TcpListener::bind(local_addr)
         .await
         .map_err(|e| SipError::Bind(local_addr, e))?;
-    let media = crate::mediaplane::MediaPlane::start(0).map_err(SipError::Media)?;
+    // One certificate for every browser and widget session, made off the runtime's threads.
+    let certificate = tokio::task::spawn_blocking(webrtc::Certificate::generate)
+        .await
+        .map_err(|e| SipError::Certificate(e.to_string()))?
+        .map_err(|e| SipError::Certificate(e.to_string()))?;
+    let media = crate::mediaplane::MediaPlane::start(0, certificate).map_err(SipError::Media)?;
     let (tx, rx) = mpsc::channel(1024);
     tokio::spawn(tcp::accept_loop(tcp, tx.clone()));
     let stats = Arc::new(CallStats::default());
     let trunk_status = TrunkStatuses::default();
     let realm = config.realm.clone();
     let directory = config.directory.clone();
+    let (names, names_rx) = watch::channel(Default::default());
+    tokio::spawn(resolver::run(names_rx, tx.clone(), resolver::system_lookup));
     let endpoint = Endpoint {
         epoch: Instant::now(),
         udp: Arc::new(udp),
@@ -485,6 +500,9 @@ pub async fn start(
         tcp_writers: Default::default(),
         tcp_pending: Default::default(),
         events: tx.clone(),
+        directory: SipDirectory::default(),
+        trunk_hosts: Default::default(),
+        names,
     };
     let running = tokio::spawn(endpoint.run(rx, shutdown, directory));
     // A panic ends calls, not the HTTP side: say so loudly where operators look.
@@ -506,26 +524,16 @@ pub async fn start(
     })
 }
 
-/// Resolves each trunk's host (names through the system resolver, without blocking the
-/// endpoint's loop on other work for longer than the look-up).
-async fn resolve_trunks(directory: &SipDirectory) -> HashMap<TrunkId, SocketAddr> {
-    let mut out = HashMap::new();
-    for (_, t, _) in &directory.trunks {
-        let addr = match t.host.parse::<std::net::IpAddr>() {
-            Ok(ip) => Some(SocketAddr::new(ip, t.port)),
-            Err(_) => {
-                let lookup = tokio::net::lookup_host((t.host.as_str(), t.port));
-                match tokio::time::timeout(Duration::from_secs(2), lookup).await {
-                    Ok(Ok(mut addrs)) => addrs.next(),
-                    _ => None,
-                }
-            }
-        };
-        if let Some(a) = addr {
-            out.insert(t.id, a);
-        }
+/// Logs why a TCP connection's writer was dropped (which closes the connection).
+fn tcp_dropped(addr: SocketAddr, why: tcp::Refused) {
+    match why {
+        tcp::Refused::Full => tracing::warn!(
+            "a SIP TCP peer is not reading: {} messages wait for it, connection dropped",
+            tcp::QUEUE
+        ),
+        tcp::Refused::Closed => {}
     }
-    out
+    tracing::debug!(%addr, ?why, "SIP TCP connection dropped");
 }
 
 /// The endpoint task's state.
@@ -541,11 +549,17 @@ struct Endpoint {
     /// Calls and dialogs.
     calls: calls::Calls,
     /// Writers of open TCP connections.
-    tcp_writers: HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>,
+    tcp_writers: HashMap<SocketAddr, tcp::TcpWriter>,
     /// Messages waiting for a TCP connection we are opening.
     tcp_pending: HashMap<SocketAddr, Vec<Vec<u8>>>,
     /// Our own inbox (for connection tasks we spawn).
     events: mpsc::Sender<Inbound>,
+    /// The directory as last loaded: applied again when a trunk's address changes.
+    directory: SipDirectory,
+    /// Where trunk host names last resolved to.
+    trunk_hosts: resolver::TrunkHosts,
+    /// The names the resolver task looks up.
+    names: watch::Sender<std::collections::BTreeSet<resolver::Name>>,
 }
 
 impl Endpoint {
@@ -560,8 +574,7 @@ impl Endpoint {
         directory: SipDirectory,
     ) {
         tokio::pin!(shutdown);
-        let resolved = resolve_trunks(&directory).await;
-        self.calls.set_directory(directory, resolved);
+        self.load_directory(directory);
         let mut buf = vec![0u8; 65_536];
         let mut housekeeping = tokio::time::interval(Duration::from_secs(1));
         tracing::info!(addr = %self.local_addr, "SIP endpoint listening (UDP and TCP)");
@@ -609,6 +622,21 @@ impl Endpoint {
         self.calls.media.shutdown();
     }
 
+    /// Applies a directory: trunks on IP literals and on names resolved before are reachable at
+    /// once; the resolver looks up new names (its answer comes as [`Inbound::Resolved`]).
+    fn load_directory(&mut self, directory: SipDirectory) {
+        let names = resolver::names(&directory);
+        self.trunk_hosts.keep_only(&names);
+        self.names.send_if_modified(|current| {
+            let changed = *current != names;
+            *current = names;
+            changed
+        });
+        let addrs = self.trunk_hosts.addrs(&directory);
+        self.directory = directory.clone();
+        self.calls.set_directory(directory, addrs);
+    }
+
     async fn inbound(&mut self, msg: Inbound) {
         let now = self.now();
         match msg {
@@ -622,7 +650,11 @@ impl Endpoint {
             ),
             Inbound::TcpOpen(addr, writer) => {
                 for bytes in self.tcp_pending.remove(&addr).unwrap_or_default() {
-                    let _ = writer.send(bytes).await;
+                    if let Err(why) = writer.try_send(bytes) {
+                        // Dropping the writer closes the connection.
+                        tcp_dropped(addr, why);
+                        return;
+                    }
                 }
                 self.tcp_writers.insert(addr, writer);
             }
@@ -630,16 +662,23 @@ impl Endpoint {
                 // The transactions waiting on it time out and report it.
                 self.tcp_pending.remove(&addr);
             }
-            Inbound::Directory(d) => {
-                let resolved = resolve_trunks(&d).await;
-                self.calls.set_directory(d, resolved);
+            Inbound::Directory(d) => self.load_directory(d),
+            Inbound::Resolved(found) => {
+                if self.trunk_hosts.learn(found) {
+                    // Only trunks whose address changed register again.
+                    let addrs = self.trunk_hosts.addrs(&self.directory);
+                    self.calls.set_directory(self.directory.clone(), addrs);
+                }
             }
             Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns).await,
             Inbound::Registrations(user, reply) => {
                 let _ = reply.send(self.calls.registrations(now, &user));
             }
-            Inbound::TcpClosed(addr) => {
-                self.tcp_writers.remove(&addr);
+            Inbound::TcpClosed(addr, id) => {
+                // A newer connection to the same address keeps its writer.
+                if self.tcp_writers.get(&addr).is_some_and(|w| w.id == id) {
+                    self.tcp_writers.remove(&addr);
+                }
             }
             Inbound::RtpTimeout(call) => self.calls.rtp_timeout(now, call, &mut self.txns),
             Inbound::Dtmf(call, digit) => self.calls.dtmf(now, call, digit, &mut self.txns),
@@ -664,7 +703,11 @@ impl Endpoint {
                     }
                     Transport::Tcp => match self.tcp_writers.get(&to.addr) {
                         Some(w) => {
-                            let _ = w.send(bytes).await;
+                            if let Err(why) = w.try_send(bytes) {
+                                // Dropping the writer closes the connection.
+                                self.tcp_writers.remove(&to.addr);
+                                tcp_dropped(to.addr, why);
+                            }
                         }
                         None => {
                             let pending = self.tcp_pending.entry(to.addr).or_default();

@@ -168,9 +168,14 @@ impl Calls {
             .config
             .public_media
             .map(|ip| std::net::SocketAddr::new(ip, local.port()));
-        let (session, answer) =
-            webrtc::WebRtcLeg::accept_offer(std::time::Instant::now(), sdp, local, public)
-                .map_err(|e| WidgetError::BadOffer(e.to_string()))?;
+        let (session, answer) = webrtc::WebRtcLeg::accept_offer(
+            std::time::Instant::now(),
+            sdp,
+            local,
+            public,
+            self.media.certificate(),
+        )
+        .map_err(|e| WidgetError::BadOffer(e.to_string()))?;
         self.next_call += 1;
         let call = self.next_call;
         let token = format!("{}{}", random_token(), random_token());

@@ -15,6 +15,12 @@ pub fn clock() -> Instant {
     Instant::now()
 }
 
+/// The certificate every leg of a test process answers with, as a server has one.
+pub fn certificate() -> &'static webrtc::Certificate {
+    static CERTIFICATE: std::sync::OnceLock<webrtc::Certificate> = std::sync::OnceLock::new();
+    CERTIFICATE.get_or_init(|| webrtc::Certificate::generate().expect("a DTLS certificate"))
+}
+
 /// One side of a pair, as the driver sees it.
 pub trait Endpoint {
     fn handle_datagram(&mut self, now: Instant, from: SocketAddr, to: SocketAddr, bytes: &[u8]);
@@ -108,7 +114,8 @@ impl Pair {
         let now = clock();
         let (mut client, offer) = WebRtcClient::new(now, client_addr, codec).expect("offer");
         let (leg, answer) =
-            WebRtcLeg::accept_offer(now, &edit(offer), leg_addr, None).expect("answer");
+            WebRtcLeg::accept_offer(now, &edit(offer), leg_addr, None, certificate())
+                .expect("answer");
         client.accept_answer(now, &answer).expect("accept answer");
         Pair {
             client,
