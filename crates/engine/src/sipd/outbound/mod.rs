@@ -281,6 +281,7 @@ impl Calls {
                         self.stats
                             .answered
                             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        tracing::info!(call = id, "customer answered: bridged");
                     }
                     model::calls::CallEvent::Ended { failure, .. } => {
                         tracing::info!(
