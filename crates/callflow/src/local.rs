@@ -61,36 +61,14 @@ impl Local {
         local: &LocalMedia,
         tokens: &mut Tokens,
     ) -> Message {
-        Message {
-            start: StartLine::Request {
-                method: "INVITE".to_owned(),
-                uri: contact.to_owned(),
-            },
-            headers: vec![
-                ("Via".to_owned(), self.via(peer.transport, tokens)),
-                ("Max-Forwards".to_owned(), "70".to_owned()),
-                (
-                    "From".to_owned(),
-                    format!(
-                        "\"{display}\" <sip:{display}@{}>;tag={}",
-                        self.sip,
-                        tokens.token()
-                    ),
-                ),
-                ("To".to_owned(), format!("<sip:{username}@{}>", self.sip)),
-                ("Call-ID".to_owned(), tokens.token()),
-                ("CSeq".to_owned(), "1 INVITE".to_owned()),
-                ("Contact".to_owned(), format!("<{}>", self.contact())),
-                ("Allow".to_owned(), ALLOW.to_owned()),
-                ("Content-Type".to_owned(), "application/sdp".to_owned()),
-                ("User-Agent".to_owned(), "Patchbay".to_owned()),
-            ],
-            body: sdp::write(
-                &sdp::offer(local, Direction::SendRecv),
-                tokens.sdp_session(),
-                1,
-            ),
-        }
+        let from = format!(
+            "\"{display}\" <sip:{display}@{}>;tag={}",
+            self.sip,
+            tokens.token()
+        );
+        let to = format!("<sip:{username}@{}>", self.sip);
+        let contact_header = format!("<{}>", self.contact());
+        self.invite(contact, from, to, contact_header, None, peer, local, tokens)
     }
 
     /// An INVITE to `number` through a trunk showing `caller`; the offer keeps to the trunk's
@@ -107,30 +85,59 @@ impl Local {
         if !route.codecs.is_empty() {
             local.codecs.clone_from(&route.codecs);
         }
+        let from = format!("<sip:{caller}@{host}>;tag={}", tokens.token());
+        let to = format!("<sip:{number}@{host}>");
+        let contact = format!("<sip:{caller}@{}>", self.sip);
+        let asserted = format!("<sip:{caller}@{host}>");
+        let uri = format!("sip:{number}@{host}");
+        self.invite(
+            &uri,
+            from,
+            to,
+            contact,
+            Some(asserted),
+            route.peer,
+            local,
+            tokens,
+        )
+    }
+
+    /// An initial INVITE with our offer.
+    #[allow(clippy::too_many_arguments)]
+    fn invite(
+        &self,
+        uri: &str,
+        from: String,
+        to: String,
+        contact: String,
+        asserted: Option<String>,
+        peer: Peer,
+        local: &LocalMedia,
+        tokens: &mut Tokens,
+    ) -> Message {
+        let mut headers = vec![
+            ("Via".to_owned(), self.via(peer.transport, tokens)),
+            ("Max-Forwards".to_owned(), "70".to_owned()),
+            ("From".to_owned(), from),
+            ("To".to_owned(), to),
+            ("Call-ID".to_owned(), tokens.token()),
+            ("CSeq".to_owned(), "1 INVITE".to_owned()),
+            ("Contact".to_owned(), contact),
+        ];
+        if let Some(pai) = asserted {
+            headers.push(("P-Asserted-Identity".to_owned(), pai));
+        }
+        headers.extend([
+            ("Allow".to_owned(), ALLOW.to_owned()),
+            ("Content-Type".to_owned(), "application/sdp".to_owned()),
+            ("User-Agent".to_owned(), "Patchbay".to_owned()),
+        ]);
         Message {
             start: StartLine::Request {
                 method: "INVITE".to_owned(),
-                uri: format!("sip:{number}@{host}"),
+                uri: uri.to_owned(),
             },
-            headers: vec![
-                ("Via".to_owned(), self.via(route.peer.transport, tokens)),
-                ("Max-Forwards".to_owned(), "70".to_owned()),
-                (
-                    "From".to_owned(),
-                    format!("<sip:{caller}@{host}>;tag={}", tokens.token()),
-                ),
-                ("To".to_owned(), format!("<sip:{number}@{host}>")),
-                ("Call-ID".to_owned(), tokens.token()),
-                ("CSeq".to_owned(), "1 INVITE".to_owned()),
-                ("Contact".to_owned(), format!("<sip:{caller}@{}>", self.sip)),
-                (
-                    "P-Asserted-Identity".to_owned(),
-                    format!("<sip:{caller}@{host}>"),
-                ),
-                ("Allow".to_owned(), ALLOW.to_owned()),
-                ("Content-Type".to_owned(), "application/sdp".to_owned()),
-                ("User-Agent".to_owned(), "Patchbay".to_owned()),
-            ],
+            headers,
             body: sdp::write(
                 &sdp::offer(local, Direction::SendRecv),
                 tokens.sdp_session(),

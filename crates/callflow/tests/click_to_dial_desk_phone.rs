@@ -10,31 +10,6 @@ use common::*;
 use model::calls::{CallEvent, HangupSide};
 use sip::sdp::Direction;
 
-/// Places the call and answers the desk phone; returns the harness and the two far ends.
-fn connected() -> (Harness, FarEnd, FarEnd) {
-    let mut h = Harness::place(spec(desk_phone(), None));
-    let phone_leg = LegId(0);
-    let invite = h
-        .last_sent(phone_leg, "INVITE")
-        .expect("the desk phone rings");
-    let phone = FarEnd::new(invite, addr(PHONE), "phone");
-    h.respond(phone_leg, phone.response(180, "Ringing", None));
-    h.respond(
-        phone_leg,
-        phone.response(200, "OK", Some(peer_sdp(30_000, Direction::SendRecv))),
-    );
-    let customer_leg = LegId(1);
-    let invite = h
-        .last_sent(customer_leg, "INVITE")
-        .expect("the customer is called");
-    let carrier = FarEnd::new(invite, addr(CARRIER), "carrier");
-    h.respond(
-        customer_leg,
-        carrier.response(200, "OK", Some(peer_sdp(40_000, Direction::SendRecv))),
-    );
-    (h, phone, carrier)
-}
-
 #[test]
 fn the_desk_phone_rings_first_showing_the_customers_number() {
     let h = Harness::place(spec(desk_phone(), None));

@@ -8,29 +8,6 @@ use callflow::{InDialog, LegId, MediaOut, Output, SdpState, answer_in_dialog};
 use common::*;
 use sip::sdp::{self, Direction};
 
-fn connected() -> (Harness, FarEnd, FarEnd) {
-    let mut h = Harness::place(spec(desk_phone(), None));
-    let phone = FarEnd::new(
-        h.last_sent(LegId(0), "INVITE").expect("INVITE"),
-        addr(PHONE),
-        "p",
-    );
-    h.respond(
-        LegId(0),
-        phone.response(200, "OK", Some(peer_sdp(30_000, Direction::SendRecv))),
-    );
-    let carrier = FarEnd::new(
-        h.last_sent(LegId(1), "INVITE").expect("INVITE"),
-        addr(CARRIER),
-        "c",
-    );
-    h.respond(
-        LegId(1),
-        carrier.response(200, "OK", Some(peer_sdp(40_000, Direction::SendRecv))),
-    );
-    (h, phone, carrier)
-}
-
 fn direction_of(msg: &sip::msg::Message) -> Direction {
     sdp::parse_audio(&msg.body)
         .expect("an SDP answer")

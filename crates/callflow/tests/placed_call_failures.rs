@@ -7,27 +7,6 @@ mod common;
 use callflow::{AcdOut, Input, LegId, MediaOut, Output};
 use common::*;
 use model::calls::{CallEvent, HangupSide};
-use sip::sdp::Direction;
-
-/// Answers the desk phone so that the customer is being called.
-fn customer_ringing() -> (Harness, FarEnd) {
-    let mut h = Harness::place(spec(desk_phone(), None));
-    let phone = FarEnd::new(
-        h.last_sent(LegId(0), "INVITE").expect("INVITE"),
-        addr(PHONE),
-        "p",
-    );
-    h.respond(
-        LegId(0),
-        phone.response(200, "OK", Some(peer_sdp(30_000, Direction::SendRecv))),
-    );
-    let carrier = FarEnd::new(
-        h.last_sent(LegId(1), "INVITE").expect("INVITE"),
-        addr(CARRIER),
-        "c",
-    );
-    (h, carrier)
-}
 
 fn failure_of(h: &Harness) -> Option<String> {
     h.records().iter().find_map(|e| match e {
@@ -53,7 +32,7 @@ fn final_responses_from_the_customer_map_to_failure_codes() {
         (499, "Odd", "other"),
     ];
     for (code, reason, want) in table {
-        let (mut h, carrier) = customer_ringing();
+        let (mut h, _, carrier) = customer_ringing();
         let out = h.respond(LegId(1), carrier.response(code, reason, None));
         assert_eq!(failure_of(&h).as_deref(), Some(want), "{code} {reason}");
         assert!(
@@ -87,7 +66,7 @@ fn a_desk_phone_that_never_answers_is_no_answer() {
 
 #[test]
 fn a_trunk_that_never_answers_is_trunk_down() {
-    let (mut h, _) = customer_ringing();
+    let (mut h, _, _) = customer_ringing();
     h.input(32_000, Input::RequestTimeout { leg: LegId(1) });
     assert_eq!(failure_of(&h).as_deref(), Some("trunk_down"));
 }
@@ -107,7 +86,7 @@ fn the_desk_phone_refusing_ends_the_call_before_the_customer_is_called() {
 
 #[test]
 fn hanging_up_while_the_customer_rings_cancels_and_says_cancelled() {
-    let (mut h, carrier) = customer_ringing();
+    let (mut h, _, carrier) = customer_ringing();
     h.respond(LegId(1), carrier.response(180, "Ringing", None));
     let out = h.input(
         3_000,
@@ -136,7 +115,7 @@ fn hanging_up_while_the_customer_rings_cancels_and_says_cancelled() {
 
 #[test]
 fn a_2xx_without_sdp_hangs_up_as_a_network_error() {
-    let (mut h, carrier) = customer_ringing();
+    let (mut h, _, carrier) = customer_ringing();
     h.respond(LegId(1), carrier.response(200, "OK", None));
     assert_eq!(failure_of(&h).as_deref(), Some("network_error"));
     assert!(

@@ -268,3 +268,43 @@ pub fn user_in(header: &str) -> &str {
     let rest = &header[start..];
     rest.split(['@', '>', ';']).next().unwrap_or_default()
 }
+
+/// A click-to-dial call whose desk phone answered: the customer is being called (leg 1).
+pub fn customer_ringing() -> (Harness, FarEnd, FarEnd) {
+    let mut h = Harness::place(spec(desk_phone(), None));
+    let phone = FarEnd::new(
+        h.last_sent(LegId(0), "INVITE")
+            .expect("the desk phone rings"),
+        addr(PHONE),
+        "phone",
+    );
+    h.respond(
+        LegId(0),
+        phone.response(
+            200,
+            "OK",
+            Some(peer_sdp(30_000, sip::sdp::Direction::SendRecv)),
+        ),
+    );
+    let carrier = FarEnd::new(
+        h.last_sent(LegId(1), "INVITE")
+            .expect("the customer is called"),
+        addr(CARRIER),
+        "carrier",
+    );
+    (h, phone, carrier)
+}
+
+/// A click-to-dial call that is up: the desk phone (leg 0) and the customer (leg 1) talk.
+pub fn connected() -> (Harness, FarEnd, FarEnd) {
+    let (mut h, phone, carrier) = customer_ringing();
+    h.respond(
+        LegId(1),
+        carrier.response(
+            200,
+            "OK",
+            Some(peer_sdp(40_000, sip::sdp::Direction::SendRecv)),
+        ),
+    );
+    (h, phone, carrier)
+}
