@@ -82,7 +82,7 @@ test('a call rings the phone bar, is rejected, shows as a missed call and is mar
 
   // Mark handled: the reminder stays, greyed, without its buttons.
   await reminder.getByRole('button', { name: 'Mark handled' }).click();
-  await reminder.getByText('Handled').waitFor();
+  await reminder.getByText('Handled', { exact: true }).waitFor();
   assert.equal(await reminder.getByRole('button', { name: 'Call back' }).count(), 0);
   await shot(page, '32-missed-handled');
   await context.close();
