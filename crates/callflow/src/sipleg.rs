@@ -39,6 +39,27 @@ pub struct SdpState {
     pub version: u64,
 }
 
+impl SdpState {
+    /// Our SDP state after sending `offer` (its `o=` session id and version are kept, so that
+    /// later answers in the dialog carry the same session, one version up, as RFC 3264 asks).
+    pub fn after_offer(local: LocalMedia, offer: &[u8]) -> SdpState {
+        let origin = String::from_utf8_lossy(offer)
+            .lines()
+            .find_map(|l| l.strip_prefix("o=").map(str::to_owned));
+        let field = |i: usize| {
+            origin
+                .as_deref()
+                .and_then(|o| o.split_whitespace().nth(i))
+                .and_then(|v| v.parse::<u64>().ok())
+        };
+        SdpState {
+            local,
+            session: field(1).unwrap_or(0),
+            version: field(2).unwrap_or(1),
+        }
+    }
+}
+
 /// What a request inside a leg's dialog meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InDialog {
@@ -196,11 +217,7 @@ impl SipLeg {
         });
         SipLeg {
             peer,
-            sdp: SdpState {
-                local,
-                session: ctx.tokens.sdp_session(),
-                version: 1,
-            },
+            sdp: SdpState::after_offer(local, &invite.body),
             invite: Some(invite),
             dialog: None,
             state: State::Calling,

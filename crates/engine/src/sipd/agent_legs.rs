@@ -158,11 +158,7 @@ impl Calls {
                 answered: false,
                 socket: Some(socket),
                 media: None,
-                sdp: callflow::SdpState {
-                    local,
-                    session: u64::from(rand::random::<u32>()),
-                    version: 1,
-                },
+                sdp: callflow::SdpState::after_offer(local, &invite.body),
             },
         );
         tracing::info!(
@@ -466,11 +462,7 @@ impl Calls {
                 answered: false,
                 socket: Some(socket),
                 media: None,
-                sdp: callflow::SdpState {
-                    local,
-                    session: u64::from(rand::random::<u32>()),
-                    version: 1,
-                },
+                sdp: callflow::SdpState::after_offer(local, &invite.body),
             },
         );
         tracing::info!(call, leg = id, %number, %caller, trunk = trunk.trunk.id.0, agent = agent.map(|a| a.0), "calling through a trunk");
