@@ -14,8 +14,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Signs in with enterprise code, work ID and password. Five wrong passwords in a row lock the
-         *     account for 15 minutes.
+         * Signs in with enterprise code, work ID and password. After a few failures from one address,
+         *     or for one account, each further attempt must wait a delay that doubles with each failure
+         *     (429 with `Retry-After`); attempts from other addresses are slowed by a few seconds at most.
+         *     An unknown enterprise or work ID answers exactly like a wrong password.
          */
         post: operations["login"];
         delete?: never;
@@ -2236,7 +2238,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Account disabled */
+            /** @description Account disabled (only said after the right password) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2245,8 +2247,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Account locked */
-            423: {
+            /** @description Too many failed sign-ins: wait the `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many sign-ins being checked at once: try again shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
