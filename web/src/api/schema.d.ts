@@ -1031,7 +1031,7 @@ export interface components {
         ErrorDetail: {
             /** @description Stable snake_case code that clients switch on and translate (e.g. `work_id_taken`). */
             code: string;
-            /** @description Extra facts for some codes, e.g. `locked_until` (unix ms) for `account_locked`. */
+            /** @description Extra facts for some codes, e.g. `retry_after_s` for `too_many_attempts`. */
             details?: Record<string, never> | null;
             /** @description English explanation for logs and developers; it names the offending field where there is one. */
             message: string;
@@ -1588,7 +1588,8 @@ export interface components {
                 id: components["schemas"]["UserId"];
                 /**
                  * Format: int64
-                 * @description Set while the account is locked after failed logins (unix ms).
+                 * @description Set by versions that locked accounts after failed logins (unix ms); logins are now
+                 *     throttled per address instead and nothing sets it.
                  */
                 locked_until?: number | null;
                 /** @description Mobile number, if set. */
@@ -2124,7 +2125,8 @@ export interface components {
             id: components["schemas"]["UserId"];
             /**
              * Format: int64
-             * @description Set while the account is locked after failed logins (unix ms).
+             * @description Set by versions that locked accounts after failed logins (unix ms); logins are now
+             *     throttled per address instead and nothing sets it.
              */
             locked_until?: number | null;
             /** @description Mobile number, if set. */
