@@ -18,7 +18,8 @@ use std::sync::Mutex;
 /// How failures turn into delays. Times in ms.
 #[derive(Debug, Clone)]
 pub struct ThrottlePolicy {
-    /// Failures from one address (any account) before delays start.
+    /// Failures from one address (any account) before delays start: high, as a whole office
+    /// may sign in from one address.
     pub free_per_source: u32,
     /// Failures for one account from one address before delays start.
     pub free_per_account_source: u32,
@@ -40,13 +41,13 @@ pub struct ThrottlePolicy {
 impl Default for ThrottlePolicy {
     fn default() -> Self {
         ThrottlePolicy {
-            free_per_source: 20,
+            free_per_source: 50,
             free_per_account_source: 5,
             free_per_account: 20,
             base_delay_ms: 1_000,
             max_delay_ms: 15 * 60_000,
             max_account_delay_ms: 5_000,
-            forget_after_ms: 60 * 60_000,
+            forget_after_ms: 30 * 60_000,
             max_entries: 100_000,
         }
     }
@@ -246,7 +247,7 @@ mod tests {
     #[test]
     fn success_clears_the_account_but_not_the_source() {
         let t = LoginThrottle::new(policy());
-        for i in 0..30 {
+        for i in 0..60 {
             t.failed(&format!("acme/{i}"), ip(66), 0);
         }
         t.failed("acme/mine", ip(66), 0);
@@ -255,13 +256,13 @@ mod tests {
     }
 
     #[test]
-    fn counts_are_forgotten_after_a_quiet_hour() {
+    fn counts_are_forgotten_after_a_quiet_half_hour() {
         let t = LoginThrottle::new(policy());
         for _ in 0..10 {
             t.failed("acme/1001", ip(1), 0);
         }
         assert!(t.check("acme/1001", ip(1), 0).is_some());
-        let later = 60 * 60_000;
+        let later = 30 * 60_000;
         assert_eq!(t.check("acme/1001", ip(1), later), None);
         t.failed("acme/1001", ip(1), later);
         assert_eq!(
