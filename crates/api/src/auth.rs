@@ -25,19 +25,40 @@ use crate::state::AppState;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "patchbay_session";
 
-/// How long a request waits for an Argon2 permit before answering 503.
-const ARGON2_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Permits for Argon2 work: at most `n` hashes or checks at once, so a flood of logins cannot take
+/// every blocking thread; a request that waits longer than `wait` answers 503.
+#[derive(Debug)]
+pub struct Argon2Permits {
+    permits: Semaphore,
+    wait: std::time::Duration,
+}
 
-/// Waits for one of `permits`; 503 `server_busy` when none frees up in [`ARGON2_WAIT`].
-async fn argon2_permit(permits: &Semaphore) -> Result<SemaphorePermit<'_>, ApiError> {
-    match tokio::time::timeout(ARGON2_WAIT, permits.acquire()).await {
-        Ok(Ok(permit)) => Ok(permit),
-        Ok(Err(e)) => Err(ApiError::internal(e)),
-        Err(_) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "server_busy",
-            "the server is busy checking passwords: try again in a few seconds",
-        )),
+impl Argon2Permits {
+    /// `n` permits; a request waits at most `wait` for one.
+    pub fn new(n: usize, wait: std::time::Duration) -> Self {
+        Argon2Permits {
+            permits: Semaphore::new(n),
+            wait,
+        }
+    }
+
+    /// One permit per core, 10 s of waiting.
+    pub fn per_core() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        Argon2Permits::new(cores, std::time::Duration::from_secs(10))
+    }
+
+    /// Waits for a permit; 503 `server_busy` when none frees up in time.
+    async fn acquire(&self) -> Result<SemaphorePermit<'_>, ApiError> {
+        match tokio::time::timeout(self.wait, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(e)) => Err(ApiError::internal(e)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_busy",
+                "the server is busy checking passwords: try again in a few seconds",
+            )),
+        }
     }
 }
 
@@ -51,10 +72,10 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
 
 /// [`hash_password`] holding one of `permits`, for request handlers.
 pub async fn hash_password_bounded(
-    permits: &Semaphore,
+    permits: &Argon2Permits,
     password: String,
 ) -> Result<String, ApiError> {
-    let _permit = argon2_permit(permits).await?;
+    let _permit = permits.acquire().await?;
     hash_password(password).await
 }
 
@@ -70,11 +91,11 @@ pub fn hash_password_blocking(password: &str) -> Result<String, ApiError> {
 /// Checks a password against a stored hash on a blocking thread, holding one of `permits`. A
 /// malformed hash never matches.
 pub async fn verify_password(
-    permits: &Semaphore,
+    permits: &Argon2Permits,
     password: String,
     hash: String,
 ) -> Result<bool, ApiError> {
-    let _permit = argon2_permit(permits).await?;
+    let _permit = permits.acquire().await?;
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {

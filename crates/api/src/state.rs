@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use engine::{Clock, EventHub};
 use store::Store;
-use tokio::sync::Semaphore;
 
+use crate::auth::Argon2Permits;
 use crate::throttle::{LoginThrottle, ThrottlePolicy};
 
 /// Shared application state; cheap to clone.
@@ -33,7 +33,7 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     /// Permits for Argon2 work (hashing and checking passwords), one per core, so a flood of
     /// logins cannot take every blocking thread.
-    pub argon2_permits: Arc<Semaphore>,
+    pub argon2_permits: Arc<Argon2Permits>,
 }
 
 /// Login and session policy.
@@ -67,9 +67,7 @@ impl AppState {
             transcription_engines: Arc::default(),
             metrics_token: None,
             login_throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default())),
-            argon2_permits: Arc::new(Semaphore::new(
-                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
-            )),
+            argon2_permits: Arc::new(Argon2Permits::per_core()),
         }
     }
 

@@ -265,3 +265,29 @@ async fn requests_without_a_session_are_401() {
         assert_eq!(st, StatusCode::UNAUTHORIZED, "{path}");
     }
 }
+
+#[tokio::test]
+async fn password_checks_wait_for_a_free_argon2_permit_and_answer_503_when_none_frees_up() {
+    let mut app = TestApp::new().await;
+    app.tenant("acme").await;
+    // No permit at all: the check never runs, and the caller hears so instead of waiting forever.
+    app.state.argon2_permits = std::sync::Arc::new(api::auth::Argon2Permits::new(
+        0,
+        std::time::Duration::from_millis(50),
+    ));
+    let (st, _, body) = app.login_from(ip(1), "acme", "1001", AGENT_PASS).await;
+    assert_eq!(
+        (st, code(&body)),
+        (StatusCode::SERVICE_UNAVAILABLE, "server_busy"),
+        "{body}"
+    );
+    // One permit: concurrent logins take turns and all succeed.
+    app.state.argon2_permits = std::sync::Arc::new(api::auth::Argon2Permits::new(
+        1,
+        std::time::Duration::from_secs(30),
+    ));
+    let logins = (0..4).map(|i| app.login_from(ip(10 + i), "acme", "1001", AGENT_PASS));
+    for (st, _, body) in futures_util::future::join_all(logins).await {
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+}
