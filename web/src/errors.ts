@@ -3,7 +3,6 @@ import { App as AntApp } from 'antd';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiFailure } from './core/api';
-import { minutesUntil } from './core/credentials';
 import { numbersInUse } from './core/prompts';
 
 export function useErrorText(): (e: unknown) => string {
@@ -11,9 +10,8 @@ export function useErrorText(): (e: unknown) => string {
   return useCallback(
     (e: unknown) => {
       if (e instanceof ApiFailure) {
-        if (e.code === 'account_locked') {
-          const until = Number(e.details?.locked_until ?? 0);
-          return t('errors.account_locked', { minutes: minutesUntil(until, Date.now()) });
+        if (e.code === 'too_many_attempts') {
+          return t('errors.too_many_attempts', { seconds: Number(e.details?.retry_after_s ?? 1) });
         }
         if (e.code === 'prompt_in_use') {
           return t('errors.prompt_in_use', { numbers: numbersInUse(e.details).join(', ') });

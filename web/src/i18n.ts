@@ -148,7 +148,7 @@ const zh = {
     overflowGroup: '技能组', overflowNumber: '号码', column: '队列', summary: '{{strategy}} · 振铃 {{ring}} 秒',
   },
   errors: {
-    invalid_credentials: '企业编号、工号或密码错误', account_locked: '登录失败次数过多，账号已锁定，请 {{minutes}} 分钟后再试',
+    invalid_credentials: '企业编号、工号或密码错误', too_many_attempts: '登录失败次数过多，请 {{seconds}} 秒后再试', server_busy: '服务器繁忙，请稍后再试',
     account_disabled: '账号已停用，请联系管理员', work_id_taken: '该工号已被使用', name_taken: '名称已被使用',
     role_in_use: '仍有员工使用该角色，请先更换他们的角色', builtin_role: '内置管理员角色不能删除或修改权限',
     cannot_modify_self: '不能删除或停用自己的账号', weak_password: '新密码至少8位', forbidden: '没有权限',
@@ -307,7 +307,7 @@ const en: typeof zh = {
     overflowGroup: 'Skill group', overflowNumber: 'Number', column: 'Queue', summary: '{{strategy}} · rings {{ring}} s',
   },
   errors: {
-    invalid_credentials: 'Wrong enterprise code, work ID or password', account_locked: 'Too many failed sign-ins: the account is locked. Try again in {{minutes}} minutes',
+    invalid_credentials: 'Wrong enterprise code, work ID or password', too_many_attempts: 'Too many failed sign-ins: try again in {{seconds}} s', server_busy: 'The server is busy: try again in a few seconds',
     account_disabled: 'This account is disabled: ask your administrator', work_id_taken: 'This work ID is already in use', name_taken: 'This name is already in use',
     role_in_use: 'Users still hold this role: give them another role first', builtin_role: 'The built-in administrator role cannot be deleted or have its permissions changed',
     cannot_modify_self: 'You cannot delete or disable your own account', weak_password: 'The new password needs at least 8 characters', forbidden: 'You do not have permission for this',

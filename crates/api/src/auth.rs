@@ -6,7 +6,8 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::StatusCode;
+use axum::http::header::{AUTHORIZATION, COOKIE, UPGRADE};
 use axum::http::request::Parts;
 use base64::Engine;
 use model::{DataScope, EnterpriseId, Permission, SessionId, UserId};
@@ -14,6 +15,7 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use sha2::{Digest, Sha256};
 use store::Tenant;
+use tokio::sync::{Semaphore, SemaphorePermit};
 use utoipa::Modify;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -23,11 +25,58 @@ use crate::state::AppState;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "patchbay_session";
 
-/// Hashes a password with Argon2id (default parameters) on a blocking thread.
+/// Permits for Argon2 work: at most `n` hashes or checks at once, so a flood of logins cannot take
+/// every blocking thread; a request that waits longer than `wait` answers 503.
+#[derive(Debug)]
+pub struct Argon2Permits {
+    permits: Semaphore,
+    wait: std::time::Duration,
+}
+
+impl Argon2Permits {
+    /// `n` permits; a request waits at most `wait` for one.
+    pub fn new(n: usize, wait: std::time::Duration) -> Self {
+        Argon2Permits {
+            permits: Semaphore::new(n),
+            wait,
+        }
+    }
+
+    /// One permit per core, 10 s of waiting.
+    pub fn per_core() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        Argon2Permits::new(cores, std::time::Duration::from_secs(10))
+    }
+
+    /// Waits for a permit; 503 `server_busy` when none frees up in time.
+    async fn acquire(&self) -> Result<SemaphorePermit<'_>, ApiError> {
+        match tokio::time::timeout(self.wait, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(e)) => Err(ApiError::internal(e)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_busy",
+                "the server is busy checking passwords: try again in a few seconds",
+            )),
+        }
+    }
+}
+
+/// Hashes a password with Argon2id (default parameters) on a blocking thread; for commands run
+/// outside the server.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || hash_password_blocking(&password))
         .await
         .map_err(ApiError::internal)?
+}
+
+/// [`hash_password`] holding one of `permits`, for request handlers.
+pub async fn hash_password_bounded(
+    permits: &Argon2Permits,
+    password: String,
+) -> Result<String, ApiError> {
+    let _permit = permits.acquire().await?;
+    hash_password(password).await
 }
 
 /// Hashes a password with Argon2id; for start-up code that is not async.
@@ -39,8 +88,14 @@ pub fn hash_password_blocking(password: &str) -> Result<String, ApiError> {
         .map_err(ApiError::internal)
 }
 
-/// Checks a password against a stored hash on a blocking thread. A malformed hash never matches.
-pub async fn verify_password(password: String, hash: String) -> Result<bool, ApiError> {
+/// Checks a password against a stored hash on a blocking thread, holding one of `permits`. A
+/// malformed hash never matches.
+pub async fn verify_password(
+    permits: &Argon2Permits,
+    password: String,
+    hash: String,
+) -> Result<bool, ApiError> {
+    let _permit = permits.acquire().await?;
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
@@ -85,8 +140,22 @@ pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-/// The token of a request: the bearer token, else the session cookie, else `?token=` (WebSocket
-/// clients that cannot set headers).
+/// The only route that takes `?token=`: the events WebSocket, whose browser clients cannot set
+/// headers. Anywhere else a token in the URL would end up in logs and histories, so it is ignored.
+pub(crate) const QUERY_TOKEN_PATH: &str = "/api/v1/events";
+
+/// Whether a request is a WebSocket upgrade of [`QUERY_TOKEN_PATH`].
+fn query_token_allowed(parts: &Parts) -> bool {
+    parts.uri.path() == QUERY_TOKEN_PATH
+        && parts
+            .headers
+            .get(UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// The token of a request: the bearer token, else the session cookie, else `?token=` on the
+/// events WebSocket upgrade only.
 pub(crate) fn request_token(parts: &Parts) -> Option<String> {
     let bearer = parts
         .headers
@@ -106,6 +175,9 @@ pub(crate) fn request_token(parts: &Parts) -> Option<String> {
         .find(|(k, v)| *k == SESSION_COOKIE && !v.is_empty());
     if let Some((_, v)) = cookie {
         return Some(v.to_owned());
+    }
+    if !query_token_allowed(parts) {
+        return None;
     }
     parts.uri.query().and_then(|q| {
         q.split('&')

@@ -26,6 +26,14 @@ impl From<JsonRejection> for ApiError {
                 "unsupported_media_type",
                 "send the body as application/json",
             ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!(
+                    "the body is larger than {} KB",
+                    crate::MAX_BODY_BYTES / 1024
+                ),
+            ),
             other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
         }
     }

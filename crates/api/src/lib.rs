@@ -12,11 +12,18 @@ pub mod metrics;
 mod pops;
 mod routes;
 mod state;
+pub mod throttle;
 mod validate;
 mod web;
 
 use auth::SecurityAddon;
+use std::time::Duration;
+
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -47,6 +54,27 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api_router().split_for_parts().1
 }
 
+/// Largest request body the JSON and other extractors accept (413 beyond). Prompt uploads read
+/// their body themselves, up to 20 MB.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Longest time a request may take until its response starts (408 beyond); long enough for a
+/// 20 MB prompt upload over a slow link. A WebSocket's life after its upgrade is not counted.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Answers 408 `request_timeout` when the handler has not answered within [`REQUEST_TIMEOUT`].
+async fn time_limit(req: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "the request took too long",
+        )
+        .into_response(),
+    }
+}
+
 /// The complete application: API, WebSocket, health checks, metrics and web app.
 pub fn app(state: AppState) -> Router {
     metrics::prometheus();
@@ -65,6 +93,8 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", axum::routing::get(routes::health::readyz))
         .route("/metrics", axum::routing::get(metrics::scrape))
         .fallback(web::serve)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(time_limit))
         .layer(axum::middleware::from_fn(metrics::track_http))
         .with_state(state)
 }

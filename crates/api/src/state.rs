@@ -6,6 +6,9 @@ use std::time::Duration;
 use engine::{Clock, EventHub};
 use store::Store;
 
+use crate::auth::Argon2Permits;
+use crate::throttle::{LoginThrottle, ThrottlePolicy};
+
 /// Shared application state; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -26,6 +29,11 @@ pub struct AppState {
     pub transcription_engines: Arc<Vec<model::org::TranscriptionEngine>>,
     /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// Failed logins per source address and account, and the delays they earn.
+    pub login_throttle: Arc<LoginThrottle>,
+    /// Permits for Argon2 work (hashing and checking passwords), one per core, so a flood of
+    /// logins cannot take every blocking thread.
+    pub argon2_permits: Arc<Argon2Permits>,
 }
 
 /// Login and session policy.
@@ -33,10 +41,6 @@ pub struct AppState {
 pub struct AuthSettings {
     /// How long a session lives after login.
     pub session_ttl: Duration,
-    /// Consecutive failed logins that lock an account.
-    pub max_failed_logins: i32,
-    /// How long a lock lasts.
-    pub lockout: Duration,
     /// Mark the session cookie `Secure` (when served over HTTPS).
     pub secure_cookie: bool,
 }
@@ -45,8 +49,6 @@ impl Default for AuthSettings {
     fn default() -> Self {
         AuthSettings {
             session_ttl: Duration::from_secs(7 * 24 * 3600),
-            max_failed_logins: 5,
-            lockout: Duration::from_secs(15 * 60),
             secure_cookie: false,
         }
     }
@@ -64,6 +66,8 @@ impl AppState {
             recordings_dir: None,
             transcription_engines: Arc::default(),
             metrics_token: None,
+            login_throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default())),
+            argon2_permits: Arc::new(Argon2Permits::per_core()),
         }
     }
 

@@ -373,3 +373,15 @@ async fn flows_name_only_the_enterprises_prompts_and_a_played_prompt_cannot_be_d
         .await;
     assert_eq!(st, StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn a_prompt_larger_than_the_small_default_body_limit_is_still_accepted() {
+    let app = TestApp::new().await;
+    app.tenant("acme").await;
+    let admin = app.token("acme", "admin", ADMIN_PASS).await;
+    // 30 s of 16 kHz 16-bit mono: about 960 KB, well over the 256 KB JSON limit.
+    let file = wav(1, 16_000, 1, 480_000);
+    assert!(file.len() > api::MAX_BODY_BYTES);
+    let (st, p) = upload(&app, &admin, "Long", "audio/wav", file).await;
+    assert_eq!(st, StatusCode::CREATED, "{p}");
+}

@@ -115,7 +115,8 @@ pub struct User {
     pub skill_groups: Vec<Membership>,
     /// When the user was created (unix ms).
     pub created_at: i64,
-    /// Set while the account is locked after failed logins (unix ms).
+    /// Set by versions that locked accounts after failed logins (unix ms); logins are now
+    /// throttled per address instead and nothing sets it.
     pub locked_until: Option<i64>,
 }
 

@@ -17,7 +17,7 @@ pub struct ErrorDetail {
     pub code: String,
     /// English explanation for logs and developers; it names the offending field where there is one.
     pub message: String,
-    /// Extra facts for some codes, e.g. `locked_until` (unix ms) for `account_locked`.
+    /// Extra facts for some codes, e.g. `retry_after_s` for `too_many_attempts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,

@@ -14,8 +14,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Signs in with enterprise code, work ID and password. Five wrong passwords in a row lock the
-         *     account for 15 minutes.
+         * Signs in with enterprise code, work ID and password. After a few failures from one address,
+         *     or for one account, each further attempt must wait a delay that doubles with each failure
+         *     (429 with `Retry-After`); attempts from other addresses are slowed by a few seconds at most.
+         *     An unknown enterprise or work ID answers exactly like a wrong password.
          */
         post: operations["login"];
         delete?: never;
@@ -1029,7 +1031,7 @@ export interface components {
         ErrorDetail: {
             /** @description Stable snake_case code that clients switch on and translate (e.g. `work_id_taken`). */
             code: string;
-            /** @description Extra facts for some codes, e.g. `locked_until` (unix ms) for `account_locked`. */
+            /** @description Extra facts for some codes, e.g. `retry_after_s` for `too_many_attempts`. */
             details?: Record<string, never> | null;
             /** @description English explanation for logs and developers; it names the offending field where there is one. */
             message: string;
@@ -1586,7 +1588,8 @@ export interface components {
                 id: components["schemas"]["UserId"];
                 /**
                  * Format: int64
-                 * @description Set while the account is locked after failed logins (unix ms).
+                 * @description Set by versions that locked accounts after failed logins (unix ms); logins are now
+                 *     throttled per address instead and nothing sets it.
                  */
                 locked_until?: number | null;
                 /** @description Mobile number, if set. */
@@ -2122,7 +2125,8 @@ export interface components {
             id: components["schemas"]["UserId"];
             /**
              * Format: int64
-             * @description Set while the account is locked after failed logins (unix ms).
+             * @description Set by versions that locked accounts after failed logins (unix ms); logins are now
+             *     throttled per address instead and nothing sets it.
              */
             locked_until?: number | null;
             /** @description Mobile number, if set. */
@@ -2236,7 +2240,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Account disabled */
+            /** @description Account disabled (only said after the right password) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2245,8 +2249,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Account locked */
-            423: {
+            /** @description Too many failed sign-ins: wait the `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many sign-ins being checked at once: try again shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

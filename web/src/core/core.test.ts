@@ -41,8 +41,8 @@ describe('form checks', () => {
 
 describe('toFailure', () => {
   test('reads the server error shape', () => {
-    const f = toFailure(423, { error: { code: 'account_locked', message: 'locked', details: { locked_until: 5 } } });
-    expect([f.status, f.code, f.details?.locked_until]).toEqual([423, 'account_locked', 5]);
+    const f = toFailure(429, { error: { code: 'too_many_attempts', message: 'wait', details: { retry_after_s: 4 } } });
+    expect([f.status, f.code, f.details?.retry_after_s]).toEqual([429, 'too_many_attempts', 4]);
   });
   test('falls back for bodies of another shape', () => {
     expect(toFailure(502, 'Bad Gateway').code).toBe('internal');

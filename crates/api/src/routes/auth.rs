@@ -1,9 +1,9 @@
 //! Login and logout.
 
 use axum::extract::State;
-use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::header::{RETRY_AFTER, SET_COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use model::account::{LoginRequest, LoginResponse};
 use model::{ErrorBody, Event};
 use utoipa_axum::router::OpenApiRouter;
@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 use crate::auth::{self as a, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::routes::widget::ClientIp;
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -34,17 +35,22 @@ fn invalid_credentials() -> ApiError {
     )
 }
 
-fn locked(until: i64) -> ApiError {
-    ApiError::new(
-        StatusCode::LOCKED,
-        "account_locked",
-        "too many failed logins: the account is locked for a while",
+/// 429 `too_many_attempts` with `Retry-After` (whole seconds, rounded up).
+fn throttled(wait_ms: i64) -> Response {
+    let secs = (wait_ms.max(1) + 999) / 1000;
+    let err = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        format!("too many failed sign-ins: try again in {secs} s"),
     )
-    .with_details(serde_json::json!({ "locked_until": until }))
+    .with_details(serde_json::json!({ "retry_after_s": secs }));
+    ([(RETRY_AFTER, secs.to_string())], err).into_response()
 }
 
-/// Signs in with enterprise code, work ID and password. Five wrong passwords in a row lock the
-/// account for 15 minutes.
+/// Signs in with enterprise code, work ID and password. After a few failures from one address,
+/// or for one account, each further attempt must wait a delay that doubles with each failure
+/// (429 with `Retry-After`); attempts from other addresses are slowed by a few seconds at most.
+/// An unknown enterprise or work ID answers exactly like a wrong password.
 #[utoipa::path(
     post,
     path = "/auth/login",
@@ -54,16 +60,27 @@ fn locked(until: i64) -> ApiError {
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = LoginResponse),
         (status = 401, description = "Wrong enterprise, work ID or password", body = ErrorBody),
-        (status = 403, description = "Account disabled", body = ErrorBody),
-        (status = 423, description = "Account locked", body = ErrorBody),
+        (status = 403, description = "Account disabled (only said after the right password)", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins: wait the `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+        (status = 503, description = "Too many sign-ins being checked at once: try again shortly", body = ErrorBody),
     )
 )]
 pub(crate) async fn login(
     State(state): State<AppState>,
+    ClientIp(source): ClientIp,
     headers: HeaderMap,
     Json(req): Json<LoginRequest>,
-) -> ApiResult<impl IntoResponse> {
+) -> ApiResult<Response> {
     let now = state.now();
+    let account = format!(
+        "{}/{}",
+        req.enterprise.trim().to_lowercase(),
+        req.work_id.trim().to_lowercase()
+    );
+    if let Some(wait_ms) = state.login_throttle.check(&account, source, now) {
+        return Ok(throttled(wait_ms));
+    }
     let enterprise = state
         .store
         .enterprise_by_code(req.enterprise.trim())
@@ -78,24 +95,16 @@ pub(crate) async fn login(
         }
         None => None,
     };
-    let (Some(enterprise), Some(creds)) = (enterprise, creds) else {
-        a::verify_password(req.password, DUMMY_HASH.clone()).await?;
+    // An unknown user costs the same Argon2 check as a known one and answers the same.
+    let hash = creds
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |c| c.password_hash.clone());
+    let matches = a::verify_password(&state.argon2_permits, req.password, hash).await?;
+    let (Some(enterprise), Some(creds), true) = (enterprise, creds, matches) else {
+        state.login_throttle.failed(&account, source, now);
         return Err(invalid_credentials());
     };
     let tenant = state.store.tenant(enterprise.id);
-    if let Some(until) = creds.locked_until.filter(|&t| t > now) {
-        return Err(locked(until));
-    }
-    if !a::verify_password(req.password, creds.password_hash).await? {
-        let lock_ms = i64::try_from(state.auth.lockout.as_millis()).unwrap_or(i64::MAX);
-        return match tenant
-            .record_failed_login(creds.user_id, now, state.auth.max_failed_logins, lock_ms)
-            .await?
-        {
-            Some(until) => Err(locked(until)),
-            None => Err(invalid_credentials()),
-        };
-    }
     if !creds.enabled {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -103,7 +112,7 @@ pub(crate) async fn login(
             "this account is disabled: ask your administrator",
         ));
     }
-    tenant.clear_failed_logins(creds.user_id).await?;
+    state.login_throttle.succeeded(&account, source);
     let token = a::generate_token();
     let ttl = state.auth.session_ttl;
     let user_agent = headers
@@ -121,7 +130,7 @@ pub(crate) async fn login(
         .await?;
     let me = tenant.me(creds.user_id).await?;
     let cookie = a::session_cookie(&token, ttl.as_secs(), state.auth.secure_cookie);
-    Ok(([(SET_COOKIE, cookie)], Json(LoginResponse { token, me })))
+    Ok(([(SET_COOKIE, cookie)], Json(LoginResponse { token, me })).into_response())
 }
 
 /// Signs out: revokes this session and clears the cookie.

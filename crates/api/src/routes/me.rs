@@ -44,14 +44,14 @@ pub(crate) async fn change_password(
     validate::password("new_password", &req.new_password)?;
     let tenant = user.tenant(&state);
     let hash = tenant.password_hash(user.user_id).await?;
-    if !a::verify_password(req.old_password, hash).await? {
+    if !a::verify_password(&state.argon2_permits, req.old_password, hash).await? {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
             "old_password: wrong password",
         ));
     }
-    let new_hash = a::hash_password(req.new_password).await?;
+    let new_hash = a::hash_password_bounded(&state.argon2_permits, req.new_password).await?;
     tenant.set_password(user.user_id, &new_hash).await?;
     revoke_sessions(
         &state,

@@ -74,7 +74,8 @@ pub(crate) async fn create_user(
     let department = validate::optional_text("department", req.department.as_deref(), 64)?;
     check_role(tenant, req.role_id).await?;
     let initial_password = a::generate_password();
-    let password_hash = a::hash_password(initial_password.clone()).await?;
+    let password_hash =
+        a::hash_password_bounded(&state.argon2_permits, initial_password.clone()).await?;
     let created = tenant
         .create_user(
             &NewUser {
@@ -198,7 +199,7 @@ pub(crate) async fn reset_password(
     let tenant = user.tenant(&state);
     tenant.user(id).await?;
     let initial_password = a::generate_password();
-    let hash = a::hash_password(initial_password.clone()).await?;
+    let hash = a::hash_password_bounded(&state.argon2_permits, initial_password.clone()).await?;
     tenant.set_password(id, &hash).await?;
     let keep = (id == user.user_id).then_some(user.session_id);
     revoke_sessions(&state, tenant, id, keep, "password_changed").await?;

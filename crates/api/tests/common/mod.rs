@@ -176,6 +176,35 @@ impl TestApp {
         .await
     }
 
+    /// Logs in as if from `source`; returns the status, the `Retry-After` header and the body.
+    pub async fn login_from(
+        &self,
+        source: std::net::IpAddr,
+        enterprise: &str,
+        work_id: &str,
+        password: &str,
+    ) -> (StatusCode, Option<u64>, Value) {
+        let body = serde_json::json!({ "enterprise": enterprise, "work_id": work_id, "password": password });
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .extension(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+                source, 40_000,
+            )))
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let resp = api::app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, retry_after, serde_json::from_slice(&bytes).unwrap())
+    }
+
     pub async fn token(&self, enterprise: &str, work_id: &str, password: &str) -> String {
         let (status, body) = self.login(enterprise, work_id, password).await;
         assert_eq!(status, StatusCode::OK, "{body}");
