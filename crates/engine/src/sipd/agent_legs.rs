@@ -152,13 +152,13 @@ impl Calls {
                 trunk: None,
                 auth_tries: 0,
                 peer,
+                sdp: callflow::SdpState::after_offer(local, &invite.body),
                 invite,
                 txn,
                 dialog: None,
                 answered: false,
                 socket: Some(socket),
                 media: None,
-                sdp: callflow::SdpState::after_offer(local, &invite.body),
             },
         );
         tracing::info!(
@@ -456,13 +456,13 @@ impl Calls {
                 trunk: Some(trunk.trunk.id),
                 auth_tries: 0,
                 peer,
+                sdp: callflow::SdpState::after_offer(local, &invite.body),
                 invite,
                 txn,
                 dialog: None,
                 answered: false,
                 socket: Some(socket),
                 media: None,
-                sdp: callflow::SdpState::after_offer(local, &invite.body),
             },
         );
         tracing::info!(call, leg = id, %number, %caller, trunk = trunk.trunk.id.0, agent = agent.map(|a| a.0), "calling through a trunk");
