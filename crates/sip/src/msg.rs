@@ -3,8 +3,11 @@
 
 use rsipstack::sip::SipMessage;
 
-/// Largest message accepted (UDP can carry 64 KiB; TCP is held to the same).
+/// Largest message accepted over TCP (a UDP datagram can carry up to 64 KiB as well).
 pub const MAX_MESSAGE: usize = 65_535;
+/// Largest UDP datagram accepted: a larger request is answered 513 Message Too Large (RFC 3261
+/// §18.1.1 asks senders to use TCP well below this).
+pub const MAX_UDP_MESSAGE: usize = 16_384;
 /// Longest single header value accepted.
 pub const MAX_HEADER: usize = 8_192;
 
@@ -93,6 +96,27 @@ impl Message {
         Message::parse_with(bytes, false)
     }
 
+    /// Parses only the start line and the headers a response copies (Via, From, To, Call-ID,
+    /// CSeq) of a message too large to parse whole: enough to answer it 513.
+    pub fn parse_head_for_reply(bytes: &[u8]) -> Option<Message> {
+        let head = &bytes[..find(bytes, b"\r\n\r\n")?.min(MAX_MESSAGE)];
+        let text = std::str::from_utf8(head).ok()?;
+        let mut lines = text.split("\r\n");
+        let mut kept = format!("{}\r\n", lines.next()?);
+        for line in lines.filter(|l| l.len() <= MAX_HEADER) {
+            let name = line.split(':').next().unwrap_or_default().trim();
+            if ["Via", "v", "From", "f", "To", "t", "Call-ID", "i", "CSeq"]
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(name))
+            {
+                kept.push_str(line);
+                kept.push_str("\r\n");
+            }
+        }
+        kept.push_str("\r\n");
+        Message::parse_lenient(kept.as_bytes()).ok()
+    }
+
     fn parse_with(bytes: &[u8], strict: bool) -> Result<Message, MessageError> {
         if bytes.len() > MAX_MESSAGE {
             return Err(MessageError::TooLarge);
@@ -163,12 +187,15 @@ impl Message {
             headers,
             body,
         };
-        // Content-Length larger than the bytes that came means a truncated message.
+        // Content-Length larger than the bytes that came means a truncated message; bytes past
+        // a smaller one are not part of the body (RFC 3261 §18.3).
+        let mut msg = msg;
         if let Some(cl) = msg.header("Content-Length").filter(|_| strict) {
             let declared: usize = cl.parse().map_err(|_| MessageError::BadContentLength)?;
             if declared > bytes.len() - head_end - 4 {
                 return Err(MessageError::BadContentLength);
             }
+            msg.body.truncate(declared);
         }
         Ok(msg)
     }

@@ -398,6 +398,9 @@ impl Calls {
             TxnEvent::Malformed { from, error } => {
                 tracing::debug!(from = %from.addr, %error, "malformed SIP message")
             }
+            TxnEvent::Refused { from, code, reason } => {
+                tracing::debug!(from = %from.addr, code, %reason, "SIP request refused")
+            }
             TxnEvent::Acked { .. } | TxnEvent::StrayAck { .. } => {}
         }
     }
