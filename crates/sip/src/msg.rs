@@ -11,6 +11,24 @@ pub const MAX_UDP_MESSAGE: usize = 16_384;
 /// Longest single header value accepted.
 pub const MAX_HEADER: usize = 8_192;
 
+/// Methods rsipstack's parser knows; others are extension methods.
+const KNOWN_METHODS: &[&str] = &[
+    "ACK",
+    "BYE",
+    "CANCEL",
+    "INFO",
+    "INVITE",
+    "MESSAGE",
+    "NOTIFY",
+    "OPTIONS",
+    "PRACK",
+    "PUBLISH",
+    "REFER",
+    "REGISTER",
+    "SUBSCRIBE",
+    "UPDATE",
+];
+
 /// The first line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartLine {
@@ -148,12 +166,34 @@ impl Message {
         if !(first.ends_with(" SIP/2.0") || first.starts_with("SIP/2.0 ")) {
             return Err(MessageError::Garbage("not SIP/2.0".into()));
         }
+        // rsipstack knows only the methods it names; an extension method (RFC 3261 §7.1: any
+        // token) is parsed as OPTIONS and given its own name back, so it can be answered.
+        let method = first.split(' ').next().unwrap_or_default();
+        let extension = first.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !first.starts_with("SIP/")
+            && method
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
+            && !KNOWN_METHODS.iter().any(|m| m.eq_ignore_ascii_case(method));
+        let rewritten;
+        let wire = if extension {
+            let mut b = b"OPTIONS".to_vec();
+            b.extend_from_slice(&bytes[method.len()..]);
+            rewritten = b;
+            &rewritten[..]
+        } else {
+            bytes
+        };
         let parsed =
-            SipMessage::try_from(bytes).map_err(|e| MessageError::Garbage(e.to_string()))?;
+            SipMessage::try_from(wire).map_err(|e| MessageError::Garbage(e.to_string()))?;
         let (start, hs, body) = match parsed {
             SipMessage::Request(r) => (
                 StartLine::Request {
-                    method: r.method.to_string(),
+                    method: if extension {
+                        method.to_owned()
+                    } else {
+                        r.method.to_string()
+                    },
                     uri: r.uri.to_string(),
                 },
                 r.headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),

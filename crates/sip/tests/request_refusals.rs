@@ -250,3 +250,15 @@ fn a_content_length_shorter_than_the_datagram_cuts_the_body() {
     bytes.extend_from_slice(b"trailing junk");
     assert_eq!(Message::parse(&bytes).unwrap().body, b"abc");
 }
+
+#[test]
+fn an_extension_method_is_parsed_and_reaches_the_application() {
+    for method in ["FROBNICATE", "X-Custom", "PING"] {
+        let bytes = req(method, "sip:9196@127.0.0.1", &[], "");
+        let m = Message::parse(&bytes).unwrap();
+        assert_eq!(m.method(), Some(method));
+        assert_eq!(m.validate(), Ok(()), "{method}");
+        let (status, _, reached) = through_layer(&bytes);
+        assert!(reached && status.is_none(), "{method}");
+    }
+}
