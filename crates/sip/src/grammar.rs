@@ -60,11 +60,16 @@ pub fn check_request(request: &Message) -> Option<Refusal> {
     }
     let mut forwards = request.headers_named("Max-Forwards");
     if let Some(v) = forwards.next() {
-        match v.trim().parse::<u8>() {
-            Ok(0) if method != "OPTIONS" => return Some(Refusal::new(483, "Too Many Hops")),
-            Ok(_) if forwards.next().is_none() => {}
-            Ok(_) => return Some(Refusal::new(400, "More Than One Max-Forwards")),
-            Err(_) => return Some(Refusal::new(400, "Bad Max-Forwards")),
+        // 1*DIGIT (RFC 3261 §25.1); any size, only zero matters here.
+        let v = v.trim();
+        if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(Refusal::new(400, "Bad Max-Forwards"));
+        }
+        if forwards.next().is_some() {
+            return Some(Refusal::new(400, "More Than One Max-Forwards"));
+        }
+        if v.bytes().all(|b| b == b'0') && method != "OPTIONS" {
+            return Some(Refusal::new(483, "Too Many Hops"));
         }
     }
     if method != "CANCEL" {
