@@ -2,6 +2,8 @@
 //!
 //! - [`msg`]: parsing (the grammar is rsipstack's vendored parser), validation of the headers a
 //!   transaction needs, and serialisation; [`msg::Message::response_to`] builds responses.
+//! - [`grammar`]: what a parsed request is refused for before the application sees it (416 URI
+//!   scheme, 483 Max-Forwards, 420 Require, 415 body type or encoding).
 //! - [`txn`]: the RFC 3261 transaction layer (INVITE and non-INVITE, client and server, timers
 //!   A–K as deadlines, UDP retransmission, RFC 6026 accepted state), driven by
 //!   `handle_datagram(now, …)` / `handle_timeout(now)` and drained with `poll_output()`.
@@ -15,6 +17,7 @@
 pub mod dialog;
 pub mod digest;
 pub mod failure;
+pub mod grammar;
 pub mod msg;
 pub mod registrar;
 pub mod sdp;

@@ -3,10 +3,31 @@
 
 use rsipstack::sip::SipMessage;
 
-/// Largest message accepted (UDP can carry 64 KiB; TCP is held to the same).
+/// Largest message accepted over TCP (a UDP datagram can carry up to 64 KiB as well).
 pub const MAX_MESSAGE: usize = 65_535;
+/// Largest UDP datagram accepted: a larger request is answered 513 Message Too Large (RFC 3261
+/// §18.1.1 asks senders to use TCP well below this).
+pub const MAX_UDP_MESSAGE: usize = 16_384;
 /// Longest single header value accepted.
 pub const MAX_HEADER: usize = 8_192;
+
+/// Methods rsipstack's parser knows; others are extension methods.
+const KNOWN_METHODS: &[&str] = &[
+    "ACK",
+    "BYE",
+    "CANCEL",
+    "INFO",
+    "INVITE",
+    "MESSAGE",
+    "NOTIFY",
+    "OPTIONS",
+    "PRACK",
+    "PUBLISH",
+    "REFER",
+    "REGISTER",
+    "SUBSCRIBE",
+    "UPDATE",
+];
 
 /// The first line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +114,27 @@ impl Message {
         Message::parse_with(bytes, false)
     }
 
+    /// Parses only the start line and the headers a response copies (Via, From, To, Call-ID,
+    /// CSeq) of a message too large to parse whole: enough to answer it 513.
+    pub fn parse_head_for_reply(bytes: &[u8]) -> Option<Message> {
+        let head = &bytes[..find(bytes, b"\r\n\r\n")?.min(MAX_MESSAGE)];
+        let text = std::str::from_utf8(head).ok()?;
+        let mut lines = text.split("\r\n");
+        let mut kept = format!("{}\r\n", lines.next()?);
+        for line in lines.filter(|l| l.len() <= MAX_HEADER) {
+            let name = line.split(':').next().unwrap_or_default().trim();
+            if ["Via", "v", "From", "f", "To", "t", "Call-ID", "i", "CSeq"]
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(name))
+            {
+                kept.push_str(line);
+                kept.push_str("\r\n");
+            }
+        }
+        kept.push_str("\r\n");
+        Message::parse_lenient(kept.as_bytes()).ok()
+    }
+
     fn parse_with(bytes: &[u8], strict: bool) -> Result<Message, MessageError> {
         if bytes.len() > MAX_MESSAGE {
             return Err(MessageError::TooLarge);
@@ -124,12 +166,34 @@ impl Message {
         if !(first.ends_with(" SIP/2.0") || first.starts_with("SIP/2.0 ")) {
             return Err(MessageError::Garbage("not SIP/2.0".into()));
         }
+        // rsipstack knows only the methods it names; an extension method (RFC 3261 §7.1: any
+        // token) is parsed as OPTIONS and given its own name back, so it can be answered.
+        let method = first.split(' ').next().unwrap_or_default();
+        let extension = first.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !first.starts_with("SIP/")
+            && method
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
+            && !KNOWN_METHODS.iter().any(|m| m.eq_ignore_ascii_case(method));
+        let rewritten;
+        let wire = if extension {
+            let mut b = b"OPTIONS".to_vec();
+            b.extend_from_slice(&bytes[method.len()..]);
+            rewritten = b;
+            &rewritten[..]
+        } else {
+            bytes
+        };
         let parsed =
-            SipMessage::try_from(bytes).map_err(|e| MessageError::Garbage(e.to_string()))?;
+            SipMessage::try_from(wire).map_err(|e| MessageError::Garbage(e.to_string()))?;
         let (start, hs, body) = match parsed {
             SipMessage::Request(r) => (
                 StartLine::Request {
-                    method: r.method.to_string(),
+                    method: if extension {
+                        method.to_owned()
+                    } else {
+                        r.method.to_string()
+                    },
                     uri: r.uri.to_string(),
                 },
                 r.headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
@@ -163,12 +227,15 @@ impl Message {
             headers,
             body,
         };
-        // Content-Length larger than the bytes that came means a truncated message.
+        // Content-Length larger than the bytes that came means a truncated message; bytes past
+        // a smaller one are not part of the body (RFC 3261 §18.3).
+        let mut msg = msg;
         if let Some(cl) = msg.header("Content-Length").filter(|_| strict) {
             let declared: usize = cl.parse().map_err(|_| MessageError::BadContentLength)?;
             if declared > bytes.len() - head_end - 4 {
                 return Err(MessageError::BadContentLength);
             }
+            msg.body.truncate(declared);
         }
         Ok(msg)
     }

@@ -67,8 +67,10 @@ fn table() -> Vec<(&'static str, Vec<u8>, Option<u16>)> {
         ("Content-Length larger than body", req(ok_start, &all(&["Content-Length: 500"]), "v=0\r\n"), Some(400)),
         ("Content-Length not a number", req(ok_start, &all(&["Content-Length: lots"]), ""), Some(400)),
         ("header without colon", req(ok_start, &all(&["NoColonHere"]), ""), Some(400)),
-        ("huge header", req(ok_start, &all(&[&huge]), ""), None),
-        ("message over 64 KiB", req(ok_start, &all(&[]), &"x".repeat(70_000)), None),
+        ("huge header", req(ok_start, &all(&[&huge]), ""), Some(513)),
+        ("message over 64 KiB", req(ok_start, &all(&[]), &"x".repeat(70_000)), Some(513)),
+        ("datagram over the UDP limit", req(ok_start, &all(&[]), &"x".repeat(20_000)), Some(513)),
+        ("huge header and no Via", req(ok_start, &[&huge, FROM, TO, CALLID, CSEQ], ""), None),
         ("NUL bytes in headers", {
             let mut b = req(ok_start, &all(&[]), "");
             b[20] = 0;

@@ -24,6 +24,8 @@ use sip::Millis;
 pub const ECHO_NUMBER: &str = "9196";
 /// The demo enterprise's number.
 pub const DEMO_NUMBER: &str = "4008000000";
+/// The methods the endpoint answers (OPTIONS and 405 list them in `Allow`).
+const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER";
 
 /// Counters of the endpoint (for tests, the monitor and benchmarks).
 #[derive(Debug, Default)]
@@ -398,6 +400,9 @@ impl Calls {
             TxnEvent::Malformed { from, error } => {
                 tracing::debug!(from = %from.addr, %error, "malformed SIP message")
             }
+            TxnEvent::Refused { from, code, reason } => {
+                tracing::debug!(from = %from.addr, code, %reason, "SIP request refused")
+            }
             TxnEvent::Acked { .. } | TxnEvent::StrayAck { .. } => {}
         }
     }
@@ -416,15 +421,18 @@ impl Calls {
             ("INVITE", false) => self.invite(now, id, from, msg, txns).await,
             ("OPTIONS", _) => {
                 let mut r = msg.response_to(200, "OK", None);
-                r.headers.push((
-                    "Allow".to_owned(),
-                    "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE".to_owned(),
-                ));
+                r.headers.push(("Allow".to_owned(), ALLOW.to_owned()));
                 txns.respond(now, id, r);
             }
             (_, true) => self.in_dialog(now, id, msg, txns),
             ("REGISTER", false) => self.register(now, id, from, &msg, txns),
-            _ => self.reply(now, txns, id, &msg, 405, "Method Not Allowed"),
+            _ => {
+                // RFC 3261 §21.4.6: a 405 lists the methods allowed.
+                let mut r = msg.response_to(405, "Method Not Allowed", Some(&random_token()));
+                r.headers.push(("Allow".to_owned(), ALLOW.to_owned()));
+                r.headers.push(("Server".to_owned(), "Patchbay".to_owned()));
+                txns.respond(now, id, r);
+            }
         }
     }
 

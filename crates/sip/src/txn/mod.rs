@@ -30,7 +30,8 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 
 use crate::Millis;
-use crate::msg::{Message, MessageError, StartLine};
+use crate::grammar;
+use crate::msg::{MAX_UDP_MESSAGE, Message, MessageError, StartLine};
 pub use timers::TimerConfig;
 
 /// The transport a message came over or goes out on.
@@ -112,7 +113,17 @@ pub enum TxnEvent {
         /// The transaction.
         id: TxnId,
     },
-    /// A message that could not be used: answered 400 (when it could be) or dropped.
+    /// A well-formed request refused before the application saw it ([`grammar::check_request`]:
+    /// 415, 416, 420, 483, …); the response has been sent.
+    Refused {
+        /// Who sent it.
+        from: Peer,
+        /// The status sent.
+        code: u16,
+        /// Its reason phrase.
+        reason: String,
+    },
+    /// A message that could not be used: answered 400 or 513 (when it could be) or dropped.
     Malformed {
         /// Who sent it.
         from: Peer,
@@ -273,6 +284,10 @@ impl Transactions {
 
     /// Accepts bytes received from `from`.
     pub fn handle_datagram(&mut self, now: Millis, from: Peer, bytes: &[u8]) {
+        if from.transport == Transport::Udp && bytes.len() > MAX_UDP_MESSAGE {
+            self.bad_message(from, bytes, MessageError::TooLarge);
+            return;
+        }
         let msg = match Message::parse(bytes).and_then(|m| m.validate().map(|()| m)) {
             Ok(m) => m,
             Err(error) => {
@@ -286,16 +301,31 @@ impl Transactions {
         }
     }
 
-    /// Answers 400 with the reason when the message has enough to answer to, else drops it.
+    /// Answers 400 (513 when too large) with the reason when the message has enough to answer
+    /// to, else drops it.
     fn bad_message(&mut self, from: Peer, bytes: &[u8], error: MessageError) {
-        if let (Some(reason), Ok(m)) = (error.reason_phrase(), Message::parse_lenient(bytes))
+        let (code, parsed) = match error {
+            MessageError::TooLarge => (513, Message::parse_head_for_reply(bytes)),
+            _ => (400, Message::parse_lenient(bytes).ok()),
+        };
+        if let (Some(reason), Some(m)) = (error.reason_phrase(), parsed)
             && matches!(m.start, StartLine::Request { ref method, .. } if method != "ACK")
-            && m.header("Via").is_some()
+            && m.sent_by().is_some_and(|s| !s.is_empty())
         {
-            let resp = m.response_to(400, reason, None);
+            let resp = m.response_to(code, reason, None);
             self.transmit(from, resp.to_bytes());
         }
         self.event(TxnEvent::Malformed { from, error });
+    }
+
+    /// Sends the refusal [`grammar::check_request`] found as the final response of `id`.
+    fn refuse(&mut self, now: Millis, id: TxnId, from: Peer, msg: &Message, r: grammar::Refusal) {
+        self.respond(now, id, r.response(msg));
+        self.event(TxnEvent::Refused {
+            from,
+            code: r.code,
+            reason: r.reason,
+        });
     }
 
     fn server_key(msg: &Message, method: &str) -> Key {
@@ -326,6 +356,10 @@ impl Transactions {
                     return;
                 }
                 let id = self.new_server(from, key, msg.clone(), &method);
+                if let Some(refusal) = grammar::check_request(&msg) {
+                    self.refuse(now, id, from, &msg, refusal);
+                    return;
+                }
                 if method == "INVITE" {
                     let trying = msg.response_to(100, "Trying", None).to_bytes();
                     self.transmit(from, trying.clone());
@@ -407,6 +441,10 @@ impl Transactions {
         }
         let invite = self.keys.get(&Self::server_key(&msg, "INVITE")).copied();
         let cancel_id = self.new_server(from, key, msg.clone(), "CANCEL");
+        if let Some(refusal) = grammar::check_request(&msg) {
+            self.refuse(now, cancel_id, from, &msg, refusal);
+            return;
+        }
         match invite {
             Some(inv) => {
                 self.respond(
