@@ -18,6 +18,10 @@ use tokio::net::UdpSocket;
 
 /// 4008000000 as `loopback_directory()` has it: a plain welcome number that answers and plays the
 /// welcome prompt, with no menu and no queue (unlike the demo enterprise, where it is an IVR).
+mod common;
+
+use common::{final_response, in_dialog, invite};
+
 const WELCOME_ONLY: &str = "4008000000";
 
 async fn endpoint(rtp_timeout: Duration) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
@@ -58,43 +62,6 @@ async fn endpoint_recording(
     (h, tx)
 }
 
-fn invite(number: &str, sip_port: u16, rtp_port: u16, call_id: &str) -> String {
-    let sdp = format!(
-        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {rtp_port} RTP/AVP 0 96\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:96 telephone-event/8000\r\n"
-    );
-    format!(
-        "INVITE sip:{number}@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sip_port};branch=z9hG4bK-{call_id};rport\r\n\
-         Max-Forwards: 70\r\nFrom: <sip:tester@127.0.0.1>;tag=t1\r\nTo: <sip:{number}@127.0.0.1>\r\nCall-ID: {call_id}\r\n\
-         CSeq: 1 INVITE\r\nContact: <sip:tester@127.0.0.1:{sip_port}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
-        sdp.len()
-    )
-}
-
-/// Waits for a final response, skipping provisionals.
-async fn final_response(sock: &UdpSocket) -> Message {
-    let mut buf = vec![0u8; 65_536];
-    loop {
-        let (n, _) = tokio::time::timeout(Duration::from_secs(5), sock.recv_from(&mut buf))
-            .await
-            .expect("a response")
-            .unwrap();
-        let m = Message::parse(&buf[..n]).unwrap();
-        if m.status().is_some_and(|s| s >= 200) {
-            return m;
-        }
-    }
-}
-
-fn ack_for(ok: &Message, sip_port: u16) -> String {
-    format!(
-        "ACK sip:patchbay@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sip_port};branch=z9hG4bK-ack\r\nMax-Forwards: 70\r\n\
-         From: {}\r\nTo: {}\r\nCall-ID: {}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n",
-        ok.header("From").unwrap(),
-        ok.header("To").unwrap(),
-        ok.header("Call-ID").unwrap()
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_echo_number_sends_back_the_tone_it_hears_and_the_call_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
@@ -113,7 +80,7 @@ async fn the_echo_number_sends_back_the_tone_it_hears_and_the_call_is_recorded()
     let ok = final_response(&sip).await;
     assert_eq!(ok.status(), Some(200));
     let answer = sip::sdp::parse_audio(&ok.body).unwrap();
-    sip.send_to(ack_for(&ok, sp).as_bytes(), server)
+    sip.send_to(in_dialog("ACK", 1, &ok, sp).as_bytes(), server)
         .await
         .unwrap();
 
@@ -212,7 +179,7 @@ async fn a_call_whose_peer_sends_no_rtp_is_hung_up_after_the_timeout() {
     .unwrap();
     let ok = final_response(&sip).await;
     assert_eq!(ok.status(), Some(200));
-    sip.send_to(ack_for(&ok, sp).as_bytes(), server)
+    sip.send_to(in_dialog("ACK", 1, &ok, sp).as_bytes(), server)
         .await
         .unwrap();
     let mut buf = vec![0u8; 65_536];
@@ -262,7 +229,7 @@ async fn rfc_4733_digits_sent_on_a_call_are_reported_once_each() {
         Some(96),
         "telephone-event is answered with the offered type"
     );
-    sip.send_to(ack_for(&ok, sp).as_bytes(), h.local_addr)
+    sip.send_to(in_dialog("ACK", 1, &ok, sp).as_bytes(), h.local_addr)
         .await
         .unwrap();
     let mut seq = 0u16;
@@ -309,7 +276,7 @@ async fn rtcp_sender_reports_carry_what_was_sent_and_the_losses_patchbay_saw() {
         .unwrap();
     let ok = final_response(&sip).await;
     let answer = sip::sdp::parse_audio(&ok.body).unwrap();
-    sip.send_to(ack_for(&ok, sp).as_bytes(), server)
+    sip.send_to(in_dialog("ACK", 1, &ok, sp).as_bytes(), server)
         .await
         .unwrap();
     // 5.5 s of packets with sequence numbers 10 and 11 missing; the first report comes at 5 s.

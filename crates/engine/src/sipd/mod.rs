@@ -670,7 +670,7 @@ impl Endpoint {
                     self.calls.set_directory(self.directory.clone(), addrs);
                 }
             }
-            Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns).await,
+            Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns),
             Inbound::Registrations(user, reply) => {
                 let _ = reply.send(self.calls.registrations(now, &user));
             }

@@ -19,7 +19,7 @@ use crate::sipd::{DialCommand, DialError};
 
 impl Calls {
     /// Starts a placed call and replies to the API with its number or why it cannot be placed.
-    pub(crate) async fn dial(&mut self, now: Millis, cmd: DialCommand, txns: &mut Transactions) {
+    pub(crate) fn dial(&mut self, now: Millis, cmd: DialCommand, txns: &mut Transactions) {
         let result = self.start_dial(now, &cmd, txns);
         let _ = cmd.reply.send(result);
     }
