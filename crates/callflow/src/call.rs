@@ -1,27 +1,23 @@
-//! One call and its legs. Today the calls agents place (click-to-dial from a desk phone, PSTN
-//! callback to the agent's mobile, browser audio) run here; inbound calls move here next.
+//! One call, whatever its kind: what comes in ([`Input`]), what the engine admitted
+//! ([`PlacedCall`], [`InboundCall`]) and the [`Call`] that runs it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
-use model::calls::{CallDirection, CallEvent, HangupSide};
-use model::{EnterpriseId, UserId};
-use sip::failure::FailureCode;
+use model::calls::HangupSide;
+use model::{EnterpriseId, SkillGroupId, UserId};
 use sip::msg::Message;
-use sip::sdp::{AudioDesc, LocalMedia};
+use sip::sdp::LocalMedia;
 use sip::txn::{Peer, TxnId};
 
-use crate::sipleg::{Ctx, InDialog, LegEvent, SipLeg};
-use crate::{
-    AcdOut, CallId, LegId, LegRole, Local, MediaOut, Millis, Output, RoomRef, Tokens, TrunkRoute,
-};
+use crate::inbound::Inbound;
+use crate::placed::Placed;
+use crate::sipleg::Refusal;
+use crate::{CallId, LegId, Local, Millis, Output, TrunkRoute};
 
-/// The call's main room: both parties talk there.
-const MAIN: RoomRef = RoomRef(0);
-
-/// How the agent takes part in a call they place.
+/// How an agent takes part in a call: the device that rings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AgentSide {
-    /// Their registered desk phone rings first.
+    /// Their registered desk phone.
     DeskPhone {
         /// Where the phone is.
         peer: Peer,
@@ -32,7 +28,7 @@ pub enum AgentSide {
         /// Our media for the leg (the engine bound its port).
         media: LocalMedia,
     },
-    /// Their mobile rings first, through a trunk (PSTN callback).
+    /// Their mobile, through a trunk (PSTN callback).
     Mobile {
         /// The trunk.
         route: TrunkRoute,
@@ -41,7 +37,7 @@ pub enum AgentSide {
         /// Our media for the leg.
         media: LocalMedia,
     },
-    /// Their browser's audio session joins at once and the customer is called straight away.
+    /// Their browser's audio session (the engine's), which joins the call's room.
     Browser,
 }
 
@@ -73,6 +69,84 @@ pub struct PlacedCall {
     pub transcribe: bool,
 }
 
+/// Who calls in, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Customer {
+    /// Over a trunk: the INVITE, which the call answers.
+    Trunk {
+        /// Where it came from.
+        peer: Peer,
+        /// The INVITE.
+        invite: Message,
+        /// Its server transaction.
+        txn: TxnId,
+        /// Our media for the leg (the engine bound its port).
+        media: LocalMedia,
+    },
+    /// A web widget visitor: the engine answered the WebRTC offer and holds the session.
+    Widget,
+}
+
+/// What the number dialed does with the call first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Service {
+    /// Its IVR flow: prompts, menus, then a queue, an agent or an external number.
+    Ivr(Arc<ivr::Flow>),
+    /// The welcome prompt, then silence until the caller hangs up.
+    Welcome,
+    /// The echo test: the caller hears themselves.
+    Echo,
+}
+
+/// A call to an enterprise number, as the engine admitted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundCall {
+    /// Its id.
+    pub id: CallId,
+    /// Its key in call records.
+    pub key: String,
+    /// The enterprise.
+    pub enterprise: EnterpriseId,
+    /// The caller's number.
+    pub caller: String,
+    /// The enterprise number dialed.
+    pub number: String,
+    /// Who calls, and how.
+    pub customer: Customer,
+    /// What the number does.
+    pub service: Service,
+    /// Transcribe the call once an agent answers.
+    pub transcribe: bool,
+}
+
+/// The ACD offers a queued call to an agent, and the engine found the agent's device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ring {
+    /// The agent.
+    pub agent: UserId,
+    /// The group the call queued in.
+    pub group: SkillGroupId,
+    /// The group's name (for the pop).
+    pub group_name: String,
+    /// The agent answers at once.
+    pub auto_answer: bool,
+    /// The device that rings.
+    pub device: AgentSide,
+    /// The number a mobile sees calling (an enterprise number).
+    pub caller_id: String,
+}
+
+/// Where a queue sends a call it cannot keep (its overflow).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overflow {
+    /// Another skill group's queue.
+    Group(SkillGroupId),
+    /// The goodbye prompt, then hang up.
+    Goodbye,
+    /// An external number, through a trunk.
+    External(String),
+}
+
 /// Something that happened to a call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
@@ -92,7 +166,8 @@ pub enum Input {
         /// The request.
         msg: Message,
     },
-    /// A leg's INVITE got no final response in time.
+    /// A leg's INVITE got no final response in time, or our 2xx to a leg that called us was
+    /// never ACKed.
     RequestTimeout {
         /// The leg.
         leg: LegId,
@@ -102,7 +177,7 @@ pub enum Input {
         /// The leg.
         leg: LegId,
     },
-    /// Hang up (the agent from the phone bar, or Patchbay at shutdown).
+    /// Hang up (the agent from the phone bar, a widget visitor, or Patchbay at shutdown).
     Hangup {
         /// Who.
         by: HangupSide,
@@ -112,6 +187,57 @@ pub enum Input {
         /// On or off.
         on: bool,
     },
+    /// The caller pressed a key (RFC 4733 on the media, or the widget's keypad).
+    Digit(char),
+    /// The prompt playing in the call's room reached its end.
+    PromptFinished,
+    /// The ACD took the call into a queue ([`crate::AcdOut::Enqueue`]); `group` is `None` for
+    /// an agent's personal queue.
+    Enqueued {
+        /// The skill group.
+        group: Option<SkillGroupId>,
+    },
+    /// The queue asked for does not exist, or the agent asked for is signed out.
+    QueueRefused,
+    /// The ACD offers the call to an agent, whose device rings.
+    Offer(Ring),
+    /// The ACD took an offer back (ring timeout, the agent signed out, the caller left).
+    OfferWithdrawn {
+        /// The agent.
+        agent: UserId,
+        /// Why, as the phone bar shows it.
+        reason: String,
+    },
+    /// The agent refused the ringing call from the phone bar.
+    Reject {
+        /// The agent.
+        agent: UserId,
+    },
+    /// The agent answered the call ringing in their browser.
+    AnswerInBrowser {
+        /// The agent.
+        agent: UserId,
+    },
+    /// The ACD counts a missed call for an agent (rang, not answered).
+    Missed {
+        /// The agent.
+        agent: UserId,
+    },
+    /// The queue overflowed.
+    Overflow(Overflow),
+    /// The trunk found for an [`Output::Forward`].
+    Forward {
+        /// The trunk.
+        route: TrunkRoute,
+        /// The number to call.
+        number: String,
+        /// The enterprise number to show.
+        caller_id: String,
+        /// Our media for the leg (the engine bound its port).
+        media: LocalMedia,
+    },
+    /// No trunk can take an [`Output::Forward`].
+    ForwardFailed,
 }
 
 /// Why a command to a call was refused.
@@ -120,474 +246,179 @@ pub enum CallError {
     /// The customer has not answered yet.
     #[error("the customer has not answered yet")]
     NotAnswered,
+    /// The call is not ringing or talking with that agent.
+    #[error("no such call for this agent")]
+    NotTheAgents,
 }
 
-/// One leg of a call.
-#[derive(Debug, Clone)]
-struct Leg {
-    role: LegRole,
-    sip: SipLeg,
-    /// Its media started (early media or answer).
-    media: bool,
-    /// The peer put us on hold.
-    held: bool,
-}
-
-/// Where a placed call is.
+/// An agent's part in a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// The agent's phone rings.
-    AgentRinging,
-    /// The customer is being called.
-    CustomerRinging,
-    /// Both talk.
-    Connected,
-    /// Over: legs may still be finishing (a CANCEL waiting for its 487).
-    Ended,
+pub enum AgentPart {
+    /// Their device rings; `browser` when it rings on the phone bar.
+    Ringing {
+        /// Ringing in the browser.
+        browser: bool,
+    },
+    /// They talk; `browser` when in the browser.
+    Talking {
+        /// Talking in the browser.
+        browser: bool,
+    },
+}
+
+#[derive(Debug)]
+enum Kind {
+    Placed(Box<Placed>),
+    Inbound(Box<Inbound>),
 }
 
 /// One call: its legs, their dialogs and media, and what it asks of the engine.
 #[derive(Debug)]
-pub struct Call {
-    spec: PlacedCall,
-    local: Local,
-    tokens: Tokens,
-    legs: BTreeMap<LegId, Leg>,
-    next_leg: u32,
-    agent_leg: Option<LegId>,
-    customer_leg: Option<LegId>,
-    phase: Phase,
-    /// When the customer's media started (transcript times count from it).
-    media_started: Option<Millis>,
-    transcribing: bool,
-    /// The customer answered.
-    answered: bool,
-    out: VecDeque<Output>,
-    finished: bool,
-}
+pub struct Call(Kind);
 
 impl Call {
     /// Places a call: the record starts, then the agent's phone rings (desk phone, mobile) or
     /// the agent's browser joins and the customer is called at once.
     pub fn place(now: Millis, spec: PlacedCall, local: Local, seed: u64) -> Call {
-        let mut call = Call {
-            local,
-            tokens: Tokens::new(seed),
-            legs: BTreeMap::new(),
-            next_leg: 0,
-            agent_leg: None,
-            customer_leg: None,
-            phase: Phase::AgentRinging,
-            media_started: None,
-            transcribing: false,
-            answered: false,
-            out: VecDeque::new(),
-            finished: false,
-            spec,
-        };
-        call.out.push_back(Output::Record(CallEvent::Started {
-            key: call.spec.key.clone(),
-            enterprise: call.spec.enterprise,
-            direction: CallDirection::AgentOutbound,
-            caller: call.spec.caller_number.clone(),
-            callee: call.spec.number.clone(),
-            enterprise_number: Some(call.spec.caller_number.clone()),
-            agent: Some(call.spec.agent),
-            at: now,
-        }));
-        match call.spec.agent_side.clone() {
-            AgentSide::DeskPhone {
-                peer,
-                contact,
-                username,
-                media,
-            } => {
-                let invite = call.local.desk_phone_invite(
-                    &contact,
-                    &username,
-                    &call.spec.number,
-                    peer,
-                    &media,
-                    &mut call.tokens,
-                );
-                call.agent_leg = Some(call.add_leg(LegRole::Agent, peer, invite, media, None));
-            }
-            AgentSide::Mobile {
-                route,
-                number,
-                mut media,
-            } => {
-                let invite = call.local.trunk_invite(
-                    &route,
-                    &number,
-                    &call.spec.caller_number,
-                    &mut media,
-                    &mut call.tokens,
-                );
-                let leg = call.add_leg(
-                    LegRole::Agent,
-                    route.peer,
-                    invite,
-                    media,
-                    route.credentials.clone(),
-                );
-                call.agent_leg = Some(leg);
-            }
-            AgentSide::Browser => {
-                let user = call.spec.agent;
-                call.media(MediaOut::JoinBrowser { user, room: MAIN });
-                call.media(MediaOut::RingbackToAgent {
-                    room: MAIN,
-                    leg: None,
-                    user,
-                });
-                call.call_customer();
-            }
-        }
-        call
+        Call(Kind::Placed(Box::new(Placed::place(
+            now, spec, local, seed,
+        ))))
+    }
+
+    /// Takes a call to an enterprise number in: answers a trunk's INVITE (the 200 OK is the
+    /// first output), starts the record and the customer's recorded media, then the number's
+    /// IVR flow, welcome prompt or echo. Refused when the INVITE cannot be answered.
+    pub fn answer(
+        now: Millis,
+        spec: InboundCall,
+        local: Local,
+        seed: u64,
+    ) -> Result<Call, Refusal> {
+        Ok(Call(Kind::Inbound(Box::new(Inbound::answer(
+            now, spec, local, seed,
+        )?))))
     }
 
     /// The call's id.
     pub fn id(&self) -> CallId {
-        self.spec.id
+        match &self.0 {
+            Kind::Placed(p) => p.spec.id,
+            Kind::Inbound(i) => i.spec.id,
+        }
     }
 
     /// Its key in call records.
     pub fn key(&self) -> &str {
-        &self.spec.key
+        match &self.0 {
+            Kind::Placed(p) => &p.spec.key,
+            Kind::Inbound(i) => &i.spec.key,
+        }
     }
 
     /// Its enterprise.
     pub fn enterprise(&self) -> EnterpriseId {
-        self.spec.enterprise
+        match &self.0 {
+            Kind::Placed(p) => p.spec.enterprise,
+            Kind::Inbound(i) => i.spec.enterprise,
+        }
     }
 
-    /// The agent on the call.
-    pub fn agent(&self) -> UserId {
-        self.spec.agent
+    /// Whether the customer called in (rather than an agent placing the call).
+    pub fn is_inbound(&self) -> bool {
+        matches!(self.0, Kind::Inbound(_))
     }
 
-    /// Whether the agent talks in the browser.
-    pub fn in_browser(&self) -> bool {
-        self.spec.agent_side == AgentSide::Browser
+    /// The agent talking on the call (for a placed call, the agent who placed it).
+    pub fn agent(&self) -> Option<UserId> {
+        match &self.0 {
+            Kind::Placed(p) => Some(p.spec.agent),
+            Kind::Inbound(i) => i.talking_agent(),
+        }
     }
 
-    /// The customer's leg, once its media runs, and when that began.
+    /// An agent's part in the call, if they have one now.
+    pub fn agent_part(&self, user: UserId) -> Option<AgentPart> {
+        if self.is_finished() {
+            return None;
+        }
+        match &self.0 {
+            Kind::Placed(p) => (p.spec.agent == user).then_some(AgentPart::Talking {
+                browser: p.spec.agent_side == AgentSide::Browser,
+            }),
+            Kind::Inbound(i) => i.agent_part(user),
+        }
+    }
+
+    /// The customer's leg, once its media runs, and when that began (transcript times count
+    /// from it).
     pub fn customer_media(&self) -> Option<(LegId, Millis)> {
-        let leg = self.customer_leg?;
-        self.legs
-            .get(&leg)
-            .filter(|l| l.media)
-            .and(self.media_started)
-            .map(|at| (leg, at))
+        match &self.0 {
+            Kind::Placed(p) => p.customer_media(),
+            Kind::Inbound(i) => i.customer_media(),
+        }
     }
 
     /// Whether live transcription runs.
     pub fn transcribing(&self) -> bool {
-        self.transcribing
+        match &self.0 {
+            Kind::Placed(p) => p.transcribing,
+            Kind::Inbound(i) => i.transcribing,
+        }
     }
 
-    /// Whether the customer answered (also after the call ended).
+    /// Whether the customer answered (placed calls; also after the call ended).
     pub fn connected(&self) -> bool {
-        self.answered
+        match &self.0 {
+            Kind::Placed(p) => p.answered,
+            Kind::Inbound(i) => i.talking_agent().is_some(),
+        }
     }
 
-    /// The next deadline (none yet: SIP timers are the transaction layer's).
+    /// The next deadline (an IVR menu waiting for a digit), if any: call
+    /// [`Call::handle_timeout`] then.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        None
+        match &self.0 {
+            Kind::Placed(_) => None,
+            Kind::Inbound(i) => i.poll_timeout(),
+        }
+    }
+
+    /// The deadline passed (or not yet: nothing happens early).
+    pub fn handle_timeout(&mut self, now: Millis) {
+        if let Kind::Inbound(i) = &mut self.0 {
+            i.handle_timeout(now);
+        }
     }
 
     /// The next thing for the engine to do.
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.out.pop_front()
+        match &mut self.0 {
+            Kind::Placed(p) => p.legs.out.pop_front(),
+            Kind::Inbound(i) => i.legs.out.pop_front(),
+        }
     }
 
     /// Whether the call is over and every leg has finished.
     pub fn is_finished(&self) -> bool {
-        self.finished
+        match &self.0 {
+            Kind::Placed(p) => p.finished,
+            Kind::Inbound(i) => i.finished,
+        }
     }
 
     /// Something happened to the call.
     pub fn handle(&mut self, now: Millis, input: Input) {
-        match input {
-            Input::Response { leg, msg } => {
-                let ev = self.with_leg(leg, |l, ctx| l.sip.on_response(ctx, &msg));
-                self.leg_event(now, leg, ev);
-            }
-            Input::Request { leg, txn, msg } => {
-                let ev = self.with_leg(leg, |l, ctx| l.sip.on_request(ctx, txn, &msg));
-                if ev.is_none() {
-                    // A leg we no longer know: the dialog is gone.
-                    self.out.push_back(Output::Respond {
-                        txn,
-                        msg: msg.response_to(481, "Call/Transaction Does Not Exist", None),
-                    });
-                }
-                self.leg_event(now, leg, ev);
-            }
-            Input::RequestTimeout { leg } => {
-                let ev = self.with_leg(leg, |l, _| l.sip.on_timeout());
-                self.leg_event(now, leg, ev);
-            }
-            Input::MediaTimeout { leg } => {
-                if self.legs.contains_key(&leg) {
-                    self.end(now, None, HangupSide::System);
-                }
-            }
-            Input::Hangup { by } => {
-                let failure = (self.phase != Phase::Connected).then_some(FailureCode::Cancelled);
-                self.end(now, failure, by);
-            }
-            Input::Transcription { on } => {
-                let _ = self.set_transcription(on);
-            }
+        match &mut self.0 {
+            Kind::Placed(p) => p.handle(now, input),
+            Kind::Inbound(i) => i.handle(now, input),
         }
-        self.check_finished();
     }
 
     /// Switches live transcription on or off; refused before the customer answered.
     pub fn set_transcription(&mut self, on: bool) -> Result<(), CallError> {
-        if self.customer_media().is_none() || self.phase == Phase::Ended {
-            return Err(CallError::NotAnswered);
-        }
-        if self.transcribing != on {
-            self.transcribing = on;
-            self.media(MediaOut::Transcribe { on });
-        }
-        Ok(())
-    }
-
-    fn add_leg(
-        &mut self,
-        role: LegRole,
-        peer: Peer,
-        invite: Message,
-        media: LocalMedia,
-        credentials: Option<(String, String)>,
-    ) -> LegId {
-        let id = LegId(self.next_leg);
-        self.next_leg += 1;
-        let mut ctx = Ctx {
-            leg: id,
-            local: &self.local,
-            tokens: &mut self.tokens,
-            out: &mut self.out,
-        };
-        let sip = SipLeg::call(&mut ctx, peer, invite, media, credentials);
-        self.legs.insert(
-            id,
-            Leg {
-                role,
-                sip,
-                media: false,
-                held: false,
-            },
-        );
-        id
-    }
-
-    /// Runs `f` on a leg with its context; `None` when there is no such leg.
-    fn with_leg<T>(
-        &mut self,
-        leg: LegId,
-        f: impl FnOnce(&mut Leg, &mut Ctx<'_>) -> T,
-    ) -> Option<T> {
-        let l = self.legs.get_mut(&leg)?;
-        let mut ctx = Ctx {
-            leg,
-            local: &self.local,
-            tokens: &mut self.tokens,
-            out: &mut self.out,
-        };
-        Some(f(l, &mut ctx))
-    }
-
-    fn media(&mut self, m: MediaOut) {
-        self.out.push_back(Output::Media(m));
-    }
-
-    /// Calls the customer through the trunk.
-    fn call_customer(&mut self) {
-        self.phase = Phase::CustomerRinging;
-        let mut media = self.spec.customer_media.clone();
-        let invite = self.local.trunk_invite(
-            &self.spec.route,
-            &self.spec.number,
-            &self.spec.caller_number,
-            &mut media,
-            &mut self.tokens,
-        );
-        let (peer, credentials) = (self.spec.route.peer, self.spec.route.credentials.clone());
-        self.customer_leg = Some(self.add_leg(LegRole::Customer, peer, invite, media, credentials));
-    }
-
-    /// Starts a leg's media from the peer's SDP (once; a later SDP only moves where it sends).
-    fn start_media(&mut self, now: Millis, leg: LegId, sdp: &AudioDesc) {
-        let Some(l) = self.legs.get_mut(&leg) else {
-            return;
-        };
-        if l.media {
-            self.out.push_back(Output::Media(MediaOut::SetRemote {
-                leg,
-                remote: sdp.rtp_addr(),
-            }));
-            return;
-        }
-        let Some(&(_, codec)) = sdp.codecs.first() else {
-            return;
-        };
-        l.media = true;
-        let local = l.sip.local_media();
-        let (port, te, role) = (local.port, local.telephone_event, l.role);
-        self.media(MediaOut::StartRtp {
-            leg,
-            port,
-            remote: sdp.rtp_addr(),
-            codec,
-            telephone_event: sdp.telephone_event.unwrap_or(te),
-            role,
-            room: MAIN,
-            record: role == LegRole::Customer,
-        });
-        match role {
-            LegRole::Agent => self.media(MediaOut::RingbackToAgent {
-                room: MAIN,
-                leg: Some(leg),
-                user: self.spec.agent,
-            }),
-            LegRole::Customer => self.media_started = Some(now),
-        }
-    }
-
-    fn leg_event(&mut self, now: Millis, leg: LegId, ev: Option<LegEvent>) {
-        let Some(ev) = ev else { return };
-        if self.phase == Phase::Ended {
-            return;
-        }
-        let role = self.legs.get(&leg).map(|l| l.role);
-        match ev {
-            LegEvent::Nothing => {}
-            LegEvent::Progress(Some(sdp)) => self.start_media(now, leg, &sdp),
-            LegEvent::Progress(None) => {}
-            LegEvent::Answered(None) => {
-                self.end(now, Some(FailureCode::NetworkError), HangupSide::System);
-            }
-            LegEvent::Answered(Some(sdp)) => {
-                self.start_media(now, leg, &sdp);
-                match role {
-                    Some(LegRole::Agent) => self.call_customer(),
-                    Some(LegRole::Customer) => self.connect(now),
-                    None => {}
-                }
-            }
-            LegEvent::Failed(failure) => self.end(now, Some(failure), HangupSide::System),
-            LegEvent::TimedOut => {
-                // A phone that never answers did not answer; a carrier that never answers is down.
-                let failure = match role {
-                    Some(LegRole::Customer) => FailureCode::TrunkDown,
-                    _ => FailureCode::NoAnswer,
-                };
-                self.end(now, Some(failure), HangupSide::System);
-            }
-            LegEvent::InDialog(InDialog::HungUp) => {
-                let side = match role {
-                    Some(LegRole::Agent) => HangupSide::Agent,
-                    _ => HangupSide::Customer,
-                };
-                let failure = (self.phase != Phase::Connected).then_some(FailureCode::Cancelled);
-                self.end(now, failure, side);
-            }
-            LegEvent::InDialog(InDialog::Media { remote, hold }) => {
-                if let Some(l) = self.legs.get_mut(&leg) {
-                    l.held = hold;
-                    if l.media && !hold {
-                        self.media(MediaOut::SetRemote { leg, remote });
-                    }
-                }
-            }
-            LegEvent::InDialog(InDialog::Digit(_) | InDialog::Nothing) => {}
-        }
-    }
-
-    /// The customer answered: both talk, the record says answered.
-    fn connect(&mut self, now: Millis) {
-        self.phase = Phase::Connected;
-        self.answered = true;
-        self.out.push_back(Output::Record(CallEvent::Answered {
-            key: self.spec.key.clone(),
-            at: now,
-            recording: None,
-        }));
-        self.out.push_back(Output::Agent {
-            user: self.spec.agent,
-            event: model::Event::CallConnected {
-                call: self.spec.id.to_string(),
-                caller: self.spec.number.clone(),
-            },
-        });
-        if self.spec.transcribe {
-            let _ = self.set_transcription(true);
-        }
-    }
-
-    /// Ends the call: the record closes, the agent is told, every leg is hung up (BYE when
-    /// answered, CANCEL while ringing) and its media stopped.
-    fn end(&mut self, now: Millis, failure: Option<FailureCode>, side: HangupSide) {
-        if self.phase == Phase::Ended {
-            return;
-        }
-        let answered = self.phase == Phase::Connected;
-        self.phase = Phase::Ended;
-        self.out.push_back(Output::Record(CallEvent::Ended {
-            key: self.spec.key.clone(),
-            at: now,
-            failure: failure.map(|f| f.as_str().to_owned()),
-            hangup_side: side,
-        }));
-        let user = self.spec.agent;
-        if self.in_browser() {
-            self.media(MediaOut::LeaveBrowser { user });
-        }
-        self.out.push_back(Output::Agent {
-            user,
-            event: model::Event::CallEnded {
-                call: self.spec.id.to_string(),
-            },
-        });
-        if let Some(then_idle) = self.spec.acd {
-            self.out.push_back(Output::Acd(AcdOut::DialEnded {
-                agent: user,
-                answered,
-                then_idle,
-            }));
-        }
-        let ids: Vec<LegId> = self.legs.keys().copied().collect();
-        for leg in ids {
-            let media = self
-                .legs
-                .get(&leg)
-                .map(|l| (l.media, l.sip.local_media().port));
-            match media {
-                Some((true, _)) => self.media(MediaOut::RemoveLeg { leg }),
-                Some((false, port)) => self.media(MediaOut::ReleasePort { port }),
-                None => {}
-            }
-            self.with_leg(leg, |l, ctx| l.sip.hang_up(ctx));
-        }
-        if self.customer_leg.is_none() {
-            // The customer was never called: give back the port bound for them.
-            let port = self.spec.customer_media.port;
-            self.media(MediaOut::ReleasePort { port });
-        }
-    }
-
-    fn check_finished(&mut self) {
-        if !self.finished
-            && self.phase == Phase::Ended
-            && self.legs.values().all(|l| l.sip.is_over())
-        {
-            self.finished = true;
-            self.out.push_back(Output::Finished);
+        match &mut self.0 {
+            Kind::Placed(p) => p.set_transcription(on),
+            Kind::Inbound(i) => i.set_transcription(on),
         }
     }
 }

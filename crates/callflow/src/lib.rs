@@ -20,16 +20,22 @@
 
 mod call;
 mod ids;
+mod inbound;
+mod legs;
 mod local;
 mod output;
+mod placed;
 mod sipleg;
 mod tokens;
 
-pub use call::{AgentSide, Call, CallError, Input, PlacedCall};
+pub use call::{
+    AgentPart, AgentSide, Call, CallError, Customer, InboundCall, Input, Overflow, PlacedCall,
+    Ring, Service,
+};
 pub use ids::{CallId, LegId, RoomRef};
 pub use local::{Local, TrunkRoute};
-pub use output::{AcdOut, LegRole, MediaOut, Output};
-pub use sipleg::{InDialog, SdpState, answer_in_dialog};
+pub use output::{AcdOut, LegRole, MediaOut, Output, Sound};
+pub use sipleg::{InDialog, Refusal, SdpState, answer_in_dialog};
 pub use tokens::Tokens;
 
 /// Wall-clock unix milliseconds: call records, IVR business hours and the ACD count in it.

@@ -70,6 +70,12 @@ pub enum Output {
     Acd(AcdOut),
     /// A call-record event.
     Record(model::calls::CallEvent),
+    /// Find a trunk for `number` and bind a port, then answer with [`crate::Input::Forward`]
+    /// (or [`crate::Input::ForwardFailed`]).
+    Forward {
+        /// The external number.
+        number: String,
+    },
     /// An event for one agent's phone bar (and the monitor).
     Agent {
         /// The agent.
@@ -91,8 +97,8 @@ pub enum MediaOut {
         leg: LegId,
         /// Our RTP port (the engine's socket for it).
         port: u16,
-        /// Where to send.
-        remote: SocketAddr,
+        /// Where to send (`None` until the peer's first packet, when its INVITE had no offer).
+        remote: Option<SocketAddr>,
         /// The codec agreed.
         codec: AudioCodec,
         /// telephone-event's payload type.
@@ -101,8 +107,30 @@ pub enum MediaOut {
         role: LegRole,
         /// The room it joins, speaking and listening.
         room: RoomRef,
+        /// The echo test: the leg hears itself instead of joining the room.
+        echo: bool,
         /// Record the room from this leg (customer legs).
         record: bool,
+    },
+    /// Start a widget visitor's media (the WebRTC session the engine answered) in `room`,
+    /// recorded, as the customer.
+    StartVisitor {
+        /// The leg.
+        leg: LegId,
+        /// The room.
+        room: RoomRef,
+    },
+    /// Play a sound in `room` (instead of whatever played there).
+    Play {
+        /// The room.
+        room: RoomRef,
+        /// What.
+        sound: Sound,
+    },
+    /// Stop the sound playing in `room`.
+    StopPlay {
+        /// The room.
+        room: RoomRef,
     },
     /// A started leg's peer moved its media (a re-INVITE or a later answer).
     SetRemote {
@@ -149,9 +177,49 @@ pub enum MediaOut {
     },
 }
 
+/// A sound a call plays in a room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sound {
+    /// A prompt (built in, or uploaded); its end comes back as
+    /// [`crate::Input::PromptFinished`] (at once when the prompt cannot be found).
+    Prompt(ivr::Prompt),
+    /// "Please hold", then the queue's music, looping.
+    QueueMusic,
+    /// The transfer music, looping, while an external number rings.
+    TransferMusic,
+}
+
 /// What a call tells the ACD.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AcdOut {
+    /// Queue the call in a skill group (an IVR route or an overflow): answer with
+    /// [`crate::Input::Enqueued`], or [`crate::Input::QueueRefused`] when the group is not the
+    /// enterprise's.
+    Enqueue {
+        /// The group.
+        group: model::SkillGroupId,
+    },
+    /// Queue the call for one agent (their personal queue); refused when they are signed out.
+    EnqueueForAgent {
+        /// The agent.
+        agent: UserId,
+    },
+    /// The agent answered the call offered to them.
+    Answer {
+        /// The agent.
+        agent: UserId,
+    },
+    /// The agent's device refused or failed: the call goes back to the head of its queue.
+    Reject {
+        /// The agent.
+        agent: UserId,
+        /// Why (for the log): `rejected` or `device_failed`.
+        reason: &'static str,
+    },
+    /// The caller left the queue (hung up while waiting or ringing).
+    Abandon,
+    /// The call with the agent ended: the agent goes to after-call work.
+    Hangup,
     /// A call the agent placed ended; they go to after-call work, then idle (`then_idle`) or
     /// back to busy.
     DialEnded {

@@ -199,6 +199,84 @@ pub(crate) struct SipLeg {
     credentials: Option<(String, String)>,
     /// Challenges answered so far (one is enough; a second means the credentials are wrong).
     auth_tries: u8,
+    /// A leg that called us and whose 2xx has not been ACKed yet.
+    unacked: bool,
+}
+
+/// A new call's INVITE, answered: the 200 OK to send, the dialog, our SDP state, and the
+/// media agreed (the caller's address is unknown until its ACK when the INVITE had no offer).
+#[derive(Debug, Clone)]
+pub(crate) struct Answered {
+    pub(crate) ok: Message,
+    pub(crate) dialog: Dialog,
+    pub(crate) sdp: SdpState,
+    pub(crate) remote: Option<SocketAddr>,
+    pub(crate) codec: sdp::AudioCodec,
+    pub(crate) telephone_event: u8,
+}
+
+/// Why a new call's INVITE cannot be answered: the status and reason phrase to refuse it with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{code} {reason}")]
+pub struct Refusal {
+    /// The status.
+    pub code: u16,
+    /// The reason phrase.
+    pub reason: &'static str,
+}
+
+/// Answers a new call's INVITE with our media: an offer in it is answered; no offer (late offer)
+/// gets ours in the 200 OK, and the ACK brings the answer.
+pub(crate) fn answer_invite(
+    invite: &Message,
+    local: LocalMedia,
+    contact: &str,
+    tokens: &mut Tokens,
+) -> Result<Answered, Refusal> {
+    let (desc, codec, remote, te) = if invite.body.is_empty() {
+        let te = local.telephone_event;
+        (
+            sdp::offer(&local, Direction::SendRecv),
+            sdp::AudioCodec::Pcma,
+            None,
+            te,
+        )
+    } else {
+        let (d, n) = sdp::parse_audio(&invite.body)
+            .and_then(|o| sdp::answer(&o, &local))
+            .map_err(|_| Refusal {
+                code: 488,
+                reason: "Not Acceptable Here",
+            })?;
+        let te = n.telephone_event.unwrap_or(local.telephone_event);
+        (d, n.codec, Some(n.remote), te)
+    };
+    let tag = tokens.token();
+    let dialog = Dialog::as_uas(invite, &tag, DialogState::Confirmed).ok_or(Refusal {
+        code: 400,
+        reason: "Missing Contact",
+    })?;
+    let session = tokens.sdp_session();
+    let mut ok = invite.response_to(200, "OK", Some(&tag));
+    ok.headers
+        .push(("Contact".to_owned(), format!("<{contact}>")));
+    ok.headers
+        .push(("Content-Type".to_owned(), "application/sdp".to_owned()));
+    ok.headers
+        .push(("Server".to_owned(), "Patchbay".to_owned()));
+    ok.body = sdp::write(&desc, session, 1);
+    Ok(Answered {
+        ok,
+        dialog,
+        sdp: SdpState {
+            local,
+            session,
+            version: 1,
+        },
+        remote,
+        codec,
+        telephone_event: te,
+    })
 }
 
 impl SipLeg {
@@ -223,6 +301,25 @@ impl SipLeg {
             state: State::Calling,
             credentials,
             auth_tries: 0,
+            unacked: false,
+        }
+    }
+
+    /// A leg that called us and that we answered (the 200 OK is on its way).
+    pub(crate) fn answered(ctx: &mut Ctx<'_>, peer: Peer, answered: Answered) -> SipLeg {
+        ctx.out.push_back(Output::DialogUp {
+            leg: ctx.leg,
+            dialog: answered.dialog.id.clone(),
+        });
+        SipLeg {
+            peer,
+            invite: None,
+            dialog: Some(answered.dialog),
+            sdp: answered.sdp,
+            state: State::Confirmed,
+            credentials: None,
+            auth_tries: 0,
+            unacked: true,
         }
     }
 
@@ -314,9 +411,14 @@ impl SipLeg {
         }
     }
 
-    /// Our INVITE got no final response in time.
+    /// Our INVITE got no final response in time, or (a leg that called us) our 2xx was never
+    /// ACKed: the peer is gone.
     pub(crate) fn on_timeout(&mut self) -> LegEvent {
         match self.state {
+            State::Confirmed if self.unacked => {
+                self.unacked = false;
+                LegEvent::TimedOut
+            }
             State::Calling => {
                 self.state = State::Ended;
                 LegEvent::TimedOut
@@ -346,6 +448,9 @@ impl SipLeg {
                 msg: req.response_to(code, reason, None),
             });
             return LegEvent::Nothing;
+        }
+        if req.method() == Some("ACK") {
+            self.unacked = false;
         }
         let (response, event) = answer_in_dialog(req, &mut self.sdp, &ctx.local.contact());
         if let Some(msg) = response {

@@ -1,0 +1,679 @@
+//! A call to an enterprise number (SPEC §3, §7), from a trunk or the web widget: answered at
+//! once, then the number's IVR flow (prompts, menus) on the customer's media, a skill group's
+//! queue with music, the ACD's offers ringing agents (desk phone, mobile, browser) until one
+//! answers and is bridged, or a forward to an external number; and every way such a call ends
+//! (answered, abandoned, missed, overflowed, goodbye).
+
+use model::calls::{CallDirection, CallEvent, CallResult, HangupSide};
+use model::{Event, SkillGroupId, UserId};
+
+use crate::call::{
+    AgentPart, AgentSide, CallError, Customer, InboundCall, Input, Overflow, Ring, Service,
+};
+use crate::legs::{Legs, MAIN};
+use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite};
+use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound};
+
+/// How an agent is on the call: a SIP leg (desk phone, mobile) or their browser's session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AgentLeg {
+    Sip(LegId),
+    Browser,
+}
+
+/// Where the call is in the contact center.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The IVR, the welcome prompt or the echo: not in the contact center.
+    Outside,
+    /// Waiting for the engine to queue it or find a trunk.
+    Routing,
+    /// In a queue; `ring` is the agent being rung, `rang` whether any agent was.
+    Waiting {
+        rang: bool,
+        ring: Option<(UserId, AgentLeg)>,
+    },
+    /// Bridged with an agent.
+    Talking { agent: UserId, leg: AgentLeg },
+    /// Forwarded to an external number (ringing or answered).
+    Forwarded { leg: LegId },
+    /// The goodbye prompt plays; the call hangs up at its end.
+    Goodbye,
+    /// Over: legs may still be finishing.
+    Ended,
+}
+
+/// An inbound call's state.
+#[derive(Debug)]
+pub(crate) struct Inbound {
+    pub(crate) spec: InboundCall,
+    pub(crate) legs: Legs,
+    customer: LegId,
+    ivr: Option<ivr::Ivr>,
+    stage: Stage,
+    /// When the call was answered (recording and transcript times count from it).
+    started: Millis,
+    pub(crate) transcribing: bool,
+    pub(crate) finished: bool,
+}
+
+impl Inbound {
+    pub(crate) fn answer(
+        now: Millis,
+        spec: InboundCall,
+        local: Local,
+        seed: u64,
+    ) -> Result<Inbound, Refusal> {
+        let mut legs = Legs::new(local, seed);
+        let echo = spec.service == Service::Echo;
+        let customer = match &spec.customer {
+            Customer::Trunk {
+                peer,
+                invite,
+                txn,
+                media,
+            } => {
+                let contact = legs.local.contact();
+                let answered = answer_invite(invite, media.clone(), &contact, &mut legs.tokens)?;
+                legs.push(Output::Respond {
+                    txn: *txn,
+                    msg: answered.ok.clone(),
+                });
+                let (remote, codec, te) =
+                    (answered.remote, answered.codec, answered.telephone_event);
+                let leg = legs.answered(LegRole::Customer, *peer, answered);
+                legs.push(started(&spec, now));
+                legs.media(MediaOut::StartRtp {
+                    leg,
+                    port: media.port,
+                    remote,
+                    codec,
+                    telephone_event: te,
+                    role: LegRole::Customer,
+                    room: MAIN,
+                    echo,
+                    record: true,
+                });
+                leg
+            }
+            Customer::Widget => {
+                let leg = legs.other(LegRole::Customer);
+                legs.push(started(&spec, now));
+                legs.media(MediaOut::StartVisitor { leg, room: MAIN });
+                leg
+            }
+        };
+        if let Some(l) = legs.map.get_mut(&customer) {
+            l.media = true;
+        }
+        let mut call = Inbound {
+            legs,
+            customer,
+            ivr: None,
+            stage: Stage::Outside,
+            started: now,
+            transcribing: false,
+            finished: false,
+            spec,
+        };
+        match call.spec.service.clone() {
+            Service::Ivr(flow) => {
+                call.ivr = Some(ivr::Ivr::new(flow, now));
+                call.drain_ivr(now);
+            }
+            service => {
+                // Service numbers count as answered by Patchbay; IVR calls when someone answers.
+                call.answered_record(now);
+                if service == Service::Welcome {
+                    call.play(Sound::Prompt(ivr::Prompt::builtin(ivr::Builtin::Welcome)));
+                }
+            }
+        }
+        Ok(call)
+    }
+
+    /// The agent talking on the call.
+    pub(crate) fn talking_agent(&self) -> Option<UserId> {
+        match self.stage {
+            Stage::Talking { agent, .. } => Some(agent),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn agent_part(&self, user: UserId) -> Option<AgentPart> {
+        match self.stage {
+            Stage::Waiting {
+                ring: Some((agent, leg)),
+                ..
+            } if agent == user => Some(AgentPart::Ringing {
+                browser: leg == AgentLeg::Browser,
+            }),
+            Stage::Talking { agent, leg } if agent == user => Some(AgentPart::Talking {
+                browser: leg == AgentLeg::Browser,
+            }),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn customer_media(&self) -> Option<(LegId, Millis)> {
+        (self.stage != Stage::Ended).then_some((self.customer, self.started))
+    }
+
+    pub(crate) fn poll_timeout(&self) -> Option<Millis> {
+        self.ivr.as_ref().and_then(ivr::Ivr::poll_timeout)
+    }
+
+    pub(crate) fn handle_timeout(&mut self, now: Millis) {
+        let due = self.poll_timeout().is_some_and(|at| at <= now);
+        if let (true, Some(ivr)) = (due, self.ivr.as_mut()) {
+            ivr.handle_timeout(now);
+            self.drain_ivr(now);
+        }
+    }
+
+    pub(crate) fn set_transcription(&mut self, on: bool) -> Result<(), CallError> {
+        if self.stage == Stage::Ended {
+            return Err(CallError::NotAnswered);
+        }
+        if self.transcribing != on {
+            self.transcribing = on;
+            self.legs.media(MediaOut::Transcribe { on });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn handle(&mut self, now: Millis, input: Input) {
+        if self.stage != Stage::Ended {
+            self.handle_live(now, input);
+        } else if let Input::Response { leg, msg } = input {
+            // A CANCEL's 487, or a 2xx that crossed it (ACKed and hung up).
+            self.legs.with_sip(leg, |l, ctx| l.on_response(ctx, &msg));
+        } else if let Input::Request { txn, msg, .. } = input {
+            self.legs.push(Output::Respond {
+                txn,
+                msg: msg.response_to(481, "Call/Transaction Does Not Exist", None),
+            });
+        } else if let Input::RequestTimeout { leg } = input {
+            self.legs.with_sip(leg, |l, _| l.on_timeout());
+        }
+        if !self.finished && self.stage == Stage::Ended && self.legs.all_over() {
+            self.finished = true;
+            self.legs.push(Output::Finished);
+        }
+    }
+
+    fn handle_live(&mut self, now: Millis, input: Input) {
+        match input {
+            Input::Response { leg, msg } => {
+                let ev = self.legs.with_sip(leg, |l, ctx| l.on_response(ctx, &msg));
+                self.leg_event(now, leg, ev);
+            }
+            Input::Request { leg, txn, msg } => {
+                let ev = self
+                    .legs
+                    .with_sip(leg, |l, ctx| l.on_request(ctx, txn, &msg));
+                if ev.is_none() {
+                    self.legs.push(Output::Respond {
+                        txn,
+                        msg: msg.response_to(481, "Call/Transaction Does Not Exist", None),
+                    });
+                }
+                self.leg_event(now, leg, ev);
+            }
+            Input::RequestTimeout { leg } => {
+                let ev = self.legs.with_sip(leg, |l, _| l.on_timeout());
+                self.leg_event(now, leg, ev);
+            }
+            Input::MediaTimeout { leg } if leg == self.customer => {
+                self.end(now, HangupSide::System);
+            }
+            Input::MediaTimeout { leg } => {
+                if self.is_talking_leg(leg) {
+                    self.end(now, HangupSide::Agent);
+                }
+            }
+            Input::Hangup { by } => self.end(now, by),
+            Input::Transcription { on } => {
+                let _ = self.set_transcription(on);
+            }
+            Input::Digit(d) => self.ivr_input(now, ivr::Input::Digit(d)),
+            Input::PromptFinished => {
+                if self.stage == Stage::Goodbye {
+                    self.end(now, HangupSide::System);
+                } else {
+                    self.ivr_input(now, ivr::Input::PromptFinished);
+                }
+            }
+            Input::Enqueued { group } => {
+                if self.stage == Stage::Routing {
+                    self.stage = Stage::Waiting {
+                        rang: false,
+                        ring: None,
+                    };
+                    self.play(Sound::QueueMusic);
+                    if let Some(group) = group {
+                        self.legs.push(Output::Record(CallEvent::Queued {
+                            key: self.spec.key.clone(),
+                            group,
+                            at: now,
+                        }));
+                    }
+                }
+            }
+            Input::QueueRefused | Input::ForwardFailed => {
+                if self.stage == Stage::Routing {
+                    self.goodbye();
+                }
+            }
+            Input::Offer(ring) => self.offer(now, ring),
+            Input::OfferWithdrawn { agent, reason } => {
+                self.drop_ring(agent);
+                self.tell(
+                    agent,
+                    Event::OfferEnded {
+                        call: self.spec.id.to_string(),
+                        reason,
+                    },
+                );
+            }
+            Input::Reject { agent } => {
+                if self.drop_ring(agent) {
+                    self.legs.push(Output::Acd(AcdOut::Reject {
+                        agent,
+                        reason: "rejected",
+                    }));
+                }
+            }
+            Input::AnswerInBrowser { agent } => {
+                let _ = self.answer_in_browser(now, agent);
+            }
+            Input::Missed { agent } => {
+                self.legs.push(Output::Record(CallEvent::Missed {
+                    key: self.spec.key.clone(),
+                    agent,
+                    caller: self.spec.caller.clone(),
+                    enterprise_number: Some(self.spec.number.clone()),
+                    at: now,
+                }));
+            }
+            Input::Overflow(target) => self.overflow(target),
+            Input::Forward {
+                route,
+                number,
+                caller_id,
+                mut media,
+            } => {
+                if self.stage != Stage::Routing {
+                    return;
+                }
+                let l = &mut self.legs;
+                let invite =
+                    l.local
+                        .trunk_invite(&route, &number, &caller_id, &mut media, &mut l.tokens);
+                let credentials = route.credentials.clone();
+                let leg = l.call(LegRole::Agent, route.peer, invite, media, credentials);
+                self.stage = Stage::Forwarded { leg };
+                self.play(Sound::TransferMusic);
+            }
+        }
+    }
+
+    /// The agent answered the call ringing in their browser.
+    fn answer_in_browser(&mut self, now: Millis, agent: UserId) -> Result<(), CallError> {
+        match self.stage {
+            Stage::Waiting {
+                ring: Some((a, AgentLeg::Browser)),
+                ..
+            } if a == agent => {
+                self.agent_answered(now, agent, AgentLeg::Browser);
+                Ok(())
+            }
+            _ => Err(CallError::NotTheAgents),
+        }
+    }
+
+    fn is_talking_leg(&self, leg: LegId) -> bool {
+        match self.stage {
+            Stage::Talking {
+                leg: AgentLeg::Sip(l),
+                ..
+            }
+            | Stage::Forwarded { leg: l } => l == leg,
+            _ => false,
+        }
+    }
+
+    fn play(&mut self, sound: Sound) {
+        self.legs.media(MediaOut::Play { room: MAIN, sound });
+    }
+
+    fn tell(&mut self, user: UserId, event: Event) {
+        self.legs.push(Output::Agent { user, event });
+    }
+
+    fn answered_record(&mut self, now: Millis) {
+        self.legs.push(Output::Record(CallEvent::Answered {
+            key: self.spec.key.clone(),
+            at: now,
+            recording: None,
+        }));
+    }
+
+    /// Feeds the IVR (a digit, the end of a prompt).
+    fn ivr_input(&mut self, now: Millis, input: ivr::Input) {
+        if let Some(ivr) = self.ivr.as_mut() {
+            ivr.handle(now, input);
+            self.drain_ivr(now);
+        }
+    }
+
+    /// Carries out what the IVR asks for.
+    fn drain_ivr(&mut self, now: Millis) {
+        while let Some(action) = self.ivr.as_mut().and_then(ivr::Ivr::poll_action) {
+            match action {
+                ivr::Action::Play(prompt) => self.play(Sound::Prompt(prompt)),
+                ivr::Action::StopPrompt => self.legs.media(MediaOut::StopPlay { room: MAIN }),
+                ivr::Action::Route(target) => {
+                    self.ivr = None;
+                    self.stage = Stage::Routing;
+                    match target {
+                        ivr::Target::Group(g) => self.legs.push(Output::Acd(AcdOut::Enqueue {
+                            group: SkillGroupId(g),
+                        })),
+                        ivr::Target::Agent(u) => {
+                            self.legs
+                                .push(Output::Acd(AcdOut::EnqueueForAgent { agent: UserId(u) }));
+                        }
+                        ivr::Target::External(number) => {
+                            self.legs.push(Output::Forward { number });
+                        }
+                    }
+                    return;
+                }
+                ivr::Action::Hangup => {
+                    self.end(now, HangupSide::System);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The goodbye prompt, then hang up.
+    fn goodbye(&mut self) {
+        self.ivr = None;
+        self.stage = Stage::Goodbye;
+        self.play(Sound::Prompt(ivr::Prompt::builtin(ivr::Builtin::Goodbye)));
+    }
+
+    fn overflow(&mut self, target: Overflow) {
+        if !matches!(self.stage, Stage::Waiting { .. }) {
+            return;
+        }
+        self.legs.push(Output::Record(CallEvent::Outcome {
+            key: self.spec.key.clone(),
+            result: CallResult::Overflowed,
+        }));
+        self.stage = Stage::Routing;
+        match target {
+            Overflow::Group(group) => self.legs.push(Output::Acd(AcdOut::Enqueue { group })),
+            Overflow::Goodbye => self.goodbye(),
+            Overflow::External(number) => self.legs.push(Output::Forward { number }),
+        }
+    }
+
+    /// The ACD offers the call to an agent: their device rings and the pop shows.
+    fn offer(&mut self, now: Millis, ring: Ring) {
+        if !matches!(self.stage, Stage::Waiting { ring: None, .. }) {
+            // Not waiting (any more): the agent's offer goes back.
+            self.legs.push(Output::Acd(AcdOut::Reject {
+                agent: ring.agent,
+                reason: "device_failed",
+            }));
+            return;
+        }
+        let agent = ring.agent;
+        let leg = match ring.device {
+            AgentSide::DeskPhone {
+                peer,
+                contact,
+                username,
+                media,
+            } => {
+                let l = &mut self.legs;
+                let mut invite = l.local.desk_phone_invite(
+                    &contact,
+                    &username,
+                    &self.spec.caller,
+                    peer,
+                    &media,
+                    &mut l.tokens,
+                );
+                if ring.auto_answer {
+                    invite.headers.push((
+                        "Call-Info".to_owned(),
+                        "<sip:patchbay>;answer-after=0".to_owned(),
+                    ));
+                }
+                AgentLeg::Sip(l.call(LegRole::Agent, peer, invite, media, None))
+            }
+            AgentSide::Mobile {
+                route,
+                number,
+                mut media,
+            } => {
+                let l = &mut self.legs;
+                let invite = l.local.trunk_invite(
+                    &route,
+                    &number,
+                    &ring.caller_id,
+                    &mut media,
+                    &mut l.tokens,
+                );
+                let credentials = route.credentials.clone();
+                AgentLeg::Sip(l.call(LegRole::Agent, route.peer, invite, media, credentials))
+            }
+            AgentSide::Browser => AgentLeg::Browser,
+        };
+        self.stage = Stage::Waiting {
+            rang: true,
+            ring: Some((agent, leg)),
+        };
+        let offer = model::presence::Offer {
+            call: self.spec.id.to_string(),
+            caller: self.spec.caller.clone(),
+            enterprise_number: self.spec.number.clone(),
+            group_id: ring.group,
+            group_name: ring.group_name,
+            auto_answer: ring.auto_answer,
+            // Number location and call history are filled in by the events socket (the API has
+            // the store).
+            customer_name: None,
+            location: None,
+            previous_calls: 0,
+            last_call_at: None,
+        };
+        self.tell(agent, Event::Ringing { offer });
+        if ring.auto_answer && leg == AgentLeg::Browser {
+            self.agent_answered(now, agent, leg);
+        }
+    }
+
+    /// Stops ringing an agent. Returns false when the call was not ringing them.
+    fn drop_ring(&mut self, agent: UserId) -> bool {
+        let Stage::Waiting {
+            rang,
+            ring: Some((a, leg)),
+        } = self.stage
+        else {
+            return false;
+        };
+        if a != agent {
+            return false;
+        }
+        if let AgentLeg::Sip(leg) = leg {
+            self.legs.drop_leg(leg);
+        }
+        self.stage = Stage::Waiting { rang, ring: None };
+        true
+    }
+
+    /// The agent answered: the ACD hears of it, the record names them, the music stops and
+    /// the agent joins the customer's room.
+    fn agent_answered(&mut self, now: Millis, agent: UserId, leg: AgentLeg) {
+        self.stage = Stage::Talking { agent, leg };
+        self.legs.push(Output::Acd(AcdOut::Answer { agent }));
+        self.legs.push(Output::Record(CallEvent::AgentAnswered {
+            key: self.spec.key.clone(),
+            agent,
+        }));
+        self.answered_record(now);
+        let call = self.spec.id.to_string();
+        self.tell(
+            agent,
+            Event::OfferEnded {
+                call: call.clone(),
+                reason: "answered".to_owned(),
+            },
+        );
+        let caller = self.spec.caller.clone();
+        self.tell(agent, Event::CallConnected { call, caller });
+        self.legs.media(MediaOut::StopPlay { room: MAIN });
+        if leg == AgentLeg::Browser {
+            self.legs.media(MediaOut::JoinBrowser {
+                user: agent,
+                room: MAIN,
+            });
+        }
+        if self.spec.transcribe {
+            let _ = self.set_transcription(true);
+        }
+    }
+
+    fn leg_event(&mut self, now: Millis, leg: LegId, ev: Option<LegEvent>) {
+        let Some(ev) = ev else { return };
+        if leg == self.customer {
+            match ev {
+                LegEvent::InDialog(InDialog::HungUp) => self.end(now, HangupSide::Customer),
+                LegEvent::InDialog(InDialog::Media { remote, hold }) => {
+                    self.legs.re_offered(leg, remote, hold);
+                }
+                LegEvent::InDialog(InDialog::Digit(d)) => {
+                    self.ivr_input(now, ivr::Input::Digit(d));
+                }
+                // Our 2xx was never ACKed: the caller is gone.
+                LegEvent::TimedOut => self.end(now, HangupSide::System),
+                _ => {}
+            }
+            return;
+        }
+        match (self.stage, ev) {
+            (
+                Stage::Waiting {
+                    ring: Some((agent, AgentLeg::Sip(l))),
+                    ..
+                },
+                ev,
+            ) if l == leg => match ev {
+                LegEvent::Answered(Some(sdp)) => {
+                    self.agent_answered(now, agent, AgentLeg::Sip(leg));
+                    self.legs.start_rtp(leg, &sdp, MAIN);
+                }
+                LegEvent::Answered(None) | LegEvent::Failed(_) | LegEvent::TimedOut => {
+                    // Refused or no answer: the ACD takes the call back (ring-no-answer).
+                    self.drop_ring(agent);
+                    self.legs.push(Output::Acd(AcdOut::Reject {
+                        agent,
+                        reason: "device_failed",
+                    }));
+                }
+                _ => {}
+            },
+            (Stage::Forwarded { leg: l }, ev) if l == leg => match ev {
+                LegEvent::Answered(Some(sdp)) => {
+                    self.answered_record(now);
+                    self.legs.media(MediaOut::StopPlay { room: MAIN });
+                    self.legs.start_rtp(leg, &sdp, MAIN);
+                }
+                LegEvent::Answered(None) | LegEvent::Failed(_) | LegEvent::TimedOut => {
+                    self.legs.drop_leg(leg);
+                    self.goodbye();
+                }
+                LegEvent::InDialog(InDialog::HungUp) => self.end(now, HangupSide::Agent),
+                LegEvent::InDialog(InDialog::Media { remote, hold }) => {
+                    self.legs.re_offered(leg, remote, hold);
+                }
+                _ => {}
+            },
+            (
+                Stage::Talking {
+                    leg: AgentLeg::Sip(l),
+                    ..
+                },
+                ev,
+            ) if l == leg => match ev {
+                LegEvent::InDialog(InDialog::HungUp) => self.end(now, HangupSide::Agent),
+                LegEvent::InDialog(InDialog::Media { remote, hold }) => {
+                    self.legs.re_offered(leg, remote, hold);
+                }
+                _ => {}
+            },
+            // A leg the call is done with (a ring withdrawn, its CANCEL crossing a 2xx).
+            _ => {}
+        }
+    }
+
+    /// Ends the call: out of the contact center (abandoned or missed in the queue, the agent to
+    /// after-call work), the record closed, every leg hung up and its media stopped.
+    fn end(&mut self, now: Millis, side: HangupSide) {
+        let stage = std::mem::replace(&mut self.stage, Stage::Ended);
+        self.ivr = None;
+        match stage {
+            Stage::Ended => return,
+            Stage::Waiting { rang, .. } => {
+                self.legs.push(Output::Record(CallEvent::Outcome {
+                    key: self.spec.key.clone(),
+                    result: if rang {
+                        CallResult::Missed
+                    } else {
+                        CallResult::Abandoned
+                    },
+                }));
+                self.legs.push(Output::Acd(AcdOut::Abandon));
+            }
+            Stage::Talking { agent, leg } => {
+                self.legs.push(Output::Acd(AcdOut::Hangup));
+                if leg == AgentLeg::Browser {
+                    self.legs.media(MediaOut::LeaveBrowser { user: agent });
+                }
+                self.tell(
+                    agent,
+                    Event::CallEnded {
+                        call: self.spec.id.to_string(),
+                    },
+                );
+            }
+            Stage::Outside | Stage::Routing | Stage::Forwarded { .. } | Stage::Goodbye => {}
+        }
+        self.legs.push(Output::Record(CallEvent::Ended {
+            key: self.spec.key.clone(),
+            at: now,
+            failure: None,
+            hangup_side: side,
+        }));
+        self.legs.drop_all();
+    }
+}
+
+/// The record's start.
+fn started(spec: &InboundCall, now: Millis) -> Output {
+    Output::Record(CallEvent::Started {
+        key: spec.key.clone(),
+        enterprise: spec.enterprise,
+        direction: CallDirection::Inbound,
+        caller: spec.caller.clone(),
+        callee: spec.number.clone(),
+        enterprise_number: Some(spec.number.clone()),
+        agent: None,
+        at: now,
+    })
+}

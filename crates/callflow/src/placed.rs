@@ -1,0 +1,319 @@
+//! A call an agent places (click-to-dial from a desk phone, PSTN callback to the agent's mobile,
+//! browser audio): the agent's side first, then the customer through a trunk.
+
+use model::calls::{CallDirection, CallEvent, HangupSide};
+use sip::failure::FailureCode;
+
+use crate::call::{AgentSide, CallError, Input, PlacedCall};
+use crate::legs::{Legs, MAIN};
+use crate::sipleg::{InDialog, LegEvent};
+use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output};
+
+/// Where a placed call is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// The agent's phone rings.
+    AgentRinging,
+    /// The customer is being called.
+    CustomerRinging,
+    /// Both talk.
+    Connected,
+    /// Over: legs may still be finishing (a CANCEL waiting for its 487).
+    Ended,
+}
+
+/// A placed call's state.
+#[derive(Debug)]
+pub(crate) struct Placed {
+    pub(crate) spec: PlacedCall,
+    pub(crate) legs: Legs,
+    customer_leg: Option<LegId>,
+    phase: Phase,
+    /// When the customer's media started (transcript times count from it).
+    media_started: Option<Millis>,
+    pub(crate) transcribing: bool,
+    /// The customer answered.
+    pub(crate) answered: bool,
+    pub(crate) finished: bool,
+}
+
+impl Placed {
+    /// The record starts, then the agent's phone rings (desk phone, mobile) or the agent's
+    /// browser joins and the customer is called at once.
+    pub(crate) fn place(now: Millis, spec: PlacedCall, local: Local, seed: u64) -> Placed {
+        let mut call = Placed {
+            legs: Legs::new(local, seed),
+            customer_leg: None,
+            phase: Phase::AgentRinging,
+            media_started: None,
+            transcribing: false,
+            answered: false,
+            finished: false,
+            spec,
+        };
+        call.legs.push(Output::Record(CallEvent::Started {
+            key: call.spec.key.clone(),
+            enterprise: call.spec.enterprise,
+            direction: CallDirection::AgentOutbound,
+            caller: call.spec.caller_number.clone(),
+            callee: call.spec.number.clone(),
+            enterprise_number: Some(call.spec.caller_number.clone()),
+            agent: Some(call.spec.agent),
+            at: now,
+        }));
+        match call.spec.agent_side.clone() {
+            AgentSide::DeskPhone {
+                peer,
+                contact,
+                username,
+                media,
+            } => {
+                let l = &mut call.legs;
+                let invite = l.local.desk_phone_invite(
+                    &contact,
+                    &username,
+                    &call.spec.number,
+                    peer,
+                    &media,
+                    &mut l.tokens,
+                );
+                l.call(LegRole::Agent, peer, invite, media, None);
+            }
+            AgentSide::Mobile {
+                route,
+                number,
+                mut media,
+            } => {
+                let l = &mut call.legs;
+                let invite = l.local.trunk_invite(
+                    &route,
+                    &number,
+                    &call.spec.caller_number,
+                    &mut media,
+                    &mut l.tokens,
+                );
+                l.call(
+                    LegRole::Agent,
+                    route.peer,
+                    invite,
+                    media,
+                    route.credentials.clone(),
+                );
+            }
+            AgentSide::Browser => {
+                let user = call.spec.agent;
+                call.legs.media(MediaOut::JoinBrowser { user, room: MAIN });
+                call.legs.media(MediaOut::RingbackToAgent {
+                    room: MAIN,
+                    leg: None,
+                    user,
+                });
+                call.call_customer();
+            }
+        }
+        call
+    }
+
+    /// The customer's leg, once its media runs, and when that began.
+    pub(crate) fn customer_media(&self) -> Option<(LegId, Millis)> {
+        let leg = self.customer_leg?;
+        self.legs
+            .map
+            .get(&leg)
+            .filter(|l| l.media)
+            .and(self.media_started)
+            .map(|at| (leg, at))
+    }
+
+    pub(crate) fn handle(&mut self, now: Millis, input: Input) {
+        match input {
+            Input::Response { leg, msg } => {
+                let ev = self.legs.with_sip(leg, |l, ctx| l.on_response(ctx, &msg));
+                self.leg_event(now, leg, ev);
+            }
+            Input::Request { leg, txn, msg } => {
+                let ev = self
+                    .legs
+                    .with_sip(leg, |l, ctx| l.on_request(ctx, txn, &msg));
+                if ev.is_none() {
+                    // A leg we no longer know: the dialog is gone.
+                    self.legs.push(Output::Respond {
+                        txn,
+                        msg: msg.response_to(481, "Call/Transaction Does Not Exist", None),
+                    });
+                }
+                self.leg_event(now, leg, ev);
+            }
+            Input::RequestTimeout { leg } => {
+                let ev = self.legs.with_sip(leg, |l, _| l.on_timeout());
+                self.leg_event(now, leg, ev);
+            }
+            Input::MediaTimeout { leg } if self.legs.map.contains_key(&leg) => {
+                self.end(now, None, HangupSide::System);
+            }
+            Input::Hangup { by } => {
+                let failure = (self.phase != Phase::Connected).then_some(FailureCode::Cancelled);
+                self.end(now, failure, by);
+            }
+            Input::Transcription { on } => {
+                let _ = self.set_transcription(on);
+            }
+            // Inputs of inbound calls mean nothing here.
+            _ => {}
+        }
+        if !self.finished && self.phase == Phase::Ended && self.legs.all_over() {
+            self.finished = true;
+            self.legs.push(Output::Finished);
+        }
+    }
+
+    /// Switches live transcription on or off; refused before the customer answered.
+    pub(crate) fn set_transcription(&mut self, on: bool) -> Result<(), CallError> {
+        if self.customer_media().is_none() || self.phase == Phase::Ended {
+            return Err(CallError::NotAnswered);
+        }
+        if self.transcribing != on {
+            self.transcribing = on;
+            self.legs.media(MediaOut::Transcribe { on });
+        }
+        Ok(())
+    }
+
+    /// Calls the customer through the trunk.
+    fn call_customer(&mut self) {
+        self.phase = Phase::CustomerRinging;
+        let mut media = self.spec.customer_media.clone();
+        let l = &mut self.legs;
+        let invite = l.local.trunk_invite(
+            &self.spec.route,
+            &self.spec.number,
+            &self.spec.caller_number,
+            &mut media,
+            &mut l.tokens,
+        );
+        let (peer, credentials) = (self.spec.route.peer, self.spec.route.credentials.clone());
+        self.customer_leg = Some(l.call(LegRole::Customer, peer, invite, media, credentials));
+    }
+
+    /// Starts a leg's media from the peer's SDP: the agent hears ringback until the customer's
+    /// media comes; the customer's media is recorded and times transcripts.
+    fn start_media(&mut self, now: Millis, leg: LegId, sdp: &sip::sdp::AudioDesc) {
+        if !self.legs.start_rtp(leg, sdp, MAIN) {
+            return;
+        }
+        match self.legs.role(leg) {
+            Some(LegRole::Agent) => self.legs.media(MediaOut::RingbackToAgent {
+                room: MAIN,
+                leg: Some(leg),
+                user: self.spec.agent,
+            }),
+            Some(LegRole::Customer) => self.media_started = Some(now),
+            None => {}
+        }
+    }
+
+    fn leg_event(&mut self, now: Millis, leg: LegId, ev: Option<LegEvent>) {
+        let Some(ev) = ev else { return };
+        if self.phase == Phase::Ended {
+            return;
+        }
+        let role = self.legs.role(leg);
+        match ev {
+            LegEvent::Nothing => {}
+            LegEvent::Progress(Some(sdp)) => self.start_media(now, leg, &sdp),
+            LegEvent::Progress(None) => {}
+            LegEvent::Answered(None) => {
+                self.end(now, Some(FailureCode::NetworkError), HangupSide::System);
+            }
+            LegEvent::Answered(Some(sdp)) => {
+                self.start_media(now, leg, &sdp);
+                match role {
+                    Some(LegRole::Agent) => self.call_customer(),
+                    Some(LegRole::Customer) => self.connect(now),
+                    None => {}
+                }
+            }
+            LegEvent::Failed(failure) => self.end(now, Some(failure), HangupSide::System),
+            LegEvent::TimedOut => {
+                // A phone that never answers did not answer; a carrier that never answers is down.
+                let failure = match role {
+                    Some(LegRole::Customer) => FailureCode::TrunkDown,
+                    _ => FailureCode::NoAnswer,
+                };
+                self.end(now, Some(failure), HangupSide::System);
+            }
+            LegEvent::InDialog(InDialog::HungUp) => {
+                let side = match role {
+                    Some(LegRole::Agent) => HangupSide::Agent,
+                    _ => HangupSide::Customer,
+                };
+                let failure = (self.phase != Phase::Connected).then_some(FailureCode::Cancelled);
+                self.end(now, failure, side);
+            }
+            LegEvent::InDialog(InDialog::Media { remote, hold }) => {
+                self.legs.re_offered(leg, remote, hold);
+            }
+            LegEvent::InDialog(InDialog::Digit(_) | InDialog::Nothing) => {}
+        }
+    }
+
+    /// The customer answered: both talk, the record says answered.
+    fn connect(&mut self, now: Millis) {
+        self.phase = Phase::Connected;
+        self.answered = true;
+        self.legs.push(Output::Record(CallEvent::Answered {
+            key: self.spec.key.clone(),
+            at: now,
+            recording: None,
+        }));
+        self.legs.push(Output::Agent {
+            user: self.spec.agent,
+            event: model::Event::CallConnected {
+                call: self.spec.id.to_string(),
+                caller: self.spec.number.clone(),
+            },
+        });
+        if self.spec.transcribe {
+            let _ = self.set_transcription(true);
+        }
+    }
+
+    /// Ends the call: the record closes, the agent is told, every leg is hung up (BYE when
+    /// answered, CANCEL while ringing) and its media stopped.
+    fn end(&mut self, now: Millis, failure: Option<FailureCode>, side: HangupSide) {
+        if self.phase == Phase::Ended {
+            return;
+        }
+        let answered = self.phase == Phase::Connected;
+        self.phase = Phase::Ended;
+        self.legs.push(Output::Record(CallEvent::Ended {
+            key: self.spec.key.clone(),
+            at: now,
+            failure: failure.map(|f| f.as_str().to_owned()),
+            hangup_side: side,
+        }));
+        let user = self.spec.agent;
+        if self.spec.agent_side == AgentSide::Browser {
+            self.legs.media(MediaOut::LeaveBrowser { user });
+        }
+        self.legs.push(Output::Agent {
+            user,
+            event: model::Event::CallEnded {
+                call: self.spec.id.to_string(),
+            },
+        });
+        if let Some(then_idle) = self.spec.acd {
+            self.legs.push(Output::Acd(AcdOut::DialEnded {
+                agent: user,
+                answered,
+                then_idle,
+            }));
+        }
+        self.legs.drop_all();
+        if self.customer_leg.is_none() {
+            // The customer was never called: give back the port bound for them.
+            let port = self.spec.customer_media.port;
+            self.legs.media(MediaOut::ReleasePort { port });
+        }
+    }
+}
