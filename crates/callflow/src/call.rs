@@ -323,6 +323,15 @@ impl Call {
         }
     }
 
+    /// The enterprise number of the call: the one the customer dialed, or the one a placed
+    /// call shows.
+    pub fn enterprise_number(&self) -> Option<&str> {
+        match &self.0 {
+            Kind::Placed(p) => Some(&p.spec.caller_number),
+            Kind::Inbound(i) => Some(&i.spec.number),
+        }
+    }
+
     /// Whether the customer called in (rather than an agent placing the call).
     pub fn is_inbound(&self) -> bool {
         matches!(self.0, Kind::Inbound(_))

@@ -156,7 +156,7 @@ impl Inbound {
     }
 
     pub(crate) fn customer_media(&self) -> Option<(LegId, Millis)> {
-        (self.stage != Stage::Ended).then_some((self.customer, self.started))
+        Some((self.customer, self.started))
     }
 
     pub(crate) fn poll_timeout(&self) -> Option<Millis> {

@@ -10,7 +10,7 @@ use sip::Millis;
 use sip::txn::Transactions;
 use tokio::sync::oneshot;
 
-use super::calls::{Calls, QueueState, wall_ms};
+use super::calls::{Calls, wall_ms};
 use super::cc::{agent_id, device_of};
 use acd::{Command, CommandError};
 
@@ -268,64 +268,47 @@ impl Calls {
         action: AgentAction,
         txns: &mut Transactions,
     ) -> Result<(), AgentError> {
+        use callflow::{AgentPart, Input};
         // The agent's call: ringing them, or talking with them.
-        let found = self.calls.iter().find_map(|(id, c)| {
-            if c.enterprise != e || call.is_some_and(|want| want != *id) {
-                return None;
-            }
-            match c.queue {
-                QueueState::Waiting { leg: Some(leg), .. }
-                    if self.legs_agent(leg) == Some(user) =>
-                {
-                    Some((*id, leg, false))
-                }
-                QueueState::Talking { agent, leg } if agent == user => Some((*id, leg, true)),
-                _ => None,
-            }
-        });
-        let Some((id, leg, talking)) = found else {
-            // A call the agent placed.
-            let placed = self.placed.of_agent(e, user, call);
-            return match (action, placed) {
-                (AgentAction::Hangup, Some(b)) => {
-                    let by = model::calls::HangupSide::Agent;
-                    self.placed_input(now, b, callflow::Input::Hangup { by }, txns);
-                    Ok(())
-                }
-                (AgentAction::Transcription { on }, Some(b)) => {
-                    self.set_placed_transcription(b, on, txns, now)
-                }
-                _ => Err(AgentError::NoSuchCall),
-            };
-        };
-        match (action, talking) {
-            (AgentAction::Hangup, true) => {
-                self.agent_hung_up(now, leg, txns);
+        let (id, part) = self
+            .flows
+            .of_agent(e, user, call)
+            .ok_or(AgentError::NoSuchCall)?;
+        let inbound = self.flows.get(id).is_some_and(callflow::Call::is_inbound);
+        match (action, part) {
+            (AgentAction::Hangup, AgentPart::Talking { .. }) => {
+                let by = model::calls::HangupSide::Agent;
+                self.call_input(now, id, Input::Hangup { by }, txns);
                 Ok(())
             }
-            (AgentAction::Reject | AgentAction::Hangup, false) => {
-                if let Some(c) = self.calls.get_mut(&id)
-                    && let QueueState::Waiting { leg: l, .. } = &mut c.queue
-                {
-                    *l = None;
-                }
-                self.drop_leg(now, leg, txns);
-                self.reject_offer(now, id, e, user, "rejected", txns);
+            (AgentAction::Reject | AgentAction::Hangup, AgentPart::Ringing { .. }) => {
+                self.call_input(now, id, Input::Reject { agent: user }, txns);
                 Ok(())
             }
-            (AgentAction::Answer, false) if self.browsers.rings.contains_key(&leg) => {
-                self.answer_in_browser(now, leg, txns)
+            (AgentAction::Answer, AgentPart::Ringing { browser: true }) => {
+                if !self.browsers.by_user.contains_key(&user) {
+                    return Err(AgentError::Invalid(
+                        "the browser's audio is not connected".to_owned(),
+                    ));
+                }
+                self.call_input(now, id, Input::AnswerInBrowser { agent: user }, txns);
+                Ok(())
             }
-            (AgentAction::Answer, false) => Err(AgentError::AnswerOnDevice),
-            (AgentAction::Answer | AgentAction::Reject, true) => Err(AgentError::InCall),
-            (AgentAction::Transcription { on }, true) => self.set_transcription(id, on),
-            (AgentAction::Transcription { .. }, false) => Err(AgentError::NoSuchCall),
+            (AgentAction::Answer, AgentPart::Ringing { browser: false }) => {
+                Err(AgentError::AnswerOnDevice)
+            }
+            (AgentAction::Answer | AgentAction::Reject, AgentPart::Talking { .. }) if inbound => {
+                Err(AgentError::InCall)
+            }
+            (AgentAction::Answer | AgentAction::Reject, AgentPart::Talking { .. }) => {
+                Err(AgentError::NoSuchCall)
+            }
+            (AgentAction::Transcription { on }, AgentPart::Talking { .. }) => {
+                self.set_call_transcription(now, id, on, txns)
+            }
+            (AgentAction::Transcription { .. }, AgentPart::Ringing { .. }) => {
+                Err(AgentError::NoSuchCall)
+            }
         }
-    }
-
-    fn legs_agent(&self, leg: u64) -> Option<UserId> {
-        self.legs
-            .agent_of(leg)
-            .or_else(|| self.browsers.agent_of(leg))
     }
 }

@@ -10,20 +10,18 @@
 //! - [`resolver`]: trunk hosts' addresses, looked up by a background task (the endpoint never
 //!   waits for DNS).
 
-mod agent_legs;
 mod agents;
 mod browsers;
 mod calls;
 mod cc;
 mod directory;
-mod outbound;
+mod flow;
 mod prompts;
-mod queue_calls;
 mod register;
 mod resolver;
 mod tcp;
 mod transcripts;
-mod trunk_invite;
+mod trunk_route;
 mod trunks;
 mod widget;
 
@@ -720,7 +718,7 @@ impl Endpoint {
                 },
                 Output::Event(ev) => {
                     let now = self.now();
-                    self.calls.handle(now, ev, &mut self.txns).await;
+                    self.calls.handle(now, ev, &mut self.txns);
                 }
             }
         }

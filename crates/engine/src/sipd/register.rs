@@ -118,7 +118,7 @@ impl Calls {
             .next()
             .ok_or(NoDeskPhone::NotRegistered)?;
         let peer = source
-            .or_else(|| super::outbound::peer_of_uri(&binding.contact))
+            .or_else(|| super::flow::peer_of_uri(&binding.contact))
             .ok_or(NoDeskPhone::NotRegistered)?;
         Ok(DeskPhoneTarget {
             contact: binding.contact.clone(),

@@ -6,29 +6,10 @@
 use model::Event;
 use model::calls::{CallEvent, TranscriptSegment, TranscriptSpeaker};
 
-use super::agents::AgentError;
-use super::calls::{Calls, QueueState, wall_ms};
+use super::calls::{Calls, wall_ms};
 use crate::mediaplane::{Transcribed, Transcriber};
 
 impl Calls {
-    /// Switches live transcription of a call on or off. The recognizers load off the endpoint's
-    /// thread (a model load takes a moment); segments follow on the call's events.
-    pub(super) fn set_transcription(&mut self, call: u64, on: bool) -> Result<(), AgentError> {
-        let Some(c) = self.calls.get_mut(&call) else {
-            return Err(AgentError::NoSuchCall);
-        };
-        let Some(leg) = c.leg else {
-            return Err(AgentError::NoSuchCall);
-        };
-        if c.transcribing == on {
-            return Ok(());
-        }
-        c.transcribing = on;
-        let started = c.started_ms;
-        self.switch_transcriber(call, leg, on, started);
-        Ok(())
-    }
-
     /// Starts or stops the recognizers on a call's customer leg (they hear its whole room);
     /// segment times count from `started_ms`, when the recording began.
     pub(super) fn switch_transcriber(
@@ -57,18 +38,7 @@ impl Calls {
     /// Speech recognized on a call: to the agent talking on it, and (final) to the record.
     /// The last words of an ended call still go to its record.
     pub(crate) fn transcript(&mut self, call: u64, heard: Transcribed) {
-        let target = match self.calls.get(&call) {
-            Some(c) => Some((
-                c.key.clone(),
-                match c.queue {
-                    QueueState::Talking { agent, .. } => Some(agent),
-                    _ => None,
-                },
-            )),
-            // A call the agent placed.
-            None => self.placed.transcript_target(call),
-        };
-        let Some((key, agent)) = target else {
+        let Some((id, key, agent)) = self.flows.transcript_target(call) else {
             self.late_transcript(call, heard);
             return;
         };
@@ -85,7 +55,7 @@ impl Calls {
                     self.cc.publish(
                         agent,
                         Event::Transcript {
-                            call: call.to_string(),
+                            call: id.to_string(),
                             segment,
                         },
                     );

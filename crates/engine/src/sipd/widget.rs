@@ -119,7 +119,9 @@ impl Calls {
                 let r = match self.widgets.by_token.get(&token).copied() {
                     _ if !is_digit(digit) => Err(WidgetError::BadDigit),
                     Some(call) => {
-                        self.dtmf(now, call, digit, txns);
+                        tracing::info!(call, digit = %digit, "DTMF received");
+                        self.stats.push_digit(digit);
+                        self.call_input(now, call, callflow::Input::Digit(digit), txns);
                         Ok(())
                     }
                     None => Err(WidgetError::NoSuchCall),
@@ -130,7 +132,8 @@ impl Calls {
                 let r = match self.widgets.by_token.get(&token).copied() {
                     Some(call) => {
                         tracing::info!(call, "the visitor hung up the widget call");
-                        self.end(now, call, model::calls::HangupSide::Customer, txns);
+                        let by = model::calls::HangupSide::Customer;
+                        self.call_input(now, call, callflow::Input::Hangup { by }, txns);
                         Ok(())
                     }
                     None => Err(WidgetError::NoSuchCall),
@@ -176,26 +179,17 @@ impl Calls {
             self.media.certificate(),
         )
         .map_err(|e| WidgetError::BadOffer(e.to_string()))?;
-        self.next_call += 1;
-        let call = self.next_call;
-        let token = format!("{}{}", random_token(), random_token());
-        self.widgets.by_token.insert(token.clone(), call);
-        self.widgets.calls.insert(call, (token.clone(), source));
-        tracing::info!(call, %source, number = %route.number, "web widget call");
         let media = LegMedia::WebRtc {
             socket,
             session: Box::new(session),
         };
-        self.admit(
-            now,
-            call,
-            &route,
-            WIDGET_CALLER.to_owned(),
-            media,
-            media::room::Codec::Pcmu,
-            None,
-            txns,
-        );
+        let call = self
+            .admit_widget(now, &route, media, txns)
+            .ok_or(WidgetError::NoSuchCall)?;
+        let token = format!("{}{}", random_token(), random_token());
+        self.widgets.by_token.insert(token.clone(), call);
+        self.widgets.calls.insert(call, (token.clone(), source));
+        tracing::info!(call, %source, number = %route.number, "web widget call");
         Ok(WidgetAnswer { token, sdp: answer })
     }
 }

@@ -121,17 +121,10 @@ impl Calls {
             transcribe: self.transcribe_all.contains(&e),
         };
         let call = Call::place(wall_ms(), spec, self.local(), rand::random());
-        let room = self.media.room();
-        let route = Route {
-            room,
-            sockets,
-            media: HashMap::new(),
-            invites: HashMap::new(),
-            trunks,
-            recording: None,
-        };
-        self.placed.calls.insert(id, (call, route));
-        self.run_placed(now, id, txns);
+        let mut route = Route::new(self.media.room());
+        route.sockets = sockets;
+        route.trunks = trunks;
+        self.start_call(now, call, route, txns);
         Ok(DialResponse {
             call_id: id,
             caller_number,

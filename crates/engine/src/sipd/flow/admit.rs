@@ -1,0 +1,148 @@
+//! Admitting a call to an enterprise number: a trunk's INVITE (source, number, the trunk's
+//! call limit, an RTP port) or a web widget visitor's WebRTC offer; then `callflow::Call::answer`
+//! answers and runs it.
+
+use std::sync::atomic::Ordering;
+
+use callflow::{Call, CallId, Customer, InboundCall, Service};
+use model::telephony::NumberService;
+use sip::Millis;
+use sip::msg::{Message, StartLine};
+use sip::sdp::{AudioCodec, LocalMedia};
+use sip::txn::{Peer, Transactions, TxnId};
+
+use super::Route;
+use crate::mediaplane::LegMedia;
+use crate::sipd::calls::{Calls, random_token, wall_ms};
+use crate::sipd::directory::{InboundRoute, Refusal};
+
+impl Calls {
+    /// A new INVITE: a call to one of the enterprises' numbers, or a refusal with a reason.
+    pub(in crate::sipd) fn invite(
+        &mut self,
+        now: Millis,
+        id: TxnId,
+        from: Peer,
+        msg: Message,
+        txns: &mut Transactions,
+    ) {
+        let StartLine::Request { uri, .. } = &msg.start else {
+            return;
+        };
+        let number = uri
+            .trim_start_matches("sip:")
+            .trim_start_matches("sips:")
+            .split(['@', ';'])
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let route = match self.directory.inbound(from.addr.ip(), &number) {
+            Ok(r) => r,
+            Err(Refusal::UnknownSource) => {
+                self.reply(now, txns, id, &msg, 403, "Source Not Allowed");
+                return;
+            }
+            Err(Refusal::UnknownNumber) => {
+                self.reply(now, txns, id, &msg, 404, "Number Not Found");
+                return;
+            }
+        };
+        if !self.trunk_has_room(route.trunk) {
+            self.reply(now, txns, id, &msg, 503, "Trunk Busy");
+            return;
+        }
+        let Some(socket) = self.rtp_socket() else {
+            self.reply(now, txns, id, &msg, 503, "No Media Ports Free");
+            return;
+        };
+        let media = LocalMedia {
+            addr: self.local_addr.ip(),
+            port: socket.local_addr().map(|a| a.port()).unwrap_or_default(),
+            codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
+            telephone_event: 101,
+        };
+        let caller = msg.header("From").map(super::user_of).unwrap_or_default();
+        let port = media.port;
+        let customer = Customer::Trunk {
+            peer: from,
+            invite: msg.clone(),
+            txn: id,
+            media,
+        };
+        let call = match self.answer(&route, caller, customer) {
+            Ok(c) => c,
+            Err(refusal) => {
+                tracing::debug!(%refusal, "INVITE refused");
+                self.reply(now, txns, id, &msg, refusal.code, refusal.reason);
+                return;
+            }
+        };
+        let mut r = Route::new(self.media.room());
+        r.sockets.insert(port, socket);
+        r.trunks.push(route.trunk);
+        if let Some((leg, _)) = call.customer_media() {
+            self.flows.by_txn.insert(id, (call.id().0, leg));
+            r.invites.insert(leg, id);
+        }
+        self.admitted(now, call, r, &route, txns);
+    }
+
+    /// A web widget visitor's call, its WebRTC session answered: it goes in like a trunk's.
+    pub(in crate::sipd) fn admit_widget(
+        &mut self,
+        now: Millis,
+        route: &InboundRoute,
+        media: LegMedia,
+        txns: &mut Transactions,
+    ) -> Option<u64> {
+        let caller = crate::sipd::WIDGET_CALLER.to_owned();
+        let call = self.answer(route, caller, Customer::Widget).ok()?;
+        let mut r = Route::new(self.media.room());
+        r.visitor = Some(media);
+        let id = call.id().0;
+        self.admitted(now, call, r, route, txns);
+        Some(id)
+    }
+
+    /// The call for an admitted customer (refused when its INVITE cannot be answered).
+    fn answer(
+        &mut self,
+        route: &InboundRoute,
+        caller: String,
+        customer: Customer,
+    ) -> Result<Call, callflow::Refusal> {
+        self.next_call += 1;
+        let id = self.next_call;
+        let service = match (&route.service, &route.flow) {
+            (NumberService::EchoTest, _) => Service::Echo,
+            (NumberService::Ivr, Some(flow)) => Service::Ivr(flow.clone()),
+            _ => Service::Welcome,
+        };
+        let spec = InboundCall {
+            id: CallId(id),
+            key: format!("{}-{id}", random_token()),
+            enterprise: route.enterprise,
+            caller,
+            number: route.number.clone(),
+            customer,
+            service,
+            transcribe: self.transcribe_all.contains(&route.enterprise),
+        };
+        Call::answer(wall_ms(), spec, self.local(), rand::random())
+    }
+
+    fn admitted(
+        &mut self,
+        now: Millis,
+        call: Call,
+        route: Route,
+        inbound: &InboundRoute,
+        txns: &mut Transactions,
+    ) {
+        let id = call.id().0;
+        self.stats.answered.fetch_add(1, Ordering::Relaxed);
+        self.stats.active.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(call = id, enterprise = inbound.enterprise.0, number = %inbound.number, "call answered");
+        self.start_call(now, call, route, txns);
+    }
+}
