@@ -201,7 +201,8 @@ pub enum Input {
     QueueRefused,
     /// The ACD offers the call to an agent, whose device rings.
     Offer(Ring),
-    /// The ACD took an offer back (ring timeout, the agent signed out, the caller left).
+    /// The ACD took an offer back (ring timeout, the agent signed out). When the caller left,
+    /// the call has already ended the offer itself and ignores this (and [`Input::Missed`]).
     OfferWithdrawn {
         /// The agent.
         agent: UserId,

@@ -11,7 +11,7 @@ use crate::call::{
     AgentPart, AgentSide, CallError, Customer, InboundCall, Input, Overflow, Ring, Service,
 };
 use crate::legs::{Legs, MAIN};
-use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite};
+use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite, no_dialog};
 use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound};
 
 /// How an agent is on the call: a SIP leg (desk phone, mobile) or their browser's session.
@@ -120,6 +120,7 @@ impl Inbound {
             Service::Ivr(flow) => {
                 call.ivr = Some(ivr::Ivr::new(flow, now));
                 call.drain_ivr(now);
+                call.finish_if_over();
             }
             service => {
                 // Service numbers count as answered by Patchbay; IVR calls when someone answers.
@@ -168,6 +169,7 @@ impl Inbound {
         if let (true, Some(ivr)) = (due, self.ivr.as_mut()) {
             ivr.handle_timeout(now);
             self.drain_ivr(now);
+            self.finish_if_over();
         }
     }
 
@@ -189,13 +191,16 @@ impl Inbound {
             // A CANCEL's 487, or a 2xx that crossed it (ACKed and hung up).
             self.legs.with_sip(leg, |l, ctx| l.on_response(ctx, &msg));
         } else if let Input::Request { txn, msg, .. } = input {
-            self.legs.push(Output::Respond {
-                txn,
-                msg: msg.response_to(481, "Call/Transaction Does Not Exist", None),
-            });
+            self.legs.out.extend(no_dialog(txn, &msg));
         } else if let Input::RequestTimeout { leg } = input {
             self.legs.with_sip(leg, |l, _| l.on_timeout());
         }
+        self.finish_if_over();
+    }
+
+    /// Says `Finished` once the call has ended and every leg is over (after whatever ended it:
+    /// an input, the IVR's deadline, or an IVR that hangs up as soon as the call is answered).
+    fn finish_if_over(&mut self) {
         if !self.finished && self.stage == Stage::Ended && self.legs.all_over() {
             self.finished = true;
             self.legs.push(Output::Finished);
@@ -213,10 +218,7 @@ impl Inbound {
                     .legs
                     .with_sip(leg, |l, ctx| l.on_request(ctx, txn, &msg));
                 if ev.is_none() {
-                    self.legs.push(Output::Respond {
-                        txn,
-                        msg: msg.response_to(481, "Call/Transaction Does Not Exist", None),
-                    });
+                    self.legs.out.extend(no_dialog(txn, &msg));
                 }
                 self.leg_event(now, leg, ev);
             }
@@ -287,15 +289,7 @@ impl Inbound {
             Input::AnswerInBrowser { agent } => {
                 let _ = self.answer_in_browser(now, agent);
             }
-            Input::Missed { agent } => {
-                self.legs.push(Output::Record(CallEvent::Missed {
-                    key: self.spec.key.clone(),
-                    agent,
-                    caller: self.spec.caller.clone(),
-                    enterprise_number: Some(self.spec.number.clone()),
-                    at: now,
-                }));
-            }
+            Input::Missed { agent } => self.missed(now, agent),
             Input::Overflow(target) => self.overflow(target),
             Input::Forward {
                 route,
@@ -349,6 +343,17 @@ impl Inbound {
 
     fn tell(&mut self, user: UserId, event: Event) {
         self.legs.push(Output::Agent { user, event });
+    }
+
+    /// A missed-call reminder for an agent who was rung.
+    fn missed(&mut self, now: Millis, agent: UserId) {
+        self.legs.push(Output::Record(CallEvent::Missed {
+            key: self.spec.key.clone(),
+            agent,
+            caller: self.spec.caller.clone(),
+            enterprise_number: Some(self.spec.number.clone()),
+            at: now,
+        }));
     }
 
     fn answered_record(&mut self, now: Millis) {
@@ -629,7 +634,7 @@ impl Inbound {
         self.ivr = None;
         match stage {
             Stage::Ended => return,
-            Stage::Waiting { rang, .. } => {
+            Stage::Waiting { rang, ring } => {
                 self.legs.push(Output::Record(CallEvent::Outcome {
                     key: self.spec.key.clone(),
                     result: if rang {
@@ -638,6 +643,18 @@ impl Inbound {
                         CallResult::Abandoned
                     },
                 }));
+                if let Some((agent, _)) = ring {
+                    // The ACD's withdrawal and missed call for the ringing agent come after
+                    // Abandon, when the call takes no more input: the call says them itself.
+                    self.missed(now, agent);
+                    self.tell(
+                        agent,
+                        Event::OfferEnded {
+                            call: self.spec.id.to_string(),
+                            reason: "caller_hung_up".to_owned(),
+                        },
+                    );
+                }
                 self.legs.push(Output::Acd(AcdOut::Abandon));
             }
             Stage::Talking { agent, leg } => {

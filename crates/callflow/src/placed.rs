@@ -6,7 +6,7 @@ use sip::failure::FailureCode;
 
 use crate::call::{AgentSide, CallError, Input, PlacedCall};
 use crate::legs::{Legs, MAIN};
-use crate::sipleg::{InDialog, LegEvent};
+use crate::sipleg::{InDialog, LegEvent, no_dialog};
 use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output};
 
 /// Where a placed call is.
@@ -137,10 +137,7 @@ impl Placed {
                     .with_sip(leg, |l, ctx| l.on_request(ctx, txn, &msg));
                 if ev.is_none() {
                     // A leg we no longer know: the dialog is gone.
-                    self.legs.push(Output::Respond {
-                        txn,
-                        msg: msg.response_to(481, "Call/Transaction Does Not Exist", None),
-                    });
+                    self.legs.out.extend(no_dialog(txn, &msg));
                 }
                 self.leg_event(now, leg, ev);
             }

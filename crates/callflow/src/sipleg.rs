@@ -158,6 +158,16 @@ pub fn answer_in_dialog(
     }
 }
 
+/// The answer to a request for a dialog the call does not have (any more): 481, except that an
+/// ACK is never answered in SIP (a late ACK for our 2xx is simply absorbed).
+pub(crate) fn no_dialog(txn: TxnId, req: &Message) -> Option<Output> {
+    let (code, reason) = sip::dialog::DialogError::NoDialog.response();
+    (req.method() != Some("ACK")).then(|| Output::Respond {
+        txn,
+        msg: req.response_to(code, reason, None),
+    })
+}
+
 /// What a SIP event on a leg means to its call.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum LegEvent {
@@ -235,12 +245,15 @@ pub(crate) fn answer_invite(
 ) -> Result<Answered, Refusal> {
     let (desc, codec, remote, te) = if invite.body.is_empty() {
         let te = local.telephone_event;
-        (
-            sdp::offer(&local, Direction::SendRecv),
-            sdp::AudioCodec::Pcma,
-            None,
-            te,
-        )
+        // The caller's answer comes in its ACK, which the call does not read: send in the codec
+        // we prefer (the first we offer, which the answer normally keeps). PCMA may not even be
+        // in the offer.
+        let codec = local
+            .codecs
+            .first()
+            .copied()
+            .unwrap_or(sdp::AudioCodec::Pcma);
+        (sdp::offer(&local, Direction::SendRecv), codec, None, te)
     } else {
         let (d, n) = sdp::parse_audio(&invite.body)
             .and_then(|o| sdp::answer(&o, &local))
@@ -434,11 +447,7 @@ impl SipLeg {
     /// A request inside this leg's dialog.
     pub(crate) fn on_request(&mut self, ctx: &mut Ctx<'_>, txn: TxnId, req: &Message) -> LegEvent {
         let Some(dialog) = self.dialog.as_mut() else {
-            let (code, reason) = sip::dialog::DialogError::NoDialog.response();
-            ctx.out.push_back(Output::Respond {
-                txn,
-                msg: req.response_to(code, reason, None),
-            });
+            ctx.out.extend(no_dialog(txn, req));
             return LegEvent::Nothing;
         };
         if let Err(e) = dialog.on_request(req) {

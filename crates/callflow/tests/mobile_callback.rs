@@ -19,20 +19,6 @@ fn mobile_side() -> AgentSide {
     }
 }
 
-fn challenge(far: &FarEnd, code: u16) -> sip::msg::Message {
-    let name = if code == 401 {
-        "WWW-Authenticate"
-    } else {
-        "Proxy-Authenticate"
-    };
-    let mut r = far.response(code, "Unauthorized", None);
-    r.headers.push((
-        name.to_owned(),
-        r#"Digest realm="carrier", nonce="abc123", algorithm=MD5, qop="auth""#.to_owned(),
-    ));
-    r
-}
-
 #[test]
 fn the_mobile_is_called_first_through_the_trunk_with_the_enterprise_number() {
     let h = Harness::place(spec(mobile_side(), Some(("acct", "secret"))));
@@ -55,7 +41,7 @@ fn a_digest_challenge_is_answered_once_with_the_trunks_credentials() {
             addr(CARRIER),
             "m",
         );
-        h.respond(LegId(0), challenge(&far, code));
+        h.respond(LegId(0), far.challenge(code));
         let retry = h.last_sent(LegId(0), "INVITE").expect("INVITE");
         let header = if code == 401 {
             "Authorization"
@@ -90,13 +76,13 @@ fn a_second_challenge_means_wrong_credentials_and_ends_as_trunk_down() {
         addr(CARRIER),
         "m",
     );
-    h.respond(LegId(0), challenge(&far, 407));
+    h.respond(LegId(0), far.challenge(407));
     let far = FarEnd::new(
         h.last_sent(LegId(0), "INVITE").expect("INVITE"),
         addr(CARRIER),
         "m",
     );
-    let out = h.respond(LegId(0), challenge(&far, 407));
+    let out = h.respond(LegId(0), far.challenge(407));
     let sent = h
         .log
         .iter()
@@ -121,7 +107,7 @@ fn a_challenge_without_credentials_ends_as_trunk_down() {
         addr(CARRIER),
         "m",
     );
-    h.respond(LegId(0), challenge(&far, 401));
+    h.respond(LegId(0), far.challenge(401));
     assert!(h.records().iter().any(|e| matches!(e,
         CallEvent::Ended { failure: Some(f), .. } if f == "trunk_down")));
 }

@@ -1,14 +1,17 @@
-//! A placed call with scripted peers, stepped by hand (in the style of quinn-proto's `Pair`):
-//! the test plays the desk phone, the carrier and the agent, and reads what the call sends.
+//! A call with scripted peers, stepped by hand (in the style of quinn-proto's `Pair`): the test
+//! plays the desk phone, the carrier, the calling customer and the agent, and reads what the
+//! call sends. Placed calls start with [`Harness::place`], inbound ones with [`Harness::answer`].
 
 #![allow(dead_code)]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 use callflow::{
-    AgentSide, Call, CallId, Input, LegId, Local, MediaOut, Output, PlacedCall, TrunkRoute,
+    AgentSide, Call, CallId, Customer, InboundCall, Input, LegId, Local, MediaOut, Output,
+    PlacedCall, Ring, Service, TrunkRoute,
 };
-use model::{EnterpriseId, TrunkId, UserId};
+use model::{EnterpriseId, SkillGroupId, TrunkId, UserId};
 use sip::msg::{Message, StartLine};
 use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
 use sip::txn::{Peer, Transport, TxnId};
@@ -18,6 +21,19 @@ pub const CUSTOMER_NUMBER: &str = "13800138000";
 pub const CALLER_NUMBER: &str = "4001230001";
 pub const PHONE: &str = "127.0.0.1:5070";
 pub const CARRIER: &str = "127.0.0.1:5080";
+/// The skill groups of [`ivr::Flow::demo`]: key 1 queues in sales, key 2 in support.
+pub const SALES: SkillGroupId = SkillGroupId(1);
+pub const SUPPORT: SkillGroupId = SkillGroupId(2);
+/// The customer's leg of an inbound call, the first ringing agent's, the next one's.
+pub const CUSTOMER_LEG: LegId = LegId(0);
+pub const FIRST_RING: LegId = LegId(1);
+pub const SECOND_RING: LegId = LegId(2);
+
+pub fn local() -> Local {
+    Local {
+        sip: addr("127.0.0.1:5060"),
+    }
+}
 
 pub fn addr(s: &str) -> SocketAddr {
     s.parse().expect("address")
@@ -87,22 +103,54 @@ pub fn peer_sdp(port: u16, direction: Direction) -> Vec<u8> {
     sdp::write(&desc, 99, 1)
 }
 
-/// The far end of one leg: answers our INVITE and sends requests in its dialog.
+/// The far end of one leg: answers our INVITE (or sent the INVITE we answered) and sends
+/// requests in its dialog.
 pub struct FarEnd {
     pub invite: Message,
     pub tag: String,
     pub addr: SocketAddr,
     pub cseq: u32,
+    /// From and To of its requests in the dialog.
+    from: String,
+    to: String,
 }
 
 impl FarEnd {
+    /// The peer we sent `invite` to; it answers with To tag `tag`.
     pub fn new(invite: Message, addr: SocketAddr, tag: &str) -> FarEnd {
+        let from = format!("{};tag={tag}", invite.header("To").expect("To"));
+        let to = invite.header("From").expect("From").to_owned();
         FarEnd {
             invite,
             tag: tag.to_owned(),
             addr,
             cseq: 100,
+            from,
+            to,
         }
+    }
+
+    /// A caller that sent `invite` and got our `ok`: its requests carry our To tag and go on
+    /// from its INVITE's CSeq.
+    pub fn caller(invite: Message, ok: &Message, addr: SocketAddr) -> FarEnd {
+        FarEnd {
+            tag: invite.tag("From").expect("From tag").to_owned(),
+            cseq: invite.cseq().expect("CSeq").0,
+            from: invite.header("From").expect("From").to_owned(),
+            to: ok.header("To").expect("To").to_owned(),
+            invite,
+            addr,
+        }
+    }
+
+    /// The caller's ACK for our 200 OK (the INVITE's CSeq), with `body` (a late offer's answer).
+    pub fn ack(&self, body: Vec<u8>) -> Message {
+        let mut ack = self.in_dialog("ACK", self.invite.cseq().expect("CSeq").0, body);
+        ack.set_header(
+            "Via",
+            format!("SIP/2.0/UDP {};branch=z9hG4bK-ack", self.addr),
+        );
+        ack
     }
 
     /// A response to our (latest) INVITE.
@@ -118,10 +166,28 @@ impl FarEnd {
         r
     }
 
-    /// A request in the dialog our INVITE formed.
+    /// A carrier's digest challenge to our INVITE (401 or 407).
+    pub fn challenge(&self, code: u16) -> Message {
+        let name = if code == 401 {
+            "WWW-Authenticate"
+        } else {
+            "Proxy-Authenticate"
+        };
+        let mut r = self.response(code, "Unauthorized", None);
+        r.headers.push((
+            name.to_owned(),
+            r#"Digest realm="carrier", nonce="abc123", algorithm=MD5, qop="auth""#.to_owned(),
+        ));
+        r
+    }
+
+    /// A request in the dialog (our INVITE formed, or its INVITE did).
     pub fn request(&mut self, method: &str, body: Vec<u8>) -> Message {
         self.cseq += 1;
-        let from = format!("{};tag={}", self.invite.header("To").expect("To"), self.tag);
+        self.in_dialog(method, self.cseq, body)
+    }
+
+    fn in_dialog(&self, method: &str, cseq: u32, body: Vec<u8>) -> Message {
         Message {
             start: StartLine::Request {
                 method: method.to_owned(),
@@ -130,18 +196,15 @@ impl FarEnd {
             headers: vec![
                 (
                     "Via".to_owned(),
-                    format!("SIP/2.0/UDP {};branch=z9hG4bK-far{}", self.addr, self.cseq),
+                    format!("SIP/2.0/UDP {};branch=z9hG4bK-far{cseq}", self.addr),
                 ),
-                ("From".to_owned(), from),
-                (
-                    "To".to_owned(),
-                    self.invite.header("From").expect("From").to_owned(),
-                ),
+                ("From".to_owned(), self.from.clone()),
+                ("To".to_owned(), self.to.clone()),
                 (
                     "Call-ID".to_owned(),
                     self.invite.header("Call-ID").expect("Call-ID").to_owned(),
                 ),
-                ("CSeq".to_owned(), format!("{} {method}", self.cseq)),
+                ("CSeq".to_owned(), format!("{cseq} {method}")),
                 ("Contact".to_owned(), format!("<sip:far@{}>", self.addr)),
             ],
             body,
@@ -159,12 +222,18 @@ pub struct Harness {
 
 impl Harness {
     pub fn place(spec: PlacedCall) -> Harness {
-        let local = Local {
-            sip: addr("127.0.0.1:5060"),
-        };
+        Harness::start(|now| Call::place(now, spec, local(), 1))
+    }
+
+    /// An inbound call, answered (its outputs so far are in the log).
+    pub fn answer(spec: InboundCall) -> Harness {
+        Harness::start(|now| Call::answer(now, spec, local(), 1).expect("answered"))
+    }
+
+    fn start(call: impl FnOnce(i64) -> Call) -> Harness {
         let now = 1_700_000_000_000;
         let mut h = Harness {
-            call: Call::place(now, spec, local, 1),
+            call: call(now),
             now,
             log: Vec::new(),
             next_txn: 1,
@@ -233,6 +302,22 @@ impl Harness {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The events sent to agents' phone bars.
+    pub fn agent_events(&self) -> Vec<(UserId, model::Event)> {
+        self.log
+            .iter()
+            .filter_map(|o| match o {
+                Output::Agent { user, event } => Some((*user, event.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// How many outputs in the log match.
+    pub fn count(&self, f: impl Fn(&Output) -> bool) -> usize {
+        self.log.iter().filter(|o| f(o)).count()
     }
 
     pub fn media(&self) -> Vec<MediaOut> {
@@ -307,4 +392,150 @@ pub fn connected() -> (Harness, FarEnd, FarEnd) {
         ),
     );
     (h, phone, carrier)
+}
+
+/// A customer's INVITE from the carrier to the enterprise number, with an SDP offer or none
+/// (late offer).
+pub fn customer_invite(sdp: Option<Vec<u8>>) -> Message {
+    let mut headers = vec![
+        (
+            "Via".to_owned(),
+            format!("SIP/2.0/UDP {CARRIER};branch=z9hG4bK-cust1"),
+        ),
+        ("Max-Forwards".to_owned(), "70".to_owned()),
+        (
+            "From".to_owned(),
+            format!("<sip:{CUSTOMER_NUMBER}@{CARRIER}>;tag=cust"),
+        ),
+        ("To".to_owned(), format!("<sip:{CALLER_NUMBER}@127.0.0.1>")),
+        ("Call-ID".to_owned(), "inbound-call-1".to_owned()),
+        ("CSeq".to_owned(), "1 INVITE".to_owned()),
+        (
+            "Contact".to_owned(),
+            format!("<sip:{CUSTOMER_NUMBER}@{CARRIER}>"),
+        ),
+    ];
+    if sdp.is_some() {
+        headers.push(("Content-Type".to_owned(), "application/sdp".to_owned()));
+    }
+    Message {
+        start: StartLine::Request {
+            method: "INVITE".to_owned(),
+            uri: format!("sip:{CALLER_NUMBER}@127.0.0.1"),
+        },
+        headers,
+        body: sdp.unwrap_or_default(),
+    }
+}
+
+/// The customer calling over the trunk with `invite` (server transaction 0, our port 20 002).
+pub fn trunk(invite: Message) -> Customer {
+    Customer::Trunk {
+        peer: udp(CARRIER),
+        invite,
+        txn: TxnId(0),
+        media: media(20_002),
+    }
+}
+
+/// A call from `customer` to the enterprise number [`CALLER_NUMBER`].
+pub fn inbound(customer: Customer, service: Service) -> InboundCall {
+    InboundCall {
+        id: CallId(43),
+        key: "k-43".to_owned(),
+        enterprise: EnterpriseId(1),
+        caller: CUSTOMER_NUMBER.to_owned(),
+        number: CALLER_NUMBER.to_owned(),
+        customer,
+        service,
+        transcribe: false,
+    }
+}
+
+/// The demo IVR: welcome, then a menu (1 sales, 2 support).
+pub fn demo_ivr() -> Service {
+    Service::Ivr(Arc::new(ivr::Flow::demo(SALES.0, SUPPORT.0)))
+}
+
+/// An IVR flow from JSON.
+pub fn ivr_flow(json: &str) -> Service {
+    Service::Ivr(Arc::new(ivr::Flow::parse(json).expect("flow")))
+}
+
+/// A trunk call (with an SDP offer) answered for `service`, and the customer as a far end.
+pub fn trunk_call(service: Service) -> (Harness, FarEnd) {
+    let invite = customer_invite(Some(peer_sdp(40_000, sip::sdp::Direction::SendRecv)));
+    let h = Harness::answer(inbound(trunk(invite.clone()), service));
+    let ok = response_to(&h.log, TxnId(0)).expect("the INVITE is answered");
+    (h, FarEnd::caller(invite, &ok, addr(CARRIER)))
+}
+
+/// The caller presses 1 in the demo IVR's menu and the ACD queues the call in sales.
+pub fn press_1_and_queue(h: &mut Harness) {
+    h.input(4_000, Input::PromptFinished);
+    h.input(1_000, Input::Digit('1'));
+    h.input(10, Input::Enqueued { group: Some(SALES) });
+}
+
+/// A trunk call waiting in the sales queue.
+pub fn queued() -> (Harness, FarEnd) {
+    let (mut h, customer) = trunk_call(demo_ivr());
+    press_1_and_queue(&mut h);
+    (h, customer)
+}
+
+/// The ACD's offer of the call to `agent` on `device`.
+pub fn ring(agent: UserId, device: AgentSide, auto_answer: bool) -> Ring {
+    Ring {
+        agent,
+        group: SALES,
+        group_name: "Sales".to_owned(),
+        auto_answer,
+        device,
+        caller_id: CALLER_NUMBER.to_owned(),
+    }
+}
+
+/// The ACD offers the waiting call to the agent's desk phone (leg 1), which rings.
+pub fn ring_phone(h: &mut Harness) -> FarEnd {
+    h.input(10, Input::Offer(ring(AGENT, desk_phone(), false)));
+    FarEnd::new(
+        h.last_sent(FIRST_RING, "INVITE").expect("the phone rings"),
+        addr(PHONE),
+        "phone",
+    )
+}
+
+/// The ringing desk phone answers (200 with SDP at port 30 000); returns what came out.
+pub fn answer_phone(h: &mut Harness, phone: &FarEnd) -> Vec<Output> {
+    h.respond(
+        FIRST_RING,
+        phone.response(
+            200,
+            "OK",
+            Some(peer_sdp(30_000, sip::sdp::Direction::SendRecv)),
+        ),
+    )
+}
+
+/// A queued trunk call ringing the agent's desk phone: the customer and the phone.
+pub fn phone_ringing() -> (Harness, FarEnd, FarEnd) {
+    let (mut h, customer) = queued();
+    let phone = ring_phone(&mut h);
+    (h, customer, phone)
+}
+
+/// A queued trunk call the agent answered on the desk phone: the customer and the phone talk.
+pub fn bridged() -> (Harness, FarEnd, FarEnd) {
+    let (mut h, customer, phone) = phone_ringing();
+    answer_phone(&mut h, &phone);
+    (h, customer, phone)
+}
+
+/// How many `Ended` records, and how many `Finished`, the call has output.
+pub fn ends(h: &Harness) -> (usize, usize) {
+    (
+        h.count(|o| matches!(o, Output::Record(model::calls::CallEvent::Ended { .. }))),
+        h.count(|o| *o == Output::Finished),
+    )
 }
