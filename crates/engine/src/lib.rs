@@ -7,6 +7,7 @@ mod clock;
 mod hub;
 mod mediaplane;
 pub mod sipd;
+mod stats;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use hub::EventHub;

@@ -14,8 +14,8 @@ use media::wav::RecordingWriter;
 use tokio::sync::mpsc;
 
 use super::rtcp::Rtcp;
-use super::{LegSpec, Place, Report};
-use crate::sipd::{CallStats, Inbound};
+use super::{LegSpec, MediaEvent, Place, Report};
+use crate::stats::CallStats;
 
 /// How a leg's audio travels.
 pub(crate) enum LegMedia {
@@ -76,7 +76,7 @@ pub(crate) struct Leg {
     pub(super) place: Place,
     pub(super) last_rx: Instant,
     pub(super) rtp_timeout: Duration,
-    pub(super) events: mpsc::Sender<Inbound>,
+    pub(super) events: mpsc::Sender<MediaEvent>,
     pub(super) recorder: Option<RecordingWriter<std::fs::File>>,
     /// Live transcription of the leg's room, when switched on.
     pub(super) transcriber: Option<Box<super::Transcriber>>,

@@ -26,9 +26,25 @@ use media::room::{Codec, Mode, Role};
 use media::wav::RecordingWriter;
 use tokio::sync::mpsc;
 
-use crate::sipd::{CallStats, Inbound};
+use crate::stats::CallStats;
 
 pub(crate) use leg::LegMedia;
+
+/// What the media plane reports about a leg (by the number in its [`LegSpec`]) or a room's
+/// prompt (by its `notify` number).
+#[derive(Debug)]
+pub(crate) enum MediaEvent {
+    /// No RTP from the leg's peer for the timeout.
+    RtpTimeout(u64),
+    /// A DTMF digit arrived on the leg (RFC 4733).
+    Dtmf(u64, char),
+    /// A prompt played to its end.
+    PromptDone(u64),
+    /// A browser's WebRTC session connected (true) or lost its path (false).
+    BrowserMedia(u64, bool),
+    /// Live transcription recognized speech on the leg.
+    Transcript(u64, Transcribed),
+}
 pub(crate) use transcribe::{Heard as Transcribed, Transcriber};
 
 /// Where a leg's media statistics go at its end (the call record's key).
@@ -67,7 +83,7 @@ pub(crate) struct LegSpec {
     pub(crate) role: Role,
     /// The leg is hung up when its peer sends nothing for this long.
     pub(crate) rtp_timeout: Duration,
-    pub(crate) events: mpsc::Sender<Inbound>,
+    pub(crate) events: mpsc::Sender<MediaEvent>,
     /// The call's recording (customer left, agent side right), when this leg records it.
     pub(crate) recorder: Option<RecordingWriter<std::fs::File>>,
     pub(crate) counters: Arc<CallStats>,
@@ -81,7 +97,7 @@ pub(crate) struct Prompt {
     pub(crate) samples: Arc<[i16]>,
     /// After the end, go on from this sample (music on hold); `None`: play once.
     pub(crate) loop_from: Option<usize>,
-    /// Report [`Inbound::PromptDone`] with this call number when it played to its end.
+    /// Report [`MediaEvent::PromptDone`] with this call number when it played to its end.
     pub(crate) notify: Option<u64>,
 }
 
@@ -249,7 +265,7 @@ impl MediaPlane {
     }
 
     /// Starts (with recognizers ready) or stops transcribing what a leg's room hears; segments
-    /// come back as [`Inbound::Transcript`] with the leg's call number.
+    /// come back as [`MediaEvent::Transcript`] with the leg's call number.
     pub(crate) fn transcribe(&self, leg: LegId, transcriber: Option<Transcriber>) {
         self.to_leg(leg, Command::Transcribe(leg, transcriber.map(Box::new)));
     }

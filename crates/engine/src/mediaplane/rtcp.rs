@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use media::rtp::RtpFrame;
 
 use super::Report;
-use crate::sipd::CallStats;
+use crate::stats::CallStats;
 
 /// What we sent, for sender reports.
 #[derive(Debug, Default)]

@@ -12,8 +12,8 @@ use media::rtp::RtpFrame;
 use media::tone::{ToneGenerator, goertzel};
 use tokio::sync::mpsc;
 
-use super::{LegId, LegMedia, LegSpec, MediaPlane, Place, Prompt};
-use crate::sipd::{CallStats, Inbound};
+use super::{LegId, LegMedia, LegSpec, MediaEvent, MediaPlane, Place, Prompt};
+use crate::stats::CallStats;
 
 /// A phone on loopback sending a tone.
 struct Peer {
@@ -31,8 +31,8 @@ struct Peer {
 struct Bench {
     plane: MediaPlane,
     peers: Vec<Peer>,
-    events: mpsc::Receiver<Inbound>,
-    tx: mpsc::Sender<Inbound>,
+    events: mpsc::Receiver<MediaEvent>,
+    tx: mpsc::Sender<MediaEvent>,
 }
 
 impl Bench {
@@ -413,10 +413,10 @@ fn a_prompt_played_to_its_end_is_reported_and_a_silent_peer_times_out() {
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline && seen.len() < 2 {
         match b.events.try_recv() {
-            Ok(Inbound::PromptDone(n)) => {
+            Ok(MediaEvent::PromptDone(n)) => {
                 seen.insert("prompt", n);
             }
-            Ok(Inbound::RtpTimeout(n)) => {
+            Ok(MediaEvent::RtpTimeout(n)) => {
                 seen.insert("timeout", n);
             }
             Ok(_) => {}

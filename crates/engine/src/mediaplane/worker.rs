@@ -10,8 +10,7 @@ use media::source::PromptPlayer;
 use tokio::sync::mpsc;
 
 use super::leg::{Heard, Leg};
-use super::{Command, LegId, Place, Prompt, RoomId, Transcriber, WorkerHandle};
-use crate::sipd::Inbound;
+use super::{Command, LegId, MediaEvent, Place, Prompt, RoomId, Transcriber, WorkerHandle};
 
 /// The poll token of the command mailbox.
 pub(super) const WAKER: mio::Token = mio::Token(usize::MAX);
@@ -37,7 +36,7 @@ struct RoomState {
     /// Ringback playing until someone but this leg sends audio.
     ringback: Option<(MemberId, LegId)>,
     /// Where prompt ends are reported.
-    events: mpsc::Sender<Inbound>,
+    events: mpsc::Sender<MediaEvent>,
 }
 
 pub(super) struct Worker {
@@ -52,7 +51,7 @@ pub(super) struct Worker {
     /// a prompt played right after the move must not be lost.
     pending_rooms: HashMap<u64, Vec<Command>>,
     /// Events the SIP side could not take yet (its queue was full): sent again each tick.
-    backlog: VecDeque<(mpsc::Sender<Inbound>, Inbound)>,
+    backlog: VecDeque<(mpsc::Sender<MediaEvent>, MediaEvent)>,
     next_player: u64,
     ticks: u64,
     /// Transcribers switched off or whose call ended, finishing their last utterance.
@@ -62,7 +61,7 @@ pub(super) struct Worker {
 /// A transcriber finishing its last segments.
 struct Finishing {
     call: u64,
-    events: mpsc::Sender<Inbound>,
+    events: mpsc::Sender<MediaEvent>,
     transcriber: Box<Transcriber>,
     /// Ticks left before it is dropped anyway.
     ticks_left: u32,
@@ -163,11 +162,11 @@ impl Worker {
             match h {
                 Heard::Digit(d) => {
                     let (tx, call) = (leg.events.clone(), leg.call);
-                    self.emit(&tx, Inbound::Dtmf(call, d));
+                    self.emit(&tx, MediaEvent::Dtmf(call, d));
                 }
                 Heard::Media(up) => {
                     let (tx, call) = (leg.events.clone(), leg.call);
-                    self.emit(&tx, Inbound::BrowserMedia(call, up));
+                    self.emit(&tx, MediaEvent::BrowserMedia(call, up));
                 }
                 Heard::Audio(frame) => match leg.place {
                     Place::Echo => {
@@ -241,7 +240,7 @@ impl Worker {
                     {
                         rs.prompt = None;
                         if let Some(call) = notify {
-                            send_or_keep(backlog, &rs.events, Inbound::PromptDone(call));
+                            send_or_keep(backlog, &rs.events, MediaEvent::PromptDone(call));
                         }
                     }
                 }
@@ -289,7 +288,7 @@ impl Worker {
                     self.retire(&mut leg);
                     leg.finish();
                     let (tx, call) = (leg.events.clone(), leg.call);
-                    self.emit(&tx, Inbound::RtpTimeout(call));
+                    self.emit(&tx, MediaEvent::RtpTimeout(call));
                 }
             }
         }
@@ -334,7 +333,7 @@ impl Worker {
         self.finishing
             .retain(|f| f.ticks_left > 0 && f.finished < 2);
         for (tx, call, h) in out {
-            self.emit(&tx, Inbound::Transcript(call, h));
+            self.emit(&tx, MediaEvent::Transcript(call, h));
         }
     }
 
@@ -348,7 +347,7 @@ impl Worker {
     fn retire_transcriber(
         &mut self,
         call: u64,
-        events: mpsc::Sender<Inbound>,
+        events: mpsc::Sender<MediaEvent>,
         mut transcriber: Box<Transcriber>,
     ) {
         transcriber.finish();
@@ -361,7 +360,7 @@ impl Worker {
         });
     }
 
-    fn emit(&mut self, tx: &mpsc::Sender<Inbound>, ev: Inbound) {
+    fn emit(&mut self, tx: &mpsc::Sender<MediaEvent>, ev: MediaEvent) {
         send_or_keep(&mut self.backlog, tx, ev);
     }
 
@@ -600,9 +599,9 @@ impl Worker {
 }
 
 fn send_or_keep(
-    backlog: &mut VecDeque<(mpsc::Sender<Inbound>, Inbound)>,
-    tx: &mpsc::Sender<Inbound>,
-    ev: Inbound,
+    backlog: &mut VecDeque<(mpsc::Sender<MediaEvent>, MediaEvent)>,
+    tx: &mpsc::Sender<MediaEvent>,
+    ev: MediaEvent,
 ) {
     if !backlog.is_empty() {
         backlog.push_back((tx.clone(), ev));

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use sip::msg::Message;
 use sip::sdp::AudioCodec;
@@ -13,8 +13,10 @@ use sip::txn::{Peer, Transactions, TxnEvent, TxnId};
 use tokio::sync::mpsc;
 
 use super::directory::Directory;
-use super::{Inbound, SipConfig, TrunkStatuses};
+use super::{SipConfig, TrunkStatuses};
+use crate::mediaplane::MediaEvent;
 use crate::mediaplane::MediaPlane;
+use crate::stats::CallStats;
 use model::TrunkId;
 use model::telephony::SipDirectory;
 use sip::Millis;
@@ -26,40 +28,10 @@ pub const DEMO_NUMBER: &str = "4008000000";
 /// The methods the endpoint answers (OPTIONS and 405 list them in `Allow`).
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER";
 
-/// Counters of the endpoint (for tests, the monitor and benchmarks).
-#[derive(Debug, Default)]
-pub struct CallStats {
-    /// Calls answered.
-    pub answered: AtomicU64,
-    /// Calls ended by BYE (either side).
-    pub ended: AtomicU64,
-    /// Calls ended because RTP stopped.
-    pub rtp_timeouts: AtomicU64,
-    /// Calls live now.
-    pub active: AtomicU64,
-    /// DTMF digits received, in order (RFC 4733 and SIP INFO), for tests and diagnostics.
-    pub digits: std::sync::Mutex<String>,
-    /// Recordings started, in order.
-    pub recordings: std::sync::Mutex<Vec<std::path::PathBuf>>,
-    /// RTP packets received from peers (updated every RTCP interval and at hang-up).
-    pub rtp_received: AtomicU64,
-    /// RTP packets peers' sequence numbers say were sent to us.
-    pub rtp_expected: AtomicU64,
-}
-
-impl CallStats {
-    pub(super) fn push_digit(&self, d: char) {
-        self.digits
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(d);
-    }
-}
-
 pub(crate) struct Calls {
     pub(super) config: SipConfig,
     pub(super) local_addr: SocketAddr,
-    pub(super) events: mpsc::Sender<Inbound>,
+    pub(super) events: mpsc::Sender<MediaEvent>,
     pub(super) stats: Arc<CallStats>,
     /// Every call (each a `callflow::Call`) and how to find it.
     pub(super) flows: super::flow::Flows,
@@ -109,7 +81,7 @@ impl Calls {
     pub(crate) fn new(
         config: SipConfig,
         local_addr: SocketAddr,
-        events: mpsc::Sender<Inbound>,
+        events: mpsc::Sender<MediaEvent>,
         stats: Arc<CallStats>,
         trunk_status: TrunkStatuses,
         media: MediaPlane,
@@ -341,8 +313,19 @@ impl Calls {
         }
     }
 
+    /// What the media plane reports.
+    pub(crate) fn media_event(&mut self, now: Millis, ev: MediaEvent, txns: &mut Transactions) {
+        match ev {
+            MediaEvent::RtpTimeout(number) => self.rtp_timeout(now, number, txns),
+            MediaEvent::Dtmf(number, digit) => self.dtmf(now, number, digit, txns),
+            MediaEvent::PromptDone(call) => self.prompt_done(now, call, txns),
+            MediaEvent::BrowserMedia(session, up) => self.browser_media(session, up),
+            MediaEvent::Transcript(number, heard) => self.transcript(number, heard),
+        }
+    }
+
     /// A DTMF digit on a leg's media (RFC 4733).
-    pub(crate) fn dtmf(&mut self, now: Millis, number: u64, digit: char, txns: &mut Transactions) {
+    fn dtmf(&mut self, now: Millis, number: u64, digit: char, txns: &mut Transactions) {
         tracing::info!(call = number, digit = %digit, "DTMF received");
         self.stats.push_digit(digit);
         if let Some((call, _)) = self.flows.media_leg(number) {
@@ -351,7 +334,7 @@ impl Calls {
     }
 
     /// A leg's peer stopped sending media: its call hangs up; a browser session ends.
-    pub(crate) fn rtp_timeout(&mut self, now: Millis, number: u64, txns: &mut Transactions) {
+    fn rtp_timeout(&mut self, now: Millis, number: u64, txns: &mut Transactions) {
         if self.is_browser_session(number) {
             tracing::info!(
                 session = number,

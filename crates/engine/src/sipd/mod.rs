@@ -39,9 +39,9 @@ use sip::txn::{Output, Peer, TimerConfig, Transactions, Transport};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot, watch};
 
+pub use crate::stats::CallStats;
 use agents::AgentRequest;
 pub use agents::{AgentAction, AgentError};
-pub use calls::CallStats;
 pub use widget::{WIDGET_CALLER, WidgetAnswer, WidgetError};
 
 /// Settings of the SIP endpoint.
@@ -174,12 +174,8 @@ pub(crate) enum Inbound {
     TcpOpen(SocketAddr, tcp::TcpWriter),
     /// A TCP connection closed (the peer's address, the connection's number).
     TcpClosed(SocketAddr, u64),
-    /// A call's peer stopped sending RTP.
-    RtpTimeout(u64),
     /// A TCP connection we opened could not be made.
     TcpFailed(SocketAddr),
-    /// A DTMF digit arrived on a call (RFC 4733).
-    Dtmf(u64, char),
     /// The database's numbers, trunks or accounts changed.
     Directory(SipDirectory),
     /// Trunk host names were looked up.
@@ -188,14 +184,8 @@ pub(crate) enum Inbound {
     Dial(DialCommand),
     /// Report a SIP account's registrations.
     Registrations(String, oneshot::Sender<Vec<Registration>>),
-    /// A prompt finished playing on a call.
-    PromptDone(u64),
     /// An agent's or supervisor's request.
     Agent(AgentRequest),
-    /// A browser's WebRTC session connected (true) or lost its path (false).
-    BrowserMedia(u64, bool),
-    /// Live transcription recognized speech on a call (its customer leg's call number).
-    Transcript(u64, crate::mediaplane::Transcribed),
     /// A web widget visitor's call, digit or hang-up.
     Widget(widget::WidgetRequest),
 }
@@ -475,6 +465,8 @@ pub async fn start(
         .map_err(|e| SipError::Certificate(e.to_string()))?;
     let media = crate::mediaplane::MediaPlane::start(0, certificate).map_err(SipError::Media)?;
     let (tx, rx) = mpsc::channel(1024);
+    // The media workers report on their own channel: the media plane knows nothing of SIP.
+    let (media_tx, media_rx) = mpsc::channel(1024);
     tokio::spawn(tcp::accept_loop(tcp, tx.clone()));
     let stats = Arc::new(CallStats::default());
     let trunk_status = TrunkStatuses::default();
@@ -490,7 +482,7 @@ pub async fn start(
         calls: calls::Calls::new(
             config,
             local_addr,
-            tx.clone(),
+            media_tx,
             stats.clone(),
             trunk_status.clone(),
             media,
@@ -502,7 +494,7 @@ pub async fn start(
         trunk_hosts: Default::default(),
         names,
     };
-    let running = tokio::spawn(endpoint.run(rx, shutdown, directory));
+    let running = tokio::spawn(endpoint.run(rx, media_rx, shutdown, directory));
     // A panic ends calls, not the HTTP side: say so loudly where operators look.
     tokio::spawn(async move {
         if let Err(e) = running.await
@@ -568,6 +560,7 @@ impl Endpoint {
     async fn run(
         mut self,
         mut rx: mpsc::Receiver<Inbound>,
+        mut media_rx: mpsc::Receiver<crate::mediaplane::MediaEvent>,
         shutdown: impl std::future::Future<Output = ()>,
         directory: SipDirectory,
     ) {
@@ -602,6 +595,10 @@ impl Endpoint {
                     Err(e) => tracing::debug!(error = %e, "UDP receive error"),
                 },
                 Some(msg) = rx.recv() => self.inbound(msg).await,
+                Some(ev) = media_rx.recv() => {
+                    let now = self.now();
+                    self.calls.media_event(now, ev, &mut self.txns);
+                }
                 _ = housekeeping.tick() => {
                     let now = self.now();
                     self.calls.housekeeping(now, &mut self.txns);
@@ -678,12 +675,7 @@ impl Endpoint {
                     self.tcp_writers.remove(&addr);
                 }
             }
-            Inbound::RtpTimeout(call) => self.calls.rtp_timeout(now, call, &mut self.txns),
-            Inbound::Dtmf(call, digit) => self.calls.dtmf(now, call, digit, &mut self.txns),
-            Inbound::PromptDone(call) => self.calls.prompt_done(now, call, &mut self.txns),
             Inbound::Agent(req) => self.calls.agent_request(now, req, &mut self.txns),
-            Inbound::Transcript(call, heard) => self.calls.transcript(call, heard),
-            Inbound::BrowserMedia(session, up) => self.calls.browser_media(session, up),
             Inbound::Widget(req) => self.calls.widget_request(now, req, &mut self.txns),
         }
     }
