@@ -526,7 +526,6 @@ impl Inbound {
     /// the agent joins the customer's room.
     fn agent_answered(&mut self, now: Millis, agent: UserId, leg: AgentLeg) {
         self.stage = Stage::Talking { agent, leg };
-        self.legs.push(Output::Acd(AcdOut::Answer { agent }));
         self.legs.push(Output::Record(CallEvent::AgentAnswered {
             key: self.spec.key.clone(),
             agent,
@@ -542,6 +541,8 @@ impl Inbound {
         );
         let caller = self.spec.caller.clone();
         self.tell(agent, Event::CallConnected { call, caller });
+        // The phone bar hears of the call before the presence the ACD publishes for it.
+        self.legs.push(Output::Acd(AcdOut::Answer { agent }));
         self.legs.media(MediaOut::StopPlay { room: MAIN });
         if leg == AgentLeg::Browser {
             self.legs.media(MediaOut::JoinBrowser {
@@ -658,16 +659,18 @@ impl Inbound {
                 self.legs.push(Output::Acd(AcdOut::Abandon));
             }
             Stage::Talking { agent, leg } => {
-                self.legs.push(Output::Acd(AcdOut::Hangup));
                 if leg == AgentLeg::Browser {
                     self.legs.media(MediaOut::LeaveBrowser { user: agent });
                 }
+                // The phone bar hears the call ended before the presence the ACD publishes
+                // for after-call work (it shows the ended pop only for a call it knows).
                 self.tell(
                     agent,
                     Event::CallEnded {
                         call: self.spec.id.to_string(),
                     },
                 );
+                self.legs.push(Output::Acd(AcdOut::Hangup));
             }
             Stage::Outside | Stage::Routing | Stage::Forwarded { .. } | Stage::Goodbye => {}
         }

@@ -32,9 +32,10 @@ impl Calls {
     ) -> Result<DialResponse, DialError> {
         let (e, user) = (cmd.enterprise, cmd.user);
         let presence = self.cc.presence(e, user, wall_ms());
-        let device = presence
-            .device
-            .filter(|_| presence.login != LoginState::Offline);
+        if presence.login == LoginState::Offline {
+            return Err(DialError::NotSignedIn);
+        }
+        let device = presence.device;
         let (caller_number, trunk) = self.outbound_route(e, cmd.caller_number.as_deref())?;
         let route = self.trunk_route(trunk).ok_or(DialError::NoTrunk)?;
         let mut sockets = HashMap::new();

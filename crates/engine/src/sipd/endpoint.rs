@@ -1,0 +1,291 @@
+//! The endpoint task: its sockets, the transaction layer, the select loop that feeds SIP, TCP,
+//! media and API messages to the calls, and sending what they produce.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use model::telephony::SipDirectory;
+use sip::Millis;
+use sip::txn::{Output, Peer, TimerConfig, Transactions, Transport};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, watch};
+
+use std::collections::HashMap;
+
+use super::{
+    CallStats, Inbound, SipConfig, SipError, SipHandle, TrunkStatuses, calls, resolver, tcp,
+};
+
+/// Binds the sockets and spawns the endpoint; it runs until `shutdown` resolves.
+pub async fn start(
+    config: SipConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<SipHandle, SipError> {
+    let udp = UdpSocket::bind(config.listen)
+        .await
+        .map_err(|e| SipError::Bind(config.listen, e))?;
+    let local_addr = udp
+        .local_addr()
+        .map_err(|e| SipError::Bind(config.listen, e))?;
+    let tcp = tokio::net::TcpListener::bind(local_addr)
+        .await
+        .map_err(|e| SipError::Bind(local_addr, e))?;
+    // One certificate for every browser and widget session, made off the runtime's threads.
+    let certificate = tokio::task::spawn_blocking(webrtc::Certificate::generate)
+        .await
+        .map_err(|e| SipError::Certificate(e.to_string()))?
+        .map_err(|e| SipError::Certificate(e.to_string()))?;
+    let media = crate::mediaplane::MediaPlane::start(0, certificate).map_err(SipError::Media)?;
+    let (tx, rx) = mpsc::channel(1024);
+    // The media workers report on their own channel: the media plane knows nothing of SIP.
+    let (media_tx, media_rx) = mpsc::channel(1024);
+    tokio::spawn(tcp::accept_loop(tcp, tx.clone()));
+    let stats = Arc::new(CallStats::default());
+    let trunk_status = TrunkStatuses::default();
+    let realm = config.realm.clone();
+    let directory = config.directory.clone();
+    let (names, names_rx) = watch::channel(Default::default());
+    tokio::spawn(resolver::run(names_rx, tx.clone(), resolver::system_lookup));
+    let endpoint = Endpoint {
+        epoch: Instant::now(),
+        udp: Arc::new(udp),
+        local_addr,
+        txns: Transactions::new(TimerConfig::default()),
+        calls: calls::Calls::new(
+            config,
+            local_addr,
+            media_tx,
+            stats.clone(),
+            trunk_status.clone(),
+            media,
+        ),
+        tcp_writers: Default::default(),
+        tcp_pending: Default::default(),
+        events: tx.clone(),
+        directory: SipDirectory::default(),
+        trunk_hosts: Default::default(),
+        names,
+    };
+    let running = tokio::spawn(endpoint.run(rx, media_rx, shutdown, directory));
+    // A panic ends calls, not the HTTP side: say so loudly where operators look.
+    tokio::spawn(async move {
+        if let Err(e) = running.await
+            && e.is_panic()
+        {
+            tracing::error!(
+                "the SIP endpoint stopped after a panic (its message is above): calls are down until a restart"
+            );
+        }
+    });
+    Ok(SipHandle {
+        local_addr,
+        stats,
+        trunk_status,
+        realm,
+        tx,
+    })
+}
+
+/// Logs why a TCP connection's writer was dropped (which closes the connection).
+fn tcp_dropped(addr: SocketAddr, why: tcp::Refused) {
+    match why {
+        tcp::Refused::Full => tracing::warn!(
+            "a SIP TCP peer is not reading: {} messages wait for it, connection dropped",
+            tcp::QUEUE
+        ),
+        tcp::Refused::Closed => {}
+    }
+    tracing::debug!(%addr, ?why, "SIP TCP connection dropped");
+}
+
+/// The endpoint task's state.
+struct Endpoint {
+    /// Time zero for the pure cores.
+    epoch: Instant,
+    /// The UDP socket.
+    udp: Arc<UdpSocket>,
+    /// Our SIP address (Via, Contact).
+    local_addr: SocketAddr,
+    /// The transaction layer.
+    txns: Transactions,
+    /// Calls and dialogs.
+    calls: calls::Calls,
+    /// Writers of open TCP connections.
+    tcp_writers: HashMap<SocketAddr, tcp::TcpWriter>,
+    /// Messages waiting for a TCP connection we are opening.
+    tcp_pending: HashMap<SocketAddr, Vec<Vec<u8>>>,
+    /// Our own inbox (for connection tasks we spawn).
+    events: mpsc::Sender<Inbound>,
+    /// The directory as last loaded: applied again when a trunk's address changes.
+    directory: SipDirectory,
+    /// Where trunk host names last resolved to.
+    trunk_hosts: resolver::TrunkHosts,
+    /// The names the resolver task looks up.
+    names: watch::Sender<std::collections::BTreeSet<resolver::Name>>,
+}
+
+impl Endpoint {
+    fn now(&self) -> Millis {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    async fn run(
+        mut self,
+        mut rx: mpsc::Receiver<Inbound>,
+        mut media_rx: mpsc::Receiver<crate::mediaplane::MediaEvent>,
+        shutdown: impl std::future::Future<Output = ()>,
+        directory: SipDirectory,
+    ) {
+        tokio::pin!(shutdown);
+        self.load_directory(directory);
+        let mut buf = vec![0u8; 65_536];
+        let mut housekeeping = tokio::time::interval(Duration::from_secs(1));
+        tracing::info!(addr = %self.local_addr, "SIP endpoint listening (UDP and TCP)");
+        loop {
+            let txn_deadline = self
+                .txns
+                .poll_timeout()
+                .map(|ms| self.epoch + Duration::from_millis(ms));
+            // ACD and IVR deadlines are wall-clock ms.
+            let wall_deadline = self.calls.next_deadline().map(|at| {
+                let wait = at.saturating_sub(calls::wall_ms()).max(0);
+                Instant::now() + Duration::from_millis(u64::try_from(wait).unwrap_or(0))
+            });
+            let deadline = txn_deadline.into_iter().chain(wall_deadline).min();
+            let sleep = async {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(d.into()).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                r = self.udp.recv_from(&mut buf) => match r {
+                    Ok((n, from)) => {
+                        let now = self.now();
+                        self.txns.handle_datagram(now, Peer { addr: from, transport: Transport::Udp }, &buf[..n]);
+                    }
+                    Err(e) => tracing::debug!(error = %e, "UDP receive error"),
+                },
+                Some(msg) = rx.recv() => self.inbound(msg).await,
+                Some(ev) = media_rx.recv() => {
+                    let now = self.now();
+                    self.calls.media_event(now, ev, &mut self.txns);
+                }
+                _ = housekeeping.tick() => {
+                    let now = self.now();
+                    self.calls.housekeeping(now, &mut self.txns);
+                }
+                () = sleep => {
+                    let now = self.now();
+                    self.txns.handle_timeout(now);
+                    self.calls.handle_deadlines(now, &mut self.txns);
+                }
+                () = &mut shutdown => break,
+            }
+            self.drain().await;
+        }
+        self.calls.hang_up_all(self.now(), &mut self.txns);
+        self.drain().await;
+        self.calls.media.shutdown();
+    }
+
+    /// Applies a directory: trunks on IP literals and on names resolved before are reachable at
+    /// once; the resolver looks up new names (its answer comes as [`Inbound::Resolved`]).
+    fn load_directory(&mut self, directory: SipDirectory) {
+        let names = resolver::names(&directory);
+        self.trunk_hosts.keep_only(&names);
+        self.names.send_if_modified(|current| {
+            let changed = *current != names;
+            *current = names;
+            changed
+        });
+        let addrs = self.trunk_hosts.addrs(&directory);
+        self.directory = directory.clone();
+        self.calls.set_directory(directory, addrs);
+    }
+
+    async fn inbound(&mut self, msg: Inbound) {
+        let now = self.now();
+        match msg {
+            Inbound::Tcp(from, bytes) => self.txns.handle_datagram(
+                now,
+                Peer {
+                    addr: from,
+                    transport: Transport::Tcp,
+                },
+                &bytes,
+            ),
+            Inbound::TcpOpen(addr, writer) => {
+                for bytes in self.tcp_pending.remove(&addr).unwrap_or_default() {
+                    if let Err(why) = writer.try_send(bytes) {
+                        // Dropping the writer closes the connection.
+                        tcp_dropped(addr, why);
+                        return;
+                    }
+                }
+                self.tcp_writers.insert(addr, writer);
+            }
+            Inbound::TcpFailed(addr) => {
+                // The transactions waiting on it time out and report it.
+                self.tcp_pending.remove(&addr);
+            }
+            Inbound::Directory(d) => self.load_directory(d),
+            Inbound::Resolved(found) => {
+                if self.trunk_hosts.learn(found) {
+                    // Only trunks whose address changed register again.
+                    let addrs = self.trunk_hosts.addrs(&self.directory);
+                    self.calls.set_directory(self.directory.clone(), addrs);
+                }
+            }
+            Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns),
+            Inbound::Registrations(user, reply) => {
+                let _ = reply.send(self.calls.registrations(now, &user));
+            }
+            Inbound::TcpClosed(addr, id) => {
+                // A newer connection to the same address keeps its writer.
+                if self.tcp_writers.get(&addr).is_some_and(|w| w.id == id) {
+                    self.tcp_writers.remove(&addr);
+                }
+            }
+            Inbound::Agent(req) => self.calls.agent_request(now, req, &mut self.txns),
+            Inbound::Widget(req) => self.calls.widget_request(now, req, &mut self.txns),
+        }
+    }
+
+    /// Sends what the transaction layer wants sent and hands events to the call logic, until
+    /// nothing is left (call logic may produce more transmissions).
+    async fn drain(&mut self) {
+        while let Some(out) = self.txns.poll_output() {
+            match out {
+                Output::Transmit { to, bytes } => match to.transport {
+                    Transport::Udp => {
+                        if let Err(e) = self.udp.send_to(&bytes, to.addr).await {
+                            tracing::debug!(error = %e, to = %to.addr, "UDP send failed");
+                        }
+                    }
+                    Transport::Tcp => match self.tcp_writers.get(&to.addr) {
+                        Some(w) => {
+                            if let Err(why) = w.try_send(bytes) {
+                                // Dropping the writer closes the connection.
+                                self.tcp_writers.remove(&to.addr);
+                                tcp_dropped(to.addr, why);
+                            }
+                        }
+                        None => {
+                            let pending = self.tcp_pending.entry(to.addr).or_default();
+                            if pending.is_empty() {
+                                tokio::spawn(tcp::connect(to.addr, self.events.clone()));
+                            }
+                            pending.push(bytes);
+                        }
+                    },
+                },
+                Output::Event(ev) => {
+                    let now = self.now();
+                    self.calls.handle(now, ev, &mut self.txns);
+                }
+            }
+        }
+    }
+}
