@@ -9,6 +9,9 @@ import { initialPhoneBar, phoneBarReducer, type PhoneBarAction, type PhoneBarSta
 import { createStore, type Store } from './core/store';
 import { initialTranscript, transcriptReducer, type TranscriptAction, type TranscriptState } from './core/transcript';
 
+/** What the agent does with their call from the phone bar (`POST /me/call/{action}`). */
+export type CallAction = 'answer' | 'reject' | 'hangup' | 'hold' | 'resume';
+
 interface CtiStores {
   phoneBar: Store<PhoneBarState, PhoneBarAction>;
   transcript: Store<TranscriptState, TranscriptAction>;
@@ -84,7 +87,7 @@ export interface PhoneActions {
   /** Reloads presence, queues and missed calls from the API. */
   refresh: () => Promise<void>;
   changePresence: (change: PresenceChange) => Promise<void>;
-  callAction: (action: 'answer' | 'reject' | 'hangup', call?: string | null) => Promise<void>;
+  callAction: (action: CallAction, call?: string | null) => Promise<void>;
   /** Calls `number` (rings the desk phone first); a call-back marks that caller's reminders. */
   dial: (number: string, callerNumber?: string | null) => Promise<void>;
   markHandled: (m: MissedCall) => Promise<void>;
@@ -111,7 +114,7 @@ export function usePhoneActions(): PhoneActions {
     },
     [dispatch],
   );
-  const callAction = useCallback(async (action: 'answer' | 'reject' | 'hangup', call?: string | null) => {
+  const callAction = useCallback(async (action: CallAction, call?: string | null) => {
     unwrap(await api.POST('/api/v1/me/call/{action}', { params: { path: { action } }, body: { call: call ?? null } }));
   }, []);
   const dial = useCallback(

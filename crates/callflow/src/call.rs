@@ -187,6 +187,12 @@ pub enum Input {
         /// On or off.
         on: bool,
     },
+    /// The agent puts the customer on hold (music for the customer, silence for the agent) or
+    /// resumes the call.
+    Hold {
+        /// On hold (true) or resumed (false).
+        on: bool,
+    },
     /// The caller pressed a key (RFC 4733 on the media, or the widget's keypad).
     Digit(char),
     /// The prompt playing in the call's room reached its end.
@@ -250,6 +256,9 @@ pub enum CallError {
     /// The call is not ringing or talking with that agent.
     #[error("no such call for this agent")]
     NotTheAgents,
+    /// The agent is not talking with the customer (ringing, or the call is over).
+    #[error("the agent is not talking with the customer")]
+    NotTalking,
 }
 
 /// An agent's part in a call.
@@ -429,6 +438,23 @@ impl Call {
         match &mut self.0 {
             Kind::Placed(p) => p.set_transcription(on),
             Kind::Inbound(i) => i.set_transcription(on),
+        }
+    }
+
+    /// Puts the customer on hold or resumes the call; refused unless the agent talks with the
+    /// customer.
+    pub fn hold(&mut self, on: bool) -> Result<(), CallError> {
+        match &mut self.0 {
+            Kind::Placed(p) => p.hold(on),
+            Kind::Inbound(i) => i.hold(on),
+        }
+    }
+
+    /// Whether the customer is on hold.
+    pub fn held(&self) -> bool {
+        match &self.0 {
+            Kind::Placed(p) => p.held,
+            Kind::Inbound(i) => i.held,
         }
     }
 }

@@ -10,7 +10,7 @@ use model::{Event, SkillGroupId, UserId};
 use crate::call::{
     AgentPart, AgentSide, CallError, Customer, InboundCall, Input, Overflow, Ring, Service,
 };
-use crate::legs::{Legs, MAIN};
+use crate::legs::{AgentAudio, Legs, MAIN};
 use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite, no_dialog};
 use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound};
 
@@ -54,6 +54,8 @@ pub(crate) struct Inbound {
     /// When the call was answered (recording and transcript times count from it).
     started: Millis,
     pub(crate) transcribing: bool,
+    /// The agent has the customer on hold.
+    pub(crate) held: bool,
     pub(crate) finished: bool,
 }
 
@@ -113,6 +115,7 @@ impl Inbound {
             stage: Stage::Outside,
             started: now,
             transcribing: false,
+            held: false,
             finished: false,
             spec,
         };
@@ -238,6 +241,9 @@ impl Inbound {
             Input::Transcription { on } => {
                 let _ = self.set_transcription(on);
             }
+            Input::Hold { on } => {
+                let _ = self.hold(on);
+            }
             Input::Digit(d) => self.ivr_input(now, ivr::Input::Digit(d)),
             Input::PromptFinished => {
                 if self.stage == Stage::Goodbye {
@@ -310,6 +316,24 @@ impl Inbound {
                 self.play(Sound::TransferMusic);
             }
         }
+    }
+
+    /// The agent puts the customer on hold, or resumes.
+    pub(crate) fn hold(&mut self, on: bool) -> Result<(), CallError> {
+        let Stage::Talking { agent, leg } = self.stage else {
+            return Err(CallError::NotTalking);
+        };
+        if self.held != on {
+            self.held = on;
+            let audio = match leg {
+                AgentLeg::Sip(l) => AgentAudio::Sip(l),
+                AgentLeg::Browser => AgentAudio::Browser(agent),
+            };
+            self.legs.hold_customer(audio, on);
+            let call = self.spec.id.to_string();
+            self.tell(agent, Event::CallHeld { call, on });
+        }
+        Ok(())
     }
 
     /// The agent answered the call ringing in their browser.
@@ -618,8 +642,11 @@ impl Inbound {
                 ev,
             ) if l == leg => match ev {
                 LegEvent::InDialog(InDialog::HungUp) => self.end(now, HangupSide::Agent),
-                LegEvent::InDialog(InDialog::Media { remote, hold }) => {
-                    self.legs.re_offered(leg, remote, hold);
+                // The desk phone's own hold key: the same hold as the phone bar's.
+                LegEvent::InDialog(InDialog::Media { remote, hold })
+                    if self.legs.re_offered(leg, remote, hold) =>
+                {
+                    let _ = self.hold(hold);
                 }
                 _ => {}
             },

@@ -9,10 +9,18 @@ use sip::sdp::{AudioDesc, LocalMedia};
 use sip::txn::Peer;
 
 use crate::sipleg::{Answered, Ctx, SipLeg};
-use crate::{LegId, LegRole, Local, MediaOut, Output, RoomRef, Tokens};
+use crate::{LegId, LegRole, Local, MediaOut, Output, RoomRef, Sound, Tokens};
 
 /// The call's main room: the customer is there, and whoever talks with them.
 pub(crate) const MAIN: RoomRef = RoomRef(0);
+
+/// Where an agent's audio is in a call: a SIP leg (desk phone, mobile) or their browser's
+/// session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AgentAudio {
+    Sip(LegId),
+    Browser(model::UserId),
+}
 
 /// One leg of a call.
 #[derive(Debug, Clone)]
@@ -177,12 +185,46 @@ impl Legs {
         true
     }
 
-    /// A leg's peer moved its media or put it on hold (a re-INVITE or UPDATE).
-    pub(crate) fn re_offered(&mut self, leg: LegId, remote: std::net::SocketAddr, hold: bool) {
-        if let Some(l) = self.map.get_mut(&leg) {
-            l.held = hold;
-            if l.media && !hold {
-                self.media(MediaOut::SetRemote { leg, remote });
+    /// A leg's peer moved its media or put it on hold (a re-INVITE or UPDATE). Returns whether
+    /// the hold changed.
+    pub(crate) fn re_offered(
+        &mut self,
+        leg: LegId,
+        remote: std::net::SocketAddr,
+        hold: bool,
+    ) -> bool {
+        let Some(l) = self.map.get_mut(&leg) else {
+            return false;
+        };
+        let changed = l.held != hold;
+        l.held = hold;
+        let media = l.media;
+        if media && changed {
+            self.media(MediaOut::PeerHold { leg, on: hold });
+        }
+        if media && !hold {
+            self.media(MediaOut::SetRemote { leg, remote });
+        }
+        changed
+    }
+
+    /// Puts the customer in the main room on hold (the agent's audio parked, music for the
+    /// customer) or back (the music stops, the agent rejoins).
+    pub(crate) fn hold_customer(&mut self, agent: AgentAudio, on: bool) {
+        if on {
+            match agent {
+                AgentAudio::Sip(leg) => self.media(MediaOut::Park { leg }),
+                AgentAudio::Browser(user) => self.media(MediaOut::LeaveBrowser { user }),
+            }
+            self.media(MediaOut::Play {
+                room: MAIN,
+                sound: Sound::HoldMusic,
+            });
+        } else {
+            self.media(MediaOut::StopPlay { room: MAIN });
+            match agent {
+                AgentAudio::Sip(leg) => self.media(MediaOut::Join { leg, room: MAIN }),
+                AgentAudio::Browser(user) => self.media(MediaOut::JoinBrowser { user, room: MAIN }),
             }
         }
     }

@@ -120,6 +120,27 @@ pub enum MediaOut {
         /// The room.
         room: RoomRef,
     },
+    /// A SIP leg's media leaves every room: its peer hears silence, nobody hears it (an agent
+    /// on hold).
+    Park {
+        /// The leg.
+        leg: LegId,
+    },
+    /// A parked leg joins `room` again, speaking and listening.
+    Join {
+        /// The leg.
+        leg: LegId,
+        /// The room.
+        room: RoomRef,
+    },
+    /// The leg's peer put the call on hold (no media is expected from it: its silence must not
+    /// end the call) or resumed it.
+    PeerHold {
+        /// The leg.
+        leg: LegId,
+        /// On hold.
+        on: bool,
+    },
     /// Play a sound in `room` (instead of whatever played there).
     Play {
         /// The room.
@@ -187,6 +208,8 @@ pub enum Sound {
     QueueMusic,
     /// The transfer music, looping, while an external number rings.
     TransferMusic,
+    /// Hold music, looping, while the agent has the customer on hold.
+    HoldMusic,
 }
 
 /// What a call tells the ACD.

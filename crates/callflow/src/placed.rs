@@ -5,7 +5,7 @@ use model::calls::{CallDirection, CallEvent, HangupSide};
 use sip::failure::FailureCode;
 
 use crate::call::{AgentSide, CallError, Input, PlacedCall};
-use crate::legs::{Legs, MAIN};
+use crate::legs::{AgentAudio, Legs, MAIN};
 use crate::sipleg::{InDialog, LegEvent, no_dialog};
 use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output};
 
@@ -32,6 +32,8 @@ pub(crate) struct Placed {
     /// When the customer's media started (transcript times count from it).
     media_started: Option<Millis>,
     pub(crate) transcribing: bool,
+    /// The agent has the customer on hold.
+    pub(crate) held: bool,
     /// The customer answered.
     pub(crate) answered: bool,
     pub(crate) finished: bool,
@@ -47,6 +49,7 @@ impl Placed {
             phase: Phase::AgentRinging,
             media_started: None,
             transcribing: false,
+            held: false,
             answered: false,
             finished: false,
             spec,
@@ -155,6 +158,9 @@ impl Placed {
             Input::Transcription { on } => {
                 let _ = self.set_transcription(on);
             }
+            Input::Hold { on } => {
+                let _ = self.hold(on);
+            }
             // Inputs of inbound calls mean nothing here.
             _ => {}
         }
@@ -172,6 +178,33 @@ impl Placed {
         if self.transcribing != on {
             self.transcribing = on;
             self.legs.media(MediaOut::Transcribe { on });
+        }
+        Ok(())
+    }
+
+    /// The agent puts the customer on hold, or resumes.
+    pub(crate) fn hold(&mut self, on: bool) -> Result<(), CallError> {
+        if self.phase != Phase::Connected {
+            return Err(CallError::NotTalking);
+        }
+        if self.held != on {
+            let audio = match self.spec.agent_side {
+                AgentSide::Browser => AgentAudio::Browser(self.spec.agent),
+                _ => {
+                    let agent_leg = self.legs.map.iter().find(|(_, l)| l.role == LegRole::Agent);
+                    let Some((&leg, _)) = agent_leg else {
+                        return Err(CallError::NotTalking);
+                    };
+                    AgentAudio::Sip(leg)
+                }
+            };
+            self.held = on;
+            self.legs.hold_customer(audio, on);
+            let call = self.spec.id.to_string();
+            self.legs.push(Output::Agent {
+                user: self.spec.agent,
+                event: model::Event::CallHeld { call, on },
+            });
         }
         Ok(())
     }
@@ -248,7 +281,10 @@ impl Placed {
                 self.end(now, failure, side);
             }
             LegEvent::InDialog(InDialog::Media { remote, hold }) => {
-                self.legs.re_offered(leg, remote, hold);
+                // The desk phone's own hold key: the same hold as the phone bar's.
+                if self.legs.re_offered(leg, remote, hold) && role == Some(LegRole::Agent) {
+                    let _ = self.hold(hold);
+                }
             }
             LegEvent::InDialog(InDialog::Digit(_) | InDialog::Nothing) => {}
         }

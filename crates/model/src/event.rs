@@ -58,6 +58,14 @@ pub enum Event {
         /// The customer's number.
         caller: String,
     },
+    /// The agent's call was put on hold (the customer hears music, the agent silence) or
+    /// resumed, from the phone bar or the desk phone's own hold key.
+    CallHeld {
+        /// The call.
+        call: String,
+        /// On hold (true) or resumed (false).
+        on: bool,
+    },
     /// The agent's call ended.
     CallEnded {
         /// The call.

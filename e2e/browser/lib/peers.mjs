@@ -66,8 +66,8 @@ export async function startDeskPhone(sipPort, user, password) {
  * sipp as a customer calling `number` with scenarios/`scenario`; resolves with its exit code
  * and output when the call is over.
  */
-export function startCaller(sipPort, number, scenario) {
-  return runSipp(scenario, [`127.0.0.1:${sipPort}`, '-s', number, '-m', '1', '-t', 'u1', '-timeout', '60']);
+export function startCaller(sipPort, number, scenario, extra = []) {
+  return runSipp(scenario, [`127.0.0.1:${sipPort}`, '-s', number, '-m', '1', '-t', 'u1', '-timeout', '90', ...extra]);
 }
 
 /**

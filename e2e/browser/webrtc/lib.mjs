@@ -298,6 +298,19 @@ export function tonePower(x, hz, rate) {
   return a * a + b * b - k * a * b;
 }
 
+/** Linear samples of G.711 A-law bytes. */
+export function alawDecode(bytes) {
+  const out = new Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) {
+    const a = bytes[i] ^ 0x55;
+    const seg = (a & 0x70) >> 4;
+    let t = (a & 0x0f) << 4;
+    t = seg === 0 ? t + 8 : seg === 1 ? t + 0x108 : (t + 0x108) << (seg - 1);
+    out[i] = a & 0x80 ? t : -t;
+  }
+  return out;
+}
+
 /** RMS level of `x`. */
 export function rms(x) {
   return Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));

@@ -244,8 +244,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Answers, rejects or hangs up the signed-in agent's call. Calls ringing a desk phone are
-         *     answered on the phone; rejecting sends the call to the next agent.
+         * Answers, rejects, hangs up, holds or resumes the signed-in agent's call. Calls ringing a
+         *     desk phone are answered on the phone; rejecting sends the call to the next agent. On hold the
+         *     customer hears hold music and the agent silence (a desk phone's own hold key does the same);
+         *     the phone bar hears `call_held` events.
          */
         post: operations["call_action"];
         delete?: never;
@@ -1083,6 +1085,13 @@ export interface components {
             caller: string;
             /** @enum {string} */
             type: "call_connected";
+        } | {
+            /** @description The call. */
+            call: string;
+            /** @description On hold (true) or resumed (false). */
+            on: boolean;
+            /** @enum {string} */
+            type: "call_held";
         } | {
             /** @description The call. */
             call: string;
@@ -2818,7 +2827,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description `answer`, `reject` or `hangup` */
+                /** @description `answer`, `reject`, `hangup`, `hold` or `resume` */
                 action: string;
             };
             cookie?: never;
@@ -2844,7 +2853,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such call, or answered on the device */
+            /** @description `no_such_call`; `answer_on_device`; `not_talking` (hold or resume while not talking with a customer) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -184,6 +184,21 @@ describe('phoneBarReducer', () => {
       { ended: null, offer: { ...offer, call: '8' } },
     ],
     [
+      'the customer put on hold, from the phone bar or the desk phone',
+      [ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'call_held', call: '7', on: true }, T0 + 1_000)],
+      { call: { call: '7', caller: '1', offer: null, heldSince: T0 + 1_000 } },
+    ],
+    [
+      'the call resumed',
+      [ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'call_held', call: '7', on: true }), ev({ type: 'call_held', call: '7', on: false })],
+      { call: { call: '7', caller: '1', offer: null, heldSince: null } },
+    ],
+    [
+      "another call's hold changes nothing",
+      [ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'call_held', call: '8', on: true })],
+      { call: { call: '7', caller: '1', offer: null } },
+    ],
+    [
       'dismissing the ended pop',
       [ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'call_ended', call: '7' }), { type: 'dismiss_ended' }],
       { ended: null },

@@ -7,6 +7,8 @@ import type { Event, LoginState, MissedCall, Offer, PhoneState, Presence, QueueL
 export interface ActiveCall {
   call: string;
   caller: string;
+  /** Since when (server ms) the customer is on hold; absent when not on hold. */
+  heldSince?: number | null;
   /** The offer it was answered from (name, location, history, dialed number, group); `null`
    * for a call the agent dialed. */
   offer: Offer | null;
@@ -107,9 +109,12 @@ function applyEvent(state: PhoneBarState, ev: Event, at: number): PhoneBarState 
         state.recentOffer && state.recentOffer.call === ev.call ? state.recentOffer : state.call?.call === ev.call ? state.call.offer : null;
       return { ...state, offer: null, ended: null, call: { call: ev.call, caller: ev.caller, offer } };
     }
+    case 'call_held':
+      if (!state.call || state.call.call !== ev.call) return state;
+      return { ...state, call: { ...state.call, heldSince: ev.on ? at + state.clockOffset : null } };
     case 'call_ended':
       if (state.call && state.call.call !== ev.call) return state;
-      return { ...state, call: null, ended: state.call ? { ...state.call, endedAt: at } : state.ended };
+      return { ...state, call: null, ended: state.call ? { ...state.call, heldSince: null, endedAt: at } : state.ended };
     case 'missed_call':
       return { ...state, missed: sortMissed([ev.missed, ...state.missed.filter((m) => m.id !== ev.missed.id)]) };
     default:

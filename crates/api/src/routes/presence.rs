@@ -36,6 +36,7 @@ impl From<AgentError> for ApiError {
             AgentError::InCall => "in_call",
             AgentError::NoSuchCall => "no_such_call",
             AgentError::AnswerOnDevice => "answer_on_device",
+            AgentError::NotTalking => "not_talking",
             AgentError::Invalid(ref m) => return ApiError::validation("presence", m),
             AgentError::Stopped => {
                 return ApiError::new(
@@ -133,14 +134,16 @@ pub struct CallActionRequest {
     pub call: Option<String>,
 }
 
-/// Answers, rejects or hangs up the signed-in agent's call. Calls ringing a desk phone are
-/// answered on the phone; rejecting sends the call to the next agent.
+/// Answers, rejects, hangs up, holds or resumes the signed-in agent's call. Calls ringing a
+/// desk phone are answered on the phone; rejecting sends the call to the next agent. On hold the
+/// customer hears hold music and the agent silence (a desk phone's own hold key does the same);
+/// the phone bar hears `call_held` events.
 #[utoipa::path(post, path = "/me/call/{action}", tag = "me", request_body = CallActionRequest,
-    params(("action" = String, Path, description = "`answer`, `reject` or `hangup`")),
+    params(("action" = String, Path, description = "`answer`, `reject`, `hangup`, `hold` or `resume`")),
     responses(
         (status = 204, description = "Done"),
         (status = 400, body = ErrorBody),
-        (status = 409, description = "No such call, or answered on the device", body = ErrorBody),
+        (status = 409, description = "`no_such_call`; `answer_on_device`; `not_talking` (hold or resume while not talking with a customer)", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
 pub(crate) async fn call_action(
@@ -154,10 +157,12 @@ pub(crate) async fn call_action(
         "answer" => AgentAction::Answer,
         "reject" => AgentAction::Reject,
         "hangup" => AgentAction::Hangup,
+        "hold" => AgentAction::Hold { on: true },
+        "resume" => AgentAction::Hold { on: false },
         _ => {
             return Err(ApiError::validation(
                 "action",
-                "must be answer, reject or hangup",
+                "must be answer, reject, hangup, hold or resume",
             ));
         }
     };

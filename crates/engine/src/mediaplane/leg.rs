@@ -75,6 +75,8 @@ pub(crate) struct Leg {
     pub(super) parked: Option<MemberState>,
     pub(super) place: Place,
     pub(super) last_rx: Instant,
+    /// The peer put the call on hold: its silence does not time the leg out.
+    pub(super) peer_hold: bool,
     pub(super) rtp_timeout: Duration,
     pub(super) events: mpsc::Sender<MediaEvent>,
     pub(super) recorder: Option<RecordingWriter<std::fs::File>>,
@@ -134,6 +136,7 @@ impl Leg {
             }),
             place: Place::Nowhere,
             last_rx: now,
+            peer_hold: false,
             rtp_timeout: spec.rtp_timeout,
             events: spec.events,
             recorder: spec.recorder,

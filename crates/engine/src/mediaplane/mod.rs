@@ -111,6 +111,9 @@ pub(crate) enum Command {
     SetRemote(LegId, SocketAddr),
     /// Put a leg somewhere else.
     Place(LegId, Place),
+    /// The leg's peer put the call on hold (true: no media is expected from it, so silence does
+    /// not time it out) or resumed it.
+    PeerHold(LegId, bool),
     /// Change how a leg takes part in its room.
     SetMode(LegId, Mode),
     /// Play a prompt in a room, replacing the one playing.
@@ -230,6 +233,11 @@ impl MediaPlane {
     /// Sends from now on to `addr`.
     pub(crate) fn set_remote(&self, leg: LegId, addr: SocketAddr) {
         self.to_leg(leg, Command::SetRemote(leg, addr));
+    }
+
+    /// The leg's peer put the call on hold (its silence does not time it out) or resumed it.
+    pub(crate) fn peer_hold(&self, leg: LegId, on: bool) {
+        self.to_leg(leg, Command::PeerHold(leg, on));
     }
 
     /// Moves a leg (to a room on any worker, to echo, or nowhere): hold, consult, three-way.

@@ -280,7 +280,7 @@ impl Worker {
             let dead: Vec<LegId> = self
                 .legs
                 .iter()
-                .filter(|(_, l)| now.duration_since(l.last_rx) >= l.rtp_timeout)
+                .filter(|(_, l)| !l.peer_hold && now.duration_since(l.last_rx) >= l.rtp_timeout)
                 .map(|(id, _)| *id)
                 .collect();
             for id in dead {
@@ -375,6 +375,14 @@ impl Worker {
             Command::SetRemote(id, addr) => match self.legs.get_mut(&id) {
                 Some(l) => l.remote = Some(addr),
                 None => self.defer(id, Command::SetRemote(id, addr)),
+            },
+            Command::PeerHold(id, on) => match self.legs.get_mut(&id) {
+                Some(l) => {
+                    l.peer_hold = on;
+                    // Silence before the hold does not count after it.
+                    l.last_rx = now;
+                }
+                None => self.defer(id, Command::PeerHold(id, on)),
             },
             Command::Place(id, place) => {
                 if self.legs.contains_key(&id) {

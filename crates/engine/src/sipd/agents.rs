@@ -28,6 +28,11 @@ pub enum AgentAction {
         /// On or off.
         on: bool,
     },
+    /// Put the customer on hold (music for them, silence for the agent) or resume.
+    Hold {
+        /// On hold (true) or resumed (false).
+        on: bool,
+    },
 }
 
 /// Why an agent's request was refused.
@@ -42,6 +47,9 @@ pub enum AgentError {
     /// No call is ringing or talking for the agent (or not that one).
     #[error("no such call for this agent")]
     NoSuchCall,
+    /// The agent is not talking with the customer (ringing, or the call is over).
+    #[error("the agent is not talking with a customer")]
+    NotTalking,
     /// A desk phone answers calls on the phone itself.
     #[error("calls to a desk phone are answered on the phone")]
     AnswerOnDevice,
@@ -309,6 +317,13 @@ impl Calls {
             (AgentAction::Transcription { .. }, AgentPart::Ringing { .. }) => {
                 Err(AgentError::NoSuchCall)
             }
+            (AgentAction::Hold { on }, AgentPart::Talking { .. }) => {
+                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                let r = call.hold(on).map_err(|_| AgentError::NotTalking);
+                self.run_call(now, id, txns);
+                r
+            }
+            (AgentAction::Hold { .. }, AgentPart::Ringing { .. }) => Err(AgentError::NotTalking),
         }
     }
 }

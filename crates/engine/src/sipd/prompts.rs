@@ -24,6 +24,8 @@ pub(crate) struct Prompts {
     pub(crate) queue: Arc<[i16]>,
     /// Where the queue audio's loop starts (the music).
     pub(crate) queue_loop_from: usize,
+    /// The music alone (a customer on hold hears it, looping).
+    pub(crate) hold: Arc<[i16]>,
 }
 
 fn decode(bytes: &[u8]) -> Vec<i16> {
@@ -63,6 +65,7 @@ impl Prompts {
             builtin,
             queue: queue.into(),
             queue_loop_from,
+            hold: music.into(),
         }
     }
 

@@ -75,6 +75,22 @@ impl Calls {
                 self.play(now, id, enterprise, room, sound, txns);
             }
             MediaOut::StopPlay { .. } => self.media.stop_play(room),
+            MediaOut::Park { leg } => {
+                if let Some(m) = route.media.get(&leg) {
+                    self.media.place(m.leg, Place::Nowhere);
+                }
+            }
+            MediaOut::Join { leg, .. } => {
+                if let Some(m) = route.media.get(&leg) {
+                    self.media
+                        .place(m.leg, Place::Room(room, media::room::Mode::SpeakListen));
+                }
+            }
+            MediaOut::PeerHold { leg, on } => {
+                if let Some(m) = route.media.get(&leg) {
+                    self.media.peer_hold(m.leg, on);
+                }
+            }
             MediaOut::JoinBrowser { user, .. } => {
                 if let Some(leg) = browser_leg(self, user) {
                     self.media
@@ -193,6 +209,7 @@ impl Calls {
                 Some(self.prompts.queue_loop_from),
             ),
             Sound::TransferMusic => (self.prompts.builtin("transfer"), Some(0)),
+            Sound::HoldMusic => (Some(self.prompts.hold.clone()), Some(0)),
         };
         match samples.filter(|s: &Arc<[i16]>| !s.is_empty()) {
             Some(samples) => self.media.play(

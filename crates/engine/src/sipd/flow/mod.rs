@@ -94,6 +94,11 @@ impl Flows {
         self.calls.get(&id).map(|(c, _)| c)
     }
 
+    /// The running call, to command.
+    pub(crate) fn call_mut(&mut self, id: u64) -> Option<&mut Call> {
+        self.calls.get_mut(&id).map(|(c, _)| c)
+    }
+
     /// Calls using a trunk.
     pub(crate) fn on_trunk(&self, trunk: TrunkId) -> usize {
         self.calls
