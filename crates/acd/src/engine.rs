@@ -56,6 +56,16 @@ pub enum Command {
         /// The group.
         group: GroupId,
     },
+    /// Queue a call an agent transferred (blind) to a group: at the head of the queue, counted
+    /// as waiting since it first queued.
+    Transfer {
+        /// The call (its agent hung up their side: [`Command::Hangup`] first).
+        call: CallId,
+        /// The group.
+        group: GroupId,
+        /// When the call first queued (its wait so far is kept).
+        since: Millis,
+    },
     /// The agent answered the call offered to them.
     Answer {
         /// The agent.
@@ -287,7 +297,10 @@ impl Acd {
                 self.agent_mut(agent)?.auto_answer = on;
                 Ok(())
             }
-            Command::Enqueue { call, group } => self.enqueue(now, call, group),
+            Command::Enqueue { call, group } => self.enqueue(now, call, group, None),
+            Command::Transfer { call, group, since } => {
+                self.enqueue(now, call, group, Some(since.min(now)))
+            }
             Command::Answer { agent, call } => self.answer(now, agent, call),
             Command::Reject { agent, call } => {
                 self.check_offered(agent, call)?;
@@ -388,6 +401,20 @@ impl Acd {
     /// A queue's waiting callers, oldest wait and idle members.
     pub fn queue_view(&self, group: GroupId) -> Option<QueueView> {
         self.groups.get(&group).map(Group::view)
+    }
+
+    /// How many of a group's members are signed in (a transfer to a group with none is refused).
+    pub fn signed_in_members(&self, group: GroupId) -> usize {
+        self.groups.get(&group).map_or(0, |g| {
+            g.members
+                .keys()
+                .filter(|a| {
+                    self.agents
+                        .get(a)
+                        .is_some_and(|x| x.login != LoginStatus::Offline)
+                })
+                .count()
+        })
     }
 
     /// Queue lengths of every group an agent belongs to (for the phone bar).
@@ -518,7 +545,15 @@ impl Acd {
         }
     }
 
-    fn enqueue(&mut self, now: Millis, call: CallId, group: GroupId) -> Result<(), CommandError> {
+    /// Queues a call at the tail, or (`head: Some(since)`, a transfer) at the head counted as
+    /// waiting since `since`.
+    fn enqueue(
+        &mut self,
+        now: Millis,
+        call: CallId,
+        group: GroupId,
+        head: Option<Millis>,
+    ) -> Result<(), CommandError> {
         if self.calls.contains_key(&call) {
             return Err(CommandError::DuplicateCall);
         }
@@ -526,8 +561,11 @@ impl Acd {
             .groups
             .get_mut(&group)
             .ok_or(CommandError::UnknownGroup)?;
-        let key = g.push_tail(call, now);
-        let max_wait_at = g.config.max_wait_ms.map(|w| now + w);
+        let (key, since) = match head {
+            Some(since) => (g.push_head(call, since), since),
+            None => (g.push_tail(call, now), now),
+        };
+        let max_wait_at = g.config.max_wait_ms.map(|w| (since + w).max(now));
         if let Some(at) = max_wait_at {
             self.timers.add(at, TimerLabel::MaxWait(call));
         }
@@ -535,7 +573,7 @@ impl Acd {
             call,
             Call {
                 group,
-                enqueued_at: now,
+                enqueued_at: since,
                 state: CallState::Queued(key),
                 max_wait_at,
             },

@@ -193,6 +193,12 @@ pub enum Input {
         /// On hold (true) or resumed (false).
         on: bool,
     },
+    /// The agent transfers the customer (blind) to a skill group: the agent is off the call and
+    /// the customer waits at the head of that group's queue, keeping the time waited.
+    Transfer {
+        /// The group.
+        group: SkillGroupId,
+    },
     /// The caller pressed a key (RFC 4733 on the media, or the widget's keypad).
     Digit(char),
     /// The prompt playing in the call's room reached its end.
@@ -447,6 +453,15 @@ impl Call {
         match &mut self.0 {
             Kind::Placed(p) => p.hold(on),
             Kind::Inbound(i) => i.hold(on),
+        }
+    }
+
+    /// Transfers the customer (blind) to a skill group; refused unless the agent talks with the
+    /// customer of an inbound call.
+    pub fn transfer(&mut self, group: SkillGroupId) -> Result<(), CallError> {
+        match &mut self.0 {
+            Kind::Placed(_) => Err(CallError::NotTalking),
+            Kind::Inbound(i) => i.transfer(group),
         }
     }
 

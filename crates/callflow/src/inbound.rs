@@ -56,6 +56,10 @@ pub(crate) struct Inbound {
     pub(crate) transcribing: bool,
     /// The agent has the customer on hold.
     pub(crate) held: bool,
+    /// When the call first queued (a transfer keeps the wait).
+    queued_at: Option<Millis>,
+    /// An agent talked with the customer (a later wait is not an abandoned call).
+    answered: bool,
     pub(crate) finished: bool,
 }
 
@@ -116,6 +120,8 @@ impl Inbound {
             started: now,
             transcribing: false,
             held: false,
+            queued_at: None,
+            answered: false,
             finished: false,
             spec,
         };
@@ -244,6 +250,9 @@ impl Inbound {
             Input::Hold { on } => {
                 let _ = self.hold(on);
             }
+            Input::Transfer { group } => {
+                let _ = self.transfer(group);
+            }
             Input::Digit(d) => self.ivr_input(now, ivr::Input::Digit(d)),
             Input::PromptFinished => {
                 if self.stage == Stage::Goodbye {
@@ -254,6 +263,7 @@ impl Inbound {
             }
             Input::Enqueued { group } => {
                 if self.stage == Stage::Routing {
+                    self.queued_at.get_or_insert(now);
                     self.stage = Stage::Waiting {
                         rang: false,
                         ring: None,
@@ -333,6 +343,27 @@ impl Inbound {
             let call = self.spec.id.to_string();
             self.tell(agent, Event::CallHeld { call, on });
         }
+        Ok(())
+    }
+
+    /// The agent transfers the customer to a group: their side ends (after-call work), the
+    /// customer waits at the head of the group's queue with music.
+    pub(crate) fn transfer(&mut self, group: SkillGroupId) -> Result<(), CallError> {
+        let Stage::Talking { agent, leg } = self.stage else {
+            return Err(CallError::NotTalking);
+        };
+        self.held = false;
+        match leg {
+            AgentLeg::Sip(l) => self.legs.drop_leg(l),
+            AgentLeg::Browser => self.legs.media(MediaOut::LeaveBrowser { user: agent }),
+        }
+        let call = self.spec.id.to_string();
+        self.tell(agent, Event::CallEnded { call });
+        self.legs.push(Output::Acd(AcdOut::Hangup));
+        self.stage = Stage::Routing;
+        let since = self.queued_at.unwrap_or(self.started);
+        self.legs
+            .push(Output::Acd(AcdOut::Transfer { group, since }));
         Ok(())
     }
 
@@ -550,6 +581,7 @@ impl Inbound {
     /// the agent joins the customer's room.
     fn agent_answered(&mut self, now: Millis, agent: UserId, leg: AgentLeg) {
         self.stage = Stage::Talking { agent, leg };
+        self.answered = true;
         self.legs.push(Output::Record(CallEvent::AgentAnswered {
             key: self.spec.key.clone(),
             agent,
@@ -663,14 +695,17 @@ impl Inbound {
         match stage {
             Stage::Ended => return,
             Stage::Waiting { rang, ring } => {
-                self.legs.push(Output::Record(CallEvent::Outcome {
-                    key: self.spec.key.clone(),
-                    result: if rang {
-                        CallResult::Missed
-                    } else {
-                        CallResult::Abandoned
-                    },
-                }));
+                // A call an agent answered and transferred stays answered.
+                if !self.answered {
+                    self.legs.push(Output::Record(CallEvent::Outcome {
+                        key: self.spec.key.clone(),
+                        result: if rang {
+                            CallResult::Missed
+                        } else {
+                            CallResult::Abandoned
+                        },
+                    }));
+                }
                 if let Some((agent, _)) = ring {
                     // The ACD's withdrawal and missed call for the ringing agent come after
                     // Abandon, when the call takes no more input: the call says them itself.

@@ -222,6 +222,14 @@ pub enum AcdOut {
         /// The group.
         group: model::SkillGroupId,
     },
+    /// Queue the call an agent transferred to a group: at the head, counted as waiting since
+    /// `since`; answered with [`crate::Input::Enqueued`].
+    Transfer {
+        /// The group.
+        group: model::SkillGroupId,
+        /// When the call first queued.
+        since: crate::Millis,
+    },
     /// Queue the call for one agent (their personal queue); refused when they are signed out.
     EnqueueForAgent {
         /// The agent.

@@ -24,6 +24,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_queues))
         .routes(routes!(call_action))
         .routes(routes!(switch_transcription))
+        .routes(routes!(transfer_call))
         .routes(routes!(missed_calls))
         .routes(routes!(handle_missed_call))
         .routes(routes!(monitor))
@@ -37,6 +38,10 @@ impl From<AgentError> for ApiError {
             AgentError::NoSuchCall => "no_such_call",
             AgentError::AnswerOnDevice => "answer_on_device",
             AgentError::NotTalking => "not_talking",
+            AgentError::GroupHasNoAgent => "group_has_no_agent",
+            AgentError::UnknownGroup => {
+                return ApiError::validation("group_id", "no such skill group");
+            }
             AgentError::Invalid(ref m) => return ApiError::validation("presence", m),
             AgentError::Stopped => {
                 return ApiError::new(
@@ -176,6 +181,40 @@ pub(crate) async fn call_action(
         .transpose()?;
     sip(&state)?
         .agent_action(user.enterprise, user.user_id, call, action)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /me/call/transfer`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    /// The skill group to transfer the customer to.
+    pub group_id: model::SkillGroupId,
+}
+
+/// Transfers the signed-in agent's customer (blind, 盲转) to a skill group: the agent's side
+/// ends (after-call work) and the customer waits at the head of that group's queue with music,
+/// keeping the time already waited, until one of its agents answers.
+#[utoipa::path(post, path = "/me/call/transfer", tag = "me", request_body = TransferRequest,
+    responses(
+        (status = 204, description = "Transferred"),
+        (status = 400, description = "No such skill group", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `no_such_call`", body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    ))]
+pub(crate) async fn transfer_call(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<TransferRequest>,
+) -> ApiResult<StatusCode> {
+    user.require(Permission::AnswerDial)?;
+    let action = AgentAction::Transfer {
+        group: req.group_id,
+    };
+    sip(&state)?
+        .agent_action(user.enterprise, user.user_id, None, action)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

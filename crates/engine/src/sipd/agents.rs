@@ -33,6 +33,11 @@ pub enum AgentAction {
         /// On hold (true) or resumed (false).
         on: bool,
     },
+    /// Transfer the customer (blind) to a skill group's queue.
+    Transfer {
+        /// The group.
+        group: model::SkillGroupId,
+    },
 }
 
 /// Why an agent's request was refused.
@@ -50,6 +55,12 @@ pub enum AgentError {
     /// The agent is not talking with the customer (ringing, or the call is over).
     #[error("the agent is not talking with a customer")]
     NotTalking,
+    /// The enterprise has no such skill group.
+    #[error("no such skill group")]
+    UnknownGroup,
+    /// Nobody in the group is signed in: a transfer there would only wait.
+    #[error("nobody in that skill group is signed in")]
+    GroupHasNoAgent,
     /// A desk phone answers calls on the phone itself.
     #[error("calls to a desk phone are answered on the phone")]
     AnswerOnDevice,
@@ -323,7 +334,23 @@ impl Calls {
                 self.run_call(now, id, txns);
                 r
             }
-            (AgentAction::Hold { .. }, AgentPart::Ringing { .. }) => Err(AgentError::NotTalking),
+            (
+                AgentAction::Hold { .. } | AgentAction::Transfer { .. },
+                AgentPart::Ringing { .. },
+            ) => Err(AgentError::NotTalking),
+            (AgentAction::Transfer { group }, AgentPart::Talking { .. }) => {
+                if !self.cc.has_group(e, group) {
+                    return Err(AgentError::UnknownGroup);
+                }
+                let members = self.cc.acd(e).signed_in_members(super::cc::group_id(group));
+                if members == 0 {
+                    return Err(AgentError::GroupHasNoAgent);
+                }
+                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                let r = call.transfer(group).map_err(|_| AgentError::NotTalking);
+                self.run_call(now, id, txns);
+                r
+            }
         }
     }
 }

@@ -144,6 +144,11 @@ impl ContactCenter {
             .or_insert_with(|| Acd::new(AcdConfig::default()))
     }
 
+    /// Whether the skill group is one of the enterprise's.
+    pub(crate) fn has_group(&self, e: EnterpriseId, g: SkillGroupId) -> bool {
+        self.groups.get(&g).is_some_and(|x| x.enterprise == e)
+    }
+
     /// An agent's personal queue in the enterprise's ACD, created on first use.
     pub(crate) fn personal_queue(&mut self, e: EnterpriseId, user: UserId) -> acd::GroupId {
         let g = personal_group(user);

@@ -42,12 +42,7 @@ impl Calls {
         let wall = wall_ms();
         match out {
             AcdOut::Enqueue { group } => {
-                let known = self
-                    .cc
-                    .groups
-                    .get(&group)
-                    .is_some_and(|g| g.enterprise == e);
-                if !known {
+                if !self.cc.has_group(e, group) {
                     tracing::warn!(
                         call = id,
                         group = group.0,
@@ -58,6 +53,22 @@ impl Calls {
                 }
                 self.call_input(now, id, Input::Enqueued { group: Some(group) }, txns);
                 self.enqueue(now, id, e, group_id(group), txns);
+            }
+            AcdOut::Transfer { group, since } => {
+                if !self.cc.has_group(e, group) {
+                    self.call_input(now, id, Input::QueueRefused, txns);
+                    return;
+                }
+                self.call_input(now, id, Input::Enqueued { group: Some(group) }, txns);
+                let cmd = Command::Transfer {
+                    call,
+                    group: group_id(group),
+                    since,
+                };
+                if let Err(err) = self.cc.acd(e).handle(wall, cmd) {
+                    tracing::warn!(call = id, error = %err, "the ACD refused the transferred call");
+                }
+                tracing::info!(call = id, group = group.0, "call transferred to a group");
             }
             AcdOut::EnqueueForAgent { agent } => {
                 if self.cc.presence(e, agent, wall).login == LoginState::Offline {

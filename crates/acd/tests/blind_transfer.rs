@@ -1,0 +1,67 @@
+//! A call an agent blind-transfers to a group goes to the head of that group's queue and keeps
+//! the time it has waited; the transferring agent goes to after-call work.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use acd::{AgentId, CallId, Command, PhoneStatus};
+use common::{SALES, call_in, drain, with_idle_agents};
+
+#[test]
+fn a_transferred_call_queues_at_the_head_keeping_its_wait() {
+    let mut acd = with_idle_agents(Default::default(), &[1001], 0);
+    assert_eq!(call_in(&mut acd, 1_000, 1), Some(AgentId(1001)));
+    acd.handle(
+        2_000,
+        Command::Answer {
+            agent: AgentId(1001),
+            call: CallId(1),
+        },
+    )
+    .unwrap();
+    // Another caller waits meanwhile (nobody idle).
+    assert_eq!(call_in(&mut acd, 3_000, 2), None);
+
+    acd.handle(10_000, Command::Hangup { call: CallId(1) })
+        .unwrap();
+    acd.handle(
+        10_000,
+        Command::Transfer {
+            call: CallId(1),
+            group: SALES,
+            since: 1_000,
+        },
+    )
+    .unwrap();
+    drain(&mut acd);
+    // A caller who comes after the transfer queues behind it.
+    assert_eq!(call_in(&mut acd, 11_000, 3), None);
+    assert_eq!(
+        acd.queue_position(CallId(1)),
+        Some(1),
+        "ahead of the caller who came later"
+    );
+    assert_eq!(acd.queue_position(CallId(3)), Some(2));
+    assert_eq!(acd.queue_view(SALES).unwrap().oldest_since, Some(1_000));
+    let phone = acd.agent_view(10_000, AgentId(1001)).unwrap().phone;
+    assert!(
+        !matches!(phone, PhoneStatus::Talking(_)),
+        "the transferring agent is off the call: {phone:?}"
+    );
+}
+
+#[test]
+fn a_transfer_of_a_call_still_queued_is_refused_as_a_duplicate() {
+    let mut acd = with_idle_agents(Default::default(), &[], 0);
+    assert_eq!(call_in(&mut acd, 1_000, 1), None);
+    let r = acd.handle(
+        2_000,
+        Command::Transfer {
+            call: CallId(1),
+            group: SALES,
+            since: 1_000,
+        },
+    );
+    assert_eq!(r, Err(acd::CommandError::DuplicateCall));
+}
