@@ -241,6 +241,10 @@ fn write_xlsx(
         let Some(rec) = next else {
             return fail(&tx, &"the database stopped sending rows");
         };
+        if tx.is_closed() {
+            // The client went away: dropping `rows` stops the database query too.
+            return;
+        }
         let written = (|| {
             for (col, cell) in (0u16..).zip(cells(&rec, labels, offset)) {
                 if col == 0 || col == 11 {
