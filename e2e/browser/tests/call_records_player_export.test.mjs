@@ -65,6 +65,15 @@ test('the admin filters call records, plays a recording and exports CSV and Exce
   assert.equal(await missed.getByTestId(`call-back-${seeded.calls.s4}`).count(), 1);
   assert.equal(await rows(page).filter({ hasText: '13800138001' }).getByText('Call back').count(), 0);
   await shot(page, '40-call-records');
+  // "Call back" dials through the phone bar's route: the admin is not signed in as an agent, so
+  // the server refuses and the page says why.
+  const [dialed] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/me/dial') && r.request().method() === 'POST'),
+    missed.getByTestId(`call-back-${seeded.calls.s4}`).click(),
+  ]);
+  assert.equal(dialed.status(), 409);
+  assert.equal(JSON.parse(dialed.request().postData()).number, '13600136004');
+  await page.locator('.ant-message').getByText('Sign in first').waitFor();
 
   // Filter: agent 1001, answered. Three of 1001's calls were answered (s1, s2, s8); the failed
   // outbound one and 1002's calls drop out.
