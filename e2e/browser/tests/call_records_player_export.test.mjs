@@ -2,8 +2,9 @@
 // red with "call back", opens a record and plays its recording in the player (the page's audio
 // element advances, seeks and changes speed; both channels' waveforms are drawn), and exports
 // the filtered list to CSV and Excel, checked with Python's csv and openpyxl.
-// The call records (and one stereo recording) are written into the server's SQLite database by
-// scripts/seed_calls.py, as the engine writes them for real calls.
+// Then an agent whose role has the skill_groups data scope sees only their groups' calls, and no
+// export. The call records (and one stereo recording) are written into the server's SQLite
+// database by scripts/seed_calls.py, as the engine writes them for real calls.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -172,5 +173,49 @@ print(json.dumps({"csv": c, "xlsx": x}))
     assert.equal(s1[col('Skill group')], 'Sales 销售', kind);
   }
   assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+// Runs after the test above, on the calls it seeded.
+test('an agent whose role has the skill_groups data scope sees the calls of their groups only', async () => {
+  const accounts = demoAccounts(server.dataDir);
+  const admin = accounts.find((a) => a.workId === 'admin');
+  const agent = accounts.find((a) => a.workId === '1001');
+  const api = async (method, path, token, body) => {
+    const r = await fetch(`${server.base}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: r.status, body: await r.json() };
+  };
+  const login = await api('POST', '/auth/login', null, { enterprise: admin.enterprise, work_id: 'admin', password: admin.password });
+  const roles = await api('GET', '/roles?page_size=200', login.body.token);
+  const role = roles.body.items.find((r) => r.name === agent.role);
+  assert.ok(role, `the agent's role ${agent.role} among ${roles.body.items.map((r) => r.name)}`);
+  const patched = await api('PATCH', `/roles/${role.id}`, login.body.token, {
+    permissions: [...role.permissions, 'view_call_records'],
+    data_scope: 'skill_groups',
+  });
+  assert.equal(patched.status, 200, JSON.stringify(patched.body));
+
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/login`);
+  await page.getByLabel('Enterprise code').fill(agent.enterprise);
+  await page.getByLabel('Work ID').fill(agent.workId);
+  await page.getByLabel('Password').fill(agent.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByRole('menuitem', { name: 'Call records' }).click();
+  // 1001 is in Sales and Support: every call that queued in either, and 1001's own calls; 1002's
+  // outbound call (no group) is not theirs to see.
+  await eventually(() => rows(page).count(), (n) => n === 7, { what: "the calls of 1001's groups" });
+  assert.equal(await rows(page).filter({ hasText: '13700137003' }).count(), 0);
+  // No export without the permission, no agent picker without managing users.
+  assert.equal(await page.getByTestId('calls-export-csv').count(), 0);
+  assert.equal(await page.getByTestId('calls-agent').count(), 0);
+  const api403 = await page.evaluate(async () => (await fetch('/api/v1/calls/export?format=csv')).status);
+  assert.equal(api403, 403);
+  await shot(page, '42-call-records-skill-groups-scope');
   await context.close();
 });
