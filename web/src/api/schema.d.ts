@@ -2455,13 +2455,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file (CSV: text/csv; Excel: .xlsx) */
+            /** @description The file: CSV or an Excel workbook */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": unknown;
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: {

@@ -37,7 +37,10 @@ const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadshe
 /// and values are in `lang`; times are local to `utc_offset_minutes`.
 #[utoipa::path(get, path = "/calls/export", tag = "calls", params(CallExportQuery),
     responses(
-        (status = 200, description = "The file (CSV: text/csv; Excel: .xlsx)", content_type = "text/csv"),
+        (status = 200, description = "The file: CSV or an Excel workbook", content(
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 400, body = ErrorBody),
         (status = 403, description = "Needs view_call_records and export", body = ErrorBody),
     ))]
