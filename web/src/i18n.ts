@@ -74,6 +74,10 @@ const zh = {
     answeredAt: '接听时间', endedAt: '结束时间', hangupSide: '挂断方', recording: '录音', noRecording: '这通电话没有录音',
     noRecordingPermission: '没有收听录音的权限',
     hangupSides: { customer: '客户', agent: '坐席', system: '系统' },
+    failures: {
+      busy: '忙线', no_answer: '无人接听', rejected: '拒接', invalid_number: '空号', unreachable: '无法接通', trunk_down: '线路故障',
+      temporarily_unavailable: '暂时无法接通', powered_off: '关机', suspended: '停机', network_error: '网络错误', cancelled: '已取消', other: '其他',
+    },
     player: { customer: '客户（左）', agent: '坐席（右）', play: '播放', pause: '暂停', back5: '后退 5 秒', forward5: '前进 5 秒', speed: '倍速', failed: '录音无法加载' },
   },
   agent: {
@@ -239,6 +243,10 @@ const en: typeof zh = {
     answeredAt: 'Answered', endedAt: 'Ended', hangupSide: 'Hung up by', recording: 'Recording', noRecording: 'This call has no recording',
     noRecordingPermission: 'You do not have permission to listen to recordings',
     hangupSides: { customer: 'Customer', agent: 'Agent', system: 'System' },
+    failures: {
+      busy: 'Busy', no_answer: 'No answer', rejected: 'Rejected', invalid_number: 'Invalid number', unreachable: 'Unreachable', trunk_down: 'Trunk down',
+      temporarily_unavailable: 'Temporarily unavailable', powered_off: 'Powered off', suspended: 'Suspended', network_error: 'Network error', cancelled: 'Cancelled', other: 'Other',
+    },
     player: { customer: 'Customer (L)', agent: 'Agent (R)', play: 'Play', pause: 'Pause', back5: 'Back 5 s', forward5: 'Forward 5 s', speed: 'Speed', failed: 'The recording could not be loaded' },
   },
   agent: {

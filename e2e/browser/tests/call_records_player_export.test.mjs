@@ -65,6 +65,8 @@ test('the admin filters call records, plays a recording and exports CSV and Exce
   assert.ok(/rgb\(2\d\d, \d{1,2}, \d{1,2}\)/.test(color), `the missed call is red, not ${color}`);
   assert.equal(await missed.getByTestId(`call-back-${seeded.calls.s4}`).count(), 1);
   assert.equal(await rows(page).filter({ hasText: '13800138001' }).getByText('Call back').count(), 0);
+  // A failed call names its cause, translated.
+  assert.equal((await rows(page).filter({ hasText: '13500135006' }).getByTestId('call-result').innerText()).trim(), 'Failed (Busy)');
   await shot(page, '40-call-records');
   // "Call back" dials through the phone bar's route: the admin is not signed in as an agent, so
   // the server refuses and the page says why.

@@ -70,5 +70,21 @@ export function playerClock(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
+/** The failure codes a call record's `failure` holds (the server's catalogue, `sip::failure`). */
+export const FAILURE_CODES = [
+  'busy',
+  'no_answer',
+  'rejected',
+  'invalid_number',
+  'unreachable',
+  'trunk_down',
+  'temporarily_unavailable',
+  'powered_off',
+  'suspended',
+  'network_error',
+  'cancelled',
+  'other',
+] as const;
+
 /** Playback speeds the recording player offers. */
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;

@@ -9,13 +9,19 @@ import { useTranslation } from 'react-i18next';
 import type { CallRecord, TranscriptSegment } from '../api/types';
 import { api, unwrap } from '../core/api';
 import { clock } from '../core/transcript';
-import { exportUrl, filterParams, needsCallBack, type CallFilters, type CallResult, type CallSort } from '../core/callRecords';
+import { exportUrl, FAILURE_CODES, filterParams, needsCallBack, type CallFilters, type CallResult, type CallSort } from '../core/callRecords';
 import { useAuth } from '../auth';
 import { usePhoneActions } from '../cti';
 import { useShowError } from '../errors';
 import RecordingPlayer from '../components/RecordingPlayer';
 
 const RESULTS: CallResult[] = ['answered', 'missed', 'abandoned', 'failed', 'overflowed', 'in_progress'];
+
+/** "Failed (Busy)": the result, with the translated failure cause when there is one. */
+function useResultText(): (r: CallRecord) => string {
+  const { t } = useTranslation();
+  return (r) => `${t(`calls.results.${r.result}`)}${r.failure ? ` (${t(`calls.failures.${r.failure}`, { defaultValue: r.failure })})` : ''}`;
+}
 
 function Transcript({ call }: { call: CallRecord }) {
   const { t } = useTranslation();
@@ -54,6 +60,7 @@ function Transcript({ call }: { call: CallRecord }) {
 
 function CallDrawer({ call, onClose, canListen }: { call: CallRecord | null; onClose: () => void; canListen: boolean }) {
   const { t, i18n } = useTranslation();
+  const resultText = useResultText();
   const time = (ms: number | null | undefined) => (ms == null ? '—' : new Date(ms).toLocaleString(i18n.language));
   return (
     <Drawer open={!!call} onClose={onClose} size="large" title={call ? t('calls.detailOf', { caller: call.caller }) : ''} data-testid="call-transcript">
@@ -70,10 +77,7 @@ function CallDrawer({ call, onClose, canListen }: { call: CallRecord | null; onC
             <Descriptions.Item label={t('calls.answeredAt')}>{time(call.answered_at)}</Descriptions.Item>
             <Descriptions.Item label={t('calls.endedAt')}>{time(call.ended_at)}</Descriptions.Item>
             <Descriptions.Item label={t('calls.talkSeconds')}>{call.talk_seconds}</Descriptions.Item>
-            <Descriptions.Item label={t('calls.result')}>
-              {t(`calls.results.${call.result}`)}
-              {call.failure ? ` (${call.failure})` : ''}
-            </Descriptions.Item>
+            <Descriptions.Item label={t('calls.result')}>{resultText(call)}</Descriptions.Item>
             <Descriptions.Item label={t('calls.hangupSide')}>{call.hangup_side ? t(`calls.hangupSides.${call.hangup_side}`) : '—'}</Descriptions.Item>
           </Descriptions>
           <Divider titlePlacement="start">{t('calls.recording')}</Divider>
@@ -102,6 +106,7 @@ export default function CallsPage() {
   const showError = useShowError();
   const { me } = useAuth();
   const { dial } = usePhoneActions();
+  const resultText = useResultText();
   const permissions = me?.permissions ?? [];
   const canExport = permissions.includes('export');
   const canListen = permissions.includes('view_recordings');
@@ -181,7 +186,7 @@ export default function CallsPage() {
       title: t('calls.result'),
       key: 'result',
       render: (_, r) => {
-        const text = `${t(`calls.results.${r.result}`)}${r.failure ? ` (${r.failure})` : ''}`;
+        const text = resultText(r);
         return needsCallBack(r.result) ? (
           <Typography.Text type="danger" data-testid="call-result-missed">
             {text}
@@ -284,12 +289,12 @@ export default function CallsPage() {
           data-testid="calls-result"
         />
         {filters.result === 'failed' && (
-          <Input.Search
+          <Select
             allowClear
             placeholder={t('calls.failureCause')}
-            maxLength={64}
-            style={{ width: 160 }}
-            onSearch={(v) => patch({ failure: v })}
+            style={{ width: 170 }}
+            options={FAILURE_CODES.map((c) => ({ value: c, label: t(`calls.failures.${c}`) }))}
+            onChange={(v) => patch({ failure: v ?? undefined })}
             data-testid="calls-failure"
           />
         )}
