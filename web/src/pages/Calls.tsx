@@ -172,7 +172,7 @@ export default function CallsPage() {
     (filters.sort ?? 'started_at') === key ? ((filters.order ?? 'desc') === 'asc' ? 'ascend' : 'descend') : null;
   const columns: ColumnsType<CallRecord> = [
     { title: t('calls.startedAt'), key: 'started_at', sorter: true, sortOrder: sortOrder('started_at'), render: (_, r) => time(r.started_at) },
-    { title: t('calls.direction'), key: 'direction', render: (_, r) => t(`calls.directions.${r.direction}`) },
+    { title: t('calls.direction'), key: 'direction', onCell: () => ({ style: { whiteSpace: 'nowrap' } }), render: (_, r) => t(`calls.directions.${r.direction}`) },
     { title: t('calls.caller'), dataIndex: 'caller', key: 'caller' },
     { title: t('calls.callee'), dataIndex: 'callee', key: 'callee' },
     {
@@ -199,6 +199,7 @@ export default function CallsPage() {
     {
       title: t('common.actions'),
       key: 'actions',
+      onCell: () => ({ style: { whiteSpace: 'nowrap' } }),
       render: (_, r) => (
         <Space>
           <a onClick={() => setOpen(r)} data-testid={`call-open-${r.id}`}>
