@@ -33,9 +33,8 @@ struct Call {
 
 async fn play(store: &Store, e: EnterpriseId, c: &Call) {
     let at = 1_700_000_000_000 + c.minute * 60_000;
-    let ev = |ev: CallEvent| ev;
     store
-        .apply_call_event(&ev(CallEvent::Started {
+        .apply_call_event(&CallEvent::Started {
             key: c.key.into(),
             enterprise: e,
             direction: c.direction,
@@ -48,7 +47,7 @@ async fn play(store: &Store, e: EnterpriseId, c: &Call) {
                 None
             },
             at,
-        }))
+        })
         .await
         .unwrap();
     if let Some(g) = c.group {
