@@ -87,14 +87,23 @@ test('the admin filters call records, plays a recording and exports CSV and Exce
   const callers = await rows(page).locator('td:nth-child(3)').allInnerTexts();
   assert.deepEqual(callers, ['13800138001', '13900139002', '13800138008'], 'newest first');
   for (const agent of await rows(page).getByTestId('call-agent').allInnerTexts()) assert.match(agent, /\(1001\)$/);
-  // Sorted by talk time, longest first, on the server.
-  await page.getByTestId('calls-table').locator('th').filter({ hasText: 'Talk time' }).click();
-  await page.getByTestId('calls-table').locator('th').filter({ hasText: 'Talk time' }).click();
-  await eventually(
-    () => rows(page).locator('td:nth-child(3)').allInnerTexts(),
-    (c) => c.join() === '13900139002,13800138001,13800138008',
-    { what: 'talk time descending' },
-  );
+  // Sorted on the server: by talk time, longest first, then shortest first; by start time again,
+  // oldest first.
+  const header = (text) => page.getByTestId('calls-table').locator('th').filter({ hasText: text });
+  const order = async (want, what) =>
+    eventually(() => rows(page).locator('td:nth-child(3)').allInnerTexts(), (c) => c.join() === want, { what });
+  await header('Talk time').click();
+  await order('13900139002,13800138001,13800138008', 'talk time descending');
+  await header('Talk time').click();
+  await order('13800138008,13800138001,13900139002', 'talk time ascending');
+  await header('Started').click();
+  await header('Started').click();
+  await order('13800138008,13900139002,13800138001', 'oldest first');
+  await header('Started').click();
+  await order('13800138001,13900139002,13800138008', 'newest first again');
+  // Longest first for the rest of the test: the exports keep the list's order.
+  await header('Talk time').click();
+  await order('13900139002,13800138001,13800138008', 'talk time descending again');
 
   // The recording: waveform of both channels, play, seek, speed.
   await rows(page).filter({ hasText: '13800138001' }).getByText('Details').click();
@@ -163,7 +172,7 @@ print(json.dumps({"csv": c, "xlsx": x}))
     assert.deepEqual(
       data.map((r) => r[col('Caller')]),
       ['13900139002', '13800138001', '13800138008'],
-      `${kind}: the list's rows in the list's order`,
+      `${kind}: the list's rows in the list's order (longest talk first)`,
     );
     for (const r of data) {
       assert.equal(r[col('Agent work ID')], '1001', kind);

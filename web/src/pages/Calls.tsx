@@ -314,6 +314,7 @@ export default function CallsPage() {
         dataSource={data.items}
         columns={columns}
         onChange={onTableChange}
+        sortDirections={['descend', 'ascend']}
         data-testid="calls-table"
         pagination={{
           current: page,
