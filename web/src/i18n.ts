@@ -74,6 +74,7 @@ const zh = {
     answeredAt: '接听时间', endedAt: '结束时间', hangupSide: '挂断方', recording: '录音', noRecording: '这通电话没有录音',
     noRecordingPermission: '没有收听录音的权限',
     hangupSides: { customer: '客户', agent: '坐席', system: '系统' },
+    presets: { last24h: '最近24小时', today: '今天', last7d: '最近7天', last30d: '最近30天' },
     failures: {
       busy: '忙线', no_answer: '无人接听', rejected: '拒接', invalid_number: '空号', unreachable: '无法接通', trunk_down: '线路故障',
       temporarily_unavailable: '暂时无法接通', powered_off: '关机', suspended: '停机', network_error: '网络错误', cancelled: '已取消', other: '其他',
@@ -243,6 +244,7 @@ const en: typeof zh = {
     answeredAt: 'Answered', endedAt: 'Ended', hangupSide: 'Hung up by', recording: 'Recording', noRecording: 'This call has no recording',
     noRecordingPermission: 'You do not have permission to listen to recordings',
     hangupSides: { customer: 'Customer', agent: 'Agent', system: 'System' },
+    presets: { last24h: 'Last 24 hours', today: 'Today', last7d: 'Last 7 days', last30d: 'Last 30 days' },
     failures: {
       busy: 'Busy', no_answer: 'No answer', rejected: 'Rejected', invalid_number: 'Invalid number', unreachable: 'Unreachable', trunk_down: 'Trunk down',
       temporarily_unavailable: 'Temporarily unavailable', powered_off: 'Powered off', suspended: 'Suspended', network_error: 'Network error', cancelled: 'Cancelled', other: 'Other',

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Button, Card, DatePicker, Descriptions, Divider, Drawer, Empty, Input, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import type { ColumnsType, TableProps } from 'antd/es/table';
+import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { CallRecord, TranscriptSegment } from '../api/types';
 import { api, unwrap } from '../core/api';
@@ -248,6 +249,12 @@ export default function CallsPage() {
       <Space wrap style={{ marginBottom: 16 }} data-testid="calls-filters">
         <DatePicker.RangePicker
           showTime
+          presets={[
+            { label: t('calls.presets.last24h'), value: () => [dayjs().subtract(24, 'hour'), dayjs().add(1, 'minute')] },
+            { label: t('calls.presets.today'), value: () => [dayjs().startOf('day'), dayjs().endOf('day')] },
+            { label: t('calls.presets.last7d'), value: () => [dayjs().subtract(7, 'day').startOf('day'), dayjs().endOf('day')] },
+            { label: t('calls.presets.last30d'), value: () => [dayjs().subtract(30, 'day').startOf('day'), dayjs().endOf('day')] },
+          ]}
           placeholder={[t('calls.from'), t('calls.to')]}
           onChange={(v) => patch({ from: v?.[0]?.valueOf() ?? undefined, to: v?.[1]?.valueOf() ?? undefined })}
           data-testid="calls-range"
