@@ -39,7 +39,13 @@ pub use state::{AppState, AuthSettings};
         description = "REST API of Patchbay, the self-hosted call center. Errors always have the shape {\"error\": {\"code\", \"message\"}}."
     ),
     modifiers(&SecurityAddon),
-    components(schemas(model::Event)),
+    components(schemas(
+        model::Event,
+        model::calls::CallSort,
+        model::calls::SortOrder,
+        model::calls::ExportFormat,
+        model::calls::ExportLang
+    )),
     security(("session_cookie" = []), ("bearer" = []))
 )]
 struct ApiDoc;

@@ -72,6 +72,8 @@ fn case(path: &str, method: &str) -> Option<Case> {
         ("/api/v1/skill-groups/{id}/settings", "put") => Foreign(SkillGroup),
         ("/api/v1/trunks", "get") => ListArray,
         ("/api/v1/calls", "get") => List,
+        // A file, not a JSON page: checked after the walk (beta's export holds beta's call only).
+        ("/api/v1/calls/export", "get") => OwnAccount,
         (
             "/api/v1/calls/{id}" | "/api/v1/calls/{id}/recording" | "/api/v1/calls/{id}/transcript",
             "get",
@@ -322,6 +324,29 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         "routes without an isolation case: {missing:?}"
     );
     assert!(checked >= 20, "only {checked} routes checked");
+
+    // Beta's exports hold beta's call and nothing of alpha's.
+    for format in ["csv", "xlsx"] {
+        let (st, _, file) = app
+            .call_raw(
+                Method::GET,
+                &format!("/api/v1/calls/export?format={format}&lang=en"),
+                Some(&b_token),
+                None,
+                vec![],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{format}");
+        let text = String::from_utf8_lossy(&file);
+        if format == "csv" {
+            assert!(text.contains("beta-line"), "{text}");
+            assert_eq!(text.lines().count(), 2, "title row and beta's call: {text}");
+        }
+        assert!(
+            !text.contains("alpha"),
+            "the {format} export leaked alpha's rows"
+        );
+    }
 
     // Beta's keyword search finds only beta's calls, and beta's settings are beta's.
     let (st, body) = app

@@ -60,8 +60,14 @@ pub struct CallRecord {
     pub enterprise_number: Option<String>,
     /// The agent on the call.
     pub agent_id: Option<UserId>,
+    /// The agent's name, while the user exists.
+    pub agent_name: Option<String>,
+    /// The agent's work ID (工号), while the user exists.
+    pub agent_work_id: Option<String>,
     /// The skill group it queued in.
     pub skill_group_id: Option<crate::SkillGroupId>,
+    /// The skill group's name, while the group exists.
+    pub skill_group_name: Option<String>,
     /// Unix ms, when it joined a queue.
     pub queued_at: Option<i64>,
     /// Unix ms.
@@ -227,16 +233,61 @@ pub struct TranscriptSegment {
     pub is_final: bool,
 }
 
-/// `?q=&keyword=&page=&page_size=` of `GET /calls`.
+/// What `GET /calls` sorts by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallSort {
+    /// Start time (the default).
+    #[default]
+    StartedAt,
+    /// Answer time (unanswered calls count as never answered).
+    AnsweredAt,
+    /// End time.
+    EndedAt,
+    /// Talk time (answer to end; 0 for calls never answered).
+    TalkSeconds,
+}
+
+/// Which way a sort runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Smallest first.
+    Asc,
+    /// Largest (newest) first (the default).
+    #[default]
+    Desc,
+}
+
+/// Filters, sorting and paging of `GET /calls` (and of its exports). Every filter is optional;
+/// given ones all apply.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CallQuery {
-    /// Search text, matched against the caller and callee numbers (substring).
+    /// Number search: the caller or callee number contains this text.
     pub q: Option<String>,
-    /// Only calls whose stored transcript contains this text (case-insensitive substring;
-    /// any language).
+    /// Only calls whose stored transcript contains this text (words said; case-insensitive
+    /// substring, any language; at most 100 characters).
     pub keyword: Option<String>,
+    /// Only calls that started at or after this time (unix ms).
+    pub from: Option<i64>,
+    /// Only calls that started before this time (unix ms).
+    pub to: Option<i64>,
+    /// Only calls of this agent (user id).
+    pub agent_id: Option<i64>,
+    /// Only calls that queued in this skill group.
+    pub skill_group_id: Option<i64>,
+    /// Only calls of this direction.
+    pub direction: Option<CallDirection>,
+    /// Only calls with this result.
+    pub result: Option<CallResult>,
+    /// Only calls that failed with this cause (failure code, exact).
+    pub failure: Option<String>,
+    /// Sort key; defaults to `started_at`.
+    pub sort: Option<CallSort>,
+    /// Sort order; defaults to `desc` (newest first).
+    pub order: Option<SortOrder>,
     /// 1-based page number; defaults to 1.
     pub page: Option<u32>,
     /// Rows per page, 1–200; defaults to 20.
@@ -259,6 +310,93 @@ impl CallQuery {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
+    }
+
+    /// The failure code, trimmed; `None` when empty.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// File format of a call-record export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// Comma-separated values, UTF-8 with a byte-order mark (so spreadsheet programs read Chinese).
+    Csv,
+    /// An Excel workbook (.xlsx).
+    Xlsx,
+}
+
+/// Language of an export's column titles and values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum ExportLang {
+    /// Simplified Chinese (the default).
+    #[default]
+    #[serde(rename = "zh")]
+    Zh,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+/// `GET /calls/export`: the list's filters and sort (paging is ignored: every matching row is
+/// exported), plus the file's format, language and time zone.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CallExportQuery {
+    /// `csv` or `xlsx`.
+    pub format: ExportFormat,
+    /// `zh` (default) or `en`.
+    pub lang: Option<ExportLang>,
+    /// Minutes east of UTC the times are written in (e.g. 480 for China); defaults to 0 (UTC).
+    pub utc_offset_minutes: Option<i32>,
+    /// Number search (as in the list).
+    pub q: Option<String>,
+    /// Words said (as in the list).
+    pub keyword: Option<String>,
+    /// Started at or after (unix ms).
+    pub from: Option<i64>,
+    /// Started before (unix ms).
+    pub to: Option<i64>,
+    /// Agent (user id).
+    pub agent_id: Option<i64>,
+    /// Skill group.
+    pub skill_group_id: Option<i64>,
+    /// Direction.
+    pub direction: Option<CallDirection>,
+    /// Result.
+    pub result: Option<CallResult>,
+    /// Failure code.
+    pub failure: Option<String>,
+    /// Sort key.
+    pub sort: Option<CallSort>,
+    /// Sort order.
+    pub order: Option<SortOrder>,
+}
+
+impl CallExportQuery {
+    /// The list query this export runs (every page).
+    pub fn list_query(&self) -> CallQuery {
+        CallQuery {
+            q: self.q.clone(),
+            keyword: self.keyword.clone(),
+            from: self.from,
+            to: self.to,
+            agent_id: self.agent_id,
+            skill_group_id: self.skill_group_id,
+            direction: self.direction,
+            result: self.result,
+            failure: self.failure.clone(),
+            sort: self.sort,
+            order: self.order,
+            page: None,
+            page_size: None,
+        }
     }
 }
 

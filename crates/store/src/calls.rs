@@ -1,8 +1,11 @@
 //! Call records, written from the engine's call events and read by the call-record pages.
 
+use std::future::Future;
+
+use futures_util::TryStreamExt;
 use model::calls::{
-    CallDirection, CallEvent, CallRecord, CallResult, HangupSide, TranscriptSegment,
-    TranscriptSpeaker,
+    CallDirection, CallEvent, CallQuery, CallRecord, CallResult, CallSort, HangupSide, SortOrder,
+    TranscriptSegment, TranscriptSpeaker,
 };
 use model::presence::MissedCall;
 use model::{CallId, Page, PageQuery, UserId};
@@ -30,6 +33,9 @@ struct CallRow {
     result: Option<String>,
     skill_group_id: Option<i64>,
     queued_at: Option<i64>,
+    agent_name: Option<String>,
+    agent_work_id: Option<String>,
+    skill_group_name: Option<String>,
 }
 
 impl From<CallRow> for CallRecord {
@@ -57,7 +63,10 @@ impl From<CallRow> for CallRecord {
             callee: r.callee,
             enterprise_number: r.enterprise_number,
             agent_id: r.agent_id.map(UserId),
+            agent_name: r.agent_name,
+            agent_work_id: r.agent_work_id,
             skill_group_id: r.skill_group_id.map(model::SkillGroupId),
+            skill_group_name: r.skill_group_name,
             queued_at: r.queued_at,
             started_at: r.started_at,
             answered_at: r.answered_at,
@@ -78,16 +87,185 @@ impl From<CallRow> for CallRecord {
     }
 }
 
-/// `SELECT` of every call column, followed by the rest of the statement.
-macro_rules! select_calls {
-    ($rest:literal) => {
-        concat!(
-            "SELECT id, direction, caller, callee, enterprise_number, agent_id, started_at, ",
-            "answered_at, ended_at, failure, hangup_side, recording, rtp_received, rtp_lost, jitter_us, ",
-            "result, skill_group_id, queued_at FROM calls ",
-            $rest
-        )
+/// `SELECT` of every call column (table `c`) with the agent's and the group's names.
+const SELECT_CALLS: &str = "SELECT c.id, c.direction, c.caller, c.callee, c.enterprise_number, c.agent_id, \
+     c.started_at, c.answered_at, c.ended_at, c.failure, c.hangup_side, c.recording, c.rtp_received, \
+     c.rtp_lost, c.jitter_us, c.result, c.skill_group_id, c.queued_at, u.name AS agent_name, \
+     u.work_id AS agent_work_id, g.name AS skill_group_name FROM calls c \
+     LEFT JOIN users u ON u.enterprise_id = c.enterprise_id AND u.id = c.agent_id \
+     LEFT JOIN skill_groups g ON g.enterprise_id = c.enterprise_id AND g.id = c.skill_group_id ";
+
+/// Which call records a user may see (their role's data scope, 数据范围).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallScope {
+    /// Every call of the enterprise.
+    Enterprise,
+    /// Only calls this agent took part in (`self`).
+    Agent(UserId),
+    /// Calls that queued in a skill group this user belongs to, and the user's own calls.
+    SkillGroupsOf(UserId),
+    /// Calls taken by a user of this user's department, and the user's own calls (a user with no
+    /// department sees only their own).
+    DepartmentOf(UserId),
+}
+
+/// A value bound to a placeholder of a statement built at run time.
+enum Arg {
+    /// An integer.
+    Int(i64),
+    /// Text.
+    Text(String),
+}
+
+/// A `WHERE` clause built from a call query: conditions joined by `AND`, each value bound to a
+/// numbered placeholder (never spliced into the SQL).
+struct Where {
+    /// The conditions, all of which hold.
+    conds: Vec<String>,
+    /// Values for `$1`, `$2`, …
+    args: Vec<Arg>,
+}
+
+impl Where {
+    /// Binds `a` and returns its placeholder.
+    fn arg(&mut self, a: Arg) -> String {
+        self.args.push(a);
+        format!("${}", self.args.len())
+    }
+
+    /// The conditions of `q` and `scope` within enterprise `e`.
+    fn of(e: i64, q: &CallQuery, scope: CallScope) -> Where {
+        let mut w = Where {
+            conds: Vec::new(),
+            args: Vec::new(),
+        };
+        let ent = w.arg(Arg::Int(e));
+        w.conds.push(format!("c.enterprise_id = {ent}"));
+        match scope {
+            CallScope::Enterprise => {}
+            CallScope::Agent(me) => {
+                let me = w.arg(Arg::Int(me.0));
+                w.conds.push(format!("c.agent_id = {me}"));
+            }
+            CallScope::SkillGroupsOf(me) => {
+                let me = w.arg(Arg::Int(me.0));
+                w.conds.push(format!(
+                    "(c.agent_id = {me} OR c.skill_group_id IN (SELECT m.group_id FROM skill_group_members m \
+                     WHERE m.enterprise_id = {ent} AND m.user_id = {me}))"
+                ));
+            }
+            CallScope::DepartmentOf(me) => {
+                let me = w.arg(Arg::Int(me.0));
+                w.conds.push(format!(
+                    "(c.agent_id = {me} OR c.agent_id IN (SELECT d.id FROM users d WHERE d.enterprise_id = {ent} \
+                     AND d.department = (SELECT s.department FROM users s WHERE s.enterprise_id = {ent} AND s.id = {me})))"
+                ));
+            }
+        }
+        if let Some(number) = q.page_query().search() {
+            let p = w.arg(Arg::Text(like_pattern(Some(number))));
+            w.conds.push(format!(
+                "(LOWER(c.caller) LIKE {p} ESCAPE '\\' OR LOWER(c.callee) LIKE {p} ESCAPE '\\')"
+            ));
+        }
+        if let Some(k) = q.keyword() {
+            let p = w.arg(Arg::Text(like_pattern(Some(k))));
+            w.conds.push(format!(
+                "EXISTS (SELECT 1 FROM transcript_segments t WHERE t.enterprise_id = c.enterprise_id \
+                 AND t.call_id = c.id AND LOWER(t.text) LIKE {p} ESCAPE '\\')"
+            ));
+        }
+        if let Some(from) = q.from {
+            let p = w.arg(Arg::Int(from));
+            w.conds.push(format!("c.started_at >= {p}"));
+        }
+        if let Some(to) = q.to {
+            let p = w.arg(Arg::Int(to));
+            w.conds.push(format!("c.started_at < {p}"));
+        }
+        if let Some(agent) = q.agent_id {
+            let p = w.arg(Arg::Int(agent));
+            w.conds.push(format!("c.agent_id = {p}"));
+        }
+        if let Some(group) = q.skill_group_id {
+            let p = w.arg(Arg::Int(group));
+            w.conds.push(format!("c.skill_group_id = {p}"));
+        }
+        if let Some(d) = q.direction {
+            let p = w.arg(Arg::Text(direction_str(d).to_owned()));
+            w.conds.push(format!("c.direction = {p}"));
+        }
+        if let Some(r) = q.result {
+            w.conds.push(result_condition(r).to_owned());
+        }
+        if let Some(f) = q.failure() {
+            let p = w.arg(Arg::Text(f.to_owned()));
+            w.conds.push(format!("c.failure = {p}"));
+        }
+        w
+    }
+
+    /// ` WHERE …`.
+    fn sql(&self) -> String {
+        format!(" WHERE {}", self.conds.join(" AND "))
+    }
+}
+
+/// The stored form of a direction.
+fn direction_str(d: CallDirection) -> &'static str {
+    match d {
+        CallDirection::Inbound => "inbound",
+        CallDirection::AgentOutbound => "agent_outbound",
+    }
+}
+
+/// The SQL that holds exactly for the rows [`CallRecord::from`] gives result `r`.
+fn result_condition(r: CallResult) -> &'static str {
+    match r {
+        CallResult::Abandoned => "c.result = 'abandoned'",
+        CallResult::Missed => "c.result = 'missed'",
+        CallResult::Overflowed => "c.result = 'overflowed'",
+        CallResult::Answered => {
+            "(c.result IS NULL OR c.result NOT IN ('abandoned', 'missed', 'overflowed')) AND c.answered_at IS NOT NULL"
+        }
+        CallResult::Failed => {
+            "(c.result IS NULL OR c.result NOT IN ('abandoned', 'missed', 'overflowed')) AND c.answered_at IS NULL AND c.ended_at IS NOT NULL"
+        }
+        CallResult::InProgress => {
+            "(c.result IS NULL OR c.result NOT IN ('abandoned', 'missed', 'overflowed')) AND c.answered_at IS NULL AND c.ended_at IS NULL"
+        }
+    }
+}
+
+/// ` ORDER BY …` of a query: its key and order, then the id the same way so pages are stable.
+fn order_by(q: &CallQuery) -> String {
+    let key = match q.sort.unwrap_or_default() {
+        CallSort::StartedAt => "c.started_at",
+        CallSort::AnsweredAt => "COALESCE(c.answered_at, 0)",
+        CallSort::EndedAt => "COALESCE(c.ended_at, 0)",
+        CallSort::TalkSeconds => {
+            "(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL THEN c.ended_at - c.answered_at ELSE 0 END)"
+        }
     };
+    let dir = match q.order.unwrap_or_default() {
+        SortOrder::Asc => "ASC",
+        SortOrder::Desc => "DESC",
+    };
+    format!(" ORDER BY {key} {dir}, c.id {dir}")
+}
+
+/// Binds `$args` to the query `$q` in order.
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_str()),
+            };
+        }
+        q
+    }};
 }
 
 impl Store {
@@ -171,10 +349,7 @@ impl Store {
                 agent,
                 at,
             } => {
-                let direction = match direction {
-                    CallDirection::Inbound => "inbound",
-                    CallDirection::AgentOutbound => "agent_outbound",
-                };
+                let direction = direction_str(*direction);
                 on_pool!(self, pool => sqlx::query(
                     "INSERT INTO calls (enterprise_id, call_key, direction, caller, callee, enterprise_number, agent_id, started_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -284,59 +459,96 @@ impl Tenant<'_> {
         keyword: Option<&str>,
         agent: Option<UserId>,
     ) -> Result<Page<CallRecord>> {
-        let e = self.enterprise.0;
-        let pattern = like_pattern(q.search());
-        let keyword = keyword
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .map(|k| like_pattern(Some(k)));
-        let agent = agent.map(|a| a.0);
+        let q = CallQuery {
+            q: q.q.clone(),
+            keyword: keyword.map(str::to_owned),
+            page: q.page,
+            page_size: q.page_size,
+            ..CallQuery::default()
+        };
+        let scope = agent.map_or(CallScope::Enterprise, CallScope::Agent);
+        self.list_calls(&q, scope).await
+    }
+
+    /// A page of the call records `scope` lets the user see that match every filter of `q`,
+    /// in `q`'s order (default newest first), with the total across pages.
+    pub async fn list_calls(&self, q: &CallQuery, scope: CallScope) -> Result<Page<CallRecord>> {
+        let page = q.page_query();
+        let w = Where::of(self.enterprise.0, q, scope);
+        let list = format!(
+            "{SELECT_CALLS}{}{} LIMIT {} OFFSET {}",
+            w.sql(),
+            order_by(q),
+            page.page_size(),
+            page.offset()
+        );
+        let count = format!("SELECT COUNT(*) FROM calls c{}", w.sql());
         let (rows, total): (Vec<CallRow>, i64) = on_pool!(self.store, pool => {
-            let rows = sqlx::query_as::<_, CallRow>(select_calls!(
-                "WHERE enterprise_id = $1 AND (caller LIKE $2 ESCAPE '\\' OR callee LIKE $2 ESCAPE '\\') \
-                 AND ($3 IS NULL OR agent_id = $3) AND ($6 IS NULL OR EXISTS (SELECT 1 FROM transcript_segments t \
-                 WHERE t.enterprise_id = calls.enterprise_id AND t.call_id = calls.id AND LOWER(t.text) LIKE $6 ESCAPE '\\')) \
-                 ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5"
-            ))
-            .bind(e)
-            .bind(&pattern)
-            .bind(agent)
-            .bind(i64::from(q.page_size()))
-            .bind(q.offset())
-            .bind(keyword.as_deref())
-            .fetch_all(pool)
-            .await?;
-            let total: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM calls WHERE enterprise_id = $1 AND \
-                 (caller LIKE $2 ESCAPE '\\' OR callee LIKE $2 ESCAPE '\\') AND ($3 IS NULL OR agent_id = $3) \
-                 AND ($4 IS NULL OR EXISTS (SELECT 1 FROM transcript_segments t \
-                 WHERE t.enterprise_id = calls.enterprise_id AND t.call_id = calls.id AND LOWER(t.text) LIKE $4 ESCAPE '\\'))",
-            )
-            .bind(e)
-            .bind(&pattern)
-            .bind(agent)
-            .bind(keyword.as_deref())
-            .fetch_one(pool)
-            .await?;
+            let rows = bind_all!(sqlx::query_as::<_, CallRow>(sqlx::AssertSqlSafe(list)), &w.args)
+                .fetch_all(pool)
+                .await?;
+            let total: i64 = bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count)), &w.args)
+                .fetch_one(pool)
+                .await?;
             (rows, total)
         });
         Ok(Page {
             items: rows.into_iter().map(CallRecord::from).collect(),
             total,
-            page: q.page(),
-            page_size: q.page_size(),
+            page: page.page(),
+            page_size: page.page_size(),
         })
+    }
+
+    /// Every call record `scope` lets the user see that matches `q` (paging ignored), in `q`'s
+    /// order, handed to `each` one at a time as the database streams them: memory stays flat
+    /// however many rows there are. Stops early, without error, when `each` answers `false`.
+    pub async fn for_each_call<F, Fut>(
+        &self,
+        q: &CallQuery,
+        scope: CallScope,
+        mut each: F,
+    ) -> Result<u64>
+    where
+        F: FnMut(CallRecord) -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let w = Where::of(self.enterprise.0, q, scope);
+        let sql = format!("{SELECT_CALLS}{}{}", w.sql(), order_by(q));
+        let mut n = 0u64;
+        on_pool!(self.store, pool => {
+            let mut rows = bind_all!(sqlx::query_as::<_, CallRow>(sqlx::AssertSqlSafe(sql)), &w.args)
+                .fetch(pool);
+            while let Some(row) = rows.try_next().await? {
+                n += 1;
+                if !each(CallRecord::from(row)).await {
+                    break;
+                }
+            }
+        });
+        Ok(n)
     }
 
     /// One call record with its recording's file name.
     pub async fn call(&self, id: CallId) -> Result<(CallRecord, Option<String>)> {
-        let row: Option<CallRow> = on_pool!(self.store, pool => sqlx::query_as(select_calls!(
-            "WHERE enterprise_id = $1 AND id = $2"
-        ))
-        .bind(self.enterprise.0)
-        .bind(id.0)
-        .fetch_optional(pool)
-        .await?);
+        self.call_in_scope(id, CallScope::Enterprise).await
+    }
+
+    /// One call record with its recording's file name, when `scope` lets the user see it
+    /// (`NotFound` otherwise, as for a call of another enterprise).
+    pub async fn call_in_scope(
+        &self,
+        id: CallId,
+        scope: CallScope,
+    ) -> Result<(CallRecord, Option<String>)> {
+        let mut w = Where::of(self.enterprise.0, &CallQuery::default(), scope);
+        let p = w.arg(Arg::Int(id.0));
+        w.conds.push(format!("c.id = {p}"));
+        let sql = format!("{SELECT_CALLS}{}", w.sql());
+        let row: Option<CallRow> = on_pool!(self.store, pool =>
+            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &w.args)
+                .fetch_optional(pool)
+                .await?);
         let row = row.ok_or(StoreError::NotFound)?;
         let recording = row.recording.clone();
         Ok((CallRecord::from(row), recording))

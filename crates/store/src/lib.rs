@@ -29,7 +29,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use model::EnterpriseId;
 
-pub use calls::CallerHistory;
+pub use calls::{CallScope, CallerHistory};
 pub use enterprises::Enterprise;
 pub use error::StoreError;
 pub use sessions::SessionRecord;

@@ -51,10 +51,32 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Call records, newest first, searched by caller or callee number (`q`) and by a word of
-         *     their stored transcript (`keyword`, case-insensitive, any language).
+         * Call records matching every given filter (time range, agent, skill group, direction,
+         *     result, failure cause, number, words said), sorted (default newest first) and paged, within
+         *     the role's data scope. Each record names its agent and skill group.
          */
         get: operations["list_calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every call record matching the list's filters (paging ignored), sorted as the list, within
+         *     the role's data scope, as a CSV (UTF-8 with a byte-order mark) or Excel file. Column titles
+         *     and values are in `lang`; times are local to `utc_offset_minutes`.
+         */
+        get: operations["export_calls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -863,6 +885,10 @@ export interface components {
         /** @description A call record. */
         CallRecord: {
             agent_id?: components["schemas"]["UserId"] | null;
+            /** @description The agent's name, while the user exists. */
+            agent_name?: string | null;
+            /** @description The agent's work ID (工号), while the user exists. */
+            agent_work_id?: string | null;
             /**
              * Format: int64
              * @description Unix ms, when answered.
@@ -911,6 +937,8 @@ export interface components {
              */
             rtp_received?: number | null;
             skill_group_id?: components["schemas"]["SkillGroupId"] | null;
+            /** @description The skill group's name, while the group exists. */
+            skill_group_name?: string | null;
             /**
              * Format: int64
              * @description Unix ms.
@@ -927,6 +955,11 @@ export interface components {
          * @enum {string}
          */
         CallResult: "in_progress" | "answered" | "failed" | "abandoned" | "missed" | "overflowed";
+        /**
+         * @description What `GET /calls` sorts by.
+         * @enum {string}
+         */
+        CallSort: "started_at" | "answered_at" | "ended_at" | "talk_seconds";
         /** @description An admin-defined login status (会议中, 小休 …); time in it counts as busy. */
         CustomStatus: {
             /** @description Free text. */
@@ -1142,6 +1175,16 @@ export interface components {
             /** @enum {string} */
             type: "webrtc_state";
         };
+        /**
+         * @description File format of a call-record export.
+         * @enum {string}
+         */
+        ExportFormat: "csv" | "xlsx";
+        /**
+         * @description Language of an export's column titles and values.
+         * @enum {string}
+         */
+        ExportLang: "zh" | "en";
         /** @description `PUT /numbers/{id}/flow`. */
         FlowInput: {
             /** @description The IVR flow (see the README's IVR section), or `null` to remove it. */
@@ -1337,6 +1380,10 @@ export interface components {
             /** @description The rows of this page. */
             items: {
                 agent_id?: components["schemas"]["UserId"] | null;
+                /** @description The agent's name, while the user exists. */
+                agent_name?: string | null;
+                /** @description The agent's work ID (工号), while the user exists. */
+                agent_work_id?: string | null;
                 /**
                  * Format: int64
                  * @description Unix ms, when answered.
@@ -1385,6 +1432,8 @@ export interface components {
                  */
                 rtp_received?: number | null;
                 skill_group_id?: components["schemas"]["SkillGroupId"] | null;
+                /** @description The skill group's name, while the group exists. */
+                skill_group_name?: string | null;
                 /**
                  * Format: int64
                  * @description Unix ms.
@@ -1918,6 +1967,11 @@ export interface components {
             /** @description New name. */
             name?: string | null;
         };
+        /**
+         * @description Which way a sort runs.
+         * @enum {string}
+         */
+        SortOrder: "asc" | "desc";
         /** @description Today's figures (reset at the enterprise's local midnight). */
         TodayFigures: {
             /**
@@ -2310,13 +2364,31 @@ export interface operations {
     list_calls: {
         parameters: {
             query?: {
-                /** @description Search text, matched against the caller and callee numbers (substring). */
+                /** @description Number search: the caller or callee number contains this text. */
                 q?: string;
                 /**
-                 * @description Only calls whose stored transcript contains this text (case-insensitive substring;
-                 *     any language).
+                 * @description Only calls whose stored transcript contains this text (words said; case-insensitive
+                 *     substring, any language; at most 100 characters).
                  */
                 keyword?: string;
+                /** @description Only calls that started at or after this time (unix ms). */
+                from?: number;
+                /** @description Only calls that started before this time (unix ms). */
+                to?: number;
+                /** @description Only calls of this agent (user id). */
+                agent_id?: number;
+                /** @description Only calls that queued in this skill group. */
+                skill_group_id?: number;
+                /** @description Only calls of this direction. */
+                direction?: components["schemas"]["CallDirection"];
+                /** @description Only calls with this result. */
+                result?: components["schemas"]["CallResult"];
+                /** @description Only calls that failed with this cause (failure code, exact). */
+                failure?: string;
+                /** @description Sort key; defaults to `started_at`. */
+                sort?: components["schemas"]["CallSort"];
+                /** @description Sort order; defaults to `desc` (newest first). */
+                order?: components["schemas"]["SortOrder"];
                 /** @description 1-based page number; defaults to 1. */
                 page?: number;
                 /** @description Rows per page, 1–200; defaults to 20. */
@@ -2344,6 +2416,73 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_calls: {
+        parameters: {
+            query: {
+                /** @description `csv` or `xlsx`. */
+                format: components["schemas"]["ExportFormat"];
+                /** @description `zh` (default) or `en`. */
+                lang?: components["schemas"]["ExportLang"];
+                /** @description Minutes east of UTC the times are written in (e.g. 480 for China); defaults to 0 (UTC). */
+                utc_offset_minutes?: number;
+                /** @description Number search (as in the list). */
+                q?: string;
+                /** @description Words said (as in the list). */
+                keyword?: string;
+                /** @description Started at or after (unix ms). */
+                from?: number;
+                /** @description Started before (unix ms). */
+                to?: number;
+                /** @description Agent (user id). */
+                agent_id?: number;
+                /** @description Skill group. */
+                skill_group_id?: number;
+                /** @description Direction. */
+                direction?: components["schemas"]["CallDirection"];
+                /** @description Result. */
+                result?: components["schemas"]["CallResult"];
+                /** @description Failure code. */
+                failure?: string;
+                /** @description Sort key. */
+                sort?: components["schemas"]["CallSort"];
+                /** @description Sort order. */
+                order?: components["schemas"]["SortOrder"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file: CSV or an Excel workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Needs view_call_records and export */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,13 +1,15 @@
-//! Call records (needs `view_call_records`), searched by number or by a word of their
-//! transcript, with their stored transcripts, and their recordings (needs `view_recordings`),
-//! streamed with HTTP range requests so the browser can seek. An agent whose role sees only its
-//! own records gets only calls it took part in.
+//! Call records (needs `view_call_records`), filtered, sorted and paged on the server, with their
+//! stored transcripts, and their recordings (needs `view_recordings`), streamed with HTTP range
+//! requests so the browser can seek. Every route applies the role's data scope: `self` (calls
+//! the user took part in), `skill_groups` (calls of the user's groups, and their own),
+//! `department` (calls taken by users of the user's department, and their own), `enterprise`.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use model::calls::{CallQuery, CallRecord, TranscriptSegment};
-use model::{CallId, DataScope, ErrorBody, Page, Permission, UserId};
+use model::{CallId, DataScope, ErrorBody, Page, Permission};
+use store::CallScope;
 use tower::ServiceExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,19 +22,64 @@ use crate::state::AppState;
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_calls))
+        .routes(routes!(super::call_export::export_calls))
         .routes(routes!(get_call))
         .routes(routes!(get_recording))
         .routes(routes!(get_transcript))
 }
 
-/// The agent whose calls alone the user may see (`self` data scope), if limited.
-/// Skill-group and department scopes see the whole enterprise until records carry groups.
-fn only_agent(user: &CurrentUser) -> Option<UserId> {
-    (user.data_scope == DataScope::Own).then_some(user.user_id)
+/// The calls the user's role lets them see.
+pub(crate) fn scope_of(user: &CurrentUser) -> CallScope {
+    match user.data_scope {
+        DataScope::Own => CallScope::Agent(user.user_id),
+        DataScope::SkillGroups => CallScope::SkillGroupsOf(user.user_id),
+        DataScope::Department => CallScope::DepartmentOf(user.user_id),
+        DataScope::Enterprise => CallScope::Enterprise,
+    }
 }
 
-/// Call records, newest first, searched by caller or callee number (`q`) and by a word of
-/// their stored transcript (`keyword`, case-insensitive, any language).
+/// Refuses filters no call could match for a reason the user should hear about.
+pub(crate) fn check_query(q: &CallQuery) -> ApiResult<()> {
+    if q.keyword().is_some_and(|k| k.chars().count() > 100) {
+        return Err(ApiError::validation(
+            "keyword",
+            "must be at most 100 characters",
+        ));
+    }
+    if q.q.as_deref().is_some_and(|n| n.chars().count() > 64) {
+        return Err(ApiError::validation("q", "must be at most 64 characters"));
+    }
+    if q.failure.as_deref().is_some_and(|f| f.chars().count() > 64) {
+        return Err(ApiError::validation(
+            "failure",
+            "must be at most 64 characters",
+        ));
+    }
+    for (field, v) in [("from", q.from), ("to", q.to)] {
+        if v.is_some_and(|v| v < 0) {
+            return Err(ApiError::validation(
+                field,
+                "must be a time in unix milliseconds, not negative",
+            ));
+        }
+    }
+    if let (Some(from), Some(to)) = (q.from, q.to)
+        && from >= to
+    {
+        return Err(ApiError::validation("to", "must be later than from"));
+    }
+    if q.page_size.is_some_and(|n| !(1..=200).contains(&n)) {
+        return Err(ApiError::validation("page_size", "must be 1 to 200"));
+    }
+    if q.page == Some(0) {
+        return Err(ApiError::validation("page", "starts at 1"));
+    }
+    Ok(())
+}
+
+/// Call records matching every given filter (time range, agent, skill group, direction,
+/// result, failure cause, number, words said), sorted (default newest first) and paged, within
+/// the role's data scope. Each record names its agent and skill group.
 #[utoipa::path(get, path = "/calls", tag = "calls", params(CallQuery),
     responses((status = 200, body = Page<CallRecord>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn list_calls(
@@ -41,16 +88,9 @@ pub(crate) async fn list_calls(
     Query(q): Query<CallQuery>,
 ) -> ApiResult<Json<Page<CallRecord>>> {
     user.require(Permission::ViewCallRecords)?;
-    if q.keyword().is_some_and(|k| k.chars().count() > 100) {
-        return Err(ApiError::validation(
-            "keyword",
-            "must be at most 100 characters",
-        ));
-    }
+    check_query(&q)?;
     Ok(Json(
-        user.tenant(&state)
-            .search_calls(&q.page_query(), q.keyword(), only_agent(&user))
-            .await?,
+        user.tenant(&state).list_calls(&q, scope_of(&user)).await?,
     ))
 }
 
@@ -78,11 +118,10 @@ async fn visible_call(
     user: &CurrentUser,
     id: i64,
 ) -> ApiResult<(CallRecord, Option<String>)> {
-    let (rec, file) = user.tenant(state).call(CallId(id)).await?;
-    if only_agent(user).is_some_and(|me| rec.agent_id != Some(me)) {
-        return Err(ApiError::not_found());
-    }
-    Ok((rec, file))
+    Ok(user
+        .tenant(state)
+        .call_in_scope(CallId(id), scope_of(user))
+        .await?)
 }
 
 /// One call record.

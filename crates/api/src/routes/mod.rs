@@ -1,6 +1,7 @@
 //! One module per resource; [`router`] merges them.
 
 pub(crate) mod auth;
+pub(crate) mod call_export;
 pub(crate) mod calls;
 pub(crate) mod dial;
 pub(crate) mod enterprise;
