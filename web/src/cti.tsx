@@ -88,6 +88,8 @@ export interface PhoneActions {
   refresh: () => Promise<void>;
   changePresence: (change: PresenceChange) => Promise<void>;
   callAction: (action: CallAction, call?: string | null) => Promise<void>;
+  /** Transfers the customer (blind) to a skill group's queue. */
+  transfer: (groupId: number) => Promise<void>;
   /** Calls `number` (rings the desk phone first); a call-back marks that caller's reminders. */
   dial: (number: string, callerNumber?: string | null) => Promise<void>;
   markHandled: (m: MissedCall) => Promise<void>;
@@ -117,6 +119,9 @@ export function usePhoneActions(): PhoneActions {
   const callAction = useCallback(async (action: CallAction, call?: string | null) => {
     unwrap(await api.POST('/api/v1/me/call/{action}', { params: { path: { action } }, body: { call: call ?? null } }));
   }, []);
+  const transfer = useCallback(async (groupId: number) => {
+    unwrap(await api.POST('/api/v1/me/call/transfer', { body: { group_id: groupId } }));
+  }, []);
   const dial = useCallback(
     async (number: string, callerNumber?: string | null) => {
       const placed = unwrap(await api.POST('/api/v1/me/dial', { body: { number, caller_number: callerNumber ?? null } }));
@@ -134,5 +139,8 @@ export function usePhoneActions(): PhoneActions {
     },
     [dispatch, store],
   );
-  return useMemo(() => ({ refresh, changePresence, callAction, dial, markHandled }), [refresh, changePresence, callAction, dial, markHandled]);
+  return useMemo(
+    () => ({ refresh, changePresence, callAction, transfer, dial, markHandled }),
+    [refresh, changePresence, callAction, transfer, dial, markHandled],
+  );
 }

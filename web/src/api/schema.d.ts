@@ -256,6 +256,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/call/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfers the signed-in agent's customer (blind, 盲转) to a skill group: the agent's side
+         *     ends (after-call work) and the customer waits at the head of that group's queue with music,
+         *     keeping the time already waited, until one of its agents answers.
+         */
+        post: operations["transfer_call"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/call/{action}": {
         parameters: {
             query?: never;
@@ -2059,6 +2080,11 @@ export interface components {
             /** @description On or off. */
             on: boolean;
         };
+        /** @description `POST /me/call/transfer`. */
+        TransferRequest: {
+            /** @description The skill group to transfer the customer to. */
+            group_id: components["schemas"]["SkillGroupId"];
+        };
         /** @description A SIP trunk to a carrier (线路). */
         Trunk: {
             /** @description Source IP addresses whose INVITEs are accepted as this trunk's inbound calls. */
@@ -2943,6 +2969,62 @@ export interface operations {
                 };
             };
             /** @description `not_in_call`: the agent is not talking on a call; `not_signed_in` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    transfer_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            /** @description Transferred */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such skill group */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `no_such_call` */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,7 +1,8 @@
 // The call in progress: who it is (the pop's details), the talk timer, mute (browser audio),
-// hold and resume (the customer hears music, the agent silence) and Hang up.
+// hold and resume (the customer hears music, the agent silence), blind transfer to one of the
+// agent's skill groups, and Hang up.
 import { useState } from 'react';
-import { Alert, Button, Space, Tag } from 'antd';
+import { Alert, Button, Dropdown, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { type CallAction, usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
@@ -12,9 +13,9 @@ import { LiveTimer } from './status';
 export default function TalkingPanel() {
   const { t } = useTranslation();
   const showError = useShowError();
-  const { call, presence, clockOffset } = usePhoneBar();
-  const { callAction } = usePhoneActions();
-  const [pending, setPending] = useState<CallAction | null>(null);
+  const { call, presence, clockOffset, queues } = usePhoneBar();
+  const { callAction, transfer } = usePhoneActions();
+  const [pending, setPending] = useState<CallAction | 'transfer' | null>(null);
   const act = async (action: CallAction) => {
     setPending(action);
     try {
@@ -26,6 +27,24 @@ export default function TalkingPanel() {
     }
   };
   const held = call?.heldSince != null;
+  const transferTo = async (groupId: number) => {
+    setPending('transfer');
+    try {
+      await transfer(groupId);
+    } catch (e) {
+      showError(e);
+    } finally {
+      setPending(null);
+    }
+  };
+  const groups = queues.map((q) => ({
+    key: String(q.group_id),
+    label: (
+      <span data-testid={`transfer-to-${q.group_id}`}>
+        {q.name} <Tag>{t('phonebar.idleAgents', { count: q.idle_agents })}</Tag>
+      </span>
+    ),
+  }));
   return (
     <Alert
       type="info"
@@ -55,6 +74,16 @@ export default function TalkingPanel() {
             <Button loading={pending === 'hold'} onClick={() => void act('hold')} data-testid="hold">
               {t('phonebar.hold')}
             </Button>
+          )}
+          {call?.offer && groups.length > 0 && (
+            <Dropdown
+              menu={{ items: groups, onClick: ({ key }) => void transferTo(Number(key)) }}
+              trigger={['click']}
+            >
+              <Button loading={pending === 'transfer'} title={t('phonebar.transferTo')} data-testid="transfer">
+                {t('phonebar.transfer')}
+              </Button>
+            </Dropdown>
           )}
           <Button danger type="primary" loading={pending === 'hangup'} onClick={() => void act('hangup')} data-testid="hangup">
             {t('phonebar.hangup')}
