@@ -200,7 +200,7 @@ pub struct TransferRequest {
     responses(
         (status = 204, description = "Transferred"),
         (status = 400, description = "No such skill group", body = ErrorBody),
-        (status = 403, body = ErrorBody),
+        (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
         (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `no_such_call`", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
@@ -209,7 +209,7 @@ pub(crate) async fn transfer_call(
     user: CurrentUser,
     Json(req): Json<TransferRequest>,
 ) -> ApiResult<StatusCode> {
-    user.require(Permission::AnswerDial)?;
+    user.require(Permission::ConsultTransfer)?;
     let action = AgentAction::Transfer {
         group: req.group_id,
     };

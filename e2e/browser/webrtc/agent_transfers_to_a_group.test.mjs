@@ -1,0 +1,117 @@
+// Blind transfer to a skill group (SPEC §3): a customer (sipp signalling, the test's media)
+// presses 1 for Sales; agent 1001 (browser, microphone 600 Hz) answers, then transfers the
+// customer to Support from the phone bar. 1001 is off the call (after-call work, the ended
+// pop); agent 1002 (another browser, microphone 800 Hz), idle in Support, rings, answers and
+// talks: the customer now hears 800 Hz and 1002 hears the customer.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { demoAccounts, startPatchbay } from '../lib/server.mjs';
+import { shot } from '../lib/browser.mjs';
+import { startCaller } from '../lib/peers.mjs';
+import { eventually, launchWithFakeAudio, login, newContext, remoteLevel, signInWithBrowserAudio, toneWav } from './lib.mjs';
+import { startRtpCustomer } from './rtp_customer.mjs';
+
+let server;
+let browser1001;
+let browser1002;
+let caller;
+let media;
+
+before(async () => {
+  server = await startPatchbay();
+  browser1001 = await launchWithFakeAudio(toneWav(600));
+  browser1002 = await launchWithFakeAudio(toneWav(800));
+});
+
+after(async () => {
+  media?.stop();
+  await caller?.stop();
+  await browser1001?.close();
+  await browser1002?.close();
+  await server?.stop();
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** What the customer heard over the next `ms`: `hz` against its neighbours. */
+async function heard(ms, hz) {
+  const from = Date.now();
+  await sleep(ms);
+  return media.measure(from, Date.now(), hz);
+}
+
+async function agentPage(browser, workId) {
+  const account = demoAccounts(server.dataDir).find((a) => a.workId === workId);
+  const context = await newContext(browser, server.base);
+  const page = await context.newPage();
+  await login(page, server.base, account);
+  await signInWithBrowserAudio(page);
+  return { context, page };
+}
+
+test('agent 1001 transfers the customer to Support, where agent 1002 answers and talks', async () => {
+  const a = await agentPage(browser1001, '1001');
+  media = await startRtpCustomer({ hz: 1000 });
+  caller = startCaller(server.sipPort, '4008000000', '../webrtc/scenarios/caller_media_elsewhere.xml', [
+    '-key',
+    'customer_rtp',
+    String(media.port),
+  ]);
+  await eventually(() => media.connected(), Boolean, { timeout: 15_000, what: 'Patchbay sends the IVR to the customer' });
+  const pop = a.page.getByTestId('ringing-pop');
+  let pressed = 0;
+  await eventually(
+    async () => {
+      if (await pop.isVisible()) return true;
+      if (Date.now() - pressed > 2_000) {
+        media.press('1');
+        pressed = Date.now();
+      }
+      return false;
+    },
+    Boolean,
+    { timeout: 40_000, what: "the call rings 1001's phone bar after pressing 1" },
+  );
+  await a.page.getByTestId('answer-call').click();
+  await a.page.getByTestId('talking').waitFor();
+  await eventually(() => heard(1_000, 600), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1001' });
+
+  // 1002 comes online now, so the call went to 1001 and Support has someone idle.
+  const b = await agentPage(browser1002, '1002');
+  await b.page.getByTestId('phone-status').filter({ hasText: 'Idle' }).waitFor();
+
+  await a.page.getByTestId('transfer').click();
+  await a.page.locator('[data-testid^="transfer-to-"]', { hasText: 'Support' }).click();
+  await a.page.getByTestId('ended-pop').waitFor({ timeout: 10_000 });
+  await a.page.getByTestId('phone-status').filter({ hasText: 'After-call work' }).waitFor({ timeout: 10_000 });
+  assert.equal(await a.page.getByTestId('talking').count(), 0, '1001 is off the call');
+
+  await b.page.getByTestId('ringing-pop').waitFor({ timeout: 20_000 });
+  assert.equal((await b.page.getByTestId('ringing-caller').innerText()).trim(), '13800138000');
+  await b.page.getByTestId('answer-call').click();
+  await b.page.getByTestId('talking').waitFor();
+  const now1002 = await eventually(() => heard(1_000, 800), (h) => h.ratio > 100, {
+    timeout: 15_000,
+    what: 'the customer hears 1002',
+  });
+  assert.ok(now1002.rms > 300, JSON.stringify(now1002));
+  const not1001 = media.measure(Date.now() - 1_000, Date.now(), 600);
+  assert.ok(not1001.ratio < 20, `the customer no longer hears 1001: ${JSON.stringify(not1001)}`);
+  await eventually(() => remoteLevel(b.page, 'remote-audio'), (l) => l > 0.005, { timeout: 10_000, what: '1002 hears the customer' });
+  await shot(b.page, '67-webrtc-transferred-in');
+
+  await b.page.getByTestId('hangup').click();
+  await b.page.getByTestId('ended-pop').waitFor();
+  const { code, output } = await caller.done;
+  assert.equal(code, 0, `sipp got the BYE and answered it:\n${output.slice(-2000)}`);
+  caller = null;
+
+  // The record names the agent who finished the call, answered.
+  const records = await b.page.evaluate(async () => (await fetch('/api/v1/calls?page_size=5')).json());
+  const items = records.items ?? records;
+  const rec = items.find((r) => r.caller === '13800138000');
+  assert.ok(rec, JSON.stringify(records).slice(0, 500));
+  assert.equal(rec.result, 'answered');
+  await a.context.close();
+  await b.context.close();
+});
