@@ -10,7 +10,7 @@ use model::{Event, SkillGroupId, UserId};
 use crate::call::{
     AgentPart, AgentSide, CallError, Customer, InboundCall, Input, Overflow, Ring, Service,
 };
-use crate::legs::{AgentAudio, Legs, MAIN};
+use crate::legs::{AgentAudio, Legs, MAIN, Routed};
 use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite, no_dialog};
 use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound};
 
@@ -217,24 +217,11 @@ impl Inbound {
     }
 
     fn handle_live(&mut self, now: Millis, input: Input) {
+        let input = match self.legs.sip_input(input) {
+            Routed::Leg(leg, ev) => return self.leg_event(now, leg, ev),
+            Routed::Call(input) => *input,
+        };
         match input {
-            Input::Response { leg, msg } => {
-                let ev = self.legs.with_sip(leg, |l, ctx| l.on_response(ctx, &msg));
-                self.leg_event(now, leg, ev);
-            }
-            Input::Request { leg, txn, msg } => {
-                let ev = self
-                    .legs
-                    .with_sip(leg, |l, ctx| l.on_request(ctx, txn, &msg));
-                if ev.is_none() {
-                    self.legs.out.extend(no_dialog(txn, &msg));
-                }
-                self.leg_event(now, leg, ev);
-            }
-            Input::RequestTimeout { leg } => {
-                let ev = self.legs.with_sip(leg, |l, _| l.on_timeout());
-                self.leg_event(now, leg, ev);
-            }
             Input::MediaTimeout { leg } if leg == self.customer => {
                 self.end(now, HangupSide::System);
             }
@@ -325,6 +312,8 @@ impl Inbound {
                 self.stage = Stage::Forwarded { leg };
                 self.play(Sound::TransferMusic);
             }
+            // SIP inputs went to their legs above.
+            Input::Response { .. } | Input::Request { .. } | Input::RequestTimeout { .. } => {}
         }
     }
 

@@ -8,7 +8,8 @@ use sip::msg::Message;
 use sip::sdp::{AudioDesc, LocalMedia};
 use sip::txn::Peer;
 
-use crate::sipleg::{Answered, Ctx, SipLeg};
+use crate::call::Input;
+use crate::sipleg::{Answered, Ctx, LegEvent, SipLeg, no_dialog};
 use crate::{LegId, LegRole, Local, MediaOut, Output, RoomRef, Sound, Tokens};
 
 /// The call's main room: the customer is there, and whoever talks with them.
@@ -20,6 +21,13 @@ pub(crate) const MAIN: RoomRef = RoomRef(0);
 pub(crate) enum AgentAudio {
     Sip(LegId),
     Browser(model::UserId),
+}
+
+/// Where an input goes: to one of the call's SIP legs (with what it meant there), or to the
+/// call itself.
+pub(crate) enum Routed {
+    Leg(LegId, Option<LegEvent>),
+    Call(Box<Input>),
 }
 
 /// One leg of a call.
@@ -150,6 +158,29 @@ impl Legs {
             out: &mut self.out,
         };
         Some(f(sip, &mut ctx))
+    }
+
+    /// Runs a SIP input (a response, an in-dialog request, a timeout) on its leg: the leg and
+    /// what it meant (`None`: no such SIP leg; a request then gets 481). Any other input comes
+    /// back for the call to handle.
+    pub(crate) fn sip_input(&mut self, input: Input) -> Routed {
+        match input {
+            Input::Response { leg, msg } => {
+                Routed::Leg(leg, self.with_sip(leg, |l, ctx| l.on_response(ctx, &msg)))
+            }
+            Input::Request { leg, txn, msg } => {
+                let ev = self.with_sip(leg, |l, ctx| l.on_request(ctx, txn, &msg));
+                if ev.is_none() {
+                    // A leg the call no longer has: the dialog is gone.
+                    self.out.extend(no_dialog(txn, &msg));
+                }
+                Routed::Leg(leg, ev)
+            }
+            Input::RequestTimeout { leg } => {
+                Routed::Leg(leg, self.with_sip(leg, |l, _| l.on_timeout()))
+            }
+            other => Routed::Call(Box::new(other)),
+        }
     }
 
     /// Starts a leg's RTP from the peer's SDP in `room` (once; a later SDP only moves where it

@@ -5,8 +5,8 @@ use model::calls::{CallDirection, CallEvent, HangupSide};
 use sip::failure::FailureCode;
 
 use crate::call::{AgentSide, CallError, Input, PlacedCall};
-use crate::legs::{AgentAudio, Legs, MAIN};
-use crate::sipleg::{InDialog, LegEvent, no_dialog};
+use crate::legs::{AgentAudio, Legs, MAIN, Routed};
+use crate::sipleg::{InDialog, LegEvent};
 use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output};
 
 /// Where a placed call is.
@@ -129,25 +129,19 @@ impl Placed {
     }
 
     pub(crate) fn handle(&mut self, now: Millis, input: Input) {
+        match self.legs.sip_input(input) {
+            Routed::Leg(leg, ev) => self.leg_event(now, leg, ev),
+            Routed::Call(input) => self.command(now, *input),
+        }
+        if !self.finished && self.phase == Phase::Ended && self.legs.all_over() {
+            self.finished = true;
+            self.legs.push(Output::Finished);
+        }
+    }
+
+    /// An input that is not SIP on a leg.
+    fn command(&mut self, now: Millis, input: Input) {
         match input {
-            Input::Response { leg, msg } => {
-                let ev = self.legs.with_sip(leg, |l, ctx| l.on_response(ctx, &msg));
-                self.leg_event(now, leg, ev);
-            }
-            Input::Request { leg, txn, msg } => {
-                let ev = self
-                    .legs
-                    .with_sip(leg, |l, ctx| l.on_request(ctx, txn, &msg));
-                if ev.is_none() {
-                    // A leg we no longer know: the dialog is gone.
-                    self.legs.out.extend(no_dialog(txn, &msg));
-                }
-                self.leg_event(now, leg, ev);
-            }
-            Input::RequestTimeout { leg } => {
-                let ev = self.legs.with_sip(leg, |l, _| l.on_timeout());
-                self.leg_event(now, leg, ev);
-            }
             Input::MediaTimeout { leg } if self.legs.map.contains_key(&leg) => {
                 self.end(now, None, HangupSide::System);
             }
@@ -163,10 +157,6 @@ impl Placed {
             }
             // Inputs of inbound calls mean nothing here.
             _ => {}
-        }
-        if !self.finished && self.phase == Phase::Ended && self.legs.all_over() {
-            self.finished = true;
-            self.legs.push(Output::Finished);
         }
     }
 

@@ -7,8 +7,8 @@ mod common;
 
 use callflow::{AcdOut, AgentSide, CallError, Input, LegId, MediaOut, Output, RoomRef, Sound};
 use common::*;
-use model::calls::{CallEvent, HangupSide};
 use model::UserId;
+use model::calls::{CallEvent, HangupSide};
 
 const PHONE_LEG: LegId = LegId(1);
 const SECOND_AGENT: UserId = UserId(8);

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { startCaller } from '../lib/peers.mjs';
 import { eventually, launchWithFakeAudio, login, newContext, remoteLevel, signInWithBrowserAudio, toneWav } from './lib.mjs';
-import { startRtpCustomer } from './rtp_customer.mjs';
+import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
 let browser;
@@ -46,29 +45,7 @@ test('the agent holds the customer, who hears music instead of the agent, then r
   await signInWithBrowserAudio(page);
   await page.getByTestId('phonebar-groups').getByText('Sales 销售').waitFor();
 
-  media = await startRtpCustomer({ hz: 1000 });
-  caller = startCaller(server.sipPort, '4008000000', '../webrtc/scenarios/caller_media_elsewhere.xml', [
-    '-key',
-    'customer_rtp',
-    String(media.port),
-  ]);
-  await eventually(() => media.connected(), Boolean, { timeout: 15_000, what: 'Patchbay sends the IVR to the customer' });
-  // The menu takes a digit once the welcome prompt has played: press 1 every 2 s until the call
-  // rings.
-  const pop = page.getByTestId('ringing-pop');
-  let pressed = 0;
-  await eventually(
-    async () => {
-      if (await pop.isVisible()) return true;
-      if (Date.now() - pressed > 2_000) {
-        media.press('1');
-        pressed = Date.now();
-      }
-      return false;
-    },
-    Boolean,
-    { timeout: 40_000, what: 'the call rings the phone bar after pressing 1' },
-  );
+  ({ media, caller } = await customerRingsAgent(server, page));
   await page.getByTestId('answer-call').click();
   await page.getByTestId('talking').waitFor();
 

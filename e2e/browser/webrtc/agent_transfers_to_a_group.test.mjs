@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { startCaller } from '../lib/peers.mjs';
 import { eventually, launchWithFakeAudio, login, newContext, remoteLevel, signInWithBrowserAudio, toneWav } from './lib.mjs';
-import { startRtpCustomer } from './rtp_customer.mjs';
+import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
 let browser1001;
@@ -51,27 +50,7 @@ async function agentPage(browser, workId) {
 
 test('agent 1001 transfers the customer to Support, where agent 1002 answers and talks', async () => {
   const a = await agentPage(browser1001, '1001');
-  media = await startRtpCustomer({ hz: 1000 });
-  caller = startCaller(server.sipPort, '4008000000', '../webrtc/scenarios/caller_media_elsewhere.xml', [
-    '-key',
-    'customer_rtp',
-    String(media.port),
-  ]);
-  await eventually(() => media.connected(), Boolean, { timeout: 15_000, what: 'Patchbay sends the IVR to the customer' });
-  const pop = a.page.getByTestId('ringing-pop');
-  let pressed = 0;
-  await eventually(
-    async () => {
-      if (await pop.isVisible()) return true;
-      if (Date.now() - pressed > 2_000) {
-        media.press('1');
-        pressed = Date.now();
-      }
-      return false;
-    },
-    Boolean,
-    { timeout: 40_000, what: "the call rings 1001's phone bar after pressing 1" },
-  );
+  ({ media, caller } = await customerRingsAgent(server, a.page));
   await a.page.getByTestId('answer-call').click();
   await a.page.getByTestId('talking').waitFor();
   await eventually(() => heard(1_000, 600), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1001' });

@@ -3,7 +3,8 @@
 // tone in PCMA every 20 ms and RFC 4733 digits on request, and keeps what the customer hears
 // (decoded, with the time each packet came) for the test to measure.
 import dgram from 'node:dgram';
-import { alawDecode, alawTone, rms, tonePower } from './lib.mjs';
+import { startCaller } from '../lib/peers.mjs';
+import { alawDecode, alawTone, eventually, rms, tonePower } from './lib.mjs';
 
 const PCMA = 8;
 const EVENTS = 101;
@@ -70,4 +71,33 @@ export async function startRtpCustomer({ hz = 1000 } = {}) {
       sock.close();
     },
   };
+}
+
+/**
+ * A customer (1 kHz tone) calls the demo hotline and presses 1 every 2 s until `page`'s phone
+ * bar rings. Returns the customer's media and the sipp caller (its `done` resolves at the BYE).
+ */
+export async function customerRingsAgent(server, page) {
+  const media = await startRtpCustomer({ hz: 1000 });
+  const caller = startCaller(server.sipPort, '4008000000', '../webrtc/scenarios/caller_media_elsewhere.xml', [
+    '-key',
+    'customer_rtp',
+    String(media.port),
+  ]);
+  await eventually(() => media.connected(), Boolean, { timeout: 15_000, what: 'Patchbay sends the IVR to the customer' });
+  const pop = page.getByTestId('ringing-pop');
+  let pressed = 0;
+  await eventually(
+    async () => {
+      if (await pop.isVisible()) return true;
+      if (Date.now() - pressed > 2_000) {
+        media.press('1');
+        pressed = Date.now();
+      }
+      return false;
+    },
+    Boolean,
+    { timeout: 40_000, what: 'the call rings the phone bar after pressing 1' },
+  );
+  return { media, caller };
 }
