@@ -37,7 +37,7 @@ async function lastHeard(ms) {
   return media.measure(from, Date.now());
 }
 
-test('the agent holds the customer, who hears music instead of the agent, then resumes', async () => {
+test('the agent holds the customer, who hears music instead of the agent, then resumes', async (t) => {
   const account = demoAccounts(server.dataDir).find((a) => a.workId === '1001');
   const context = await newContext(browser, server.base);
   const page = await context.newPage();
@@ -50,7 +50,8 @@ test('the agent holds the customer, who hears music instead of the agent, then r
   await page.getByTestId('talking').waitFor();
 
   // Talking: the customer hears the agent's 600 Hz; the agent hears the customer.
-  await eventually(() => lastHeard(1_000), (h) => h.ratio > 100, { timeout: 15_000, what: "the customer hears the agent's tone" });
+  const talking = await eventually(() => lastHeard(1_000), (h) => h.ratio > 100, { timeout: 15_000, what: "the customer hears the agent's tone" });
+  t.diagnostic(`talking, the customer hears: ${JSON.stringify(talking)} (600 Hz over its neighbours)`);
   await eventually(() => remoteLevel(page, 'remote-audio'), (l) => l > 0.005, { timeout: 10_000, what: 'the agent hears the customer' });
 
   await page.getByTestId('hold').click();
@@ -61,13 +62,15 @@ test('the agent holds the customer, who hears music instead of the agent, then r
   assert.ok(held.rms > 300, `the customer hears hold music: ${JSON.stringify(held)}`);
   assert.ok(held.ratio < 20, `what the customer hears on hold is not the agent's tone: ${JSON.stringify(held)}`);
   const agentHears = await remoteLevel(page, 'remote-audio');
+  t.diagnostic(`on hold, the customer hears: ${JSON.stringify(held)}; the agent's level ${agentHears}`);
   assert.ok(agentHears < 0.002, `the agent hears silence on hold (RMS ${agentHears})`);
   await shot(page, '66-webrtc-on-hold');
 
   await page.getByTestId('resume').click();
   await page.getByTestId('hold').waitFor();
   assert.equal(await page.getByTestId('on-hold').count(), 0, 'the hold tag is gone');
-  await eventually(() => lastHeard(1_000), (h) => h.ratio > 100, { timeout: 10_000, what: "the customer hears the agent's tone again" });
+  const resumed = await eventually(() => lastHeard(1_000), (h) => h.ratio > 100, { timeout: 10_000, what: "the customer hears the agent's tone again" });
+  t.diagnostic(`resumed, the customer hears: ${JSON.stringify(resumed)}`);
   await eventually(() => remoteLevel(page, 'remote-audio'), (l) => l > 0.005, { timeout: 10_000, what: 'the agent hears the customer again' });
 
   // Hold needs a call to talk on: after hanging up the API says so.

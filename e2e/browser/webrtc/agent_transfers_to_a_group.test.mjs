@@ -48,7 +48,7 @@ async function agentPage(browser, workId) {
   return { context, page };
 }
 
-test('agent 1001 transfers the customer to Support, where agent 1002 answers and talks', async () => {
+test('agent 1001 transfers the customer to Support, where agent 1002 answers and talks', async (t) => {
   const a = await agentPage(browser1001, '1001');
   ({ media, caller } = await customerRingsAgent(server, a.page));
   await a.page.getByTestId('answer-call').click();
@@ -74,6 +74,7 @@ test('agent 1001 transfers the customer to Support, where agent 1002 answers and
     what: 'the customer hears 1002',
   });
   assert.ok(now1002.rms > 300, JSON.stringify(now1002));
+  t.diagnostic(`after the transfer the customer hears 1002's 800 Hz: ${JSON.stringify(now1002)}`);
   const not1001 = media.measure(Date.now() - 1_000, Date.now(), 600);
   assert.ok(not1001.ratio < 20, `the customer no longer hears 1001: ${JSON.stringify(not1001)}`);
   await eventually(() => remoteLevel(b.page, 'remote-audio'), (l) => l > 0.005, { timeout: 10_000, what: '1002 hears the customer' });
