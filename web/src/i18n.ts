@@ -64,7 +64,7 @@ const zh = {
     lang: { en: '英语', zh: '中文' },
   },
   calls: {
-    title: '通话记录', startedAt: '开始时间', direction: '方向', caller: '主叫', callee: '被叫', talkSeconds: '通话时长（秒）',
+    title: '通话记录', startedAt: '开始时间', direction: '方向', caller: '主叫', callee: '被叫', talkSeconds: '通话时长（秒）', holdSeconds: '保持时长（秒）',
     result: '结果', transcript: '转写文本', transcriptOf: '{{caller}} 的通话转写', noTranscript: '这通电话没有转写文本',
     searchNumber: '搜索号码', searchKeyword: '搜索通话内容关键词', clearKeyword: '清除关键词：{{keyword}}',
     directions: { inbound: '呼入', agent_outbound: '外呼' },
@@ -234,7 +234,7 @@ const en: typeof zh = {
     lang: { en: 'English', zh: 'Chinese' },
   },
   calls: {
-    title: 'Call records', startedAt: 'Started', direction: 'Direction', caller: 'Caller', callee: 'Callee', talkSeconds: 'Talk time (s)',
+    title: 'Call records', startedAt: 'Started', direction: 'Direction', caller: 'Caller', callee: 'Callee', talkSeconds: 'Talk time (s)', holdSeconds: 'On hold (s)',
     result: 'Result', transcript: 'Transcript', transcriptOf: 'Transcript of the call from {{caller}}', noTranscript: 'This call has no transcript',
     searchNumber: 'Search numbers', searchKeyword: 'Search words said in calls', clearKeyword: 'Clear keyword: {{keyword}}',
     directions: { inbound: 'Inbound', agent_outbound: 'Outbound' },

@@ -449,10 +449,10 @@ impl Call {
 
     /// Puts the customer on hold or resumes the call; refused unless the agent talks with the
     /// customer.
-    pub fn hold(&mut self, on: bool) -> Result<(), CallError> {
+    pub fn hold(&mut self, now: Millis, on: bool) -> Result<(), CallError> {
         match &mut self.0 {
-            Kind::Placed(p) => p.hold(on),
-            Kind::Inbound(i) => i.hold(on),
+            Kind::Placed(p) => p.hold(now, on),
+            Kind::Inbound(i) => i.hold(now, on),
         }
     }
 

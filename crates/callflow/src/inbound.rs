@@ -235,7 +235,7 @@ impl Inbound {
                 let _ = self.set_transcription(on);
             }
             Input::Hold { on } => {
-                let _ = self.hold(on);
+                let _ = self.hold(now, on);
             }
             Input::Transfer { group } => {
                 let _ = self.transfer(group);
@@ -318,7 +318,7 @@ impl Inbound {
     }
 
     /// The agent puts the customer on hold, or resumes.
-    pub(crate) fn hold(&mut self, on: bool) -> Result<(), CallError> {
+    pub(crate) fn hold(&mut self, now: Millis, on: bool) -> Result<(), CallError> {
         let Stage::Talking { agent, leg } = self.stage else {
             return Err(CallError::NotTalking);
         };
@@ -331,6 +331,11 @@ impl Inbound {
             self.legs.hold_customer(audio, on);
             let call = self.spec.id.to_string();
             self.tell(agent, Event::CallHeld { call, on });
+            self.legs.push(Output::Record(CallEvent::Hold {
+                key: self.spec.key.clone(),
+                on,
+                at: now,
+            }));
         }
         Ok(())
     }
@@ -667,7 +672,7 @@ impl Inbound {
                 LegEvent::InDialog(InDialog::Media { remote, hold })
                     if self.legs.re_offered(leg, remote, hold) =>
                 {
-                    let _ = self.hold(hold);
+                    let _ = self.hold(now, hold);
                 }
                 _ => {}
             },

@@ -153,7 +153,7 @@ impl Placed {
                 let _ = self.set_transcription(on);
             }
             Input::Hold { on } => {
-                let _ = self.hold(on);
+                let _ = self.hold(now, on);
             }
             // Inputs of inbound calls mean nothing here.
             _ => {}
@@ -173,7 +173,7 @@ impl Placed {
     }
 
     /// The agent puts the customer on hold, or resumes.
-    pub(crate) fn hold(&mut self, on: bool) -> Result<(), CallError> {
+    pub(crate) fn hold(&mut self, now: Millis, on: bool) -> Result<(), CallError> {
         if self.phase != Phase::Connected {
             return Err(CallError::NotTalking);
         }
@@ -195,6 +195,11 @@ impl Placed {
                 user: self.spec.agent,
                 event: model::Event::CallHeld { call, on },
             });
+            self.legs.push(Output::Record(CallEvent::Hold {
+                key: self.spec.key.clone(),
+                on,
+                at: now,
+            }));
         }
         Ok(())
     }
@@ -273,7 +278,7 @@ impl Placed {
             LegEvent::InDialog(InDialog::Media { remote, hold }) => {
                 // The desk phone's own hold key: the same hold as the phone bar's.
                 if self.legs.re_offered(leg, remote, hold) && role == Some(LegRole::Agent) {
-                    let _ = self.hold(hold);
+                    let _ = self.hold(now, hold);
                 }
             }
             LegEvent::InDialog(InDialog::Digit(_) | InDialog::Nothing) => {}

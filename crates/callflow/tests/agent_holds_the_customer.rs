@@ -66,6 +66,25 @@ fn hold_parks_the_agent_and_plays_music_to_the_customer_and_resume_undoes_it() {
     );
     assert_eq!(held_events(&out), vec![false]);
     assert!(!h.call.held());
+    let holds: Vec<(bool, i64)> = h
+        .records()
+        .iter()
+        .filter_map(|r| match r {
+            model::calls::CallEvent::Hold { on, at, .. } => Some((*on, *at)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        holds.len(),
+        2,
+        "the record hears of the hold and the resume"
+    );
+    assert_eq!((holds[0].0, holds[1].0), (true, false));
+    assert_eq!(
+        holds[1].1 - holds[0].1,
+        5_010,
+        "held 5 s (and the 10 ms repeat)"
+    );
 }
 
 #[test]
@@ -115,7 +134,7 @@ fn the_customers_own_hold_is_not_the_agents_hold() {
 #[test]
 fn hold_is_refused_while_the_call_only_rings_the_agent() {
     let (mut h, _customer, _phone) = phone_ringing();
-    assert_eq!(h.call.hold(true), Err(CallError::NotTalking));
+    assert_eq!(h.call.hold(h.now, true), Err(CallError::NotTalking));
     assert!(h.drain().is_empty());
 }
 
@@ -138,7 +157,7 @@ fn a_customer_who_hangs_up_on_hold_ends_the_call_once() {
 fn a_placed_call_holds_the_same_way() {
     let (mut h, _phone, _carrier) = connected();
     let agent_leg = LegId(0);
-    assert_eq!(h.call.hold(true), Ok(()));
+    assert_eq!(h.call.hold(h.now, true), Ok(()));
     let out = h.drain();
     assert_eq!(media(&out), vec![MediaOut::Park { leg: agent_leg }, MUSIC]);
     assert_eq!(held_events(&out), vec![true]);
@@ -147,5 +166,5 @@ fn a_placed_call_holds_the_same_way() {
 #[test]
 fn hold_is_refused_on_a_placed_call_before_the_customer_answers() {
     let (mut h, _phone, _carrier) = customer_ringing();
-    assert_eq!(h.call.hold(true), Err(CallError::NotTalking));
+    assert_eq!(h.call.hold(h.now, true), Err(CallError::NotTalking));
 }

@@ -78,6 +78,8 @@ pub struct CallRecord {
     pub ended_at: Option<i64>,
     /// Talk time in seconds (answer to end).
     pub talk_seconds: i64,
+    /// Of the talk time, how long the customer was on hold, in seconds.
+    pub hold_seconds: i64,
     /// Outcome.
     pub result: CallResult,
     /// Failure code (see the failure catalogue) when the call did not connect.
@@ -135,6 +137,15 @@ pub enum CallEvent {
         lost: u64,
         /// Jitter, microseconds.
         jitter_us: u64,
+    },
+    /// The agent put the customer on hold (`on`) or resumed the call.
+    Hold {
+        /// Key.
+        key: String,
+        /// On hold (true) or resumed (false).
+        on: bool,
+        /// Unix ms.
+        at: i64,
     },
     /// It joined a skill group's queue.
     Queued {

@@ -33,6 +33,7 @@ struct CallRow {
     result: Option<String>,
     skill_group_id: Option<i64>,
     queued_at: Option<i64>,
+    hold_ms: i64,
     agent_name: Option<String>,
     agent_work_id: Option<String>,
     skill_group_name: Option<String>,
@@ -72,6 +73,7 @@ impl From<CallRow> for CallRecord {
             answered_at: r.answered_at,
             ended_at: r.ended_at,
             talk_seconds,
+            hold_seconds: r.hold_ms / 1000,
             result,
             failure: r.failure,
             hangup_side: r.hangup_side.as_deref().map(|s| match s {
@@ -90,7 +92,7 @@ impl From<CallRow> for CallRecord {
 /// `SELECT` of every call column (table `c`) with the agent's and the group's names.
 const SELECT_CALLS: &str = "SELECT c.id, c.direction, c.caller, c.callee, c.enterprise_number, c.agent_id, \
      c.started_at, c.answered_at, c.ended_at, c.failure, c.hangup_side, c.recording, c.rtp_received, \
-     c.rtp_lost, c.jitter_us, c.result, c.skill_group_id, c.queued_at, u.name AS agent_name, \
+     c.rtp_lost, c.jitter_us, c.result, c.skill_group_id, c.queued_at, c.hold_ms, u.name AS agent_name, \
      u.work_id AS agent_work_id, g.name AS skill_group_name FROM calls c \
      LEFT JOIN users u ON u.enterprise_id = c.enterprise_id AND u.id = c.agent_id \
      LEFT JOIN skill_groups g ON g.enterprise_id = c.enterprise_id AND g.id = c.skill_group_id ";
@@ -407,12 +409,35 @@ impl Store {
                     HangupSide::System => "system",
                 };
                 on_pool!(self, pool => sqlx::query(
-                    "UPDATE calls SET ended_at = $2, failure = $3, hangup_side = $4 WHERE call_key = $1 AND ended_at IS NULL",
+                    "UPDATE calls SET ended_at = $2, failure = $3, hangup_side = $4, \
+                     hold_ms = hold_ms + CASE WHEN held_since IS NULL THEN 0 ELSE $2 - held_since END, \
+                     held_since = NULL WHERE call_key = $1 AND ended_at IS NULL",
                 )
                 .bind(key)
                 .bind(at)
                 .bind(failure)
                 .bind(side)
+                .execute(pool)
+                .await?
+                .rows_affected());
+            }
+            CallEvent::Hold { key, on: true, at } => {
+                on_pool!(self, pool => sqlx::query(
+                    "UPDATE calls SET held_since = COALESCE(held_since, $2) WHERE call_key = $1 AND ended_at IS NULL",
+                )
+                .bind(key)
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected());
+            }
+            CallEvent::Hold { key, on: false, at } => {
+                on_pool!(self, pool => sqlx::query(
+                    "UPDATE calls SET hold_ms = hold_ms + ($2 - held_since), held_since = NULL \
+                     WHERE call_key = $1 AND held_since IS NOT NULL",
+                )
+                .bind(key)
+                .bind(at)
                 .execute(pool)
                 .await?
                 .rows_affected());

@@ -138,3 +138,50 @@ async fn call_records_follow_the_engines_events(store: &Store) {
 }
 
 on_both_backends!(call_records_follow_the_engines_events);
+
+/// Hold time is the sum of every hold; a hold still on at the end counts up to the end, and a
+/// resume without a hold (or a second hold while held) changes nothing.
+async fn hold_time_adds_every_hold_up_to_the_end(store: &Store) {
+    let (a, _) = common::enterprise(store, "holdco").await;
+    let hold = |on, at| CallEvent::Hold {
+        key: "h1".into(),
+        on,
+        at,
+    };
+    for ev in [
+        started("h1", a, "13800000009", None, 1_000),
+        CallEvent::Answered {
+            key: "h1".into(),
+            at: 2_000,
+            recording: None,
+        },
+        hold(false, 3_000),
+        hold(true, 10_000),
+        hold(true, 12_000),
+        hold(false, 25_000),
+        hold(true, 40_000),
+        CallEvent::Ended {
+            key: "h1".into(),
+            at: 47_500,
+            failure: None,
+            hangup_side: HangupSide::Customer,
+        },
+        // Nothing moves after the end.
+        hold(false, 90_000),
+    ] {
+        store.apply_call_event(&ev).await.unwrap();
+    }
+    let page = store
+        .tenant(a)
+        .calls(&PageQuery::default(), None)
+        .await
+        .unwrap();
+    let rec = &page.items[0];
+    assert_eq!(
+        rec.hold_seconds, 22,
+        "15 s, then 7.5 s held when the call ended"
+    );
+    assert_eq!(rec.talk_seconds, 45);
+}
+
+on_both_backends!(hold_time_adds_every_hold_up_to_the_end);

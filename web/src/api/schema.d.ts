@@ -933,6 +933,11 @@ export interface components {
             hangup_side?: components["schemas"]["HangupSide"] | null;
             /** @description Whether a recording can be fetched at `/calls/{id}/recording`. */
             has_recording: boolean;
+            /**
+             * Format: int64
+             * @description Of the talk time, how long the customer was on hold, in seconds.
+             */
+            hold_seconds: number;
             /** @description Id. */
             id: components["schemas"]["CallId"];
             /**
@@ -1428,6 +1433,11 @@ export interface components {
                 hangup_side?: components["schemas"]["HangupSide"] | null;
                 /** @description Whether a recording can be fetched at `/calls/{id}/recording`. */
                 has_recording: boolean;
+                /**
+                 * Format: int64
+                 * @description Of the talk time, how long the customer was on hold, in seconds.
+                 */
+                hold_seconds: number;
                 /** @description Id. */
                 id: components["schemas"]["CallId"];
                 /**
@@ -3016,6 +3026,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The role lacks `consult_transfer` */
             403: {
                 headers: {
                     [name: string]: unknown;

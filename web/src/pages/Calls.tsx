@@ -78,6 +78,11 @@ function CallDrawer({ call, onClose, canListen }: { call: CallRecord | null; onC
             <Descriptions.Item label={t('calls.answeredAt')}>{time(call.answered_at)}</Descriptions.Item>
             <Descriptions.Item label={t('calls.endedAt')}>{time(call.ended_at)}</Descriptions.Item>
             <Descriptions.Item label={t('calls.talkSeconds')}>{call.talk_seconds}</Descriptions.Item>
+            {call.hold_seconds > 0 && (
+              <Descriptions.Item label={t('calls.holdSeconds')}>
+                <span data-testid="call-hold-seconds">{call.hold_seconds}</span>
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('calls.result')}>{resultText(call)}</Descriptions.Item>
             <Descriptions.Item label={t('calls.hangupSide')}>{call.hangup_side ? t(`calls.hangupSides.${call.hangup_side}`) : '—'}</Descriptions.Item>
           </Descriptions>

@@ -330,7 +330,7 @@ impl Calls {
             }
             (AgentAction::Hold { on }, AgentPart::Talking { .. }) => {
                 let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call.hold(on).map_err(|_| AgentError::NotTalking);
+                let r = call.hold(wall_ms(), on).map_err(|_| AgentError::NotTalking);
                 self.run_call(now, id, txns);
                 r
             }
