@@ -41,7 +41,9 @@ fn hold_and_resume_from_either_side_keep_the_call_up_and_a_bye_still_ends_it() {
         assert!(
             !out.iter().any(|o| matches!(
                 o,
-                Output::SendRequest { .. } | Output::Record(_) | Output::Finished
+                Output::SendRequest { .. }
+                    | Output::Record(model::calls::CallEvent::Ended { .. })
+                    | Output::Finished
             )),
             "holding ends nothing: {out:?}"
         );
