@@ -61,6 +61,9 @@ fn case(path: &str, method: &str) -> Option<Case> {
         | ("/api/v1/me/call/{action}", "post")
         | ("/api/v1/me/call/transcription", "post")
         | ("/api/v1/me/missed-calls", "get") => OwnAccount,
+        // The caller's own call; the group must be one of the caller's enterprise (the endpoint
+        // checks it: another enterprise's group is "no such skill group").
+        ("/api/v1/me/call/transfer", "post") => OwnAccount,
         ("/api/v1/me/missed-calls/{id}/handled", "post") => Foreign(MissedCall),
         // The caller's own enterprise's monitor.
         ("/api/v1/monitor", "get") => OwnAccount,
