@@ -341,10 +341,10 @@ impl Call {
 
     /// The enterprise number of the call: the one the customer dialed, or the one a placed
     /// call shows.
-    pub fn enterprise_number(&self) -> Option<&str> {
+    pub fn enterprise_number(&self) -> &str {
         match &self.0 {
-            Kind::Placed(p) => Some(&p.spec.caller_number),
-            Kind::Inbound(i) => Some(&i.spec.number),
+            Kind::Placed(p) => &p.spec.caller_number,
+            Kind::Inbound(i) => &i.spec.number,
         }
     }
 

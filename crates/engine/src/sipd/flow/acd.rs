@@ -96,18 +96,7 @@ impl Calls {
                     tracing::warn!(call = id, agent = agent.0, error = %err, "the ACD did not take the answer");
                 }
             }
-            AcdOut::Reject { agent, reason } => {
-                let r = self.cc.acd(e).handle(
-                    wall,
-                    Command::Reject {
-                        agent: agent_id(agent),
-                        call,
-                    },
-                );
-                if r.is_ok() {
-                    tracing::info!(call = id, agent = agent.0, reason, "offer rejected");
-                }
-            }
+            AcdOut::Reject { agent, reason } => self.reject_offer(e, id, agent, reason),
             AcdOut::Abandon => {
                 let _ = self.cc.acd(e).handle(wall, Command::Abandon { call });
             }
@@ -131,6 +120,18 @@ impl Calls {
             }
         }
         self.drain_acd(now, e, txns);
+    }
+
+    /// The agent's device refused or failed, or the agent rejected: the ACD gives the call to
+    /// the next agent.
+    fn reject_offer(&mut self, e: EnterpriseId, call: u64, agent: UserId, reason: &str) {
+        let cmd = Command::Reject {
+            agent: agent_id(agent),
+            call: acd::CallId(call),
+        };
+        if self.cc.acd(e).handle(wall_ms(), cmd).is_ok() {
+            tracing::info!(call, agent = agent.0, reason, "offer rejected");
+        }
     }
 
     fn enqueue(
@@ -278,21 +279,7 @@ impl Calls {
                     ?err,
                     "the agent's device cannot ring"
                 );
-                let r = self.cc.acd(e).handle(
-                    wall,
-                    Command::Reject {
-                        agent: agent_id(agent),
-                        call: acd::CallId(call),
-                    },
-                );
-                if r.is_ok() {
-                    tracing::info!(
-                        call,
-                        agent = agent.0,
-                        reason = "device_failed",
-                        "offer rejected"
-                    );
-                }
+                self.reject_offer(e, call, agent, "device_failed");
                 self.drain_acd(now, e, txns);
             }
         }
@@ -363,7 +350,7 @@ impl Calls {
         let dialed = self
             .flows
             .get(call)
-            .and_then(|c| c.enterprise_number().map(str::to_owned));
+            .map(|c| c.enterprise_number().to_owned());
         let usable: Vec<model::TrunkId> = self
             .directory
             .trunks()
