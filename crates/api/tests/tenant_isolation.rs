@@ -64,6 +64,9 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // The caller's own call; the group must be one of the caller's enterprise (the endpoint
         // checks it: another enterprise's group is "no such skill group").
         ("/api/v1/me/call/transfer", "post") => OwnAccount,
+        // The caller's own enterprise's agents; the notes of the caller's own call (its record
+        // is looked up by the engine's key within the caller's enterprise).
+        ("/api/v1/me/colleagues", "get") | ("/api/v1/me/call/notes", "get" | "post") => OwnAccount,
         ("/api/v1/me/missed-calls/{id}/handled", "post") => Foreign(MissedCall),
         // The caller's own enterprise's monitor.
         ("/api/v1/monitor", "get") => OwnAccount,
@@ -78,7 +81,11 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // A file, not a JSON page: checked after the walk (beta's export holds beta's call only).
         ("/api/v1/calls/export", "get") => OwnAccount,
         (
-            "/api/v1/calls/{id}" | "/api/v1/calls/{id}/recording" | "/api/v1/calls/{id}/transcript",
+            "/api/v1/calls/{id}"
+            | "/api/v1/calls/{id}/recording"
+            | "/api/v1/calls/{id}/transcript"
+            | "/api/v1/calls/{id}/notes"
+            | "/api/v1/calls/{id}/segments",
             "get",
         ) => Foreign(Call),
         ("/api/v1/numbers", "get") => List,

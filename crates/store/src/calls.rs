@@ -147,19 +147,24 @@ impl Where {
             CallScope::Enterprise => {}
             CallScope::Agent(me) => {
                 let me = w.arg(Arg::Int(me.0));
-                w.conds.push(format!("c.agent_id = {me}"));
+                // A call they transferred on is still one they took part in.
+                w.conds.push(format!(
+                    "(c.agent_id = {me} OR c.id IN (SELECT s.call_id FROM call_segments s WHERE s.agent_id = {me}))"
+                ));
             }
             CallScope::SkillGroupsOf(me) => {
                 let me = w.arg(Arg::Int(me.0));
                 w.conds.push(format!(
-                    "(c.agent_id = {me} OR c.skill_group_id IN (SELECT m.group_id FROM skill_group_members m \
+                    "(c.agent_id = {me} OR c.id IN (SELECT s.call_id FROM call_segments s WHERE s.agent_id = {me}) \
+                     OR c.skill_group_id IN (SELECT m.group_id FROM skill_group_members m \
                      WHERE m.enterprise_id = {ent} AND m.user_id = {me}))"
                 ));
             }
             CallScope::DepartmentOf(me) => {
                 let me = w.arg(Arg::Int(me.0));
                 w.conds.push(format!(
-                    "(c.agent_id = {me} OR c.agent_id IN (SELECT d.id FROM users d WHERE d.enterprise_id = {ent} \
+                    "(c.agent_id = {me} OR c.id IN (SELECT s.call_id FROM call_segments s WHERE s.agent_id = {me}) \
+                     OR c.agent_id IN (SELECT d.id FROM users d WHERE d.enterprise_id = {ent} \
                      AND d.department = (SELECT s.department FROM users s WHERE s.enterprise_id = {ent} AND s.id = {me})))"
                 ));
             }
@@ -420,6 +425,11 @@ impl Store {
                 .execute(pool)
                 .await?
                 .rows_affected());
+            }
+            CallEvent::Segment { .. } => {
+                if !self.add_segment(ev).await? {
+                    return Err(StoreError::NotFound);
+                }
             }
             CallEvent::Hold { key, on: true, at } => {
                 on_pool!(self, pool => sqlx::query(

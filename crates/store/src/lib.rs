@@ -9,6 +9,7 @@
 //! The same SQL text runs on both backends (`$1` placeholders work on both); [`on_pool!`] expands
 //! each repository body once per backend so sqlx checks types against the right driver.
 
+mod call_notes;
 mod calls;
 mod enterprises;
 mod error;
@@ -29,6 +30,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use model::EnterpriseId;
 
+pub use call_notes::MAX_NOTE_CHARS;
 pub use calls::{CallScope, CallerHistory};
 pub use enterprises::Enterprise;
 pub use error::StoreError;

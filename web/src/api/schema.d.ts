@@ -102,6 +102,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agents' notes on a call record, oldest first. */
+        get: operations["call_notes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calls/{id}/recording": {
         parameters: {
             query?: never;
@@ -114,6 +131,26 @@ export interface paths {
          *     (answers 206 with `Content-Range`), so players can seek.
          */
         get: operations["get_recording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who talked with the customer on a call, in order: one segment per agent, from answering to
+         *     transferring the customer on or the end of the call.
+         */
+        get: operations["call_segments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -235,6 +272,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/call/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The notes on the call the signed-in agent is talking on, oldest first, with their authors
+         *     (a transferred call's notes from the agents before).
+         */
+        get: operations["my_call_notes"];
+        put?: never;
+        /** Adds the signed-in agent's note to the call they are talking on. */
+        post: operations["add_my_call_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/call/transcription": {
         parameters: {
             query?: never;
@@ -266,9 +324,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Transfers the signed-in agent's customer (blind, 盲转) to a skill group: the agent's side
-         *     ends (after-call work) and the customer waits at the head of that group's queue with music,
-         *     keeping the time already waited, until one of its agents answers.
+         * Transfers the signed-in agent's customer (blind, 盲转) to a skill group or a colleague: the
+         *     agent's side ends (after-call work, their segment of the record closed) and the customer
+         *     waits with music at the head of that group's queue, keeping the time already waited, or
+         *     rings the colleague, until someone answers.
          */
         post: operations["transfer_call"];
         delete?: never;
@@ -290,9 +349,26 @@ export interface paths {
          * Answers, rejects, hangs up, holds or resumes the signed-in agent's call. Calls ringing a
          *     desk phone are answered on the phone; rejecting sends the call to the next agent. On hold the
          *     customer hears hold music and the agent silence (a desk phone's own hold key does the same);
-         *     the phone bar hears `call_held` events.
+         *     the phone bar hears `call_held` events. The body may be left out (the current call).
          */
         post: operations["call_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise's other signed-in agents, for a transfer: available (idle) ones first. */
+        get: operations["colleagues"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -903,6 +979,25 @@ export interface components {
          * @description A call record.
          */
         CallId: number;
+        /** @description An agent's note on a call (小记): read by everyone who may see the call, changed by nobody. */
+        CallNote: {
+            /** @description Who wrote it. */
+            author_id: components["schemas"]["UserId"];
+            /** @description Their name. */
+            author_name?: string | null;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /** @description The text. */
+            text: string;
+        };
         /** @description A call record. */
         CallRecord: {
             agent_id?: components["schemas"]["UserId"] | null;
@@ -981,11 +1076,43 @@ export interface components {
          * @enum {string}
          */
         CallResult: "in_progress" | "answered" | "failed" | "abandoned" | "missed" | "overflowed";
+        /** @description One agent's part of a call: from answering to transferring the customer on or the end. */
+        CallSegment: {
+            /** @description The agent. */
+            agent_id: components["schemas"]["UserId"];
+            /** @description Their name. */
+            agent_name?: string | null;
+            /** @description Their work ID. */
+            agent_work_id?: string | null;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            ended_at: number;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            started_at: number;
+            /** @description They transferred the customer on (otherwise the call ended with them). */
+            transferred: boolean;
+        };
         /**
          * @description What `GET /calls` sorts by.
          * @enum {string}
          */
         CallSort: "started_at" | "answered_at" | "ended_at" | "talk_seconds";
+        /** @description A signed-in colleague an agent can transfer a call to. */
+        Colleague: {
+            /** @description Signed in and idle: a transfer to them rings now. */
+            available: boolean;
+            /** @description Name. */
+            name: string;
+            /** @description Their user id (`agent_id` of a transfer). */
+            user_id: components["schemas"]["UserId"];
+            /** @description Work ID. */
+            work_id: string;
+        };
         /** @description An admin-defined login status (会议中, 小休 …); time in it counts as busy. */
         CustomStatus: {
             /** @description Free text. */
@@ -1330,6 +1457,11 @@ export interface components {
             presence: components["schemas"]["Presence"];
             /** @description Work ID. */
             work_id: string;
+        };
+        /** @description `POST /me/call/notes`. */
+        NewNote: {
+            /** @description The note (1 to 2,000 characters). */
+            text: string;
         };
         /**
          * Format: int64
@@ -2092,8 +2224,8 @@ export interface components {
         };
         /** @description `POST /me/call/transfer`. */
         TransferRequest: {
-            /** @description The skill group to transfer the customer to. */
-            group_id: components["schemas"]["SkillGroupId"];
+            agent_id?: components["schemas"]["UserId"] | null;
+            group_id?: components["schemas"]["SkillGroupId"] | null;
         };
         /** @description A SIP trunk to a carrier (线路). */
         Trunk: {
@@ -2559,6 +2691,44 @@ export interface operations {
             };
         };
     };
+    call_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallNote"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_recording: {
         parameters: {
             query?: never;
@@ -2590,6 +2760,44 @@ export interface operations {
                 };
             };
             /** @description No such call, or it has no recording */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    call_segments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallSegment"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2942,6 +3150,107 @@ export interface operations {
             };
         };
     };
+    my_call_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallNote"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_talking`: the agent is not talking on a call */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_my_call_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewNote"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallNote"];
+                };
+            };
+            /** @description Empty or longer than 2,000 characters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_talking`: the agent is not talking on a call */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     switch_transcription: {
         parameters: {
             query?: never;
@@ -3017,7 +3326,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such skill group */
+            /** @description Neither or both of `group_id` and `agent_id`; no such skill group or agent; the agent themself */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3035,7 +3344,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `no_such_call` */
+            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_such_call` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3095,6 +3404,34 @@ export interface operations {
                 };
             };
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    colleagues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Colleague"][];
+                };
+            };
+            /** @description The role lacks `consult_transfer` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -49,3 +49,6 @@ export type EnterpriseSettings = S['EnterpriseSettings'];
 export type TranscriptionEngine = S['TranscriptionEngine'];
 export type Prompt = S['Prompt'];
 export type PromptRename = S['PromptRename'];
+export type CallNote = S['CallNote'];
+export type CallSegment = S['CallSegment'];
+export type Colleague = S['Colleague'];

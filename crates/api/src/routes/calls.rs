@@ -113,7 +113,7 @@ pub(crate) async fn get_transcript(
     Ok(Json(user.tenant(&state).call_transcript(CallId(id)).await?))
 }
 
-async fn visible_call(
+pub(crate) async fn visible_call(
     state: &AppState,
     user: &CurrentUser,
     id: i64,

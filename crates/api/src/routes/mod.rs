@@ -2,6 +2,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod call_export;
+pub(crate) mod call_notes;
 pub(crate) mod calls;
 pub(crate) mod dial;
 pub(crate) mod enterprise;
@@ -41,6 +42,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(sip_accounts::router())
         .merge(dial::router())
         .merge(calls::router())
+        .merge(call_notes::router())
         .merge(presence::router())
         .merge(enterprise::router())
         .merge(widget::router())
