@@ -83,8 +83,8 @@ export function usePhoneBar(): PhoneBarState {
   return useSyncExternalStore(store.subscribe, store.getState);
 }
 
-/** Where a blind transfer goes: a skill group's queue or one colleague. */
-export type TransferTarget = { group: number } | { agent: number };
+/** Where a blind transfer goes: a skill group's queue, one colleague, or a number outside. */
+export type TransferTarget = { group: number } | { agent: number } | { number: string };
 
 export interface PhoneActions {
   /** Reloads presence, queues and missed calls from the API. */
@@ -123,7 +123,7 @@ export function usePhoneActions(): PhoneActions {
     unwrap(await api.POST('/api/v1/me/call/{action}', { params: { path: { action } }, body: { call: call ?? null } }));
   }, []);
   const transfer = useCallback(async (to: TransferTarget) => {
-    const body = 'group' in to ? { group_id: to.group } : { agent_id: to.agent };
+    const body = 'group' in to ? { group_id: to.group } : 'agent' in to ? { agent_id: to.agent } : { number: to.number };
     unwrap(await api.POST('/api/v1/me/call/transfer', { body }));
   }, []);
   const dial = useCallback(

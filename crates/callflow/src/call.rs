@@ -148,12 +148,15 @@ pub enum Overflow {
 }
 
 /// Where an agent transfers their customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferTo {
     /// A skill group's queue (at its head).
     Group(SkillGroupId),
     /// A colleague (their personal queue: only they are offered the call).
     Agent(UserId),
+    /// A number outside, called through a trunk with the enterprise's number as caller ID (the
+    /// customer hears the transfer music while it rings).
+    External(String),
 }
 
 /// Something that happened to a call.

@@ -344,8 +344,9 @@ impl Inbound {
         Ok(())
     }
 
-    /// The agent transfers the customer to a group or a colleague: their side ends (after-call
-    /// work, their segment closed), the customer waits at the head of that queue with music.
+    /// The agent transfers the customer to a group, a colleague or a number outside: their side
+    /// ends (after-call work, their segment closed); the customer waits at the head of that
+    /// queue with music, or hears the transfer music while the number rings.
     pub(crate) fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
         let Stage::Talking { agent, leg, since } = self.stage else {
             return Err(CallError::NotTalking);
@@ -360,8 +361,13 @@ impl Inbound {
         self.tell(agent, Event::CallEnded { call });
         self.legs.push(Output::Acd(AcdOut::Hangup));
         self.stage = Stage::Routing;
-        let since = self.queued_at.unwrap_or(self.started);
-        self.legs.push(Output::Acd(AcdOut::Transfer { to, since }));
+        if let TransferTo::External(number) = to {
+            // The engine finds a trunk and answers with `Input::Forward` or `ForwardFailed`.
+            self.legs.push(Output::Forward { number });
+        } else {
+            let since = self.queued_at.unwrap_or(self.started);
+            self.legs.push(Output::Acd(AcdOut::Transfer { to, since }));
+        }
         Ok(())
     }
 

@@ -375,7 +375,8 @@ impl Store {
             }
             CallEvent::Answered { key, at, recording } => {
                 on_pool!(self, pool => sqlx::query(
-                    "UPDATE calls SET answered_at = $2, recording = $3 WHERE call_key = $1",
+                    // The first answer counts (a transfer answered again keeps it).
+                    "UPDATE calls SET answered_at = COALESCE(answered_at, $2), recording = COALESCE(recording, $3) WHERE call_key = $1",
                 )
                 .bind(key)
                 .bind(at)

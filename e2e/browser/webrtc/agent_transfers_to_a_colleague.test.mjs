@@ -84,6 +84,11 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   assert.equal(nobody.body.error.code, 'group_has_no_agent');
   const both = await as1001('POST', '/me/call/transfer', { group_id: empty.body.id, agent_id: id1002 });
   assert.equal(both.status, 400, JSON.stringify(both.body));
+  // Numbers outside must be dialable: no SIP header can ride in on one.
+  for (const number of ['12', '139001390001390013900139001390013', '139\r\nX-Evil: 1', 'sip:1@x', '+']) {
+    const bad = await as1001('POST', '/me/call/transfer', { number });
+    assert.equal(bad.status, 400, `${JSON.stringify(number)}: ${JSON.stringify(bad.body)}`);
+  }
   t.diagnostic(`refusals: ${out.body.error.message} / ${nobody.body.error.message} / ${both.body.error.message}`);
   await a.page.getByTestId('talking').waitFor();
   await eventually(() => heard(1_000, 600), (h) => h.ratio > 100, { timeout: 5_000, what: 'the customer still hears 1001' });

@@ -324,10 +324,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Transfers the signed-in agent's customer (blind, 盲转) to a skill group or a colleague: the
-         *     agent's side ends (after-call work, their segment of the record closed) and the customer
-         *     waits with music at the head of that group's queue, keeping the time already waited, or
-         *     rings the colleague, until someone answers.
+         * Transfers the signed-in agent's customer (blind, 盲转) to a skill group, a colleague or a
+         *     number outside: the agent's side ends (after-call work, their segment of the record closed)
+         *     and the customer waits with music at the head of that group's queue, keeping the time
+         *     already waited, or rings the colleague until they answer, or hears the transfer music while
+         *     the number rings through a trunk (a number that does not answer ends the call with the
+         *     goodbye prompt).
          */
         post: operations["transfer_call"];
         delete?: never;
@@ -2226,6 +2228,11 @@ export interface components {
         TransferRequest: {
             agent_id?: components["schemas"]["UserId"] | null;
             group_id?: components["schemas"]["SkillGroupId"] | null;
+            /**
+             * @description A number outside to transfer the customer to (digits, an optional leading `+`, `*`, `#`;
+             *     3 to 32 characters), called through a trunk.
+             */
+            number?: string | null;
         };
         /** @description A SIP trunk to a carrier (线路). */
         Trunk: {
@@ -3326,7 +3333,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Neither or both of `group_id` and `agent_id`; no such skill group or agent; the agent themself */
+            /** @description Not exactly one of `group_id`, `agent_id` and `number`; no such skill group or agent; the agent themself; a number that is not dialable */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3344,7 +3351,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_such_call` */
+            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call` */
             409: {
                 headers: {
                     [name: string]: unknown;

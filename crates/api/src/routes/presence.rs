@@ -42,6 +42,7 @@ impl From<AgentError> for ApiError {
             AgentError::GroupHasNoAgent => "group_has_no_agent",
             AgentError::AgentSignedOut => "agent_signed_out",
             AgentError::AgentNotAvailable => "agent_not_available",
+            AgentError::NoTrunk => "no_trunk",
             AgentError::UnknownGroup => {
                 return ApiError::validation("group_id", "no such skill group");
             }
@@ -208,24 +209,41 @@ pub(crate) async fn colleagues(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferRequest {
-    /// The skill group to transfer the customer to (this or `agent_id`).
+    /// The skill group to transfer the customer to (exactly one of `group_id`, `agent_id` and
+    /// `number`).
     #[serde(default)]
     pub group_id: Option<model::SkillGroupId>,
-    /// The colleague to transfer the customer to (this or `group_id`).
+    /// The colleague to transfer the customer to.
     #[serde(default)]
     pub agent_id: Option<model::UserId>,
+    /// A number outside to transfer the customer to (digits, an optional leading `+`, `*`, `#`;
+    /// 3 to 32 characters), called through a trunk.
+    #[serde(default)]
+    pub number: Option<String>,
 }
 
-/// Transfers the signed-in agent's customer (blind, 盲转) to a skill group or a colleague: the
-/// agent's side ends (after-call work, their segment of the record closed) and the customer
-/// waits with music at the head of that group's queue, keeping the time already waited, or
-/// rings the colleague, until someone answers.
+/// Whether `n` is a number a trunk can dial: an optional `+`, then 3 to 32 digits, `*` or `#`
+/// (nothing that could reach the SIP message as anything but a user part).
+fn dialable(n: &str) -> bool {
+    let digits = n.strip_prefix('+').unwrap_or(n);
+    (3..=32).contains(&digits.len())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
+}
+
+/// Transfers the signed-in agent's customer (blind, 盲转) to a skill group, a colleague or a
+/// number outside: the agent's side ends (after-call work, their segment of the record closed)
+/// and the customer waits with music at the head of that group's queue, keeping the time
+/// already waited, or rings the colleague until they answer, or hears the transfer music while
+/// the number rings through a trunk (a number that does not answer ends the call with the
+/// goodbye prompt).
 #[utoipa::path(post, path = "/me/call/transfer", tag = "me", request_body = TransferRequest,
     responses(
         (status = 204, description = "Transferred"),
-        (status = 400, description = "Neither or both of `group_id` and `agent_id`; no such skill group or agent; the agent themself", body = ErrorBody),
+        (status = 400, description = "Not exactly one of `group_id`, `agent_id` and `number`; no such skill group or agent; the agent themself; a number that is not dialable", body = ErrorBody),
         (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
-        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_such_call`", body = ErrorBody),
+        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
 pub(crate) async fn transfer_call(
@@ -234,9 +252,19 @@ pub(crate) async fn transfer_call(
     Json(req): Json<TransferRequest>,
 ) -> ApiResult<StatusCode> {
     user.require(Permission::ConsultTransfer)?;
-    let to = match (req.group_id, req.agent_id) {
-        (Some(g), None) => TransferTo::Group(g),
-        (None, Some(a)) => {
+    let to = match (req.group_id, req.agent_id, req.number) {
+        (Some(g), None, None) => TransferTo::Group(g),
+        (None, None, Some(n)) => {
+            let n = n.trim();
+            if !dialable(n) {
+                return Err(ApiError::validation(
+                    "number",
+                    "digits (with an optional leading +, * or #), 3 to 32 of them",
+                ));
+            }
+            TransferTo::External(n.to_owned())
+        }
+        (None, Some(a), None) => {
             // Only a user of the caller's own enterprise is a colleague.
             if state.store.tenant(user.enterprise).user(a).await.is_err() {
                 return Err(ApiError::validation("agent_id", "no such agent"));
@@ -246,7 +274,7 @@ pub(crate) async fn transfer_call(
         _ => {
             return Err(ApiError::validation(
                 "group_id",
-                "give either group_id or agent_id",
+                "give exactly one of group_id, agent_id and number",
             ));
         }
     };

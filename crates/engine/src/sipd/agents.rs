@@ -9,7 +9,7 @@ use tokio::sync::oneshot;
 use acd::CommandError;
 
 /// What an agent does with a call from the phone bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AgentAction {
     /// Answer the ringing call.
     Answer,
@@ -61,6 +61,9 @@ pub enum AgentError {
     /// The colleague to transfer to is not idle (on a call, after-call work, busy).
     #[error("that agent is not free to take a call now")]
     AgentNotAvailable,
+    /// No number on a working trunk to call out through.
+    #[error("no trunk is up to call that number through")]
+    NoTrunk,
     /// A desk phone answers calls on the phone itself.
     #[error("calls to a desk phone are answered on the phone")]
     AnswerOnDevice,

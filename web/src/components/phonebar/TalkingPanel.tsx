@@ -2,7 +2,7 @@
 // hold and resume (the customer hears music, the agent silence), blind transfer to one of the
 // agent's skill groups or a signed-in colleague, notes on the call, and Hang up.
 import { useEffect, useState } from 'react';
-import { Alert, Button, Dropdown, Space, Tag } from 'antd';
+import { Alert, Button, Dropdown, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Colleague } from '../../api/types';
 import { api, unwrap } from '../../core/api';
@@ -31,6 +31,8 @@ export default function TalkingPanel() {
   };
   const held = call?.heldSince != null;
   const [colleagues, setColleagues] = useState<Colleague[]>([]);
+  const [askNumber, setAskNumber] = useState(false);
+  const [number, setNumber] = useState('');
   const loadColleagues = () => {
     api
       .GET('/api/v1/me/colleagues')
@@ -68,8 +70,13 @@ export default function TalkingPanel() {
   const menu = [
     ...(groups.length > 0 ? [{ type: 'group' as const, key: 'groups', label: t('phonebar.transferTo'), children: groups }] : []),
     ...(people.length > 0 ? [{ type: 'group' as const, key: 'people', label: t('phonebar.transferToAgent'), children: people }] : []),
+    { key: 'number', label: <span data-testid="transfer-to-number">{t('phonebar.transferToNumber')}</span> },
   ];
   const pick = (key: string) => {
+    if (key === 'number') {
+      setAskNumber(true);
+      return;
+    }
     const [kind, id] = key.split('-');
     void transferTo(kind === 'group' ? { group: Number(id) } : { agent: Number(id) });
   };
@@ -94,6 +101,21 @@ export default function TalkingPanel() {
         call && (
           <>
             <CallDetails prefix="talking" number={call.caller} offer={call.offer} />
+            {askNumber && (
+              <Space.Compact style={{ marginTop: 8 }}>
+                <Input
+                  value={number}
+                  onChange={(e) => setNumber(e.target.value)}
+                  placeholder={t('phonebar.transferNumber')}
+                  data-testid="transfer-number-input"
+                  onPressEnter={() => void transferTo({ number: number.trim() })}
+                />
+                <Button type="primary" loading={pending === 'transfer'} disabled={!number.trim()} onClick={() => void transferTo({ number: number.trim() })} data-testid="transfer-number-go">
+                  {t('phonebar.transfer')}
+                </Button>
+                <Button onClick={() => setAskNumber(false)}>{t('common.cancel')}</Button>
+              </Space.Compact>
+            )}
             {call.offer && <CallNotes call={call.call} />}
           </>
         )

@@ -350,6 +350,13 @@ impl Calls {
         }
     }
 
+    /// Whether the enterprise has a number on a working trunk to call out through.
+    pub(super) fn can_call_out(&self, e: EnterpriseId) -> bool {
+        self.directory
+            .outbound(e, None, |t| self.trunk_usable(t))
+            .is_some()
+    }
+
     /// A working trunk of the enterprise for a call going out from `call`, showing the number
     /// the customer dialed (or another of the enterprise's), with a port bound for it.
     fn trunk_for(

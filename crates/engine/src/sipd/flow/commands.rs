@@ -154,7 +154,7 @@ impl Calls {
                 AgentPart::Ringing { .. },
             ) => Err(AgentError::NotTalking),
             (AgentAction::Transfer { to }, AgentPart::Talking { .. }) => {
-                self.transfer_target_ready(e, user, to)?;
+                self.transfer_target_ready(e, user, &to)?;
                 let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
                 let r = call
                     .transfer(wall_ms(), to)
@@ -166,14 +166,19 @@ impl Calls {
     }
 
     /// Whether a transfer can go to `to` now: a group with someone signed in, or a colleague
-    /// (not the agent themself) who is signed in and idle.
+    /// (not the agent themself) who is signed in and idle, or a number with a trunk to reach it.
     fn transfer_target_ready(
         &mut self,
         e: EnterpriseId,
         user: UserId,
-        to: TransferTo,
+        to: &TransferTo,
     ) -> Result<(), AgentError> {
-        match to {
+        match *to {
+            TransferTo::External(_) => {
+                if !self.can_call_out(e) {
+                    return Err(AgentError::NoTrunk);
+                }
+            }
             TransferTo::Group(group) => {
                 if !self.cc.has_group(e, group) {
                     return Err(AgentError::UnknownGroup);
