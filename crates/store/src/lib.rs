@@ -13,6 +13,7 @@ mod calls;
 mod enterprises;
 mod error;
 mod inbound;
+mod platform;
 mod prompts;
 mod roles;
 mod sessions;
@@ -29,9 +30,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use model::EnterpriseId;
 
-pub use calls::{CallScope, CallerHistory};
-pub use enterprises::Enterprise;
+pub use calls::{CallScope, CallerHistory, RecordingFile};
+pub use enterprises::{Enterprise, FirstAdmin};
 pub use error::StoreError;
+pub use platform::PlatformSession;
 pub use sessions::SessionRecord;
 pub use users::{Credentials, NewUser};
 

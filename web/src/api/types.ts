@@ -49,3 +49,6 @@ export type EnterpriseSettings = S['EnterpriseSettings'];
 export type TranscriptionEngine = S['TranscriptionEngine'];
 export type Prompt = S['Prompt'];
 export type PromptRename = S['PromptRename'];
+export type PlatformAdmin = S['PlatformAdmin'];
+export type EnterpriseInfo = S['EnterpriseInfo'];
+export type EnterpriseCreated = S['EnterpriseCreated'];
