@@ -23,7 +23,7 @@ const zh = {
     created: '员工已创建', workIdRule: '工号为1到20位字母或数字', mobileRule: '手机号为5到20位数字，可加+号',
   },
   platform: {
-    title: '平台管理', username: '用户名', hint: '平台管理员账号在服务器上用 patchbay admin create 用户名 创建。',
+    title: '平台管理', username: '用户名', invalidCredentials: '用户名或密码错误', hint: '平台管理员账号在服务器上用 patchbay admin create 用户名 创建。',
     enterprises: '企业', newEnterprise: '新建企业', code: '企业编号', codeRule: '企业编号为2到32位小写字母、数字或 -',
     users: '员工数', created: '创建时间', adminWorkId: '首位管理员工号', createdTitle: '企业已创建',
     createdHint: '请把以下登录信息告知该企业的管理员。密码只显示这一次。',
@@ -201,7 +201,7 @@ const en: typeof zh = {
     created: 'User created', workIdRule: 'Work ID: 1 to 20 letters or digits', mobileRule: 'Mobile: 5 to 20 digits, optionally starting with +',
   },
   platform: {
-    title: 'Platform administration', username: 'User name', hint: 'Platform administrator accounts are made on the server with `patchbay admin create NAME`.',
+    title: 'Platform administration', username: 'User name', invalidCredentials: 'Wrong user name or password', hint: 'Platform administrator accounts are made on the server with `patchbay admin create NAME`.',
     enterprises: 'Enterprises', newEnterprise: 'New enterprise', code: 'Enterprise code', codeRule: 'Enterprise code: 2 to 32 lower-case letters, digits or -',
     users: 'Users', created: 'Created', adminWorkId: 'First admin\'s work ID', createdTitle: 'Enterprise created',
     createdHint: 'Give these sign-in details to the enterprise\'s administrator. The password is shown only once.',

@@ -41,7 +41,7 @@ test('the platform administrator creates an enterprise whose admin creates an ag
   await page.getByTestId('platform-username').fill('root');
   await page.getByTestId('platform-password').fill('wrong-password');
   await page.getByTestId('platform-login-submit').click();
-  await page.getByTestId('platform-login-error').waitFor();
+  await page.getByTestId('platform-login-error').filter({ hasText: 'Wrong user name or password' }).waitFor();
   await page.getByTestId('platform-password').fill(rootPassword);
   await page.getByTestId('platform-login-submit').click();
   await page.getByTestId('platform-enterprises').getByRole('cell', { name: 'demo', exact: true }).waitFor();

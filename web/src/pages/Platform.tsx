@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Space, Switch, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../core/api';
+import { api, ApiFailure, unwrap } from '../core/api';
 import type { EnterpriseCreated, EnterpriseInfo, PlatformAdmin } from '../api/types';
 import { useErrorText } from '../errors';
 import { LanguageSwitch } from '../layout/AppLayout';
@@ -21,7 +21,8 @@ function PlatformLogin({ onSignedIn }: { onSignedIn: (a: PlatformAdmin) => void 
       const r = unwrap(await api.POST('/api/v1/platform/auth/login', { body: { username: v.username.trim(), password: v.password } }));
       onSignedIn(r.admin);
     } catch (e) {
-      setError(errorText(e));
+      // The enterprise sign-in's message names the enterprise code, which this page has not.
+      setError(e instanceof ApiFailure && e.code === 'invalid_credentials' ? t('platform.invalidCredentials') : errorText(e));
     } finally {
       setBusy(false);
     }
