@@ -220,6 +220,22 @@ pub async fn remove_expired(
     }
 }
 
+/// Compresses until nothing is left that is still being written.
+async fn compress_until_settled(store: &Store, dir: &Path) {
+    loop {
+        match compress_pending(store, dir, now_ms()).await {
+            Ok(pass) if pass.waiting > 0 => {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "recordings: compression pass failed");
+                return;
+            }
+        }
+    }
+}
+
 /// The background worker: wakes when a call ends ([`Archiver::call_ended`]) and every 10 s,
 /// compresses what has finished, and once an hour removes what is past the retention period.
 #[derive(Debug, Clone)]
@@ -248,18 +264,8 @@ impl Archiver {
         tokio::spawn(async move {
             let mut last_retention = i64::MIN;
             loop {
-                // Compress until nothing is left still being written.
-                while compress {
-                    match compress_pending(&store, &dir, now_ms()).await {
-                        Ok(pass) if pass.waiting > 0 => {
-                            tokio::time::sleep(Duration::from_millis(500)).await;
-                        }
-                        Ok(_) => break,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "recordings: compression pass failed");
-                            break;
-                        }
-                    }
+                if compress {
+                    compress_until_settled(&store, &dir).await;
                 }
                 let now = now_ms();
                 if retention_days > 0 && now - last_retention >= RETENTION_EVERY_MS {

@@ -105,6 +105,7 @@ fn cookie(token: &str, max_age_s: u64, secure: bool) -> String {
         (status = 200, description = "Signed in; the platform session cookie is set", body = PlatformLoginResponse),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "Wrong user name or password", body = ErrorBody),
+        (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
         (status = 429, description = "Too many failed sign-ins: wait the `Retry-After` seconds", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
         (status = 503, description = "Too many sign-ins being checked at once: try again shortly", body = ErrorBody),
@@ -222,6 +223,7 @@ fn enterprise_code(value: &str) -> ApiResult<String> {
         (status = 400, description = "A field is malformed", body = ErrorBody),
         (status = 401, description = "Not signed in as a platform administrator", body = ErrorBody),
         (status = 409, description = "The code is taken", body = ErrorBody),
+        (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
     ))]
 pub(crate) async fn create_enterprise(
     State(state): State<AppState>,
@@ -297,6 +299,7 @@ pub(crate) async fn get_enterprise(
         (status = 400, description = "A field is malformed", body = ErrorBody),
         (status = 401, description = "Not signed in as a platform administrator", body = ErrorBody),
         (status = 404, body = ErrorBody),
+        (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
     ))]
 pub(crate) async fn update_enterprise(
     State(state): State<AppState>,
