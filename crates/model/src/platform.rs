@@ -65,9 +65,11 @@ pub struct EnterpriseCreate {
     /// Display name, 1–100 characters.
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
-    /// Work ID of the first administrator; `admin` when absent.
+    /// Work ID of the first administrator: 1–20 letters or digits; `admin` when absent.
+    #[schema(pattern = "^[A-Za-z0-9]{1,20}$")]
     pub admin_work_id: Option<String>,
-    /// Display name of the first administrator; "Administrator" when absent.
+    /// Display name of the first administrator, 1–64 characters; "Administrator" when absent.
+    #[schema(min_length = 1, max_length = 64)]
     pub admin_name: Option<String>,
 }
 

@@ -1150,9 +1150,9 @@ export interface components {
         };
         /** @description `POST /platform/enterprises`: a new enterprise and its first administrator. */
         EnterpriseCreate: {
-            /** @description Display name of the first administrator; "Administrator" when absent. */
+            /** @description Display name of the first administrator, 1–64 characters; "Administrator" when absent. */
             admin_name?: string | null;
-            /** @description Work ID of the first administrator; `admin` when absent. */
+            /** @description Work ID of the first administrator: 1–20 letters or digits; `admin` when absent. */
             admin_work_id?: string | null;
             /** @description Login code: 2–32 lower-case letters, digits or `-`, starting with a letter or digit. */
             code: string;
