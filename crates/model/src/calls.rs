@@ -88,6 +88,9 @@ pub struct CallRecord {
     pub hangup_side: Option<HangupSide>,
     /// Whether a recording can be fetched at `/calls/{id}/recording`.
     pub has_recording: bool,
+    /// When the recording was removed (unix ms): after the retention period
+    /// (`recording_retention_days`), or because its file was gone; `null` otherwise.
+    pub recording_deleted_at: Option<i64>,
     /// RTP packets received from the customer's side (from RTCP statistics).
     pub rtp_received: Option<i64>,
     /// RTP packets lost on the way in.

@@ -27,6 +27,7 @@ struct CallRow {
     failure: Option<String>,
     hangup_side: Option<String>,
     recording: Option<String>,
+    recording_deleted_at: Option<i64>,
     rtp_received: Option<i64>,
     rtp_lost: Option<i64>,
     jitter_us: Option<i64>,
@@ -82,6 +83,7 @@ impl From<CallRow> for CallRecord {
                 _ => HangupSide::System,
             }),
             has_recording: r.recording.is_some(),
+            recording_deleted_at: r.recording_deleted_at,
             rtp_received: r.rtp_received,
             rtp_lost: r.rtp_lost,
             jitter_ms: r.jitter_us.map(|j| j as f64 / 1000.0),
@@ -91,7 +93,7 @@ impl From<CallRow> for CallRecord {
 
 /// `SELECT` of every call column (table `c`) with the agent's and the group's names.
 const SELECT_CALLS: &str = "SELECT c.id, c.direction, c.caller, c.callee, c.enterprise_number, c.agent_id, \
-     c.started_at, c.answered_at, c.ended_at, c.failure, c.hangup_side, c.recording, c.rtp_received, \
+     c.started_at, c.answered_at, c.ended_at, c.failure, c.hangup_side, c.recording, c.recording_deleted_at, c.rtp_received, \
      c.rtp_lost, c.jitter_us, c.result, c.skill_group_id, c.queued_at, c.hold_ms, u.name AS agent_name, \
      u.work_id AS agent_work_id, g.name AS skill_group_name FROM calls c \
      LEFT JOIN users u ON u.enterprise_id = c.enterprise_id AND u.id = c.agent_id \
@@ -686,5 +688,87 @@ impl Tenant<'_> {
                 is_final: true,
             })
             .collect())
+    }
+}
+
+/// A finished call's recording file, for the archiver (compression and retention).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingFile {
+    /// The call.
+    pub call: CallId,
+    /// When the call started (unix ms): it names the date folder and ages the file.
+    pub started_at: i64,
+    /// The file's name under the recordings directory (`NAME.wav`, or `YYYY-MM-DD/NAME.ogg`
+    /// once compressed).
+    pub file: String,
+}
+
+/// Rows of `(id, started_at, recording)`.
+type RecordingRows = Vec<(i64, i64, String)>;
+
+fn recording_files(rows: RecordingRows) -> Vec<RecordingFile> {
+    rows.into_iter()
+        .map(|(id, started_at, file)| RecordingFile {
+            call: CallId(id),
+            started_at,
+            file,
+        })
+        .collect()
+}
+
+impl Store {
+    /// Ended calls whose recording is still a WAV, oldest first, at most `limit` (server-wide:
+    /// the archiver works for every enterprise).
+    pub async fn uncompressed_recordings(&self, limit: i64) -> Result<Vec<RecordingFile>> {
+        let rows: RecordingRows = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, started_at, recording FROM calls \
+             WHERE recording LIKE '%.wav' AND ended_at IS NOT NULL ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await?);
+        Ok(recording_files(rows))
+    }
+
+    /// Recordings of calls that started before `cutoff` (unix ms), oldest first, at most `limit`.
+    pub async fn recordings_started_before(
+        &self,
+        cutoff: i64,
+        limit: i64,
+    ) -> Result<Vec<RecordingFile>> {
+        let rows: RecordingRows = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, started_at, recording FROM calls \
+             WHERE recording IS NOT NULL AND started_at < $1 ORDER BY started_at, id LIMIT $2",
+        )
+        .bind(cutoff)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?);
+        Ok(recording_files(rows))
+    }
+
+    /// Points a call's record at its recording's new file (after compression).
+    pub async fn set_recording_file(&self, call: CallId, file: &str) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE calls SET recording = $2 WHERE id = $1")
+            .bind(call.0)
+            .bind(file)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Says on a call's record that its recording was removed at `now` (retention, or the file
+    /// was lost): the record keeps no file name.
+    pub async fn recording_removed(&self, call: CallId, now: i64) -> Result<()> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE calls SET recording = NULL, recording_deleted_at = $2 WHERE id = $1",
+        )
+        .bind(call.0)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 }

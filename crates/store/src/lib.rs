@@ -14,6 +14,7 @@ mod calls;
 mod enterprises;
 mod error;
 mod inbound;
+mod platform;
 mod prompts;
 mod roles;
 mod sessions;
@@ -31,9 +32,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use model::EnterpriseId;
 
 pub use call_notes::MAX_NOTE_CHARS;
-pub use calls::{CallScope, CallerHistory};
-pub use enterprises::Enterprise;
+pub use calls::{CallScope, CallerHistory, RecordingFile};
+pub use enterprises::{Enterprise, FirstAdmin};
 pub use error::StoreError;
+pub use platform::PlatformSession;
 pub use sessions::SessionRecord;
 pub use users::{Credentials, NewUser};
 

@@ -127,8 +127,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The call's recording as a stereo WAV (customer left, agent side right). Honours `Range`
-         *     (answers 206 with `Content-Range`), so players can seek.
+         * The call's recording, stereo (customer left, agent side right): Opus in Ogg once the call
+         *     has ended and the archiver has compressed it (`audio/ogg; codecs=opus`), a WAV before that
+         *     (`audio/wav`). Honours `Range` (answers 206 with `Content-Range`), so players can seek. A
+         *     recording removed after the retention period answers 404 (the record's
+         *     `recording_deleted_at` says when).
          */
         get: operations["get_recording"];
         put?: never;
@@ -619,6 +622,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs a platform administrator in. Failed attempts are throttled like enterprise sign-ins
+         *     (429 with `Retry-After`); an unknown name answers exactly like a wrong password.
+         */
+        post: operations["platform_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Signs the platform administrator out: revokes this session and clears the cookie. */
+        post: operations["platform_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every enterprise, by code. */
+        get: operations["list_enterprises"];
+        put?: never;
+        /**
+         * Creates an enterprise with the standard roles (管理员, 班长, 坐席) and its first
+         *     administrator, whose generated password is returned once.
+         */
+        post: operations["create_enterprise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/enterprises/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One enterprise. */
+        get: operations["get_enterprise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Renames, enables or disables an enterprise. Disabling signs all its users out, refuses their
+         *     sign-ins (403 `enterprise_disabled`) and takes its numbers, trunks and desk phones off the SIP
+         *     endpoint; enabling brings them back.
+         */
+        patch: operations["update_enterprise"];
+        trace?: never;
+    };
+    "/api/v1/platform/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in platform administrator. */
+        get: operations["platform_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/prompts": {
         parameters: {
             query?: never;
@@ -1047,6 +1147,12 @@ export interface components {
              * @description Unix ms, when it joined a queue.
              */
             queued_at?: number | null;
+            /**
+             * Format: int64
+             * @description When the recording was removed (unix ms): after the retention period
+             *     (`recording_retention_days`), or because its file was gone; `null` otherwise.
+             */
+            recording_deleted_at?: number | null;
             /** @description Outcome. */
             result: components["schemas"]["CallResult"];
             /**
@@ -1171,11 +1277,55 @@ export interface components {
             /** @description The trunk used. */
             trunk_id: components["schemas"]["TrunkId"];
         };
+        /** @description `POST /platform/enterprises`: a new enterprise and its first administrator. */
+        EnterpriseCreate: {
+            /** @description Display name of the first administrator, 1–64 characters; "Administrator" when absent. */
+            admin_name?: string | null;
+            /** @description Work ID of the first administrator: 1–20 letters or digits; `admin` when absent. */
+            admin_work_id?: string | null;
+            /** @description Login code: 2–32 lower-case letters, digits or `-`, starting with a letter or digit. */
+            code: string;
+            /** @description Display name, 1–100 characters. */
+            name: string;
+        };
+        /** @description A created enterprise and its first administrator's password, shown exactly once. */
+        EnterpriseCreated: {
+            /** @description The first administrator's generated password; not stored in clear, never shown again. */
+            admin_password: string;
+            /** @description The first administrator's work ID. */
+            admin_work_id: string;
+            /** @description The enterprise. */
+            enterprise: components["schemas"]["EnterpriseInfo"];
+        };
         /**
          * Format: int64
          * @description An enterprise (tenant): every row of data belongs to exactly one.
          */
         EnterpriseId: number;
+        /** @description An enterprise as the platform administrator sees it. */
+        EnterpriseInfo: {
+            /** @description Login code (企业编号), unique across the server. */
+            code: string;
+            /**
+             * Format: int64
+             * @description Created (unix ms).
+             */
+            created_at: number;
+            /**
+             * @description A disabled enterprise cannot sign in, its sessions stop working, and its numbers, trunks
+             *     and desk phones are taken off the SIP endpoint.
+             */
+            enabled: boolean;
+            /** @description Id. */
+            id: components["schemas"]["EnterpriseId"];
+            /** @description Display name. */
+            name: string;
+            /**
+             * Format: int64
+             * @description How many users it has.
+             */
+            user_count: number;
+        };
         /** @description An enterprise number (码号) on a trunk. */
         EnterpriseNumber: {
             /** @description Note for admins. */
@@ -1211,6 +1361,13 @@ export interface components {
             after_call_work_secs?: number | null;
             /** @description Transcribe every call. */
             transcribe_all_calls?: boolean | null;
+        };
+        /** @description `PATCH /platform/enterprises/{id}`: only the fields present change. */
+        EnterpriseUpdate: {
+            /** @description Enable or disable the enterprise. Disabling signs every user of it out. */
+            enabled?: boolean | null;
+            /** @description New display name, 1–100 characters. */
+            name?: string | null;
         };
         /** @description The body of every non-2xx API response. */
         ErrorBody: {
@@ -1584,6 +1741,12 @@ export interface components {
                  * @description Unix ms, when it joined a queue.
                  */
                 queued_at?: number | null;
+                /**
+                 * Format: int64
+                 * @description When the recording was removed (unix ms): after the retention period
+                 *     (`recording_retention_days`), or because its file was gone; `null` otherwise.
+                 */
+                recording_deleted_at?: number | null;
                 /** @description Outcome. */
                 result: components["schemas"]["CallResult"];
                 /**
@@ -1866,6 +2029,30 @@ export interface components {
          * @enum {string}
          */
         PhoneState: "busy" | "idle" | "ringing" | "talking" | "after_call_work";
+        /** @description A signed-in platform administrator. */
+        PlatformAdmin: {
+            /**
+             * Format: int64
+             * @description Its id (platform administrators have their own ids, not user ids).
+             */
+            id: number;
+            /** @description Its user name. */
+            username: string;
+        };
+        /** @description Credentials for `POST /platform/auth/login`. */
+        PlatformLoginRequest: {
+            /** @description Its password. */
+            password: string;
+            /** @description The platform administrator's user name (made with `patchbay admin create NAME`). */
+            username: string;
+        };
+        /** @description A successful platform login: the bearer token (also set as an HttpOnly cookie). */
+        PlatformLoginResponse: {
+            /** @description Who signed in. */
+            admin: components["schemas"]["PlatformAdmin"];
+            /** @description Bearer token for API clients; browsers use the cookie instead. */
+            token: string;
+        };
         /** @description An agent's presence. */
         Presence: {
             /**
@@ -2478,7 +2665,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Account disabled (only said after the right password) */
+            /** @description Account or enterprise disabled (only said after the right password) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2748,13 +2935,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The WAV file */
+            /** @description The recording */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "audio/wav": unknown;
+                    "audio/ogg": number[];
+                    "audio/wav": number[];
                 };
             };
             /** @description The requested byte range */
@@ -2763,7 +2951,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "audio/wav": unknown;
+                    "audio/ogg": number[];
+                    "audio/wav": number[];
                 };
             };
             /** @description No such call, or it has no recording */
@@ -4031,6 +4220,328 @@ export interface operations {
                     "application/json": components["schemas"]["Permission"][];
                 };
             };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    platform_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlatformLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in; the platform session cookie is set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformLoginResponse"];
+                };
+            };
+            /** @description Malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Wrong user name or password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed sign-ins: wait the `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many sign-ins being checked at once: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    platform_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_enterprises: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseInfo"][];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnterpriseCreate"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseCreated"];
+                };
+            };
+            /** @description A field is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The code is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enterprise id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseInfo"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enterprise id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnterpriseUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseInfo"];
+                };
+            };
+            /** @description A field is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    platform_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformAdmin"];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -52,3 +52,6 @@ export type PromptRename = S['PromptRename'];
 export type CallNote = S['CallNote'];
 export type CallSegment = S['CallSegment'];
 export type Colleague = S['Colleague'];
+export type PlatformAdmin = S['PlatformAdmin'];
+export type EnterpriseInfo = S['EnterpriseInfo'];
+export type EnterpriseCreated = S['EnterpriseCreated'];

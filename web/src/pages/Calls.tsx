@@ -139,7 +139,14 @@ function CallDrawer({ call, onClose, canListen }: { call: CallRecord | null; onC
           <SegmentsAndNotes call={call} />
           <Divider titlePlacement="start">{t('calls.recording')}</Divider>
           {!call.has_recording ? (
-            <Empty description={t('calls.noRecording')} />
+            <Empty
+              data-testid="call-no-recording"
+              description={
+                call.recording_deleted_at
+                  ? t('calls.recordingDeleted', { when: new Date(call.recording_deleted_at).toLocaleString() })
+                  : t('calls.noRecording')
+              }
+            />
           ) : canListen ? (
             <RecordingPlayer callId={call.id} />
           ) : (

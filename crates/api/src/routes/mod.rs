@@ -10,6 +10,7 @@ pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
 pub(crate) mod numbers;
+pub(crate) mod platform;
 pub(crate) mod presence;
 pub(crate) mod prompts;
 pub(crate) mod roles;
@@ -46,6 +47,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(presence::router())
         .merge(enterprise::router())
         .merge(widget::router())
+        .merge(platform::router())
 }
 
 /// Tells a user's open clients that their account changed (role, groups, name …).
