@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { apiAs, eventually, launchWithFakeAudio, login, newContext, readWav, remoteLevel, rms, signInWithBrowserAudio, tonePower, toneWav } from './lib.mjs';
+import { agentPage, apiAs, eventually, launchWithFakeAudio, readWav, remoteLevel, rms, tonePower, toneWav } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -33,24 +33,7 @@ after(async () => {
   await server?.stop();
 });
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** What the customer heard over the next `ms`: `hz` against its neighbours. */
-async function heard(ms, hz) {
-  const from = Date.now();
-  await sleep(ms);
-  return media.measure(from, Date.now(), hz);
-}
-
 const account = (workId) => demoAccounts(server.dataDir).find((a) => a.workId === workId);
-
-async function agentPage(browser, workId, { signIn = true } = {}) {
-  const context = await newContext(browser, server.base);
-  const page = await context.newPage();
-  await login(page, server.base, account(workId));
-  if (signIn) await signInWithBrowserAudio(page);
-  return { context, page };
-}
 
 test('agent 1001 transfers the customer to colleague 1002, who reads the note and talks', async (t) => {
   const as1001 = await apiAs(server.base, account('1001'));
@@ -61,11 +44,11 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   const empty = await admin('POST', '/skill-groups', { name: 'Billing 账务', description: 'nobody yet' });
   assert.equal(empty.status, 201, JSON.stringify(empty.body));
 
-  const a = await agentPage(browser1001, '1001');
+  const a = await agentPage(server, browser1001, '1001');
   ({ media, caller } = await customerRingsAgent(server, a.page));
   await a.page.getByTestId('answer-call').click();
   await a.page.getByTestId('talking').waitFor();
-  await eventually(() => heard(1_000, 600), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1001' });
+  await eventually(() => media.hear(1_000, 600), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1001' });
 
   // 1001 writes a note on the call.
   const note1001 = '客户要求退款，订单 A123';
@@ -91,10 +74,10 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   }
   t.diagnostic(`refusals: ${out.body.error.message} / ${nobody.body.error.message} / ${both.body.error.message}`);
   await a.page.getByTestId('talking').waitFor();
-  await eventually(() => heard(1_000, 600), (h) => h.ratio > 100, { timeout: 5_000, what: 'the customer still hears 1001' });
+  await eventually(() => media.hear(1_000, 600), (h) => h.ratio > 100, { timeout: 5_000, what: 'the customer still hears 1001' });
 
   // 1002 comes online; 1001 picks them from the transfer menu.
-  const b = await agentPage(browser1002, '1002');
+  const b = await agentPage(server, browser1002, '1002');
   await b.page.getByTestId('phone-status').filter({ hasText: 'Idle' }).waitFor();
   await a.page.getByTestId('transfer').click();
   await a.page.getByTestId('transfer-to-agent-1002').click();
@@ -112,12 +95,12 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   await b.page.getByTestId('call-note-input').fill(note1002);
   await b.page.getByTestId('call-note-add').click();
   await b.page.getByTestId('call-note-text').filter({ hasText: note1002 }).waitFor();
-  const now1002 = await eventually(() => heard(1_000, 800), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1002' });
+  const now1002 = await eventually(() => media.hear(1_000, 800), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1002' });
   t.diagnostic(`after the transfer the customer hears 1002's 800 Hz: ${JSON.stringify(now1002)}`);
   const not1001 = media.measure(Date.now() - 1_000, Date.now(), 600);
   assert.ok(not1001.ratio < 20, `the customer no longer hears 1001: ${JSON.stringify(not1001)}`);
   await eventually(() => remoteLevel(b.page, 'remote-audio'), (l) => l > 0.005, { timeout: 10_000, what: '1002 hears the customer' });
-  await sleep(2_000);
+  await new Promise((r) => setTimeout(r, 2_000));
   await shot(b.page, '68-webrtc-transferred-with-note');
 
   await b.page.getByTestId('hangup').click();

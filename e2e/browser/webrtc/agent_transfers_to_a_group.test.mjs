@@ -5,9 +5,9 @@
 // talks: the customer now hears 800 Hz and 1002 hears the customer.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { demoAccounts, startPatchbay } from '../lib/server.mjs';
+import { startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { eventually, launchWithFakeAudio, login, newContext, remoteLevel, signInWithBrowserAudio, toneWav } from './lib.mjs';
+import { agentPage, eventually, launchWithFakeAudio, remoteLevel, toneWav } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -30,33 +30,15 @@ after(async () => {
   await server?.stop();
 });
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** What the customer heard over the next `ms`: `hz` against its neighbours. */
-async function heard(ms, hz) {
-  const from = Date.now();
-  await sleep(ms);
-  return media.measure(from, Date.now(), hz);
-}
-
-async function agentPage(browser, workId) {
-  const account = demoAccounts(server.dataDir).find((a) => a.workId === workId);
-  const context = await newContext(browser, server.base);
-  const page = await context.newPage();
-  await login(page, server.base, account);
-  await signInWithBrowserAudio(page);
-  return { context, page };
-}
-
 test('agent 1001 transfers the customer to Support, where agent 1002 answers and talks', async (t) => {
-  const a = await agentPage(browser1001, '1001');
+  const a = await agentPage(server, browser1001, '1001');
   ({ media, caller } = await customerRingsAgent(server, a.page));
   await a.page.getByTestId('answer-call').click();
   await a.page.getByTestId('talking').waitFor();
-  await eventually(() => heard(1_000, 600), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1001' });
+  await eventually(() => media.hear(1_000, 600), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1001' });
 
   // 1002 comes online now, so the call went to 1001 and Support has someone idle.
-  const b = await agentPage(browser1002, '1002');
+  const b = await agentPage(server, browser1002, '1002');
   await b.page.getByTestId('phone-status').filter({ hasText: 'Idle' }).waitFor();
 
   await a.page.getByTestId('transfer').click();
@@ -69,7 +51,7 @@ test('agent 1001 transfers the customer to Support, where agent 1002 answers and
   assert.equal((await b.page.getByTestId('ringing-caller').innerText()).trim(), '13800138000');
   await b.page.getByTestId('answer-call').click();
   await b.page.getByTestId('talking').waitFor();
-  const now1002 = await eventually(() => heard(1_000, 800), (h) => h.ratio > 100, {
+  const now1002 = await eventually(() => media.hear(1_000, 800), (h) => h.ratio > 100, {
     timeout: 15_000,
     what: 'the customer hears 1002',
   });

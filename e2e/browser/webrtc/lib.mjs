@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from '../lib/browser.mjs';
+import { demoAccounts } from '../lib/server.mjs';
 
 export { eventually } from '../lib/wait.mjs';
 
@@ -93,6 +94,19 @@ export async function login(page, base, account) {
   await page.getByLabel('Password').fill(account.password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('phone-bar').waitFor();
+}
+
+/**
+ * A page of `workId` (a demo account of `server`) in its own context of `browser`, signed in to
+ * the web app and, unless `signIn` is false, to the phone bar with browser audio (idle).
+ */
+export async function agentPage(server, browser, workId, { signIn = true } = {}) {
+  const account = demoAccounts(server.dataDir).find((a) => a.workId === workId);
+  const context = await newContext(browser, server.base);
+  const page = await context.newPage();
+  await login(page, server.base, account);
+  if (signIn) await signInWithBrowserAudio(page);
+  return { context, page };
 }
 
 /** Chooses browser audio, signs in, waits for the audio, goes idle. */

@@ -66,6 +66,12 @@ export async function startRtpCustomer({ hz = 1000 } = {}) {
       const around = Math.max(tonePower(x, hz * 0.75, 8_000), tonePower(x, hz * 1.33, 8_000), 1);
       return { samples: x.length, rms: Math.round(rms(x)), ratio: Math.round(p / around) };
     },
+    /** What the customer hears over the next `ms` ([`measure`] of that span). */
+    async hear(ms, hz = 600) {
+      const from = Date.now();
+      await new Promise((r) => setTimeout(r, ms));
+      return this.measure(from, Date.now(), hz);
+    },
     stop() {
       clearInterval(timer);
       sock.close();
@@ -74,12 +80,12 @@ export async function startRtpCustomer({ hz = 1000 } = {}) {
 }
 
 /**
- * A customer (1 kHz tone) calls the demo hotline and presses 1 every 2 s until `page`'s phone
+ * A customer (1 kHz tone) calls the demo hotline (or `number`) and presses 1 every 2 s until `page`'s phone
  * bar rings. Returns the customer's media and the sipp caller (its `done` resolves at the BYE).
  */
-export async function customerRingsAgent(server, page) {
+export async function customerRingsAgent(server, page, { number = '4008000000' } = {}) {
   const media = await startRtpCustomer({ hz: 1000 });
-  const caller = startCaller(server.sipPort, '4008000000', '../webrtc/scenarios/caller_media_elsewhere.xml', [
+  const caller = startCaller(server.sipPort, number, '../webrtc/scenarios/caller_media_elsewhere.xml', [
     '-key',
     'customer_rtp',
     String(media.port),
