@@ -102,9 +102,10 @@ pub enum Problem {
         /// The id given.
         id: i64,
     },
-    /// An external route with no number.
-    #[error("the external number is empty")]
-    EmptyNumber,
+    /// An external route whose number a trunk cannot dial (empty, too short or long, or with
+    /// anything but an optional leading `+`, digits, `*` and `#`).
+    #[error("the external number must be an optional + then 3 to 32 digits, * or #")]
+    BadNumber,
     /// Steps that lead back to themselves without ever waiting for a digit: the call would go
     /// round forever.
     #[error("the steps {} loop forever without waiting for the caller's input", path.join(" → "))]

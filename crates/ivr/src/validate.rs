@@ -227,8 +227,14 @@ fn check_step(step: &Step, report: &mut impl FnMut(&str, Problem)) {
         Step::Menu(menu) => check_menu(menu, report),
         Step::BusinessHours(hours) => check_hours(hours, report),
         Step::External { number } => {
-            if number.trim().is_empty() {
-                report("number", Problem::EmptyNumber);
+            // Nothing but a user part can reach the INVITE (no spaces, CR/LF, `@` or `;`).
+            let digits = number.strip_prefix('+').unwrap_or(number);
+            let dialable = (3..=32).contains(&digits.len())
+                && digits
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#');
+            if !dialable {
+                report("number", Problem::BadNumber);
             }
         }
         Step::Hangup { prompt } => {

@@ -265,7 +265,17 @@ fn bad_flows_give_the_expected_errors() {
         (
             "empty external number",
             one(r#"{ "type": "external", "number": " " }"#),
-            vec![at("s", "number", Problem::EmptyNumber)],
+            vec![at("s", "number", Problem::BadNumber)],
+        ),
+        (
+            "an external number carrying a SIP header",
+            one(r#"{ "type": "external", "number": "13900139000\r\nX-Evil: 1" }"#),
+            vec![at("s", "number", Problem::BadNumber)],
+        ),
+        (
+            "an external number that is a URI",
+            one(r#"{ "type": "external", "number": "1390@evil.example;x=y" }"#),
+            vec![at("s", "number", Problem::BadNumber)],
         ),
         (
             "play steps in a loop",
