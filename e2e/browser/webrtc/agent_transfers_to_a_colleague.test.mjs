@@ -146,6 +146,14 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   t.diagnostic(`recording, agent channel: first segment ${JSON.stringify(first)} (600/800 Hz), second ${JSON.stringify(second)} (800/600 Hz)`);
   assert.ok(first.rms > 300 && first.ratio > 50, `1001's 600 Hz in the first segment: ${JSON.stringify(first)}`);
   assert.ok(second.rms > 300 && second.ratio > 50, `1002's 800 Hz in the second segment: ${JSON.stringify(second)}`);
+  // 1001's call records: the drawer lists both agents in order and both notes.
+  await a.page.getByRole('menuitem', { name: 'Call records' }).click();
+  await a.page.getByTestId(`call-open-${rec.id}`).click();
+  await eventually(() => a.page.getByTestId('call-segment').count(), (n) => n === 2, { what: 'two segments in the drawer' });
+  assert.match(await a.page.getByTestId('call-segment').first().innerText(), /1001[\s\S]*transferred on/);
+  assert.match(await a.page.getByTestId('call-segment').nth(1).innerText(), /1002[\s\S]*call ended/);
+  await eventually(() => a.page.getByTestId('record-note').count(), (n) => n === 2, { what: 'two notes in the drawer' });
+  await shot(a.page, '43-call-record-segments-notes');
   await a.context.close();
   await b.context.close();
 });
