@@ -9,11 +9,14 @@
 //! The same SQL text runs on both backends (`$1` placeholders work on both); [`on_pool!`] expands
 //! each repository body once per backend so sqlx checks types against the right driver.
 
+mod callbacks;
 mod calls;
+mod customers;
 mod enterprises;
 mod error;
 mod inbound;
 mod prompts;
+mod query;
 mod roles;
 mod sessions;
 mod skill_groups;
@@ -29,7 +32,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use model::EnterpriseId;
 
+pub use callbacks::CallbackInput;
 pub use calls::{CallScope, CallerHistory};
+pub use customers::CustomerInput;
 pub use enterprises::Enterprise;
 pub use error::StoreError;
 pub use sessions::SessionRecord;
