@@ -2,7 +2,9 @@
 
 pub(crate) mod auth;
 pub(crate) mod call_export;
+pub(crate) mod callbacks;
 pub(crate) mod calls;
+pub(crate) mod customers;
 pub(crate) mod dial;
 pub(crate) mod enterprise;
 pub(crate) mod events;
@@ -41,6 +43,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(sip_accounts::router())
         .merge(dial::router())
         .merge(calls::router())
+        .merge(customers::router())
+        .merge(callbacks::router())
         .merge(presence::router())
         .merge(enterprise::router())
         .merge(widget::router())
