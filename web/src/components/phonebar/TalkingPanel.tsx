@@ -8,6 +8,7 @@ import { type CallAction, usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
 import { MuteButton } from './AudioControls';
 import CallDetails from './CallDetails';
+import CustomerCard from '../customers/CustomerCard';
 import { LiveTimer } from './status';
 
 export default function TalkingPanel() {
@@ -62,7 +63,14 @@ export default function TalkingPanel() {
           )}
         </span>
       }
-      description={call && <CallDetails prefix="talking" number={call.caller} offer={call.offer} />}
+      description={
+        call && (
+          <>
+            <CallDetails prefix="talking" number={call.caller} offer={call.offer} />
+            <CustomerCard prefix="talking" number={call.caller} />
+          </>
+        )
+      }
       action={
         <Space orientation="vertical">
           {presence?.device === 'browser' && <MuteButton testId="talking-mute" />}
