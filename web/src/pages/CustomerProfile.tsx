@@ -182,25 +182,29 @@ export default function CustomerProfilePage() {
           )}
         </Card>
       </Col>
-      <CustomerForm
-        open={editing}
-        customer={customer}
-        onClose={() => setEditing(false)}
-        onSaved={(c) => {
-          setEditing(false);
-          setCustomer(c);
-        }}
-      />
-      <CallbackForm
-        open={scheduling !== null}
-        number={scheduling ?? ''}
-        customerId={customer.id}
-        onClose={() => setScheduling(null)}
-        onSaved={() => {
-          setScheduling(null);
-          void load();
-        }}
-      />
+      {editing && (
+        <CustomerForm
+          open={editing}
+          customer={customer}
+          onClose={() => setEditing(false)}
+          onSaved={(c) => {
+            setEditing(false);
+            setCustomer(c);
+          }}
+        />
+      )}
+      {scheduling !== null && (
+        <CallbackForm
+          open={scheduling !== null}
+          number={scheduling ?? ''}
+          customerId={customer.id}
+          onClose={() => setScheduling(null)}
+          onSaved={() => {
+            setScheduling(null);
+            void load();
+          }}
+        />
+      )}
     </Row>
   );
 }

@@ -105,14 +105,16 @@ export default function CustomersPage() {
         data-testid="customers-table"
         pagination={{ current: page, pageSize: 20, total: data.total, onChange: setPage, showTotal: (total) => t('common.total', { total }) }}
       />
-      <CustomerForm
-        open={adding}
-        onClose={() => setAdding(false)}
-        onSaved={(c) => {
-          setAdding(false);
-          navigate(`/customers/${c.id}`);
-        }}
-      />
+      {adding && (
+        <CustomerForm
+          open={adding}
+          onClose={() => setAdding(false)}
+          onSaved={(c) => {
+            setAdding(false);
+            navigate(`/customers/${c.id}`);
+          }}
+        />
+      )}
     </Card>
   );
 }

@@ -59,32 +59,36 @@ export default function CustomerCard({ number, prefix }: { number: string; prefi
         </Button>
       </Space>
       {found.last_follow_up && (
-        <div data-testid={`${prefix}-last-follow-up`}>
-          <Typography.Text type="secondary">
-            {t('customers.lastFollowUp')} ({formatCallTime(found.last_follow_up.created_at)} {found.last_follow_up.author_name ?? ''}):{' '}
-          </Typography.Text>
-          <Typography.Text>{found.last_follow_up.body}</Typography.Text>
-        </div>
+          <div data-testid={`${prefix}-last-follow-up`}>
+            <Typography.Text type="secondary">
+              {t('customers.lastFollowUp')} ({formatCallTime(found.last_follow_up.created_at)} {found.last_follow_up.author_name ?? ''}):{' '}
+            </Typography.Text>
+            <Typography.Text>{found.last_follow_up.body}</Typography.Text>
+          </div>
       )}
-      <CustomerForm
-        open={adding}
-        number={number}
-        onClose={() => setAdding(false)}
-        onSaved={() => {
-          setAdding(false);
-          void load();
-        }}
-      />
-      <CallbackForm
-        open={scheduling}
-        number={number}
-        customerId={c?.id ?? null}
-        onClose={() => setScheduling(false)}
-        onSaved={() => {
-          setScheduling(false);
-          window.dispatchEvent(new Event('patchbay:callbacks-changed'));
-        }}
-      />
+      {adding && (
+        <CustomerForm
+          open={adding}
+          number={number}
+          onClose={() => setAdding(false)}
+          onSaved={() => {
+            setAdding(false);
+            void load();
+          }}
+        />
+      )}
+      {scheduling && (
+        <CallbackForm
+          open={scheduling}
+          number={number}
+          customerId={c?.id ?? null}
+          onClose={() => setScheduling(false)}
+          onSaved={() => {
+            setScheduling(false);
+            window.dispatchEvent(new Event('patchbay:callbacks-changed'));
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -160,16 +160,18 @@ export default function TodayCallbacks() {
           )}
         />
       )}
-      <CallbackForm
-        open={editing !== null}
-        callback={editing}
-        onClose={() => setEditing(null)}
-        onSaved={() => {
-          setEditing(null);
-          if (editing) announced.current.delete(editing.id);
-          void load();
-        }}
-      />
+      {editing !== null && (
+        <CallbackForm
+          open={editing !== null}
+          callback={editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            if (editing) announced.current.delete(editing.id);
+            void load();
+          }}
+        />
+      )}
     </Card>
   );
 }
