@@ -452,7 +452,7 @@ impl Tenant<'_> {
                 callback: Some(cb),
             });
         }
-        entries.sort_by(|a, b| b.at.cmp(&a.at));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
         entries.truncate(limit as usize);
         Ok(entries)
     }
