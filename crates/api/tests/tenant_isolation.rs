@@ -112,7 +112,9 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // Creating writes into the caller's own enterprise only; checked by the lists.
         ("/api/v1/customers" | "/api/v1/callbacks", "post") => OwnAccount,
         // Finds only the caller's own enterprise's customers; checked after the walk.
-        ("/api/v1/customers/lookup", "get") => OwnAccount,
+        ("/api/v1/customers/lookup" | "/api/v1/customers/export", "get") => OwnAccount,
+        // Imports into the caller's own enterprise.
+        ("/api/v1/customers/import", "post") => OwnAccount,
         // The caller's own callbacks of today.
         ("/api/v1/me/callbacks", "get") => OwnAccount,
         (
@@ -422,6 +424,22 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         .await;
     assert_eq!(st, StatusCode::OK, "{body}");
     assert_eq!(body["customer"], serde_json::Value::Null, "{body}");
+    let (st, _, file) = app
+        .call_raw(
+            Method::GET,
+            "/api/v1/customers/export",
+            Some(&b_token),
+            None,
+            vec![],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let text = String::from_utf8_lossy(&file);
+    assert!(text.contains("beta customer"), "{text}");
+    assert!(
+        !text.contains("alpha"),
+        "the customer export leaked: {text}"
+    );
     assert_eq!(
         ta.customer(customer_a.id, store::CallScope::Enterprise)
             .await

@@ -310,3 +310,21 @@ impl CustomerQuery {
         }
     }
 }
+
+/// What `POST /customers/import` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImportReport {
+    /// Customers added.
+    pub created: u32,
+    /// The rows refused and why.
+    pub errors: Vec<ImportRowError>,
+}
+
+/// One refused row of an import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImportRowError {
+    /// The row (1 = the first row after the titles).
+    pub row: usize,
+    /// Why it was refused.
+    pub message: String,
+}

@@ -55,7 +55,7 @@ pub(crate) fn check_assignee(user: &CurrentUser, to: UserId, field: &str) -> Api
 }
 
 /// Checks and trims a whole profile.
-fn checked(c: NewCustomer) -> ApiResult<CustomerInput> {
+pub(crate) fn checked(c: NewCustomer) -> ApiResult<CustomerInput> {
     let name = validate::text("name", &c.name, 1, 100)?;
     let company = validate::optional_text("company", c.company.as_deref(), 100)?;
     if c.numbers.is_empty() {

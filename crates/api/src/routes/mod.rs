@@ -4,6 +4,7 @@ pub(crate) mod auth;
 pub(crate) mod call_export;
 pub(crate) mod callbacks;
 pub(crate) mod calls;
+pub(crate) mod customer_files;
 pub(crate) mod customers;
 pub(crate) mod dial;
 pub(crate) mod enterprise;
@@ -44,6 +45,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(dial::router())
         .merge(calls::router())
         .merge(customers::router())
+        .merge(customer_files::router())
         .merge(callbacks::router())
         .merge(presence::router())
         .merge(enterprise::router())
