@@ -166,7 +166,8 @@ const zh = {
     followUps: '跟进记录', addFollowUp: '添加跟进', followUpPlaceholder: '这次沟通了什么、下一步做什么', followUpSaved: '跟进已记录',
     lastFollowUp: '最近跟进', timeline: '客户轨迹', noTimeline: '暂无记录', notVisible: '该客户属于 {{owner}}，您无权查看档案',
     kind: { call: '通话', follow_up: '跟进', callback: '预约回呼' }, inbound: '呼入', outbound: '外呼', talk: '通话 {{seconds}} 秒',
-    unknownCustomer: '未知客户', updated: '更新时间', deleteConfirm: '删除该客户及其跟进记录和预约回呼？',
+    unknownCustomer: '未知客户', updated: '更新时间', import: '导入 CSV', export: '导出 CSV', importDone: '导入结果',
+    importSummary: '已添加 {{created}} 位客户，{{failed}} 行未导入', importRow: '第 {{row}} 行：{{message}}', deleteConfirm: '删除该客户及其跟进记录和预约回呼？',
   },
   callbacks: {
     title: '预约回呼', today: '今日预约回呼', none: '今天没有预约回呼', schedule: '预约回呼', reschedule: '改期', dueAt: '回呼时间',
@@ -187,7 +188,7 @@ const zh = {
     answer_on_device: '请在座机（或手机）上接听', invalid_flow: 'IVR 流程有误：{{message}}', unavailable: '电话服务未运行',
     validation_failed: '输入有误：{{message}}', invalid_audio: '音频文件不能用：{{message}}',
     payload_too_large: '文件超过 20 MB', unsupported_media_type: '请上传 WAV 文件', prompt_in_use: '号码 {{numbers}} 的 IVR 流程正在播放该语音，请先修改这些流程',
-    customer_number_taken: '该号码已属于另一位客户', callback_done: '该预约回呼已完成', generic: '操作失败：{{message}}',
+    customer_number_taken: '该号码已属于另一位客户', invalid_file: '文件不能导入：{{message}}', too_many_rows: '行数太多：{{message}}', callback_done: '该预约回呼已完成', generic: '操作失败：{{message}}',
   },
 };
 
@@ -354,7 +355,8 @@ const en: typeof zh = {
     followUps: 'Follow-ups', addFollowUp: 'Add follow-up', followUpPlaceholder: 'What was discussed, what comes next', followUpSaved: 'Follow-up saved',
     lastFollowUp: 'Last follow-up', timeline: 'Timeline', noTimeline: 'Nothing yet', notVisible: 'This customer belongs to {{owner}}: you may not open the profile',
     kind: { call: 'Call', follow_up: 'Follow-up', callback: 'Callback' }, inbound: 'Inbound', outbound: 'Outbound', talk: 'talked {{seconds}} s',
-    unknownCustomer: 'Unknown customer', updated: 'Updated', deleteConfirm: 'Delete this customer with their follow-ups and callbacks?',
+    unknownCustomer: 'Unknown customer', updated: 'Updated', import: 'Import CSV', export: 'Export CSV', importDone: 'Import result',
+    importSummary: '{{created}} customers added, {{failed}} rows not imported', importRow: 'Row {{row}}: {{message}}', deleteConfirm: 'Delete this customer with their follow-ups and callbacks?',
   },
   callbacks: {
     title: 'Scheduled callbacks', today: "Today's callbacks", none: 'No callbacks scheduled for today', schedule: 'Schedule callback', reschedule: 'Reschedule', dueAt: 'Call back at',
@@ -375,7 +377,7 @@ const en: typeof zh = {
     answer_on_device: 'Answer on your desk phone (or mobile)', invalid_flow: 'The IVR flow is not valid: {{message}}', unavailable: 'The telephony service is not running',
     validation_failed: 'Invalid input: {{message}}', invalid_audio: 'This audio file cannot be used: {{message}}',
     payload_too_large: 'The file is larger than 20 MB', unsupported_media_type: 'Upload a WAV file', prompt_in_use: 'The IVR flow of number(s) {{numbers}} plays this prompt: change those flows first',
-    customer_number_taken: 'This number already belongs to another customer', callback_done: 'This callback is already done', generic: 'Failed: {{message}}',
+    customer_number_taken: 'This number already belongs to another customer', invalid_file: 'The file cannot be imported: {{message}}', too_many_rows: 'Too many rows: {{message}}', callback_done: 'This callback is already done', generic: 'Failed: {{message}}',
   },
 };
 

@@ -5,8 +5,8 @@
 // from that number pops the name. In the workspace, today's callbacks list the callback; when one
 // falls due the page and the desktop (Chromium's Notification, permission granted) announce it;
 // "Call back" dials the number through /me/dial; marked done it says Done. The profile shows the
-// customer, takes a follow-up and lists it in the timeline; the admin sees the callbacks in the
-// full list, filtered by state.
+// customer, takes a follow-up and lists it in the timeline; a CSV import adds a customer and
+// reports the refused row; the admin sees the callbacks in the full list, filtered by state.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -165,6 +165,19 @@ test('the pop adds a caller to my customers, names them next time, and a callbac
   await timeline.getByTestId('timeline-follow-up').filter({ hasText: '客户要报价单' }).waitFor();
   assert.ok((await timeline.getByTestId('timeline-callback').count()) >= 2, 'both callbacks are in the timeline');
   await shot(page, '64-customer-profile');
+  // Importing a CSV file: the good row is added, the bad one reported.
+  await page.getByRole('menuitem', { name: 'Customers' }).click();
+  await page.locator('input[type=file]').setInputFiles({
+    name: 'customers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('name,numbers,company\n李四,13900139000,广州贸易\n,13700000000,\n'),
+  });
+  const report = page.getByTestId('import-report');
+  await report.getByText('1 customers added, 1 rows not imported').waitFor();
+  assert.match(await report.innerText(), /Row 2: name: is required/);
+  await shot(page, '66-customer-import');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('customers-table').getByText('李四').waitFor();
   assert.deepEqual(pageErrors, []);
   await context.close();
 

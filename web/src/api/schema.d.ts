@@ -265,6 +265,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customers the list's filters match (paging ignored), as CSV (UTF-8 with a byte-order
+         *     mark; numbers and tags separated by `;`; owner as work ID).
+         */
+        get: operations["export_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports customers from a CSV file sent as the body (`text/csv`): a title row naming the
+         *     columns `name`/`姓名` and `numbers`/`电话` (required), `company`/`公司`, `tags`/`标签`
+         *     (numbers and tags separated by `;`), other columns ignored; at most 5,000 rows. Each row is
+         *     checked as a new customer is; rows that pass are added, owned by the user; the report names
+         *     each refused row (1 = the first row after the titles) and why.
+         */
+        post: operations["import_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/lookup": {
         parameters: {
             query?: never;
@@ -1560,6 +1603,23 @@ export interface components {
          * @enum {string}
          */
         HangupSide: "customer" | "agent" | "system";
+        /** @description What `POST /customers/import` did. */
+        ImportReport: {
+            /**
+             * Format: int32
+             * @description Customers added.
+             */
+            created: number;
+            /** @description The rows refused and why. */
+            errors: components["schemas"]["ImportRowError"][];
+        };
+        /** @description One refused row of an import. */
+        ImportRowError: {
+            /** @description Why it was refused. */
+            message: string;
+            /** @description The row (1 = the first row after the titles). */
+            row: number;
+        };
         /** @description Credentials for `POST /auth/login`. */
         LoginRequest: {
             /** @description The enterprise's code (企业编号), e.g. `demo`. */
@@ -3623,6 +3683,96 @@ export interface operations {
             };
             /** @description `customer_number_taken`: a number is already another customer's */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_customers: {
+        parameters: {
+            query?: {
+                /** @description Name, company or number contains this text (case-insensitive). */
+                q?: string;
+                /** @description Only customers with this tag (exact). */
+                tag?: string;
+                /** @description Only customers of this owner (user id). */
+                owner_id?: number;
+                /** @description Only the caller's own customers ("my customers"). */
+                mine?: boolean;
+                /** @description 1-based page number; defaults to 1. */
+                page?: number;
+                /** @description Rows per page, 1–200; defaults to 20. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_customers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The CSV file */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Not a CSV file with the required columns, or too many rows */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -58,3 +58,4 @@ export type TimelineEntry = S['TimelineEntry'];
 export type Callback = S['Callback'];
 export type CallbackState = S['CallbackState'];
 export type NewCallback = S['NewCallback'];
+export type ImportReport = S['ImportReport'];

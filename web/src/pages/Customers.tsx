@@ -1,12 +1,13 @@
 // Customers (客户管理): search by name, company or number, filter by tag, "my customers" or
 // all the user's data scope shows; add a customer; open a profile.
 import { useCallback, useEffect, useState } from 'react';
-import { Button, Card, Input, Radio, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Input, List, Modal, Radio, Space, Table, Tag, Upload } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import type { Customer } from '../api/types';
-import { api, unwrap } from '../core/api';
+import type { Customer, ImportReport } from '../api/types';
+import { useAuth } from '../auth';
+import { api, toFailure, unwrap } from '../core/api';
 import { formatCallTime } from '../core/callDetails';
 import { useShowError } from '../errors';
 import CustomerForm from '../components/customers/CustomerForm';
@@ -22,6 +23,26 @@ export default function CustomersPage() {
   const [data, setData] = useState<{ items: Customer[]; total: number }>({ items: [], total: 0 });
   const [loading, setLoading] = useState(false);
   const [adding, setAdding] = useState(false);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const { me } = useAuth();
+  const canExport = !!me?.permissions.includes('export');
+  const exportHref = `/api/v1/customers/export?${new URLSearchParams({ ...(q ? { q } : {}), ...(tag ? { tag } : {}), ...(mine ? { mine: 'true' } : {}) })}`;
+  const importFile = async (file: File) => {
+    try {
+      const r = await fetch('/api/v1/customers/import', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'text/csv' },
+        body: await file.text(),
+      });
+      const body: unknown = await r.json();
+      if (!r.ok) throw toFailure(r.status, body);
+      setReport(body as ImportReport);
+      await load();
+    } catch (e) {
+      showError(e);
+    }
+  };
   const load = useCallback(async () => {
     setLoading(true);
     try {
@@ -58,9 +79,19 @@ export default function CustomersPage() {
     <Card
       title={t('customers.title')}
       extra={
-        <Button type="primary" onClick={() => setAdding(true)} data-testid="customer-add">
-          {t('customers.add')}
-        </Button>
+        <Space>
+          <Upload accept=".csv,text/csv" showUploadList={false} beforeUpload={(f) => (void importFile(f), false)}>
+            <Button data-testid="customer-import">{t('customers.import')}</Button>
+          </Upload>
+          {canExport && (
+            <Button href={exportHref} download="customers.csv" data-testid="customer-export">
+              {t('customers.export')}
+            </Button>
+          )}
+          <Button type="primary" onClick={() => setAdding(true)} data-testid="customer-add">
+            {t('customers.add')}
+          </Button>
+        </Space>
       }
     >
       <Space wrap style={{ marginBottom: 16 }}>
@@ -105,6 +136,20 @@ export default function CustomersPage() {
         data-testid="customers-table"
         pagination={{ current: page, pageSize: 20, total: data.total, onChange: setPage, showTotal: (total) => t('common.total', { total }) }}
       />
+      <Modal open={report !== null} title={t('customers.importDone')} footer={null} onCancel={() => setReport(null)}>
+        {report && (
+          <div data-testid="import-report">
+            <Alert type={report.errors.length ? 'warning' : 'success'} title={t('customers.importSummary', { created: report.created, failed: report.errors.length })} />
+            {report.errors.length > 0 && (
+              <List
+                size="small"
+                dataSource={report.errors}
+                renderItem={(e) => <List.Item key={e.row}>{t('customers.importRow', { row: e.row, message: e.message })}</List.Item>}
+              />
+            )}
+          </div>
+        )}
+      </Modal>
       {adding && (
         <CustomerForm
           open={adding}
