@@ -28,7 +28,7 @@ use tower::ServiceExt;
 type PathOf = Box<dyn Fn(usize) -> String>;
 
 /// List queries run per kind.
-const RUNS: usize = 40;
+const RUNS: usize = 20;
 /// Rows the export covers.
 const EXPORT_ROWS: i64 = 100_000;
 

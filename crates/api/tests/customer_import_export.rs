@@ -95,7 +95,7 @@ async fn an_import_adds_good_rows_and_reports_the_others_and_the_export_reads_ba
 }
 
 #[tokio::test]
-async fn a_file_without_the_required_columns_or_not_text_answers_400() {
+async fn a_file_without_the_required_columns_or_not_text_answers_400_and_a_large_one_413() {
     let app = TestApp::new().await;
     app.tenant("acme").await;
     let agent = app.token("acme", "1001", AGENT_PASS).await;
@@ -116,4 +116,18 @@ async fn a_file_without_the_required_columns_or_not_text_answers_400() {
         let v: serde_json::Value = serde_json::from_slice(&resp).unwrap();
         assert_eq!(code(&v), "invalid_file");
     }
+    let mut big = b"name,numbers\n".to_vec();
+    big.resize(300 * 1024, b'x');
+    let (st, _, resp) = app
+        .call_raw(
+            Method::POST,
+            "/api/v1/customers/import",
+            Some(&agent),
+            Some("text/csv"),
+            big,
+        )
+        .await;
+    assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE);
+    let v: serde_json::Value = serde_json::from_slice(&resp).unwrap();
+    assert_eq!(code(&v), "payload_too_large");
 }

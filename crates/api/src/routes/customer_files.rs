@@ -2,7 +2,7 @@
 //! import of a CSV file with a report of every row refused (each row is checked as a new
 //! customer is; the rows that pass are added, owned by the importing user).
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -120,14 +120,27 @@ fn local_date(ms: i64) -> String {
     responses(
         (status = 200, body = ImportReport),
         (status = 400, description = "Not a CSV file with the required columns, or too many rows", body = ErrorBody),
+        (status = 413, description = "Larger than 256 KB", body = ErrorBody),
         (status = 403, body = ErrorBody),
     ))]
 pub(crate) async fn import_customers(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     require_customers(&user)?;
+    let body = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!(
+                    "the file is larger than {} KB: import it in parts",
+                    crate::MAX_BODY_BYTES / 1024
+                ),
+            )
+        })?;
     let text = std::str::from_utf8(&body).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
