@@ -5,9 +5,10 @@ import zhCN from 'antd/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes } from 'react-router-dom';
 
-// Two bundles: the public call widget, and the signed-in workspace.
+// Three bundles: the public call widget, the signed-in workspace, the platform console.
 const WidgetPage = lazy(() => import('./pages/Widget'));
 const Workspace = lazy(() => import('./Workspace'));
+const PlatformPage = lazy(() => import('./pages/Platform'));
 
 export default function App() {
   const { i18n } = useTranslation();
@@ -18,6 +19,8 @@ export default function App() {
           <Routes>
             {/* The web call widget is public: no sign-in, no events socket. */}
             <Route path="/widget" element={<WidgetPage />} />
+            {/* The platform administrator's console: its own sign-in, outside every enterprise. */}
+            <Route path="/platform" element={<PlatformPage />} />
             <Route path="/*" element={<Workspace />} />
           </Routes>
         </Suspense>

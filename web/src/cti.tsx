@@ -83,13 +83,16 @@ export function usePhoneBar(): PhoneBarState {
   return useSyncExternalStore(store.subscribe, store.getState);
 }
 
+/** Where a blind transfer goes: a skill group's queue, one colleague, or a number outside. */
+export type TransferTarget = { group: number } | { agent: number } | { number: string };
+
 export interface PhoneActions {
   /** Reloads presence, queues and missed calls from the API. */
   refresh: () => Promise<void>;
   changePresence: (change: PresenceChange) => Promise<void>;
   callAction: (action: CallAction, call?: string | null) => Promise<void>;
-  /** Transfers the customer (blind) to a skill group's queue. */
-  transfer: (groupId: number) => Promise<void>;
+  /** Transfers the customer (blind) to a skill group's queue or a colleague. */
+  transfer: (to: TransferTarget) => Promise<void>;
   /** Calls `number` (rings the desk phone first); a call-back marks that caller's reminders. */
   dial: (number: string, callerNumber?: string | null) => Promise<void>;
   markHandled: (m: MissedCall) => Promise<void>;
@@ -119,8 +122,9 @@ export function usePhoneActions(): PhoneActions {
   const callAction = useCallback(async (action: CallAction, call?: string | null) => {
     unwrap(await api.POST('/api/v1/me/call/{action}', { params: { path: { action } }, body: { call: call ?? null } }));
   }, []);
-  const transfer = useCallback(async (groupId: number) => {
-    unwrap(await api.POST('/api/v1/me/call/transfer', { body: { group_id: groupId } }));
+  const transfer = useCallback(async (to: TransferTarget) => {
+    const body = 'group' in to ? { group_id: to.group } : 'agent' in to ? { agent_id: to.agent } : { number: to.number };
+    unwrap(await api.POST('/api/v1/me/call/transfer', { body }));
   }, []);
   const dial = useCallback(
     async (number: string, callerNumber?: string | null) => {

@@ -22,6 +22,12 @@ const zh = {
     initialPassword: '初始密码', initialPasswordHint: '请把此密码告知该员工。它只显示这一次。',
     created: '员工已创建', workIdRule: '工号为1到20位字母或数字', mobileRule: '手机号为5到20位数字，可加+号',
   },
+  platform: {
+    title: '平台管理', username: '用户名', invalidCredentials: '用户名或密码错误', hint: '平台管理员账号在服务器上用 patchbay admin create 用户名 创建。',
+    enterprises: '企业', newEnterprise: '新建企业', code: '企业编号', codeRule: '企业编号为2到32位小写字母、数字或 -',
+    users: '员工数', created: '创建时间', adminWorkId: '首位管理员工号', createdTitle: '企业已创建',
+    createdHint: '请把以下登录信息告知该企业的管理员。密码只显示这一次。',
+  },
   roles: {
     title: '角色管理', permissions: '权限', dataScope: '数据范围', builtin: '内置', userCount: '员工数',
   },
@@ -71,7 +77,7 @@ const zh = {
     results: { in_progress: '通话中', answered: '已接通', failed: '未接通', abandoned: '排队放弃', missed: '未接', overflowed: '已溢出' },
     agent: '坐席', skillGroup: '技能组', from: '开始时间', to: '结束时间', failureCause: '失败原因', details: '详情',
     callBack: '回拨', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', detailOf: '{{caller}} 的通话', callId: '通话ID',
-    answeredAt: '接听时间', endedAt: '结束时间', hangupSide: '挂断方', recording: '录音', noRecording: '这通电话没有录音',
+    answeredAt: '接听时间', endedAt: '结束时间', hangupSide: '挂断方', recording: '录音', noRecording: '这通电话没有录音', recordingDeleted: '录音已于 {{when}} 删除（超过保留期）',
     noRecordingPermission: '没有收听录音的权限',
     hangupSides: { customer: '客户', agent: '坐席', system: '系统' },
     presets: { last24h: '最近24小时', today: '今天', last7d: '最近7天', last30d: '最近30天' },
@@ -85,6 +91,8 @@ const zh = {
     title: '坐席工作台', enterprise: '企业', profile: '我的资料', groups: '我的技能组', connection: '事件连接',
     connecting: '连接中', open: '已连接', closed: '已断开，正在重连', noGroups: '尚未加入技能组',
   },
+  notes: { title: '通话小记', placeholder: '写一条小记（转接后下一位坐席也能看到）', add: '添加小记', none: '暂无小记' },
+  segments: { title: '接待坐席', transferred: '已转出', ended: '通话结束' },
   phonebar: {
     title: '电话条', signIn: '签入', signOut: '签出', online: '在线', loginStatus: '登录状态', phoneStatus: '电话状态',
     idle: '空闲', busy: '忙碌',
@@ -96,7 +104,7 @@ const zh = {
     queueLine: '{{waiting}} 人排队 · 最长等待 {{longest}} · 空闲坐席 {{idle}}',
     ringing: '来电', caller: '来电号码', dialed: '呼入号码', group: '技能组', unknownCaller: '未知号码',
     answerOnDesk: '请在座机上接听', answerOnMobile: '请在手机上接听', answer: '接听', reject: '拒接',
-    autoAnswering: '已开启自动接听，来电将自动接通', talking: '通话中', hangup: '挂断', hold: '保持', resume: '恢复通话', onHold: '通话保持中', transfer: '转接', transferTo: '转接到技能组', idleAgents: '{{count}} 人空闲',
+    autoAnswering: '已开启自动接听，来电将自动接通', talking: '通话中', hangup: '挂断', hold: '保持', resume: '恢复通话', onHold: '通话保持中', transfer: '转接', transferTo: '转接到技能组', transferToAgent: '转接给同事', transferToNumber: '转接到外部号码…', transferNumber: '外部号码', free: '空闲', notFree: '忙', idleAgents: '{{count}} 人空闲',
     offerEnded: {
       ring_timeout: '来电超时未接，已回到队列', rejected: '已拒接，来电已回到队列', caller_hung_up: '客户已挂机',
       agent_left: '来电已收回', device_failed: '无法呼叫您的设备（座机是否已注册？）', other: '来电已结束',
@@ -178,7 +186,7 @@ const zh = {
   },
   errors: {
     invalid_credentials: '企业编号、工号或密码错误', too_many_attempts: '登录失败次数过多，请 {{seconds}} 秒后再试', server_busy: '服务器繁忙，请稍后再试',
-    account_disabled: '账号已停用，请联系管理员', work_id_taken: '该工号已被使用', name_taken: '名称已被使用',
+    account_disabled: '账号已停用，请联系管理员', enterprise_disabled: '该企业已停用，请联系平台管理员', code_taken: '该企业编号已被使用', work_id_taken: '该工号已被使用', name_taken: '名称已被使用',
     role_in_use: '仍有员工使用该角色，请先更换他们的角色', builtin_role: '内置管理员角色不能删除或修改权限',
     cannot_modify_self: '不能删除或停用自己的账号', weak_password: '新密码至少8位', forbidden: '没有权限',
     unauthenticated: '请先登录', not_found: '记录不存在', session_ended: '您已在别处退出或会话已失效，请重新登录',
@@ -212,6 +220,12 @@ const en: typeof zh = {
     skillGroups: 'Skill groups', status: 'Status', locked: 'Locked', resetPassword: 'Reset password',
     initialPassword: 'Initial password', initialPasswordHint: 'Give this password to the user. It is shown only once.',
     created: 'User created', workIdRule: 'Work ID: 1 to 20 letters or digits', mobileRule: 'Mobile: 5 to 20 digits, optionally starting with +',
+  },
+  platform: {
+    title: 'Platform administration', username: 'User name', invalidCredentials: 'Wrong user name or password', hint: 'Platform administrator accounts are made on the server with `patchbay admin create NAME`.',
+    enterprises: 'Enterprises', newEnterprise: 'New enterprise', code: 'Enterprise code', codeRule: 'Enterprise code: 2 to 32 lower-case letters, digits or -',
+    users: 'Users', created: 'Created', adminWorkId: 'First admin\'s work ID', createdTitle: 'Enterprise created',
+    createdHint: 'Give these sign-in details to the enterprise\'s administrator. The password is shown only once.',
   },
   roles: { title: 'Roles', permissions: 'Permissions', dataScope: 'Data scope', builtin: 'Built-in', userCount: 'Users' },
   scope: { self: 'Own records', skill_groups: 'Own skill groups', department: 'Own department', enterprise: 'Whole enterprise' },
@@ -260,7 +274,7 @@ const en: typeof zh = {
     results: { in_progress: 'In progress', answered: 'Answered', failed: 'Failed', abandoned: 'Abandoned in queue', missed: 'Missed', overflowed: 'Overflowed' },
     agent: 'Agent', skillGroup: 'Skill group', from: 'From', to: 'To', failureCause: 'Failure cause', details: 'Details',
     callBack: 'Call back', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', detailOf: 'Call from {{caller}}', callId: 'Call ID',
-    answeredAt: 'Answered', endedAt: 'Ended', hangupSide: 'Hung up by', recording: 'Recording', noRecording: 'This call has no recording',
+    answeredAt: 'Answered', endedAt: 'Ended', hangupSide: 'Hung up by', recording: 'Recording', noRecording: 'This call has no recording', recordingDeleted: 'The recording was removed on {{when}} (past the retention period)',
     noRecordingPermission: 'You do not have permission to listen to recordings',
     hangupSides: { customer: 'Customer', agent: 'Agent', system: 'System' },
     presets: { last24h: 'Last 24 hours', today: 'Today', last7d: 'Last 7 days', last30d: 'Last 30 days' },
@@ -274,6 +288,8 @@ const en: typeof zh = {
     title: 'Agent workspace', enterprise: 'Enterprise', profile: 'My profile', groups: 'My skill groups', connection: 'Event connection',
     connecting: 'Connecting', open: 'Connected', closed: 'Disconnected, reconnecting', noGroups: 'Not in any skill group yet',
   },
+  notes: { title: 'Call notes', placeholder: 'Write a note (the next agent sees it after a transfer)', add: 'Add note', none: 'No notes' },
+  segments: { title: 'Agents on the call', transferred: 'transferred on', ended: 'call ended' },
   phonebar: {
     title: 'Phone bar', signIn: 'Sign in', signOut: 'Sign out', online: 'Available', loginStatus: 'Login status', phoneStatus: 'Phone status',
     idle: 'Idle', busy: 'Busy',
@@ -285,7 +301,7 @@ const en: typeof zh = {
     queueLine: '{{waiting}} waiting · longest {{longest}} · {{idle}} idle agents',
     ringing: 'Incoming call', caller: 'Caller', dialed: 'Dialed number', group: 'Skill group', unknownCaller: 'Unknown number',
     answerOnDesk: 'Answer on your desk phone', answerOnMobile: 'Answer on your mobile', answer: 'Answer', reject: 'Reject',
-    autoAnswering: 'Auto-answer is on: the call connects by itself', talking: 'On a call', hangup: 'Hang up', hold: 'Hold', resume: 'Resume', onHold: 'On hold', transfer: 'Transfer', transferTo: 'Transfer to a skill group', idleAgents: '{{count}} idle',
+    autoAnswering: 'Auto-answer is on: the call connects by itself', talking: 'On a call', hangup: 'Hang up', hold: 'Hold', resume: 'Resume', onHold: 'On hold', transfer: 'Transfer', transferTo: 'Transfer to a skill group', transferToAgent: 'Transfer to a colleague', transferToNumber: 'Transfer to a number…', transferNumber: 'Number outside', free: 'free', notFree: 'busy', idleAgents: '{{count}} idle',
     offerEnded: {
       ring_timeout: 'Not answered in time: the call is back in the queue', rejected: 'Rejected: the call is back in the queue', caller_hung_up: 'The caller hung up',
       agent_left: 'The call was withdrawn', device_failed: 'Your device could not be rung (is the desk phone registered?)', other: 'The call ended',
@@ -367,7 +383,7 @@ const en: typeof zh = {
   },
   errors: {
     invalid_credentials: 'Wrong enterprise code, work ID or password', too_many_attempts: 'Too many failed sign-ins: try again in {{seconds}} s', server_busy: 'The server is busy: try again in a few seconds',
-    account_disabled: 'This account is disabled: ask your administrator', work_id_taken: 'This work ID is already in use', name_taken: 'This name is already in use',
+    account_disabled: 'This account is disabled: ask your administrator', enterprise_disabled: 'This enterprise is disabled: ask the platform administrator', code_taken: 'This enterprise code is already in use', work_id_taken: 'This work ID is already in use', name_taken: 'This name is already in use',
     role_in_use: 'Users still hold this role: give them another role first', builtin_role: 'The built-in administrator role cannot be deleted or have its permissions changed',
     cannot_modify_self: 'You cannot delete or disable your own account', weak_password: 'The new password needs at least 8 characters', forbidden: 'You do not have permission for this',
     unauthenticated: 'Sign in first', not_found: 'No such record', session_ended: 'You were signed out elsewhere or the session ended: sign in again',

@@ -144,3 +144,104 @@ async fn agents_see_their_own_calls_and_recordings_stream_by_range() {
         "a call without a recording"
     );
 }
+
+/// After the archiver compresses a finished call's WAV, the recording route serves the Ogg Opus
+/// file from its day folder as `audio/ogg` (seekable by range); after the retention period it
+/// answers 404 and the record says when the recording was removed.
+#[tokio::test]
+async fn a_compressed_recording_is_served_as_ogg_opus_until_retention_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = TestApp::new().await;
+    app.state.recordings_dir = Some(dir.path().to_owned());
+    let t = app.tenant("acme").await;
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 8_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(dir.path().join("5-1.wav"), spec).unwrap();
+    for i in 0..16_000u32 {
+        let s = ((f64::from(i) * 0.3).sin() * 9_000.0) as i16;
+        w.write_sample(s).unwrap();
+        w.write_sample(-s).unwrap();
+    }
+    w.finalize().unwrap();
+    let store = &app.state.store;
+    let started = 1_700_000_000_000;
+    for ev in [
+        CallEvent::Started {
+            key: "k1".into(),
+            enterprise: t.id,
+            direction: CallDirection::Inbound,
+            caller: "13800000001".into(),
+            callee: "4008000000".into(),
+            enterprise_number: None,
+            agent: None,
+            at: started,
+        },
+        CallEvent::Answered {
+            key: "k1".into(),
+            at: started + 1_000,
+            recording: Some("5-1.wav".into()),
+        },
+        CallEvent::Ended {
+            key: "k1".into(),
+            at: started + 3_000,
+            failure: None,
+            hangup_side: HangupSide::Customer,
+        },
+    ] {
+        store.apply_call_event(&ev).await.unwrap();
+    }
+    let far = i64::MAX / 4;
+    let pass = recordings::compress_pending(store, dir.path(), far)
+        .await
+        .unwrap();
+    assert_eq!(pass.compressed, 1, "{pass:?}");
+    assert!(dir.path().join("2023-11-14/5-1.ogg").is_file());
+
+    let admin = app.token("acme", "admin", ADMIN_PASS).await;
+    let (_, all) = app
+        .call(Method::GET, "/api/v1/calls", Some(&admin), None)
+        .await;
+    let id = all["items"][0]["id"].as_i64().unwrap();
+    let (st, ct, body) = app
+        .call_raw(
+            Method::GET,
+            &format!("/api/v1/calls/{id}/recording"),
+            Some(&admin),
+            None,
+            vec![],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(ct.as_deref(), Some("audio/ogg; codecs=opus"));
+    assert_eq!(&body[..4], b"OggS");
+    assert!(body.len() * 8 < 44 + 16_000 * 4, "{} bytes", body.len());
+
+    let removed_at = started + 31 * 86_400_000;
+    let n = recordings::remove_expired(store, dir.path(), removed_at, 30)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let (st, body) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/calls/{id}/recording"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{body}");
+    let (_, record) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/calls/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(record["has_recording"], false);
+    assert_eq!(record["recording_deleted_at"], removed_at);
+}

@@ -91,6 +91,11 @@ async fn an_agent_signs_in_goes_idle_and_busy_and_is_told_what_is_refused() {
         )
         .await;
     assert_eq!((st, code(&body)), (StatusCode::CONFLICT, "no_such_call"));
+    // No body at all (curl -X POST) means the current call too.
+    let (st, body) = app
+        .call(Method::POST, "/api/v1/me/call/hangup", Some(&agent), None)
+        .await;
+    assert_eq!((st, code(&body)), (StatusCode::CONFLICT, "no_such_call"));
     let (st, _) = app
         .call(
             Method::POST,
@@ -99,7 +104,38 @@ async fn an_agent_signs_in_goes_idle_and_busy_and_is_told_what_is_refused() {
             Some("{}"),
         )
         .await;
-    assert_eq!(st, StatusCode::BAD_REQUEST);
+    // This role may not transfer (nor list colleagues to transfer to).
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    // Notes need a call being talked on; a bad note is refused before that.
+    let (st, body) = app
+        .call(Method::GET, "/api/v1/me/call/notes", Some(&agent), None)
+        .await;
+    assert_eq!((st, code(&body)), (StatusCode::CONFLICT, "not_talking"));
+    let long = format!(r#"{{"text":"{}"}}"#, "长".repeat(2_001));
+    for bad in [r#"{"text":"  "}"#, long.as_str(), r#"{"note":"x"}"#] {
+        let (st, _) = app
+            .call(
+                Method::POST,
+                "/api/v1/me/call/notes",
+                Some(&agent),
+                Some(bad),
+            )
+            .await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad:.40}");
+    }
+    let (st, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/me/call/notes",
+            Some(&agent),
+            Some(r#"{"text":"回访"}"#),
+        )
+        .await;
+    assert_eq!((st, code(&body)), (StatusCode::CONFLICT, "not_talking"));
+    let (st, _) = app
+        .call(Method::GET, "/api/v1/me/colleagues", Some(&agent), None)
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
     let (st, body) = put(r#"{"login":"offline"}"#).await;
     assert_eq!(
         (st, body["login"].as_str()),

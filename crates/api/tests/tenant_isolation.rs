@@ -1,5 +1,8 @@
 //! Every API route keeps enterprises apart: a second enterprise's admin gets 404 on each of the
-//! first enterprise's resources, and lists show only their own rows.
+//! first enterprise's resources, and lists show only their own rows. Both enterprises are made
+//! the way an operator makes them: the platform administrator creates each through the API, and
+//! each one's first admin signs in and creates an agent. The platform administrator's session
+//! opens no enterprise route, and no enterprise session opens a platform route.
 //!
 //! The table below must name every route of the OpenAPI document; a new route without a case
 //! fails the test, so nobody adds an endpoint without deciding how it is isolated.
@@ -9,7 +12,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{ADMIN_PASS, TestApp};
+use common::TestApp;
 
 /// How a route is checked.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +26,10 @@ enum Case {
     /// Acts only on the caller's own account or session (login, logout, me …): nothing of
     /// another enterprise is addressable through it.
     OwnAccount,
+    /// Open to anyone without a session (sign-in pages, the web widget).
+    Public,
+    /// A platform administrator's route: an enterprise's session gets 401.
+    Platform,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +52,13 @@ fn case(path: &str, method: &str) -> Option<Case> {
     use Case::*;
     use Resource::*;
     Some(match (path, method) {
-        ("/api/v1/auth/login" | "/api/v1/auth/logout", "post") => OwnAccount,
+        ("/api/v1/auth/login" | "/api/v1/platform/auth/login", "post") => Public,
+        ("/api/v1/auth/logout", "post") => OwnAccount,
+        // The platform administrator's own routes: enterprises themselves, never their data.
+        ("/api/v1/platform/auth/logout", "post")
+        | ("/api/v1/platform/me", "get")
+        | ("/api/v1/platform/enterprises", "get" | "post")
+        | ("/api/v1/platform/enterprises/{id}", "get" | "patch") => Platform,
         ("/api/v1/me", "get")
         | ("/api/v1/me/password", "post")
         | ("/api/v1/me/sessions", "get") => OwnAccount,
@@ -54,7 +67,7 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // POST returned; `widget_calls.rs` checks them.
         ("/api/v1/widget/calls", "post")
         | ("/api/v1/widget/calls/{id}", "delete")
-        | ("/api/v1/widget/calls/{id}/dtmf", "post") => OwnAccount,
+        | ("/api/v1/widget/calls/{id}/dtmf", "post") => Public,
         // Dials from the caller's own desk phone with the caller's own enterprise's trunks.
         ("/api/v1/me/dial", "post") => OwnAccount,
         // The caller's own presence, queues, calls and reminders.
@@ -66,6 +79,9 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // The caller's own call; the group must be one of the caller's enterprise (the endpoint
         // checks it: another enterprise's group is "no such skill group").
         ("/api/v1/me/call/transfer", "post") => OwnAccount,
+        // The caller's own enterprise's agents; the notes of the caller's own call (its record
+        // is looked up by the engine's key within the caller's enterprise).
+        ("/api/v1/me/colleagues", "get") | ("/api/v1/me/call/notes", "get" | "post") => OwnAccount,
         ("/api/v1/me/missed-calls/{id}/handled", "post") => Foreign(MissedCall),
         // The caller's own enterprise's monitor.
         ("/api/v1/monitor", "get") => OwnAccount,
@@ -80,7 +96,11 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // A file, not a JSON page: checked after the walk (beta's export holds beta's call only).
         ("/api/v1/calls/export", "get") => OwnAccount,
         (
-            "/api/v1/calls/{id}" | "/api/v1/calls/{id}/recording" | "/api/v1/calls/{id}/transcript",
+            "/api/v1/calls/{id}"
+            | "/api/v1/calls/{id}/recording"
+            | "/api/v1/calls/{id}/transcript"
+            | "/api/v1/calls/{id}/notes"
+            | "/api/v1/calls/{id}/segments",
             "get",
         ) => Foreign(Call),
         ("/api/v1/numbers", "get") => List,
@@ -151,8 +171,9 @@ fn body_for(path: &str, method: &str) -> Option<&'static str> {
 #[tokio::test]
 async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
     let app = TestApp::new().await;
-    let a = app.tenant("alpha").await;
-    let b = app.tenant("beta").await;
+    let platform = app.platform_token().await;
+    let a = app.real_tenant(&platform, "alpha").await;
+    let b = app.real_tenant(&platform, "beta").await;
     let ta = app.state.store.tenant(a.id);
     let group = ta.create_skill_group("alpha group", None, 0).await.unwrap();
     let status = ta
@@ -273,10 +294,10 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         ..store::CustomerInput::default()
     };
     let customer_a = ta
-        .create_customer(&customer_input("alpha customer", "13811110000"), a.admin, 0)
+        .create_customer(&customer_input("alpha customer", "13811110000"), a.agent, 0)
         .await
         .unwrap();
-    ta.add_follow_up(customer_a.id, a.admin, "alpha note", 0)
+    ta.add_follow_up(customer_a.id, a.agent, "alpha note", 0)
         .await
         .unwrap();
     let callback_input = |c, number: &str, agent| store::CallbackInput {
@@ -288,33 +309,33 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
     };
     let callback_a = ta
         .create_callback(
-            &callback_input(customer_a.id, "13811110000", a.admin),
-            a.admin,
+            &callback_input(customer_a.id, "13811110000", a.agent),
+            a.agent,
             0,
             0,
         )
         .await
         .unwrap();
     let customer_b = tb
-        .create_customer(&customer_input("beta customer", "13822220000"), b.admin, 0)
+        .create_customer(&customer_input("beta customer", "13822220000"), b.agent, 0)
         .await
         .unwrap();
     tb.create_callback(
-        &callback_input(customer_b.id, "13822220000", b.admin),
-        b.admin,
+        &callback_input(customer_b.id, "13822220000", b.agent),
+        b.agent,
         0,
         0,
     )
     .await
     .unwrap();
-    let a_token = app.token("alpha", "admin", ADMIN_PASS).await;
+    let a_token = a.admin_token.clone();
     let a_session = app
         .call(Method::GET, "/api/v1/me/sessions", Some(&a_token), None)
         .await
         .1[0]["id"]
         .as_i64()
         .unwrap();
-    let b_token = app.token("beta", "admin", ADMIN_PASS).await;
+    let b_token = b.admin_token.clone();
 
     let doc = serde_json::to_value(api::openapi()).unwrap();
     let mut checked = 0;
@@ -379,11 +400,64 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                         "{path} leaked alpha's rows: {text}"
                     );
                 }
-                Case::OwnAccount => {}
+                Case::Platform => {
+                    // Neither enterprise's admin opens a platform route.
+                    for token in [&a_token, &b_token] {
+                        let url = path.replace("{id}", &a.id.0.to_string());
+                        let (st, body) = app
+                            .call(m.clone(), &url, Some(token), body_for(path, method))
+                            .await;
+                        assert_eq!(
+                            st,
+                            StatusCode::UNAUTHORIZED,
+                            "{method} {url} with an enterprise session: {body}"
+                        );
+                    }
+                }
+                Case::OwnAccount | Case::Public => {}
+            }
+            if !matches!(c, Case::Platform | Case::Public) {
+                // The platform administrator's session opens no enterprise route.
+                let url = path
+                    .replace("{id}", &call_a.0.to_string())
+                    .replace("{action}", "hangup");
+                let (st, body) = app
+                    .call(
+                        Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(),
+                        &url,
+                        Some(&platform),
+                        body_for(path, method),
+                    )
+                    .await;
+                assert_eq!(
+                    st,
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {url} with the platform administrator's session: {body}"
+                );
             }
             checked += 1;
         }
     }
+
+    // The platform administrator sees both enterprises (that is its job), with user counts but
+    // none of their users, calls or settings.
+    let (st, list) = app
+        .call(
+            Method::GET,
+            "/api/v1/platform/enterprises",
+            Some(&platform),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    let codes: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["alpha", "beta"]);
+    assert!(!list.to_string().contains("1001"), "{list}");
     assert!(
         missing.is_empty(),
         "routes without an isolation case: {missing:?}"

@@ -147,6 +147,18 @@ pub enum Overflow {
     External(String),
 }
 
+/// Where an agent transfers their customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferTo {
+    /// A skill group's queue (at its head).
+    Group(SkillGroupId),
+    /// A colleague (their personal queue: only they are offered the call).
+    Agent(UserId),
+    /// A number outside, called through a trunk with the enterprise's number as caller ID (the
+    /// customer hears the transfer music while it rings).
+    External(String),
+}
+
 /// Something that happened to a call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
@@ -193,11 +205,11 @@ pub enum Input {
         /// On hold (true) or resumed (false).
         on: bool,
     },
-    /// The agent transfers the customer (blind) to a skill group: the agent is off the call and
-    /// the customer waits at the head of that group's queue, keeping the time waited.
+    /// The agent transfers the customer (blind) to a skill group or a colleague: the agent is
+    /// off the call and the customer waits at the head of that queue, keeping the time waited.
     Transfer {
-        /// The group.
-        group: SkillGroupId,
+        /// Where to.
+        to: TransferTo,
     },
     /// The caller pressed a key (RFC 4733 on the media, or the widget's keypad).
     Digit(char),
@@ -456,12 +468,12 @@ impl Call {
         }
     }
 
-    /// Transfers the customer (blind) to a skill group; refused unless the agent talks with the
-    /// customer of an inbound call.
-    pub fn transfer(&mut self, group: SkillGroupId) -> Result<(), CallError> {
+    /// Transfers the customer (blind) to a skill group or a colleague; refused unless the agent
+    /// talks with the customer of an inbound call.
+    pub fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
         match &mut self.0 {
             Kind::Placed(_) => Err(CallError::NotTalking),
-            Kind::Inbound(i) => i.transfer(group),
+            Kind::Inbound(i) => i.transfer(now, to),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::call::{
 };
 use crate::legs::{AgentAudio, Legs, MAIN, Routed};
 use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite, no_dialog};
-use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound};
+use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound, TransferTo};
 
 /// How an agent is on the call: a SIP leg (desk phone, mobile) or their browser's session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +33,12 @@ enum Stage {
         rang: bool,
         ring: Option<(UserId, AgentLeg)>,
     },
-    /// Bridged with an agent.
-    Talking { agent: UserId, leg: AgentLeg },
+    /// Bridged with an agent since `since` (the agent's segment of the call).
+    Talking {
+        agent: UserId,
+        leg: AgentLeg,
+        since: Millis,
+    },
     /// Forwarded to an external number (ringing or answered).
     Forwarded { leg: LegId },
     /// The goodbye prompt plays; the call hangs up at its end.
@@ -158,7 +162,7 @@ impl Inbound {
             } if agent == user => Some(AgentPart::Ringing {
                 browser: leg == AgentLeg::Browser,
             }),
-            Stage::Talking { agent, leg } if agent == user => Some(AgentPart::Talking {
+            Stage::Talking { agent, leg, .. } if agent == user => Some(AgentPart::Talking {
                 browser: leg == AgentLeg::Browser,
             }),
             _ => None,
@@ -237,8 +241,8 @@ impl Inbound {
             Input::Hold { on } => {
                 let _ = self.hold(now, on);
             }
-            Input::Transfer { group } => {
-                let _ = self.transfer(group);
+            Input::Transfer { to } => {
+                let _ = self.transfer(now, to);
             }
             Input::Digit(d) => self.ivr_input(now, ivr::Input::Digit(d)),
             Input::PromptFinished => {
@@ -319,7 +323,7 @@ impl Inbound {
 
     /// The agent puts the customer on hold, or resumes.
     pub(crate) fn hold(&mut self, now: Millis, on: bool) -> Result<(), CallError> {
-        let Stage::Talking { agent, leg } = self.stage else {
+        let Stage::Talking { agent, leg, .. } = self.stage else {
             return Err(CallError::NotTalking);
         };
         if self.held != on {
@@ -340,12 +344,14 @@ impl Inbound {
         Ok(())
     }
 
-    /// The agent transfers the customer to a group: their side ends (after-call work), the
-    /// customer waits at the head of the group's queue with music.
-    pub(crate) fn transfer(&mut self, group: SkillGroupId) -> Result<(), CallError> {
-        let Stage::Talking { agent, leg } = self.stage else {
+    /// The agent transfers the customer to a group, a colleague or a number outside: their side
+    /// ends (after-call work, their segment closed); the customer waits at the head of that
+    /// queue with music, or hears the transfer music while the number rings.
+    pub(crate) fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
+        let Stage::Talking { agent, leg, since } = self.stage else {
             return Err(CallError::NotTalking);
         };
+        self.segment(agent, since, now, true);
         self.held = false;
         match leg {
             AgentLeg::Sip(l) => self.legs.drop_leg(l),
@@ -355,9 +361,13 @@ impl Inbound {
         self.tell(agent, Event::CallEnded { call });
         self.legs.push(Output::Acd(AcdOut::Hangup));
         self.stage = Stage::Routing;
-        let since = self.queued_at.unwrap_or(self.started);
-        self.legs
-            .push(Output::Acd(AcdOut::Transfer { group, since }));
+        if let TransferTo::External(number) = to {
+            // The engine finds a trunk and answers with `Input::Forward` or `ForwardFailed`.
+            self.legs.push(Output::Forward { number });
+        } else {
+            let since = self.queued_at.unwrap_or(self.started);
+            self.legs.push(Output::Acd(AcdOut::Transfer { to, since }));
+        }
         Ok(())
     }
 
@@ -463,10 +473,13 @@ impl Inbound {
         if !matches!(self.stage, Stage::Waiting { .. }) {
             return;
         }
-        self.legs.push(Output::Record(CallEvent::Outcome {
-            key: self.spec.key.clone(),
-            result: CallResult::Overflowed,
-        }));
+        // A call an agent answered and transferred stays answered.
+        if !self.answered {
+            self.legs.push(Output::Record(CallEvent::Outcome {
+                key: self.spec.key.clone(),
+                result: CallResult::Overflowed,
+            }));
+        }
         self.stage = Stage::Routing;
         match target {
             Overflow::Group(group) => self.legs.push(Output::Acd(AcdOut::Enqueue { group })),
@@ -574,7 +587,11 @@ impl Inbound {
     /// The agent answered: the ACD hears of it, the record names them, the music stops and
     /// the agent joins the customer's room.
     fn agent_answered(&mut self, now: Millis, agent: UserId, leg: AgentLeg) {
-        self.stage = Stage::Talking { agent, leg };
+        self.stage = Stage::Talking {
+            agent,
+            leg,
+            since: now,
+        };
         self.answered = true;
         self.legs.push(Output::Record(CallEvent::AgentAnswered {
             key: self.spec.key.clone(),
@@ -681,6 +698,17 @@ impl Inbound {
         }
     }
 
+    /// The record's segment of an agent who talked with the customer from `from` to `to`.
+    fn segment(&mut self, agent: UserId, from: Millis, to: Millis, transferred: bool) {
+        self.legs.push(Output::Record(CallEvent::Segment {
+            key: self.spec.key.clone(),
+            agent,
+            from,
+            to,
+            transferred,
+        }));
+    }
+
     /// Ends the call: out of the contact center (abandoned or missed in the queue, the agent to
     /// after-call work), the record closed, every leg hung up and its media stopped.
     fn end(&mut self, now: Millis, side: HangupSide) {
@@ -714,7 +742,8 @@ impl Inbound {
                 }
                 self.legs.push(Output::Acd(AcdOut::Abandon));
             }
-            Stage::Talking { agent, leg } => {
+            Stage::Talking { agent, leg, since } => {
+                self.segment(agent, since, now, false);
                 if leg == AgentLeg::Browser {
                     self.legs.media(MediaOut::LeaveBrowser { user: agent });
                 }

@@ -30,7 +30,7 @@ mod tokens;
 
 pub use call::{
     AgentPart, AgentSide, Call, CallError, Customer, InboundCall, Input, Overflow, PlacedCall,
-    Ring, Service,
+    Ring, Service, TransferTo,
 };
 pub use ids::{CallId, LegId, RoomRef};
 pub use local::{Local, TrunkRoute};

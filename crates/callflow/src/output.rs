@@ -222,11 +222,12 @@ pub enum AcdOut {
         /// The group.
         group: model::SkillGroupId,
     },
-    /// Queue the call an agent transferred to a group: at the head, counted as waiting since
-    /// `since`; answered with [`crate::Input::Enqueued`].
+    /// Queue the call an agent transferred to a group or a colleague: at the head, counted as
+    /// waiting since `since`; answered with [`crate::Input::Enqueued`], or
+    /// [`crate::Input::QueueRefused`] when the target is gone.
     Transfer {
-        /// The group.
-        group: model::SkillGroupId,
+        /// Where to.
+        to: crate::TransferTo,
         /// When the call first queued.
         since: crate::Millis,
     },

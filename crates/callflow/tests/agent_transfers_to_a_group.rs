@@ -5,7 +5,9 @@
 
 mod common;
 
-use callflow::{AcdOut, AgentSide, CallError, Input, LegId, MediaOut, Output, RoomRef, Sound};
+use callflow::{
+    AcdOut, AgentSide, CallError, Input, LegId, MediaOut, Output, RoomRef, Sound, TransferTo,
+};
 use common::*;
 use model::UserId;
 use model::calls::{CallEvent, HangupSide};
@@ -20,7 +22,12 @@ fn the_agent_leaves_and_the_customer_queues_in_the_group_keeping_the_wait() {
         CallEvent::Queued { at, .. } => Some(*at),
         _ => None,
     });
-    let out = h.input(30_000, Input::Transfer { group: SUPPORT });
+    let out = h.input(
+        30_000,
+        Input::Transfer {
+            to: TransferTo::Group(SUPPORT),
+        },
+    );
     let byes: Vec<_> = out
         .iter()
         .filter(|o| matches!(o, Output::SendRequest { leg, msg, .. } if *leg == PHONE_LEG && msg.method() == Some("BYE")))
@@ -30,7 +37,7 @@ fn the_agent_leaves_and_the_customer_queues_in_the_group_keeping_the_wait() {
     assert!(out.iter().any(|o| matches!(o, Output::Agent { user, event: model::Event::CallEnded { .. } } if *user == AGENT)));
     let hangup = out.iter().position(|o| *o == Output::Acd(AcdOut::Hangup));
     let transfer = out.iter().position(|o| {
-        matches!(o, Output::Acd(AcdOut::Transfer { group, since }) if *group == SUPPORT && Some(*since) == queued_at)
+        matches!(o, Output::Acd(AcdOut::Transfer { to, since }) if *to == TransferTo::Group(SUPPORT) && Some(*since) == queued_at)
     });
     assert!(
         hangup.is_some() && transfer.is_some() && hangup < transfer,
@@ -76,7 +83,12 @@ fn the_agent_leaves_and_the_customer_queues_in_the_group_keeping_the_wait() {
 #[test]
 fn a_transferred_customer_who_hangs_up_while_waiting_is_not_an_abandoned_call() {
     let (mut h, mut customer, _phone) = bridged();
-    h.input(30_000, Input::Transfer { group: SUPPORT });
+    h.input(
+        30_000,
+        Input::Transfer {
+            to: TransferTo::Group(SUPPORT),
+        },
+    );
     h.input(
         10,
         Input::Enqueued {
@@ -108,7 +120,10 @@ fn a_transferred_customer_who_hangs_up_while_waiting_is_not_an_abandoned_call() 
 #[test]
 fn a_transfer_while_the_call_only_rings_is_refused() {
     let (mut h, _customer, _phone) = phone_ringing();
-    assert_eq!(h.call.transfer(SUPPORT), Err(CallError::NotTalking));
+    assert_eq!(
+        h.call.transfer(0, TransferTo::Group(SUPPORT)),
+        Err(CallError::NotTalking)
+    );
     assert!(h.drain().is_empty());
 }
 
@@ -116,7 +131,12 @@ fn a_transfer_while_the_call_only_rings_is_refused() {
 fn a_transfer_from_hold_takes_the_customer_off_hold() {
     let (mut h, _customer, _phone) = bridged();
     h.input(1_000, Input::Hold { on: true });
-    h.input(1_000, Input::Transfer { group: SUPPORT });
+    h.input(
+        1_000,
+        Input::Transfer {
+            to: TransferTo::Group(SUPPORT),
+        },
+    );
     assert!(!h.call.held());
     let out = h.input(
         10,
@@ -133,5 +153,8 @@ fn a_transfer_from_hold_takes_the_customer_off_hold() {
 #[test]
 fn a_placed_call_cannot_be_transferred_to_a_group_yet() {
     let (mut h, _phone, _carrier) = connected();
-    assert_eq!(h.call.transfer(SUPPORT), Err(CallError::NotTalking));
+    assert_eq!(
+        h.call.transfer(0, TransferTo::Group(SUPPORT)),
+        Err(CallError::NotTalking)
+    );
 }

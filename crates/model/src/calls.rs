@@ -88,6 +88,9 @@ pub struct CallRecord {
     pub hangup_side: Option<HangupSide>,
     /// Whether a recording can be fetched at `/calls/{id}/recording`.
     pub has_recording: bool,
+    /// When the recording was removed (unix ms): after the retention period
+    /// (`recording_retention_days`), or because its file was gone; `null` otherwise.
+    pub recording_deleted_at: Option<i64>,
     /// RTP packets received from the customer's side (from RTCP statistics).
     pub rtp_received: Option<i64>,
     /// RTP packets lost on the way in.
@@ -156,6 +159,20 @@ pub enum CallEvent {
         /// Unix ms.
         at: i64,
     },
+    /// An agent's part of the call ended: they talked with the customer from `from` to `to`
+    /// (Unix ms), then transferred the customer on (`transferred`) or the call ended.
+    Segment {
+        /// Key.
+        key: String,
+        /// The agent.
+        agent: UserId,
+        /// Unix ms.
+        from: i64,
+        /// Unix ms.
+        to: i64,
+        /// The agent transferred the customer on.
+        transferred: bool,
+    },
     /// An agent took it (inbound): the record names the agent (`Answered` follows).
     AgentAnswered {
         /// Key.
@@ -221,6 +238,38 @@ impl TranscriptSpeaker {
             TranscriptSpeaker::Agent => "agent",
         }
     }
+}
+
+/// One agent's part of a call: from answering to transferring the customer on or the end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CallSegment {
+    /// The agent.
+    pub agent_id: UserId,
+    /// Their name.
+    pub agent_name: Option<String>,
+    /// Their work ID.
+    pub agent_work_id: Option<String>,
+    /// Unix ms.
+    pub started_at: i64,
+    /// Unix ms.
+    pub ended_at: i64,
+    /// They transferred the customer on (otherwise the call ended with them).
+    pub transferred: bool,
+}
+
+/// An agent's note on a call (小记): read by everyone who may see the call, changed by nobody.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CallNote {
+    /// Its id.
+    pub id: i64,
+    /// Who wrote it.
+    pub author_id: UserId,
+    /// Their name.
+    pub author_name: Option<String>,
+    /// The text.
+    pub text: String,
+    /// Unix ms.
+    pub created_at: i64,
 }
 
 /// Recognised speech of one side of a call (实时转文字).

@@ -14,6 +14,7 @@ pub mod org;
 pub mod page;
 mod patch;
 pub mod permission;
+pub mod platform;
 pub mod presence;
 pub mod prompts;
 pub mod telephony;

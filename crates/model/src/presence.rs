@@ -174,6 +174,19 @@ pub struct Monitor {
     pub queues: Vec<QueueLength>,
 }
 
+/// A signed-in colleague an agent can transfer a call to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Colleague {
+    /// Their user id (`agent_id` of a transfer).
+    pub user_id: UserId,
+    /// Work ID.
+    pub work_id: String,
+    /// Name.
+    pub name: String,
+    /// Signed in and idle: a transfer to them rings now.
+    pub available: bool,
+}
+
 /// One agent in the monitor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MonitorAgent {

@@ -67,6 +67,27 @@ pub enum Command {
     Openapi,
     /// Print the timed transcript of a WAV recording, one line per final segment.
     Transcribe(TranscribeArgs),
+    /// Platform administrators, who create and disable enterprises in the web app's platform
+    /// console (`/platform`) or through `/api/v1/platform`.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `patchbay admin …`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a platform administrator and print its generated password once.
+    Create(AdminArgs),
+    /// Give a platform administrator a new generated password (printed once) and sign it out
+    /// everywhere.
+    ResetPassword(AdminArgs),
+}
+
+/// Arguments of `admin create` and `admin reset-password`.
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    /// The platform administrator's user name: 1–32 letters, digits, `.`, `_` or `-`.
+    pub username: String,
 }
 
 /// Arguments of `transcribe`.

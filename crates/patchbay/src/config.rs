@@ -58,6 +58,18 @@ pub struct Config {
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
     #[serde(default)]
     pub metrics_token: Option<String>,
+    /// Days a call's recording is kept (counted from the call's start); older recordings are
+    /// removed and their records say so. 0 keeps them forever.
+    #[serde(default)]
+    pub recording_retention_days: u32,
+    /// Compress each call's WAV recording to Opus in Ogg once the call has ended (about a tenth
+    /// of the size). Off keeps the lossless WAV.
+    #[serde(default = "yes")]
+    pub compress_recordings: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// How log lines are written.
@@ -133,6 +145,8 @@ impl Default for Config {
             no_demo: false,
             log_format: LogFormat::Text,
             metrics_token: None,
+            recording_retention_days: 0,
+            compress_recordings: true,
         }
     }
 }

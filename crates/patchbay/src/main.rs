@@ -18,6 +18,7 @@ fn main() -> anyhow::Result<()> {
             Command::ResetPassword(args) => patchbay::ops::reset_password(cli.settings, args).await,
             Command::Openapi => patchbay::ops::print_openapi(),
             Command::Transcribe(args) => patchbay::ops::transcribe(&cli.settings, &args),
+            Command::Admin(cmd) => patchbay::ops::admin(cli.settings, cmd).await,
         }
     })
 }

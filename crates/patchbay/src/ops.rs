@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 
-use crate::cli::{ResetPasswordArgs, SettingsArgs, TranscribeArgs};
+use crate::cli::{AdminCommand, ResetPasswordArgs, SettingsArgs, TranscribeArgs};
 use crate::config::Config;
 use crate::serve::open_store;
 
@@ -32,6 +32,59 @@ pub async fn reset_password(args: SettingsArgs, cmd: ResetPasswordArgs) -> anyho
     println!(
         "New password for {} in {}: {password}",
         cmd.work_id, cmd.enterprise
+    );
+    Ok(())
+}
+
+/// Whether a platform administrator's user name is 1–32 letters, digits, `.`, `_` or `-`.
+pub fn valid_admin_name(name: &str) -> bool {
+    (1..=32).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// `patchbay admin create NAME` and `patchbay admin reset-password NAME`: a platform
+/// administrator with a generated password, printed once (only its Argon2 hash is stored).
+pub async fn admin(args: SettingsArgs, cmd: AdminCommand) -> anyhow::Result<()> {
+    let config = Config::load(&args)?;
+    let store = open_store(&config).await?;
+    let now = engine::Clock::now_ms(&engine::SystemClock);
+    let password = api::auth::generate_password();
+    let hash = api::auth::hash_password(password.clone()).await?;
+    let result = match &cmd {
+        AdminCommand::Create(a) => {
+            if !valid_admin_name(&a.username) {
+                bail!("the user name must be 1 to 32 letters, digits, '.', '_' or '-'");
+            }
+            match store.create_platform_admin(&a.username, &hash, now).await {
+                Err(store::StoreError::Duplicate(_)) => Err(anyhow::anyhow!(
+                    "a platform administrator {:?} already exists (use `patchbay admin reset-password`)",
+                    a.username
+                )),
+                other => other.map(|_| ()).map_err(Into::into),
+            }
+        }
+        AdminCommand::ResetPassword(a) => {
+            match store
+                .set_platform_admin_password(&a.username, &hash, now)
+                .await
+            {
+                Err(store::StoreError::NotFound) => Err(anyhow::anyhow!(
+                    "no platform administrator {:?}",
+                    a.username
+                )),
+                other => other.map_err(Into::into),
+            }
+        }
+    };
+    store.close().await;
+    result?;
+    let (AdminCommand::Create(a) | AdminCommand::ResetPassword(a)) = &cmd;
+    println!(
+        "Platform administrator {}: password {password}\n\
+         It is shown once. Sign in at /platform in the web app, or POST /api/v1/platform/auth/login.",
+        a.username
     );
     Ok(())
 }

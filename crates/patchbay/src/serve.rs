@@ -82,6 +82,14 @@ pub async fn start_sip(
     hub: Arc<engine::EventHub>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<engine::sipd::SipHandle> {
+    // Finished recordings are compressed and expired on a task of their own, never on the
+    // call path.
+    let archiver = recordings::Archiver::start(
+        store.clone(),
+        config.data_dir.join("recordings"),
+        config.recording_retention_days,
+        config.compress_recordings,
+    );
     let sip_config = engine::sipd::SipConfig {
         listen: config.sip_listen,
         rtp_ports: (config.rtp_ports.low, config.rtp_ports.high),
@@ -92,7 +100,7 @@ pub async fn start_sip(
             .context("loading trunks, numbers and SIP accounts")?,
         realm: "patchbay".to_owned(),
         recordings_dir: Some(config.data_dir.join("recordings")),
-        call_events: Some(record_calls(store.clone(), hub.clone())),
+        call_events: Some(record_calls(store.clone(), hub.clone(), archiver)),
         hub: Some(hub),
         public_media: config.public_address,
         widget_calls_per_address: config.widget_calls_per_address,
@@ -109,15 +117,22 @@ pub async fn start_sip(
 }
 
 /// Writes the engine's call events to call records, in order, off the SIP endpoint's task; new
-/// missed-call reminders go to the agent's WebSocket.
+/// missed-call reminders go to the agent's WebSocket; a call's end wakes the recordings'
+/// archiver.
 fn record_calls(
     store: Store,
     hub: Arc<engine::EventHub>,
+    archiver: recordings::Archiver,
 ) -> tokio::sync::mpsc::UnboundedSender<model::calls::CallEvent> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<model::calls::CallEvent>();
     tokio::spawn(async move {
         while let Some(ev) = rx.recv().await {
-            match store.apply_call_event(&ev).await {
+            let ended = matches!(ev, model::calls::CallEvent::Ended { .. });
+            let applied = store.apply_call_event(&ev).await;
+            if ended {
+                archiver.call_ended();
+            }
+            match applied {
                 Ok(Some(missed)) => {
                     hub.publish(missed.agent_id, model::Event::MissedCall { missed })
                 }

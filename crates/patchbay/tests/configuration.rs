@@ -158,6 +158,8 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "sherpa_onnx_model_dir" => ("/srv/models/zh", ""),
         "no_demo" => ("true", "maybe"),
         "metrics_token" => ("s3cret", ""),
+        "recording_retention_days" => ("90", "-1"),
+        "compress_recordings" => ("false", "maybe"),
         _ => return None,
     })
 }

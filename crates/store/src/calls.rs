@@ -28,6 +28,7 @@ pub(crate) struct CallRow {
     failure: Option<String>,
     hangup_side: Option<String>,
     recording: Option<String>,
+    recording_deleted_at: Option<i64>,
     rtp_received: Option<i64>,
     rtp_lost: Option<i64>,
     jitter_us: Option<i64>,
@@ -83,6 +84,7 @@ impl From<CallRow> for CallRecord {
                 _ => HangupSide::System,
             }),
             has_recording: r.recording.is_some(),
+            recording_deleted_at: r.recording_deleted_at,
             rtp_received: r.rtp_received,
             rtp_lost: r.rtp_lost,
             jitter_ms: r.jitter_us.map(|j| j as f64 / 1000.0),
@@ -92,7 +94,7 @@ impl From<CallRow> for CallRecord {
 
 /// `SELECT` of every call column (table `c`) with the agent's and the group's names.
 pub(crate) const SELECT_CALLS: &str = "SELECT c.id, c.direction, c.caller, c.callee, c.enterprise_number, c.agent_id, \
-     c.started_at, c.answered_at, c.ended_at, c.failure, c.hangup_side, c.recording, c.rtp_received, \
+     c.started_at, c.answered_at, c.ended_at, c.failure, c.hangup_side, c.recording, c.recording_deleted_at, c.rtp_received, \
      c.rtp_lost, c.jitter_us, c.result, c.skill_group_id, c.queued_at, c.hold_ms, u.name AS agent_name, \
      u.work_id AS agent_work_id, g.name AS skill_group_name FROM calls c \
      LEFT JOIN users u ON u.enterprise_id = c.enterprise_id AND u.id = c.agent_id \
@@ -122,19 +124,24 @@ impl Where {
             CallScope::Enterprise => {}
             CallScope::Agent(me) => {
                 let me = w.arg(Arg::Int(me.0));
-                w.conds.push(format!("c.agent_id = {me}"));
+                // A call they transferred on is still one they took part in.
+                w.conds.push(format!(
+                    "(c.agent_id = {me} OR c.id IN (SELECT s.call_id FROM call_segments s WHERE s.agent_id = {me}))"
+                ));
             }
             CallScope::SkillGroupsOf(me) => {
                 let me = w.arg(Arg::Int(me.0));
                 w.conds.push(format!(
-                    "(c.agent_id = {me} OR c.skill_group_id IN (SELECT m.group_id FROM skill_group_members m \
+                    "(c.agent_id = {me} OR c.id IN (SELECT s.call_id FROM call_segments s WHERE s.agent_id = {me}) \
+                     OR c.skill_group_id IN (SELECT m.group_id FROM skill_group_members m \
                      WHERE m.enterprise_id = {ent} AND m.user_id = {me}))"
                 ));
             }
             CallScope::DepartmentOf(me) => {
                 let me = w.arg(Arg::Int(me.0));
                 w.conds.push(format!(
-                    "(c.agent_id = {me} OR c.agent_id IN (SELECT d.id FROM users d WHERE d.enterprise_id = {ent} \
+                    "(c.agent_id = {me} OR c.id IN (SELECT s.call_id FROM call_segments s WHERE s.agent_id = {me}) \
+                     OR c.agent_id IN (SELECT d.id FROM users d WHERE d.enterprise_id = {ent} \
                      AND d.department = (SELECT s.department FROM users s WHERE s.enterprise_id = {ent} AND s.id = {me})))"
                 ));
             }
@@ -326,7 +333,8 @@ impl Store {
             }
             CallEvent::Answered { key, at, recording } => {
                 on_pool!(self, pool => sqlx::query(
-                    "UPDATE calls SET answered_at = $2, recording = $3 WHERE call_key = $1",
+                    // The first answer counts (a transfer answered again keeps it).
+                    "UPDATE calls SET answered_at = COALESCE(answered_at, $2), recording = COALESCE(recording, $3) WHERE call_key = $1",
                 )
                 .bind(key)
                 .bind(at)
@@ -378,6 +386,11 @@ impl Store {
                 .execute(pool)
                 .await?
                 .rows_affected());
+            }
+            CallEvent::Segment { .. } => {
+                if !self.add_segment(ev).await? {
+                    return Err(StoreError::NotFound);
+                }
             }
             CallEvent::Hold { key, on: true, at } => {
                 on_pool!(self, pool => sqlx::query(
@@ -633,5 +646,87 @@ impl Tenant<'_> {
                 is_final: true,
             })
             .collect())
+    }
+}
+
+/// A finished call's recording file, for the archiver (compression and retention).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingFile {
+    /// The call.
+    pub call: CallId,
+    /// When the call started (unix ms): it names the date folder and ages the file.
+    pub started_at: i64,
+    /// The file's name under the recordings directory (`NAME.wav`, or `YYYY-MM-DD/NAME.ogg`
+    /// once compressed).
+    pub file: String,
+}
+
+/// Rows of `(id, started_at, recording)`.
+type RecordingRows = Vec<(i64, i64, String)>;
+
+fn recording_files(rows: RecordingRows) -> Vec<RecordingFile> {
+    rows.into_iter()
+        .map(|(id, started_at, file)| RecordingFile {
+            call: CallId(id),
+            started_at,
+            file,
+        })
+        .collect()
+}
+
+impl Store {
+    /// Ended calls whose recording is still a WAV, oldest first, at most `limit` (server-wide:
+    /// the archiver works for every enterprise).
+    pub async fn uncompressed_recordings(&self, limit: i64) -> Result<Vec<RecordingFile>> {
+        let rows: RecordingRows = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, started_at, recording FROM calls \
+             WHERE recording LIKE '%.wav' AND ended_at IS NOT NULL ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await?);
+        Ok(recording_files(rows))
+    }
+
+    /// Recordings of calls that started before `cutoff` (unix ms), oldest first, at most `limit`.
+    pub async fn recordings_started_before(
+        &self,
+        cutoff: i64,
+        limit: i64,
+    ) -> Result<Vec<RecordingFile>> {
+        let rows: RecordingRows = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, started_at, recording FROM calls \
+             WHERE recording IS NOT NULL AND started_at < $1 ORDER BY started_at, id LIMIT $2",
+        )
+        .bind(cutoff)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?);
+        Ok(recording_files(rows))
+    }
+
+    /// Points a call's record at its recording's new file (after compression).
+    pub async fn set_recording_file(&self, call: CallId, file: &str) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE calls SET recording = $2 WHERE id = $1")
+            .bind(call.0)
+            .bind(file)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Says on a call's record that its recording was removed at `now` (retention, or the file
+    /// was lost): the record keeps no file name.
+    pub async fn recording_removed(&self, call: CallId, now: i64) -> Result<()> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE calls SET recording = NULL, recording_deleted_at = $2 WHERE id = $1",
+        )
+        .bind(call.0)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 }

@@ -9,12 +9,14 @@
 //! The same SQL text runs on both backends (`$1` placeholders work on both); [`on_pool!`] expands
 //! each repository body once per backend so sqlx checks types against the right driver.
 
+mod call_notes;
 mod callbacks;
 mod calls;
 mod customers;
 mod enterprises;
 mod error;
 mod inbound;
+mod platform;
 mod prompts;
 mod query;
 mod roles;
@@ -32,11 +34,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use model::EnterpriseId;
 
+pub use call_notes::MAX_NOTE_CHARS;
 pub use callbacks::CallbackInput;
-pub use calls::{CallScope, CallerHistory};
+pub use calls::{CallScope, CallerHistory, RecordingFile};
 pub use customers::CustomerInput;
-pub use enterprises::Enterprise;
+pub use enterprises::{Enterprise, FirstAdmin};
 pub use error::StoreError;
+pub use platform::PlatformSession;
 pub use sessions::SessionRecord;
 pub use users::{Credentials, NewUser};
 

@@ -40,7 +40,7 @@ pub(crate) fn parse_permissions(s: &str) -> Vec<Permission> {
 }
 
 /// Joins permissions for storage.
-fn join_permissions(p: &[Permission]) -> String {
+pub(crate) fn join_permissions(p: &[Permission]) -> String {
     let mut v = p.to_vec();
     v.sort();
     v.dedup();

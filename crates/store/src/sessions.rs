@@ -19,12 +19,13 @@ pub struct SessionRecord {
 }
 
 impl Store {
-    /// The live (not revoked, not expired) session with this token hash, if any. This global look-up
+    /// The live (not revoked, not expired, of an enabled enterprise) session with this token hash, if any. This global look-up
     /// is how a request finds its tenant in the first place.
     pub async fn live_session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>> {
         let row: Option<(i64, i64, i64, i64)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, enterprise_id, user_id, expires_at FROM sessions \
-             WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+            "SELECT s.id, s.enterprise_id, s.user_id, s.expires_at FROM sessions s \
+             JOIN enterprises e ON e.id = s.enterprise_id \
+             WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND e.enabled",
         )
         .bind(token_hash)
         .bind(now)

@@ -174,7 +174,7 @@ impl Store {
                 .await?
         });
         let prompts = self.prompt_directory().await?;
-        Ok(SipDirectory {
+        let mut directory = SipDirectory {
             prompts,
             groups,
             after_call_work,
@@ -192,7 +192,21 @@ impl Store {
                 .into_iter()
                 .map(|(e, u, m)| (EnterpriseId(e), UserId(u), m))
                 .collect(),
-        })
+        };
+        // A disabled enterprise's numbers, trunks and desk phones are off the SIP endpoint.
+        let disabled: Vec<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM enterprises WHERE NOT enabled")
+                .fetch_all(pool)
+                .await?
+        });
+        if !disabled.is_empty() {
+            let on = |e: &EnterpriseId| !disabled.contains(&e.0);
+            directory.trunks.retain(|(e, ..)| on(e));
+            directory.numbers.retain(|(e, _)| on(e));
+            directory.accounts.retain(|(e, ..)| on(e));
+            directory.mobiles.retain(|(e, ..)| on(e));
+        }
+        Ok(directory)
     }
 }
 

@@ -16,7 +16,12 @@ export async function freePort() {
   });
 }
 
-export async function startPatchbay() {
+/**
+ * Starts the binary on free ports in a new data directory. Recordings stay WAV (the tests that
+ * read them measure tones in the samples) unless `compressRecordings` is set: then, as in
+ * production, each finished call's WAV becomes Ogg Opus.
+ */
+export async function startPatchbay({ compressRecordings = false } = {}) {
   const bin = process.env.PATCHBAY_BIN;
   if (!bin) throw new Error('PATCHBAY_BIN must name the built patchbay binary');
   const dataDir = mkdtempSync(join(tmpdir(), 'patchbay-e2e-'));
@@ -27,6 +32,7 @@ export async function startPatchbay() {
   const args = ['serve', '--data-dir', dataDir, '--http-listen', `127.0.0.1:${port}`, '--sip-listen', `127.0.0.1:${sipPort}`];
   const proc = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PATCHBAY_COMPRESS_RECORDINGS: String(compressRecordings) },
   });
   let output = '';
   proc.stdout.on('data', (d) => (output += d));

@@ -1,13 +1,14 @@
 // Call records in the admin console: the admin filters by time range, agent and result, sees missed calls in
 // red with "call back", opens a record and plays its recording in the player (the page's audio
-// element advances, seeks and changes speed; both channels' waveforms are drawn), and exports
+// element advances, seeks and changes speed; both channels' waveforms are drawn) after the server
+// has compressed the seeded WAV to Ogg Opus (served as audio/ogg, at least 8x smaller), and exports
 // the filtered list to CSV and Excel, checked with Python's csv and openpyxl.
 // Then an agent whose role has the skill_groups data scope sees only their groups' calls, and no
 // export. The call records (and one stereo recording) are written into the server's SQLite
 // database by scripts/seed_calls.py, as the engine writes them for real calls.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,7 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startPatchbay();
+  server = await startPatchbay({ compressRecordings: true });
   browser = await launch(['--autoplay-policy=no-user-gesture-required']);
 });
 
@@ -47,6 +48,28 @@ function rows(page) {
 test('the admin filters call records, plays a recording and exports CSV and Excel', async () => {
   const seeded = JSON.parse(execFileSync(PYTHON, [join(here, '..', 'scripts', 'seed_calls.py'), server.dataDir], { encoding: 'utf8' }));
   const admin = demoAccounts(server.dataDir).find((a) => a.workId === 'admin');
+  // The archiver compresses the seeded call's WAV (an ended call) within its 10 s round.
+  const login = await fetch(`${server.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ enterprise: admin.enterprise, work_id: admin.workId, password: admin.password }),
+  });
+  const { token } = await login.json();
+  const recordingUrl = `${server.base}/api/v1/calls/${seeded.calls.s1}/recording`;
+  const auth = { authorization: `Bearer ${token}` };
+  await eventually(
+    async () => {
+      const r = await fetch(recordingUrl, { headers: { ...auth, range: 'bytes=0-0' } });
+      await r.arrayBuffer();
+      return r.headers.get('content-type');
+    },
+    (type) => type?.startsWith('audio/ogg'),
+    { what: 'the seeded recording compressed to Ogg Opus', timeout: 40_000 },
+  );
+  const recording = { bytes: (await (await fetch(recordingUrl, { headers: auth })).arrayBuffer()).byteLength };
+  const wavBytes = 44 + 12 * 8000 * 4;
+  assert.ok(recording.bytes * 8 <= wavBytes, `Ogg Opus ${recording.bytes} bytes, at least 8x smaller than the WAV's ${wavBytes}`);
+  assert.ok(!existsSync(join(server.dataDir, 'recordings', 'seeded-call.wav')), 'the WAV is removed');
   const context = await browser.newContext({ locale: 'en-US', acceptDownloads: true });
   const page = await context.newPage();
   const pageErrors = [];

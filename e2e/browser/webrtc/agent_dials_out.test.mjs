@@ -26,37 +26,13 @@ import {
   waitForIncomingAudio,
   waitForOutgoingAudio,
   waitForTone,
+  apiAs,
 } from './lib.mjs';
 
 let server;
 let browser;
 let carrier;
 
-/** Signs in over the API; returns a function calling the API as that user. */
-async function apiAs(base, account) {
-  const r = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ enterprise: account.enterprise, work_id: account.workId, password: account.password }),
-  });
-  assert.equal(r.status, 200, 'admin signs in');
-  const { token } = await r.json();
-  const api = async (method, path, body) => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  api.bytes = async (path) => {
-    const res = await fetch(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
-    assert.equal(res.status, 200, `GET ${path}`);
-    return Buffer.from(await res.arrayBuffer());
-  };
-  return api;
-}
 
 before(async () => {
   server = await startPatchbay();

@@ -1,6 +1,7 @@
 // Helpers for the WebRTC browser tests: Chromium with a fake microphone playing a tone, audio
 // allowed to play, every RTCPeerConnection and oscillator of the page recorded so the tests can
 // read the audio levels (getStats) and see the ringing tone.
+import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -316,3 +317,28 @@ export function rms(x) {
   return Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
 }
 
+/** Signs in over the API; returns a function calling the API as that user. */
+export async function apiAs(base, account) {
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ enterprise: account.enterprise, work_id: account.workId, password: account.password }),
+  });
+  assert.equal(r.status, 200, `${account.workId} signs in`);
+  const { token } = await r.json();
+  const api = async (method, path, body) => {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  api.bytes = async (path) => {
+    const res = await fetch(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200, `GET ${path}`);
+    return Buffer.from(await res.arrayBuffer());
+  };
+  return api;
+}

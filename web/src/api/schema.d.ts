@@ -164,6 +164,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agents' notes on a call record, oldest first. */
+        get: operations["call_notes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calls/{id}/recording": {
         parameters: {
             query?: never;
@@ -172,10 +189,33 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The call's recording as a stereo WAV (customer left, agent side right). Honours `Range`
-         *     (answers 206 with `Content-Range`), so players can seek.
+         * The call's recording, stereo (customer left, agent side right): Opus in Ogg once the call
+         *     has ended and the archiver has compressed it (`audio/ogg; codecs=opus`), a WAV before that
+         *     (`audio/wav`). Honours `Range` (answers 206 with `Content-Range`), so players can seek. A
+         *     recording removed after the retention period answers 404 (the record's
+         *     `recording_deleted_at` says when).
          */
         get: operations["get_recording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who talked with the customer on a call, in order: one segment per agent, from answering to
+         *     transferring the customer on or the end of the call.
+         */
+        get: operations["call_segments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -445,6 +485,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/call/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The notes on the call the signed-in agent is talking on, oldest first, with their authors
+         *     (a transferred call's notes from the agents before).
+         */
+        get: operations["my_call_notes"];
+        put?: never;
+        /** Adds the signed-in agent's note to the call they are talking on. */
+        post: operations["add_my_call_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/call/transcription": {
         parameters: {
             query?: never;
@@ -476,9 +537,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Transfers the signed-in agent's customer (blind, 盲转) to a skill group: the agent's side
-         *     ends (after-call work) and the customer waits at the head of that group's queue with music,
-         *     keeping the time already waited, until one of its agents answers.
+         * Transfers the signed-in agent's customer (blind, 盲转) to a skill group, a colleague or a
+         *     number outside: the agent's side ends (after-call work, their segment of the record closed)
+         *     and the customer waits with music at the head of that group's queue, keeping the time
+         *     already waited, or rings the colleague until they answer, or hears the transfer music while
+         *     the number rings through a trunk (a number that does not answer ends the call with the
+         *     goodbye prompt).
          */
         post: operations["transfer_call"];
         delete?: never;
@@ -500,7 +564,7 @@ export interface paths {
          * Answers, rejects, hangs up, holds or resumes the signed-in agent's call. Calls ringing a
          *     desk phone are answered on the phone; rejecting sends the call to the next agent. On hold the
          *     customer hears hold music and the agent silence (a desk phone's own hold key does the same);
-         *     the phone bar hears `call_held` events.
+         *     the phone bar hears `call_held` events. The body may be left out (the current call).
          */
         post: operations["call_action"];
         delete?: never;
@@ -521,6 +585,23 @@ export interface paths {
          *     phone bar's list, with those already done.
          */
         get: operations["my_callbacks_today"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise's other signed-in agents, for a transfer: available (idle) ones first. */
+        get: operations["colleagues"];
         put?: never;
         post?: never;
         delete?: never;
@@ -763,6 +844,103 @@ export interface paths {
         };
         /** Every permission a role can hold, in display order. */
         get: operations["permissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs a platform administrator in. Failed attempts are throttled like enterprise sign-ins
+         *     (429 with `Retry-After`); an unknown name answers exactly like a wrong password.
+         */
+        post: operations["platform_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Signs the platform administrator out: revokes this session and clears the cookie. */
+        post: operations["platform_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every enterprise, by code. */
+        get: operations["list_enterprises"];
+        put?: never;
+        /**
+         * Creates an enterprise with the standard roles (管理员, 班长, 坐席) and its first
+         *     administrator, whose generated password is returned once.
+         */
+        post: operations["create_enterprise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/enterprises/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One enterprise. */
+        get: operations["get_enterprise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Renames, enables or disables an enterprise. Disabling signs all its users out, refuses their
+         *     sign-ins (403 `enterprise_disabled`) and takes its numbers, trunks and desk phones off the SIP
+         *     endpoint; enabling brings them back.
+         */
+        patch: operations["update_enterprise"];
+        trace?: never;
+    };
+    "/api/v1/platform/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in platform administrator. */
+        get: operations["platform_me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1133,6 +1311,25 @@ export interface components {
          * @description A call record.
          */
         CallId: number;
+        /** @description An agent's note on a call (小记): read by everyone who may see the call, changed by nobody. */
+        CallNote: {
+            /** @description Who wrote it. */
+            author_id: components["schemas"]["UserId"];
+            /** @description Their name. */
+            author_name?: string | null;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /** @description The text. */
+            text: string;
+        };
         /** @description A call record. */
         CallRecord: {
             agent_id?: components["schemas"]["UserId"] | null;
@@ -1180,6 +1377,12 @@ export interface components {
              * @description Unix ms, when it joined a queue.
              */
             queued_at?: number | null;
+            /**
+             * Format: int64
+             * @description When the recording was removed (unix ms): after the retention period
+             *     (`recording_retention_days`), or because its file was gone; `null` otherwise.
+             */
+            recording_deleted_at?: number | null;
             /** @description Outcome. */
             result: components["schemas"]["CallResult"];
             /**
@@ -1211,6 +1414,27 @@ export interface components {
          * @enum {string}
          */
         CallResult: "in_progress" | "answered" | "failed" | "abandoned" | "missed" | "overflowed";
+        /** @description One agent's part of a call: from answering to transferring the customer on or the end. */
+        CallSegment: {
+            /** @description The agent. */
+            agent_id: components["schemas"]["UserId"];
+            /** @description Their name. */
+            agent_name?: string | null;
+            /** @description Their work ID. */
+            agent_work_id?: string | null;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            ended_at: number;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            started_at: number;
+            /** @description They transferred the customer on (otherwise the call ended with them). */
+            transferred: boolean;
+        };
         /**
          * @description What `GET /calls` sorts by.
          * @enum {string}
@@ -1269,6 +1493,17 @@ export interface components {
             due_at?: number | null;
             /** @description New remark; `null` clears it. */
             remark?: string | null;
+        };
+        /** @description A signed-in colleague an agent can transfer a call to. */
+        Colleague: {
+            /** @description Signed in and idle: a transfer to them rings now. */
+            available: boolean;
+            /** @description Name. */
+            name: string;
+            /** @description Their user id (`agent_id` of a transfer). */
+            user_id: components["schemas"]["UserId"];
+            /** @description Work ID. */
+            work_id: string;
         };
         /** @description An admin-defined login status (会议中, 小休 …); time in it counts as busy. */
         CustomStatus: {
@@ -1404,11 +1639,55 @@ export interface components {
             /** @description The trunk used. */
             trunk_id: components["schemas"]["TrunkId"];
         };
+        /** @description `POST /platform/enterprises`: a new enterprise and its first administrator. */
+        EnterpriseCreate: {
+            /** @description Display name of the first administrator, 1–64 characters; "Administrator" when absent. */
+            admin_name?: string | null;
+            /** @description Work ID of the first administrator: 1–20 letters or digits; `admin` when absent. */
+            admin_work_id?: string | null;
+            /** @description Login code: 2–32 lower-case letters, digits or `-`, starting with a letter or digit. */
+            code: string;
+            /** @description Display name, 1–100 characters. */
+            name: string;
+        };
+        /** @description A created enterprise and its first administrator's password, shown exactly once. */
+        EnterpriseCreated: {
+            /** @description The first administrator's generated password; not stored in clear, never shown again. */
+            admin_password: string;
+            /** @description The first administrator's work ID. */
+            admin_work_id: string;
+            /** @description The enterprise. */
+            enterprise: components["schemas"]["EnterpriseInfo"];
+        };
         /**
          * Format: int64
          * @description An enterprise (tenant): every row of data belongs to exactly one.
          */
         EnterpriseId: number;
+        /** @description An enterprise as the platform administrator sees it. */
+        EnterpriseInfo: {
+            /** @description Login code (企业编号), unique across the server. */
+            code: string;
+            /**
+             * Format: int64
+             * @description Created (unix ms).
+             */
+            created_at: number;
+            /**
+             * @description A disabled enterprise cannot sign in, its sessions stop working, and its numbers, trunks
+             *     and desk phones are taken off the SIP endpoint.
+             */
+            enabled: boolean;
+            /** @description Id. */
+            id: components["schemas"]["EnterpriseId"];
+            /** @description Display name. */
+            name: string;
+            /**
+             * Format: int64
+             * @description How many users it has.
+             */
+            user_count: number;
+        };
         /** @description An enterprise number (码号) on a trunk. */
         EnterpriseNumber: {
             /** @description Note for admins. */
@@ -1444,6 +1723,13 @@ export interface components {
             after_call_work_secs?: number | null;
             /** @description Transcribe every call. */
             transcribe_all_calls?: boolean | null;
+        };
+        /** @description `PATCH /platform/enterprises/{id}`: only the fields present change. */
+        EnterpriseUpdate: {
+            /** @description Enable or disable the enterprise. Disabling signs every user of it out. */
+            enabled?: boolean | null;
+            /** @description New display name, 1–100 characters. */
+            name?: string | null;
         };
         /** @description The body of every non-2xx API response. */
         ErrorBody: {
@@ -1765,6 +2051,11 @@ export interface components {
             /** @description The note, 1–2000 characters. */
             body: string;
         };
+        /** @description `POST /me/call/notes`. */
+        NewNote: {
+            /** @description The note (1 to 2,000 characters). */
+            text: string;
+        };
         /**
          * Format: int64
          * @description An enterprise number (码号).
@@ -1884,6 +2175,12 @@ export interface components {
                  * @description Unix ms, when it joined a queue.
                  */
                 queued_at?: number | null;
+                /**
+                 * Format: int64
+                 * @description When the recording was removed (unix ms): after the retention period
+                 *     (`recording_retention_days`), or because its file was gone; `null` otherwise.
+                 */
+                recording_deleted_at?: number | null;
                 /** @description Outcome. */
                 result: components["schemas"]["CallResult"];
                 /**
@@ -2266,6 +2563,30 @@ export interface components {
          * @enum {string}
          */
         PhoneState: "busy" | "idle" | "ringing" | "talking" | "after_call_work";
+        /** @description A signed-in platform administrator. */
+        PlatformAdmin: {
+            /**
+             * Format: int64
+             * @description Its id (platform administrators have their own ids, not user ids).
+             */
+            id: number;
+            /** @description Its user name. */
+            username: string;
+        };
+        /** @description Credentials for `POST /platform/auth/login`. */
+        PlatformLoginRequest: {
+            /** @description Its password. */
+            password: string;
+            /** @description The platform administrator's user name (made with `patchbay admin create NAME`). */
+            username: string;
+        };
+        /** @description A successful platform login: the bearer token (also set as an HttpOnly cookie). */
+        PlatformLoginResponse: {
+            /** @description Who signed in. */
+            admin: components["schemas"]["PlatformAdmin"];
+            /** @description Bearer token for API clients; browsers use the cookie instead. */
+            token: string;
+        };
         /** @description An agent's presence. */
         Presence: {
             /**
@@ -2644,8 +2965,13 @@ export interface components {
         };
         /** @description `POST /me/call/transfer`. */
         TransferRequest: {
-            /** @description The skill group to transfer the customer to. */
-            group_id: components["schemas"]["SkillGroupId"];
+            agent_id?: components["schemas"]["UserId"] | null;
+            group_id?: components["schemas"]["SkillGroupId"] | null;
+            /**
+             * @description A number outside to transfer the customer to (digits, an optional leading `+`, `*`, `#`;
+             *     3 to 32 characters), called through a trunk.
+             */
+            number?: string | null;
         };
         /** @description A SIP trunk to a carrier (线路). */
         Trunk: {
@@ -2891,7 +3217,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Account disabled (only said after the right password) */
+            /** @description Account or enterprise disabled (only said after the right password) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3334,6 +3660,44 @@ export interface operations {
             };
         };
     };
+    call_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallNote"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_recording: {
         parameters: {
             query?: never;
@@ -3346,13 +3710,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The WAV file */
+            /** @description The recording */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "audio/wav": unknown;
+                    "audio/ogg": number[];
+                    "audio/wav": number[];
                 };
             };
             /** @description The requested byte range */
@@ -3361,10 +3726,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "audio/wav": unknown;
+                    "audio/ogg": number[];
+                    "audio/wav": number[];
                 };
             };
             /** @description No such call, or it has no recording */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    call_segments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallSegment"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4221,6 +4625,107 @@ export interface operations {
             };
         };
     };
+    my_call_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallNote"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_talking`: the agent is not talking on a call */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_my_call_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewNote"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallNote"];
+                };
+            };
+            /** @description Empty or longer than 2,000 characters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_talking`: the agent is not talking on a call */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     switch_transcription: {
         parameters: {
             query?: never;
@@ -4296,7 +4801,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such skill group */
+            /** @description Not exactly one of `group_id`, `agent_id` and `number`; no such skill group or agent; the agent themself; a number that is not dialable */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4314,7 +4819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `no_such_call` */
+            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4400,6 +4905,34 @@ export interface operations {
                     "application/json": components["schemas"]["Callback"][];
                 };
             };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    colleagues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Colleague"][];
+                };
+            };
+            /** @description The role lacks `consult_transfer` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4993,6 +5526,328 @@ export interface operations {
                     "application/json": components["schemas"]["Permission"][];
                 };
             };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    platform_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlatformLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in; the platform session cookie is set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformLoginResponse"];
+                };
+            };
+            /** @description Malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Wrong user name or password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed sign-ins: wait the `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many sign-ins being checked at once: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    platform_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_enterprises: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseInfo"][];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnterpriseCreate"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseCreated"];
+                };
+            };
+            /** @description A field is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The code is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enterprise id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseInfo"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enterprise id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnterpriseUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseInfo"];
+                };
+            };
+            /** @description A field is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    platform_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformAdmin"];
+                };
+            };
+            /** @description Not signed in as a platform administrator */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -23,7 +23,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// An Argon2 hash checked when the user does not exist, so response time does not reveal which
 /// work IDs exist.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+pub(crate) static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     a::hash_password_blocking(&a::generate_password()).unwrap_or_default()
 });
 
@@ -36,7 +36,7 @@ fn invalid_credentials() -> ApiError {
 }
 
 /// 429 `too_many_attempts` with `Retry-After` (whole seconds, rounded up).
-fn throttled(wait_ms: i64) -> Response {
+pub(crate) fn throttled(wait_ms: i64) -> Response {
     let secs = (wait_ms.max(1) + 999) / 1000;
     let err = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
@@ -60,7 +60,7 @@ fn throttled(wait_ms: i64) -> Response {
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = LoginResponse),
         (status = 401, description = "Wrong enterprise, work ID or password", body = ErrorBody),
-        (status = 403, description = "Account disabled (only said after the right password)", body = ErrorBody),
+        (status = 403, description = "Account or enterprise disabled (only said after the right password)", body = ErrorBody),
         (status = 429, description = "Too many failed sign-ins: wait the `Retry-After` seconds", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
         (status = 503, description = "Too many sign-ins being checked at once: try again shortly", body = ErrorBody),
@@ -105,6 +105,13 @@ pub(crate) async fn login(
         return Err(invalid_credentials());
     };
     let tenant = state.store.tenant(enterprise.id);
+    if !enterprise.enabled {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "enterprise_disabled",
+            "this enterprise is disabled: ask the platform administrator",
+        ));
+    }
     if !creds.enabled {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,

@@ -113,7 +113,7 @@ pub(crate) async fn get_transcript(
     Ok(Json(user.tenant(&state).call_transcript(CallId(id)).await?))
 }
 
-async fn visible_call(
+pub(crate) async fn visible_call(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
@@ -137,13 +137,22 @@ pub(crate) async fn get_call(
     Ok(Json(visible_call(&state, &user, id).await?.0))
 }
 
-/// The call's recording as a stereo WAV (customer left, agent side right). Honours `Range`
-/// (answers 206 with `Content-Range`), so players can seek.
+/// The call's recording, stereo (customer left, agent side right): Opus in Ogg once the call
+/// has ended and the archiver has compressed it (`audio/ogg; codecs=opus`), a WAV before that
+/// (`audio/wav`). Honours `Range` (answers 206 with `Content-Range`), so players can seek. A
+/// recording removed after the retention period answers 404 (the record's
+/// `recording_deleted_at` says when).
 #[utoipa::path(get, path = "/calls/{id}/recording", tag = "calls",
     params(("id" = i64, Path, description = "Call id")),
     responses(
-        (status = 200, description = "The WAV file", content_type = "audio/wav"),
-        (status = 206, description = "The requested byte range", content_type = "audio/wav"),
+        (status = 200, description = "The recording", content(
+            (Vec<u8> = "audio/ogg"),
+            (Vec<u8> = "audio/wav"),
+        )),
+        (status = 206, description = "The requested byte range", content(
+            (Vec<u8> = "audio/ogg"),
+            (Vec<u8> = "audio/wav"),
+        )),
         (status = 404, description = "No such call, or it has no recording", body = ErrorBody),
     ))]
 pub(crate) async fn get_recording(
@@ -157,17 +166,18 @@ pub(crate) async fn get_recording(
     let (Some(dir), Some(file)) = (&state.recordings_dir, file) else {
         return Err(ApiError::not_found());
     };
-    // Names come from the engine, but never let one climb out of the directory.
-    if file.contains(['/', '\\']) || file.starts_with('.') {
+    // Names come from the engine and the archiver, but never let one climb out of the directory.
+    let Some(path) = recordings::resolve(dir, &file) else {
         return Err(ApiError::not_found());
-    }
-    let path = dir.join(file);
+    };
     if !path.is_file() {
         return Err(ApiError::not_found());
     }
     let served = tower_http::services::ServeFile::new_with_mime(
         &path,
-        &"audio/wav".parse().map_err(ApiError::internal)?,
+        &recordings::content_type(&file)
+            .parse()
+            .map_err(ApiError::internal)?,
     )
     .oneshot(request)
     .await

@@ -2,6 +2,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod call_export;
+pub(crate) mod call_notes;
 pub(crate) mod callbacks;
 pub(crate) mod calls;
 pub(crate) mod customer_files;
@@ -12,6 +13,7 @@ pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
 pub(crate) mod numbers;
+pub(crate) mod platform;
 pub(crate) mod presence;
 pub(crate) mod prompts;
 pub(crate) mod roles;
@@ -47,9 +49,11 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(customers::router())
         .merge(customer_files::router())
         .merge(callbacks::router())
+        .merge(call_notes::router())
         .merge(presence::router())
         .merge(enterprise::router())
         .merge(widget::router())
+        .merge(platform::router())
 }
 
 /// Tells a user's open clients that their account changed (role, groups, name …).

@@ -239,3 +239,87 @@ impl TestApp {
         self.state.sip = Some(sip);
     }
 }
+
+/// The platform administrator's password in tests (made as `patchbay admin create` does).
+pub const PLATFORM_PASS: &str = "platform-pass";
+
+/// An enterprise made the real way: by the platform administrator through the API, whose first
+/// admin signed in and created agent `1001` (named "CODE 1001") with the 坐席 role.
+pub struct RealTenant {
+    pub id: EnterpriseId,
+    pub code: String,
+    pub admin_password: String,
+    pub admin_token: String,
+    pub agent: UserId,
+    pub agent_password: String,
+}
+
+impl TestApp {
+    /// Creates platform administrator `root` in the store (what `patchbay admin create root`
+    /// does) and signs it in; returns its token.
+    pub async fn platform_token(&self) -> String {
+        let hash = auth::hash_password_blocking(PLATFORM_PASS).unwrap();
+        self.state
+            .store
+            .create_platform_admin("root", &hash, 0)
+            .await
+            .unwrap();
+        let body = serde_json::json!({ "username": "root", "password": PLATFORM_PASS });
+        let (st, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/platform/auth/login",
+                None,
+                Some(&body.to_string()),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// The platform administrator creates enterprise `code`; its admin signs in with the password
+    /// shown once and creates agent `1001`.
+    pub async fn real_tenant(&self, platform_token: &str, code: &str) -> RealTenant {
+        let req = serde_json::json!({ "code": code, "name": format!("{code} Co.") });
+        let (st, created) = self
+            .call(
+                Method::POST,
+                "/api/v1/platform/enterprises",
+                Some(platform_token),
+                Some(&req.to_string()),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{created}");
+        let admin_password = created["admin_password"].as_str().unwrap().to_owned();
+        let admin_token = self.token(code, "admin", &admin_password).await;
+        let (st, roles) = self
+            .call(Method::GET, "/api/v1/roles", Some(&admin_token), None)
+            .await;
+        assert_eq!(st, StatusCode::OK, "{roles}");
+        let agent_role = roles["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "坐席")
+            .expect("the agent role")["id"]
+            .clone();
+        let req = serde_json::json!({ "work_id": "1001", "name": format!("{code} 1001"), "role_id": agent_role });
+        let (st, user) = self
+            .call(
+                Method::POST,
+                "/api/v1/users",
+                Some(&admin_token),
+                Some(&req.to_string()),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{user}");
+        RealTenant {
+            id: EnterpriseId(created["enterprise"]["id"].as_i64().unwrap()),
+            code: code.to_owned(),
+            admin_password,
+            admin_token,
+            agent: UserId(user["user"]["id"].as_i64().unwrap()),
+            agent_password: user["initial_password"].as_str().unwrap().to_owned(),
+        }
+    }
+}

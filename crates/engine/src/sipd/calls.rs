@@ -1,6 +1,8 @@
-//! What the endpoint does with requests: inbound calls to enterprise numbers, BYE, CANCEL,
-//! re-INVITE, OPTIONS, and refusals with a reason for everything else. The [`Calls`] state is
-//! shared with the registrar, trunk and outbound-call modules, which add their own `impl` blocks.
+//! The executor's state ([`Calls`]: the calls in `flow`, and the owners it drives: registrar,
+//! trunk links, contact center, media plane, browser sessions, widget tokens, transcripts) and
+//! the sorting of what the transaction layer and the media plane report: a new INVITE, an
+//! in-dialog request, REGISTER, OPTIONS, a 405 for the rest; responses and timeouts to the trunk
+//! links or the calls. The executor's other `impl` blocks are in `flow/`.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -40,14 +42,10 @@ pub(crate) struct Calls {
     next_rtp_port: u16,
     /// Numbers, trunks and accounts.
     pub(super) directory: Directory,
-    /// Where each trunk's carrier is.
-    pub(super) trunk_addrs: HashMap<TrunkId, SocketAddr>,
     /// Desk phones' registrations.
     pub(super) registrar: super::register::DeskPhones,
-    /// Registrations and pings towards carriers.
+    /// Carriers' addresses, registrations and pings, and trunk status.
     pub(super) trunk_links: super::trunks::TrunkLinks,
-    /// Live trunk status shared with the API.
-    pub(super) trunk_status: TrunkStatuses,
     /// Agent presence and queues.
     pub(super) cc: super::cc::ContactCenter,
     /// Built-in prompts and music.
@@ -58,11 +56,8 @@ pub(crate) struct Calls {
     pub(super) browsers: super::browsers::Browsers,
     /// Web widget visitors' calls.
     pub(super) widgets: super::widget::Widgets,
-    /// Enterprises that transcribe every answered call.
-    pub(super) transcribe_all: std::collections::HashSet<model::EnterpriseId>,
-    /// Ended calls whose recognizers are still finishing: the record's key, and how many
-    /// sides have finished.
-    pub(super) finishing_transcripts: HashMap<u64, (String, u8)>,
+    /// Who transcribes, and ended calls whose recognizers are still finishing.
+    pub(super) transcripts: super::transcripts::Transcripts,
 }
 
 /// Unix milliseconds (call records are in wall-clock time).
@@ -71,6 +66,18 @@ pub(super) fn wall_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(0))
         .unwrap_or(0)
+}
+
+/// A Via header of ours with a fresh branch.
+pub(super) fn via(local: SocketAddr, transport: sip::txn::Transport) -> String {
+    let t = match transport {
+        sip::txn::Transport::Udp => "UDP",
+        sip::txn::Transport::Tcp => "TCP",
+    };
+    format!(
+        "SIP/2.0/{t} {local};branch=z9hG4bK-{};rport",
+        random_token()
+    )
 }
 
 pub(super) fn random_token() -> String {
@@ -91,24 +98,28 @@ impl Calls {
         let registrar = super::register::DeskPhones::new(&config.realm);
         Calls {
             directory: Directory::default(),
-            trunk_addrs: HashMap::new(),
             registrar,
-            trunk_links: Default::default(),
-            trunk_status,
+            trunk_links: super::trunks::TrunkLinks::new(trunk_status),
             flows: Default::default(),
             cc,
             prompts: Arc::new(super::prompts::Prompts::load()),
             media,
             browsers: Default::default(),
             widgets: Default::default(),
-            transcribe_all: Default::default(),
-            finishing_transcripts: HashMap::new(),
+            transcripts: Default::default(),
             config,
             local_addr,
             events,
             stats,
             next_call: 0,
             next_rtp_port,
+        }
+    }
+
+    /// Where Patchbay is, for `callflow`.
+    pub(super) fn local(&self) -> callflow::Local {
+        callflow::Local {
+            sip: self.local_addr,
         }
     }
 
@@ -159,25 +170,22 @@ impl Calls {
 
     /// A response to one of our requests: a trunk's registration or ping, or a placed call's leg.
     fn response(&mut self, now: Millis, id: TxnId, msg: Message, txns: &mut Transactions) {
-        if !self.trunk_response(now, id, &msg, txns) {
+        let here = super::trunks::Here::new(self.local_addr, &self.directory, &self.flows);
+        if !self.trunk_links.response(now, &here, id, &msg, txns) {
             self.flow_response(now, id, &msg, txns);
         }
     }
 
     /// A transaction of ours timed out. Returns false when it is not one we track.
     fn txn_timeout(&mut self, now: Millis, id: TxnId, txns: &mut Transactions) -> bool {
-        self.trunk_timeout(now, id) || self.flow_timeout(now, id, txns)
+        let here = super::trunks::Here::new(self.local_addr, &self.directory, &self.flows);
+        self.trunk_links.timeout(now, &here, id) || self.flow_timeout(now, id, txns)
     }
 
-    /// Calls on a trunk now (inbound and placed).
-    pub(super) fn active_on(&self, trunk: TrunkId) -> u32 {
-        u32::try_from(self.flows.on_trunk(trunk)).unwrap_or(u32::MAX)
-    }
-
-    /// Whether a trunk can take one more call (its `max_calls`, 0 meaning no limit).
-    pub(super) fn trunk_has_room(&self, trunk: TrunkId) -> bool {
-        let max = self.directory.trunk(trunk).map_or(0, |t| t.trunk.max_calls);
-        max == 0 || self.active_on(trunk) < max
+    /// Whether outbound calls may use a trunk now (enabled, up, with room).
+    pub(super) fn trunk_usable(&self, trunk: TrunkId) -> bool {
+        let here = super::trunks::Here::new(self.local_addr, &self.directory, &self.flows);
+        self.trunk_links.usable(&here, trunk)
     }
 
     /// Replaces the directory (and the carriers' resolved addresses).
@@ -187,40 +195,19 @@ impl Calls {
         trunk_addrs: HashMap<TrunkId, SocketAddr>,
     ) {
         self.cc.set_directory(&directory);
-        self.transcribe_all = directory.transcribe_all.iter().copied().collect();
+        self.transcripts
+            .set_all(directory.transcribe_all.iter().copied());
         let new = Directory::from(directory);
-        // A trunk whose settings changed registers and pings again from scratch; the others keep
-        // their registration (an admin adding a number must not re-register every carrier).
-        let unchanged: std::collections::HashSet<TrunkId> = new
-            .trunks()
-            .filter(|t| {
-                let id = t.trunk.id;
-                self.directory.trunk(id) == Some(t)
-                    && self.trunk_addrs.get(&id) == trunk_addrs.get(&id)
-            })
-            .map(|t| t.trunk.id)
-            .collect();
+        self.trunk_links
+            .reconfigure(&self.directory, &new, trunk_addrs);
         self.directory = new;
-        self.trunk_addrs = trunk_addrs;
-        self.trunk_links.keep_only(&unchanged);
     }
 
     /// Once a second: trunk registrations and pings, expired desk-phone bindings.
     pub(crate) fn housekeeping(&mut self, now: Millis, txns: &mut Transactions) {
         self.registrar.expire(now);
-        self.tick_trunks(now, txns);
-    }
-
-    pub(super) fn via(&self, transport: sip::txn::Transport) -> String {
-        let t = match transport {
-            sip::txn::Transport::Udp => "UDP",
-            sip::txn::Transport::Tcp => "TCP",
-        };
-        format!(
-            "SIP/2.0/{t} {};branch=z9hG4bK-{};rport",
-            self.local_addr,
-            random_token()
-        )
+        let here = super::trunks::Here::new(self.local_addr, &self.directory, &self.flows);
+        self.trunk_links.tick(now, &here, txns);
     }
 
     pub(super) fn reply(
@@ -302,7 +289,10 @@ impl Calls {
                 txns.respond(now, id, r);
             }
             (_, true) => self.flow_request(now, id, msg, txns),
-            ("REGISTER", false) => self.register(now, id, from, &msg, txns),
+            ("REGISTER", false) => {
+                let r = self.registrar.register(now, from, &msg, &self.directory);
+                txns.respond(now, id, r);
+            }
             _ => {
                 // RFC 3261 §21.4.6: a 405 lists the methods allowed.
                 let mut r = msg.response_to(405, "Method Not Allowed", Some(&random_token()));
@@ -335,7 +325,7 @@ impl Calls {
 
     /// A leg's peer stopped sending media: its call hangs up; a browser session ends.
     fn rtp_timeout(&mut self, now: Millis, number: u64, txns: &mut Transactions) {
-        if self.is_browser_session(number) {
+        if self.browsers.is_session(number) {
             tracing::info!(
                 session = number,
                 "no media from the agent's browser: session ends"

@@ -218,6 +218,41 @@ impl ContactCenter {
         })
     }
 
+    /// The enterprise's signed-in agents but `user`, for a transfer: available ones first, then
+    /// by work ID.
+    pub(crate) fn colleagues(
+        &self,
+        e: EnterpriseId,
+        user: UserId,
+        now: i64,
+    ) -> Vec<model::presence::Colleague> {
+        let Some(acd) = self.acds.get(&e) else {
+            return Vec::new();
+        };
+        let mut out: Vec<model::presence::Colleague> = acd
+            .agent_views(now)
+            .into_iter()
+            .map(|(a, v)| (user_id(a), presence_of(user_id(a), Some(v), now)))
+            .filter(|(u, p)| *u != user && p.login != LoginState::Offline)
+            .map(|(u, p)| {
+                let agent = self.monitor_agent(u, p);
+                model::presence::Colleague {
+                    user_id: u,
+                    work_id: agent.work_id,
+                    name: agent.name,
+                    available: agent.presence.login == LoginState::Online
+                        && agent.presence.phone == PhoneState::Idle,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.available
+                .cmp(&a.available)
+                .then(a.work_id.cmp(&b.work_id))
+        });
+        out
+    }
+
     /// The real-time monitor of an enterprise.
     pub(crate) fn monitor(&self, e: EnterpriseId, now: i64) -> model::presence::Monitor {
         let Some(acd) = self.acds.get(&e) else {

@@ -240,7 +240,7 @@ impl Endpoint {
             }
             Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns),
             Inbound::Registrations(user, reply) => {
-                let _ = reply.send(self.calls.registrations(now, &user));
+                let _ = reply.send(self.calls.registrar.registrations(now, &user));
             }
             Inbound::TcpClosed(addr, id) => {
                 // A newer connection to the same address keeps its writer.

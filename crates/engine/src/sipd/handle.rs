@@ -117,6 +117,21 @@ impl SipHandle {
         .unwrap_or_default()
     }
 
+    /// The enterprise's signed-in agents but `user`, for a transfer.
+    pub async fn colleagues(
+        &self,
+        enterprise: EnterpriseId,
+        user: UserId,
+    ) -> Vec<model::presence::Colleague> {
+        self.ask(|reply| AgentRequest::Colleagues {
+            enterprise,
+            user,
+            reply,
+        })
+        .await
+        .unwrap_or_default()
+    }
+
     /// The enterprise's real-time monitor: agents and queues.
     pub async fn monitor(&self, enterprise: EnterpriseId) -> Option<Monitor> {
         self.ask(|reply| AgentRequest::Monitor { enterprise, reply })
@@ -136,6 +151,21 @@ impl SipHandle {
             user,
             call,
             action,
+            reply,
+        })
+        .await
+        .unwrap_or(Err(AgentError::Stopped))
+    }
+
+    /// The record key of the call the agent is talking on (`NotTalking` when ringing or free).
+    pub async fn talking_call(
+        &self,
+        enterprise: EnterpriseId,
+        user: UserId,
+    ) -> Result<String, AgentError> {
+        self.ask(|reply| AgentRequest::TalkingCall {
+            enterprise,
+            user,
             reply,
         })
         .await

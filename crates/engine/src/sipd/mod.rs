@@ -1,14 +1,17 @@
-//! The SIP endpoint: UDP and TCP sockets around the pure transaction layer and dialogs.
+//! The SIP endpoint: UDP and TCP sockets around the pure transaction layer, and the router and
+//! executor of every call.
 //!
-//! - [`calls`]: inbound calls to enterprise numbers (403 for unknown sources, 404 for unknown
-//!   numbers); echo-test numbers echo, the others speak the welcome prompt for now.
-//! - [`register`]: the registrar desk phones register with (digest against agents' SIP accounts).
-//! - [`trunks`]: registration to carriers and OPTIONS pings, with a live status per trunk.
-//! - [`outbound`]: calls Patchbay places: the agent's desk phone first, then the customer
-//!   through a trunk with an enterprise number as caller ID, bridged.
-//! - [`directory`]: numbers, trunks and accounts loaded from the database.
+//! - [`endpoint`]: the sockets and the loop; [`handle`]: how the API talks to it.
+//! - [`calls`]: the executor's state ([`calls::Calls`]) and the sorting of transaction events;
+//!   [`flow`]: the executor proper, which runs each call's `callflow::Call` (routing, SIP,
+//!   media, ACD, records) and agents' commands. Only these two `impl Calls`.
+//! - State with its own owner: [`register`] (desk phones' registrations), [`trunks`]
+//!   (carriers' addresses, registration and pings, live status; [`trunk_route`]), [`browsers`]
+//!   (agents' WebRTC sessions), [`widget`] (visitors' tokens), [`transcripts`], [`cc`] (the
+//!   ACDs and presence, [`presence`]), [`directory`] (numbers, trunks and accounts loaded
+//!   from the database).
 //! - [`resolver`]: trunk hosts' addresses, looked up by a background task (the endpoint never
-//!   waits for DNS).
+//!   waits for DNS); [`tcp`]: bounded TCP write queues.
 
 mod agents;
 mod browsers;
@@ -18,6 +21,7 @@ mod directory;
 mod endpoint;
 mod flow;
 mod handle;
+mod presence;
 mod prompts;
 mod register;
 mod resolver;
@@ -40,6 +44,7 @@ use tokio::sync::{mpsc, oneshot};
 pub use crate::stats::CallStats;
 use agents::AgentRequest;
 pub use agents::{AgentAction, AgentError};
+pub use callflow::TransferTo;
 pub use endpoint::start;
 pub use handle::SipHandle;
 pub use widget::{WIDGET_CALLER, WidgetAnswer, WidgetError};

@@ -9,9 +9,9 @@ use sip::Millis;
 use sip::digest::{Algorithm, AuthError, DigestServer};
 use sip::msg::Message;
 use sip::registrar::{Binding, RegisterError, Registrar, RegistrarConfig};
-use sip::txn::{Peer, Transactions, TxnId};
+use sip::txn::Peer;
 
-use super::calls::Calls;
+use super::directory::Directory;
 
 /// How long a nonce is fresh.
 const NONCE_TTL_MS: Millis = 300_000;
@@ -98,21 +98,20 @@ pub(super) enum NoDeskPhone {
     NotRegistered,
 }
 
-impl Calls {
+impl DeskPhones {
     /// The agent's desk phone, if it has an account in `e` and is registered now.
     pub(super) fn desk_phone_of(
         &self,
         now: Millis,
+        directory: &Directory,
         e: model::EnterpriseId,
         user: model::UserId,
     ) -> Result<DeskPhoneTarget, NoDeskPhone> {
-        let account = self
-            .directory
+        let account = directory
             .account_of(user)
             .filter(|a| a.enterprise == e)
             .ok_or(NoDeskPhone::NoAccount)?;
         let (binding, source) = self
-            .registrar
             .targets(now, &account.username)
             .into_iter()
             .next()
@@ -127,63 +126,52 @@ impl Calls {
         })
     }
 
-    /// Answers a REGISTER: challenge, check, bind, 200 with every live contact.
+    /// Answers a REGISTER from `from`: challenge, check, bind, 200 with every live contact.
     pub(crate) fn register(
         &mut self,
         now: Millis,
-        id: TxnId,
         from: Peer,
         msg: &Message,
-        txns: &mut Transactions,
-    ) {
+        directory: &Directory,
+    ) -> Message {
         let Some(user) = msg.header("To").and_then(aor_user).map(str::to_owned) else {
-            self.reply(now, txns, id, msg, 400, "Bad To Header");
-            return;
+            return refusal(msg, 400, "Bad To Header");
         };
-        let directory = &self.directory;
-        let verified =
-            self.registrar
-                .digest
-                .verify(now, "REGISTER", msg.header("Authorization"), |u| {
-                    directory.account(u).map(|a| a.password.clone())
-                });
+        let verified = self
+            .digest
+            .verify(now, "REGISTER", msg.header("Authorization"), |u| {
+                directory.account(u).map(|a| a.password.clone())
+            });
         match verified {
             Ok(u) if u == user => {}
-            Ok(_) => {
-                self.reply(now, txns, id, msg, 403, "Username Does Not Match Address");
-                return;
-            }
+            Ok(_) => return refusal(msg, 403, "Username Does Not Match Address"),
             Err(AuthError::Invalid) if msg.header("Authorization").is_some() => {
                 tracing::info!(%user, from = %from.addr, "desk phone registration refused: wrong credentials");
-                self.reply(now, txns, id, msg, 403, "Wrong User Name Or Password");
-                return;
+                return refusal(msg, 403, "Wrong User Name Or Password");
             }
             Err(e) => {
                 let stale = e == AuthError::Stale;
-                let mut r =
-                    msg.response_to(401, "Unauthorized", Some(&super::calls::random_token()));
+                let mut r = refusal(msg, 401, "Unauthorized");
                 // MD5 only: phones still fail on a second (SHA-256) challenge they cannot parse
                 // (baresip's libre gives up with ENOSYS). Answers with SHA-256 are accepted.
                 r.headers.push((
                     "WWW-Authenticate".to_owned(),
-                    self.registrar.digest.challenge(now, Algorithm::Md5, stale),
+                    self.digest.challenge(now, Algorithm::Md5, stale),
                 ));
-                txns.respond(now, id, r);
-                return;
+                return r;
             }
         }
-        match self.registrar.registrar.register(now, &user, msg) {
+        match self.registrar.register(now, &user, msg) {
             Ok(bindings) => {
                 let mut r = msg.response_to(200, "OK", Some(&super::calls::random_token()));
                 let asked: Vec<&str> = msg.headers_named("Contact").collect();
                 let in_request = |c: &str| asked.iter().any(|h| h.contains(c));
                 // Contacts this request removed lose their source; those it set get this one.
-                self.registrar
-                    .sources
+                self.sources
                     .retain(|c, _| !in_request(c) || bindings.iter().any(|b| &b.contact == c));
                 for b in &bindings {
                     if in_request(&b.contact) {
-                        self.registrar.sources.insert(b.contact.clone(), from);
+                        self.sources.insert(b.contact.clone(), from);
                     }
                     let secs = b.expires_at.saturating_sub(now) / 1_000;
                     r.headers.push((
@@ -192,35 +180,35 @@ impl Calls {
                     ));
                 }
                 tracing::info!(%user, from = %from.addr, contacts = bindings.len(), "desk phone registered");
-                txns.respond(now, id, r);
+                r
             }
             Err(RegisterError::IntervalTooBrief(min)) => {
-                let mut r = msg.response_to(
-                    423,
-                    "Interval Too Brief",
-                    Some(&super::calls::random_token()),
-                );
+                let mut r = refusal(msg, 423, "Interval Too Brief");
                 r.headers.push(("Min-Expires".to_owned(), min.to_string()));
-                txns.respond(now, id, r);
+                r
             }
-            Err(RegisterError::BadContact) => self.reply(now, txns, id, msg, 400, "Bad Contact"),
-            Err(RegisterError::OutOfOrder) => {
-                self.reply(now, txns, id, msg, 500, "Out Of Order Request")
-            }
+            Err(RegisterError::BadContact) => refusal(msg, 400, "Bad Contact"),
+            Err(RegisterError::OutOfOrder) => refusal(msg, 500, "Out Of Order Request"),
         }
     }
 
     /// A SIP account's live registrations, for the admin console.
     pub(crate) fn registrations(&self, now: Millis, username: &str) -> Vec<Registration> {
-        self.registrar
-            .targets(now, username)
+        self.targets(now, username)
             .into_iter()
             .map(|(b, _)| Registration {
                 contact: b.contact,
-                expires_at: self.registrar.wall(b.expires_at),
+                expires_at: self.wall(b.expires_at),
             })
             .collect()
     }
+}
+
+/// A final response refusing (or challenging) `msg`, naming the server.
+fn refusal(msg: &Message, code: u16, reason: &str) -> Message {
+    let mut r = msg.response_to(code, reason, Some(&super::calls::random_token()));
+    r.headers.push(("Server".to_owned(), "Patchbay".to_owned()));
+    r
 }
 
 #[cfg(test)]

@@ -3,96 +3,92 @@
 //! call's room; each segment goes to the agent's phone bar as it comes (partials replaced by
 //! their final) and every final one to the call record, where it is searchable.
 
-use model::Event;
+use std::collections::{HashMap, HashSet};
+
+use model::EnterpriseId;
 use model::calls::{CallEvent, TranscriptSegment, TranscriptSpeaker};
 
-use super::calls::{Calls, wall_ms};
-use crate::mediaplane::{Transcribed, Transcriber};
+use super::calls::wall_ms;
+use crate::mediaplane::{MediaPlane, Transcribed, Transcriber};
 
-impl Calls {
-    /// Starts or stops the recognizers on a call's customer leg (they hear its whole room);
-    /// segment times count from `started_ms`, when the recording began.
-    pub(super) fn switch_transcriber(
-        &self,
-        call: u64,
-        leg: crate::mediaplane::LegId,
-        on: bool,
-        started_ms: i64,
-    ) {
-        if !on {
-            self.media.transcribe(leg, None);
-            tracing::info!(call, "live transcription off");
-            return;
-        }
-        let offset = u64::try_from(wall_ms() - started_ms).unwrap_or(0);
-        let media = self.media.clone();
-        tokio::task::spawn_blocking(move || {
-            match Transcriber::start(&asr::Engine::live(), offset) {
-                Ok(t) => media.transcribe(leg, Some(t)),
-                Err(e) => tracing::warn!(call, error = %e, "live transcription cannot start"),
-            }
-        });
-        tracing::info!(call, "live transcription on");
+/// Who transcribes, and the ended calls whose recognizers are still finishing.
+#[derive(Default)]
+pub(crate) struct Transcripts {
+    /// Enterprises that transcribe every answered call.
+    all: HashSet<EnterpriseId>,
+    /// Ended calls' media numbers → the record's key, and how many sides have finished.
+    finishing: HashMap<u64, (String, u8)>,
+}
+
+impl Transcripts {
+    /// Takes the enterprises that transcribe every call.
+    pub(crate) fn set_all(&mut self, all: impl IntoIterator<Item = EnterpriseId>) {
+        self.all = all.into_iter().collect();
     }
 
-    /// Speech recognized on a call: to the agent talking on it, and (final) to the record.
-    /// The last words of an ended call still go to its record.
-    pub(crate) fn transcript(&mut self, call: u64, heard: Transcribed) {
-        let Some((id, key, agent)) = self.flows.transcript_target(call) else {
-            self.late_transcript(call, heard);
-            return;
-        };
-        match heard.event {
-            asr::Event::Segment(s) => {
-                let segment = segment_of(heard.speaker, s);
-                if segment.is_final && !segment.text.is_empty() {
-                    self.emit(CallEvent::Transcript {
-                        key,
-                        segment: segment.clone(),
-                    });
-                }
-                if let Some(agent) = agent {
-                    self.cc.publish(
-                        agent,
-                        Event::Transcript {
-                            call: id.to_string(),
-                            segment,
-                        },
-                    );
-                }
-            }
-            asr::Event::Delayed { start_ms, end_ms } => {
-                tracing::info!(call, speaker = ?heard.speaker, start_ms, end_ms, "transcription delayed: audio dropped");
-            }
-            asr::Event::Finished => {}
-        }
+    /// Whether `e` transcribes every answered call.
+    pub(crate) fn for_every_call(&self, e: EnterpriseId) -> bool {
+        self.all.contains(&e)
     }
 
-    /// A segment of a call that ended while its recognizers finished.
-    fn late_transcript(&mut self, call: u64, heard: Transcribed) {
-        let Some((key, finished)) = self.finishing_transcripts.get_mut(&call) else {
-            return;
-        };
+    /// A call that transcribed has ended: its record keeps the last words until both
+    /// recognizers (on media number `number`) finish.
+    pub(crate) fn finishing(&mut self, number: u64, key: String) {
+        if self.finishing.len() > 10_000 {
+            self.finishing.clear();
+        }
+        self.finishing.insert(number, (key, 0));
+    }
+
+    /// A segment of a call that ended while its recognizers finished: what its record gets.
+    pub(crate) fn late(&mut self, number: u64, heard: Transcribed) -> Option<CallEvent> {
+        let (key, finished) = self.finishing.get_mut(&number)?;
         match heard.event {
             asr::Event::Segment(s) if s.is_final && !s.text.is_empty() => {
-                let key = key.clone();
-                self.emit(CallEvent::Transcript {
-                    key,
+                Some(CallEvent::Transcript {
+                    key: key.clone(),
                     segment: segment_of(heard.speaker, s),
-                });
+                })
             }
             asr::Event::Finished => {
                 *finished += 1;
                 if *finished >= 2 {
-                    self.finishing_transcripts.remove(&call);
+                    self.finishing.remove(&number);
                 }
+                None
             }
-            _ => {}
+            _ => None,
         }
     }
 }
 
-fn segment_of(speaker: asr::Speaker, s: asr::Segment) -> TranscriptSegment {
+/// Starts or stops the recognizers on a call's customer leg (they hear its whole room);
+/// segment times count from `started_ms`, when the recording began. The model loads off the
+/// SIP task.
+pub(super) fn switch(
+    media: &MediaPlane,
+    call: u64,
+    leg: crate::mediaplane::LegId,
+    on: bool,
+    started_ms: i64,
+) {
+    if !on {
+        media.transcribe(leg, None);
+        tracing::info!(call, "live transcription off");
+        return;
+    }
+    let offset = u64::try_from(wall_ms() - started_ms).unwrap_or(0);
+    let media = media.clone();
+    tokio::task::spawn_blocking(
+        move || match Transcriber::start(&asr::Engine::live(), offset) {
+            Ok(t) => media.transcribe(leg, Some(t)),
+            Err(e) => tracing::warn!(call, error = %e, "live transcription cannot start"),
+        },
+    );
+    tracing::info!(call, "live transcription on");
+}
+
+pub(super) fn segment_of(speaker: asr::Speaker, s: asr::Segment) -> TranscriptSegment {
     TranscriptSegment {
         speaker: match speaker {
             asr::Speaker::Customer => TranscriptSpeaker::Customer,

@@ -3,21 +3,18 @@
 
 use sip::sdp::AudioCodec;
 
-use super::calls::Calls;
-use super::directory::TrunkEntry;
+use super::directory::{Directory, TrunkEntry};
+use super::trunks::TrunkLinks;
 
-impl Calls {
-    /// Where Patchbay is, for `callflow`.
-    pub(super) fn local(&self) -> callflow::Local {
-        callflow::Local {
-            sip: self.local_addr,
-        }
-    }
-
+impl TrunkLinks {
     /// A trunk as `callflow` calls through it: its carrier's address, codecs and credentials.
-    pub(super) fn trunk_route(&self, trunk: model::TrunkId) -> Option<callflow::TrunkRoute> {
-        let t = self.directory.trunk(trunk)?;
-        route_of(t, &self.trunk_addrs)
+    pub(super) fn route(
+        &self,
+        directory: &Directory,
+        trunk: model::TrunkId,
+    ) -> Option<callflow::TrunkRoute> {
+        let t = directory.trunk(trunk)?;
+        route_of(t, self.peer(t)?)
     }
 }
 
@@ -33,13 +30,10 @@ fn codecs_of(t: &TrunkEntry) -> Vec<AudioCodec> {
         .collect()
 }
 
-fn route_of(
-    t: &TrunkEntry,
-    addrs: &std::collections::HashMap<model::TrunkId, std::net::SocketAddr>,
-) -> Option<callflow::TrunkRoute> {
+fn route_of(t: &TrunkEntry, peer: sip::txn::Peer) -> Option<callflow::TrunkRoute> {
     Some(callflow::TrunkRoute {
         trunk: t.trunk.id,
-        peer: super::trunks::trunk_peer(t, addrs)?,
+        peer,
         host: format!("{}:{}", t.trunk.host, t.trunk.port),
         codecs: codecs_of(t),
         credentials: t.trunk.username.clone().zip(t.password.clone()),

@@ -12,8 +12,10 @@ use sip::Millis;
 use sip::msg::{Message, StartLine};
 use sip::txn::{Peer, Transactions, Transport, TxnId};
 
-use super::calls::{Calls, random_token};
-use super::directory::TrunkEntry;
+use super::TrunkStatuses;
+use super::calls::random_token;
+use super::directory::{Directory, TrunkEntry};
+use super::flow::Flows;
 
 /// How often peers are pinged, and a failed registration retried.
 const RETRY_MS: Millis = 30_000;
@@ -32,18 +34,43 @@ struct Link {
     auth_tries: u8,
 }
 
-/// The links of every trunk.
-#[derive(Debug, Default)]
+/// The links of every trunk: where each carrier is, its registration or ping, and the status
+/// published to the admin console.
+#[derive(Debug)]
 pub(crate) struct TrunkLinks {
     links: HashMap<TrunkId, Link>,
     by_txn: HashMap<TxnId, TrunkId>,
+    /// Where each trunk's carrier is (resolved off the SIP task).
+    addrs: HashMap<TrunkId, SocketAddr>,
+    /// Live trunk status shared with the API.
+    status: TrunkStatuses,
 }
 
-impl TrunkLinks {
-    /// Forgets the links (and requests in flight) of every trunk not in `ids`.
-    pub(crate) fn keep_only(&mut self, ids: &std::collections::HashSet<TrunkId>) {
-        self.links.retain(|id, _| ids.contains(id));
-        self.by_txn.retain(|_, id| ids.contains(id));
+/// What a trunk's link needs to know of the endpoint: where it is, the trunks configured, and
+/// how many calls each carries now.
+pub(crate) struct Here<'a> {
+    pub(crate) local: SocketAddr,
+    pub(crate) directory: &'a Directory,
+    pub(crate) flows: &'a Flows,
+}
+
+impl<'a> Here<'a> {
+    pub(crate) fn new(local: SocketAddr, directory: &'a Directory, flows: &'a Flows) -> Here<'a> {
+        Here {
+            local,
+            directory,
+            flows,
+        }
+    }
+
+    fn active_on(&self, trunk: TrunkId) -> u32 {
+        u32::try_from(self.flows.on_trunk(trunk)).unwrap_or(u32::MAX)
+    }
+
+    /// Whether a trunk can take one more call (its `max_calls`, 0 meaning no limit).
+    pub(crate) fn has_room(&self, trunk: TrunkId) -> bool {
+        let max = self.directory.trunk(trunk).map_or(0, |t| t.trunk.max_calls);
+        max == 0 || self.active_on(trunk) < max
     }
 }
 
@@ -57,15 +84,54 @@ pub(crate) fn trunk_peer(t: &TrunkEntry, addrs: &HashMap<TrunkId, SocketAddr>) -
     Some(Peer { addr, transport })
 }
 
-impl Calls {
-    fn set_trunk_status(&self, trunk: TrunkId, state: TrunkState, reason: Option<String>) {
-        let wall = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(0))
-            .unwrap_or(0);
-        let active_calls = self.active_on(trunk);
+impl TrunkLinks {
+    pub(crate) fn new(status: TrunkStatuses) -> TrunkLinks {
+        TrunkLinks {
+            links: HashMap::new(),
+            by_txn: HashMap::new(),
+            addrs: HashMap::new(),
+            status,
+        }
+    }
+
+    /// Takes the carriers' new addresses; a trunk whose settings or address changed registers
+    /// and pings again from scratch, the others keep their registration (an admin adding a
+    /// number must not re-register every carrier).
+    pub(crate) fn reconfigure(
+        &mut self,
+        old: &Directory,
+        new: &Directory,
+        addrs: HashMap<TrunkId, SocketAddr>,
+    ) {
+        let unchanged: std::collections::HashSet<TrunkId> = new
+            .trunks()
+            .filter(|t| {
+                let id = t.trunk.id;
+                old.trunk(id) == Some(t) && self.addrs.get(&id) == addrs.get(&id)
+            })
+            .map(|t| t.trunk.id)
+            .collect();
+        self.addrs = addrs;
+        self.links.retain(|id, _| unchanged.contains(id));
+        self.by_txn.retain(|_, id| unchanged.contains(id));
+    }
+
+    /// Where and how to reach a trunk's carrier.
+    pub(crate) fn peer(&self, t: &TrunkEntry) -> Option<Peer> {
+        trunk_peer(t, &self.addrs)
+    }
+
+    fn set_status(
+        &self,
+        here: &Here<'_>,
+        trunk: TrunkId,
+        state: TrunkState,
+        reason: Option<String>,
+    ) {
+        let wall = super::calls::wall_ms();
+        let active_calls = here.active_on(trunk);
         let mut map = self
-            .trunk_status
+            .status
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let entry = map.entry(trunk).or_insert(TrunkStatus {
@@ -91,42 +157,44 @@ impl Calls {
         entry.active_calls = active_calls;
     }
 
-    /// Whether outbound calls may use a trunk now: enabled, not failed, with room.
-    pub(super) fn trunk_usable(&self, trunk: TrunkId) -> bool {
+    /// Whether outbound calls may use a trunk now: enabled, not failed, with room (its
+    /// `max_calls`, 0 meaning no limit).
+    pub(super) fn usable(&self, here: &Here<'_>, trunk: TrunkId) -> bool {
         let failed = self
-            .trunk_status
+            .status
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(&trunk)
             .is_some_and(|s| s.state == TrunkState::Failed);
-        !failed && self.trunk_has_room(trunk) && self.trunk_addrs.contains_key(&trunk)
+        !failed && here.has_room(trunk) && self.addrs.contains_key(&trunk)
     }
 
     /// Sends what is due: registrations and refreshes, pings; forgets removed trunks.
-    pub(super) fn tick_trunks(&mut self, now: Millis, txns: &mut Transactions) {
-        let trunks: Vec<TrunkEntry> = self.directory.trunks().cloned().collect();
+    pub(super) fn tick(&mut self, now: Millis, here: &Here<'_>, txns: &mut Transactions) {
+        let trunks: Vec<&TrunkEntry> = here.directory.trunks().collect();
         let live: std::collections::HashSet<TrunkId> = trunks.iter().map(|t| t.trunk.id).collect();
-        self.trunk_links.links.retain(|id, _| live.contains(id));
-        self.trunk_status
+        self.links.retain(|id, _| live.contains(id));
+        self.status
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .retain(|id, _| live.contains(id));
         for t in trunks {
             let id = t.trunk.id;
             if !t.trunk.enabled {
-                self.trunk_links.links.remove(&id);
-                self.set_trunk_status(id, TrunkState::Disabled, None);
+                self.links.remove(&id);
+                self.set_status(here, id, TrunkState::Disabled, None);
                 continue;
             }
-            let Some(peer) = trunk_peer(&t, &self.trunk_addrs) else {
-                self.set_trunk_status(
+            let Some(peer) = self.peer(t) else {
+                self.set_status(
+                    here,
                     id,
                     TrunkState::Failed,
                     Some(format!("cannot resolve host {}", t.trunk.host)),
                 );
                 continue;
             };
-            let link = self.trunk_links.links.entry(id).or_insert_with(|| Link {
+            let link = self.links.entry(id).or_insert_with(|| Link {
                 next_at: now,
                 pending: None,
                 call_id: random_token(),
@@ -137,13 +205,13 @@ impl Calls {
             let no_ping = t.trunk.mode == TrunkMode::Peer && !t.trunk.keepalive;
             if no_ping || link.pending.is_some() || now < link.next_at {
                 let state = self
-                    .trunk_status
+                    .status
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .get(&id)
                     .map(|s| (s.state, s.reason.clone()));
                 let (state, reason) = state.unwrap_or((TrunkState::Unknown, None));
-                self.set_trunk_status(id, state, reason);
+                self.set_status(here, id, state, reason);
                 continue;
             }
             link.cseq += 1;
@@ -151,23 +219,24 @@ impl Calls {
                 TrunkMode::Register => "REGISTER",
                 TrunkMode::Peer => "OPTIONS",
             };
-            let req = self.trunk_request(&t, method, None);
+            let req = self.request(here.local, t, method, None);
             let txn = txns.send_request(now, peer, req);
-            if let Some(link) = self.trunk_links.links.get_mut(&id) {
+            if let Some(link) = self.links.get_mut(&id) {
                 link.pending = Some(txn);
             }
-            self.trunk_links.by_txn.insert(txn, id);
+            self.by_txn.insert(txn, id);
         }
     }
 
     /// A REGISTER or OPTIONS to a trunk's carrier, with `authorization` when answering a challenge.
-    fn trunk_request(
+    fn request(
         &self,
+        local: SocketAddr,
         t: &TrunkEntry,
         method: &str,
         authorization: Option<(&str, String)>,
     ) -> Message {
-        let link = &self.trunk_links.links[&t.trunk.id];
+        let link = &self.links[&t.trunk.id];
         let host = format!("{}:{}", t.trunk.host, t.trunk.port);
         let user = t.trunk.username.as_deref().unwrap_or("patchbay");
         let transport = match t.trunk.transport {
@@ -176,7 +245,7 @@ impl Calls {
         };
         let uri = format!("sip:{host}");
         let mut headers = vec![
-            ("Via".to_owned(), self.via(transport)),
+            ("Via".to_owned(), super::calls::via(local, transport)),
             ("Max-Forwards".to_owned(), "70".to_owned()),
             (
                 "From".to_owned(),
@@ -185,10 +254,7 @@ impl Calls {
             ("To".to_owned(), format!("<sip:{user}@{host}>")),
             ("Call-ID".to_owned(), link.call_id.clone()),
             ("CSeq".to_owned(), format!("{} {method}", link.cseq)),
-            (
-                "Contact".to_owned(),
-                format!("<sip:{user}@{}>", self.local_addr),
-            ),
+            ("Contact".to_owned(), format!("<sip:{user}@{local}>")),
             ("User-Agent".to_owned(), "Patchbay".to_owned()),
         ];
         if method == "REGISTER" {
@@ -209,14 +275,15 @@ impl Calls {
 
     /// A response to a trunk's REGISTER or OPTIONS. Returns false when the transaction is not a
     /// trunk's.
-    pub(super) fn trunk_response(
+    pub(super) fn response(
         &mut self,
         now: Millis,
+        here: &Here<'_>,
         id: TxnId,
         msg: &Message,
         txns: &mut Transactions,
     ) -> bool {
-        let Some(&trunk) = self.trunk_links.by_txn.get(&id) else {
+        let Some(&trunk) = self.by_txn.get(&id) else {
             return false;
         };
         let Some(code) = msg.status() else {
@@ -225,11 +292,11 @@ impl Calls {
         if code < 200 {
             return true;
         }
-        self.trunk_links.by_txn.remove(&id);
-        let Some(t) = self.directory.trunk(trunk).cloned() else {
+        self.by_txn.remove(&id);
+        let Some(t) = here.directory.trunk(trunk) else {
             return true;
         };
-        let Some(link) = self.trunk_links.links.get_mut(&trunk) else {
+        let Some(link) = self.links.get_mut(&trunk) else {
             return true;
         };
         link.pending = None;
@@ -242,9 +309,14 @@ impl Calls {
             // Any answer but an overload or timeout means the peer is there.
             link.next_at = now + RETRY_MS;
             if matches!(code, 408 | 503) {
-                self.set_trunk_status(trunk, TrunkState::Failed, Some(format!("{code} {reason}")));
+                self.set_status(
+                    here,
+                    trunk,
+                    TrunkState::Failed,
+                    Some(format!("{code} {reason}")),
+                );
             } else {
-                self.set_trunk_status(trunk, TrunkState::Up, None);
+                self.set_status(here, trunk, TrunkState::Up, None);
             }
             return true;
         }
@@ -258,13 +330,14 @@ impl Calls {
                     .unwrap_or(u64::from(t.trunk.register_expires))
                     .max(2);
                 link.next_at = now + granted * 1_000 / 2;
-                self.set_trunk_status(trunk, TrunkState::Up, None);
+                self.set_status(here, trunk, TrunkState::Up, None);
             }
             401 | 407 if link.auth_tries < 1 => {
                 let (Some(user), Some(password)) = (t.trunk.username.clone(), t.password.clone())
                 else {
                     link.next_at = now + RETRY_MS;
-                    self.set_trunk_status(
+                    self.set_status(
+                        here,
                         trunk,
                         TrunkState::Failed,
                         Some(format!("{code} {reason}: no credentials configured")),
@@ -282,7 +355,8 @@ impl Calls {
                 });
                 let Some(answer) = answer else {
                     link.next_at = now + RETRY_MS;
-                    self.set_trunk_status(
+                    self.set_status(
+                        here,
                         trunk,
                         TrunkState::Failed,
                         Some(format!("{code} {reason}: unsupported challenge")),
@@ -291,13 +365,13 @@ impl Calls {
                 };
                 link.auth_tries += 1;
                 link.cseq += 1;
-                let req = self.trunk_request(&t, "REGISTER", Some((answer_header, answer)));
-                if let Some(peer) = trunk_peer(&t, &self.trunk_addrs) {
+                let req = self.request(here.local, t, "REGISTER", Some((answer_header, answer)));
+                if let Some(peer) = self.peer(t) {
                     let txn = txns.send_request(now, peer, req);
-                    if let Some(link) = self.trunk_links.links.get_mut(&trunk) {
+                    if let Some(link) = self.links.get_mut(&trunk) {
                         link.pending = Some(txn);
                     }
-                    self.trunk_links.by_txn.insert(txn, trunk);
+                    self.by_txn.insert(txn, trunk);
                 }
             }
             _ => {
@@ -308,23 +382,24 @@ impl Calls {
                 } else {
                     format!("{code} {reason}")
                 };
-                self.set_trunk_status(trunk, TrunkState::Failed, Some(why));
+                self.set_status(here, trunk, TrunkState::Failed, Some(why));
             }
         }
         true
     }
 
     /// A trunk's REGISTER or OPTIONS got no answer. Returns false when it is not a trunk's.
-    pub(super) fn trunk_timeout(&mut self, now: Millis, id: TxnId) -> bool {
-        let Some(trunk) = self.trunk_links.by_txn.remove(&id) else {
+    pub(super) fn timeout(&mut self, now: Millis, here: &Here<'_>, id: TxnId) -> bool {
+        let Some(trunk) = self.by_txn.remove(&id) else {
             return false;
         };
-        if let Some(link) = self.trunk_links.links.get_mut(&trunk) {
+        if let Some(link) = self.links.get_mut(&trunk) {
             link.pending = None;
             link.auth_tries = 0;
             link.next_at = now + RETRY_MS;
         }
-        self.set_trunk_status(
+        self.set_status(
+            here,
             trunk,
             TrunkState::Failed,
             Some("no response from the carrier".to_owned()),

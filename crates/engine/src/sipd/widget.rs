@@ -7,12 +7,9 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use sip::Millis;
-use sip::txn::Transactions;
 use tokio::sync::oneshot;
 
-use super::calls::{Calls, random_token};
-use crate::mediaplane::LegMedia;
+use super::calls::random_token;
 
 /// The caller a widget call shows in call records and on agents' pops.
 pub const WIDGET_CALLER: &str = "web";
@@ -83,6 +80,24 @@ pub(crate) struct Widgets {
 }
 
 impl Widgets {
+    /// The call a visitor's token names.
+    pub(crate) fn call_of(&self, token: &str) -> Option<u64> {
+        self.by_token.get(token).copied()
+    }
+
+    /// Whether `source` may start one more call (at most `cap` at once).
+    pub(crate) fn has_room(&self, source: IpAddr, cap: u32) -> bool {
+        cap > 0 && self.calls_from(source) < cap as usize
+    }
+
+    /// A new widget call: its token (unguessable: two random 64-bit words) for the visitor.
+    pub(crate) fn add(&mut self, call: u64, source: IpAddr) -> String {
+        let token = format!("{}{}", random_token(), random_token());
+        self.by_token.insert(token.clone(), call);
+        self.calls.insert(call, (token.clone(), source));
+        token
+    }
+
     /// Forgets an ended call (any call: most are not widget calls).
     pub(crate) fn forget(&mut self, call: u64) {
         if let Some((token, _)) = self.calls.remove(&call) {
@@ -95,105 +110,6 @@ impl Widgets {
     }
 }
 
-impl Calls {
-    pub(crate) fn widget_request(
-        &mut self,
-        now: Millis,
-        req: WidgetRequest,
-        txns: &mut Transactions,
-    ) {
-        match req {
-            WidgetRequest::Call {
-                number,
-                sdp,
-                source,
-                reply,
-            } => {
-                let _ = reply.send(self.widget_call(now, &number, &sdp, source, txns));
-            }
-            WidgetRequest::Dtmf {
-                token,
-                digit,
-                reply,
-            } => {
-                let r = match self.widgets.by_token.get(&token).copied() {
-                    _ if !is_digit(digit) => Err(WidgetError::BadDigit),
-                    Some(call) => {
-                        tracing::info!(call, digit = %digit, "DTMF received");
-                        self.stats.push_digit(digit);
-                        self.call_input(now, call, callflow::Input::Digit(digit), txns);
-                        Ok(())
-                    }
-                    None => Err(WidgetError::NoSuchCall),
-                };
-                let _ = reply.send(r);
-            }
-            WidgetRequest::Hangup { token, reply } => {
-                let r = match self.widgets.by_token.get(&token).copied() {
-                    Some(call) => {
-                        tracing::info!(call, "the visitor hung up the widget call");
-                        let by = model::calls::HangupSide::Customer;
-                        self.call_input(now, call, callflow::Input::Hangup { by }, txns);
-                        Ok(())
-                    }
-                    None => Err(WidgetError::NoSuchCall),
-                };
-                let _ = reply.send(r);
-            }
-        }
-    }
-
-    /// A visitor's offer to call `number`: answered, and the call goes in like a trunk's.
-    fn widget_call(
-        &mut self,
-        now: Millis,
-        number: &str,
-        sdp: &str,
-        source: IpAddr,
-        txns: &mut Transactions,
-    ) -> Result<WidgetAnswer, WidgetError> {
-        let cap = self.config.widget_calls_per_address;
-        if cap == 0 {
-            return Err(WidgetError::Disabled);
-        }
-        let route = self
-            .directory
-            .widget_route(number)
-            .ok_or(WidgetError::UnknownNumber)?;
-        if self.widgets.calls_from(source) >= cap as usize {
-            return Err(WidgetError::TooManyCalls);
-        }
-        let socket = self.rtp_socket().ok_or(WidgetError::NoMediaPorts)?;
-        let local = socket
-            .local_addr()
-            .map_err(|e| WidgetError::BadOffer(format!("media socket: {e}")))?;
-        let public = self
-            .config
-            .public_media
-            .map(|ip| std::net::SocketAddr::new(ip, local.port()));
-        let (session, answer) = webrtc::WebRtcLeg::accept_offer(
-            std::time::Instant::now(),
-            sdp,
-            local,
-            public,
-            self.media.certificate(),
-        )
-        .map_err(|e| WidgetError::BadOffer(e.to_string()))?;
-        let media = LegMedia::WebRtc {
-            socket,
-            session: Box::new(session),
-        };
-        let call = self
-            .admit_widget(now, &route, media, txns)
-            .ok_or(WidgetError::NoSuchCall)?;
-        let token = format!("{}{}", random_token(), random_token());
-        self.widgets.by_token.insert(token.clone(), call);
-        self.widgets.calls.insert(call, (token.clone(), source));
-        tracing::info!(call, %source, number = %route.number, "web widget call");
-        Ok(WidgetAnswer { token, sdp: answer })
-    }
-}
-
-fn is_digit(d: char) -> bool {
+pub(crate) fn is_digit(d: char) -> bool {
     d.is_ascii_digit() || matches!(d, '*' | '#' | 'A'..='D')
 }

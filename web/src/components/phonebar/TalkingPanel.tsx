@@ -1,14 +1,17 @@
 // The call in progress: who it is (the pop's details), the talk timer, mute (browser audio),
 // hold and resume (the customer hears music, the agent silence), blind transfer to one of the
-// agent's skill groups, and Hang up.
-import { useState } from 'react';
-import { Alert, Button, Dropdown, Space, Tag } from 'antd';
+// agent's skill groups or a signed-in colleague, notes on the call, and Hang up.
+import { useEffect, useState } from 'react';
+import { Alert, Button, Dropdown, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type CallAction, usePhoneActions, usePhoneBar } from '../../cti';
+import type { Colleague } from '../../api/types';
+import { api, unwrap } from '../../core/api';
+import { type CallAction, type TransferTarget, usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
 import { MuteButton } from './AudioControls';
 import CallDetails from './CallDetails';
 import CustomerCard from '../customers/CustomerCard';
+import CallNotes from './CallNotes';
 import { LiveTimer } from './status';
 
 export default function TalkingPanel() {
@@ -28,10 +31,20 @@ export default function TalkingPanel() {
     }
   };
   const held = call?.heldSince != null;
-  const transferTo = async (groupId: number) => {
+  const [colleagues, setColleagues] = useState<Colleague[]>([]);
+  const [askNumber, setAskNumber] = useState(false);
+  const [number, setNumber] = useState('');
+  const loadColleagues = () => {
+    api
+      .GET('/api/v1/me/colleagues')
+      .then((r) => setColleagues(unwrap(r)))
+      .catch(() => setColleagues([]));
+  };
+  useEffect(loadColleagues, [call?.call]);
+  const transferTo = async (to: TransferTarget) => {
     setPending('transfer');
     try {
-      await transfer(groupId);
+      await transfer(to);
     } catch (e) {
       showError(e);
     } finally {
@@ -39,13 +52,35 @@ export default function TalkingPanel() {
     }
   };
   const groups = queues.map((q) => ({
-    key: String(q.group_id),
+    key: `group-${q.group_id}`,
     label: (
       <span data-testid={`transfer-to-${q.group_id}`}>
         {q.name} <Tag>{t('phonebar.idleAgents', { count: q.idle_agents })}</Tag>
       </span>
     ),
   }));
+  const people = colleagues.map((c) => ({
+    key: `agent-${c.user_id}`,
+    disabled: !c.available,
+    label: (
+      <span data-testid={`transfer-to-agent-${c.work_id}`}>
+        {c.name || c.work_id} ({c.work_id}) {c.available ? <Tag color="green">{t('phonebar.free')}</Tag> : <Tag>{t('phonebar.notFree')}</Tag>}
+      </span>
+    ),
+  }));
+  const menu = [
+    ...(groups.length > 0 ? [{ type: 'group' as const, key: 'groups', label: t('phonebar.transferTo'), children: groups }] : []),
+    ...(people.length > 0 ? [{ type: 'group' as const, key: 'people', label: t('phonebar.transferToAgent'), children: people }] : []),
+    { key: 'number', label: <span data-testid="transfer-to-number">{t('phonebar.transferToNumber')}</span> },
+  ];
+  const pick = (key: string) => {
+    if (key === 'number') {
+      setAskNumber(true);
+      return;
+    }
+    const [kind, id] = key.split('-');
+    void transferTo(kind === 'group' ? { group: Number(id) } : { agent: Number(id) });
+  };
   return (
     <Alert
       type="info"
@@ -68,6 +103,22 @@ export default function TalkingPanel() {
           <>
             <CallDetails prefix="talking" number={call.caller} offer={call.offer} />
             <CustomerCard prefix="talking" number={call.caller} />
+            {askNumber && (
+              <Space.Compact style={{ marginTop: 8 }}>
+                <Input
+                  value={number}
+                  onChange={(e) => setNumber(e.target.value)}
+                  placeholder={t('phonebar.transferNumber')}
+                  data-testid="transfer-number-input"
+                  onPressEnter={() => void transferTo({ number: number.trim() })}
+                />
+                <Button type="primary" loading={pending === 'transfer'} disabled={!number.trim()} onClick={() => void transferTo({ number: number.trim() })} data-testid="transfer-number-go">
+                  {t('phonebar.transfer')}
+                </Button>
+                <Button onClick={() => setAskNumber(false)}>{t('common.cancel')}</Button>
+              </Space.Compact>
+            )}
+            {call.offer && <CallNotes call={call.call} />}
           </>
         )
       }
@@ -83,11 +134,8 @@ export default function TalkingPanel() {
               {t('phonebar.hold')}
             </Button>
           )}
-          {call?.offer && groups.length > 0 && (
-            <Dropdown
-              menu={{ items: groups, onClick: ({ key }) => void transferTo(Number(key)) }}
-              trigger={['click']}
-            >
+          {call?.offer && menu.length > 0 && (
+            <Dropdown menu={{ items: menu, onClick: ({ key }) => pick(key) }} trigger={['click']} onOpenChange={(open) => open && loadColleagues()}>
               <Button loading={pending === 'transfer'} title={t('phonebar.transferTo')} data-testid="transfer">
                 {t('phonebar.transfer')}
               </Button>

@@ -4,7 +4,7 @@
 //! trunks the engine finds for an offer or a forward. ACD and IVR time is wall-clock unix ms.
 
 use acd::{Command, Event as AcdEvent, WithdrawReason};
-use callflow::{AcdOut, AgentSide, Input, Overflow, Ring};
+use callflow::{AcdOut, AgentSide, Input, Overflow, Ring, TransferTo};
 use model::presence::LoginState;
 use model::{EnterpriseId, Event, SkillGroupId, UserId};
 use sip::Millis;
@@ -54,21 +54,30 @@ impl Calls {
                 self.call_input(now, id, Input::Enqueued { group: Some(group) }, txns);
                 self.enqueue(now, id, e, group_id(group), txns);
             }
-            AcdOut::Transfer { group, since } => {
-                if !self.cc.has_group(e, group) {
-                    self.call_input(now, id, Input::QueueRefused, txns);
-                    return;
-                }
-                self.call_input(now, id, Input::Enqueued { group: Some(group) }, txns);
+            AcdOut::Transfer { to, since } => {
+                let (queue, group) = match to {
+                    TransferTo::Group(g) if self.cc.has_group(e, g) => (group_id(g), Some(g)),
+                    TransferTo::Agent(a)
+                        if self.cc.presence(e, a, wall).login != LoginState::Offline =>
+                    {
+                        (self.cc.personal_queue(e, a), None)
+                    }
+                    _ => {
+                        tracing::info!(call = id, ?to, "the transfer's target is gone");
+                        self.call_input(now, id, Input::QueueRefused, txns);
+                        return;
+                    }
+                };
+                self.call_input(now, id, Input::Enqueued { group }, txns);
                 let cmd = Command::Transfer {
                     call,
-                    group: group_id(group),
+                    group: queue,
                     since,
                 };
                 if let Err(err) = self.cc.acd(e).handle(wall, cmd) {
                     tracing::warn!(call = id, error = %err, "the ACD refused the transferred call");
                 }
-                tracing::info!(call = id, group = group.0, "call transferred to a group");
+                tracing::info!(call = id, ?to, "call transferred");
             }
             AcdOut::EnqueueForAgent { agent } => {
                 if self.cc.presence(e, agent, wall).login == LoginState::Offline {
@@ -326,7 +335,8 @@ impl Calls {
             }
             _ => {
                 let phone = self
-                    .desk_phone_of(now, e, agent)
+                    .registrar
+                    .desk_phone_of(now, &self.directory, e, agent)
                     .map_err(|_| RingError::NotReachable)?;
                 let media = self.bind_port(call).ok_or(RingError::NoMediaPorts)?;
                 let side = AgentSide::DeskPhone {
@@ -338,6 +348,13 @@ impl Calls {
                 Ok((side, String::new()))
             }
         }
+    }
+
+    /// Whether the enterprise has a number on a working trunk to call out through.
+    pub(super) fn can_call_out(&self, e: EnterpriseId) -> bool {
+        self.directory
+            .outbound(e, None, |t| self.trunk_usable(t))
+            .is_some()
     }
 
     /// A working trunk of the enterprise for a call going out from `call`, showing the number
@@ -365,7 +382,10 @@ impl Calls {
         let (caller_id, trunk) = choose(dialed.as_deref())
             .or_else(|| choose(None))
             .ok_or(RingError::NotReachable)?;
-        let route = self.trunk_route(trunk).ok_or(RingError::NotReachable)?;
+        let route = self
+            .trunk_links
+            .route(&self.directory, trunk)
+            .ok_or(RingError::NotReachable)?;
         let media = self.bind_port(call).ok_or(RingError::NoMediaPorts)?;
         if let Some((_, r)) = self.flows.calls.get_mut(&call) {
             r.trunks.push(trunk);

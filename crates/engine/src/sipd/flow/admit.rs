@@ -15,6 +15,8 @@ use super::Route;
 use crate::mediaplane::LegMedia;
 use crate::sipd::calls::{Calls, random_token, wall_ms};
 use crate::sipd::directory::{InboundRoute, Refusal};
+use crate::sipd::widget::{WidgetAnswer, WidgetError, WidgetRequest, is_digit};
+use std::net::IpAddr;
 
 impl Calls {
     /// A new INVITE: a call to one of the enterprises' numbers, or a refusal with a reason.
@@ -47,7 +49,9 @@ impl Calls {
                 return;
             }
         };
-        if !self.trunk_has_room(route.trunk) {
+        if !super::super::trunks::Here::new(self.local_addr, &self.directory, &self.flows)
+            .has_room(route.trunk)
+        {
             self.reply(now, txns, id, &msg, 503, "Trunk Busy");
             return;
         }
@@ -126,7 +130,7 @@ impl Calls {
             number: route.number.clone(),
             customer,
             service,
-            transcribe: self.transcribe_all.contains(&route.enterprise),
+            transcribe: self.transcripts.for_every_call(route.enterprise),
         };
         Call::answer(wall_ms(), spec, self.local(), rand::random())
     }
@@ -144,5 +148,100 @@ impl Calls {
         self.stats.active.fetch_add(1, Ordering::Relaxed);
         tracing::info!(call = id, enterprise = inbound.enterprise.0, number = %inbound.number, "call answered");
         self.start_call(now, call, route, txns);
+    }
+
+    pub(crate) fn widget_request(
+        &mut self,
+        now: Millis,
+        req: WidgetRequest,
+        txns: &mut Transactions,
+    ) {
+        match req {
+            WidgetRequest::Call {
+                number,
+                sdp,
+                source,
+                reply,
+            } => {
+                let _ = reply.send(self.widget_call(now, &number, &sdp, source, txns));
+            }
+            WidgetRequest::Dtmf {
+                token,
+                digit,
+                reply,
+            } => {
+                let r = match self.widgets.call_of(&token) {
+                    _ if !is_digit(digit) => Err(WidgetError::BadDigit),
+                    Some(call) => {
+                        tracing::info!(call, digit = %digit, "DTMF received");
+                        self.stats.push_digit(digit);
+                        self.call_input(now, call, callflow::Input::Digit(digit), txns);
+                        Ok(())
+                    }
+                    None => Err(WidgetError::NoSuchCall),
+                };
+                let _ = reply.send(r);
+            }
+            WidgetRequest::Hangup { token, reply } => {
+                let r = match self.widgets.call_of(&token) {
+                    Some(call) => {
+                        tracing::info!(call, "the visitor hung up the widget call");
+                        let by = model::calls::HangupSide::Customer;
+                        self.call_input(now, call, callflow::Input::Hangup { by }, txns);
+                        Ok(())
+                    }
+                    None => Err(WidgetError::NoSuchCall),
+                };
+                let _ = reply.send(r);
+            }
+        }
+    }
+
+    /// A visitor's offer to call `number`: answered, and the call goes in like a trunk's.
+    fn widget_call(
+        &mut self,
+        now: Millis,
+        number: &str,
+        sdp: &str,
+        source: IpAddr,
+        txns: &mut Transactions,
+    ) -> Result<WidgetAnswer, WidgetError> {
+        let cap = self.config.widget_calls_per_address;
+        if cap == 0 {
+            return Err(WidgetError::Disabled);
+        }
+        let route = self
+            .directory
+            .widget_route(number)
+            .ok_or(WidgetError::UnknownNumber)?;
+        if !self.widgets.has_room(source, cap) {
+            return Err(WidgetError::TooManyCalls);
+        }
+        let socket = self.rtp_socket().ok_or(WidgetError::NoMediaPorts)?;
+        let local = socket
+            .local_addr()
+            .map_err(|e| WidgetError::BadOffer(format!("media socket: {e}")))?;
+        let public = self
+            .config
+            .public_media
+            .map(|ip| std::net::SocketAddr::new(ip, local.port()));
+        let (session, answer) = webrtc::WebRtcLeg::accept_offer(
+            std::time::Instant::now(),
+            sdp,
+            local,
+            public,
+            self.media.certificate(),
+        )
+        .map_err(|e| WidgetError::BadOffer(e.to_string()))?;
+        let media = LegMedia::WebRtc {
+            socket,
+            session: Box::new(session),
+        };
+        let call = self
+            .admit_widget(now, &route, media, txns)
+            .ok_or(WidgetError::NoSuchCall)?;
+        let token = self.widgets.add(call, source);
+        tracing::info!(call, %source, number = %route.number, "web widget call");
+        Ok(WidgetAnswer { token, sdp: answer })
     }
 }

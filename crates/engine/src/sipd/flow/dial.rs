@@ -37,7 +37,10 @@ impl Calls {
         }
         let device = presence.device;
         let (caller_number, trunk) = self.outbound_route(e, cmd.caller_number.as_deref())?;
-        let route = self.trunk_route(trunk).ok_or(DialError::NoTrunk)?;
+        let route = self
+            .trunk_links
+            .route(&self.directory, trunk)
+            .ok_or(DialError::NoTrunk)?;
         let mut sockets = HashMap::new();
         let mut trunks = vec![trunk];
         // How the agent joins: a SIP leg to ring first (desk phone or mobile), or the browser.
@@ -70,10 +73,13 @@ impl Calls {
                 }
             }
             _ => {
-                let phone = self.desk_phone_of(now, e, user).map_err(|m| match m {
-                    NoDeskPhone::NoAccount => DialError::NoSipAccount,
-                    NoDeskPhone::NotRegistered => DialError::NotRegistered,
-                })?;
+                let phone = self
+                    .registrar
+                    .desk_phone_of(now, &self.directory, e, user)
+                    .map_err(|m| match m {
+                        NoDeskPhone::NoAccount => DialError::NoSipAccount,
+                        NoDeskPhone::NotRegistered => DialError::NotRegistered,
+                    })?;
                 let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
                 let media = self.local_media_of(&socket);
                 sockets.insert(media.port, socket);
@@ -119,7 +125,7 @@ impl Calls {
             acd: device
                 .is_some()
                 .then_some(presence.phone != PhoneState::Busy),
-            transcribe: self.transcribe_all.contains(&e),
+            transcribe: self.transcripts.for_every_call(e),
         };
         let call = Call::place(wall_ms(), spec, self.local(), rand::random());
         let mut route = Route::new(self.media.room());

@@ -9,9 +9,14 @@ use sip::Millis;
 use sip::txn::Transactions;
 
 use super::MediaLeg;
+use crate::mediaplane::Transcribed;
 use crate::mediaplane::{LegMedia, LegSpec, Place, Prompt};
+use crate::sipd::agents::AgentError;
+use crate::sipd::browsers::Browser;
 use crate::sipd::calls::{Calls, room_codec};
-use model::UserId;
+use crate::sipd::transcripts::segment_of;
+use model::calls::CallEvent;
+use model::{EnterpriseId, Event, UserId};
 
 impl Calls {
     pub(super) fn call_media(
@@ -117,7 +122,7 @@ impl Calls {
                     .customer_media()
                     .and_then(|(leg, at)| route.media.get(&leg).map(|m| (*m, at)));
                 if let Some((m, started)) = customer {
-                    self.switch_transcriber(m.number, m.leg, on, started);
+                    super::super::transcripts::switch(&self.media, m.number, m.leg, on, started);
                 }
             }
             MediaOut::RemoveLeg { leg } => {
@@ -232,5 +237,121 @@ impl Calls {
     /// A prompt finished in a call's room.
     pub(crate) fn prompt_done(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
         self.call_input(now, id, Input::PromptFinished, txns);
+    }
+
+    /// Speech recognized on a call: to the agent talking on it, and (final) to the record.
+    /// The last words of an ended call still go to its record.
+    pub(crate) fn transcript(&mut self, number: u64, heard: Transcribed) {
+        let Some((id, key, agent)) = self.flows.transcript_target(number) else {
+            if let Some(ev) = self.transcripts.late(number, heard) {
+                self.emit(ev);
+            }
+            return;
+        };
+        match heard.event {
+            asr::Event::Segment(s) => {
+                let segment = segment_of(heard.speaker, s);
+                if segment.is_final && !segment.text.is_empty() {
+                    self.emit(CallEvent::Transcript {
+                        key,
+                        segment: segment.clone(),
+                    });
+                }
+                if let Some(agent) = agent {
+                    let call = id.to_string();
+                    self.cc.publish(agent, Event::Transcript { call, segment });
+                }
+            }
+            asr::Event::Delayed { start_ms, end_ms } => {
+                tracing::info!(call = number, speaker = ?heard.speaker, start_ms, end_ms, "transcription delayed: audio dropped");
+            }
+            asr::Event::Finished => {}
+        }
+    }
+
+    /// A browser offers its audio session: answered with our SDP; an older session of the
+    /// agent's is ended, and a call the agent is talking on moves to the new one.
+    pub(crate) fn browser_offer(
+        &mut self,
+        e: EnterpriseId,
+        user: UserId,
+        sdp: &str,
+    ) -> Result<(u64, String), AgentError> {
+        let socket = self
+            .rtp_socket()
+            .ok_or_else(|| AgentError::Invalid("no media ports free".to_owned()))?;
+        let local = socket
+            .local_addr()
+            .map_err(|e| AgentError::Invalid(format!("media socket: {e}")))?;
+        let (session_leg, answer) = webrtc::WebRtcLeg::accept_offer(
+            std::time::Instant::now(),
+            sdp,
+            local,
+            self.config
+                .public_media
+                .map(|ip| std::net::SocketAddr::new(ip, local.port())),
+            self.media.certificate(),
+        )
+        .map_err(|err| AgentError::Invalid(err.to_string()))?;
+        self.next_call += 1;
+        let session = self.next_call;
+        let leg = self.media.add_leg(
+            LegSpec {
+                call: session,
+                media: LegMedia::WebRtc {
+                    socket,
+                    session: Box::new(session_leg),
+                },
+                codec: media::room::Codec::Pcmu,
+                role: media::room::Role::Agent,
+                rtp_timeout: self.config.rtp_timeout,
+                events: self.events.clone(),
+                recorder: None,
+                counters: self.stats.clone(),
+                report: None,
+            },
+            Place::Nowhere,
+        );
+        let browser = Browser {
+            enterprise: e,
+            session,
+            leg,
+            connected: false,
+        };
+        if let Some(old) = self.browsers.replace(user, browser) {
+            self.media.remove_leg(old.leg);
+        }
+        // A reload during a call: the new session takes the call over.
+        if let Some(room) = self.flows.browser_room_of(e, user) {
+            self.media
+                .place(leg, Place::Room(room, media::room::Mode::SpeakListen));
+        }
+        tracing::info!(agent = user.0, session, "browser audio session offered");
+        Ok((session, answer))
+    }
+
+    /// The browser closed its session (or its events socket went away): only that session
+    /// ends, not a newer one that replaced it.
+    pub(crate) fn browser_closed(&mut self, user: UserId, session: u64) {
+        if let Some(b) = self.browsers.close(user, session) {
+            self.media.remove_leg(b.leg);
+            let state = "disconnected".to_owned();
+            self.cc.publish(user, Event::WebRtcState { state });
+            tracing::info!(agent = user.0, session, "browser audio session closed");
+        }
+    }
+
+    /// The media plane says a browser session connected or lost its path.
+    pub(crate) fn browser_media(&mut self, session: u64, connected: bool) {
+        let Some(user) = self.browsers.set_connected(session, connected) else {
+            return;
+        };
+        let state = if connected {
+            "connected"
+        } else {
+            "disconnected"
+        }
+        .to_owned();
+        self.cc.publish(user, Event::WebRtcState { state });
     }
 }

@@ -6,6 +6,7 @@
 
 mod acd;
 mod admit;
+mod commands;
 mod dial;
 mod media;
 
@@ -409,11 +410,7 @@ impl Calls {
             .and_then(|(leg, _)| r.media.get(&leg))
             .map(|m| m.number);
         if let (true, Some(number)) = (c.transcribing(), customer) {
-            if self.finishing_transcripts.len() > 10_000 {
-                self.finishing_transcripts.clear();
-            }
-            self.finishing_transcripts
-                .insert(number, (c.key().to_owned(), 0));
+            self.transcripts.finishing(number, c.key().to_owned());
         }
     }
 

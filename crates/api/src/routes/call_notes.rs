@@ -1,0 +1,131 @@
+//! Notes on a call (小记) and who talked on it: the agent talking writes notes on their call
+//! (`/me/call/notes`, needs `answer_dial`); after a transfer the next agent reads them and adds
+//! their own; nobody edits another's note. Call records show the notes and the agents' segments
+//! under the same data scope as the record (`view_call_records`).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use model::calls::{CallNote, CallSegment};
+use model::{CallId, ErrorBody, Permission};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path};
+use crate::state::AppState;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_call_notes, add_my_call_note))
+        .routes(routes!(call_notes))
+        .routes(routes!(call_segments))
+}
+
+/// `POST /me/call/notes`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    /// The note (1 to 2,000 characters).
+    pub text: String,
+}
+
+/// The record id of the call the agent is talking on.
+async fn talking_call(state: &AppState, user: &CurrentUser) -> ApiResult<CallId> {
+    let sip = state
+        .sip
+        .as_ref()
+        .ok_or(engine::sipd::AgentError::Stopped)?;
+    let key = sip.talking_call(user.enterprise, user.user_id).await?;
+    Ok(user.tenant(state).call_id_of_key(&key).await?)
+}
+
+/// The notes on the call the signed-in agent is talking on, oldest first, with their authors
+/// (a transferred call's notes from the agents before).
+#[utoipa::path(get, path = "/me/call/notes", tag = "me",
+    responses(
+        (status = 200, body = Vec<CallNote>),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "`not_talking`: the agent is not talking on a call", body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    ))]
+pub(crate) async fn my_call_notes(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<CallNote>>> {
+    user.require(Permission::AnswerDial)?;
+    let id = talking_call(&state, &user).await?;
+    Ok(Json(user.tenant(&state).call_notes(id).await?))
+}
+
+/// Adds the signed-in agent's note to the call they are talking on.
+#[utoipa::path(post, path = "/me/call/notes", tag = "me", request_body = NewNote,
+    responses(
+        (status = 201, body = CallNote),
+        (status = 400, description = "Empty or longer than 2,000 characters", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "`not_talking`: the agent is not talking on a call", body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    ))]
+pub(crate) async fn add_my_call_note(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<NewNote>,
+) -> ApiResult<(StatusCode, Json<CallNote>)> {
+    user.require(Permission::AnswerDial)?;
+    let text = req.text.trim();
+    if text.is_empty() {
+        return Err(ApiError::validation("text", "the note is empty"));
+    }
+    if text.chars().count() > store::MAX_NOTE_CHARS {
+        return Err(ApiError::validation(
+            "text",
+            "a note holds at most 2000 characters",
+        ));
+    }
+    let id = talking_call(&state, &user).await?;
+    let note = user
+        .tenant(&state)
+        .add_call_note(id, user.user_id, text, state.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
+/// The agents' notes on a call record, oldest first.
+#[utoipa::path(get, path = "/calls/{id}/notes", tag = "calls",
+    params(("id" = i64, Path, description = "Call id")),
+    responses(
+        (status = 200, body = Vec<CallNote>),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn call_notes(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<CallNote>>> {
+    user.require(Permission::ViewCallRecords)?;
+    super::calls::visible_call(&state, &user, id).await?;
+    Ok(Json(user.tenant(&state).call_notes(CallId(id)).await?))
+}
+
+/// Who talked with the customer on a call, in order: one segment per agent, from answering to
+/// transferring the customer on or the end of the call.
+#[utoipa::path(get, path = "/calls/{id}/segments", tag = "calls",
+    params(("id" = i64, Path, description = "Call id")),
+    responses(
+        (status = 200, body = Vec<CallSegment>),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn call_segments(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<CallSegment>>> {
+    user.require(Permission::ViewCallRecords)?;
+    super::calls::visible_call(&state, &user, id).await?;
+    Ok(Json(user.tenant(&state).call_segments(CallId(id)).await?))
+}

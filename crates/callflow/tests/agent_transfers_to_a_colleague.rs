@@ -1,0 +1,137 @@
+//! Blind transfer to a colleague: the customer waits in that agent's personal queue (only they
+//! are offered the call), and the record keeps one segment per agent, in order: the first
+//! closed by the transfer, the second by the end of the call.
+
+mod common;
+
+use callflow::{AcdOut, AgentSide, Input, LegId, Output, Overflow, TransferTo};
+use common::*;
+use model::UserId;
+use model::calls::{CallEvent, CallResult};
+
+const COLLEAGUE: UserId = UserId(8);
+
+fn segments(h: &Harness) -> Vec<(UserId, i64, i64, bool)> {
+    h.records()
+        .into_iter()
+        .filter_map(|r| match r {
+            CallEvent::Segment {
+                agent,
+                from,
+                to,
+                transferred,
+                ..
+            } => Some((agent, from, to, transferred)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The call bridged with the desk phone, transferred to the colleague, who answers in the
+/// browser 2 s after the offer.
+fn transferred_and_answered() -> (Harness, FarEnd) {
+    let (mut h, customer, _phone) = bridged();
+    let out = h.input(
+        30_000,
+        Input::Transfer {
+            to: TransferTo::Agent(COLLEAGUE),
+        },
+    );
+    assert!(
+        out.iter().any(|o| matches!(o, Output::Acd(AcdOut::Transfer { to, .. }) if *to == TransferTo::Agent(COLLEAGUE))),
+        "the call asks the ACD for the colleague's queue: {out:#?}"
+    );
+    h.input(10, Input::Enqueued { group: None });
+    h.input(10, Input::Offer(ring(COLLEAGUE, AgentSide::Browser, false)));
+    h.input(2_000, Input::AnswerInBrowser { agent: COLLEAGUE });
+    assert_eq!(h.call.agent(), Some(COLLEAGUE));
+    (h, customer)
+}
+
+#[test]
+fn each_agent_gets_a_segment_in_order() {
+    let (mut h, mut customer) = transferred_and_answered();
+    let first = segments(&h);
+    assert_eq!(first.len(), 1, "the transfer closes the first agent's part");
+    let (agent, from, to, transferred) = first[0];
+    assert_eq!(agent, AGENT);
+    assert!(transferred);
+    assert!(
+        to - from >= 30_000,
+        "the first agent talked 30 s: {first:?}"
+    );
+
+    h.input(
+        45_000,
+        Input::Hangup {
+            by: model::calls::HangupSide::Agent,
+        },
+    );
+    let all = segments(&h);
+    assert_eq!(all.len(), 2, "{all:?}");
+    let (agent, from, to, transferred) = all[1];
+    assert_eq!(agent, COLLEAGUE);
+    assert!(!transferred, "the call ended with the colleague");
+    assert!(from >= all[0].2, "the second part starts after the first");
+    assert!(to - from >= 45_000);
+    let _ = customer.request("BYE", Vec::new());
+    assert_eq!(ends(&h), (1, 1));
+}
+
+#[test]
+fn a_colleague_gone_before_the_queue_takes_the_call_ends_it_with_goodbye() {
+    let (mut h, _customer, _phone) = bridged();
+    h.input(
+        5_000,
+        Input::Transfer {
+            to: TransferTo::Agent(COLLEAGUE),
+        },
+    );
+    let out = h.input(10, Input::QueueRefused);
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, Output::Media(callflow::MediaOut::Play { .. }))),
+        "the customer hears the goodbye prompt: {out:#?}"
+    );
+    assert_eq!(segments(&h).len(), 1);
+}
+
+#[test]
+fn a_transferred_call_that_overflows_stays_answered() {
+    let (mut h, _customer, _phone) = bridged();
+    h.input(
+        5_000,
+        Input::Transfer {
+            to: TransferTo::Agent(COLLEAGUE),
+        },
+    );
+    h.input(10, Input::Enqueued { group: None });
+    h.input(60_000, Input::Overflow(Overflow::Goodbye));
+    assert!(
+        !h.records().iter().any(|r| matches!(
+            r,
+            CallEvent::Outcome {
+                result: CallResult::Overflowed,
+                ..
+            }
+        )),
+        "an agent answered this call: {:#?}",
+        h.records()
+    );
+    let _ = LegId(0);
+}
+
+#[test]
+fn a_call_that_ends_while_talking_closes_the_agents_segment() {
+    let (mut h, _customer, _phone) = bridged();
+    h.input(
+        12_000,
+        Input::Hangup {
+            by: model::calls::HangupSide::Customer,
+        },
+    );
+    let s = segments(&h);
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].0, AGENT);
+    assert!(!s[0].3);
+}

@@ -1,0 +1,211 @@
+//! Carrying out what agents ask through the API: presence changes (then the ACD's decisions),
+//! and actions on their call (answer, reject, hang up, hold, transfer, transcription), each
+//! checked against the call's state and given to the call as an input. An in-call feature adds
+//! its action here and its input in `callflow`.
+
+use sip::Millis;
+use sip::txn::Transactions;
+
+use super::super::agents::{AgentAction, AgentError, AgentRequest};
+use crate::sipd::calls::{Calls, wall_ms};
+use callflow::TransferTo;
+use model::presence::{LoginState, PhoneState};
+use model::{EnterpriseId, UserId};
+
+impl Calls {
+    pub(crate) fn agent_request(
+        &mut self,
+        now: Millis,
+        req: AgentRequest,
+        txns: &mut Transactions,
+    ) {
+        match req {
+            AgentRequest::Presence {
+                enterprise,
+                user,
+                reply,
+            } => {
+                let _ = reply.send(self.cc.presence(enterprise, user, wall_ms()));
+            }
+            AgentRequest::Change {
+                enterprise,
+                user,
+                change,
+                reply,
+            } => {
+                let r = self
+                    .cc
+                    .change_presence(enterprise, user, &change, wall_ms());
+                self.drain_acd(now, enterprise, txns);
+                let _ = reply.send(r.map(|()| self.cc.presence(enterprise, user, wall_ms())));
+            }
+            AgentRequest::Queues {
+                enterprise,
+                user,
+                reply,
+            } => {
+                let _ = reply.send(self.cc.queues_of(enterprise, user));
+            }
+            AgentRequest::Colleagues {
+                enterprise,
+                user,
+                reply,
+            } => {
+                let _ = reply.send(self.cc.colleagues(enterprise, user, wall_ms()));
+            }
+            AgentRequest::Monitor { enterprise, reply } => {
+                let _ = reply.send(self.cc.monitor(enterprise, wall_ms()));
+            }
+            AgentRequest::Action {
+                enterprise,
+                user,
+                call,
+                action,
+                reply,
+            } => {
+                let r = self.call_action(now, enterprise, user, call, action, txns);
+                let _ = reply.send(r);
+            }
+            AgentRequest::TalkingCall {
+                enterprise,
+                user,
+                reply,
+            } => {
+                let key = match self.flows.of_agent(enterprise, user, None) {
+                    Some((id, callflow::AgentPart::Talking { .. })) => self
+                        .flows
+                        .get(id)
+                        .map(|c| c.key().to_owned())
+                        .ok_or(AgentError::NotTalking),
+                    _ => Err(AgentError::NotTalking),
+                };
+                let _ = reply.send(key);
+            }
+            AgentRequest::BrowserOffer {
+                enterprise,
+                user,
+                sdp,
+                reply,
+            } => {
+                let _ = reply.send(self.browser_offer(enterprise, user, &sdp));
+            }
+            AgentRequest::BrowserClosed { user, session } => self.browser_closed(user, session),
+        }
+    }
+
+    fn call_action(
+        &mut self,
+        now: Millis,
+        e: EnterpriseId,
+        user: UserId,
+        call: Option<u64>,
+        action: AgentAction,
+        txns: &mut Transactions,
+    ) -> Result<(), AgentError> {
+        use callflow::{AgentPart, Input};
+        // The agent's call: ringing them, or talking with them.
+        let (id, part) = self
+            .flows
+            .of_agent(e, user, call)
+            .ok_or(AgentError::NoSuchCall)?;
+        let inbound = self.flows.get(id).is_some_and(callflow::Call::is_inbound);
+        match (action, part) {
+            (AgentAction::Hangup, AgentPart::Talking { .. }) => {
+                let by = model::calls::HangupSide::Agent;
+                self.call_input(now, id, Input::Hangup { by }, txns);
+                Ok(())
+            }
+            (AgentAction::Reject | AgentAction::Hangup, AgentPart::Ringing { .. }) => {
+                self.call_input(now, id, Input::Reject { agent: user }, txns);
+                Ok(())
+            }
+            (AgentAction::Answer, AgentPart::Ringing { browser: true }) => {
+                if !self.browsers.by_user.contains_key(&user) {
+                    return Err(AgentError::Invalid(
+                        "the browser's audio is not connected".to_owned(),
+                    ));
+                }
+                self.call_input(now, id, Input::AnswerInBrowser { agent: user }, txns);
+                Ok(())
+            }
+            (AgentAction::Answer, AgentPart::Ringing { browser: false }) => {
+                Err(AgentError::AnswerOnDevice)
+            }
+            (AgentAction::Answer | AgentAction::Reject, AgentPart::Talking { .. }) if inbound => {
+                Err(AgentError::InCall)
+            }
+            (AgentAction::Answer | AgentAction::Reject, AgentPart::Talking { .. }) => {
+                Err(AgentError::NoSuchCall)
+            }
+            (AgentAction::Transcription { on }, AgentPart::Talking { .. }) => {
+                self.set_call_transcription(now, id, on, txns)
+            }
+            (AgentAction::Transcription { .. }, AgentPart::Ringing { .. }) => {
+                Err(AgentError::NoSuchCall)
+            }
+            (AgentAction::Hold { on }, AgentPart::Talking { .. }) => {
+                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                let r = call.hold(wall_ms(), on).map_err(|_| AgentError::NotTalking);
+                self.run_call(now, id, txns);
+                r
+            }
+            (
+                AgentAction::Hold { .. } | AgentAction::Transfer { .. },
+                AgentPart::Ringing { .. },
+            ) => Err(AgentError::NotTalking),
+            (AgentAction::Transfer { to }, AgentPart::Talking { .. }) => {
+                self.transfer_target_ready(e, user, &to)?;
+                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                let r = call
+                    .transfer(wall_ms(), to)
+                    .map_err(|_| AgentError::NotTalking);
+                self.run_call(now, id, txns);
+                r
+            }
+        }
+    }
+
+    /// Whether a transfer can go to `to` now: a group with someone signed in, or a colleague
+    /// (not the agent themself) who is signed in and idle, or a number with a trunk to reach it.
+    fn transfer_target_ready(
+        &mut self,
+        e: EnterpriseId,
+        user: UserId,
+        to: &TransferTo,
+    ) -> Result<(), AgentError> {
+        match *to {
+            TransferTo::External(_) => {
+                if !self.can_call_out(e) {
+                    return Err(AgentError::NoTrunk);
+                }
+            }
+            TransferTo::Group(group) => {
+                if !self.cc.has_group(e, group) {
+                    return Err(AgentError::UnknownGroup);
+                }
+                let members = self
+                    .cc
+                    .acd(e)
+                    .signed_in_members(crate::sipd::cc::group_id(group));
+                if members == 0 {
+                    return Err(AgentError::GroupHasNoAgent);
+                }
+            }
+            TransferTo::Agent(agent) => {
+                if agent == user {
+                    return Err(AgentError::Invalid(
+                        "the call is already yours: pick a colleague".to_owned(),
+                    ));
+                }
+                let p = self.cc.presence(e, agent, wall_ms());
+                if p.login == LoginState::Offline {
+                    return Err(AgentError::AgentSignedOut);
+                }
+                if p.login != LoginState::Online || p.phone != PhoneState::Idle {
+                    return Err(AgentError::AgentNotAvailable);
+                }
+            }
+        }
+        Ok(())
+    }
+}
