@@ -17,6 +17,9 @@ import NumbersPage from './pages/admin/Numbers';
 import MonitorPage from './pages/admin/Monitor';
 import PromptsPage from './pages/admin/Prompts';
 import CallsPage from './pages/Calls';
+import CustomersPage from './pages/Customers';
+import CustomerProfilePage from './pages/CustomerProfile';
+import CallbacksPage from './pages/Callbacks';
 import SettingsPage from './pages/admin/Settings';
 
 function Guarded() {
@@ -28,11 +31,15 @@ function Guarded() {
   const isNumbersAdmin = me.permissions.includes('manage_numbers');
   const isMonitor = me.permissions.includes('monitor');
   const canSeeCalls = me.permissions.includes('view_call_records');
+  const canSeeCustomers = me.permissions.includes('answer_dial') || isAdmin;
   return (
     <AppLayout>
       <Routes>
         <Route path="/agent" element={<AgentPage />} />
         {canSeeCalls && <Route path="/calls" element={<CallsPage />} />}
+        {canSeeCustomers && <Route path="/customers" element={<CustomersPage />} />}
+        {canSeeCustomers && <Route path="/customers/:id" element={<CustomerProfilePage />} />}
+        {canSeeCustomers && <Route path="/callbacks" element={<CallbacksPage />} />}
         {isAdmin && <Route path="/admin/users" element={<UsersPage />} />}
         {isAdmin && <Route path="/admin/roles" element={<RolesPage />} />}
         {isAdmin && <Route path="/admin/skill-groups" element={<SkillGroupsPage />} />}

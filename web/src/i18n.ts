@@ -9,7 +9,7 @@ const zh = {
     title: '登录', enterprise: '企业编号', workId: '工号', password: '密码', submit: '登录',
     required: '请输入{{field}}',
   },
-  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', prompts: '语音文件', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台', calls: '通话记录', settings: '企业设置' },
+  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', prompts: '语音文件', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台', calls: '通话记录', settings: '企业设置', customers: '客户管理', callbacks: '预约回呼' },
   user: { menu: '账号', logout: '退出登录', changePassword: '修改密码', oldPassword: '原密码', newPassword: '新密码', changed: '密码已修改' },
   common: {
     search: '搜索', create: '新建', edit: '编辑', delete: '删除', save: '保存', cancel: '取消', actions: '操作',
@@ -166,6 +166,24 @@ const zh = {
     overflows: { goodbye: '播放再见语并挂机', group: '其他技能组', number: '外部号码' },
     overflowGroup: '技能组', overflowNumber: '号码', column: '队列', summary: '{{strategy}} · 振铃 {{ring}} 秒',
   },
+  customers: {
+    title: '客户管理', name: '姓名', company: '公司', numbers: '电话号码', tags: '标签', fields: '自定义字段', owner: '归属坐席',
+    nobody: '公海（无归属）', mine: '我的客户', all: '全部客户', search: '搜索姓名、公司或号码', tag: '按标签筛选', created: '客户已添加',
+    add: '新建客户', addMine: '加入我的客户', edit: '编辑客户', profile: '客户档案', open: '查看档案', call: '呼叫',
+    numbersHint: '每行一个号码，第一个为主号码', numberRule: '号码为3到32位数字，可加+号', fieldName: '字段名', fieldValue: '内容', addField: '添加字段',
+    followUps: '跟进记录', addFollowUp: '添加跟进', followUpPlaceholder: '这次沟通了什么、下一步做什么', followUpSaved: '跟进已记录',
+    lastFollowUp: '最近跟进', timeline: '客户轨迹', noTimeline: '暂无记录', notVisible: '该客户属于 {{owner}}，您无权查看档案',
+    kind: { call: '通话', follow_up: '跟进', callback: '预约回呼' }, inbound: '呼入', outbound: '外呼', talk: '通话 {{seconds}} 秒',
+    unknownCustomer: '未知客户', updated: '更新时间', import: '导入 CSV', export: '导出 CSV', importDone: '导入结果',
+    importSummary: '已添加 {{created}} 位客户，{{failed}} 行未导入', importRow: '第 {{row}} 行：{{message}}', deleteConfirm: '删除该客户及其跟进记录和预约回呼？',
+  },
+  callbacks: {
+    title: '预约回呼', today: '今日预约回呼', none: '今天没有预约回呼', schedule: '预约回呼', reschedule: '改期', dueAt: '回呼时间',
+    remark: '备注', number: '号码', customer: '客户', agent: '坐席', state: '状态', scheduled: '已预约回呼', done: '标记完成',
+    states: { pending: '待完成', done: '已完成', expired: '过期未回呼' }, call: '回呼', record: '通话记录 #{{id}}',
+    due: '预约回呼到时间了', dueBody: '{{name}} {{number}}：{{remark}}', overdue: '已超时', stateFilter: '状态', timeRange: '回呼时间范围',
+    search: '搜索客户姓名或号码', mineOnly: '我的',
+  },
   errors: {
     invalid_credentials: '企业编号、工号或密码错误', too_many_attempts: '登录失败次数过多，请 {{seconds}} 秒后再试', server_busy: '服务器繁忙，请稍后再试',
     account_disabled: '账号已停用，请联系管理员', enterprise_disabled: '该企业已停用，请联系平台管理员', code_taken: '该企业编号已被使用', work_id_taken: '该工号已被使用', name_taken: '名称已被使用',
@@ -177,7 +195,8 @@ const zh = {
     not_signed_in: '请先签入', in_call: '通话中不能这样做', no_such_call: '该通话已结束或不存在', not_in_call: '当前没有通话',
     answer_on_device: '请在座机（或手机）上接听', invalid_flow: 'IVR 流程有误：{{message}}', unavailable: '电话服务未运行',
     validation_failed: '输入有误：{{message}}', invalid_audio: '音频文件不能用：{{message}}',
-    payload_too_large: '文件超过 20 MB', unsupported_media_type: '请上传 WAV 文件', prompt_in_use: '号码 {{numbers}} 的 IVR 流程正在播放该语音，请先修改这些流程', generic: '操作失败：{{message}}',
+    payload_too_large: '文件超过 20 MB', unsupported_media_type: '请上传 WAV 文件', prompt_in_use: '号码 {{numbers}} 的 IVR 流程正在播放该语音，请先修改这些流程',
+    customer_number_taken: '该号码已属于另一位客户', invalid_file: '文件不能导入：{{message}}', too_many_rows: '行数太多：{{message}}', callback_done: '该预约回呼已完成', generic: '操作失败：{{message}}',
   },
 };
 
@@ -189,7 +208,7 @@ const en: typeof zh = {
     title: 'Sign in', enterprise: 'Enterprise code', workId: 'Work ID', password: 'Password', submit: 'Sign in',
     required: 'Enter the {{field}}',
   },
-  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', prompts: 'Prompts', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console', calls: 'Call records', settings: 'Enterprise settings' },
+  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', prompts: 'Prompts', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console', calls: 'Call records', settings: 'Enterprise settings', customers: 'Customers', callbacks: 'Scheduled callbacks' },
   user: { menu: 'Account', logout: 'Sign out', changePassword: 'Change password', oldPassword: 'Current password', newPassword: 'New password', changed: 'Password changed' },
   common: {
     search: 'Search', create: 'New', edit: 'Edit', delete: 'Delete', save: 'Save', cancel: 'Cancel', actions: 'Actions',
@@ -344,6 +363,24 @@ const en: typeof zh = {
     overflows: { goodbye: 'Goodbye prompt, then hang up', group: 'Another skill group', number: 'An outside number' },
     overflowGroup: 'Skill group', overflowNumber: 'Number', column: 'Queue', summary: '{{strategy}} · rings {{ring}} s',
   },
+  customers: {
+    title: 'Customers', name: 'Name', company: 'Company', numbers: 'Phone numbers', tags: 'Tags', fields: 'Custom fields', owner: 'Owner',
+    nobody: 'Nobody (shared)', mine: 'My customers', all: 'All customers', search: 'Search name, company or number', tag: 'Filter by tag', created: 'Customer added',
+    add: 'New customer', addMine: 'Add to my customers', edit: 'Edit customer', profile: 'Customer profile', open: 'Open profile', call: 'Call',
+    numbersHint: 'One number a line, the first is the main number', numberRule: 'A number is 3 to 32 digits, optionally starting with +', fieldName: 'Field', fieldValue: 'Value', addField: 'Add field',
+    followUps: 'Follow-ups', addFollowUp: 'Add follow-up', followUpPlaceholder: 'What was discussed, what comes next', followUpSaved: 'Follow-up saved',
+    lastFollowUp: 'Last follow-up', timeline: 'Timeline', noTimeline: 'Nothing yet', notVisible: 'This customer belongs to {{owner}}: you may not open the profile',
+    kind: { call: 'Call', follow_up: 'Follow-up', callback: 'Callback' }, inbound: 'Inbound', outbound: 'Outbound', talk: 'talked {{seconds}} s',
+    unknownCustomer: 'Unknown customer', updated: 'Updated', import: 'Import CSV', export: 'Export CSV', importDone: 'Import result',
+    importSummary: '{{created}} customers added, {{failed}} rows not imported', importRow: 'Row {{row}}: {{message}}', deleteConfirm: 'Delete this customer with their follow-ups and callbacks?',
+  },
+  callbacks: {
+    title: 'Scheduled callbacks', today: "Today's callbacks", none: 'No callbacks scheduled for today', schedule: 'Schedule callback', reschedule: 'Reschedule', dueAt: 'Call back at',
+    remark: 'Remark', number: 'Number', customer: 'Customer', agent: 'Agent', state: 'State', scheduled: 'Callback scheduled', done: 'Mark done',
+    states: { pending: 'Pending', done: 'Done', expired: 'Expired' }, call: 'Call back', record: 'Call record #{{id}}',
+    due: 'A callback is due', dueBody: '{{name}} {{number}}: {{remark}}', overdue: 'Overdue', stateFilter: 'State', timeRange: 'Due between',
+    search: 'Search customer name or number', mineOnly: 'Mine',
+  },
   errors: {
     invalid_credentials: 'Wrong enterprise code, work ID or password', too_many_attempts: 'Too many failed sign-ins: try again in {{seconds}} s', server_busy: 'The server is busy: try again in a few seconds',
     account_disabled: 'This account is disabled: ask your administrator', enterprise_disabled: 'This enterprise is disabled: ask the platform administrator', code_taken: 'This enterprise code is already in use', work_id_taken: 'This work ID is already in use', name_taken: 'This name is already in use',
@@ -355,7 +392,8 @@ const en: typeof zh = {
     not_signed_in: 'Sign in first', in_call: 'Not possible during a call', no_such_call: 'That call has ended or does not exist', not_in_call: 'You are not on a call',
     answer_on_device: 'Answer on your desk phone (or mobile)', invalid_flow: 'The IVR flow is not valid: {{message}}', unavailable: 'The telephony service is not running',
     validation_failed: 'Invalid input: {{message}}', invalid_audio: 'This audio file cannot be used: {{message}}',
-    payload_too_large: 'The file is larger than 20 MB', unsupported_media_type: 'Upload a WAV file', prompt_in_use: 'The IVR flow of number(s) {{numbers}} plays this prompt: change those flows first', generic: 'Failed: {{message}}',
+    payload_too_large: 'The file is larger than 20 MB', unsupported_media_type: 'Upload a WAV file', prompt_in_use: 'The IVR flow of number(s) {{numbers}} plays this prompt: change those flows first',
+    customer_number_taken: 'This number already belongs to another customer', invalid_file: 'The file cannot be imported: {{message}}', too_many_rows: 'Too many rows: {{message}}', callback_done: 'This callback is already done', generic: 'Failed: {{message}}',
   },
 };
 

@@ -96,6 +96,10 @@ impl From<StoreError> for ApiError {
             StoreError::Duplicate("username") => {
                 ApiError::conflict("username_taken", "this SIP user name is already in use")
             }
+            StoreError::Duplicate("customer_number") => ApiError::conflict(
+                "customer_number_taken",
+                "one of the numbers already belongs to another customer",
+            ),
             StoreError::Duplicate(field) => ApiError::conflict(
                 "name_taken",
                 format!("{field} is already in use in this enterprise"),

@@ -3,7 +3,7 @@
 //!
 //! The engine rings agents without reading the database, so its `ringing` event carries the
 //! call as routed; the events socket fills these fields in on the way to the agent, where the
-//! store is at hand. No customer table exists yet, so the customer's name stays unset.
+//! store is at hand, with the customer's name when the number is one of a customer's.
 
 use model::EnterpriseId;
 use model::presence::Offer;
@@ -15,9 +15,19 @@ pub async fn enrich_offer(store: &Store, enterprise: EnterpriseId, offer: &mut O
     if offer.location.is_none() {
         offer.location = numberinfo::location(&offer.caller).map(|l| l.to_string());
     }
+    let forms = numberinfo::written_forms(&offer.caller);
+    let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
+    if offer.customer_name.is_none() {
+        match store
+            .tenant(enterprise)
+            .customer_by_number(&forms, store::CallScope::Enterprise)
+            .await
+        {
+            Ok(c) => offer.customer_name = c.map(|c| c.name),
+            Err(e) => tracing::warn!(error = %e, "customer look-up failed for a ringing pop"),
+        }
+    }
     if offer.previous_calls == 0 && offer.last_call_at.is_none() {
-        let forms = numberinfo::written_forms(&offer.caller);
-        let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
         match store.tenant(enterprise).caller_history(&forms).await {
             Ok(h) => {
                 offer.previous_calls = h.calls;

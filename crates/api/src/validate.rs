@@ -144,3 +144,28 @@ pub(crate) fn sip_username(value: &str) -> Result<String, ApiError> {
     }
     Ok(v.to_owned())
 }
+
+/// A note (follow-ups, remarks): trimmed, 1–`max` characters, line breaks and tabs allowed but
+/// no other control characters.
+pub(crate) fn note(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let v = value.trim();
+    let n = v.chars().count();
+    if n == 0 {
+        return Err(ApiError::validation(field, "is required"));
+    }
+    if n > max {
+        return Err(ApiError::validation(
+            field,
+            &format!("must be at most {max} characters"),
+        ));
+    }
+    if v.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(ApiError::validation(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(v.to_owned())
+}

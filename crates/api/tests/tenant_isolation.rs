@@ -44,6 +44,8 @@ enum Resource {
     Call,
     MissedCall,
     Prompt,
+    Customer,
+    Callback,
 }
 
 fn case(path: &str, method: &str) -> Option<Case> {
@@ -126,12 +128,30 @@ fn case(path: &str, method: &str) -> Option<Case> {
             Foreign(SkillGroup)
         }
         ("/api/v1/custom-statuses/{id}", _) => Foreign(CustomStatus),
+        ("/api/v1/customers" | "/api/v1/callbacks", "get") => List,
+        // Creating writes into the caller's own enterprise only; checked by the lists.
+        ("/api/v1/customers" | "/api/v1/callbacks", "post") => OwnAccount,
+        // Finds only the caller's own enterprise's customers; checked after the walk.
+        ("/api/v1/customers/lookup" | "/api/v1/customers/export", "get") => OwnAccount,
+        // Imports into the caller's own enterprise.
+        ("/api/v1/customers/import", "post") => OwnAccount,
+        // The caller's own callbacks of today.
+        ("/api/v1/me/callbacks", "get") => OwnAccount,
+        (
+            "/api/v1/customers/{id}"
+            | "/api/v1/customers/{id}/follow-ups"
+            | "/api/v1/customers/{id}/timeline",
+            _,
+        ) => Foreign(Customer),
+        ("/api/v1/callbacks/{id}" | "/api/v1/callbacks/{id}/done", _) => Foreign(Callback),
         _ => return None,
     })
 }
 
 fn body_for(path: &str, method: &str) -> Option<&'static str> {
     match method {
+        "patch" if path.starts_with("/api/v1/callbacks") => Some(r#"{"remark":"stolen"}"#),
+        "post" if path.ends_with("/follow-ups") => Some(r#"{"body":"stolen"}"#),
         "patch" => Some(r#"{"name":"stolen"}"#),
         "put" if path.ends_with("/members") => Some("[]"),
         "put" if path.ends_with("/flow") => Some(r#"{"flow":null}"#),
@@ -268,6 +288,46 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
     tb.create_custom_status("beta break", None, 0)
         .await
         .unwrap();
+    let customer_input = |name: &str, number: &str| store::CustomerInput {
+        name: name.to_owned(),
+        numbers: vec![number.to_owned()],
+        ..store::CustomerInput::default()
+    };
+    let customer_a = ta
+        .create_customer(&customer_input("alpha customer", "13811110000"), a.agent, 0)
+        .await
+        .unwrap();
+    ta.add_follow_up(customer_a.id, a.agent, "alpha note", 0)
+        .await
+        .unwrap();
+    let callback_input = |c, number: &str, agent| store::CallbackInput {
+        customer: Some(c),
+        number: number.to_owned(),
+        agent,
+        due_at: 0,
+        remark: Some("callback".to_owned()),
+    };
+    let callback_a = ta
+        .create_callback(
+            &callback_input(customer_a.id, "13811110000", a.agent),
+            a.agent,
+            0,
+            0,
+        )
+        .await
+        .unwrap();
+    let customer_b = tb
+        .create_customer(&customer_input("beta customer", "13822220000"), b.agent, 0)
+        .await
+        .unwrap();
+    tb.create_callback(
+        &callback_input(customer_b.id, "13822220000", b.agent),
+        b.agent,
+        0,
+        0,
+    )
+    .await
+    .unwrap();
     let a_token = a.admin_token.clone();
     let a_session = app
         .call(Method::GET, "/api/v1/me/sessions", Some(&a_token), None)
@@ -300,6 +360,8 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                         Resource::Call => call_a.0,
                         Resource::MissedCall => missed_a,
                         Resource::Prompt => prompt_a.id.0,
+                        Resource::Customer => customer_a.id.0,
+                        Resource::Callback => callback_a.id.0,
                     };
                     let url = path.replace("{id}", &id.to_string());
                     let (st, body) = app
@@ -424,6 +486,41 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
             "the {format} export leaked alpha's rows"
         );
     }
+
+    // Beta's look-up of alpha's customer's number finds nobody.
+    let (st, body) = app
+        .call(
+            Method::GET,
+            "/api/v1/customers/lookup?number=13811110000",
+            Some(&b_token),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["customer"], serde_json::Value::Null, "{body}");
+    let (st, _, file) = app
+        .call_raw(
+            Method::GET,
+            "/api/v1/customers/export",
+            Some(&b_token),
+            None,
+            vec![],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let text = String::from_utf8_lossy(&file);
+    assert!(text.contains("beta customer"), "{text}");
+    assert!(
+        !text.contains("alpha"),
+        "the customer export leaked: {text}"
+    );
+    assert_eq!(
+        ta.customer(customer_a.id, store::CallScope::Enterprise)
+            .await
+            .unwrap()
+            .name,
+        "alpha customer"
+    );
 
     // Beta's keyword search finds only beta's calls, and beta's settings are beta's.
     let (st, body) = app

@@ -61,3 +61,11 @@ id_type!(
     /// An uploaded IVR prompt (语音文件).
     PromptId
 );
+id_type!(
+    /// A customer (客户) of an enterprise.
+    CustomerId
+);
+id_type!(
+    /// A scheduled callback (预约回呼).
+    CallbackId
+);

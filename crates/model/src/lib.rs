@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod calls;
+pub mod customers;
 pub mod error;
 pub mod event;
 pub mod ids;
@@ -21,8 +22,8 @@ pub mod telephony;
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{ClientMessage, Event};
 pub use ids::{
-    CallId, CustomStatusId, EnterpriseId, NumberId, PromptId, RoleId, SessionId, SkillGroupId,
-    TrunkId, UserId,
+    CallId, CallbackId, CustomStatusId, CustomerId, EnterpriseId, NumberId, PromptId, RoleId,
+    SessionId, SkillGroupId, TrunkId, UserId,
 };
 pub use page::{Page, PageQuery};
 pub use permission::{DataScope, Permission};

@@ -10,11 +10,12 @@ use model::calls::{
 use model::presence::MissedCall;
 use model::{CallId, Page, PageQuery, UserId};
 
+use crate::query::{Arg, Where, bind_all};
 use crate::{Result, Store, StoreError, Tenant, like_pattern, on_pool};
 
 /// A `calls` row.
 #[derive(sqlx::FromRow)]
-struct CallRow {
+pub(crate) struct CallRow {
     id: i64,
     direction: String,
     caller: String,
@@ -92,7 +93,7 @@ impl From<CallRow> for CallRecord {
 }
 
 /// `SELECT` of every call column (table `c`) with the agent's and the group's names.
-const SELECT_CALLS: &str = "SELECT c.id, c.direction, c.caller, c.callee, c.enterprise_number, c.agent_id, \
+pub(crate) const SELECT_CALLS: &str = "SELECT c.id, c.direction, c.caller, c.callee, c.enterprise_number, c.agent_id, \
      c.started_at, c.answered_at, c.ended_at, c.failure, c.hangup_side, c.recording, c.recording_deleted_at, c.rtp_received, \
      c.rtp_lost, c.jitter_us, c.result, c.skill_group_id, c.queued_at, c.hold_ms, u.name AS agent_name, \
      u.work_id AS agent_work_id, g.name AS skill_group_name FROM calls c \
@@ -113,36 +114,10 @@ pub enum CallScope {
     DepartmentOf(UserId),
 }
 
-/// A value bound to a placeholder of a statement built at run time.
-enum Arg {
-    /// An integer.
-    Int(i64),
-    /// Text.
-    Text(String),
-}
-
-/// A `WHERE` clause built from a call query: conditions joined by `AND`, each value bound to a
-/// numbered placeholder (never spliced into the SQL).
-struct Where {
-    /// The conditions, all of which hold.
-    conds: Vec<String>,
-    /// Values for `$1`, `$2`, …
-    args: Vec<Arg>,
-}
-
 impl Where {
-    /// Binds `a` and returns its placeholder.
-    fn arg(&mut self, a: Arg) -> String {
-        self.args.push(a);
-        format!("${}", self.args.len())
-    }
-
     /// The conditions of `q` and `scope` within enterprise `e`.
-    fn of(e: i64, q: &CallQuery, scope: CallScope) -> Where {
-        let mut w = Where {
-            conds: Vec::new(),
-            args: Vec::new(),
-        };
+    pub(crate) fn of(e: i64, q: &CallQuery, scope: CallScope) -> Where {
+        let mut w = Where::new();
         let ent = w.arg(Arg::Int(e));
         w.conds.push(format!("c.enterprise_id = {ent}"));
         match scope {
@@ -213,11 +188,6 @@ impl Where {
         }
         w
     }
-
-    /// ` WHERE …`.
-    fn sql(&self) -> String {
-        format!(" WHERE {}", self.conds.join(" AND "))
-    }
 }
 
 /// The stored form of a direction.
@@ -261,20 +231,6 @@ fn order_by(q: &CallQuery) -> String {
         SortOrder::Desc => "DESC",
     };
     format!(" ORDER BY {key} {dir}, c.id {dir}")
-}
-
-/// Binds `$args` to the query `$q` in order.
-macro_rules! bind_all {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in $args {
-            q = match a {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(v.as_str()),
-            };
-        }
-        q
-    }};
 }
 
 impl Store {
@@ -386,6 +342,8 @@ impl Store {
                 .execute(pool)
                 .await?
                 .rows_affected());
+                // A placed call that connects does its agent's callbacks to that number.
+                self.callbacks_done_by_call(key, *at).await?;
             }
             CallEvent::Media {
                 key,

@@ -10,12 +10,15 @@
 //! each repository body once per backend so sqlx checks types against the right driver.
 
 mod call_notes;
+mod callbacks;
 mod calls;
+mod customers;
 mod enterprises;
 mod error;
 mod inbound;
 mod platform;
 mod prompts;
+mod query;
 mod roles;
 mod sessions;
 mod skill_groups;
@@ -32,7 +35,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use model::EnterpriseId;
 
 pub use call_notes::MAX_NOTE_CHARS;
+pub use callbacks::CallbackInput;
 pub use calls::{CallScope, CallerHistory, RecordingFile};
+pub use customers::CustomerInput;
 pub use enterprises::{Enterprise, FirstAdmin};
 pub use error::StoreError;
 pub use platform::PlatformSession;

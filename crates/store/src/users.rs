@@ -230,6 +230,15 @@ impl Tenant<'_> {
 
     /// Deletes a user with their sessions and memberships.
     pub async fn delete_user(&self, id: UserId) -> Result<()> {
+        // Their customers become nobody's (a customer outlives the agent who owned it).
+        on_pool!(self.store, pool => sqlx::query(
+            "UPDATE customers SET owner_id = NULL WHERE enterprise_id = $1 AND owner_id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .execute(pool)
+        .await?
+        .rows_affected());
         self.delete_by_id(
             "DELETE FROM users WHERE enterprise_id = $1 AND id = $2",
             id.0,

@@ -43,6 +43,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callbacks the user's data scope lets them see (their own with scope `self`), filtered by
+         *     due time (`from`, `to`), agent, state and customer name or number (`q`), earliest due first.
+         */
+        get: operations["list_callbacks"];
+        put?: never;
+        /**
+         * Schedules a callback for a number at a time, for the user or (with a data scope wider than
+         *     `self`) another agent; the customer defaults to whoever the number belongs to.
+         */
+        post: operations["create_callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a callback. */
+        delete: operations["delete_callback"];
+        options?: never;
+        head?: never;
+        /**
+         * Reschedules a callback or changes its remark; a done callback cannot be rescheduled (409
+         *     `callback_done`).
+         */
+        patch: operations["update_callback"];
+        trace?: never;
+    };
+    "/api/v1/callbacks/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks a callback done by hand (no call linked); a done callback stays as it was. */
+        post: operations["callback_done"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calls": {
         parameters: {
             query?: never;
@@ -219,6 +281,154 @@ export interface paths {
         patch: operations["update_status"];
         trace?: never;
     };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers the user's data scope lets them see, by name: search by name, company or number
+         *     (`q`), a tag, an owner, or only the user's own (`mine`).
+         */
+        get: operations["list_customers"];
+        put?: never;
+        /**
+         * Creates a customer, owned by the user unless `owner_id` names someone else (a data scope
+         *     wider than `self` is needed for that).
+         */
+        post: operations["create_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customers the list's filters match (paging ignored), as CSV (UTF-8 with a byte-order
+         *     mark; numbers and tags separated by `;`; owner as work ID).
+         */
+        get: operations["export_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports customers from a CSV file sent as the body (`text/csv`): a title row naming the
+         *     columns `name`/`姓名` and `numbers`/`电话` (required), `company`/`公司`, `tags`/`标签`
+         *     (numbers and tags separated by `;`), other columns ignored; at most 5,000 rows. Each row is
+         *     checked as a new customer is; rows that pass are added, owned by the user; the report names
+         *     each refused row (1 = the first row after the titles) and why.
+         */
+        post: operations["import_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who a number belongs to (any written form: `+86…`, national …), for the call pops: every
+         *     customer of the enterprise is named, `visible` says whether the user may open the profile;
+         *     with their latest follow-up when visible.
+         */
+        get: operations["lookup_customer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One customer. */
+        get: operations["get_customer"];
+        put?: never;
+        post?: never;
+        /** Deletes a customer with their follow-ups and callbacks (call records stay). */
+        delete: operations["delete_customer"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a customer: the fields given replace the old ones (numbers, tags and fields as whole
+         *     lists).
+         */
+        patch: operations["update_customer"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's follow-up records (跟进记录), newest first. */
+        get: operations["list_follow_ups"];
+        put?: never;
+        /** Adds a follow-up record, written by the user now. */
+        post: operations["add_follow_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customer's timeline (客户轨迹), newest first: calls from or to their numbers (for users
+         *     who may read call records, within that data scope), follow-ups and callbacks.
+         */
+        get: operations["get_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enterprise/settings": {
         parameters: {
             query?: never;
@@ -357,6 +567,26 @@ export interface paths {
          *     the phone bar hears `call_held` events. The body may be left out (the current call).
          */
         post: operations["call_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's own callbacks due today (in the enterprise's time zone), earliest first: the
+         *     phone bar's list, with those already done.
+         */
+        get: operations["my_callbacks_today"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1210,6 +1440,60 @@ export interface components {
          * @enum {string}
          */
         CallSort: "started_at" | "answered_at" | "ended_at" | "talk_seconds";
+        /** @description A scheduled callback (预约回呼). */
+        Callback: {
+            /** @description The agent who is to call. */
+            agent_id: components["schemas"]["UserId"];
+            /** @description The agent's name. */
+            agent_name?: string | null;
+            call_id?: components["schemas"]["CallId"] | null;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            created_at: number;
+            customer_id?: components["schemas"]["CustomerId"] | null;
+            /** @description The customer's name. */
+            customer_name?: string | null;
+            /**
+             * Format: int64
+             * @description When it was done (unix ms).
+             */
+            done_at?: number | null;
+            /**
+             * Format: int64
+             * @description When to call (unix ms).
+             */
+            due_at: number;
+            /** @description Id. */
+            id: components["schemas"]["CallbackId"];
+            /** @description The number to call. */
+            number: string;
+            /** @description What it is about. */
+            remark?: string | null;
+            /** @description State. */
+            state: components["schemas"]["CallbackState"];
+        };
+        /**
+         * Format: int64
+         * @description A scheduled callback (预约回呼).
+         */
+        CallbackId: number;
+        /**
+         * @description A callback's state.
+         * @enum {string}
+         */
+        CallbackState: "pending" | "done" | "expired";
+        /** @description `PATCH /callbacks/{id}`: reschedule or change the remark. */
+        CallbackUpdate: {
+            /**
+             * Format: int64
+             * @description The new due time (unix ms); an expired callback moved to today or later is pending again.
+             */
+            due_at?: number | null;
+            /** @description New remark; `null` clears it. */
+            remark?: string | null;
+        };
         /** @description A signed-in colleague an agent can transfer a call to. */
         Colleague: {
             /** @description Signed in and idle: a transfer to them rings now. */
@@ -1252,6 +1536,84 @@ export interface components {
             enabled?: boolean | null;
             /** @description New name. */
             name?: string | null;
+        };
+        /** @description A customer of the enterprise. */
+        Customer: {
+            /** @description Company. */
+            company?: string | null;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            created_at: number;
+            /** @description Free fields (name → value), e.g. `{"地址": "深圳"}`. */
+            fields: {
+                [key: string]: string;
+            };
+            /** @description Id. */
+            id: components["schemas"]["CustomerId"];
+            /** @description Name. */
+            name: string;
+            /** @description Phone numbers, the first one the main number; each belongs to one customer only. */
+            numbers: string[];
+            owner_id?: components["schemas"]["UserId"] | null;
+            /** @description The owner's name, while the user exists. */
+            owner_name?: string | null;
+            /** @description Tags, e.g. "VIP". */
+            tags: string[];
+            /**
+             * Format: int64
+             * @description Unix ms, last change of the profile.
+             */
+            updated_at: number;
+        };
+        /** @description A customer in a pop: enough to greet them and open the profile. */
+        CustomerBrief: {
+            /** @description Company. */
+            company?: string | null;
+            /** @description Id. */
+            id: components["schemas"]["CustomerId"];
+            /** @description Name. */
+            name: string;
+            /** @description The owner agent's name. */
+            owner_name?: string | null;
+            /** @description Tags. */
+            tags: string[];
+            /**
+             * @description Whether the user's data scope lets them open the profile (the pop names every customer
+             *     of the enterprise, so nobody adds a known caller twice).
+             */
+            visible: boolean;
+        };
+        /**
+         * Format: int64
+         * @description A customer (客户) of an enterprise.
+         */
+        CustomerId: number;
+        /** @description The customer a number belongs to, as the pops show it. */
+        CustomerLookup: {
+            customer?: components["schemas"]["CustomerBrief"] | null;
+            last_follow_up?: components["schemas"]["FollowUp"] | null;
+        };
+        /** @description `PATCH /customers/{id}`: the fields given change, the others stay. */
+        CustomerUpdate: {
+            /** @description New company; `null` clears it. */
+            company?: string | null;
+            /** @description The new free fields (replace the old ones). */
+            fields?: {
+                [key: string]: string;
+            } | null;
+            /** @description New name. */
+            name?: string | null;
+            /** @description The new list of numbers (replaces the old one). */
+            numbers?: string[] | null;
+            /**
+             * Format: int64
+             * @description New owner; `null` makes it nobody's.
+             */
+            owner_id?: number | null;
+            /** @description The new tags (replace the old ones). */
+            tags?: string[] | null;
         };
         /**
          * @description Which rows a role may see (数据范围).
@@ -1502,11 +1864,48 @@ export interface components {
             /** @description The IVR flow (see the README's IVR section), or `null` to remove it. */
             flow?: Record<string, never> | null;
         };
+        /** @description A follow-up record (跟进记录): what an agent noted about a customer, and when. */
+        FollowUp: {
+            author_id?: components["schemas"]["UserId"] | null;
+            /** @description The author's name, while the user exists. */
+            author_name?: string | null;
+            /** @description The note. */
+            body: string;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            created_at: number;
+            /** @description The customer. */
+            customer_id: components["schemas"]["CustomerId"];
+            /**
+             * Format: int64
+             * @description Id.
+             */
+            id: number;
+        };
         /**
          * @description Who hung up.
          * @enum {string}
          */
         HangupSide: "customer" | "agent" | "system";
+        /** @description What `POST /customers/import` did. */
+        ImportReport: {
+            /**
+             * Format: int32
+             * @description Customers added.
+             */
+            created: number;
+            /** @description The rows refused and why. */
+            errors: components["schemas"]["ImportRowError"][];
+        };
+        /** @description One refused row of an import. */
+        ImportRowError: {
+            /** @description Why it was refused. */
+            message: string;
+            /** @description The row (1 = the first row after the titles). */
+            row: number;
+        };
         /** @description Credentials for `POST /auth/login`. */
         LoginRequest: {
             /** @description The enterprise's code (企业编号), e.g. `demo`. */
@@ -1616,6 +2015,41 @@ export interface components {
             presence: components["schemas"]["Presence"];
             /** @description Work ID. */
             work_id: string;
+        };
+        /** @description `POST /callbacks`. */
+        NewCallback: {
+            agent_id?: components["schemas"]["UserId"] | null;
+            customer_id?: components["schemas"]["CustomerId"] | null;
+            /**
+             * Format: int64
+             * @description When (unix ms); not more than a day in the past, not more than a year ahead.
+             */
+            due_at: number;
+            /** @description The number to call. */
+            number: string;
+            /** @description What it is about, up to 500 characters. */
+            remark?: string | null;
+        };
+        /** @description `POST /customers`. */
+        NewCustomer: {
+            /** @description Company, up to 100 characters. */
+            company?: string | null;
+            /** @description Free fields, at most 30, names up to 50 and values up to 500 characters. */
+            fields?: {
+                [key: string]: string;
+            };
+            /** @description Name, 1–100 characters. */
+            name: string;
+            /** @description At least one phone number (digits, optional leading `+`), at most 10. */
+            numbers: string[];
+            owner_id?: components["schemas"]["UserId"] | null;
+            /** @description Tags, at most 20 of up to 30 characters. */
+            tags?: string[];
+        };
+        /** @description `POST /customers/{id}/follow-ups`. */
+        NewFollowUp: {
+            /** @description The note, 1–2000 characters. */
+            body: string;
         };
         /** @description `POST /me/call/notes`. */
         NewNote: {
@@ -1790,6 +2224,58 @@ export interface components {
             total: number;
         };
         /** @description One page of a list. */
+        Page_Callback: {
+            /** @description The rows of this page. */
+            items: {
+                /** @description The agent who is to call. */
+                agent_id: components["schemas"]["UserId"];
+                /** @description The agent's name. */
+                agent_name?: string | null;
+                call_id?: components["schemas"]["CallId"] | null;
+                /**
+                 * Format: int64
+                 * @description Unix ms.
+                 */
+                created_at: number;
+                customer_id?: components["schemas"]["CustomerId"] | null;
+                /** @description The customer's name. */
+                customer_name?: string | null;
+                /**
+                 * Format: int64
+                 * @description When it was done (unix ms).
+                 */
+                done_at?: number | null;
+                /**
+                 * Format: int64
+                 * @description When to call (unix ms).
+                 */
+                due_at: number;
+                /** @description Id. */
+                id: components["schemas"]["CallbackId"];
+                /** @description The number to call. */
+                number: string;
+                /** @description What it is about. */
+                remark?: string | null;
+                /** @description State. */
+                state: components["schemas"]["CallbackState"];
+            }[];
+            /**
+             * Format: int32
+             * @description This page's number, 1-based.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            page_size: number;
+            /**
+             * Format: int64
+             * @description Rows matching the search across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
         Page_CustomStatus: {
             /** @description The rows of this page. */
             items: {
@@ -1801,6 +2287,54 @@ export interface components {
                 id: components["schemas"]["CustomStatusId"];
                 /** @description Name, unique in the enterprise. */
                 name: string;
+            }[];
+            /**
+             * Format: int32
+             * @description This page's number, 1-based.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            page_size: number;
+            /**
+             * Format: int64
+             * @description Rows matching the search across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
+        Page_Customer: {
+            /** @description The rows of this page. */
+            items: {
+                /** @description Company. */
+                company?: string | null;
+                /**
+                 * Format: int64
+                 * @description Unix ms.
+                 */
+                created_at: number;
+                /** @description Free fields (name → value), e.g. `{"地址": "深圳"}`. */
+                fields: {
+                    [key: string]: string;
+                };
+                /** @description Id. */
+                id: components["schemas"]["CustomerId"];
+                /** @description Name. */
+                name: string;
+                /** @description Phone numbers, the first one the main number; each belongs to one customer only. */
+                numbers: string[];
+                owner_id?: components["schemas"]["UserId"] | null;
+                /** @description The owner's name, while the user exists. */
+                owner_name?: string | null;
+                /** @description Tags, e.g. "VIP". */
+                tags: string[];
+                /**
+                 * Format: int64
+                 * @description Unix ms, last change of the profile.
+                 */
+                updated_at: number;
             }[];
             /**
              * Format: int32
@@ -2324,6 +2858,24 @@ export interface components {
          * @enum {string}
          */
         SortOrder: "asc" | "desc";
+        /** @description One entry of a customer's timeline (客户轨迹); exactly the field its `kind` names is set. */
+        TimelineEntry: {
+            /**
+             * Format: int64
+             * @description When (unix ms): the call's start, the note's time, the callback's due time.
+             */
+            at: number;
+            call?: components["schemas"]["CallRecord"] | null;
+            callback?: components["schemas"]["Callback"] | null;
+            follow_up?: components["schemas"]["FollowUp"] | null;
+            /** @description What it is. */
+            kind: components["schemas"]["TimelineKind"];
+        };
+        /**
+         * @description What kind of event a timeline entry is.
+         * @enum {string}
+         */
+        TimelineKind: "call" | "follow_up" | "callback";
         /** @description Today's figures (reset at the enterprise's local midnight). */
         TodayFigures: {
             /**
@@ -2714,6 +3266,229 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_callbacks: {
+        parameters: {
+            query?: {
+                /** @description Only callbacks due at or after this time (unix ms). */
+                from?: number;
+                /** @description Only callbacks due before this time (unix ms). */
+                to?: number;
+                /** @description Only this agent's callbacks (user id). */
+                agent_id?: number;
+                /** @description Only callbacks in this state. */
+                state?: components["schemas"]["CallbackState"];
+                /** @description The customer's name or the number contains this text. */
+                q?: string;
+                /** @description 1-based page number; defaults to 1. */
+                page?: number;
+                /** @description Rows per page, 1–200; defaults to 20. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Callback"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCallback"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Callback"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Callback id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Callback id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Callback"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `callback_done` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    callback_done: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Callback id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Callback"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3225,6 +4000,510 @@ export interface operations {
             };
         };
     };
+    list_customers: {
+        parameters: {
+            query?: {
+                /** @description Name, company or number contains this text (case-insensitive). */
+                q?: string;
+                /** @description Only customers with this tag (exact). */
+                tag?: string;
+                /** @description Only customers of this owner (user id). */
+                owner_id?: number;
+                /** @description Only the caller's own customers ("my customers"). */
+                mine?: boolean;
+                /** @description 1-based page number; defaults to 1. */
+                page?: number;
+                /** @description Rows per page, 1–200; defaults to 20. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Customer"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCustomer"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `customer_number_taken`: a number is already another customer's */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_customers: {
+        parameters: {
+            query?: {
+                /** @description Name, company or number contains this text (case-insensitive). */
+                q?: string;
+                /** @description Only customers with this tag (exact). */
+                tag?: string;
+                /** @description Only customers of this owner (user id). */
+                owner_id?: number;
+                /** @description Only the caller's own customers ("my customers"). */
+                mine?: boolean;
+                /** @description 1-based page number; defaults to 1. */
+                page?: number;
+                /** @description Rows per page, 1–200; defaults to 20. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_customers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The CSV file */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Not a CSV file with the required columns, or too many rows */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Larger than 256 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lookup_customer: {
+        parameters: {
+            query: {
+                /** @description The number as the call shows it (any written form: `+86…`, `0086…`, national). */
+                number: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerLookup"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `customer_number_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_follow_ups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUp"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_follow_up: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFollowUp"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUp"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_timeline: {
+        parameters: {
+            query?: {
+                /** @description At most this many entries, newest first (1–500, default 100). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineEntry"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_settings: {
         parameters: {
             query?: never;
@@ -3600,6 +4879,33 @@ export interface operations {
                 };
             };
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_callbacks_today: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Callback"][];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -38,9 +38,16 @@ export default function AppLayout({ children }: { children: ReactNode }) {
   const isNumbersAdmin = me?.permissions.includes('manage_numbers');
   const isMonitor = me?.permissions.includes('monitor');
   const canSeeCalls = me?.permissions.includes('view_call_records');
+  const canSeeCustomers = me?.permissions.includes('answer_dial') || isAdmin;
   const items = [
     { key: '/agent', label: t('nav.agent') },
     ...(canSeeCalls ? [{ key: '/calls', label: <span data-testid="nav-calls">{t('nav.calls')}</span> }] : []),
+    ...(canSeeCustomers
+      ? [
+          { key: '/customers', label: <span data-testid="nav-customers">{t('nav.customers')}</span> },
+          { key: '/callbacks', label: <span data-testid="nav-callbacks">{t('nav.callbacks')}</span> },
+        ]
+      : []),
     ...(isAdmin || isNumbersAdmin || isMonitor
       ? [
           {
@@ -76,7 +83,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
         <Typography.Title level={5} style={{ padding: '16px 16px 0' }}>
           {t('app.name')}
         </Typography.Title>
-        <Menu mode="inline" selectedKeys={[location.pathname]} items={items} onClick={(e) => navigate(e.key)} />
+        <Menu mode="inline" selectedKeys={[location.pathname.startsWith('/customers/') ? '/customers' : location.pathname]} items={items} onClick={(e) => navigate(e.key)} />
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center' }}>

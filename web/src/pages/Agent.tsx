@@ -1,4 +1,5 @@
-// The agent workspace (坐席工作台): the phone bar, dialing and missed calls, the agent's profile.
+// The agent workspace (坐席工作台): the phone bar, dialing, missed calls and today's scheduled
+// callbacks, the agent's profile.
 import { useEffect } from 'react';
 import { Badge, Card, Col, Descriptions, Empty, Row, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +9,7 @@ import { useShowError } from '../errors';
 import DialBox from '../components/phonebar/DialBox';
 import MissedCalls from '../components/phonebar/MissedCalls';
 import PhoneBar from '../components/phonebar/PhoneBar';
+import TodayCallbacks from '../components/phonebar/TodayCallbacks';
 
 export default function AgentPage() {
   const { t } = useTranslation();
@@ -35,6 +37,11 @@ export default function AgentPage() {
           <Col xs={24} lg={canDial ? 14 : 24}>
             <MissedCalls />
           </Col>
+          {canDial && (
+            <Col xs={24}>
+              <TodayCallbacks />
+            </Col>
+          )}
         </Row>
       )}
       <Card title={t('agent.profile')}>

@@ -1,7 +1,7 @@
 // Call records (通话记录): filtered and sorted on the server (time range, agent, skill group,
 // direction, result, failure cause, number, words said), missed calls in red with "call back",
 // export of the filtered list to CSV or Excel, and a record's drawer with its details, the
-// recording player and the transcript.
+// recording player, the transcript and the customer (or "Add to my customers").
 import { useCallback, useEffect, useState } from 'react';
 import { Button, Card, DatePicker, Descriptions, Divider, Drawer, Empty, Input, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import type { ColumnsType, TableProps } from 'antd/es/table';
@@ -15,6 +15,7 @@ import { useAuth } from '../auth';
 import { usePhoneActions } from '../cti';
 import { useShowError } from '../errors';
 import RecordingPlayer from '../components/RecordingPlayer';
+import CustomerCard from '../components/customers/CustomerCard';
 
 const RESULTS: CallResult[] = ['answered', 'missed', 'abandoned', 'failed', 'overflowed', 'in_progress'];
 
@@ -112,6 +113,8 @@ function SegmentsAndNotes({ call }: { call: CallRecord }) {
 function CallDrawer({ call, onClose, canListen }: { call: CallRecord | null; onClose: () => void; canListen: boolean }) {
   const { t, i18n } = useTranslation();
   const resultText = useResultText();
+  const { me } = useAuth();
+  const withCustomers = !!me && (me.permissions.includes('answer_dial') || me.permissions.includes('manage_users'));
   const time = (ms: number | null | undefined) => (ms == null ? '—' : new Date(ms).toLocaleString(i18n.language));
   return (
     <Drawer open={!!call} onClose={onClose} size="large" title={call ? t('calls.detailOf', { caller: call.caller }) : ''} data-testid="call-transcript">
@@ -136,6 +139,8 @@ function CallDrawer({ call, onClose, canListen }: { call: CallRecord | null; onC
             <Descriptions.Item label={t('calls.result')}>{resultText(call)}</Descriptions.Item>
             <Descriptions.Item label={t('calls.hangupSide')}>{call.hangup_side ? t(`calls.hangupSides.${call.hangup_side}`) : '—'}</Descriptions.Item>
           </Descriptions>
+          {/* The customer's side of the call: who they are, or "Add to my customers". */}
+          {withCustomers && <CustomerCard key={call.id} prefix="record" number={call.direction === 'inbound' ? call.caller : call.callee} />}
           <SegmentsAndNotes call={call} />
           <Divider titlePlacement="start">{t('calls.recording')}</Divider>
           {!call.has_recording ? (

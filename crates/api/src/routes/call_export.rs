@@ -176,7 +176,7 @@ async fn stream_csv(
 }
 
 /// One CSV record (RFC 4180: fields with a comma, quote or line break are quoted).
-fn csv_line(buf: &mut Vec<u8>, fields: impl Iterator<Item = String>) {
+pub(crate) fn csv_line(buf: &mut Vec<u8>, fields: impl Iterator<Item = String>) {
     for (i, f) in fields.enumerate() {
         if i > 0 {
             buf.push(b',');

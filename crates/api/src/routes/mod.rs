@@ -3,7 +3,10 @@
 pub(crate) mod auth;
 pub(crate) mod call_export;
 pub(crate) mod call_notes;
+pub(crate) mod callbacks;
 pub(crate) mod calls;
+pub(crate) mod customer_files;
+pub(crate) mod customers;
 pub(crate) mod dial;
 pub(crate) mod enterprise;
 pub(crate) mod events;
@@ -43,6 +46,9 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(sip_accounts::router())
         .merge(dial::router())
         .merge(calls::router())
+        .merge(customers::router())
+        .merge(customer_files::router())
+        .merge(callbacks::router())
         .merge(call_notes::router())
         .merge(presence::router())
         .merge(enterprise::router())

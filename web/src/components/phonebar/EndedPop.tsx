@@ -3,6 +3,7 @@ import { Alert, Button } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useCtiDispatch, usePhoneBar } from '../../cti';
 import CallDetails from './CallDetails';
+import CustomerCard from '../customers/CustomerCard';
 
 export default function EndedPop() {
   const { t } = useTranslation();
@@ -20,7 +21,12 @@ export default function EndedPop() {
           <span style={{ color: 'rgba(0,0,0,0.45)' }}>{new Date(ended.endedAt).toLocaleTimeString()}</span>
         </span>
       }
-      description={<CallDetails prefix="ended" number={ended.caller} offer={ended.offer} />}
+      description={
+        <>
+          <CallDetails prefix="ended" number={ended.caller} offer={ended.offer} />
+          <CustomerCard prefix="ended" number={ended.caller} />
+        </>
+      }
       action={
         <Button size="small" onClick={() => dispatch({ type: 'dismiss_ended' })} data-testid="ended-close">
           {t('phonebar.close')}

@@ -8,6 +8,7 @@ import { usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
 import { useSoftphoneState } from '../../softphone';
 import CallDetails from './CallDetails';
+import CustomerCard from '../customers/CustomerCard';
 
 export default function RingingPop() {
   const { t } = useTranslation();
@@ -49,6 +50,7 @@ export default function RingingPop() {
       description={
         <>
           {offer && <CallDetails prefix="ringing" number={offer.caller} offer={offer} />}
+          {offer && <CustomerCard prefix="ringing" number={offer.caller} />}
           {hint && <div data-testid="ringing-hint">{hint}</div>}
         </>
       }

@@ -10,6 +10,7 @@ import { type CallAction, type TransferTarget, usePhoneActions, usePhoneBar } fr
 import { useShowError } from '../../errors';
 import { MuteButton } from './AudioControls';
 import CallDetails from './CallDetails';
+import CustomerCard from '../customers/CustomerCard';
 import CallNotes from './CallNotes';
 import { LiveTimer } from './status';
 
@@ -101,6 +102,7 @@ export default function TalkingPanel() {
         call && (
           <>
             <CallDetails prefix="talking" number={call.caller} offer={call.offer} />
+            <CustomerCard prefix="talking" number={call.caller} />
             {askNumber && (
               <Space.Compact style={{ marginTop: 8 }}>
                 <Input
