@@ -60,6 +60,7 @@ test('softphone signalling, audio state, ringing and pops against a mocked serve
     }
     if (url.pathname === '/api/v1/me/queues') return json([{ group_id: 1, name: 'Sales 销售', waiting: 0, oldest_since: null, idle_agents: 1 }]);
     if (url.pathname === '/api/v1/me/missed-calls') return json([]);
+    if (url.pathname === '/api/v1/me/call/notes' && method === 'GET') return json([]);
     if (url.pathname.startsWith('/api/v1/me/call/')) {
       log.push([`POST ${url.pathname}`, route.request().postDataJSON()]);
       return route.fulfill({ status: 204 });

@@ -14,7 +14,8 @@ export default function CallNotes({ call }: { call: string }) {
   const [text, setText] = useState('');
   const [saving, setSaving] = useState(false);
   const load = useCallback(async () => {
-    setNotes(unwrap(await api.GET('/api/v1/me/call/notes')));
+    const notes = unwrap(await api.GET('/api/v1/me/call/notes'));
+    setNotes(Array.isArray(notes) ? notes : []);
   }, []);
   useEffect(() => {
     load().catch(() => setNotes([]));
