@@ -26,6 +26,7 @@ import {
   waitForIncomingAudio,
   waitForOutgoingAudio,
   waitForTone,
+  addCarrierTrunk,
   apiAs,
 } from './lib.mjs';
 
@@ -54,17 +55,8 @@ test('agent 1001 dials out from the browser through a carrier trunk with the ent
     files: { 'carrier-1k.al': alawTone(1000, 10) },
   });
   await carrier.ready;
-  const trunk = await admin('POST', '/trunks', {
-    name: 'sipp carrier',
-    mode: 'peer',
-    host: '127.0.0.1',
-    port,
-    allowed_sources: ['127.0.0.1'],
-    codecs: ['PCMA'],
-    keepalive: false,
-  });
-  assert.equal(trunk.status, 201, JSON.stringify(trunk.body));
-  const number = await admin('POST', '/numbers', { number: '4001230001', trunk_id: trunk.body.id, description: 'outbound line' });
+  const trunk = await addCarrierTrunk(admin, port);
+  const number = await admin('POST', '/numbers', { number: '4001230001', trunk_id: trunk.id, description: 'outbound line' });
   assert.equal(number.status, 201, JSON.stringify(number.body));
 
   const context = await newContext(browser, server.base);

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { demoAccounts, freePort, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
 import { startCarrier } from '../lib/peers.mjs';
-import { agentPage, alawTone, apiAs, eventually, launchWithFakeAudio, toneWav } from './lib.mjs';
+import { addCarrierTrunk, agentPage, alawTone, apiAs, eventually, launchWithFakeAudio, toneWav } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -41,17 +41,8 @@ test('agent 1001 transfers the customer to a number outside, through the carrier
     files: { 'carrier-tone.al': alawTone(1400, 20) },
   });
   await carrier.ready;
-  const trunk = await admin('POST', '/trunks', {
-    name: 'sipp carrier',
-    mode: 'peer',
-    host: '127.0.0.1',
-    port,
-    allowed_sources: ['127.0.0.1'],
-    codecs: ['PCMA'],
-    keepalive: false,
-  });
-  assert.equal(trunk.status, 201, JSON.stringify(trunk.body));
-  const number = await admin('POST', '/numbers', { number: '4001230001', trunk_id: trunk.body.id, service: 'ivr', description: 'sales line' });
+  const trunk = await addCarrierTrunk(admin, port);
+  const number = await admin('POST', '/numbers', { number: '4001230001', trunk_id: trunk.id, service: 'ivr', description: 'sales line' });
   assert.equal(number.status, 201, JSON.stringify(number.body));
   const groups = await admin('GET', '/skill-groups');
   const sales = (groups.body.items ?? groups.body).find((g) => g.name.startsWith('Sales'));

@@ -356,3 +356,18 @@ export async function apiAs(base, account) {
   };
   return api;
 }
+
+/** Adds a peer trunk (PCMA, no pings) to the sipp carrier on 127.0.0.1:`port` as `admin`. */
+export async function addCarrierTrunk(admin, port) {
+  const trunk = await admin('POST', '/trunks', {
+    name: 'sipp carrier',
+    mode: 'peer',
+    host: '127.0.0.1',
+    port,
+    allowed_sources: ['127.0.0.1'],
+    codecs: ['PCMA'],
+    keepalive: false,
+  });
+  assert.equal(trunk.status, 201, JSON.stringify(trunk.body));
+  return trunk.body;
+}
