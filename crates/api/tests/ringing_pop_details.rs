@@ -26,6 +26,8 @@ fn offer(caller: &str) -> Offer {
         location: None,
         previous_calls: 0,
         last_call_at: None,
+        consult_by: None,
+        consult_from: None,
     }
 }
 

@@ -79,6 +79,9 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // The caller's own call; the group must be one of the caller's enterprise (the endpoint
         // checks it: another enterprise's group is "no such skill group").
         ("/api/v1/me/call/transfer", "post") => OwnAccount,
+        // The caller's own call; the colleague must be one of the caller's enterprise (the
+        // endpoint checks it: another enterprise's agent is "no such agent").
+        ("/api/v1/me/call/consult" | "/api/v1/me/call/consult/{step}", "post") => OwnAccount,
         // The caller's own enterprise's agents; the notes of the caller's own call (its record
         // is looked up by the engine's key within the caller's enterprise).
         ("/api/v1/me/colleagues", "get") | ("/api/v1/me/call/notes", "get" | "post") => OwnAccount,

@@ -159,6 +159,27 @@ pub enum TransferTo {
     External(String),
 }
 
+/// Whom an agent consults while the customer holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsultTo {
+    /// A colleague: their device rings with a consult pop.
+    Agent(UserId),
+    /// A number outside, through a trunk with the enterprise's number as caller ID.
+    External(String),
+}
+
+/// What the consulting agent does with a consult.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsultStep {
+    /// Hand the customer to the consulted party and leave (attended transfer).
+    Complete,
+    /// Join all three in one conversation (three-way call).
+    Join,
+    /// Drop the consulted party and go back to the customer (also drops the third party of a
+    /// three-way call).
+    Cancel,
+}
+
 /// Something that happened to a call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
@@ -210,6 +231,20 @@ pub enum Input {
     Transfer {
         /// Where to.
         to: TransferTo,
+    },
+    /// The engine found the consulted colleague's device (and the ACD counts them on the
+    /// call): it rings.
+    ConsultRing(Ring),
+    /// The consult cannot reach its target: `target_busy`, `target_offline`, `unreachable`.
+    ConsultFailed {
+        /// Why, as the phone bar shows it.
+        reason: String,
+    },
+    /// An agent on the call hangs up from the phone bar: the talking agent (the call ends, or
+    /// during a consult the consulted party keeps the customer) or a consulted colleague.
+    AgentHangup {
+        /// The agent.
+        agent: UserId,
     },
     /// The caller pressed a key (RFC 4733 on the media, or the widget's keypad).
     Digit(char),
@@ -277,6 +312,12 @@ pub enum CallError {
     /// The agent is not talking with the customer (ringing, or the call is over).
     #[error("the agent is not talking with the customer")]
     NotTalking,
+    /// A consult is under way: finish it first.
+    #[error("a consult is under way: complete, join or cancel it first")]
+    InConsult,
+    /// No consult is under way, or it has not been answered yet.
+    #[error("no answered consult on this call")]
+    NoConsult,
 }
 
 /// An agent's part in a call.
@@ -474,6 +515,23 @@ impl Call {
         match &mut self.0 {
             Kind::Placed(_) => Err(CallError::NotTalking),
             Kind::Inbound(i) => i.transfer(now, to),
+        }
+    }
+
+    /// Consults a colleague or a number while the customer holds; refused unless the agent
+    /// talks with the customer of an inbound call and no consult is under way.
+    pub fn consult(&mut self, now: Millis, to: ConsultTo) -> Result<(), CallError> {
+        match &mut self.0 {
+            Kind::Placed(_) => Err(CallError::NotTalking),
+            Kind::Inbound(i) => i.consult(now, to),
+        }
+    }
+
+    /// Completes, joins or cancels the consult under way.
+    pub fn consult_step(&mut self, now: Millis, step: ConsultStep) -> Result<(), CallError> {
+        match &mut self.0 {
+            Kind::Placed(_) => Err(CallError::NoConsult),
+            Kind::Inbound(i) => i.consult_step(now, step),
         }
     }
 

@@ -29,8 +29,8 @@ mod sipleg;
 mod tokens;
 
 pub use call::{
-    AgentPart, AgentSide, Call, CallError, Customer, InboundCall, Input, Overflow, PlacedCall,
-    Ring, Service, TransferTo,
+    AgentPart, AgentSide, Call, CallError, ConsultStep, ConsultTo, Customer, InboundCall, Input,
+    Overflow, PlacedCall, Ring, Service, TransferTo,
 };
 pub use ids::{CallId, LegId, RoomRef};
 pub use local::{Local, TrunkRoute};

@@ -236,6 +236,25 @@ pub enum AcdOut {
         /// The agent.
         agent: UserId,
     },
+    /// Count a colleague on the call as consulted (number `n` of the call's consults): check
+    /// they are signed in and idle, then find their device and answer with
+    /// [`crate::Input::ConsultRing`], or [`crate::Input::ConsultFailed`].
+    Consult {
+        /// The colleague.
+        agent: UserId,
+        /// The consult's number in the call.
+        n: u32,
+    },
+    /// A consulted colleague's part ended (the consult failed or ended, or the call they took
+    /// over from it ended): they go to after-call work when they talked, else back to idle.
+    ConsultEnded {
+        /// The colleague.
+        agent: UserId,
+        /// The consult's number in the call.
+        n: u32,
+        /// They answered.
+        answered: bool,
+    },
     /// The agent answered the call offered to them.
     Answer {
         /// The agent.

@@ -66,6 +66,25 @@ pub enum Event {
         /// On hold (true) or resumed (false).
         on: bool,
     },
+    /// A consult on the agent's call changed: the consulting agent's phone bar, and the
+    /// consulted colleague's once they joined a three-way call.
+    Consult {
+        /// The call.
+        call: String,
+        /// `ringing`, `talking` (the consulted party answered; the customer holds),
+        /// `three_way` (all three talk) or `ended`.
+        state: String,
+        /// Who is consulted: the colleague's name, or the number.
+        party: String,
+        /// The colleague consulted; `null` for a number.
+        #[serde(default)]
+        party_user: Option<crate::UserId>,
+        /// Why it ended: `completed` (transferred), `cancelled`, `party_left`, `no_answer`,
+        /// `rejected`, `target_busy`, `target_offline`, `unreachable`, `no_trunk`,
+        /// `failed`; `null` until then.
+        #[serde(default)]
+        reason: Option<String>,
+    },
     /// The agent's call ended.
     CallEnded {
         /// The call.

@@ -146,6 +146,13 @@ pub struct Offer {
     /// When the latest of those calls started (unix ms); `null` for a first call.
     #[serde(default)]
     pub last_call_at: Option<i64>,
+    /// A consult: the colleague who calls while their customer holds; `null` for a customer's
+    /// call.
+    #[serde(default)]
+    pub consult_by: Option<UserId>,
+    /// That colleague's name (or work id), for the pop.
+    #[serde(default)]
+    pub consult_from: Option<String>,
 }
 
 /// A missed-call reminder (漏电提醒).

@@ -485,6 +485,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/call/consult": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Consults (咨询) a colleague or a number while the customer holds with music: the agent
+         *     hears ringback, then talks with the consulted party (whose pop says it is a consult and from
+         *     whom). Then `POST /me/call/consult/complete` hands the customer over, `…/join` makes a
+         *     three-way call, `…/cancel` goes back to the customer. The phone bar follows it through
+         *     `consult` events; a consult that is not answered in 30 s, refused or failed ends by itself
+         *     (`consult` event with `state: ended` and the reason) and the agent is back with the customer.
+         */
+        post: operations["consult"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/call/consult/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finishes the consult under way: `complete` hands the customer to the consulted party
+         *     (attended transfer; the agent goes to after-call work), `join` brings all three together
+         *     (three-way call: everyone hears everyone; either agent may leave and the other two stay),
+         *     `cancel` drops the consulted party (also the third party of a three-way call) and the agent
+         *     talks with the customer again.
+         */
+        post: operations["consult_step"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/call/notes": {
         parameters: {
             query?: never;
@@ -1505,6 +1552,15 @@ export interface components {
             /** @description Work ID. */
             work_id: string;
         };
+        /** @description `POST /me/call/consult`. */
+        ConsultRequest: {
+            agent_id?: components["schemas"]["UserId"] | null;
+            /**
+             * @description A number outside to consult (digits, an optional leading `+`, `*`, `#`; 3 to 32
+             *     characters), called through a trunk with the enterprise's number.
+             */
+            number?: string | null;
+        };
         /** @description An admin-defined login status (会议中, 小休 …); time in it counts as busy. */
         CustomStatus: {
             /** @description Free text. */
@@ -1802,6 +1858,25 @@ export interface components {
         } | {
             /** @description The call. */
             call: string;
+            /** @description Who is consulted: the colleague's name, or the number. */
+            party: string;
+            party_user?: components["schemas"]["UserId"] | null;
+            /**
+             * @description Why it ended: `completed` (transferred), `cancelled`, `party_left`, `no_answer`,
+             *     `rejected`, `target_busy`, `target_offline`, `unreachable`, `no_trunk`,
+             *     `failed`; `null` until then.
+             */
+            reason?: string | null;
+            /**
+             * @description `ringing`, `talking` (the consulted party answered; the customer holds),
+             *     `three_way` (all three talk) or `ended`.
+             */
+            state: string;
+            /** @enum {string} */
+            type: "consult";
+        } | {
+            /** @description The call. */
+            call: string;
             /** @enum {string} */
             type: "call_ended";
         } | {
@@ -2085,6 +2160,9 @@ export interface components {
             call: string;
             /** @description The customer's number. */
             caller: string;
+            consult_by?: components["schemas"]["UserId"] | null;
+            /** @description That colleague's name (or work id), for the pop. */
+            consult_from?: string | null;
             /** @description The customer's name, when the number is known (customer database); `null` otherwise. */
             customer_name?: string | null;
             /** @description The enterprise number they dialed. */
@@ -4616,6 +4694,118 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    consult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsultRequest"];
+            };
+        };
+        responses: {
+            /** @description Ringing */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not exactly one of `agent_id` and `number`; no such agent; the agent themself; a number that is not dialable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role lacks `consult_transfer` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`; `no_such_call` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    consult_step: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `complete`, `join` or `cancel` */
+                step: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role lacks `consult_transfer` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `no_consult`: no consult, or not answered yet (only `cancel` works while it rings); `not_talking`; `no_such_call` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,7 @@ pub(crate) mod dial;
 pub(crate) mod enterprise;
 pub(crate) mod events;
 pub(crate) mod health;
+pub(crate) mod in_call;
 pub(crate) mod me;
 pub(crate) mod numbers;
 pub(crate) mod platform;
@@ -51,6 +52,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(callbacks::router())
         .merge(call_notes::router())
         .merge(presence::router())
+        .merge(in_call::router())
         .merge(enterprise::router())
         .merge(widget::router())
         .merge(platform::router())

@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use engine::sipd::{AgentAction, AgentError, SipHandle, TransferTo};
+use engine::sipd::{AgentAction, AgentError, SipHandle};
 use model::calls::TranscriptionSwitch;
 use model::presence::{LoginState, MissedCall, Monitor, Presence, PresenceChange, QueueLength};
 use model::{ErrorBody, Permission};
@@ -24,8 +24,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_queues))
         .routes(routes!(call_action))
         .routes(routes!(switch_transcription))
-        .routes(routes!(transfer_call))
-        .routes(routes!(colleagues))
         .routes(routes!(missed_calls))
         .routes(routes!(handle_missed_call))
         .routes(routes!(monitor))
@@ -43,6 +41,8 @@ impl From<AgentError> for ApiError {
             AgentError::AgentSignedOut => "agent_signed_out",
             AgentError::AgentNotAvailable => "agent_not_available",
             AgentError::NoTrunk => "no_trunk",
+            AgentError::InConsult => "in_consult",
+            AgentError::NoConsult => "no_consult",
             AgentError::UnknownGroup => {
                 return ApiError::validation("group_id", "no such skill group");
             }
@@ -59,7 +59,7 @@ impl From<AgentError> for ApiError {
     }
 }
 
-fn sip(state: &AppState) -> ApiResult<&SipHandle> {
+pub(crate) fn sip(state: &AppState) -> ApiResult<&SipHandle> {
     state.sip.as_ref().ok_or_else(|| AgentError::Stopped.into())
 }
 
@@ -185,102 +185,6 @@ pub(crate) async fn call_action(
         .transpose()?;
     sip(&state)?
         .agent_action(user.enterprise, user.user_id, call, action)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// The enterprise's other signed-in agents, for a transfer: available (idle) ones first.
-#[utoipa::path(get, path = "/me/colleagues", tag = "me",
-    responses(
-        (status = 200, body = Vec<model::presence::Colleague>),
-        (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
-    ))]
-pub(crate) async fn colleagues(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Json<Vec<model::presence::Colleague>>> {
-    user.require(Permission::ConsultTransfer)?;
-    Ok(Json(
-        sip(&state)?.colleagues(user.enterprise, user.user_id).await,
-    ))
-}
-
-/// `POST /me/call/transfer`.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TransferRequest {
-    /// The skill group to transfer the customer to (exactly one of `group_id`, `agent_id` and
-    /// `number`).
-    #[serde(default)]
-    pub group_id: Option<model::SkillGroupId>,
-    /// The colleague to transfer the customer to.
-    #[serde(default)]
-    pub agent_id: Option<model::UserId>,
-    /// A number outside to transfer the customer to (digits, an optional leading `+`, `*`, `#`;
-    /// 3 to 32 characters), called through a trunk.
-    #[serde(default)]
-    pub number: Option<String>,
-}
-
-/// Whether `n` is a number a trunk can dial: an optional `+`, then 3 to 32 digits, `*` or `#`
-/// (nothing that could reach the SIP message as anything but a user part).
-fn dialable(n: &str) -> bool {
-    let digits = n.strip_prefix('+').unwrap_or(n);
-    (3..=32).contains(&digits.len())
-        && digits
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
-}
-
-/// Transfers the signed-in agent's customer (blind, 盲转) to a skill group, a colleague or a
-/// number outside: the agent's side ends (after-call work, their segment of the record closed)
-/// and the customer waits with music at the head of that group's queue, keeping the time
-/// already waited, or rings the colleague until they answer, or hears the transfer music while
-/// the number rings through a trunk (a number that does not answer ends the call with the
-/// goodbye prompt).
-#[utoipa::path(post, path = "/me/call/transfer", tag = "me", request_body = TransferRequest,
-    responses(
-        (status = 204, description = "Transferred"),
-        (status = 400, description = "Not exactly one of `group_id`, `agent_id` and `number`; no such skill group or agent; the agent themself; a number that is not dialable", body = ErrorBody),
-        (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
-        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`", body = ErrorBody),
-        (status = 503, body = ErrorBody),
-    ))]
-pub(crate) async fn transfer_call(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Json(req): Json<TransferRequest>,
-) -> ApiResult<StatusCode> {
-    user.require(Permission::ConsultTransfer)?;
-    let to = match (req.group_id, req.agent_id, req.number) {
-        (Some(g), None, None) => TransferTo::Group(g),
-        (None, None, Some(n)) => {
-            let n = n.trim();
-            if !dialable(n) {
-                return Err(ApiError::validation(
-                    "number",
-                    "digits (with an optional leading +, * or #), 3 to 32 of them",
-                ));
-            }
-            TransferTo::External(n.to_owned())
-        }
-        (None, Some(a), None) => {
-            // Only a user of the caller's own enterprise is a colleague.
-            if state.store.tenant(user.enterprise).user(a).await.is_err() {
-                return Err(ApiError::validation("agent_id", "no such agent"));
-            }
-            TransferTo::Agent(a)
-        }
-        _ => {
-            return Err(ApiError::validation(
-                "group_id",
-                "give exactly one of group_id, agent_id and number",
-            ));
-        }
-    };
-    let action = AgentAction::Transfer { to };
-    sip(&state)?
-        .agent_action(user.enterprise, user.user_id, None, action)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -32,6 +32,16 @@ pub enum AgentAction {
         /// Where to.
         to: callflow::TransferTo,
     },
+    /// Consult a colleague or a number while the customer holds.
+    Consult {
+        /// Whom.
+        to: callflow::ConsultTo,
+    },
+    /// Complete, join or cancel the consult under way.
+    ConsultStep {
+        /// Which.
+        step: callflow::ConsultStep,
+    },
 }
 
 /// Why an agent's request was refused.
@@ -61,6 +71,12 @@ pub enum AgentError {
     /// The colleague to transfer to is not idle (on a call, after-call work, busy).
     #[error("that agent is not free to take a call now")]
     AgentNotAvailable,
+    /// A consult is under way: complete, join or cancel it first.
+    #[error("a consult is under way: complete, join or cancel it first")]
+    InConsult,
+    /// No consult, or it has not been answered yet.
+    #[error("no answered consult on this call")]
+    NoConsult,
     /// No number on a working trunk to call out through.
     #[error("no trunk is up to call that number through")]
     NoTrunk,

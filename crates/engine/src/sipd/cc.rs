@@ -276,6 +276,15 @@ impl ContactCenter {
         model::presence::Monitor { agents, queues }
     }
 
+    /// How a colleague is named on a pop: "name (work id)", or the work id.
+    pub(crate) fn display_name(&self, user: UserId) -> String {
+        match self.names.get(&user) {
+            Some((work_id, name)) if !name.is_empty() => format!("{name} ({work_id})"),
+            Some((work_id, _)) => work_id.clone(),
+            None => user.to_string(),
+        }
+    }
+
     fn monitor_agent(&self, user: UserId, presence: Presence) -> MonitorAgent {
         let (work_id, name) = self
             .names

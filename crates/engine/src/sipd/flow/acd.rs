@@ -14,6 +14,12 @@ use sip::txn::Transactions;
 use crate::sipd::calls::{Calls, wall_ms};
 use crate::sipd::cc::{agent_id, group_id, skill_group, user_id};
 
+/// The ACD's number for consult `n` of call `id`: the consulted colleague is counted on it as on
+/// a call they placed.
+pub(super) fn consult_call(id: u64, n: u32) -> acd::CallId {
+    acd::CallId((1 << 62) | (u64::from(n) << 40) | id)
+}
+
 fn reason_str(r: WithdrawReason) -> &'static str {
     match r {
         WithdrawReason::RingTimeout => "ring_timeout",
@@ -25,7 +31,7 @@ fn reason_str(r: WithdrawReason) -> &'static str {
 
 /// Why an agent's device could not be rung.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RingError {
+pub(super) enum RingError {
     /// No SIP account, no registration, no browser session, no mobile or no trunk.
     NotReachable,
     /// No RTP port.
@@ -108,6 +114,12 @@ impl Calls {
             AcdOut::Reject { agent, reason } => self.reject_offer(e, id, agent, reason),
             AcdOut::Abandon => {
                 let _ = self.cc.acd(e).handle(wall, Command::Abandon { call });
+            }
+            AcdOut::Consult { agent, n } => {
+                return self.consult_colleague(now, id, e, agent, n, txns);
+            }
+            AcdOut::ConsultEnded { agent, n, answered } => {
+                self.consult_ended(e, id, agent, n, answered)
             }
             AcdOut::Hangup => {
                 let _ = self.cc.acd(e).handle(wall, Command::Hangup { call });
@@ -296,7 +308,7 @@ impl Calls {
 
     /// The device an offer rings: the agent's browser, their mobile through a trunk (with the
     /// enterprise number it shows) or their registered desk phone.
-    fn ring_device(
+    pub(super) fn ring_device(
         &mut self,
         now: Millis,
         call: u64,

@@ -8,7 +8,7 @@ use sip::txn::Transactions;
 
 use super::super::agents::{AgentAction, AgentError, AgentRequest};
 use crate::sipd::calls::{Calls, wall_ms};
-use callflow::TransferTo;
+use callflow::{CallError, ConsultTo, TransferTo};
 use model::presence::{LoginState, PhoneState};
 use model::{EnterpriseId, UserId};
 
@@ -110,6 +110,11 @@ impl Calls {
             .ok_or(AgentError::NoSuchCall)?;
         let inbound = self.flows.get(id).is_some_and(callflow::Call::is_inbound);
         match (action, part) {
+            (AgentAction::Hangup, AgentPart::Talking { .. }) if inbound => {
+                // The talking agent, or a consulted colleague: the call decides what leaving means.
+                self.call_input(now, id, Input::AgentHangup { agent: user }, txns);
+                Ok(())
+            }
             (AgentAction::Hangup, AgentPart::Talking { .. }) => {
                 let by = model::calls::HangupSide::Agent;
                 self.call_input(now, id, Input::Hangup { by }, txns);
@@ -145,24 +150,53 @@ impl Calls {
             }
             (AgentAction::Hold { on }, AgentPart::Talking { .. }) => {
                 let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call.hold(wall_ms(), on).map_err(|_| AgentError::NotTalking);
+                let r = call.hold(wall_ms(), on).map_err(call_error);
                 self.run_call(now, id, txns);
                 r
             }
             (
-                AgentAction::Hold { .. } | AgentAction::Transfer { .. },
+                AgentAction::Hold { .. }
+                | AgentAction::Transfer { .. }
+                | AgentAction::Consult { .. }
+                | AgentAction::ConsultStep { .. },
                 AgentPart::Ringing { .. },
             ) => Err(AgentError::NotTalking),
+            (AgentAction::Consult { to }, AgentPart::Talking { .. }) => {
+                self.consult_target_ready(e, user, &to)?;
+                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                let r = call.consult(wall_ms(), to).map_err(call_error);
+                self.run_call(now, id, txns);
+                r
+            }
+            (AgentAction::ConsultStep { step }, AgentPart::Talking { .. }) => {
+                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                let r = call.consult_step(wall_ms(), step).map_err(call_error);
+                self.run_call(now, id, txns);
+                r
+            }
             (AgentAction::Transfer { to }, AgentPart::Talking { .. }) => {
                 self.transfer_target_ready(e, user, &to)?;
                 let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call
-                    .transfer(wall_ms(), to)
-                    .map_err(|_| AgentError::NotTalking);
+                let r = call.transfer(wall_ms(), to).map_err(call_error);
                 self.run_call(now, id, txns);
                 r
             }
         }
+    }
+
+    /// Whether a consult can reach `to` now: a colleague signed in and idle, or a number with
+    /// a trunk to reach it.
+    fn consult_target_ready(
+        &mut self,
+        e: EnterpriseId,
+        user: UserId,
+        to: &ConsultTo,
+    ) -> Result<(), AgentError> {
+        let as_transfer = match to {
+            ConsultTo::Agent(a) => TransferTo::Agent(*a),
+            ConsultTo::External(n) => TransferTo::External(n.clone()),
+        };
+        self.transfer_target_ready(e, user, &as_transfer)
     }
 
     /// Whether a transfer can go to `to` now: a group with someone signed in, or a colleague
@@ -207,5 +241,16 @@ impl Calls {
             }
         }
         Ok(())
+    }
+}
+
+/// A call's refusal as the API says it.
+fn call_error(e: CallError) -> AgentError {
+    match e {
+        CallError::InConsult => AgentError::InConsult,
+        CallError::NoConsult => AgentError::NoConsult,
+        CallError::NotAnswered | CallError::NotTheAgents | CallError::NotTalking => {
+            AgentError::NotTalking
+        }
     }
 }

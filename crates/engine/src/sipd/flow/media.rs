@@ -29,7 +29,13 @@ impl Calls {
         let Some((call, route)) = self.flows.calls.get_mut(&id) else {
             return;
         };
-        let room = route.room;
+        // The media room the call's room maps to (made when first named).
+        let main = route.room;
+        let media_plane = &self.media;
+        let mut room_of = |r: callflow::RoomRef| match r.0 {
+            0 => main,
+            _ => *route.rooms.entry(r).or_insert_with(|| media_plane.room()),
+        };
         let browser_leg = |c: &Calls, user: UserId| c.browsers.by_user.get(&user).map(|s| s.leg);
         match m {
             MediaOut::StartRtp {
@@ -39,10 +45,11 @@ impl Calls {
                 codec,
                 telephone_event,
                 role,
-                room: _,
+                room,
                 echo,
                 record,
             } => {
+                let room = room_of(room);
                 let Some(socket) = route.sockets.remove(&port) else {
                     tracing::warn!(call = id, port, "no socket bound for a call's leg");
                     return;
@@ -59,7 +66,8 @@ impl Calls {
                 };
                 self.start_leg(id, leg, media, room_codec(codec), role, record, place);
             }
-            MediaOut::StartVisitor { leg, .. } => {
+            MediaOut::StartVisitor { leg, room } => {
+                let room = room_of(room);
                 let Some(media) = route.visitor.take() else {
                     return;
                 };
@@ -75,17 +83,22 @@ impl Calls {
             MediaOut::ReleasePort { port } => {
                 route.sockets.remove(&port);
             }
-            MediaOut::Play { sound, .. } => {
+            MediaOut::Play { sound, room } => {
+                let room = room_of(room);
                 let enterprise = call.enterprise();
                 self.play(now, id, enterprise, room, sound, txns);
             }
-            MediaOut::StopPlay { .. } => self.media.stop_play(room),
+            MediaOut::StopPlay { room } => {
+                let room = room_of(room);
+                self.media.stop_play(room);
+            }
             MediaOut::Park { leg } => {
                 if let Some(m) = route.media.get(&leg) {
                     self.media.place(m.leg, Place::Nowhere);
                 }
             }
-            MediaOut::Join { leg, .. } => {
+            MediaOut::Join { leg, room } => {
+                let room = room_of(room);
                 if let Some(m) = route.media.get(&leg) {
                     self.media
                         .place(m.leg, Place::Room(room, media::room::Mode::SpeakListen));
@@ -96,7 +109,8 @@ impl Calls {
                     self.media.peer_hold(m.leg, on);
                 }
             }
-            MediaOut::JoinBrowser { user, .. } => {
+            MediaOut::JoinBrowser { user, room } => {
+                let room = room_of(room);
                 if let Some(leg) = browser_leg(self, user) {
                     self.media
                         .place(leg, Place::Room(room, media::room::Mode::SpeakListen));
@@ -108,7 +122,8 @@ impl Calls {
                     self.media.place(leg, Place::Nowhere);
                 }
             }
-            MediaOut::RingbackToAgent { leg, user, .. } => {
+            MediaOut::RingbackToAgent { leg, user, room } => {
+                let room = room_of(room);
                 let listener = match leg {
                     Some(l) => route.media.get(&l).map(|m| m.leg),
                     None => browser_leg(self, user),

@@ -7,6 +7,7 @@
 mod acd;
 mod admit;
 mod commands;
+mod consult;
 mod dial;
 mod media;
 
@@ -33,8 +34,10 @@ struct MediaLeg {
 
 /// The engine's side of one call: what routing and execution need.
 struct Route {
-    /// The call's room on the media plane.
+    /// The call's main room on the media plane.
     room: RoomId,
+    /// Its other rooms (a consult's), made when the call first names them.
+    rooms: HashMap<callflow::RoomRef, RoomId>,
     /// RTP sockets bound for its legs, by port, until their media starts.
     sockets: HashMap<u16, std::net::UdpSocket>,
     /// A widget visitor's WebRTC session, until its media starts.
@@ -53,6 +56,7 @@ impl Route {
     fn new(room: RoomId) -> Route {
         Route {
             room,
+            rooms: HashMap::new(),
             sockets: HashMap::new(),
             visitor: None,
             media: HashMap::new(),
@@ -350,7 +354,10 @@ impl Calls {
             Output::Acd(a) => self.call_acd(now, id, a, txns),
             Output::Forward { number } => self.forward(now, id, &number, txns),
             Output::Record(ev) => self.call_record(id, ev),
-            Output::Agent { user, event } => self.cc.publish(user, event),
+            Output::Agent { user, mut event } => {
+                self.name_colleague(&mut event);
+                self.cc.publish(user, event);
+            }
             Output::Finished => self.forget_call(id),
         }
     }

@@ -4,6 +4,8 @@
 //! answers and is bridged, or a forward to an external number; and every way such a call ends
 //! (answered, abandoned, missed, overflowed, goodbye).
 
+mod consult;
+
 use model::calls::{CallDirection, CallEvent, CallResult, HangupSide};
 use model::{Event, SkillGroupId, UserId};
 
@@ -13,6 +15,14 @@ use crate::call::{
 use crate::legs::{AgentAudio, Legs, MAIN, Routed};
 use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite, no_dialog};
 use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound, TransferTo};
+
+/// How the ACD counts the talking agent on the call: as the agent the queued call was offered
+/// to, or as the colleague consult number `n` brought in (an attended transfer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seat {
+    Queue,
+    Consult(u32),
+}
 
 /// How an agent is on the call: a SIP leg (desk phone, mobile) or their browser's session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +48,7 @@ enum Stage {
         agent: UserId,
         leg: AgentLeg,
         since: Millis,
+        seat: Seat,
     },
     /// Forwarded to an external number (ringing or answered).
     Forwarded { leg: LegId },
@@ -64,6 +75,10 @@ pub(crate) struct Inbound {
     queued_at: Option<Millis>,
     /// An agent talked with the customer (a later wait is not an abandoned call).
     answered: bool,
+    /// The consult under way, if any.
+    consult: Option<consult::Consult>,
+    /// Consults so far (each is numbered).
+    consults: u32,
     pub(crate) finished: bool,
 }
 
@@ -126,6 +141,8 @@ impl Inbound {
             held: false,
             queued_at: None,
             answered: false,
+            consult: None,
+            consults: 0,
             finished: false,
             spec,
         };
@@ -165,7 +182,24 @@ impl Inbound {
             Stage::Talking { agent, leg, .. } if agent == user => Some(AgentPart::Talking {
                 browser: leg == AgentLeg::Browser,
             }),
-            _ => None,
+            _ => self.consulted_part(user),
+        }
+    }
+
+    /// A consulted colleague's part: ringing, then talking.
+    fn consulted_part(&self, user: UserId) -> Option<AgentPart> {
+        let c = self.consult.as_ref()?;
+        let (u, Some(leg)) = c.colleague()? else {
+            return None;
+        };
+        let browser = leg == AgentLeg::Browser;
+        match c.state {
+            _ if u != user => None,
+            consult::State::Ringing { .. } => Some(AgentPart::Ringing { browser }),
+            consult::State::Talking | consult::State::ThreeWay { .. } => {
+                Some(AgentPart::Talking { browser })
+            }
+            consult::State::Finding => None,
         }
     }
 
@@ -174,16 +208,22 @@ impl Inbound {
     }
 
     pub(crate) fn poll_timeout(&self) -> Option<Millis> {
-        self.ivr.as_ref().and_then(ivr::Ivr::poll_timeout)
+        let ivr = self.ivr.as_ref().and_then(ivr::Ivr::poll_timeout);
+        let consult = self.consult.as_ref().and_then(consult::Consult::deadline);
+        ivr.into_iter().chain(consult).min()
     }
 
     pub(crate) fn handle_timeout(&mut self, now: Millis) {
-        let due = self.poll_timeout().is_some_and(|at| at <= now);
-        if let (true, Some(ivr)) = (due, self.ivr.as_mut()) {
+        let due = |at: Option<Millis>| at.is_some_and(|at| at <= now);
+        if let (true, Some(ivr)) = (
+            due(self.ivr.as_ref().and_then(ivr::Ivr::poll_timeout)),
+            self.ivr.as_mut(),
+        ) {
             ivr.handle_timeout(now);
             self.drain_ivr(now);
-            self.finish_if_over();
         }
+        self.consult_timeout(now);
+        self.finish_if_over();
     }
 
     pub(crate) fn set_transcription(&mut self, on: bool) -> Result<(), CallError> {
@@ -229,12 +269,26 @@ impl Inbound {
             Input::MediaTimeout { leg } if leg == self.customer => {
                 self.end(now, HangupSide::System);
             }
+            Input::MediaTimeout { leg } if self.is_party_leg(leg) => {
+                self.end_consult(now, "party_left");
+            }
             Input::MediaTimeout { leg } => {
                 if self.is_talking_leg(leg) {
                     self.end(now, HangupSide::Agent);
                 }
             }
             Input::Hangup { by } => self.end(now, by),
+            Input::AgentHangup { agent } => self.agent_hangup(now, agent),
+            Input::ConsultRing(ring) => self.consult_ring(now, ring),
+            Input::ConsultFailed { reason } => {
+                if self
+                    .consult
+                    .as_ref()
+                    .is_some_and(|c| c.state == consult::State::Finding)
+                {
+                    self.end_consult(now, &reason);
+                }
+            }
             Input::Transcription { on } => {
                 let _ = self.set_transcription(on);
             }
@@ -269,6 +323,9 @@ impl Inbound {
                     }
                 }
             }
+            Input::ForwardFailed if self.consult_finding_trunk() => {
+                self.end_consult(now, "no_trunk");
+            }
             Input::QueueRefused | Input::ForwardFailed => {
                 if self.stage == Stage::Routing {
                     self.goodbye();
@@ -285,6 +342,15 @@ impl Inbound {
                     },
                 );
             }
+            Input::Reject { agent }
+                if self
+                    .consult
+                    .as_ref()
+                    .and_then(consult::Consult::colleague)
+                    .is_some_and(|(u, _)| u == agent) =>
+            {
+                self.agent_hangup(now, agent);
+            }
             Input::Reject { agent } => {
                 if self.drop_ring(agent) {
                     self.legs.push(Output::Acd(AcdOut::Reject {
@@ -294,10 +360,20 @@ impl Inbound {
                 }
             }
             Input::AnswerInBrowser { agent } => {
-                let _ = self.answer_in_browser(now, agent);
+                if !self.consult_answer_in_browser(now, agent) {
+                    let _ = self.answer_in_browser(now, agent);
+                }
             }
             Input::Missed { agent } => self.missed(now, agent),
             Input::Overflow(target) => self.overflow(target),
+            Input::Forward {
+                route,
+                number,
+                caller_id,
+                media,
+            } if self.consult_finding_trunk() => {
+                self.consult_forward(now, route, &number, &caller_id, media);
+            }
             Input::Forward {
                 route,
                 number,
@@ -326,6 +402,9 @@ impl Inbound {
         let Stage::Talking { agent, leg, .. } = self.stage else {
             return Err(CallError::NotTalking);
         };
+        if self.consult.is_some() {
+            return Err(CallError::InConsult);
+        }
         if self.held != on {
             self.held = on;
             let audio = match leg {
@@ -348,18 +427,21 @@ impl Inbound {
     /// ends (after-call work, their segment closed); the customer waits at the head of that
     /// queue with music, or hears the transfer music while the number rings.
     pub(crate) fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
-        let Stage::Talking { agent, leg, since } = self.stage else {
+        let Stage::Talking {
+            agent,
+            leg,
+            since,
+            seat,
+        } = self.stage
+        else {
             return Err(CallError::NotTalking);
         };
+        if self.consult.is_some() {
+            return Err(CallError::InConsult);
+        }
         self.segment(agent, since, now, true);
         self.held = false;
-        match leg {
-            AgentLeg::Sip(l) => self.legs.drop_leg(l),
-            AgentLeg::Browser => self.legs.media(MediaOut::LeaveBrowser { user: agent }),
-        }
-        let call = self.spec.id.to_string();
-        self.tell(agent, Event::CallEnded { call });
-        self.legs.push(Output::Acd(AcdOut::Hangup));
+        self.leave(agent, leg, seat);
         self.stage = Stage::Routing;
         if let TransferTo::External(number) = to {
             // The engine finds a trunk and answers with `Input::Forward` or `ForwardFailed`.
@@ -499,48 +581,7 @@ impl Inbound {
             return;
         }
         let agent = ring.agent;
-        let leg = match ring.device {
-            AgentSide::DeskPhone {
-                peer,
-                contact,
-                username,
-                media,
-            } => {
-                let l = &mut self.legs;
-                let mut invite = l.local.desk_phone_invite(
-                    &contact,
-                    &username,
-                    &self.spec.caller,
-                    peer,
-                    &media,
-                    &mut l.tokens,
-                );
-                if ring.auto_answer {
-                    invite.headers.push((
-                        "Call-Info".to_owned(),
-                        "<sip:patchbay>;answer-after=0".to_owned(),
-                    ));
-                }
-                AgentLeg::Sip(l.call(LegRole::Agent, peer, invite, media, None))
-            }
-            AgentSide::Mobile {
-                route,
-                number,
-                mut media,
-            } => {
-                let l = &mut self.legs;
-                let invite = l.local.trunk_invite(
-                    &route,
-                    &number,
-                    &ring.caller_id,
-                    &mut media,
-                    &mut l.tokens,
-                );
-                let credentials = route.credentials.clone();
-                AgentLeg::Sip(l.call(LegRole::Agent, route.peer, invite, media, credentials))
-            }
-            AgentSide::Browser => AgentLeg::Browser,
-        };
+        let leg = self.ring_device(ring.device, &ring.caller_id, ring.auto_answer);
         self.stage = Stage::Waiting {
             rang: true,
             ring: Some((agent, leg)),
@@ -558,10 +599,55 @@ impl Inbound {
             location: None,
             previous_calls: 0,
             last_call_at: None,
+            consult_by: None,
+            consult_from: None,
         };
         self.tell(agent, Event::Ringing { offer });
         if ring.auto_answer && leg == AgentLeg::Browser {
             self.agent_answered(now, agent, leg);
+        }
+    }
+
+    /// Rings an agent's device for the call: an INVITE to their desk phone (answering at once
+    /// on auto-answer) or their mobile through a trunk, or the ringing pop in their browser.
+    fn ring_device(&mut self, device: AgentSide, caller_id: &str, auto_answer: bool) -> AgentLeg {
+        match device {
+            AgentSide::DeskPhone {
+                peer,
+                contact,
+                username,
+                media,
+            } => {
+                let l = &mut self.legs;
+                let mut invite = l.local.desk_phone_invite(
+                    &contact,
+                    &username,
+                    &self.spec.caller,
+                    peer,
+                    &media,
+                    &mut l.tokens,
+                );
+                if auto_answer {
+                    invite.headers.push((
+                        "Call-Info".to_owned(),
+                        "<sip:patchbay>;answer-after=0".to_owned(),
+                    ));
+                }
+                AgentLeg::Sip(l.call(LegRole::Agent, peer, invite, media, None))
+            }
+            AgentSide::Mobile {
+                route,
+                number,
+                mut media,
+            } => {
+                let l = &mut self.legs;
+                let invite =
+                    l.local
+                        .trunk_invite(&route, &number, caller_id, &mut media, &mut l.tokens);
+                let credentials = route.credentials.clone();
+                AgentLeg::Sip(l.call(LegRole::Agent, route.peer, invite, media, credentials))
+            }
+            AgentSide::Browser => AgentLeg::Browser,
         }
     }
 
@@ -591,6 +677,7 @@ impl Inbound {
             agent,
             leg,
             since: now,
+            seat: Seat::Queue,
         };
         self.answered = true;
         self.legs.push(Output::Record(CallEvent::AgentAnswered {
@@ -637,6 +724,9 @@ impl Inbound {
                 LegEvent::TimedOut => self.end(now, HangupSide::System),
                 _ => {}
             }
+            return;
+        }
+        if self.consult_leg_event(now, leg, &ev) {
             return;
         }
         match (self.stage, ev) {
@@ -742,7 +832,15 @@ impl Inbound {
                 }
                 self.legs.push(Output::Acd(AcdOut::Abandon));
             }
-            Stage::Talking { agent, leg, since } => {
+            Stage::Talking {
+                agent,
+                leg,
+                since,
+                seat,
+            } => {
+                if let Some(c) = self.consult.take() {
+                    self.drop_party(now, &c, "caller_hung_up");
+                }
                 self.segment(agent, since, now, false);
                 if leg == AgentLeg::Browser {
                     self.legs.media(MediaOut::LeaveBrowser { user: agent });
@@ -755,7 +853,7 @@ impl Inbound {
                         call: self.spec.id.to_string(),
                     },
                 );
-                self.legs.push(Output::Acd(AcdOut::Hangup));
+                self.release(agent, seat, true);
             }
             Stage::Outside | Stage::Routing | Stage::Forwarded { .. } | Stage::Goodbye => {}
         }
