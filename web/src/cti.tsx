@@ -86,6 +86,10 @@ export function usePhoneBar(): PhoneBarState {
 /** Where a blind transfer goes: a skill group's queue, one colleague, or a number outside. */
 export type TransferTarget = { group: number } | { agent: number } | { number: string };
 
+/** Whom a consult calls: one colleague, or a number outside. */
+export type ConsultTarget = { agent: number } | { number: string };
+export type ConsultStep = 'complete' | 'join' | 'cancel';
+
 export interface PhoneActions {
   /** Reloads presence, queues and missed calls from the API. */
   refresh: () => Promise<void>;
@@ -93,6 +97,10 @@ export interface PhoneActions {
   callAction: (action: CallAction, call?: string | null) => Promise<void>;
   /** Transfers the customer (blind) to a skill group's queue or a colleague. */
   transfer: (to: TransferTarget) => Promise<void>;
+  /** Consults a colleague or a number while the customer holds. */
+  consult: (to: ConsultTarget) => Promise<void>;
+  /** Completes (attended transfer), joins (three-way) or cancels the consult under way. */
+  consultStep: (step: ConsultStep) => Promise<void>;
   /** Calls `number` (rings the desk phone first); a call-back marks that caller's reminders. */
   dial: (number: string, callerNumber?: string | null) => Promise<void>;
   markHandled: (m: MissedCall) => Promise<void>;
@@ -126,6 +134,13 @@ export function usePhoneActions(): PhoneActions {
     const body = 'group' in to ? { group_id: to.group } : 'agent' in to ? { agent_id: to.agent } : { number: to.number };
     unwrap(await api.POST('/api/v1/me/call/transfer', { body }));
   }, []);
+  const consult = useCallback(async (to: ConsultTarget) => {
+    const body = 'agent' in to ? { agent_id: to.agent } : { number: to.number };
+    unwrap(await api.POST('/api/v1/me/call/consult', { body }));
+  }, []);
+  const consultStep = useCallback(async (step: ConsultStep) => {
+    unwrap(await api.POST('/api/v1/me/call/consult/{step}', { params: { path: { step } } }));
+  }, []);
   const dial = useCallback(
     async (number: string, callerNumber?: string | null) => {
       const placed = unwrap(await api.POST('/api/v1/me/dial', { body: { number, caller_number: callerNumber ?? null } }));
@@ -144,7 +159,7 @@ export function usePhoneActions(): PhoneActions {
     [dispatch, store],
   );
   return useMemo(
-    () => ({ refresh, changePresence, callAction, transfer, dial, markHandled }),
-    [refresh, changePresence, callAction, transfer, dial, markHandled],
+    () => ({ refresh, changePresence, callAction, transfer, consult, consultStep, dial, markHandled }),
+    [refresh, changePresence, callAction, transfer, consult, consultStep, dial, markHandled],
   );
 }

@@ -93,6 +93,18 @@ const zh = {
   },
   notes: { title: '通话小记', placeholder: '写一条小记（转接后下一位坐席也能看到）', add: '添加小记', none: '暂无小记' },
   segments: { title: '接待坐席', transferred: '已转出', ended: '通话结束' },
+  consult: {
+    button: '咨询', toAgent: '咨询同事', toNumber: '咨询外部号码…', number: '外部号码', call: '呼叫',
+    ringing: '正在咨询 {{party}}，振铃中…', talking: '正在与 {{party}} 咨询，客户保持中', threeWay: '三方通话：您、客户和 {{party}}',
+    from: '咨询来自 {{party}}', partyThreeWay: '三方通话（{{party}} 发起）',
+    complete: '完成转接', join: '三方通话', cancel: '取消咨询', drop: '移出 {{party}}',
+    ended: '与 {{party}} 的咨询已结束：{{reason}}',
+    reasons: {
+      completed: '已转接', cancelled: '已取消', party_left: '对方已挂断', no_answer: '无人接听', rejected: '对方拒接', target_busy: '对方正忙',
+      target_offline: '对方已签出', unreachable: '无法呼叫对方的设备', no_trunk: '没有可用的线路', busy: '忙线', invalid_number: '空号',
+      caller_hung_up: '客户已挂机', failed: '未接通',
+    },
+  },
   phonebar: {
     title: '电话条', signIn: '签入', signOut: '签出', online: '在线', loginStatus: '登录状态', phoneStatus: '电话状态',
     idle: '空闲', busy: '忙碌',
@@ -196,6 +208,7 @@ const zh = {
     answer_on_device: '请在座机（或手机）上接听', invalid_flow: 'IVR 流程有误：{{message}}', unavailable: '电话服务未运行',
     validation_failed: '输入有误：{{message}}', invalid_audio: '音频文件不能用：{{message}}',
     payload_too_large: '文件超过 20 MB', unsupported_media_type: '请上传 WAV 文件', prompt_in_use: '号码 {{numbers}} 的 IVR 流程正在播放该语音，请先修改这些流程',
+    not_talking: '当前没有与客户通话', agent_signed_out: '该同事已签出', agent_not_available: '该同事正忙（通话中、话后处理或忙碌）', group_has_no_agent: '该技能组没有已签入的坐席', in_consult: '正在咨询，请先完成、加入三方或取消咨询', no_consult: '没有已接通的咨询',
     customer_number_taken: '该号码已属于另一位客户', invalid_file: '文件不能导入：{{message}}', too_many_rows: '行数太多：{{message}}', callback_done: '该预约回呼已完成', generic: '操作失败：{{message}}',
   },
 };
@@ -290,6 +303,18 @@ const en: typeof zh = {
   },
   notes: { title: 'Call notes', placeholder: 'Write a note (the next agent sees it after a transfer)', add: 'Add note', none: 'No notes' },
   segments: { title: 'Agents on the call', transferred: 'transferred on', ended: 'call ended' },
+  consult: {
+    button: 'Consult', toAgent: 'Consult a colleague', toNumber: 'Consult a number…', number: 'Number outside', call: 'Call',
+    ringing: 'Consulting {{party}}: ringing…', talking: 'Consulting {{party}}; the customer is on hold', threeWay: 'Three-way call: you, the customer and {{party}}',
+    from: 'Consult from {{party}}', partyThreeWay: 'Three-way call (started by {{party}})',
+    complete: 'Complete transfer', join: 'Three-way call', cancel: 'Cancel consult', drop: 'Drop {{party}}',
+    ended: 'The consult with {{party}} ended: {{reason}}',
+    reasons: {
+      completed: 'transferred', cancelled: 'cancelled', party_left: 'they hung up', no_answer: 'no answer', rejected: 'rejected', target_busy: 'they are busy',
+      target_offline: 'they signed out', unreachable: 'their device could not be rung', no_trunk: 'no trunk is up', busy: 'busy', invalid_number: 'invalid number',
+      caller_hung_up: 'the customer hung up', failed: 'not connected',
+    },
+  },
   phonebar: {
     title: 'Phone bar', signIn: 'Sign in', signOut: 'Sign out', online: 'Available', loginStatus: 'Login status', phoneStatus: 'Phone status',
     idle: 'Idle', busy: 'Busy',
@@ -393,6 +418,7 @@ const en: typeof zh = {
     answer_on_device: 'Answer on your desk phone (or mobile)', invalid_flow: 'The IVR flow is not valid: {{message}}', unavailable: 'The telephony service is not running',
     validation_failed: 'Invalid input: {{message}}', invalid_audio: 'This audio file cannot be used: {{message}}',
     payload_too_large: 'The file is larger than 20 MB', unsupported_media_type: 'Upload a WAV file', prompt_in_use: 'The IVR flow of number(s) {{numbers}} plays this prompt: change those flows first',
+    not_talking: 'You are not talking with a customer', agent_signed_out: 'That colleague has signed out', agent_not_available: 'That colleague is not free (on a call, after-call work or busy)', group_has_no_agent: 'Nobody in that skill group is signed in', in_consult: 'A consult is under way: complete, join or cancel it first', no_consult: 'No answered consult',
     customer_number_taken: 'This number already belongs to another customer', invalid_file: 'The file cannot be imported: {{message}}', too_many_rows: 'Too many rows: {{message}}', callback_done: 'This callback is already done', generic: 'Failed: {{message}}',
   },
 };

@@ -199,6 +199,52 @@ describe('phoneBarReducer', () => {
       { call: { call: '7', caller: '1', offer: null } },
     ],
     [
+      'the agent consults: ringing, then talking, the colleague named',
+      [
+        ev({ type: 'presence', presence: presence({ phone: 'talking' }) }),
+        ev({ type: 'call_connected', call: '7', caller: '1' }),
+        ev({ type: 'consult', call: '7', state: 'ringing', party: '李四 (1002)', party_user: 3 }),
+        ev({ type: 'consult', call: '7', state: 'talking', party: '李四 (1002)', party_user: 3 }),
+      ],
+      { call: { call: '7', caller: '1', offer: null, consult: { state: 'talking', party: '李四 (1002)', role: 'agent' }, consultEnded: null } },
+    ],
+    [
+      'a consult that ends says why, and the agent is back with the customer',
+      [
+        ev({ type: 'presence', presence: presence({ phone: 'talking' }) }),
+        ev({ type: 'call_connected', call: '7', caller: '1' }),
+        ev({ type: 'call_held', call: '7', on: true }),
+        ev({ type: 'consult', call: '7', state: 'ringing', party: '13900139000', party_user: null }),
+        ev({ type: 'consult', call: '7', state: 'ended', party: '13900139000', party_user: null, reason: 'busy' }),
+      ],
+      { call: { call: '7', caller: '1', offer: null, heldSince: null, consult: null, consultEnded: { party: '13900139000', reason: 'busy' } } },
+    ],
+    [
+      'the consulted colleague talks with the agent who called, then joins a three-way call',
+      [
+        ev({ type: 'presence', presence: presence({ phone: 'talking' }) }),
+        ev({ type: 'ringing', offer: { ...offer, consult_by: 5, consult_from: '张三 (1001)' } }),
+        ev({ type: 'call_connected', call: '7', caller: '13800138000' }),
+        ev({ type: 'consult', call: '7', state: 'three_way', party: '李四 (1002)', party_user: 2 }),
+      ],
+      { call: { call: '7', caller: '13800138000', offer: { ...offer, consult_by: 5, consult_from: '张三 (1001)' }, consult: { state: 'three_way', party: '张三 (1001)', role: 'party' } } },
+    ],
+    [
+      'the call handed over to the consulted colleague is theirs, with no notice',
+      [
+        ev({ type: 'presence', presence: presence({ phone: 'talking' }) }),
+        ev({ type: 'ringing', offer: { ...offer, consult_by: 5, consult_from: '张三 (1001)' } }),
+        ev({ type: 'call_connected', call: '7', caller: '13800138000' }),
+        ev({ type: 'consult', call: '7', state: 'ended', party: '李四 (1002)', party_user: 2, reason: 'completed' }),
+      ],
+      { call: { call: '7', caller: '13800138000', offer: { ...offer, consult_by: 5, consult_from: '张三 (1001)' }, consult: null, consultEnded: null } },
+    ],
+    [
+      "another call's consult changes nothing",
+      [ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'consult', call: '8', state: 'ringing', party: 'x', party_user: 3 })],
+      { call: { call: '7', caller: '1', offer: null, consult: null } },
+    ],
+    [
       'dismissing the ended pop',
       [ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'call_ended', call: '7' }), { type: 'dismiss_ended' }],
       { ended: null },

@@ -12,6 +12,20 @@ export interface ActiveCall {
   /** The offer it was answered from (name, location, history, dialed number, group); `null`
    * for a call the agent dialed. */
   offer: Offer | null;
+  /** The consult on the call, while one runs. */
+  consult?: ConsultView | null;
+  /** How the agent's last consult ended (a notice until the next one). */
+  consultEnded?: { party: string; reason: string } | null;
+}
+
+/** A consult as one of its agents sees it. */
+export interface ConsultView {
+  /** `ringing`, `talking` (the customer holds) or `three_way`. */
+  state: string;
+  /** The other agent (or the number): whom this agent consults, or who consulted them. */
+  party: string;
+  /** `agent`: this agent consults (and steers it); `party`: this agent was consulted. */
+  role: 'agent' | 'party';
 }
 
 /** The call that just ended (the ended pop), until the next call or dismissed. */
@@ -107,7 +121,23 @@ function applyEvent(state: PhoneBarState, ev: Event, at: number): PhoneBarState 
     case 'call_connected': {
       const offer =
         state.recentOffer && state.recentOffer.call === ev.call ? state.recentOffer : state.call?.call === ev.call ? state.call.offer : null;
-      return { ...state, offer: null, ended: null, call: { call: ev.call, caller: ev.caller, offer } };
+      // A consult's pop: this agent talks with the colleague who consulted them.
+      const consult: ConsultView | null = offer?.consult_by != null ? { state: 'talking', party: offer.consult_from ?? '', role: 'party' } : null;
+      return { ...state, offer: null, ended: null, call: { call: ev.call, caller: ev.caller, offer, consult } };
+    }
+    case 'consult': {
+      if (!state.call || state.call.call !== ev.call) return state;
+      const mine = ev.party_user != null && ev.party_user === state.presence?.user_id;
+      const call = state.call;
+      if (ev.state === 'ended') {
+        // Handed over to this agent, or the consult this agent steered is over.
+        const consultEnded = mine ? null : { party: ev.party, reason: ev.reason ?? 'failed' };
+        return { ...state, call: { ...call, consult: null, consultEnded, heldSince: mine ? call.heldSince : null } };
+      }
+      const consult: ConsultView = mine
+        ? { state: ev.state, party: call.consult?.party ?? '', role: 'party' }
+        : { state: ev.state, party: ev.party, role: 'agent' };
+      return { ...state, call: { ...call, consult, consultEnded: null } };
     }
     case 'call_held':
       if (!state.call || state.call.call !== ev.call) return state;

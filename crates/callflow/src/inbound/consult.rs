@@ -347,9 +347,8 @@ impl Inbound {
                     key: self.spec.key.clone(),
                     agent: user,
                 }));
-                if matches!(c.state, State::ThreeWay { .. }) {
-                    self.tell_consult_to(user, &c, "ended", Some("completed"));
-                }
+                // The colleague's phone bar: the call is theirs now.
+                self.tell_consult_to(user, &c, "ended", Some("completed"));
             }
             Party::External { leg: Some(leg), .. } => self.stage = Stage::Forwarded { leg },
             // Not answered: complete is refused before this.

@@ -1,8 +1,8 @@
 // The ringing pop (来电弹屏): who calls, which number they dialed, the group it queued in, and
-// Reject; with browser audio also Answer (only while the audio is connected). Desk phones and
+// Reject (a colleague's consult says so and from whom); with browser audio also Answer (only while the audio is connected). Desk phones and
 // mobiles are answered on the device itself.
 import { useState } from 'react';
-import { Alert, Button, Space, Tooltip } from 'antd';
+import { Alert, Button, Space, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
@@ -45,6 +45,11 @@ export default function RingingPop() {
       title={
         <span style={{ fontSize: 16 }}>
           {t('phonebar.ringing')}: <strong data-testid="ringing-caller">{offer?.caller || t('phonebar.unknownCaller')}</strong>
+          {offer?.consult_by != null && (
+            <Tag color="purple" style={{ marginLeft: 8 }} data-testid="ringing-consult">
+              {t('consult.from', { party: offer.consult_from ?? '' })}
+            </Tag>
+          )}
         </span>
       }
       description={

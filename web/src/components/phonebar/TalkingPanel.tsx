@@ -1,6 +1,7 @@
 // The call in progress: who it is (the pop's details), the talk timer, mute (browser audio),
 // hold and resume (the customer hears music, the agent silence), blind transfer to one of the
-// agent's skill groups or a signed-in colleague, notes on the call, and Hang up.
+// agent's skill groups or a signed-in colleague, consult and three-way calls, notes on the
+// call, and Hang up.
 import { useEffect, useState } from 'react';
 import { Alert, Button, Dropdown, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +14,7 @@ import CallDetails from './CallDetails';
 import CustomerCard from '../customers/CustomerCard';
 import CallNotes from './CallNotes';
 import { LiveTimer } from './status';
+import { ConsultMenu, ConsultStatus } from './ConsultControls';
 
 export default function TalkingPanel() {
   const { t } = useTranslation();
@@ -31,6 +33,8 @@ export default function TalkingPanel() {
     }
   };
   const held = call?.heldSince != null;
+  // While a consult runs the agent steers it; a consulted colleague only talks (and may leave).
+  const consulting = call?.consult != null;
   const [colleagues, setColleagues] = useState<Colleague[]>([]);
   const [askNumber, setAskNumber] = useState(false);
   const [number, setNumber] = useState('');
@@ -118,6 +122,7 @@ export default function TalkingPanel() {
                 <Button onClick={() => setAskNumber(false)}>{t('common.cancel')}</Button>
               </Space.Compact>
             )}
+            <ConsultStatus call={call} />
             {call.offer && <CallNotes call={call.call} />}
           </>
         )
@@ -125,7 +130,7 @@ export default function TalkingPanel() {
       action={
         <Space orientation="vertical">
           {presence?.device === 'browser' && <MuteButton testId="talking-mute" />}
-          {held ? (
+          {consulting ? null : held ? (
             <Button loading={pending === 'resume'} onClick={() => void act('resume')} data-testid="resume">
               {t('phonebar.resume')}
             </Button>
@@ -134,7 +139,8 @@ export default function TalkingPanel() {
               {t('phonebar.hold')}
             </Button>
           )}
-          {call?.offer && menu.length > 0 && (
+          {call?.offer && !consulting && <ConsultMenu colleagues={colleagues} onOpen={loadColleagues} />}
+          {call?.offer && !consulting && menu.length > 0 && (
             <Dropdown menu={{ items: menu, onClick: ({ key }) => pick(key) }} trigger={['click']} onOpenChange={(open) => open && loadColleagues()}>
               <Button loading={pending === 'transfer'} title={t('phonebar.transferTo')} data-testid="transfer">
                 {t('phonebar.transfer')}

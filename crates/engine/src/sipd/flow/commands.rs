@@ -109,6 +109,16 @@ impl Calls {
             .of_agent(e, user, call)
             .ok_or(AgentError::NoSuchCall)?;
         let inbound = self.flows.get(id).is_some_and(callflow::Call::is_inbound);
+        // A consulted colleague talks on the call but does not own it: they may only hang up
+        // (leave) until it is handed to them.
+        let owner = self.flows.get(id).and_then(callflow::Call::agent) == Some(user);
+        let steers = !matches!(
+            action,
+            AgentAction::Answer | AgentAction::Reject | AgentAction::Hangup
+        );
+        if steers && !owner && matches!(part, AgentPart::Talking { .. }) {
+            return Err(AgentError::NotTalking);
+        }
         match (action, part) {
             (AgentAction::Hangup, AgentPart::Talking { .. }) if inbound => {
                 // The talking agent, or a consulted colleague: the call decides what leaving means.
