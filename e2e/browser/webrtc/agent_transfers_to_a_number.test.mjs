@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { demoAccounts, freePort, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
 import { startCarrier } from '../lib/peers.mjs';
-import { addCarrierTrunk, agentPage, alawTone, apiAs, eventually, launchWithFakeAudio, toneWav } from './lib.mjs';
+import { addCarrierTrunk, addSalesLine, agentPage, alawTone, apiAs, eventually, launchWithFakeAudio, toneWav } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -42,13 +42,7 @@ test('agent 1001 transfers the customer to a number outside, through the carrier
   });
   await carrier.ready;
   const trunk = await addCarrierTrunk(admin, port);
-  const number = await admin('POST', '/numbers', { number: '4001230001', trunk_id: trunk.id, service: 'ivr', description: 'sales line' });
-  assert.equal(number.status, 201, JSON.stringify(number.body));
-  const groups = await admin('GET', '/skill-groups');
-  const sales = (groups.body.items ?? groups.body).find((g) => g.name.startsWith('Sales'));
-  const flow = { start: 'q', steps: { q: { type: 'queue', group_id: sales.id } } };
-  const set = await admin('PUT', `/numbers/${number.body.id}/flow`, { flow });
-  assert.equal(set.status, 200, JSON.stringify(set.body));
+  await addSalesLine(admin, trunk);
 
   const { context, page } = await agentPage(server, browser, '1001');
   ({ media, caller } = await customerRingsAgent(server, page, { number: '4001230001' }));

@@ -371,3 +371,18 @@ export async function addCarrierTrunk(admin, port) {
   assert.equal(trunk.status, 201, JSON.stringify(trunk.body));
   return trunk.body;
 }
+
+/**
+ * The sales line: a number (4001230001) on `trunk` whose IVR queues every call in the demo's
+ * Sales group, added as `admin`.
+ */
+export async function addSalesLine(admin, trunk) {
+  const number = await admin('POST', '/numbers', { number: '4001230001', trunk_id: trunk.id, service: 'ivr', description: 'sales line' });
+  assert.equal(number.status, 201, JSON.stringify(number.body));
+  const groups = await admin('GET', '/skill-groups');
+  const sales = (groups.body.items ?? groups.body).find((g) => g.name.startsWith('Sales'));
+  const flow = { start: 'q', steps: { q: { type: 'queue', group_id: sales.id } } };
+  const set = await admin('PUT', `/numbers/${number.body.id}/flow`, { flow });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  return number.body;
+}

@@ -66,6 +66,14 @@ export async function startRtpCustomer({ hz = 1000 } = {}) {
       const around = Math.max(tonePower(x, hz * 0.75, 8_000), tonePower(x, hz * 1.33, 8_000), 1);
       return { samples: x.length, rms: Math.round(rms(x)), ratio: Math.round(p / around) };
     },
+    /**
+     * What the customer heard from `from` to `to`: its RMS and the power of each of `freqs`
+     * (Goertzel), to compare tones that sit close together (a three-way call's two voices).
+     */
+    powers(from, to, freqs) {
+      const x = heard.filter((h) => h.t >= from && h.t < to).flatMap((h) => h.pcm);
+      return { samples: x.length, rms: Math.round(rms(x)), ...Object.fromEntries(freqs.map((f) => [f, tonePower(x, f, 8_000)])) };
+    },
     /** What the customer hears over the next `ms` ([`measure`] of that span). */
     async hear(ms, hz = 600) {
       const from = Date.now();

@@ -59,6 +59,11 @@ describe('call pop details', () => {
     expect([value(rows, 'name'), value(rows, 'dialed'), value(rows, 'group')]).toEqual(['王女士', '4008000000', 'Sales']);
   });
 
+  test("a colleague's consult, queued in no group, shows no group row", () => {
+    const rows = callDetailRows('18957509123', offer({ group_name: '', consult_by: 5, consult_from: '张三 (1001)' }), t);
+    expect(rows.map((r) => r.key)).not.toContain('group');
+  });
+
   test('call times pad months, days, hours and minutes', () => {
     expect(formatCallTime(new Date(2027, 0, 2, 3, 4).getTime())).toBe('2027-01-02 03:04');
   });

@@ -43,6 +43,7 @@ export function callDetailRows(number: string, offer: Offer | null, t: Translate
     },
     { key: 'last-call', label: t('phonebar.lastCall'), value: offer.last_call_at != null ? formatCallTime(offer.last_call_at) : '—' },
     { key: 'dialed', label: t('phonebar.dialed'), value: offer.enterprise_number },
-    { key: 'group', label: t('phonebar.group'), value: offer.group_name },
+    // A colleague's consult queued in no group.
+    ...(offer.group_name ? [{ key: 'group' as const, label: t('phonebar.group'), value: offer.group_name }] : []),
   ];
 }

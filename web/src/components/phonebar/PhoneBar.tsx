@@ -183,7 +183,8 @@ export default function PhoneBar() {
         </Typography.Paragraph>
       )}
       {(key === 'ringing' || state.offer) && <RingingPop />}
-      {key === 'talking' && <TalkingPanel />}
+      {/* A colleague's consult rings while the ACD already counts the agent on it. */}
+      {key === 'talking' && !(state.offer && !state.call) && <TalkingPanel />}
       {key !== 'ringing' && key !== 'talking' && !state.offer && <EndedPop />}
       {/* During the call, and after it while the agent wraps up and the words are still there. */}
       {(key === 'talking' || (key === 'after_call_work' && transcript.entries.length > 0)) && <LiveTranscript />}
