@@ -37,7 +37,12 @@ async fn consult_requests_are_checked_before_any_call_is_touched() {
     ] {
         let (st, body) = post("/api/v1/me/call/consult", Some(bad.clone())).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
     }
     let (st, body) = post("/api/v1/me/call/consult/transfer", None).await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
@@ -76,6 +81,46 @@ async fn consult_requests_are_checked_before_any_call_is_touched() {
             Method::POST,
             "/api/v1/me/call/consult/cancel",
             Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn stepping_into_a_call_is_checked_and_refused_with_reasons() {
+    let mut app = TestApp::new().await;
+    let t = app.tenant("acme").await;
+    let other = app.tenant("beta").await;
+    app.start_sip((41_200, 41_299), 4).await;
+    let admin = app.token("acme", "admin", ADMIN_PASS).await;
+    let post = |path: String| {
+        let admin = admin.clone();
+        let app = &app;
+        async move { app.call(Method::POST, &path, Some(&admin), None).await }
+    };
+    let agent = t.agent.0;
+    let (st, body) = post(format!("/api/v1/monitor/agents/{agent}/snoop")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    let (st, _) = post(format!("/api/v1/monitor/agents/{}/listen", t.admin.0)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "one's own call");
+    let (st, _) = post(format!("/api/v1/monitor/agents/{}/listen", other.agent.0)).await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "another enterprise's agent");
+    for step in ["listen", "whisper", "barge", "disconnect"] {
+        let (st, body) = post(format!("/api/v1/monitor/agents/{agent}/{step}")).await;
+        assert_eq!(
+            (st, code(&body)),
+            (StatusCode::CONFLICT, "not_talking"),
+            "{step}: the agent is on no call"
+        );
+    }
+    // An agent without the monitor permission.
+    let as_agent = app.token("acme", "1001", AGENT_PASS).await;
+    let (st, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/monitor/agents/{}/listen", t.admin.0),
+            Some(&as_agent),
             None,
         )
         .await;

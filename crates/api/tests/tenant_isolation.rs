@@ -82,6 +82,8 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // The caller's own call; the colleague must be one of the caller's enterprise (the
         // endpoint checks it: another enterprise's agent is "no such agent").
         ("/api/v1/me/call/consult" | "/api/v1/me/call/consult/{step}", "post") => OwnAccount,
+        // The caller's own enterprise's agent (another enterprise's is "not found").
+        ("/api/v1/monitor/agents/{id}/{step}", "post") => Foreign(User),
         // The caller's own enterprise's agents; the notes of the caller's own call (its record
         // is looked up by the engine's key within the caller's enterprise).
         ("/api/v1/me/colleagues", "get") | ("/api/v1/me/call/notes", "get" | "post") => OwnAccount,
@@ -103,7 +105,8 @@ fn case(path: &str, method: &str) -> Option<Case> {
             | "/api/v1/calls/{id}/recording"
             | "/api/v1/calls/{id}/transcript"
             | "/api/v1/calls/{id}/notes"
-            | "/api/v1/calls/{id}/segments",
+            | "/api/v1/calls/{id}/segments"
+            | "/api/v1/calls/{id}/supervision",
             "get",
         ) => Foreign(Call),
         ("/api/v1/numbers", "get") => List,
@@ -366,7 +369,9 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                         Resource::Customer => customer_a.id.0,
                         Resource::Callback => callback_a.id.0,
                     };
-                    let url = path.replace("{id}", &id.to_string());
+                    let url = path
+                        .replace("{id}", &id.to_string())
+                        .replace("{step}", "listen");
                     let (st, body) = app
                         .call(m, &url, Some(&b_token), body_for(path, method))
                         .await;

@@ -180,6 +180,32 @@ pub enum ConsultStep {
     Cancel,
 }
 
+/// A supervisor's step into a call, in the only order they may come: listen, then whisper or
+/// barge-in (whisper may turn into barge-in), then force-disconnect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StepIn {
+    /// Hear both sides; nobody hears the supervisor (监听).
+    Listen,
+    /// The agent hears the supervisor; the customer does not.
+    Whisper,
+    /// Everyone hears everyone (强插).
+    Barge,
+    /// The agent is cut off; the supervisor keeps the customer (强拆).
+    Disconnect,
+}
+
+impl StepIn {
+    /// Its name in records and events.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepIn::Listen => "listen",
+            StepIn::Whisper => "whisper",
+            StepIn::Barge => "barge",
+            StepIn::Disconnect => "disconnect",
+        }
+    }
+}
+
 /// Something that happened to a call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
@@ -232,11 +258,18 @@ pub enum Input {
         /// Where to.
         to: TransferTo,
     },
-    /// The engine found the consulted colleague's device (and the ACD counts them on the
-    /// call): it rings.
-    ConsultRing(Ring),
-    /// The consult cannot reach its target: `target_busy`, `target_offline`, `unreachable`.
-    ConsultFailed {
+    /// The engine found the device of a colleague brought into the call (consulted, or a
+    /// supervisor), and the ACD counts them on it: it rings (or joins at once).
+    ColleagueRing {
+        /// The colleague's number in the call (from [`crate::AcdOut::Colleague`]).
+        n: u32,
+        /// Their device.
+        ring: Ring,
+    },
+    /// The colleague cannot be reached: `target_busy`, `target_offline`, `unreachable`.
+    ColleagueFailed {
+        /// The colleague's number in the call.
+        n: u32,
         /// Why, as the phone bar shows it.
         reason: String,
     },
@@ -318,6 +351,12 @@ pub enum CallError {
     /// No consult is under way, or it has not been answered yet.
     #[error("no answered consult on this call")]
     NoConsult,
+    /// Another supervisor is on the call.
+    #[error("another supervisor is on this call")]
+    Supervised,
+    /// A supervisor's steps go one way: listen, whisper or barge-in, force-disconnect.
+    #[error("steps go one way: listen, then whisper or barge-in, then force-disconnect")]
+    StepOrder,
 }
 
 /// An agent's part in a call.
@@ -532,6 +571,21 @@ impl Call {
         match &mut self.0 {
             Kind::Placed(_) => Err(CallError::NoConsult),
             Kind::Inbound(i) => i.consult_step(now, step),
+        }
+    }
+
+    /// A supervisor steps into the call the agent talks on (listen, whisper, barge-in,
+    /// force-disconnect); refused unless an agent talks with the customer of an inbound call,
+    /// and for steps back or a second supervisor.
+    pub fn supervise(
+        &mut self,
+        now: Millis,
+        supervisor: UserId,
+        step: StepIn,
+    ) -> Result<(), CallError> {
+        match &mut self.0 {
+            Kind::Placed(_) => Err(CallError::NotTalking),
+            Kind::Inbound(i) => i.supervise(now, supervisor, step),
         }
     }
 

@@ -186,6 +186,18 @@ pub enum MediaOut {
         /// The agent (for the browser session).
         user: UserId,
     },
+    /// A supervisor's audio (their SIP leg, or their browser session when `leg` is `None`)
+    /// takes part in `room` as `mode`: placed there, or its mode changed.
+    Supervisor {
+        /// The supervisor's SIP leg, or `None` for their browser session.
+        leg: Option<LegId>,
+        /// The supervisor.
+        user: UserId,
+        /// The room.
+        room: RoomRef,
+        /// How they take part.
+        mode: crate::StepIn,
+    },
     /// Live transcription of the call on or off.
     Transcribe {
         /// On or off.
@@ -236,18 +248,19 @@ pub enum AcdOut {
         /// The agent.
         agent: UserId,
     },
-    /// Count a colleague on the call as consulted (number `n` of the call's consults): check
-    /// they are signed in and idle, then find their device and answer with
-    /// [`crate::Input::ConsultRing`], or [`crate::Input::ConsultFailed`].
-    Consult {
+    /// Bring a colleague into the call (number `n` of the call's colleagues: a consult, or a
+    /// supervisor stepping in): check they are signed in and idle, count them on the call (the
+    /// ACD offers them nothing else), find their device and answer with
+    /// [`crate::Input::ColleagueRing`], or [`crate::Input::ColleagueFailed`].
+    Colleague {
         /// The colleague.
         agent: UserId,
-        /// The consult's number in the call.
+        /// The colleague's number in the call.
         n: u32,
     },
-    /// A consulted colleague's part ended (the consult failed or ended, or the call they took
-    /// over from it ended): they go to after-call work when they talked, else back to idle.
-    ConsultEnded {
+    /// A colleague's part ended (the consult failed or ended, the supervisor left, or the call
+    /// they took over ended): they go to after-call work when they talked, else back to idle.
+    ColleagueEnded {
         /// The colleague.
         agent: UserId,
         /// The consult's number in the call.

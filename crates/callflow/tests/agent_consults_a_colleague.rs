@@ -80,7 +80,7 @@ fn consult_ringing() -> (Harness, FarEnd, FarEnd) {
     assert!(
         has_acd(
             &out,
-            &AcdOut::Consult {
+            &AcdOut::Colleague {
                 agent: COLLEAGUE,
                 n: 1
             }
@@ -103,7 +103,10 @@ fn consult_ringing() -> (Harness, FarEnd, FarEnd) {
     ));
     h.input(
         10,
-        Input::ConsultRing(ring(COLLEAGUE, AgentSide::Browser, false)),
+        Input::ColleagueRing {
+            n: 1,
+            ring: ring(COLLEAGUE, AgentSide::Browser, false),
+        },
     );
     (h, customer, phone)
 }
@@ -219,7 +222,7 @@ fn completing_the_consult_hands_the_customer_to_the_colleague() {
     let out = h.input(40_000, Input::AgentHangup { agent: COLLEAGUE });
     assert!(has_acd(
         &out,
-        &AcdOut::ConsultEnded {
+        &AcdOut::ColleagueEnded {
             agent: COLLEAGUE,
             n: 1,
             answered: true
@@ -284,7 +287,7 @@ fn colleague_leaving_a_three_way_call_leaves_the_agent_with_the_customer() {
     let out = h.input(30_000, Input::AgentHangup { agent: COLLEAGUE });
     assert!(has_acd(
         &out,
-        &AcdOut::ConsultEnded {
+        &AcdOut::ColleagueEnded {
             agent: COLLEAGUE,
             n: 1,
             answered: true
@@ -369,7 +372,7 @@ fn cancelled_consult_brings_the_agent_back_to_the_customer() {
     ));
     assert!(has_acd(
         &out,
-        &AcdOut::ConsultEnded {
+        &AcdOut::ColleagueEnded {
             agent: COLLEAGUE,
             n: 1,
             answered: true
@@ -386,7 +389,7 @@ fn cancelled_consult_brings_the_agent_back_to_the_customer() {
         .expect("again");
     assert!(has_acd(
         &h.drain(),
-        &AcdOut::Consult {
+        &AcdOut::Colleague {
             agent: UserId(9),
             n: 2
         }
@@ -405,7 +408,7 @@ fn consulted_colleague_who_does_not_answer_in_30_s_returns_the_agent_to_the_cust
     let out = h.drain();
     assert!(has_acd(
         &out,
-        &AcdOut::ConsultEnded {
+        &AcdOut::ColleagueEnded {
             agent: COLLEAGUE,
             n: 1,
             answered: false
@@ -451,7 +454,8 @@ fn consult_the_engine_cannot_ring_ends_with_its_reason() {
     h.drain();
     h.input(
         5,
-        Input::ConsultFailed {
+        Input::ColleagueFailed {
+            n: 1,
             reason: "target_busy".to_owned(),
         },
     );
@@ -466,11 +470,14 @@ fn consult_the_engine_cannot_ring_ends_with_its_reason() {
     // A ring that comes after the consult ended frees the colleague.
     let out = h.input(
         5,
-        Input::ConsultRing(ring(COLLEAGUE, AgentSide::Browser, false)),
+        Input::ColleagueRing {
+            n: 1,
+            ring: ring(COLLEAGUE, AgentSide::Browser, false),
+        },
     );
     assert!(has_acd(
         &out,
-        &AcdOut::ConsultEnded {
+        &AcdOut::ColleagueEnded {
             agent: COLLEAGUE,
             n: 1,
             answered: false
@@ -485,7 +492,7 @@ fn customer_hanging_up_during_the_consult_ends_every_part_once() {
     let (_, out) = h.request(CUSTOMER_LEG, bye);
     assert!(has_acd(
         &out,
-        &AcdOut::ConsultEnded {
+        &AcdOut::ColleagueEnded {
             agent: COLLEAGUE,
             n: 1,
             answered: true
@@ -542,7 +549,13 @@ fn colleague_on_a_desk_phone_is_called_and_talks_in_the_consult_room() {
         username: "1002".to_owned(),
         media: media(20_004),
     };
-    h.input(10, Input::ConsultRing(ring(COLLEAGUE, phone2, false)));
+    h.input(
+        10,
+        Input::ColleagueRing {
+            n: 1,
+            ring: ring(COLLEAGUE, phone2, false),
+        },
+    );
     let invite = h
         .last_sent(COLLEAGUE_LEG, "INVITE")
         .expect("the colleague's phone rings");

@@ -173,6 +173,18 @@ pub enum CallEvent {
         /// The agent transferred the customer on.
         transferred: bool,
     },
+    /// A supervisor stepped into the call (`listen`, `whisper`, `barge`, `disconnect`) or left
+    /// it (`left`).
+    Supervision {
+        /// Key.
+        key: String,
+        /// The supervisor.
+        supervisor: UserId,
+        /// The step.
+        step: String,
+        /// Unix ms.
+        at: i64,
+    },
     /// An agent took it (inbound): the record names the agent (`Answered` follows).
     AgentAnswered {
         /// Key.
@@ -255,6 +267,21 @@ pub struct CallSegment {
     pub ended_at: i64,
     /// They transferred the customer on (otherwise the call ended with them).
     pub transferred: bool,
+}
+
+/// A supervisor's step into a call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SupervisionStep {
+    /// The supervisor.
+    pub supervisor_id: UserId,
+    /// Their name.
+    pub supervisor_name: Option<String>,
+    /// Their work ID.
+    pub supervisor_work_id: Option<String>,
+    /// `listen`, `whisper`, `barge`, `disconnect` or `left`.
+    pub step: String,
+    /// Unix ms.
+    pub at: i64,
 }
 
 /// An agent's note on a call (小记): read by everyone who may see the call, changed by nobody.

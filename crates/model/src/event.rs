@@ -85,6 +85,20 @@ pub enum Event {
         #[serde(default)]
         reason: Option<String>,
     },
+    /// A supervisor's step into an agent's call took effect, or their part ended (to the
+    /// supervisor).
+    Supervision {
+        /// The call.
+        call: String,
+        /// The agent whose call it is.
+        agent: crate::UserId,
+        /// `listen`, `whisper`, `barge`, `disconnect` (the call is the supervisor's now) or
+        /// `ended`.
+        step: String,
+        /// Why it ended: `left`, `call_ended`, `unreachable`, `target_busy`…; `null` until then.
+        #[serde(default)]
+        reason: Option<String>,
+    },
     /// The agent's call ended.
     CallEnded {
         /// The call.

@@ -387,6 +387,11 @@ impl Store {
                 .await?
                 .rows_affected());
             }
+            CallEvent::Supervision { .. } => {
+                if !self.add_supervision_step(ev).await? {
+                    return Err(StoreError::NotFound);
+                }
+            }
             CallEvent::Segment { .. } => {
                 if !self.add_segment(ev).await? {
                     return Err(StoreError::NotFound);

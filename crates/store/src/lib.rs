@@ -10,6 +10,7 @@
 //! each repository body once per backend so sqlx checks types against the right driver.
 
 mod call_notes;
+mod call_supervision;
 mod callbacks;
 mod calls;
 mod customers;

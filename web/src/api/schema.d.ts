@@ -224,6 +224,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The supervisors' steps into a call, in order: listen, whisper, barge-in, force-disconnect
+         *     and when they left.
+         */
+        get: operations["call_supervision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calls/{id}/transcript": {
         parameters: {
             query?: never;
@@ -818,6 +838,31 @@ export interface paths {
         get: operations["monitor"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/agents/{id}/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Steps into the call agent `agent_id` is talking on: `listen` (hear both sides; nobody
+         *     hears the supervisor), `whisper` (the agent hears the supervisor, the customer does not),
+         *     `barge` (everyone hears everyone), `disconnect` (the agent's part is cut off and the
+         *     supervisor keeps the customer, who hears no break). Steps go one way only: listen, then
+         *     whisper or barge-in (whisper may become barge-in), then force-disconnect; the first step
+         *     needs the supervisor signed in and idle. The supervisor's phone bar follows it through
+         *     `supervision` events and leaves with Hang up; the call record lists every step.
+         */
+        post: operations["step_in"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1874,6 +1919,20 @@ export interface components {
             state: string;
             /** @enum {string} */
             type: "consult";
+        } | {
+            /** @description The agent whose call it is. */
+            agent: components["schemas"]["UserId"];
+            /** @description The call. */
+            call: string;
+            /** @description Why it ended: `left`, `call_ended`, `unreachable`, `target_busy`…; `null` until then. */
+            reason?: string | null;
+            /**
+             * @description `listen`, `whisper`, `barge`, `disconnect` (the call is the supervisor's now) or
+             *     `ended`.
+             */
+            step: string;
+            /** @enum {string} */
+            type: "supervision";
         } | {
             /** @description The call. */
             call: string;
@@ -2936,6 +2995,22 @@ export interface components {
          * @enum {string}
          */
         SortOrder: "asc" | "desc";
+        /** @description A supervisor's step into a call. */
+        SupervisionStep: {
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            at: number;
+            /** @description `listen`, `whisper`, `barge`, `disconnect` or `left`. */
+            step: string;
+            /** @description The supervisor. */
+            supervisor_id: components["schemas"]["UserId"];
+            /** @description Their name. */
+            supervisor_name?: string | null;
+            /** @description Their work ID. */
+            supervisor_work_id?: string | null;
+        };
         /** @description One entry of a customer's timeline (客户轨迹); exactly the field its `kind` names is set. */
         TimelineEntry: {
             /**
@@ -3837,6 +3912,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CallSegment"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    call_supervision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionStep"][];
                 };
             };
             403: {
@@ -5455,6 +5568,63 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    step_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent whose call to step into */
+                id: number;
+                /** @description `listen`, `whisper`, `barge` or `disconnect` */
+                step: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done (the supervisor's audio joins as it connects) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role lacks `monitor` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_talking`: the agent is on no call with a customer; `supervisor_busy`: the supervisor is on a call or not idle; `not_signed_in`; `supervised`: another supervisor is on the call; `step_order`: steps go one way */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,6 +22,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_call_notes, add_my_call_note))
         .routes(routes!(call_notes))
         .routes(routes!(call_segments))
+        .routes(routes!(call_supervision))
 }
 
 /// `POST /me/call/notes`.
@@ -109,6 +110,27 @@ pub(crate) async fn call_notes(
     user.require(Permission::ViewCallRecords)?;
     super::calls::visible_call(&state, &user, id).await?;
     Ok(Json(user.tenant(&state).call_notes(CallId(id)).await?))
+}
+
+/// The supervisors' steps into a call, in order: listen, whisper, barge-in, force-disconnect
+/// and when they left.
+#[utoipa::path(get, path = "/calls/{id}/supervision", tag = "calls",
+    params(("id" = i64, Path, description = "Call id")),
+    responses(
+        (status = 200, body = Vec<model::calls::SupervisionStep>),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn call_supervision(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<model::calls::SupervisionStep>>> {
+    user.require(Permission::ViewCallRecords)?;
+    super::calls::visible_call(&state, &user, id).await?;
+    Ok(Json(
+        user.tenant(&state).call_supervision(CallId(id)).await?,
+    ))
 }
 
 /// Who talked with the customer on a call, in order: one segment per agent, from answering to

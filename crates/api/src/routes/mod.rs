@@ -21,6 +21,7 @@ pub(crate) mod roles;
 pub(crate) mod sip_accounts;
 pub(crate) mod skill_groups;
 pub(crate) mod statuses;
+pub(crate) mod supervision;
 pub(crate) mod trunks;
 pub(crate) mod users;
 pub(crate) mod widget;
@@ -53,6 +54,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(call_notes::router())
         .merge(presence::router())
         .merge(in_call::router())
+        .merge(supervision::router())
         .merge(enterprise::router())
         .merge(widget::router())
         .merge(platform::router())

@@ -42,6 +42,9 @@ impl From<AgentError> for ApiError {
             AgentError::AgentNotAvailable => "agent_not_available",
             AgentError::NoTrunk => "no_trunk",
             AgentError::InConsult => "in_consult",
+            AgentError::Supervised => "supervised",
+            AgentError::StepOrder => "step_order",
+            AgentError::SupervisorBusy => "supervisor_busy",
             AgentError::NoConsult => "no_consult",
             AgentError::UnknownGroup => {
                 return ApiError::validation("group_id", "no such skill group");

@@ -45,7 +45,7 @@ pub(super) enum State {
 #[derive(Debug, Clone)]
 pub(super) struct Consult {
     /// Its number in the call (the ACD counts the colleague on it by this).
-    n: u32,
+    pub(super) n: u32,
     party: Party,
     pub(super) state: State,
     /// The customer was on hold before the consult began.
@@ -102,12 +102,12 @@ impl Inbound {
         if to == ConsultTo::Agent(agent) {
             return Err(CallError::NotTalking);
         }
-        self.consults += 1;
-        let n = self.consults;
+        self.brought += 1;
+        let n = self.brought;
         let party = match to {
             ConsultTo::Agent(user) => {
                 self.legs
-                    .push(Output::Acd(AcdOut::Consult { agent: user, n }));
+                    .push(Output::Acd(AcdOut::Colleague { agent: user, n }));
                 Party::Agent { user, leg: None }
             }
             ConsultTo::External(number) => {
@@ -142,20 +142,16 @@ impl Inbound {
     }
 
     /// The engine found the consulted colleague's device: it rings with a consult pop.
-    pub(super) fn consult_ring(&mut self, now: Millis, ring: Ring) {
+    /// Returns false when the consult under way is not number `n`.
+    pub(super) fn consult_ring(&mut self, now: Millis, n: u32, ring: Ring) -> bool {
         let agent = self.talking_agent();
         let ok = self.consult.as_ref().is_some_and(|c| {
-            c.state == State::Finding
+            c.n == n
+                && c.state == State::Finding
                 && matches!(c.party, Party::Agent { user, leg: None } if user == ring.agent)
         });
         let Some(agent) = agent.filter(|_| ok) else {
-            // The consult ended meanwhile: the colleague is free again.
-            self.legs.push(Output::Acd(AcdOut::ConsultEnded {
-                agent: ring.agent,
-                n: self.consults,
-                answered: false,
-            }));
-            return;
+            return false;
         };
         let (user, auto) = (ring.agent, ring.auto_answer);
         let leg = self.ring_device(ring.device, &ring.caller_id, auto);
@@ -187,6 +183,7 @@ impl Inbound {
         if auto && leg == AgentLeg::Browser {
             self.consult_answered(now, None);
         }
+        true
     }
 
     /// A trunk was found for the consulted number: it is called with the enterprise's number.
@@ -372,7 +369,7 @@ impl Inbound {
     pub(super) fn release(&mut self, agent: UserId, seat: Seat, answered: bool) {
         let out = match seat {
             Seat::Queue => AcdOut::Hangup,
-            Seat::Consult(n) => AcdOut::ConsultEnded { agent, n, answered },
+            Seat::Consult(n) => AcdOut::ColleagueEnded { agent, n, answered },
         };
         self.legs.push(Output::Acd(out));
     }
@@ -420,7 +417,7 @@ impl Inbound {
             let reason = reason.to_owned();
             self.tell(user, Event::OfferEnded { call, reason });
         }
-        self.legs.push(Output::Acd(AcdOut::ConsultEnded {
+        self.legs.push(Output::Acd(AcdOut::ColleagueEnded {
             agent: user,
             n: c.n,
             answered,
@@ -429,6 +426,9 @@ impl Inbound {
 
     /// An agent hangs up from the phone bar.
     pub(super) fn agent_hangup(&mut self, now: Millis, user: UserId) {
+        if self.is_supervisor(user) {
+            return self.supervisor_leaves(now, "left");
+        }
         let consult = self.consult.as_ref().map(|c| (c.state, c.colleague()));
         match (self.stage, consult) {
             // The consulted colleague leaves (or refuses while it rings).

@@ -5,6 +5,7 @@
 //! (answered, abandoned, missed, overflowed, goodbye).
 
 mod consult;
+mod supervise;
 
 use model::calls::{CallDirection, CallEvent, CallResult, HangupSide};
 use model::{Event, SkillGroupId, UserId};
@@ -77,8 +78,10 @@ pub(crate) struct Inbound {
     answered: bool,
     /// The consult under way, if any.
     consult: Option<consult::Consult>,
-    /// Consults so far (each is numbered).
-    consults: u32,
+    /// The supervisor stepped into the call, if any.
+    supervisor: Option<supervise::Supervisor>,
+    /// Colleagues brought into the call so far (consults, supervisors), each numbered.
+    brought: u32,
     pub(crate) finished: bool,
 }
 
@@ -142,7 +145,8 @@ impl Inbound {
             queued_at: None,
             answered: false,
             consult: None,
-            consults: 0,
+            supervisor: None,
+            brought: 0,
             finished: false,
             spec,
         };
@@ -182,7 +186,9 @@ impl Inbound {
             Stage::Talking { agent, leg, .. } if agent == user => Some(AgentPart::Talking {
                 browser: leg == AgentLeg::Browser,
             }),
-            _ => self.consulted_part(user),
+            _ => self
+                .consulted_part(user)
+                .or_else(|| self.supervisor_part(user)),
         }
     }
 
@@ -269,6 +275,9 @@ impl Inbound {
             Input::MediaTimeout { leg } if leg == self.customer => {
                 self.end(now, HangupSide::System);
             }
+            Input::MediaTimeout { leg } if self.is_supervisor_leg(leg) => {
+                self.supervisor_leaves(now, "left");
+            }
             Input::MediaTimeout { leg } if self.is_party_leg(leg) => {
                 self.end_consult(now, "party_left");
             }
@@ -279,14 +288,23 @@ impl Inbound {
             }
             Input::Hangup { by } => self.end(now, by),
             Input::AgentHangup { agent } => self.agent_hangup(now, agent),
-            Input::ConsultRing(ring) => self.consult_ring(now, ring),
-            Input::ConsultFailed { reason } => {
-                if self
-                    .consult
-                    .as_ref()
-                    .is_some_and(|c| c.state == consult::State::Finding)
-                {
+            Input::ColleagueRing { n, ring } => {
+                let agent = ring.agent;
+                if !self.consult_ring(now, n, ring.clone()) && !self.supervisor_ring(now, n, ring) {
+                    // The consult or supervision ended meanwhile: the colleague is free again.
+                    self.legs.push(Output::Acd(AcdOut::ColleagueEnded {
+                        agent,
+                        n,
+                        answered: false,
+                    }));
+                }
+            }
+            Input::ColleagueFailed { n, reason } => {
+                let consult = self.consult.as_ref();
+                if consult.is_some_and(|c| c.n == n && c.state == consult::State::Finding) {
                     self.end_consult(now, &reason);
+                } else {
+                    self.supervisor_failed(n, &reason);
                 }
             }
             Input::Transcription { on } => {
@@ -341,6 +359,9 @@ impl Inbound {
                         reason,
                     },
                 );
+            }
+            Input::Reject { agent } if self.is_supervisor(agent) => {
+                self.supervisor_leaves(now, "left");
             }
             Input::Reject { agent }
                 if self
@@ -439,6 +460,7 @@ impl Inbound {
         if self.consult.is_some() {
             return Err(CallError::InConsult);
         }
+        self.supervisor_leaves(now, "transferred");
         self.segment(agent, since, now, true);
         self.held = false;
         self.leave(agent, leg, seat);
@@ -726,7 +748,7 @@ impl Inbound {
             }
             return;
         }
-        if self.consult_leg_event(now, leg, &ev) {
+        if self.consult_leg_event(now, leg, &ev) || self.supervisor_leg_event(now, leg, &ev) {
             return;
         }
         match (self.stage, ev) {
@@ -802,6 +824,9 @@ impl Inbound {
     /// Ends the call: out of the contact center (abandoned or missed in the queue, the agent to
     /// after-call work), the record closed, every leg hung up and its media stopped.
     fn end(&mut self, now: Millis, side: HangupSide) {
+        if self.stage != Stage::Ended {
+            self.supervisor_leaves(now, "call_ended");
+        }
         let stage = std::mem::replace(&mut self.stage, Stage::Ended);
         self.ivr = None;
         match stage {

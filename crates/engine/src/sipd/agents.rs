@@ -71,6 +71,15 @@ pub enum AgentError {
     /// The colleague to transfer to is not idle (on a call, after-call work, busy).
     #[error("that agent is not free to take a call now")]
     AgentNotAvailable,
+    /// Another supervisor is on the agent's call.
+    #[error("another supervisor is on this call")]
+    Supervised,
+    /// A supervisor's steps go one way.
+    #[error("steps go one way: listen, then whisper or barge-in, then force-disconnect")]
+    StepOrder,
+    /// The supervisor is on a call, ringing, or not idle.
+    #[error("you are on a call or not idle: finish it, then step in")]
+    SupervisorBusy,
     /// A consult is under way: complete, join or cancel it first.
     #[error("a consult is under way: complete, join or cancel it first")]
     InConsult,
@@ -139,6 +148,14 @@ pub(crate) enum AgentRequest {
         user: UserId,
         call: Option<u64>,
         action: AgentAction,
+        reply: oneshot::Sender<Result<(), AgentError>>,
+    },
+    /// A supervisor steps into the call `agent` talks on.
+    Supervise {
+        enterprise: EnterpriseId,
+        supervisor: UserId,
+        agent: UserId,
+        step: callflow::StepIn,
         reply: oneshot::Sender<Result<(), AgentError>>,
     },
     /// The record key of the call the agent is talking on.

@@ -157,6 +157,26 @@ impl SipHandle {
         .unwrap_or(Err(AgentError::Stopped))
     }
 
+    /// `supervisor` steps into the call `agent` talks on (listen, whisper, barge-in,
+    /// force-disconnect).
+    pub async fn supervise(
+        &self,
+        enterprise: EnterpriseId,
+        supervisor: UserId,
+        agent: UserId,
+        step: callflow::StepIn,
+    ) -> Result<(), AgentError> {
+        self.ask(|reply| AgentRequest::Supervise {
+            enterprise,
+            supervisor,
+            agent,
+            step,
+            reply,
+        })
+        .await
+        .unwrap_or(Err(AgentError::Stopped))
+    }
+
     /// The record key of the call the agent is talking on (`NotTalking` when ringing or free).
     pub async fn talking_call(
         &self,

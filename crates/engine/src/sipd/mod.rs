@@ -44,7 +44,7 @@ use tokio::sync::{mpsc, oneshot};
 pub use crate::stats::CallStats;
 use agents::AgentRequest;
 pub use agents::{AgentAction, AgentError};
-pub use callflow::{ConsultStep, ConsultTo, TransferTo};
+pub use callflow::{ConsultStep, ConsultTo, StepIn, TransferTo};
 pub use endpoint::start;
 pub use handle::SipHandle;
 pub use widget::{WIDGET_CALLER, WidgetAnswer, WidgetError};

@@ -115,10 +115,10 @@ impl Calls {
             AcdOut::Abandon => {
                 let _ = self.cc.acd(e).handle(wall, Command::Abandon { call });
             }
-            AcdOut::Consult { agent, n } => {
+            AcdOut::Colleague { agent, n } => {
                 return self.consult_colleague(now, id, e, agent, n, txns);
             }
-            AcdOut::ConsultEnded { agent, n, answered } => {
+            AcdOut::ColleagueEnded { agent, n, answered } => {
                 self.consult_ended(e, id, agent, n, answered)
             }
             AcdOut::Hangup => {

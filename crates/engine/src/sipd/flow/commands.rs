@@ -66,6 +66,16 @@ impl Calls {
                 let r = self.call_action(now, enterprise, user, call, action, txns);
                 let _ = reply.send(r);
             }
+            AgentRequest::Supervise {
+                enterprise,
+                supervisor,
+                agent,
+                step,
+                reply,
+            } => {
+                let r = self.supervise(now, enterprise, supervisor, agent, step, txns);
+                let _ = reply.send(r);
+            }
             AgentRequest::TalkingCall {
                 enterprise,
                 user,
@@ -194,6 +204,43 @@ impl Calls {
         }
     }
 
+    /// A supervisor steps into the call `agent` talks on: the first step needs the supervisor
+    /// signed in and idle (or already on this call as its supervisor).
+    fn supervise(
+        &mut self,
+        now: Millis,
+        e: EnterpriseId,
+        supervisor: UserId,
+        agent: UserId,
+        step: callflow::StepIn,
+        txns: &mut Transactions,
+    ) -> Result<(), AgentError> {
+        let id = match self.flows.of_agent(e, agent, None) {
+            Some((id, callflow::AgentPart::Talking { .. }))
+                if self.flows.get(id).and_then(callflow::Call::agent) == Some(agent) =>
+            {
+                id
+            }
+            _ => return Err(AgentError::NotTalking),
+        };
+        let already = self.flows.of_agent(e, supervisor, Some(id)).is_some();
+        if !already {
+            let p = self.cc.presence(e, supervisor, wall_ms());
+            if p.login == LoginState::Offline {
+                return Err(AgentError::NotSignedIn);
+            }
+            if p.login != LoginState::Online || p.phone != PhoneState::Idle {
+                return Err(AgentError::SupervisorBusy);
+            }
+        }
+        let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+        let r = call
+            .supervise(wall_ms(), supervisor, step)
+            .map_err(call_error);
+        self.run_call(now, id, txns);
+        r
+    }
+
     /// Whether a consult can reach `to` now: a colleague signed in and idle, or a number with
     /// a trunk to reach it.
     fn consult_target_ready(
@@ -258,6 +305,8 @@ impl Calls {
 fn call_error(e: CallError) -> AgentError {
     match e {
         CallError::InConsult => AgentError::InConsult,
+        CallError::Supervised => AgentError::Supervised,
+        CallError::StepOrder => AgentError::StepOrder,
         CallError::NoConsult => AgentError::NoConsult,
         CallError::NotAnswered | CallError::NotTheAgents | CallError::NotTalking => {
             AgentError::NotTalking

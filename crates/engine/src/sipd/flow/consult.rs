@@ -45,7 +45,7 @@ impl Calls {
         self.drain_acd(now, e, txns);
         if let Some(reason) = refused {
             let reason = reason.to_owned();
-            self.call_input(now, id, Input::ConsultFailed { reason }, txns);
+            self.call_input(now, id, Input::ColleagueFailed { n, reason }, txns);
             return;
         }
         match self.ring_device(now, id, e, agent) {
@@ -63,7 +63,7 @@ impl Calls {
                     device,
                     caller_id,
                 };
-                self.call_input(now, id, Input::ConsultRing(ring), txns);
+                self.call_input(now, id, Input::ColleagueRing { n, ring }, txns);
             }
             Err(err) => {
                 tracing::info!(
@@ -75,7 +75,7 @@ impl Calls {
                 self.consult_ended(e, id, agent, n, false);
                 self.drain_acd(now, e, txns);
                 let reason = "unreachable".to_owned();
-                self.call_input(now, id, Input::ConsultFailed { reason }, txns);
+                self.call_input(now, id, Input::ColleagueFailed { n, reason }, txns);
             }
         }
     }

@@ -116,6 +116,28 @@ impl Calls {
                         .place(leg, Place::Room(room, media::room::Mode::SpeakListen));
                 }
             }
+            MediaOut::Supervisor {
+                leg,
+                user,
+                room,
+                mode,
+            } => {
+                let room = room_of(room);
+                let mode = match mode {
+                    callflow::StepIn::Listen => media::room::Mode::Listen,
+                    callflow::StepIn::Whisper => media::room::Mode::SpeakToAgentOnly,
+                    callflow::StepIn::Barge | callflow::StepIn::Disconnect => {
+                        media::room::Mode::SpeakListen
+                    }
+                };
+                let audio = match leg {
+                    Some(l) => route.media.get(&l).map(|m| m.leg),
+                    None => browser_leg(self, user),
+                };
+                if let Some(l) = audio {
+                    self.media.place(l, Place::Room(room, mode));
+                }
+            }
             MediaOut::LeaveBrowser { user } => {
                 // The browser's session stays, waiting for the next call.
                 if let Some(leg) = browser_leg(self, user) {
