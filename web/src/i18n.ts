@@ -93,6 +93,12 @@ const zh = {
   },
   notes: { title: '通话小记', placeholder: '写一条小记（转接后下一位坐席也能看到）', add: '添加小记', none: '暂无小记' },
   segments: { title: '接待坐席', transferred: '已转出', ended: '通话结束' },
+  supervision: {
+    steps: { listen: '监听', whisper: '耳语', barge: '强插', disconnect: '强拆' },
+    doing: { listen: '正在监听 {{agent}} 的通话', whisper: '正在对 {{agent}} 耳语（客户听不到）', barge: '已强插 {{agent}} 的通话' },
+    disconnectConfirm: '强拆：坐席将被挂断，由您继续与客户通话。确定？',
+    title: '监控记录', left: '离开',
+  },
   consult: {
     button: '咨询', toAgent: '咨询同事', toNumber: '咨询外部号码…', number: '外部号码', call: '呼叫',
     ringing: '正在咨询 {{party}}，振铃中…', talking: '正在与 {{party}} 咨询，客户保持中', threeWay: '三方通话：您、客户和 {{party}}',
@@ -153,7 +159,7 @@ const zh = {
     },
   },
   monitor: {
-    title: '实时监控', agents: '坐席', queues: '队列', login: '登录状态', phone: '电话状态', timeInStatus: '状态时长',
+    title: '实时监控', stepIn: '班长操作', agents: '坐席', queues: '队列', login: '登录状态', phone: '电话状态', timeInStatus: '状态时长',
     callsToday: '今日接通', talkToday: '今日通话时长', signedIn: '已签入', waiting: '排队数', longestWait: '最长等待',
     idleAgents: '空闲坐席', totalWaiting: '排队总数', idleNow: '空闲', talkingNow: '通话中', busyNow: '忙碌/小休',
   },
@@ -208,7 +214,7 @@ const zh = {
     answer_on_device: '请在座机（或手机）上接听', invalid_flow: 'IVR 流程有误：{{message}}', unavailable: '电话服务未运行',
     validation_failed: '输入有误：{{message}}', invalid_audio: '音频文件不能用：{{message}}',
     payload_too_large: '文件超过 20 MB', unsupported_media_type: '请上传 WAV 文件', prompt_in_use: '号码 {{numbers}} 的 IVR 流程正在播放该语音，请先修改这些流程',
-    not_talking: '当前没有与客户通话', agent_signed_out: '该同事已签出', agent_not_available: '该同事正忙（通话中、话后处理或忙碌）', group_has_no_agent: '该技能组没有已签入的坐席', in_consult: '正在咨询，请先完成、加入三方或取消咨询', no_consult: '没有已接通的咨询',
+    not_talking: '当前没有与客户通话', agent_signed_out: '该同事已签出', agent_not_available: '该同事正忙（通话中、话后处理或忙碌）', group_has_no_agent: '该技能组没有已签入的坐席', in_consult: '正在咨询，请先完成、加入三方或取消咨询', supervisor_busy: '您正在通话或不是空闲状态，请先结束', supervised: '已有其他班长在该通话中', step_order: '只能按 监听 → 耳语/强插 → 强拆 的顺序操作', no_consult: '没有已接通的咨询',
     customer_number_taken: '该号码已属于另一位客户', invalid_file: '文件不能导入：{{message}}', too_many_rows: '行数太多：{{message}}', callback_done: '该预约回呼已完成', generic: '操作失败：{{message}}',
   },
 };
@@ -303,6 +309,12 @@ const en: typeof zh = {
   },
   notes: { title: 'Call notes', placeholder: 'Write a note (the next agent sees it after a transfer)', add: 'Add note', none: 'No notes' },
   segments: { title: 'Agents on the call', transferred: 'transferred on', ended: 'call ended' },
+  supervision: {
+    steps: { listen: 'Listen', whisper: 'Whisper', barge: 'Barge in', disconnect: 'Take over' },
+    doing: { listen: "Listening to {{agent}}'s call", whisper: 'Whispering to {{agent}} (the customer cannot hear you)', barge: "Barged into {{agent}}'s call" },
+    disconnectConfirm: 'Take over: the agent is cut off and you go on with the customer. Sure?',
+    title: 'Supervisor steps', left: 'left',
+  },
   consult: {
     button: 'Consult', toAgent: 'Consult a colleague', toNumber: 'Consult a number…', number: 'Number outside', call: 'Call',
     ringing: 'Consulting {{party}}: ringing…', talking: 'Consulting {{party}}; the customer is on hold', threeWay: 'Three-way call: you, the customer and {{party}}',
@@ -363,7 +375,7 @@ const en: typeof zh = {
     },
   },
   monitor: {
-    title: 'Real-time monitor', agents: 'Agents', queues: 'Queues', login: 'Login', phone: 'Phone', timeInStatus: 'Time in status',
+    stepIn: 'Step in', title: 'Real-time monitor', agents: 'Agents', queues: 'Queues', login: 'Login', phone: 'Phone', timeInStatus: 'Time in status',
     callsToday: 'Calls today', talkToday: 'Talk time today', signedIn: 'Signed in', waiting: 'Waiting', longestWait: 'Longest wait',
     idleAgents: 'Idle agents', totalWaiting: 'Waiting in all', idleNow: 'Idle', talkingNow: 'On a call', busyNow: 'Busy or away',
   },
@@ -418,7 +430,7 @@ const en: typeof zh = {
     answer_on_device: 'Answer on your desk phone (or mobile)', invalid_flow: 'The IVR flow is not valid: {{message}}', unavailable: 'The telephony service is not running',
     validation_failed: 'Invalid input: {{message}}', invalid_audio: 'This audio file cannot be used: {{message}}',
     payload_too_large: 'The file is larger than 20 MB', unsupported_media_type: 'Upload a WAV file', prompt_in_use: 'The IVR flow of number(s) {{numbers}} plays this prompt: change those flows first',
-    not_talking: 'You are not talking with a customer', agent_signed_out: 'That colleague has signed out', agent_not_available: 'That colleague is not free (on a call, after-call work or busy)', group_has_no_agent: 'Nobody in that skill group is signed in', in_consult: 'A consult is under way: complete, join or cancel it first', no_consult: 'No answered consult',
+    not_talking: 'You are not talking with a customer', agent_signed_out: 'That colleague has signed out', agent_not_available: 'That colleague is not free (on a call, after-call work or busy)', group_has_no_agent: 'Nobody in that skill group is signed in', in_consult: 'A consult is under way: complete, join or cancel it first', supervisor_busy: 'You are on a call or not idle: finish first', supervised: 'Another supervisor is on this call', step_order: 'Steps go one way: listen, then whisper or barge in, then take over', no_consult: 'No answered consult',
     customer_number_taken: 'This number already belongs to another customer', invalid_file: 'The file cannot be imported: {{message}}', too_many_rows: 'Too many rows: {{message}}', callback_done: 'This callback is already done', generic: 'Failed: {{message}}',
   },
 };

@@ -92,6 +92,9 @@ pub enum Event {
         call: String,
         /// The agent whose call it is.
         agent: crate::UserId,
+        /// Their name (and work id).
+        #[serde(default)]
+        agent_name: String,
         /// `listen`, `whisper`, `barge`, `disconnect` (the call is the supervisor's now) or
         /// `ended`.
         step: String,

@@ -97,11 +97,12 @@ export async function login(page, base, account) {
 }
 
 /**
- * A page of `workId` (a demo account of `server`) in its own context of `browser`, signed in to
- * the web app and, unless `signIn` is false, to the phone bar with browser audio (idle).
+ * A page of `workId` (a demo account of `server`, or an account `{ enterprise, workId,
+ * password }`) in its own context of `browser`, signed in to the web app and, unless `signIn`
+ * is false, to the phone bar with browser audio (idle).
  */
 export async function agentPage(server, browser, workId, { signIn = true } = {}) {
-  const account = demoAccounts(server.dataDir).find((a) => a.workId === workId);
+  const account = typeof workId === 'object' ? workId : demoAccounts(server.dataDir).find((a) => a.workId === workId);
   const context = await newContext(browser, server.base);
   const page = await context.newPage();
   await login(page, server.base, account);

@@ -1922,6 +1922,8 @@ export interface components {
         } | {
             /** @description The agent whose call it is. */
             agent: components["schemas"]["UserId"];
+            /** @description Their name (and work id). */
+            agent_name?: string;
             /** @description The call. */
             call: string;
             /** @description Why it ended: `left`, `call_ended`, `unreachable`, `target_busy`…; `null` until then. */

@@ -61,6 +61,7 @@ export type NewCallback = S['NewCallback'];
 export type ImportReport = S['ImportReport'];
 export type CallNote = S['CallNote'];
 export type CallSegment = S['CallSegment'];
+export type SupervisionStep = S['SupervisionStep'];
 export type Colleague = S['Colleague'];
 export type PlatformAdmin = S['PlatformAdmin'];
 export type EnterpriseInfo = S['EnterpriseInfo'];

@@ -245,6 +245,26 @@ describe('phoneBarReducer', () => {
       { call: { call: '7', caller: '1', offer: null, consult: null } },
     ],
     [
+      'a supervisor listens, then barges in, then takes the call over',
+      [
+        ev({ type: 'presence', presence: presence({ phone: 'talking' }) }),
+        ev({ type: 'call_connected', call: '7', caller: '13800138000' }),
+        ev({ type: 'supervision', call: '7', agent: 5, step: 'listen' }),
+        ev({ type: 'supervision', call: '7', agent: 5, agent_name: '坐席 1001 (1001)', step: 'barge' }),
+      ],
+      { call: { call: '7', caller: '13800138000', offer: null, consult: null, supervising: { agent: 5, agentName: '坐席 1001 (1001)', step: 'barge' } } },
+    ],
+    [
+      'force-disconnect makes the call the supervisor\'s own',
+      [
+        ev({ type: 'presence', presence: presence({ phone: 'talking' }) }),
+        ev({ type: 'call_connected', call: '7', caller: '13800138000' }),
+        ev({ type: 'supervision', call: '7', agent: 5, step: 'listen' }),
+        ev({ type: 'supervision', call: '7', agent: 5, step: 'disconnect' }),
+      ],
+      { call: { call: '7', caller: '13800138000', offer: null, supervising: null } },
+    ],
+    [
       'dismissing the ended pop',
       [ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'call_ended', call: '7' }), { type: 'dismiss_ended' }],
       { ended: null },

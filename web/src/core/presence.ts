@@ -16,6 +16,9 @@ export interface ActiveCall {
   consult?: ConsultView | null;
   /** How the agent's last consult ended (a notice until the next one). */
   consultEnded?: { party: string; reason: string } | null;
+  /** This user supervises the call: whose it is and the latest step (`listen`, `whisper`,
+   * `barge`). */
+  supervising?: { agent: number; agentName: string; step: string } | null;
 }
 
 /** A consult as one of its agents sees it. */
@@ -138,6 +141,12 @@ function applyEvent(state: PhoneBarState, ev: Event, at: number): PhoneBarState 
         ? { state: ev.state, party: call.consult?.party ?? '', role: 'party' }
         : { state: ev.state, party: ev.party, role: 'agent' };
       return { ...state, call: { ...call, consult, consultEnded: null } };
+    }
+    case 'supervision': {
+      if (!state.call || state.call.call !== ev.call) return state;
+      // Force-disconnect hands the call to the supervisor; `ended` comes with `call_ended`.
+      const supervising = ev.step === 'disconnect' || ev.step === 'ended' ? null : { agent: ev.agent, agentName: ev.agent_name ?? '', step: ev.step };
+      return { ...state, call: { ...state.call, supervising } };
     }
     case 'call_held':
       if (!state.call || state.call.call !== ev.call) return state;

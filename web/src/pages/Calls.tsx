@@ -7,7 +7,7 @@ import { Button, Card, DatePicker, Descriptions, Divider, Drawer, Empty, Input, 
 import type { ColumnsType, TableProps } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import type { CallNote, CallRecord, CallSegment, TranscriptSegment } from '../api/types';
+import type { CallRecord, TranscriptSegment } from '../api/types';
 import { api, unwrap } from '../core/api';
 import { clock } from '../core/transcript';
 import { exportUrl, FAILURE_CODES, filterParams, needsCallBack, type CallFilters, type CallResult, type CallSort } from '../core/callRecords';
@@ -16,6 +16,7 @@ import { usePhoneActions } from '../cti';
 import { useShowError } from '../errors';
 import RecordingPlayer from '../components/RecordingPlayer';
 import CustomerCard from '../components/customers/CustomerCard';
+import SegmentsAndNotes from '../components/calls/SegmentsAndNotes';
 
 const RESULTS: CallResult[] = ['answered', 'missed', 'abandoned', 'failed', 'overflowed', 'in_progress'];
 
@@ -56,56 +57,6 @@ function Transcript({ call }: { call: CallRecord }) {
           <Typography.Text>{s.text}</Typography.Text>
         </div>
       ))}
-    </>
-  );
-}
-
-/** Who talked on the call, in order, and the agents' notes (read-only here). */
-function SegmentsAndNotes({ call }: { call: CallRecord }) {
-  const { t, i18n } = useTranslation();
-  const [segments, setSegments] = useState<CallSegment[]>([]);
-  const [notes, setNotes] = useState<CallNote[]>([]);
-  useEffect(() => {
-    let live = true;
-    const path = { params: { path: { id: call.id } } };
-    Promise.all([api.GET('/api/v1/calls/{id}/segments', path), api.GET('/api/v1/calls/{id}/notes', path)])
-      .then(([s, n]) => {
-        if (!live) return;
-        setSegments(unwrap(s));
-        setNotes(unwrap(n));
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [call]);
-  const time = (ms: number) => new Date(ms).toLocaleTimeString(i18n.language);
-  return (
-    <>
-      {segments.length > 0 && (
-        <>
-          <Divider titlePlacement="start">{t('segments.title')}</Divider>
-          {segments.map((s, i) => (
-            <div key={`${s.agent_id}-${s.started_at}`} data-testid="call-segment" style={{ padding: '2px 0' }}>
-              {i + 1}. <strong>{s.agent_name ?? s.agent_id}</strong> ({s.agent_work_id ?? ''}) {time(s.started_at)}–{time(s.ended_at)}{' '}
-              <Tag>{s.transferred ? t('segments.transferred') : t('segments.ended')}</Tag>
-            </div>
-          ))}
-        </>
-      )}
-      <Divider titlePlacement="start">{t('notes.title')}</Divider>
-      {notes.length === 0 ? (
-        <Typography.Text type="secondary">{t('notes.none')}</Typography.Text>
-      ) : (
-        notes.map((n) => (
-          <div key={n.id} data-testid="record-note" style={{ padding: '2px 0' }}>
-            <Typography.Text type="secondary">
-              {n.author_name ?? n.author_id} · {new Date(n.created_at).toLocaleString(i18n.language)}
-            </Typography.Text>
-            <div>{n.text}</div>
-          </div>
-        ))
-      )}
     </>
   );
 }

@@ -181,6 +181,7 @@ impl Inbound {
         let ev = Event::Supervision {
             call: self.spec.id.to_string(),
             agent,
+            agent_name: String::new(),
             step: "disconnect".to_owned(),
             reason: None,
         };
@@ -264,6 +265,7 @@ impl Inbound {
         let ev = Event::Supervision {
             call: self.spec.id.to_string(),
             agent,
+            agent_name: String::new(),
             step: step.to_owned(),
             reason: reason.map(str::to_owned),
         };

@@ -15,6 +15,7 @@ import CustomerCard from '../customers/CustomerCard';
 import CallNotes from './CallNotes';
 import { LiveTimer } from './status';
 import { ConsultMenu, ConsultStatus } from './ConsultControls';
+import { SupervisingStatus } from '../supervision/StepIn';
 
 export default function TalkingPanel() {
   const { t } = useTranslation();
@@ -34,7 +35,7 @@ export default function TalkingPanel() {
   };
   const held = call?.heldSince != null;
   // While a consult runs the agent steers it; a consulted colleague only talks (and may leave).
-  const consulting = call?.consult != null;
+  const consulting = call?.consult != null || call?.supervising != null;
   const [colleagues, setColleagues] = useState<Colleague[]>([]);
   const [askNumber, setAskNumber] = useState(false);
   const [number, setNumber] = useState('');
@@ -123,6 +124,7 @@ export default function TalkingPanel() {
               </Space.Compact>
             )}
             <ConsultStatus call={call} />
+            {call.supervising && <SupervisingStatus agent={call.supervising.agent} agentName={call.supervising.agentName} step={call.supervising.step} />}
             {call.offer && <CallNotes call={call.call} />}
           </>
         )

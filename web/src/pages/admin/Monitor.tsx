@@ -1,6 +1,7 @@
 // The real-time monitor (实时监控): every agent's status with the time in it and today's
 // figures, every queue with its waiting callers and longest wait. Loaded from `GET /monitor`
-// and kept live by the events WebSocket (`monitor_agent`, `monitor_queue`).
+// and kept live by the events WebSocket (`monitor_agent`, `monitor_queue`). A supervisor steps
+// into an agent's call from its row (listen, whisper, barge-in, take over).
 import { useEffect, useState, useSyncExternalStore, type HTMLAttributes } from 'react';
 import { Card, Col, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -13,10 +14,15 @@ import { createStore } from '../../core/store';
 import { useShowError } from '../../errors';
 import { useNow } from '../../useNow';
 import { STATUS_COLOR, useCustomStatuses, useStatusLabel } from '../../components/phonebar/status';
+import { StepInButtons } from '../../components/supervision/StepIn';
+import { usePhoneBar } from '../../cti';
 
 export default function MonitorPage() {
   const { t } = useTranslation();
-  const { events, connection } = useAuth();
+  const { events, connection, me: meUser } = useAuth();
+  const me = meUser?.id;
+  // The step this user took on an agent's call, from their own phone bar.
+  const supervising = usePhoneBar().call?.supervising;
   const showError = useShowError();
   const [store] = useState(() => createStore(monitorReducer, initialMonitor));
   const state = useSyncExternalStore(store.subscribe, store.getState);
@@ -111,6 +117,14 @@ export default function MonitorPage() {
             },
             { title: t('monitor.callsToday'), key: 'calls', render: (_, a) => a.presence.today.calls },
             { title: t('monitor.talkToday'), key: 'talk', render: (_, a) => <span style={{ fontFamily: 'monospace' }}>{formatDuration(todayAt(a.presence, now).talk_seconds)}</span> },
+            {
+              title: t('monitor.stepIn'),
+              key: 'step-in',
+              render: (_, a) =>
+                a.presence.phone === 'talking' && a.presence.user_id !== me ? (
+                  <StepInButtons agent={a.presence.user_id} current={supervising?.agent === a.presence.user_id ? supervising.step : null} />
+                ) : null,
+            },
           ]}
         />
       </Card>

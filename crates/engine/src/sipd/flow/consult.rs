@@ -121,6 +121,9 @@ impl Calls {
                 party_user: Some(u),
                 ..
             } => *party = self.cc.display_name(*u),
+            Event::Supervision {
+                agent, agent_name, ..
+            } => *agent_name = self.cc.display_name(*agent),
             _ => {}
         }
     }
