@@ -44,6 +44,21 @@ async fn consult_requests_are_checked_before_any_call_is_touched() {
             "{body}"
         );
     }
+    for bad in [
+        r#"{"digits":""}"#,
+        r#"{"digits":"12x"}"#,
+        r#"{"digits":"123456789012345678901234567890123"}"#,
+        r#"{"keys":"1"}"#,
+    ] {
+        let (st, body) = post("/api/v1/me/call/dtmf", Some(bad.to_owned())).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let (st, body) = post(
+        "/api/v1/me/call/dtmf",
+        Some(r#"{"digits":"1#*a"}"#.to_owned()),
+    )
+    .await;
+    assert_eq!((st, code(&body)), (StatusCode::CONFLICT, "no_such_call"));
     let (st, body) = post("/api/v1/me/call/consult/transfer", None).await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
 

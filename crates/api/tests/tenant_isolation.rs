@@ -82,6 +82,7 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // The caller's own call; the colleague must be one of the caller's enterprise (the
         // endpoint checks it: another enterprise's agent is "no such agent").
         ("/api/v1/me/call/consult" | "/api/v1/me/call/consult/{step}", "post") => OwnAccount,
+        ("/api/v1/me/call/dtmf", "post") => OwnAccount,
         // The caller's own enterprise's agent (another enterprise's is "not found").
         ("/api/v1/monitor/agents/{id}/{step}", "post") => Foreign(User),
         // The caller's own enterprise's agents; the notes of the caller's own call (its record

@@ -589,6 +589,29 @@ impl Call {
         }
     }
 
+    /// Sends keys to the customer's side as RFC 4733 telephone events (the agent's keypad, for
+    /// a carrier's or customer's IVR); refused unless the customer's media runs and an agent
+    /// talks with them.
+    pub fn send_digits(&mut self, digits: &str) -> Result<(), CallError> {
+        let leg = match &self.0 {
+            Kind::Placed(p) if p.answered => p.customer_media().map(|(leg, _)| leg),
+            Kind::Inbound(i) if i.talking_agent().is_some() => {
+                i.customer_media().map(|(leg, _)| leg)
+            }
+            _ => None,
+        };
+        let leg = leg.ok_or(CallError::NotTalking)?;
+        let out = Output::Media(crate::MediaOut::Digits {
+            leg,
+            digits: digits.to_owned(),
+        });
+        match &mut self.0 {
+            Kind::Placed(p) => p.legs.push(out),
+            Kind::Inbound(i) => i.legs.push(out),
+        }
+        Ok(())
+    }
+
     /// Whether the customer is on hold.
     pub fn held(&self) -> bool {
         match &self.0 {

@@ -198,6 +198,14 @@ pub enum MediaOut {
         /// How they take part.
         mode: crate::StepIn,
     },
+    /// Send keys to a leg's peer as RFC 4733 telephone events (the agent's keypad: a
+    /// carrier's or customer's IVR).
+    Digits {
+        /// The leg.
+        leg: LegId,
+        /// The keys (`0`–`9`, `*`, `#`, `A`–`D`).
+        digits: String,
+    },
     /// Live transcription of the call on or off.
     Transcribe {
         /// On or off.

@@ -119,7 +119,14 @@ struct Slot {
     jitter: JitterBuffer,
     /// The last frame played, repeated once to conceal a loss.
     last: Option<Vec<i16>>,
+    /// Telephone-event packets to send in place of audio, one per tick: (payload type,
+    /// payload, first of its event); `None` is a tick of audio between two digits.
+    keys: VecDeque<Option<(u8, Vec<u8>, bool)>>,
 }
+
+/// How long each digit sounds, and the audio between two digits.
+const DIGIT_MS: u32 = 100;
+const GAP_TICKS: usize = 3;
 
 /// One room. The engine calls [`handle_rtp`](Self::handle_rtp) for every packet of a member,
 /// [`handle_tick`](Self::handle_tick) every 20 ms, and drains [`poll_output`](Self::poll_output).
@@ -154,6 +161,7 @@ impl Room {
                 state,
                 jitter: JitterBuffer::new(2, 25),
                 last: None,
+                keys: VecDeque::new(),
             },
         );
     }
@@ -167,6 +175,30 @@ impl Room {
     pub fn set_mode(&mut self, id: MemberId, mode: Mode) {
         if let Some(s) = self.members.get_mut(&id) {
             s.state.mode = mode;
+        }
+    }
+
+    /// Sends keys to a member as RFC 4733 telephone events (payload type `payload_type`), one
+    /// packet per tick in place of its audio: each digit for 100 ms (three end packets), 60 ms
+    /// of audio between digits. Characters that are not keys are skipped.
+    pub fn send_digits(&mut self, id: MemberId, digits: &str, payload_type: u8) {
+        let Some(slot) = self.members.get_mut(&id) else {
+            return;
+        };
+        for d in digits.chars() {
+            // The stream stamps each packet; only the payloads and marks matter here.
+            let frames = crate::dtmf::generate_digit(d, payload_type, 0, 0, 0, DIGIT_MS);
+            if frames.is_empty() {
+                continue;
+            }
+            if !slot.keys.is_empty() {
+                slot.keys.extend(std::iter::repeat_n(None, GAP_TICKS));
+            }
+            slot.keys.extend(
+                frames
+                    .into_iter()
+                    .map(|f| Some((payload_type, f.payload, f.marker))),
+            );
         }
     }
 
@@ -203,6 +235,10 @@ impl Room {
     /// True when packets are forwarded without decoding (the fast path).
     pub fn forwarding(&self) -> bool {
         if self.tap || !self.players.is_empty() || self.members.len() != 2 {
+            return false;
+        }
+        // Keys being sent take the place of audio frames, tick by tick.
+        if self.members.values().any(|s| !s.keys.is_empty()) {
             return false;
         }
         let mut it = self.members.values().map(|s| &s.state);
@@ -279,6 +315,11 @@ impl Room {
             }
             for m in &music {
                 add(&mut acc, m);
+            }
+            if let Some(Some((pt, payload, start))) = slot.keys.pop_front() {
+                let frame = slot.state.out.next_event(pt, payload, start);
+                self.out.push_back(RoomOutput::Rtp { to: *id, frame });
+                continue;
             }
             let mixed: Vec<i16> = acc.iter().map(|v| saturate(*v)).collect();
             let codec = slot.state.codec;

@@ -20,6 +20,9 @@ pub struct OutStream {
     started: bool,
     /// The forwarded source this stream is locked to: (ssrc, seq offset, ts offset).
     source: Option<(u32, u16, u32)>,
+    /// The timestamp of the telephone event being sent (RFC 4733: all its packets carry the
+    /// event's start).
+    event_ts: u32,
 }
 
 impl OutStream {
@@ -32,6 +35,7 @@ impl OutStream {
             last_ts: ts.wrapping_sub(TS_STEP),
             started: false,
             source: None,
+            event_ts: 0,
         }
     }
 
@@ -76,6 +80,29 @@ impl OutStream {
             timestamp: self.last_ts,
             ssrc: self.ssrc,
             marker,
+            payload,
+        }
+    }
+}
+
+impl OutStream {
+    /// The next packet of a telephone event (RFC 4733) in place of a frame of audio: the
+    /// sequence number and the stream's clock go on as for audio, but every packet of one event
+    /// carries the timestamp of its first (`start`, which is marked).
+    pub fn next_event(&mut self, payload_type: u8, payload: Vec<u8>, start: bool) -> RtpFrame {
+        self.source = None;
+        self.last_seq = self.last_seq.wrapping_add(1);
+        self.last_ts = self.last_ts.wrapping_add(TS_STEP);
+        if start || !self.started {
+            self.event_ts = self.last_ts;
+        }
+        self.started = true;
+        RtpFrame {
+            payload_type,
+            seq: self.last_seq,
+            timestamp: self.event_ts,
+            ssrc: self.ssrc,
+            marker: start,
             payload,
         }
     }

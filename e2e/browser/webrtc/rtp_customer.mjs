@@ -14,6 +14,8 @@ export async function startRtpCustomer({ hz = 1000 } = {}) {
   const sock = dgram.createSocket('udp4');
   await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
   const heard = [];
+  // Telephone events received (RFC 4733): one entry per event, by its timestamp.
+  const keys = new Map();
   const tone = alawTone(hz, 1, 0.3);
   let peer = null;
   let seq = 1;
@@ -31,6 +33,11 @@ export async function startRtpCustomer({ hz = 1000 } = {}) {
   };
   sock.on('message', (msg, rinfo) => {
     peer ??= rinfo;
+    if ((msg[1] & 0x7f) === EVENTS) {
+      const off = 12 + (msg[0] & 0x0f) * 4;
+      keys.set(msg.readUInt32BE(4), '0123456789*#ABCD'[msg[off]] ?? '?');
+      return;
+    }
     if ((msg[1] & 0x7f) !== PCMA) return;
     const off = 12 + (msg[0] & 0x0f) * 4;
     heard.push({ t: Date.now(), pcm: alawDecode(msg.subarray(off)) });
@@ -43,6 +50,8 @@ export async function startRtpCustomer({ hz = 1000 } = {}) {
   }, 20);
   return {
     port: sock.address().port,
+    /** The keys Patchbay sent as telephone events, in order. */
+    keys: () => [...keys.values()].join(''),
     /** Whether Patchbay has sent anything yet. */
     connected: () => peer !== null,
     /** Presses a key for 100 ms (RFC 4733: events, then three end packets). */

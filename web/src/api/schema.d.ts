@@ -552,6 +552,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/call/dtmf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends keys from the agent's keypad to the customer's side of the call as RFC 4733
+         *     telephone events (a carrier's or customer's IVR), whatever the agent's audio (browser,
+         *     desk phone, mobile): each key sounds 100 ms, 60 ms apart.
+         */
+        post: operations["send_digits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/call/notes": {
         parameters: {
             query?: never;
@@ -1739,6 +1760,11 @@ export interface components {
             caller_number: string;
             /** @description The trunk used. */
             trunk_id: components["schemas"]["TrunkId"];
+        };
+        /** @description `POST /me/call/dtmf`. */
+        DigitsRequest: {
+            /** @description The keys, in order: `0`–`9`, `*`, `#`, `A`–`D`; 1 to 32 of them. */
+            digits: string;
         };
         /** @description `POST /platform/enterprises`: a new enterprise and its first administrator. */
         EnterpriseCreate: {
@@ -4912,6 +4938,63 @@ export interface operations {
                 };
             };
             /** @description `no_consult`: no consult, or not answered yet (only `cancel` works while it rings); `not_talking`; `no_such_call` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    send_digits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DigitsRequest"];
+            };
+        };
+        responses: {
+            /** @description Sent */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not 1 to 32 keys of 0-9 * # A-D */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role lacks `answer_dial` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_talking`: the customer is not on the line yet; `no_such_call` */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -23,6 +23,51 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(colleagues))
         .routes(routes!(consult))
         .routes(routes!(consult_step))
+        .routes(routes!(send_digits))
+}
+
+/// `POST /me/call/dtmf`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DigitsRequest {
+    /// The keys, in order: `0`–`9`, `*`, `#`, `A`–`D`; 1 to 32 of them.
+    pub digits: String,
+}
+
+/// Sends keys from the agent's keypad to the customer's side of the call as RFC 4733
+/// telephone events (a carrier's or customer's IVR), whatever the agent's audio (browser,
+/// desk phone, mobile): each key sounds 100 ms, 60 ms apart.
+#[utoipa::path(post, path = "/me/call/dtmf", tag = "me", request_body = DigitsRequest,
+    responses(
+        (status = 204, description = "Sent"),
+        (status = 400, description = "Not 1 to 32 keys of 0-9 * # A-D", body = ErrorBody),
+        (status = 403, description = "The role lacks `answer_dial`", body = ErrorBody),
+        (status = 409, description = "`not_talking`: the customer is not on the line yet; `no_such_call`", body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    ))]
+pub(crate) async fn send_digits(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<DigitsRequest>,
+) -> ApiResult<StatusCode> {
+    user.require(Permission::AnswerDial)?;
+    let digits = req.digits.trim().to_ascii_uppercase();
+    let keys = |c: char| c.is_ascii_digit() || matches!(c, '*' | '#' | 'A'..='D');
+    if digits.is_empty() || digits.len() > 32 || !digits.chars().all(keys) {
+        return Err(ApiError::validation(
+            "digits",
+            "1 to 32 keys: 0-9, *, #, A-D",
+        ));
+    }
+    sip(&state)?
+        .agent_action(
+            user.enterprise,
+            user.user_id,
+            None,
+            AgentAction::Digits { digits },
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The enterprise's other signed-in agents, for a transfer: available (idle) ones first.

@@ -254,6 +254,17 @@ impl Leg {
         }
     }
 
+    /// The payload type of telephone events towards this leg; `None` for a WebRTC session
+    /// (keys are sent to SIP peers).
+    pub(super) fn telephone_event(&self) -> Option<u8> {
+        match self.transport {
+            Transport::Rtp {
+                telephone_event, ..
+            } => Some(telephone_event),
+            Transport::WebRtc { .. } => None,
+        }
+    }
+
     /// Sends a packet to the peer (dropped while its address is unknown or the socket is full).
     pub(super) fn send(&mut self, frame: &RtpFrame) {
         match &mut self.transport {
@@ -266,7 +277,9 @@ impl Leg {
             Transport::WebRtc { session, .. } => {
                 let pcm = match frame.payload_type {
                     8 => media::g711::decode_alaw(&frame.payload),
-                    _ => media::g711::decode_ulaw(&frame.payload),
+                    0 => media::g711::decode_ulaw(&frame.payload),
+                    // Not audio (a telephone event): nothing to play.
+                    _ => return,
                 };
                 let now = Instant::now();
                 session.send_audio(now, &pcm);

@@ -116,6 +116,8 @@ pub(crate) enum Command {
     PeerHold(LegId, bool),
     /// Change how a leg takes part in its room.
     SetMode(LegId, Mode),
+    /// Send keys to the leg's peer as RFC 4733 telephone events (in its room).
+    Digits(LegId, String),
     /// Play a prompt in a room, replacing the one playing.
     Play(RoomId, Prompt),
     /// Stop the room's prompt or music.
@@ -255,6 +257,11 @@ impl MediaPlane {
     #[allow(dead_code)]
     pub(crate) fn set_mode(&self, leg: LegId, mode: Mode) {
         self.to_leg(leg, Command::SetMode(leg, mode));
+    }
+
+    /// Sends keys to a leg's peer as RFC 4733 telephone events (the agent's keypad).
+    pub(crate) fn send_digits(&self, leg: LegId, digits: &str) {
+        self.to_leg(leg, Command::Digits(leg, digits.to_owned()));
     }
 
     /// Plays a prompt in a room, replacing what plays there.

@@ -407,6 +407,16 @@ impl Worker {
                 },
                 None => self.defer(id, Command::SetMode(id, mode)),
             },
+            Command::Digits(id, digits) => match self.legs.get(&id) {
+                Some(l) => {
+                    if let (Place::Room(r, _), Some(pt)) = (l.place, l.telephone_event())
+                        && let Some(rs) = self.rooms.get_mut(&r.id)
+                    {
+                        rs.room.send_digits(MemberId(id.0), &digits, pt);
+                    }
+                }
+                None => self.defer(id, Command::Digits(id, digits)),
+            },
             Command::Play(room, prompt) if !self.rooms.contains_key(&room.id) => {
                 self.defer_room(room.id, Command::Play(room, prompt));
             }

@@ -37,6 +37,11 @@ pub enum AgentAction {
         /// Whom.
         to: callflow::ConsultTo,
     },
+    /// Send keys to the customer's side (RFC 4733): the keypad.
+    Digits {
+        /// `0`–`9`, `*`, `#`, `A`–`D`.
+        digits: String,
+    },
     /// Complete, join or cancel the consult under way.
     ConsultStep {
         /// Which.

@@ -1,7 +1,7 @@
 // The call in progress: who it is (the pop's details), the talk timer, mute (browser audio),
 // hold and resume (the customer hears music, the agent silence), blind transfer to one of the
 // agent's skill groups or a signed-in colleague, consult and three-way calls, notes on the
-// call, and Hang up.
+// call, the keypad, and Hang up.
 import { useEffect, useState } from 'react';
 import { Alert, Button, Dropdown, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +16,7 @@ import CallNotes from './CallNotes';
 import { LiveTimer } from './status';
 import { ConsultMenu, ConsultStatus } from './ConsultControls';
 import { SupervisingStatus } from '../supervision/StepIn';
+import Keypad from './Keypad';
 
 export default function TalkingPanel() {
   const { t } = useTranslation();
@@ -141,6 +142,7 @@ export default function TalkingPanel() {
               {t('phonebar.hold')}
             </Button>
           )}
+          {!consulting && <Keypad />}
           {call?.offer && !consulting && <ConsultMenu colleagues={colleagues} onOpen={loadColleagues} />}
           {call?.offer && !consulting && menu.length > 0 && (
             <Dropdown menu={{ items: menu, onClick: ({ key }) => pick(key) }} trigger={['click']} onOpenChange={(open) => open && loadColleagues()}>

@@ -178,13 +178,20 @@ impl Calls {
                 AgentAction::Hold { .. }
                 | AgentAction::Transfer { .. }
                 | AgentAction::Consult { .. }
-                | AgentAction::ConsultStep { .. },
+                | AgentAction::ConsultStep { .. }
+                | AgentAction::Digits { .. },
                 AgentPart::Ringing { .. },
             ) => Err(AgentError::NotTalking),
             (AgentAction::Consult { to }, AgentPart::Talking { .. }) => {
                 self.consult_target_ready(e, user, &to)?;
                 let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
                 let r = call.consult(wall_ms(), to).map_err(call_error);
+                self.run_call(now, id, txns);
+                r
+            }
+            (AgentAction::Digits { digits }, AgentPart::Talking { .. }) => {
+                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                let r = call.send_digits(&digits).map_err(call_error);
                 self.run_call(now, id, txns);
                 r
             }

@@ -138,6 +138,11 @@ impl Calls {
                     self.media.place(l, Place::Room(room, mode));
                 }
             }
+            MediaOut::Digits { leg, digits } => {
+                if let Some(m) = route.media.get(&leg) {
+                    self.media.send_digits(m.leg, &digits);
+                }
+            }
             MediaOut::LeaveBrowser { user } => {
                 // The browser's session stays, waiting for the next call.
                 if let Some(leg) = browser_leg(self, user) {
