@@ -612,6 +612,14 @@ impl Call {
         Ok(())
     }
 
+    /// The transfer a desk phone asked for by REFER cannot be made: the phone is told why (a
+    /// NOTIFY with `code`) and the call stays as it was.
+    pub fn refer_failed(&mut self, code: u16, reason: &str) {
+        if let Kind::Inbound(i) = &mut self.0 {
+            i.refer_failed(code, reason);
+        }
+    }
+
     /// Whether the customer is on hold.
     pub fn held(&self) -> bool {
         match &self.0 {

@@ -76,6 +76,13 @@ pub enum Output {
         /// The external number.
         number: String,
     },
+    /// The talking agent's desk phone asked to transfer the customer (REFER) to `target` (a
+    /// SIP URI: a colleague's extension or a number): the engine resolves it and calls
+    /// [`crate::Call::transfer`], or [`crate::Call::refer_failed`].
+    Refer {
+        /// The Refer-To URI.
+        target: String,
+    },
     /// An event for one agent's phone bar (and the monitor).
     Agent {
         /// The agent.

@@ -281,6 +281,11 @@ impl Placed {
                     let _ = self.hold(now, hold);
                 }
             }
+            // A placed call is not transferred from the phone (yet): the REFER fails.
+            LegEvent::InDialog(InDialog::Refer { .. }) => {
+                self.legs
+                    .with_sip(leg, |l, ctx| l.notify_refer(ctx, 603, "Declined"));
+            }
             LegEvent::InDialog(InDialog::Digit(_) | InDialog::Nothing) => {}
         }
     }

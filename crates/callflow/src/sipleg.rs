@@ -75,6 +75,13 @@ pub enum InDialog {
     },
     /// A DTMF digit by SIP INFO.
     Digit(char),
+    /// REFER (RFC 3515), accepted with 202: the phone's transfer key asks us to transfer the
+    /// other side to `target` (the Refer-To URI). The call reports how it went with
+    /// [`SipLeg::notify_refer`].
+    Refer {
+        /// The Refer-To URI, without its angle brackets and header part.
+        target: String,
+    },
     /// Nothing for the call (ACK, OPTIONS, a refused request).
     Nothing,
 }
@@ -145,6 +152,15 @@ pub fn answer_in_dialog(
                 digit.map_or(InDialog::Nothing, InDialog::Digit),
             )
         }
+        "REFER" => match refer_target(req) {
+            Ok(target) => {
+                let mut r = req.response_to(202, "Accepted", None);
+                r.headers
+                    .push(("Contact".to_owned(), format!("<{contact}>")));
+                (Some(r), InDialog::Refer { target })
+            }
+            Err((code, reason)) => (Some(req.response_to(code, reason, None)), InDialog::Nothing),
+        },
         "OPTIONS" => {
             let mut r = ok(req);
             r.headers.push(("Allow".to_owned(), ALLOW.to_owned()));
@@ -156,6 +172,27 @@ pub fn answer_in_dialog(
             (Some(r), InDialog::Nothing)
         }
     }
+}
+
+/// The target of a REFER: its Refer-To URI (a blind transfer), or why it is refused (no
+/// Refer-To; an attended transfer's Replaces, which needs the phone's second call through us).
+fn refer_target(req: &Message) -> Result<String, (u16, &'static str)> {
+    let to = req
+        .header("Refer-To")
+        .or_else(|| req.header("r"))
+        .ok_or((400, "Missing Refer-To"))?;
+    let uri = match (to.find('<'), to.find('>')) {
+        (Some(a), Some(b)) if a < b => &to[a + 1..b],
+        _ => to.split(';').next().unwrap_or(to).trim(),
+    };
+    let (uri, headers) = uri.split_once('?').unwrap_or((uri, ""));
+    if headers.to_ascii_lowercase().contains("replaces=") {
+        return Err((501, "Attended Transfer From The Phone Not Supported"));
+    }
+    if uri.is_empty() {
+        return Err((400, "Bad Refer-To"));
+    }
+    Ok(uri.to_owned())
 }
 
 /// The answer to a request for a dialog the call does not have (any more): 481, except that an
@@ -472,6 +509,31 @@ impl SipLeg {
             }
         }
         LegEvent::InDialog(event)
+    }
+
+    /// Tells the phone that sent a REFER how the transfer went (RFC 3515 §2.4.5): a NOTIFY in
+    /// the dialog whose body is the status line (`message/sipfrag`), ending the implicit
+    /// subscription.
+    pub(crate) fn notify_refer(&mut self, ctx: &mut Ctx<'_>, code: u16, reason: &str) {
+        let (State::Confirmed, Some(d)) = (self.state, self.dialog.as_mut()) else {
+            return;
+        };
+        let via = ctx.local.via(self.peer.transport, ctx.tokens);
+        let body = format!("SIP/2.0 {code} {reason}\r\n").into_bytes();
+        let mut notify = d.request("NOTIFY", &via, &ctx.local.contact(), body);
+        notify
+            .headers
+            .push(("Event".to_owned(), "refer".to_owned()));
+        notify.headers.push((
+            "Subscription-State".to_owned(),
+            "terminated;reason=noresource".to_owned(),
+        ));
+        notify.set_header("Content-Type", "message/sipfrag;version=2.0");
+        ctx.out.push_back(Output::SendRequest {
+            leg: ctx.leg,
+            peer: self.peer,
+            msg: notify,
+        });
     }
 
     /// Ends the leg from our side: BYE when answered, CANCEL while it rings.

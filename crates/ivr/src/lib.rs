@@ -48,6 +48,7 @@ mod validate;
 pub use error::{FlowError, FlowWarning, Problem};
 pub use flow::{Builtin, BusinessHours, Flow, Menu, OpenHours, Play, Prompt, Step, UnknownBuiltin};
 pub use interpreter::{Action, Input, Ivr, Target};
+pub use validate::dialable;
 
 /// Unix time in milliseconds: the only notion of time the IVR knows.
 pub type Millis = i64;

@@ -227,13 +227,7 @@ fn check_step(step: &Step, report: &mut impl FnMut(&str, Problem)) {
         Step::Menu(menu) => check_menu(menu, report),
         Step::BusinessHours(hours) => check_hours(hours, report),
         Step::External { number } => {
-            // Nothing but a user part can reach the INVITE (no spaces, CR/LF, `@` or `;`).
-            let digits = number.strip_prefix('+').unwrap_or(number);
-            let dialable = (3..=32).contains(&digits.len())
-                && digits
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#');
-            if !dialable {
+            if !dialable(number) {
                 report("number", Problem::BadNumber);
             }
         }
@@ -325,4 +319,14 @@ fn check_hours(hours: &BusinessHours, report: &mut impl FnMut(&str, Problem)) {
             report(&format!("holidays[{i}]"), Problem::BadDate { value });
         }
     }
+}
+
+/// Whether `n` is a number a trunk can dial: an optional `+`, then 3 to 32 digits, `*` or `#`.
+/// Nothing but a user part can reach an INVITE this way (no spaces, CR/LF, `@` or `;`).
+pub fn dialable(n: &str) -> bool {
+    let digits = n.strip_prefix('+').unwrap_or(n);
+    (3..=32).contains(&digits.len())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
 }

@@ -103,16 +103,6 @@ pub struct TransferRequest {
     pub number: Option<String>,
 }
 
-/// Whether `n` is a number a trunk can dial: an optional `+`, then 3 to 32 digits, `*` or `#`
-/// (nothing that could reach the SIP message as anything but a user part).
-fn dialable(n: &str) -> bool {
-    let digits = n.strip_prefix('+').unwrap_or(n);
-    (3..=32).contains(&digits.len())
-        && digits
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
-}
-
 /// Transfers the signed-in agent's customer (blind, 盲转) to a skill group, a colleague or a
 /// number outside: the agent's side ends (after-call work, their segment of the record closed)
 /// and the customer waits with music at the head of that group's queue, keeping the time
@@ -252,7 +242,7 @@ pub(crate) async fn consult_step(
 /// A number a trunk can dial, trimmed, or a 400.
 fn dialable_number(n: &str) -> ApiResult<String> {
     let n = n.trim();
-    if !dialable(n) {
+    if !ivr::dialable(n) {
         return Err(ApiError::validation(
             "number",
             "digits (with an optional leading +, * or #), 3 to 32 of them",

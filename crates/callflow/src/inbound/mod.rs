@@ -80,6 +80,8 @@ pub(crate) struct Inbound {
     consult: Option<consult::Consult>,
     /// The supervisor stepped into the call, if any.
     supervisor: Option<supervise::Supervisor>,
+    /// The agent's desk phone leg whose REFER awaits the engine's transfer.
+    refer: Option<LegId>,
     /// Colleagues brought into the call so far (consults, supervisors), each numbered.
     brought: u32,
     pub(crate) finished: bool,
@@ -147,6 +149,7 @@ impl Inbound {
             consult: None,
             supervisor: None,
             brought: 0,
+            refer: None,
             finished: false,
             spec,
         };
@@ -460,6 +463,13 @@ impl Inbound {
         if self.consult.is_some() {
             return Err(CallError::InConsult);
         }
+        // A transfer the desk phone asked for by REFER: it hears it worked before its BYE.
+        if let (Some(l), AgentLeg::Sip(talking)) = (self.refer.take(), leg)
+            && l == talking
+        {
+            self.legs
+                .with_sip(l, |s, ctx| s.notify_refer(ctx, 200, "OK"));
+        }
         self.supervisor_leaves(now, "transferred");
         self.segment(agent, since, now, true);
         self.held = false;
@@ -742,6 +752,7 @@ impl Inbound {
                 LegEvent::InDialog(InDialog::Digit(d)) => {
                     self.ivr_input(now, ivr::Input::Digit(d));
                 }
+                LegEvent::InDialog(InDialog::Refer { .. }) => self.refuse_refer(leg),
                 // Our 2xx was never ACKed: the caller is gone.
                 LegEvent::TimedOut => self.end(now, HangupSide::System),
                 _ => {}
@@ -797,6 +808,15 @@ impl Inbound {
                 ev,
             ) if l == leg => match ev {
                 LegEvent::InDialog(InDialog::HungUp) => self.end(now, HangupSide::Agent),
+                // The desk phone's own transfer key: the engine finds the target.
+                LegEvent::InDialog(InDialog::Refer { target }) => {
+                    if self.consult.is_some() || self.refer.is_some() {
+                        self.refuse_refer(leg);
+                    } else {
+                        self.refer = Some(leg);
+                        self.legs.push(Output::Refer { target });
+                    }
+                }
                 // The desk phone's own hold key: the same hold as the phone bar's.
                 LegEvent::InDialog(InDialog::Media { remote, hold })
                     if self.legs.re_offered(leg, remote, hold) =>
@@ -805,8 +825,24 @@ impl Inbound {
                 }
                 _ => {}
             },
+            (_, LegEvent::InDialog(InDialog::Refer { .. })) => self.refuse_refer(leg),
             // A leg the call is done with (a ring withdrawn, its CANCEL crossing a 2xx).
             _ => {}
+        }
+    }
+
+    /// A REFER the call cannot carry out (not from the talking agent's phone, or while a
+    /// consult or another transfer runs).
+    fn refuse_refer(&mut self, leg: LegId) {
+        self.legs
+            .with_sip(leg, |l, ctx| l.notify_refer(ctx, 603, "Declined"));
+    }
+
+    /// The engine could not transfer where the phone's REFER asked.
+    pub(crate) fn refer_failed(&mut self, code: u16, reason: &str) {
+        if let Some(leg) = self.refer.take() {
+            self.legs
+                .with_sip(leg, |l, ctx| l.notify_refer(ctx, code, reason));
         }
     }
 

@@ -234,6 +234,19 @@ impl Directory {
         self.accounts.get(username)
     }
 
+    /// The agent of an enterprise whose desk phone registers as `username` (their extension).
+    pub(crate) fn user_of_account(&self, e: EnterpriseId, username: &str) -> Option<UserId> {
+        self.by_user
+            .iter()
+            .find(|(_, u)| *u == username)
+            .map(|(id, _)| *id)
+            .filter(|_| {
+                self.accounts
+                    .get(username)
+                    .is_some_and(|a| a.enterprise == e)
+            })
+    }
+
     /// An agent's account.
     pub(crate) fn account_of(&self, user: UserId) -> Option<&Account> {
         self.by_user.get(&user).and_then(|u| self.accounts.get(u))

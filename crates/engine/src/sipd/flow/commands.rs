@@ -263,6 +263,49 @@ impl Calls {
         self.transfer_target_ready(e, user, &as_transfer)
     }
 
+    /// A desk phone's transfer key (REFER) on its agent's call: the target's user part is a
+    /// colleague's extension or a number; the transfer is made as from the phone bar, or the
+    /// phone hears why not.
+    pub(super) fn refer(&mut self, now: Millis, id: u64, target: &str, txns: &mut Transactions) {
+        let Some((e, agent)) = self
+            .flows
+            .get(id)
+            .and_then(|c| Some((c.enterprise(), c.agent()?)))
+        else {
+            return;
+        };
+        let user = super::user_of(target);
+        let to = match self.directory.user_of_account(e, &user) {
+            Some(colleague) => Some(TransferTo::Agent(colleague)),
+            None if ivr::dialable(&user) => Some(TransferTo::External(user.clone())),
+            None => None,
+        };
+        let r = match to {
+            None => Err((404, "Not Found")),
+            Some(to) => match self.transfer_target_ready(e, agent, &to) {
+                Err(err) => Err(match err {
+                    AgentError::AgentSignedOut | AgentError::GroupHasNoAgent => {
+                        (480, "Temporarily Unavailable")
+                    }
+                    AgentError::AgentNotAvailable => (486, "Busy Here"),
+                    AgentError::NoTrunk => (503, "Service Unavailable"),
+                    _ => (603, "Declined"),
+                }),
+                Ok(()) => self
+                    .flows
+                    .call_mut(id)
+                    .map_or(Err((481, "Call Does Not Exist")), |c| {
+                        c.transfer(wall_ms(), to).map_err(|_| (603, "Declined"))
+                    }),
+            },
+        };
+        tracing::info!(call = id, target, ?r, "desk phone transfer (REFER)");
+        if let (Err((code, reason)), Some(call)) = (r, self.flows.call_mut(id)) {
+            call.refer_failed(code, reason);
+        }
+        self.run_call(now, id, txns);
+    }
+
     /// Whether a transfer can go to `to` now: a group with someone signed in, or a colleague
     /// (not the agent themself) who is signed in and idle, or a number with a trunk to reach it.
     fn transfer_target_ready(

@@ -353,6 +353,7 @@ impl Calls {
             Output::Media(m) => self.call_media(now, id, m, txns),
             Output::Acd(a) => self.call_acd(now, id, a, txns),
             Output::Forward { number } => self.forward(now, id, &number, txns),
+            Output::Refer { target } => self.refer(now, id, &target, txns),
             Output::Record(ev) => self.call_record(id, ev),
             Output::Agent { user, mut event } => {
                 self.name_colleague(&mut event);

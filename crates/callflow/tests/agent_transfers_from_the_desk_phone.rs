@@ -1,0 +1,123 @@
+//! A desk phone's own transfer key (REFER, RFC 3515): accepted with 202, carried out by the
+//! engine as a blind transfer, and the phone told how it went by NOTIFY (sipfrag) — success
+//! before its BYE, failure with the call left as it was. Attended transfer from the phone
+//! (Replaces) and REFERs from anyone but the talking agent are refused.
+
+mod common;
+
+use callflow::{Input, LegId, Output, TransferTo};
+use common::*;
+use model::UserId;
+use sip::msg::Message;
+
+const COLLEAGUE: UserId = UserId(8);
+const AGENT_LEG: LegId = FIRST_RING;
+
+fn refer(far: &mut FarEnd, to: &str) -> Message {
+    let mut r = far.request("REFER", Vec::new());
+    r.headers.push(("Refer-To".to_owned(), to.to_owned()));
+    r.headers
+        .push(("Referred-By".to_owned(), "<sip:1001@127.0.0.1>".to_owned()));
+    r
+}
+
+/// The NOTIFY bodies sent on a leg, in order, and where each came among that leg's requests.
+fn notifies(h: &Harness, leg: LegId) -> Vec<String> {
+    h.log
+        .iter()
+        .filter_map(|o| match o {
+            Output::SendRequest { leg: l, msg, .. } if *l == leg => Some(msg),
+            _ => None,
+        })
+        .filter(|m| m.method() == Some("NOTIFY"))
+        .map(|m| {
+            assert_eq!(m.header("Event"), Some("refer"));
+            assert!(
+                m.header("Content-Type")
+                    .is_some_and(|c| c.starts_with("message/sipfrag"))
+            );
+            String::from_utf8_lossy(&m.body).trim().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_phones_transfer_key_transfers_and_the_phone_hears_it_worked_before_its_bye() {
+    let (mut h, _customer, mut phone) = bridged();
+    let (txn, out) = h.request(AGENT_LEG, refer(&mut phone, "<sip:1002@127.0.0.1:5060>"));
+    let accepted = response_to(&out, txn).expect("answered");
+    assert_eq!(accepted.status(), Some(202));
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, Output::Refer { target } if target == "sip:1002@127.0.0.1:5060")),
+        "the engine is asked to resolve the target: {out:#?}"
+    );
+    // The engine found colleague 1002 and transfers.
+    let now = h.now;
+    h.call
+        .transfer(now, TransferTo::Agent(COLLEAGUE))
+        .expect("transferred");
+    h.drain();
+    assert_eq!(notifies(&h, AGENT_LEG), ["SIP/2.0 200 OK"]);
+    let sent: Vec<&str> = h
+        .log
+        .iter()
+        .filter_map(|o| match o {
+            Output::SendRequest { leg, msg, .. } if *leg == AGENT_LEG => msg.method(),
+            _ => None,
+        })
+        .collect();
+    let notify = sent.iter().position(|m| *m == "NOTIFY").unwrap();
+    let bye = sent
+        .iter()
+        .position(|m| *m == "BYE")
+        .expect("the phone is hung up");
+    assert!(notify < bye, "NOTIFY before BYE: {sent:?}");
+    assert_eq!(h.call.agent(), None, "the customer waits for the colleague");
+}
+
+#[test]
+fn a_transfer_that_cannot_be_made_leaves_the_call_and_tells_the_phone_why() {
+    let (mut h, _customer, mut phone) = bridged();
+    h.request(AGENT_LEG, refer(&mut phone, "<sip:1002@127.0.0.1>"));
+    h.call.refer_failed(486, "Busy Here");
+    h.drain();
+    assert_eq!(notifies(&h, AGENT_LEG), ["SIP/2.0 486 Busy Here"]);
+    assert_eq!(h.call.agent(), Some(AGENT));
+    assert!(h.last_sent(AGENT_LEG, "BYE").is_none());
+    // The phone may try again.
+    let (_, out) = h.request(AGENT_LEG, refer(&mut phone, "<sip:13900139000@127.0.0.1>"));
+    assert!(out.iter().any(|o| matches!(o, Output::Refer { .. })));
+}
+
+#[test]
+fn attended_transfer_from_the_phone_is_refused() {
+    let (mut h, _customer, mut phone) = bridged();
+    let (txn, out) = h.request(
+        AGENT_LEG,
+        refer(
+            &mut phone,
+            "<sip:1002@127.0.0.1?Replaces=abc%40host%3Bto-tag%3D1%3Bfrom-tag%3D2>",
+        ),
+    );
+    assert_eq!(response_to(&out, txn).and_then(|r| r.status()), Some(501));
+    assert!(!out.iter().any(|o| matches!(o, Output::Refer { .. })));
+}
+
+#[test]
+fn a_refer_without_refer_to_is_a_400() {
+    let (mut h, _customer, mut phone) = bridged();
+    let r = phone.request("REFER", Vec::new());
+    let (txn, out) = h.request(AGENT_LEG, r);
+    assert_eq!(response_to(&out, txn).and_then(|r| r.status()), Some(400));
+}
+
+#[test]
+fn the_customer_cannot_transfer_the_call() {
+    let (mut h, mut customer, _phone) = bridged();
+    let (txn, out) = h.request(CUSTOMER_LEG, refer(&mut customer, "<sip:1002@127.0.0.1>"));
+    assert_eq!(response_to(&out, txn).and_then(|r| r.status()), Some(202));
+    assert!(!out.iter().any(|o| matches!(o, Output::Refer { .. })));
+    assert_eq!(notifies(&h, CUSTOMER_LEG), ["SIP/2.0 603 Declined"]);
+    let _ = Input::Digit('1');
+}
