@@ -16,30 +16,36 @@ function firstExisting(paths, what) {
 }
 
 /**
- * baresip registered as `user` with `password` to Patchbay's SIP port. It does not answer: the
- * desk phone just rings. Resolves once Patchbay accepted the registration.
+ * baresip registered as `user` with `password` to Patchbay's SIP port. By default it does not
+ * answer: the desk phone just rings. With `answer: 'auto'` it answers by itself, and with `wav`
+ * it sends that file's audio. `command()` presses keys as its menu takes them (`/transfer
+ * sip:1002@…`, `/hangup`), through its HTTP control. Resolves once Patchbay accepted the
+ * registration.
  */
-export async function startDeskPhone(sipPort, user, password) {
+export async function startDeskPhone(sipPort, user, password, { answer = 'manual', wav = '/dev/null' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-baresip-'));
   const modules = firstExisting(['/usr/lib/baresip/modules', '/usr/lib/x86_64-linux-gnu/baresip/modules'], 'baresip modules');
   const port = await freePort();
+  const http = await freePort();
   writeFileSync(
     join(dir, 'config'),
     [
       `sip_listen 127.0.0.1:${port}`,
       'net_interface 127.0.0.1',
       `module_path ${modules}`,
-      'audio_source aufile,/dev/null',
+      `audio_source aufile,${wav}`,
       'audio_player aufile,/dev/null',
       'audio_alert aufile,/dev/null',
       'module g711.so',
       'module aufile.so',
       'module account.so',
       'module menu.so',
+      'module httpd.so',
+      `http_listen 127.0.0.1:${http}`,
       '',
     ].join('\n'),
   );
-  writeFileSync(join(dir, 'accounts'), `<sip:${user}@127.0.0.1:${sipPort}>;auth_pass=${password}\n`);
+  writeFileSync(join(dir, 'accounts'), `<sip:${user}@127.0.0.1:${sipPort}>;auth_pass=${password};answermode=${answer}\n`);
   const proc = spawn('baresip', ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => (output += d));
@@ -54,6 +60,8 @@ export async function startDeskPhone(sipPort, user, password) {
   }
   return {
     output: () => output,
+    /** Runs a menu command (e.g. `/transfer sip:1002@127.0.0.1:5060`); resolves with its reply. */
+    command: async (cmd) => (await fetch(`http://127.0.0.1:${http}/?${encodeURIComponent(cmd)}`)).text(),
     stop: async () => {
       if (proc.exitCode !== null) return;
       proc.kill('SIGTERM');
