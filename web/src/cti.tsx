@@ -83,8 +83,8 @@ export function usePhoneBar(): PhoneBarState {
   return useSyncExternalStore(store.subscribe, store.getState);
 }
 
-/** Where a blind transfer goes: a skill group's queue, one colleague, or a number outside. */
-export type TransferTarget = { group: number } | { agent: number } | { number: string };
+/** Where a blind transfer goes: a skill group's queue, one colleague, a number outside, or an IVR entry. */
+export type TransferTarget = { group: number } | { agent: number } | { number: string } | { ivr: string };
 
 /** Whom a consult calls: one colleague, or a number outside. */
 export type ConsultTarget = { agent: number } | { number: string };
@@ -131,7 +131,7 @@ export function usePhoneActions(): PhoneActions {
     unwrap(await api.POST('/api/v1/me/call/{action}', { params: { path: { action } }, body: { call: call ?? null } }));
   }, []);
   const transfer = useCallback(async (to: TransferTarget) => {
-    const body = 'group' in to ? { group_id: to.group } : 'agent' in to ? { agent_id: to.agent } : { number: to.number };
+    const body = 'group' in to ? { group_id: to.group } : 'agent' in to ? { agent_id: to.agent } : 'ivr' in to ? { ivr_number: to.ivr } : { number: to.number };
     unwrap(await api.POST('/api/v1/me/call/transfer', { body }));
   }, []);
   const consult = useCallback(async (to: ConsultTarget) => {

@@ -83,6 +83,8 @@ fn case(path: &str, method: &str) -> Option<Case> {
         // endpoint checks it: another enterprise's agent is "no such agent").
         ("/api/v1/me/call/consult" | "/api/v1/me/call/consult/{step}", "post") => OwnAccount,
         ("/api/v1/me/call/dtmf", "post") => OwnAccount,
+        // The caller's own enterprise's numbers.
+        ("/api/v1/me/ivr-entries", "get") => OwnAccount,
         // The caller's own enterprise's agent (another enterprise's is "not found").
         ("/api/v1/monitor/agents/{id}/{step}", "post") => Foreign(User),
         // The caller's own enterprise's agents; the notes of the caller's own call (its record

@@ -620,6 +620,16 @@ impl Call {
         }
     }
 
+    /// Transfers the customer (blind) into an IVR flow (a number's menu): the agent's side ends
+    /// as with any transfer and the flow starts over for the customer; refused unless the agent
+    /// talks with the customer of an inbound call.
+    pub fn transfer_to_ivr(&mut self, now: Millis, flow: Arc<ivr::Flow>) -> Result<(), CallError> {
+        match &mut self.0 {
+            Kind::Placed(_) => Err(CallError::NotTalking),
+            Kind::Inbound(i) => i.transfer_to_ivr(now, flow),
+        }
+    }
+
     /// Whether the customer is on hold.
     pub fn held(&self) -> bool {
         match &self.0 {

@@ -625,12 +625,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Transfers the signed-in agent's customer (blind, 盲转) to a skill group, a colleague or a
-         *     number outside: the agent's side ends (after-call work, their segment of the record closed)
-         *     and the customer waits with music at the head of that group's queue, keeping the time
-         *     already waited, or rings the colleague until they answer, or hears the transfer music while
-         *     the number rings through a trunk (a number that does not answer ends the call with the
-         *     goodbye prompt).
+         * Transfers the signed-in agent's customer (blind, 盲转) to a skill group, a colleague, a
+         *     number outside or an IVR entry: the agent's side ends (after-call work, their segment of the
+         *     record closed) and the customer waits with music at the head of that group's queue, keeping
+         *     the time already waited, or rings the colleague until they answer, or hears the transfer
+         *     music while the number rings through a trunk (a number that does not answer ends the call
+         *     with the goodbye prompt), or goes through that number's IVR flow from its start.
          */
         post: operations["transfer_call"];
         delete?: never;
@@ -713,6 +713,23 @@ export interface paths {
          *     customer is called through a trunk with an enterprise number as caller ID.
          */
         post: operations["dial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/ivr-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise's IVR entries (numbers with an IVR flow), for a transfer into one. */
+        get: operations["ivr_entries"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2068,6 +2085,13 @@ export interface components {
             /** @description The row (1 = the first row after the titles). */
             row: number;
         };
+        /** @description An IVR entry a caller can be transferred into. */
+        IvrEntry: {
+            /** @description The admin's note on it. */
+            description?: string | null;
+            /** @description The enterprise number whose flow it is. */
+            number: string;
+        };
         /** @description Credentials for `POST /auth/login`. */
         LoginRequest: {
             /** @description The enterprise's code (企业编号), e.g. `demo`. */
@@ -3148,6 +3172,11 @@ export interface components {
         TransferRequest: {
             agent_id?: components["schemas"]["UserId"] | null;
             group_id?: components["schemas"]["SkillGroupId"] | null;
+            /**
+             * @description One of the enterprise's numbers whose IVR flow the customer goes through from its start
+             *     (its menus, then wherever it routes).
+             */
+            ivr_number?: string | null;
             /**
              * @description A number outside to transfer the customer to (digits, an optional leading `+`, `*`, `#`;
              *     3 to 32 characters), called through a trunk.
@@ -5189,7 +5218,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not exactly one of `group_id`, `agent_id` and `number`; no such skill group or agent; the agent themself; a number that is not dialable */
+            /** @description Not exactly one of `group_id`, `agent_id`, `number` and `ivr_number`; no such skill group or agent; the agent themself; a number that is not dialable; no such number with an IVR flow */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5371,6 +5400,34 @@ export interface operations {
             };
             /** @description SIP endpoint not running or no media ports */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ivr_entries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IvrEntry"][];
+                };
+            };
+            /** @description The role lacks `consult_transfer` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

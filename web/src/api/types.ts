@@ -63,6 +63,7 @@ export type CallNote = S['CallNote'];
 export type CallSegment = S['CallSegment'];
 export type SupervisionStep = S['SupervisionStep'];
 export type Colleague = S['Colleague'];
+export type IvrEntry = S['IvrEntry'];
 export type PlatformAdmin = S['PlatformAdmin'];
 export type EnterpriseInfo = S['EnterpriseInfo'];
 export type EnterpriseCreated = S['EnterpriseCreated'];

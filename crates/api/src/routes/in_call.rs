@@ -24,6 +24,46 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(consult))
         .routes(routes!(consult_step))
         .routes(routes!(send_digits))
+        .routes(routes!(ivr_entries))
+}
+
+/// An IVR entry a caller can be transferred into.
+#[derive(Debug, Clone, serde::Serialize, ToSchema)]
+pub struct IvrEntry {
+    /// The enterprise number whose flow it is.
+    pub number: String,
+    /// The admin's note on it.
+    pub description: Option<String>,
+}
+
+/// The enterprise's IVR entries (numbers with an IVR flow), for a transfer into one.
+#[utoipa::path(get, path = "/me/ivr-entries", tag = "me",
+    responses(
+        (status = 200, body = Vec<IvrEntry>),
+        (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
+    ))]
+pub(crate) async fn ivr_entries(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<axum::Json<Vec<IvrEntry>>> {
+    user.require(Permission::ConsultTransfer)?;
+    let q = model::PageQuery {
+        q: None,
+        page: Some(1),
+        page_size: Some(200),
+    };
+    let numbers = user.tenant(&state).numbers(&q).await?;
+    Ok(axum::Json(
+        numbers
+            .items
+            .into_iter()
+            .filter(|n| n.service == model::telephony::NumberService::Ivr && n.flow.is_some())
+            .map(|n| IvrEntry {
+                number: n.number,
+                description: n.description,
+            })
+            .collect(),
+    ))
 }
 
 /// `POST /me/call/dtmf`.
@@ -90,8 +130,8 @@ pub(crate) async fn colleagues(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferRequest {
-    /// The skill group to transfer the customer to (exactly one of `group_id`, `agent_id` and
-    /// `number`).
+    /// The skill group to transfer the customer to (exactly one of `group_id`, `agent_id`,
+    /// `number` and `ivr_number`).
     #[serde(default)]
     pub group_id: Option<model::SkillGroupId>,
     /// The colleague to transfer the customer to.
@@ -101,18 +141,22 @@ pub struct TransferRequest {
     /// 3 to 32 characters), called through a trunk.
     #[serde(default)]
     pub number: Option<String>,
+    /// One of the enterprise's numbers whose IVR flow the customer goes through from its start
+    /// (its menus, then wherever it routes).
+    #[serde(default)]
+    pub ivr_number: Option<String>,
 }
 
-/// Transfers the signed-in agent's customer (blind, 盲转) to a skill group, a colleague or a
-/// number outside: the agent's side ends (after-call work, their segment of the record closed)
-/// and the customer waits with music at the head of that group's queue, keeping the time
-/// already waited, or rings the colleague until they answer, or hears the transfer music while
-/// the number rings through a trunk (a number that does not answer ends the call with the
-/// goodbye prompt).
+/// Transfers the signed-in agent's customer (blind, 盲转) to a skill group, a colleague, a
+/// number outside or an IVR entry: the agent's side ends (after-call work, their segment of the
+/// record closed) and the customer waits with music at the head of that group's queue, keeping
+/// the time already waited, or rings the colleague until they answer, or hears the transfer
+/// music while the number rings through a trunk (a number that does not answer ends the call
+/// with the goodbye prompt), or goes through that number's IVR flow from its start.
 #[utoipa::path(post, path = "/me/call/transfer", tag = "me", request_body = TransferRequest,
     responses(
         (status = 204, description = "Transferred"),
-        (status = 400, description = "Not exactly one of `group_id`, `agent_id` and `number`; no such skill group or agent; the agent themself; a number that is not dialable", body = ErrorBody),
+        (status = 400, description = "Not exactly one of `group_id`, `agent_id`, `number` and `ivr_number`; no such skill group or agent; the agent themself; a number that is not dialable; no such number with an IVR flow", body = ErrorBody),
         (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
         (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`", body = ErrorBody),
         (status = 503, body = ErrorBody),
@@ -123,21 +167,29 @@ pub(crate) async fn transfer_call(
     Json(req): Json<TransferRequest>,
 ) -> ApiResult<StatusCode> {
     user.require(Permission::ConsultTransfer)?;
-    let to = match (req.group_id, req.agent_id, req.number) {
-        (Some(g), None, None) => TransferTo::Group(g),
-        (None, None, Some(n)) => TransferTo::External(dialable_number(&n)?),
-        (None, Some(a), None) => {
+    let action = match (req.group_id, req.agent_id, req.number, req.ivr_number) {
+        (Some(g), None, None, None) => AgentAction::Transfer {
+            to: TransferTo::Group(g),
+        },
+        (None, None, Some(n), None) => AgentAction::Transfer {
+            to: TransferTo::External(dialable_number(&n)?),
+        },
+        (None, Some(a), None, None) => {
             colleague(&state, &user, a).await?;
-            TransferTo::Agent(a)
+            AgentAction::Transfer {
+                to: TransferTo::Agent(a),
+            }
         }
+        (None, None, None, Some(n)) => AgentAction::TransferToIvr {
+            number: n.trim().to_owned(),
+        },
         _ => {
             return Err(ApiError::validation(
                 "group_id",
-                "give exactly one of group_id, agent_id and number",
+                "give exactly one of group_id, agent_id, number and ivr_number",
             ));
         }
     };
-    let action = AgentAction::Transfer { to };
     sip(&state)?
         .agent_action(user.enterprise, user.user_id, None, action)
         .await?;

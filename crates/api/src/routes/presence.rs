@@ -42,6 +42,9 @@ impl From<AgentError> for ApiError {
             AgentError::AgentNotAvailable => "agent_not_available",
             AgentError::NoTrunk => "no_trunk",
             AgentError::InConsult => "in_consult",
+            AgentError::NoSuchFlow => {
+                return ApiError::validation("ivr_number", "no such number with an IVR flow");
+            }
             AgentError::Supervised => "supervised",
             AgentError::StepOrder => "step_order",
             AgentError::SupervisorBusy => "supervisor_busy",

@@ -485,6 +485,38 @@ impl Inbound {
         Ok(())
     }
 
+    /// The agent transfers the customer into an IVR flow: their side ends as with any transfer;
+    /// the flow starts for the customer (its menus, then wherever it routes).
+    pub(crate) fn transfer_to_ivr(
+        &mut self,
+        now: Millis,
+        flow: std::sync::Arc<ivr::Flow>,
+    ) -> Result<(), CallError> {
+        let Stage::Talking {
+            agent,
+            leg,
+            since,
+            seat,
+        } = self.stage
+        else {
+            return Err(CallError::NotTalking);
+        };
+        if self.consult.is_some() {
+            return Err(CallError::InConsult);
+        }
+        self.supervisor_leaves(now, "transferred");
+        self.segment(agent, since, now, true);
+        if self.held {
+            self.held = false;
+            self.legs.media(MediaOut::StopPlay { room: MAIN });
+        }
+        self.leave(agent, leg, seat);
+        self.stage = Stage::Outside;
+        self.ivr = Some(ivr::Ivr::new(flow, now));
+        self.drain_ivr(now);
+        Ok(())
+    }
+
     /// The agent answered the call ringing in their browser.
     fn answer_in_browser(&mut self, now: Millis, agent: UserId) -> Result<(), CallError> {
         match self.stage {

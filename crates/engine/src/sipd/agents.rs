@@ -32,6 +32,11 @@ pub enum AgentAction {
         /// Where to.
         to: callflow::TransferTo,
     },
+    /// Transfer the customer (blind) into the IVR flow of one of the enterprise's numbers.
+    TransferToIvr {
+        /// The enterprise number whose flow it is.
+        number: String,
+    },
     /// Consult a colleague or a number while the customer holds.
     Consult {
         /// Whom.
@@ -85,6 +90,9 @@ pub enum AgentError {
     /// The supervisor is on a call, ringing, or not idle.
     #[error("you are on a call or not idle: finish it, then step in")]
     SupervisorBusy,
+    /// The enterprise has no such number with an IVR flow.
+    #[error("no such number with an IVR flow")]
+    NoSuchFlow,
     /// A consult is under way: complete, join or cancel it first.
     #[error("a consult is under way: complete, join or cancel it first")]
     InConsult,

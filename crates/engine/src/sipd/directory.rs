@@ -172,6 +172,14 @@ impl Directory {
             .map(|(_, m)| m.as_str())
     }
 
+    /// The IVR flow of one of an enterprise's numbers (an agent transfers a caller into it).
+    pub(crate) fn flow_of(&self, e: EnterpriseId, number: &str) -> Option<Arc<ivr::Flow>> {
+        let (owner, _) = self.numbers.get(normalise(number))?;
+        (*owner == e)
+            .then(|| self.flows.get(normalise(number)).cloned())
+            .flatten()
+    }
+
     /// Routes a web widget call to `number`: any enterprise number whose trunk is on (the
     /// visitor comes over HTTP, so there is no source to check).
     pub(crate) fn widget_route(&self, number: &str) -> Option<InboundRoute> {

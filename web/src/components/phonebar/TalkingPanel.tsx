@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Dropdown, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Colleague } from '../../api/types';
+import type { Colleague, IvrEntry } from '../../api/types';
 import { api, unwrap } from '../../core/api';
 import { type CallAction, type TransferTarget, usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
@@ -38,6 +38,7 @@ export default function TalkingPanel() {
   // While a consult runs the agent steers it; a consulted colleague only talks (and may leave).
   const consulting = call?.consult != null || call?.supervising != null;
   const [colleagues, setColleagues] = useState<Colleague[]>([]);
+  const [entries, setEntries] = useState<IvrEntry[]>([]);
   const [askNumber, setAskNumber] = useState(false);
   const [number, setNumber] = useState('');
   const loadColleagues = () => {
@@ -45,6 +46,10 @@ export default function TalkingPanel() {
       .GET('/api/v1/me/colleagues')
       .then((r) => setColleagues(unwrap(r)))
       .catch(() => setColleagues([]));
+    api
+      .GET('/api/v1/me/ivr-entries')
+      .then((r) => setEntries(unwrap(r)))
+      .catch(() => setEntries([]));
   };
   useEffect(loadColleagues, [call?.call]);
   const transferTo = async (to: TransferTarget) => {
@@ -74,9 +79,14 @@ export default function TalkingPanel() {
       </span>
     ),
   }));
+  const flows = entries.map((e) => ({
+    key: `ivr-${e.number}`,
+    label: <span data-testid={`transfer-to-ivr-${e.number}`}>{e.description ? `${e.description} (${e.number})` : e.number}</span>,
+  }));
   const menu = [
     ...(groups.length > 0 ? [{ type: 'group' as const, key: 'groups', label: t('phonebar.transferTo'), children: groups }] : []),
     ...(people.length > 0 ? [{ type: 'group' as const, key: 'people', label: t('phonebar.transferToAgent'), children: people }] : []),
+    ...(flows.length > 0 ? [{ type: 'group' as const, key: 'flows', label: t('phonebar.transferToIvr'), children: flows }] : []),
     { key: 'number', label: <span data-testid="transfer-to-number">{t('phonebar.transferToNumber')}</span> },
   ];
   const pick = (key: string) => {
@@ -85,7 +95,7 @@ export default function TalkingPanel() {
       return;
     }
     const [kind, id] = key.split('-');
-    void transferTo(kind === 'group' ? { group: Number(id) } : { agent: Number(id) });
+    void transferTo(kind === 'group' ? { group: Number(id) } : kind === 'ivr' ? { ivr: id } : { agent: Number(id) });
   };
   return (
     <Alert

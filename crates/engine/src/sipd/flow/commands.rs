@@ -179,13 +179,24 @@ impl Calls {
                 | AgentAction::Transfer { .. }
                 | AgentAction::Consult { .. }
                 | AgentAction::ConsultStep { .. }
-                | AgentAction::Digits { .. },
+                | AgentAction::Digits { .. }
+                | AgentAction::TransferToIvr { .. },
                 AgentPart::Ringing { .. },
             ) => Err(AgentError::NotTalking),
             (AgentAction::Consult { to }, AgentPart::Talking { .. }) => {
                 self.consult_target_ready(e, user, &to)?;
                 let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
                 let r = call.consult(wall_ms(), to).map_err(call_error);
+                self.run_call(now, id, txns);
+                r
+            }
+            (AgentAction::TransferToIvr { number }, AgentPart::Talking { .. }) => {
+                let flow = self
+                    .directory
+                    .flow_of(e, &number)
+                    .ok_or(AgentError::NoSuchFlow)?;
+                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                let r = call.transfer_to_ivr(wall_ms(), flow).map_err(call_error);
                 self.run_call(now, id, txns);
                 r
             }
