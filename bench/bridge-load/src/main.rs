@@ -16,6 +16,11 @@
 //! least 99% of the calls' length. Asserts nothing about time; every sipp run is bounded by
 //! `-timeout`, and the sipp processes are killed when the benchmark ends or is interrupted.
 //!
+//! With `PATCHBAY_BENCH_ON_HOLD=20` every N runs twice in the same process: plain, then with 20%
+//! of the agents putting their customer on hold and resuming every 10 s (the phone bar's hold:
+//! the agent's audio parked, hold music mixed for the customer), so both rows compare loss and
+//! CPU per call under the same conditions.
+//!
 //! Run: `cargo run --release -p bridge-load` (optionally `-- 50 100 200 300 400 600`, the default,
 //! for the numbers of concurrent calls, and `PATCHBAY_BENCH_HOLD=15` for shorter holds).
 
@@ -28,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use bench_harness::process::{KillOnDrop as Sipp, log_file};
 
-use engine::sipd::{SipConfig, SipHandle, start};
+use engine::sipd::{AgentAction, SipConfig, SipHandle, start};
 use model::calls::CallEvent;
 use model::org::{QueueSettings, SkillGroup, SkillGroupMember};
 use model::presence::{LoginState, PhoneState, PresenceChange};
@@ -298,7 +303,17 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         "cpu/call"
     );
     let mut largest = None;
-    for &calls in levels {
+    let shares: Vec<u32> = match std::env::var("PATCHBAY_BENCH_ON_HOLD")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+    {
+        Some(p) if (1..=100).contains(&p) => vec![0, p],
+        _ => vec![0],
+    };
+    for (&calls, &share) in levels
+        .iter()
+        .flat_map(|c| shares.iter().map(move |s| (c, s)))
+    {
         let recorded0 = handle.stats.recordings.lock().map(|r| r.len()).unwrap_or(0);
         agent_answers(&mut events);
         // Each customer stays the ramp longer than the hold: all N calls are up together for
@@ -330,6 +345,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         };
         let mut customers = Sipp(customers);
         let launched = start0.3;
+        let holder = (share > 0).then(|| tokio::spawn(hold_some(handle.clone(), e, agents, share)));
         // Wait until every call has an agent (or the ramp is long over), let it settle, then
         // measure CPU until shortly before the first customers hang up.
         let mut answered = 0;
@@ -357,6 +373,13 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         drop(customers);
+        let holds = match holder {
+            Some(task) => {
+                task.abort();
+                task.await.unwrap_or_else(|_| HOLDS.swap(0, Relaxed))
+            }
+            None => 0,
+        };
         // Every leg adds its last counts when its media stops.
         let settle = Instant::now() + Duration::from_secs(10);
         while handle.stats.active.load(Relaxed) > 0 && Instant::now() < settle {
@@ -392,6 +415,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
              {loss:>7.3}% {:>8.1} {cpu:>9} {per_call:>11}{}",
             (end.2 - start0.2).as_secs_f64(),
             match (held, together < calls, real_time) {
+                (true, _, _) if share > 0 => format!("  ({share}% on hold: {holds} holds and resumes)"),
                 (true, _, _) => String::new(),
                 (false, true, _) => format!("  (not held: {together} with an agent at once)"),
                 (false, false, false) => "  (not held: media behind real time)".to_owned(),
@@ -416,5 +440,32 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         ),
         Some(n) => println!("largest N held {hold} s with < 0.1% loss: {n}"),
         None => println!("largest N held {hold} s with < 0.1% loss: none of {levels:?}"),
+    }
+}
+
+/// Holds and resumes done by [`hold_some`] so far (read when its task is stopped).
+static HOLDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Every 10 s, `share`% of the agents (every (100/share)th) put their customer on hold, or
+/// resume, from the phone bar; agents not on a call refuse and are skipped. Returns the holds
+/// and resumes made when it ends by itself (it runs until stopped).
+async fn hold_some(handle: SipHandle, e: EnterpriseId, agents: u32, share: u32) -> u64 {
+    let every = (100 / share).max(1);
+    let mut on = true;
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        for i in (every..=agents).step_by(every as usize) {
+            let action = AgentAction::Hold { on };
+            if handle
+                .agent_action(e, UserId(i64::from(i)), None, action)
+                .await
+                .is_ok()
+            {
+                HOLDS.fetch_add(1, Relaxed);
+            }
+        }
+        on = !on;
     }
 }
