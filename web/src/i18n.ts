@@ -122,7 +122,7 @@ const zh = {
     queueLine: '{{waiting}} 人排队 · 最长等待 {{longest}} · 空闲坐席 {{idle}}',
     ringing: '来电', caller: '来电号码', dialed: '呼入号码', group: '技能组', unknownCaller: '未知号码',
     answerOnDesk: '请在座机上接听', answerOnMobile: '请在手机上接听', answer: '接听', reject: '拒接',
-    autoAnswering: '已开启自动接听，来电将自动接通', talking: '通话中', keypad: '拨号盘', hangup: '挂断', hold: '保持', resume: '恢复通话', onHold: '通话保持中', transfer: '转接', transferTo: '转接到技能组', transferToAgent: '转接给同事', transferToNumber: '转接到外部号码…', transferToIvr: '转入语音导航', transferNumber: '外部号码', free: '空闲', notFree: '忙', idleAgents: '{{count}} 人空闲',
+    autoAnswering: '已开启自动接听，来电将自动接通', talking: '通话中', keypad: '拨号盘', hangup: '挂断', hold: '保持', resume: '恢复通话', onHold: '通话保持中', transfer: '转接', transferTo: '转接到技能组', transferToAgent: '转接给同事', transferToNumber: '转接到外部号码…', transferToIvr: '转入语音导航', transferredFrom: '由 {{party}} 转来', transferNumber: '外部号码', free: '空闲', notFree: '忙', idleAgents: '{{count}} 人空闲',
     offerEnded: {
       ring_timeout: '来电超时未接，已回到队列', rejected: '已拒接，来电已回到队列', caller_hung_up: '客户已挂机',
       agent_left: '来电已收回', device_failed: '无法呼叫您的设备（座机是否已注册？）', other: '来电已结束',
@@ -338,7 +338,7 @@ const en: typeof zh = {
     queueLine: '{{waiting}} waiting · longest {{longest}} · {{idle}} idle agents',
     ringing: 'Incoming call', caller: 'Caller', dialed: 'Dialed number', group: 'Skill group', unknownCaller: 'Unknown number',
     answerOnDesk: 'Answer on your desk phone', answerOnMobile: 'Answer on your mobile', answer: 'Answer', reject: 'Reject',
-    autoAnswering: 'Auto-answer is on: the call connects by itself', talking: 'On a call', keypad: 'Keypad', hangup: 'Hang up', hold: 'Hold', resume: 'Resume', onHold: 'On hold', transfer: 'Transfer', transferTo: 'Transfer to a skill group', transferToAgent: 'Transfer to a colleague', transferToNumber: 'Transfer to a number…', transferToIvr: 'Transfer into an IVR menu', transferNumber: 'Number outside', free: 'free', notFree: 'busy', idleAgents: '{{count}} idle',
+    autoAnswering: 'Auto-answer is on: the call connects by itself', talking: 'On a call', keypad: 'Keypad', hangup: 'Hang up', hold: 'Hold', resume: 'Resume', onHold: 'On hold', transfer: 'Transfer', transferTo: 'Transfer to a skill group', transferToAgent: 'Transfer to a colleague', transferToNumber: 'Transfer to a number…', transferToIvr: 'Transfer into an IVR menu', transferredFrom: 'Transferred by {{party}}', transferNumber: 'Number outside', free: 'free', notFree: 'busy', idleAgents: '{{count}} idle',
     offerEnded: {
       ring_timeout: 'Not answered in time: the call is back in the queue', rejected: 'Rejected: the call is back in the queue', caller_hung_up: 'The caller hung up',
       agent_left: 'The call was withdrawn', device_failed: 'Your device could not be rung (is the desk phone registered?)', other: 'The call ended',

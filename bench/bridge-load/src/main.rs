@@ -415,7 +415,8 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
              {loss:>7.3}% {:>8.1} {cpu:>9} {per_call:>11}{}",
             (end.2 - start0.2).as_secs_f64(),
             match (held, together < calls, real_time) {
-                (true, _, _) if share > 0 => format!("  ({share}% on hold: {holds} holds and resumes)"),
+                (true, _, _) if share > 0 =>
+                    format!("  ({share}% on hold: {holds} holds and resumes)"),
                 (true, _, _) => String::new(),
                 (false, true, _) => format!("  (not held: {together} with an agent at once)"),
                 (false, false, false) => "  (not held: media behind real time)".to_owned(),

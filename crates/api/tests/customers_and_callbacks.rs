@@ -86,6 +86,8 @@ async fn an_agent_adds_a_customer_who_then_pops_by_name_with_the_last_follow_up(
         last_call_at: None,
         consult_by: None,
         consult_from: None,
+        transferred_by: None,
+        transferred_from: None,
     };
     api::enrich_offer(&app.state.store, t.id, &mut offer).await;
     assert_eq!(offer.customer_name.as_deref(), Some("张三"));

@@ -28,6 +28,8 @@ fn offer(caller: &str) -> Offer {
         last_call_at: None,
         consult_by: None,
         consult_from: None,
+        transferred_by: None,
+        transferred_from: None,
     }
 }
 

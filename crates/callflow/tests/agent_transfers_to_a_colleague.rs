@@ -135,3 +135,15 @@ fn a_call_that_ends_while_talking_closes_the_agents_segment() {
     assert_eq!(s[0].0, AGENT);
     assert!(!s[0].3);
 }
+
+#[test]
+fn the_colleagues_pop_says_who_transferred_the_customer() {
+    let (h, _customer) = transferred_and_answered();
+    let pop = h.agent_events().into_iter().find_map(|(u, e)| match e {
+        model::Event::Ringing { offer } if u == COLLEAGUE => Some(offer),
+        _ => None,
+    });
+    let pop = pop.expect("the colleague's phone bar rang");
+    assert_eq!(pop.transferred_by, Some(AGENT));
+    assert_eq!(pop.consult_by, None);
+}

@@ -153,6 +153,12 @@ pub struct Offer {
     /// That colleague's name (or work id), for the pop.
     #[serde(default)]
     pub consult_from: Option<String>,
+    /// The colleague who transferred the customer here; `null` for a call that was not.
+    #[serde(default)]
+    pub transferred_by: Option<UserId>,
+    /// That colleague's name (or work id), for the pop.
+    #[serde(default)]
+    pub transferred_from: Option<String>,
 }
 
 /// A missed-call reminder (漏电提醒).

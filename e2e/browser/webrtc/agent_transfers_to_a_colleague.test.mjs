@@ -87,6 +87,8 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
 
   await b.page.getByTestId('ringing-pop').waitFor({ timeout: 20_000 });
   assert.equal((await b.page.getByTestId('ringing-caller').innerText()).trim(), '13800138000');
+  // The pop says who transferred the customer.
+  await b.page.getByTestId('ringing-transferred').filter({ hasText: '1001' }).waitFor({ timeout: 5_000 });
   await b.page.getByTestId('answer-call').click();
   await b.page.getByTestId('talking').waitFor();
   // 1002 reads 1001's note and adds their own.

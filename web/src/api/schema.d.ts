@@ -2299,6 +2299,9 @@ export interface components {
              *     calls, in any written form of the number).
              */
             previous_calls?: number;
+            transferred_by?: components["schemas"]["UserId"] | null;
+            /** @description That colleague's name (or work id), for the pop. */
+            transferred_from?: string | null;
         };
         /** @description Where a call goes when it has waited a group's maximum. */
         OverflowTarget: {

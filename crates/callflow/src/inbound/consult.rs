@@ -178,6 +178,8 @@ impl Inbound {
             consult_by: Some(agent),
             // The engine fills in the colleague's name.
             consult_from: None,
+            transferred_by: None,
+            transferred_from: None,
         };
         self.tell(user, Event::Ringing { offer });
         if auto && leg == AgentLeg::Browser {

@@ -80,6 +80,8 @@ pub(crate) struct Inbound {
     consult: Option<consult::Consult>,
     /// The supervisor stepped into the call, if any.
     supervisor: Option<supervise::Supervisor>,
+    /// The agent who last transferred the customer (the next agent's pop names them).
+    transferred_by: Option<UserId>,
     /// The agent's desk phone leg whose REFER awaits the engine's transfer.
     refer: Option<LegId>,
     /// Colleagues brought into the call so far (consults, supervisors), each numbered.
@@ -150,6 +152,7 @@ impl Inbound {
             supervisor: None,
             brought: 0,
             refer: None,
+            transferred_by: None,
             finished: false,
             spec,
         };
@@ -471,6 +474,7 @@ impl Inbound {
                 .with_sip(l, |s, ctx| s.notify_refer(ctx, 200, "OK"));
         }
         self.supervisor_leaves(now, "transferred");
+        self.transferred_by = Some(agent);
         self.segment(agent, since, now, true);
         self.held = false;
         self.leave(agent, leg, seat);
@@ -505,6 +509,7 @@ impl Inbound {
             return Err(CallError::InConsult);
         }
         self.supervisor_leaves(now, "transferred");
+        self.transferred_by = Some(agent);
         self.segment(agent, since, now, true);
         if self.held {
             self.held = false;
@@ -665,6 +670,9 @@ impl Inbound {
             last_call_at: None,
             consult_by: None,
             consult_from: None,
+            transferred_by: self.transferred_by,
+            // The engine fills in the colleague's name.
+            transferred_from: None,
         };
         self.tell(agent, Event::Ringing { offer });
         if ring.auto_answer && leg == AgentLeg::Browser {

@@ -45,6 +45,11 @@ export default function RingingPop() {
       title={
         <span style={{ fontSize: 16 }}>
           {t('phonebar.ringing')}: <strong data-testid="ringing-caller">{offer?.caller || t('phonebar.unknownCaller')}</strong>
+          {offer?.transferred_by != null && (
+            <Tag color="blue" style={{ marginLeft: 8 }} data-testid="ringing-transferred">
+              {t('phonebar.transferredFrom', { party: offer.transferred_from ?? '' })}
+            </Tag>
+          )}
           {offer?.consult_by != null && (
             <Tag color="purple" style={{ marginLeft: 8 }} data-testid="ringing-consult">
               {t('consult.from', { party: offer.consult_from ?? '' })}

@@ -115,6 +115,9 @@ impl Calls {
                 if let Some(by) = offer.consult_by {
                     offer.consult_from = Some(self.cc.display_name(by));
                 }
+                if let Some(by) = offer.transferred_by {
+                    offer.transferred_from = Some(self.cc.display_name(by));
+                }
             }
             Event::Consult {
                 party,
