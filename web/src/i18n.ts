@@ -48,6 +48,7 @@ const zh = {
   },
   numbers: {
     title: '号码管理', number: '号码', trunk: '线路', service: '呼入处理', numberRule: '号码为3到32位数字，可加+号',
+    callers: '外显授权', callersOf: '{{number}} 可由谁外显', callerAgents: '坐席', callersHint: '外呼时谁可以选择这个号码作为外显号码。都不选：所有坐席都可以。',
     services: { welcome: '播放欢迎语', echo_test: '回声测试', ivr: 'IVR 语音导航' },
   },
   sip: {
@@ -128,7 +129,7 @@ const zh = {
       agent_left: '来电已收回', device_failed: '无法呼叫您的设备（座机是否已注册？）', other: '来电已结束',
     },
     deviceUnbound: '来电不再呼叫您的{{device}}：已改用其他设备',
-    dial: '外呼', dialNumber: '电话号码', dialButton: '拨打', dialing: '正在呼叫您的座机，接起后将拨打 {{number}}',
+    dial: '外呼', callerNumber: '外显号码', systemAssigned: '系统分配', dialNumber: '电话号码', dialButton: '拨打', dialing: '正在呼叫您的座机，接起后将拨打 {{number}}',
     numberRule: '号码为3到32位数字，可加+号',
     missed: '漏接来电', callBack: '回拨', markHandled: '标记已处理', handled: '已处理', noMissed: '没有漏接来电',
     missedLine: '拨打 {{number}} · {{time}}', signedOutHint: '签入并置为空闲后才会有来电',
@@ -264,6 +265,7 @@ const en: typeof zh = {
   },
   numbers: {
     title: 'Numbers', number: 'Number', trunk: 'Trunk', service: 'Inbound calls get', numberRule: 'Number: 3 to 32 digits, optionally starting with +',
+    callers: 'Who may show it', callersOf: 'Who may show {{number}} when dialing', callerAgents: 'Agents', callersHint: 'Agents and skill groups who may pick this number as caller ID when dialing. Nobody chosen: every agent.',
     services: { welcome: 'Welcome prompt', echo_test: 'Echo test', ivr: 'IVR flow' },
   },
   sip: {
@@ -344,7 +346,7 @@ const en: typeof zh = {
       agent_left: 'The call was withdrawn', device_failed: 'Your device could not be rung (is the desk phone registered?)', other: 'The call ended',
     },
     deviceUnbound: 'Calls no longer ring your {{device}}: another device took over',
-    dial: 'Dial', dialNumber: 'Number', dialButton: 'Call', dialing: 'Ringing your desk phone; when you pick up, {{number}} is called',
+    dial: 'Dial', callerNumber: 'Caller number', systemAssigned: 'System-assigned', dialNumber: 'Number', dialButton: 'Call', dialing: 'Ringing your desk phone; when you pick up, {{number}} is called',
     numberRule: 'Number: 3 to 32 digits, optionally starting with +',
     missed: 'Missed calls', callBack: 'Call back', markHandled: 'Mark handled', handled: 'Handled', noMissed: 'No missed calls',
     missedLine: 'dialed {{number}} · {{time}}', signedOutHint: 'Sign in and go idle to get calls',

@@ -85,6 +85,8 @@ fn case(path: &str, method: &str) -> Option<Case> {
         ("/api/v1/me/call/dtmf", "post") => OwnAccount,
         // The caller's own enterprise's numbers.
         ("/api/v1/me/ivr-entries", "get") => OwnAccount,
+        ("/api/v1/me/caller-numbers", "get") => OwnAccount,
+        ("/api/v1/numbers/{id}/callers", "get" | "put") => Foreign(Number),
         // The caller's own enterprise's agent (another enterprise's is "not found").
         ("/api/v1/monitor/agents/{id}/{step}", "post") => Foreign(User),
         // The caller's own enterprise's agents; the notes of the caller's own call (its record
@@ -167,6 +169,7 @@ fn body_for(path: &str, method: &str) -> Option<&'static str> {
         "put" if path.ends_with("/settings") => Some("{}"),
         "post" if path.ends_with("/handled") => None,
         "put" if path.ends_with("/sip-account") => Some(r#"{"username":"stolen1"}"#),
+        "put" if path.ends_with("/callers") => Some(r#"{"user_ids":[],"group_ids":[]}"#),
         "put" if path.starts_with("/api/v1/trunks") => {
             Some(r#"{"name":"stolen","mode":"peer","host":"192.0.2.9"}"#)
         }

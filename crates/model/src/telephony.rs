@@ -303,3 +303,16 @@ pub struct WidgetDtmfRequest {
     /// One of 0-9, `*`, `#`, A-D.
     pub digit: String,
 }
+
+/// `GET|PUT /numbers/{id}/callers`: who may show the number as caller ID when dialing. Both
+/// lists empty: every agent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallerNumbers {
+    /// Agents who may show it.
+    #[serde(default)]
+    pub user_ids: Vec<crate::UserId>,
+    /// Skill groups whose members may show it.
+    #[serde(default)]
+    pub group_ids: Vec<crate::SkillGroupId>,
+}

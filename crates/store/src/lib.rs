@@ -12,6 +12,7 @@
 mod call_notes;
 mod call_supervision;
 mod callbacks;
+mod caller_numbers;
 mod calls;
 mod customers;
 mod enterprises;

@@ -168,3 +168,64 @@ on_both_backends!(
     numbers_are_unique_across_enterprises_and_pin_their_trunk,
     sip_accounts_are_unique_and_only_enabled_agents_reach_the_directory,
 );
+
+async fn caller_numbers_follow_agents_and_groups(store: &Store) {
+    let (e, role) = common::enterprise(store, "callers").await;
+    let t = store.tenant(e);
+    let trunk = t.create_trunk(&trunk("callers"), 5).await.unwrap();
+    let open = t
+        .create_number(&number("4002000001", trunk.id), 5)
+        .await
+        .unwrap();
+    let team = t
+        .create_number(&number("4002000002", trunk.id), 5)
+        .await
+        .unwrap();
+    let agent = t
+        .create_user(&common::new_user("7001", role), 5)
+        .await
+        .unwrap();
+    let group = t.create_skill_group("Team", None, 5).await.unwrap();
+    t.set_number_callers(
+        team.id,
+        &model::telephony::CallerNumbers {
+            user_ids: vec![],
+            group_ids: vec![group.id],
+        },
+    )
+    .await
+    .unwrap();
+    let mine = |u| async move {
+        t.caller_numbers_of(u)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.number)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(mine(agent.id).await, [open.number.clone()]);
+    t.add_skill_group_member(group.id, agent.id, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        mine(agent.id).await,
+        [open.number.clone(), team.number.clone()]
+    );
+    let callers = t.number_callers(team.id).await.unwrap();
+    assert_eq!(callers.group_ids, [group.id]);
+    assert!(callers.user_ids.is_empty());
+    assert!(matches!(
+        t.set_number_callers(
+            team.id,
+            &model::telephony::CallerNumbers {
+                user_ids: vec![model::UserId(999_999)],
+                group_ids: vec![],
+            },
+        )
+        .await,
+        Err(store::StoreError::InvalidReference)
+    ));
+    assert_eq!(t.number_callers(team.id).await.unwrap(), callers);
+}
+
+on_both_backends!(caller_numbers_follow_agents_and_groups);

@@ -681,6 +681,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/caller-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise numbers the signed-in agent may show when dialing (besides system-assigned). */
+        get: operations["my_caller_numbers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/colleagues": {
         parameters: {
             query?: never;
@@ -939,6 +956,27 @@ export interface paths {
         post?: never;
         /** Removes a number. */
         delete: operations["delete_number"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/numbers/{id}/callers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who may show a number as caller ID when dialing: agents, and members of skill groups. Both
+         *     lists empty: every agent.
+         */
+        get: operations["get_callers"];
+        /** Sets who may show a number as caller ID when dialing (replacing the lists). */
+        put: operations["set_callers"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1623,6 +1661,16 @@ export interface components {
             due_at?: number | null;
             /** @description New remark; `null` clears it. */
             remark?: string | null;
+        };
+        /**
+         * @description `GET|PUT /numbers/{id}/callers`: who may show the number as caller ID when dialing. Both
+         *     lists empty: every agent.
+         */
+        CallerNumbers: {
+            /** @description Skill groups whose members may show it. */
+            group_ids?: components["schemas"]["SkillGroupId"][];
+            /** @description Agents who may show it. */
+            user_ids?: components["schemas"]["UserId"][];
         };
         /** @description A signed-in colleague an agent can transfer a call to. */
         Colleague: {
@@ -5335,6 +5383,33 @@ export interface operations {
             };
         };
     };
+    my_caller_numbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseNumber"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     colleagues: {
         parameters: {
             query?: never;
@@ -5960,6 +6035,95 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_callers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Number id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallerNumbers"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_callers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Number id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallerNumbers"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallerNumbers"];
+                };
+            };
+            /** @description An agent or skill group that is not the enterprise's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             404: {
                 headers: {

@@ -64,6 +64,17 @@ pub(crate) async fn dial(
         .as_deref()
         .map(|c| validate::phone_number("caller_number", c, 3))
         .transpose()?;
+    // An enterprise number the agent may show (system-assigned when none is asked for).
+    if let Some(c) = &caller_number {
+        let mine = super::caller_numbers::allowed(&state, &user, user.user_id).await?;
+        let norm = |n: &str| n.trim_start_matches('+').to_owned();
+        if !mine.iter().any(|n| norm(&n.number) == norm(c)) {
+            return Err(ApiError::validation(
+                "caller_number",
+                "not one of the numbers you may show (GET /me/caller-numbers)",
+            ));
+        }
+    }
     let sip = state.sip.as_ref().ok_or(DialError::Stopped)?;
     // Signed-out agents neither receive nor make calls (SPEC §2): the endpoint refuses them.
     let r = sip

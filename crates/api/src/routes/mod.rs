@@ -4,6 +4,7 @@ pub(crate) mod auth;
 pub(crate) mod call_export;
 pub(crate) mod call_notes;
 pub(crate) mod callbacks;
+pub(crate) mod caller_numbers;
 pub(crate) mod calls;
 pub(crate) mod customer_files;
 pub(crate) mod customers;
@@ -54,6 +55,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(call_notes::router())
         .merge(presence::router())
         .merge(in_call::router())
+        .merge(caller_numbers::router())
         .merge(supervision::router())
         .merge(enterprise::router())
         .merge(widget::router())

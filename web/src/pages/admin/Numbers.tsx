@@ -1,5 +1,5 @@
 // Enterprise numbers (码号): which trunk each arrives on and what inbound calls get (a welcome
-// prompt, the echo test, or an IVR flow edited as JSON).
+// prompt, the echo test, or an IVR flow edited as JSON), and who may show it when dialing.
 import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Form, Input, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { api, unwrap } from '../../core/api';
 import { useShowError } from '../../errors';
 import CrudTable from '../../components/CrudTable';
 import FlowEditor from '../../components/FlowEditor';
+import CallersEditor from '../../components/CallersEditor';
 
 const SERVICES: NumberService[] = ['welcome', 'echo_test', 'ivr'];
 
@@ -20,6 +21,7 @@ export default function NumbersPage() {
   const [version, setVersion] = useState(0);
   const [trunks, setTrunks] = useState<Trunk[]>([]);
   const [flowOf, setFlowOf] = useState<EnterpriseNumber | null>(null);
+  const [callersOf, setCallersOf] = useState<EnterpriseNumber | null>(null);
   useEffect(() => {
     api.GET('/api/v1/trunks').then((r) => setTrunks(unwrap(r)), showError);
   }, [showError, version]);
@@ -58,9 +60,14 @@ export default function NumbersPage() {
         onEdit={open}
         onDelete={async (n) => void unwrap(await api.DELETE('/api/v1/numbers/{id}', { params: { path: { id: n.id } } }))}
         extraActions={(n) => (
-          <a onClick={() => setFlowOf(n)} data-testid={`flow-${n.number}`}>
-            {t('flow.action')}
-          </a>
+          <>
+            <a onClick={() => setFlowOf(n)} data-testid={`flow-${n.number}`}>
+              {t('flow.action')}
+            </a>
+            <a onClick={() => setCallersOf(n)} data-testid={`callers-${n.number}`}>
+              {t('numbers.callers')}
+            </a>
+          </>
         )}
         columns={[
           { title: t('numbers.number'), dataIndex: 'number' },
@@ -85,6 +92,7 @@ export default function NumbersPage() {
           </Form.Item>
         </Form>
       </Modal>
+      <CallersEditor number={callersOf} onClose={() => setCallersOf(null)} />
       <FlowEditor
         number={flowOf}
         onClose={() => setFlowOf(null)}
