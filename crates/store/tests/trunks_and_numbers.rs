@@ -203,7 +203,7 @@ async fn caller_numbers_follow_agents_and_groups(store: &Store) {
             .map(|n| n.number)
             .collect::<Vec<_>>()
     };
-    assert_eq!(mine(agent.id).await, [open.number.clone()]);
+    assert_eq!(mine(agent.id).await, [open.number.as_str()]);
     t.add_skill_group_member(group.id, agent.id, 2)
         .await
         .unwrap();
