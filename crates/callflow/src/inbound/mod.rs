@@ -5,17 +5,17 @@
 //! (answered, abandoned, missed, overflowed, goodbye).
 
 mod consult;
+mod ring;
 mod supervise;
+mod transfer;
 
 use model::calls::{CallDirection, CallEvent, CallResult, HangupSide};
 use model::{Event, SkillGroupId, UserId};
 
-use crate::call::{
-    AgentPart, AgentSide, CallError, Customer, InboundCall, Input, Overflow, Ring, Service,
-};
+use crate::call::{AgentPart, CallError, Customer, InboundCall, Input, Overflow, Service};
 use crate::legs::{AgentAudio, Legs, MAIN, Routed};
 use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite, no_dialog};
-use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound, TransferTo};
+use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound};
 
 /// How the ACD counts the talking agent on the call: as the agent the queued call was offered
 /// to, or as the colleague consult number `n` brought in (an attended transfer).
@@ -450,92 +450,6 @@ impl Inbound {
         Ok(())
     }
 
-    /// The agent transfers the customer to a group, a colleague or a number outside: their side
-    /// ends (after-call work, their segment closed); the customer waits at the head of that
-    /// queue with music, or hears the transfer music while the number rings.
-    pub(crate) fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
-        let Stage::Talking {
-            agent,
-            leg,
-            since,
-            seat,
-        } = self.stage
-        else {
-            return Err(CallError::NotTalking);
-        };
-        if self.consult.is_some() {
-            return Err(CallError::InConsult);
-        }
-        // A transfer the desk phone asked for by REFER: it hears it worked before its BYE.
-        if let (Some(l), AgentLeg::Sip(talking)) = (self.refer.take(), leg)
-            && l == talking
-        {
-            self.legs
-                .with_sip(l, |s, ctx| s.notify_refer(ctx, 200, "OK"));
-        }
-        self.supervisor_leaves(now, "transferred");
-        self.transferred_by = Some(agent);
-        self.segment(agent, since, now, true);
-        self.held = false;
-        self.leave(agent, leg, seat);
-        self.stage = Stage::Routing;
-        if let TransferTo::External(number) = to {
-            // The engine finds a trunk and answers with `Input::Forward` or `ForwardFailed`.
-            self.legs.push(Output::Forward { number });
-        } else {
-            let since = self.queued_at.unwrap_or(self.started);
-            self.legs.push(Output::Acd(AcdOut::Transfer { to, since }));
-        }
-        Ok(())
-    }
-
-    /// The agent transfers the customer into an IVR flow: their side ends as with any transfer;
-    /// the flow starts for the customer (its menus, then wherever it routes).
-    pub(crate) fn transfer_to_ivr(
-        &mut self,
-        now: Millis,
-        flow: std::sync::Arc<ivr::Flow>,
-    ) -> Result<(), CallError> {
-        let Stage::Talking {
-            agent,
-            leg,
-            since,
-            seat,
-        } = self.stage
-        else {
-            return Err(CallError::NotTalking);
-        };
-        if self.consult.is_some() {
-            return Err(CallError::InConsult);
-        }
-        self.supervisor_leaves(now, "transferred");
-        self.transferred_by = Some(agent);
-        self.segment(agent, since, now, true);
-        if self.held {
-            self.held = false;
-            self.legs.media(MediaOut::StopPlay { room: MAIN });
-        }
-        self.leave(agent, leg, seat);
-        self.stage = Stage::Outside;
-        self.ivr = Some(ivr::Ivr::new(flow, now));
-        self.drain_ivr(now);
-        Ok(())
-    }
-
-    /// The agent answered the call ringing in their browser.
-    fn answer_in_browser(&mut self, now: Millis, agent: UserId) -> Result<(), CallError> {
-        match self.stage {
-            Stage::Waiting {
-                ring: Some((a, AgentLeg::Browser)),
-                ..
-            } if a == agent => {
-                self.agent_answered(now, agent, AgentLeg::Browser);
-                Ok(())
-            }
-            _ => Err(CallError::NotTheAgents),
-        }
-    }
-
     fn is_talking_leg(&self, leg: LegId) -> bool {
         match self.stage {
             Stage::Talking {
@@ -639,148 +553,6 @@ impl Inbound {
         }
     }
 
-    /// The ACD offers the call to an agent: their device rings and the pop shows.
-    fn offer(&mut self, now: Millis, ring: Ring) {
-        if !matches!(self.stage, Stage::Waiting { ring: None, .. }) {
-            // Not waiting (any more): the agent's offer goes back.
-            self.legs.push(Output::Acd(AcdOut::Reject {
-                agent: ring.agent,
-                reason: "device_failed",
-            }));
-            return;
-        }
-        let agent = ring.agent;
-        let leg = self.ring_device(ring.device, &ring.caller_id, ring.auto_answer);
-        self.stage = Stage::Waiting {
-            rang: true,
-            ring: Some((agent, leg)),
-        };
-        let offer = model::presence::Offer {
-            call: self.spec.id.to_string(),
-            caller: self.spec.caller.clone(),
-            enterprise_number: self.spec.number.clone(),
-            group_id: ring.group,
-            group_name: ring.group_name,
-            auto_answer: ring.auto_answer,
-            // Number location and call history are filled in by the events socket (the API has
-            // the store).
-            customer_name: None,
-            location: None,
-            previous_calls: 0,
-            last_call_at: None,
-            consult_by: None,
-            consult_from: None,
-            transferred_by: self.transferred_by,
-            // The engine fills in the colleague's name.
-            transferred_from: None,
-        };
-        self.tell(agent, Event::Ringing { offer });
-        if ring.auto_answer && leg == AgentLeg::Browser {
-            self.agent_answered(now, agent, leg);
-        }
-    }
-
-    /// Rings an agent's device for the call: an INVITE to their desk phone (answering at once
-    /// on auto-answer) or their mobile through a trunk, or the ringing pop in their browser.
-    fn ring_device(&mut self, device: AgentSide, caller_id: &str, auto_answer: bool) -> AgentLeg {
-        match device {
-            AgentSide::DeskPhone {
-                peer,
-                contact,
-                username,
-                media,
-            } => {
-                let l = &mut self.legs;
-                let mut invite = l.local.desk_phone_invite(
-                    &contact,
-                    &username,
-                    &self.spec.caller,
-                    peer,
-                    &media,
-                    &mut l.tokens,
-                );
-                if auto_answer {
-                    invite.headers.push((
-                        "Call-Info".to_owned(),
-                        "<sip:patchbay>;answer-after=0".to_owned(),
-                    ));
-                }
-                AgentLeg::Sip(l.call(LegRole::Agent, peer, invite, media, None))
-            }
-            AgentSide::Mobile {
-                route,
-                number,
-                mut media,
-            } => {
-                let l = &mut self.legs;
-                let invite =
-                    l.local
-                        .trunk_invite(&route, &number, caller_id, &mut media, &mut l.tokens);
-                let credentials = route.credentials.clone();
-                AgentLeg::Sip(l.call(LegRole::Agent, route.peer, invite, media, credentials))
-            }
-            AgentSide::Browser => AgentLeg::Browser,
-        }
-    }
-
-    /// Stops ringing an agent. Returns false when the call was not ringing them.
-    fn drop_ring(&mut self, agent: UserId) -> bool {
-        let Stage::Waiting {
-            rang,
-            ring: Some((a, leg)),
-        } = self.stage
-        else {
-            return false;
-        };
-        if a != agent {
-            return false;
-        }
-        if let AgentLeg::Sip(leg) = leg {
-            self.legs.drop_leg(leg);
-        }
-        self.stage = Stage::Waiting { rang, ring: None };
-        true
-    }
-
-    /// The agent answered: the ACD hears of it, the record names them, the music stops and
-    /// the agent joins the customer's room.
-    fn agent_answered(&mut self, now: Millis, agent: UserId, leg: AgentLeg) {
-        self.stage = Stage::Talking {
-            agent,
-            leg,
-            since: now,
-            seat: Seat::Queue,
-        };
-        self.answered = true;
-        self.legs.push(Output::Record(CallEvent::AgentAnswered {
-            key: self.spec.key.clone(),
-            agent,
-        }));
-        self.answered_record(now);
-        let call = self.spec.id.to_string();
-        self.tell(
-            agent,
-            Event::OfferEnded {
-                call: call.clone(),
-                reason: "answered".to_owned(),
-            },
-        );
-        let caller = self.spec.caller.clone();
-        self.tell(agent, Event::CallConnected { call, caller });
-        // The phone bar hears of the call before the presence the ACD publishes for it.
-        self.legs.push(Output::Acd(AcdOut::Answer { agent }));
-        self.legs.media(MediaOut::StopPlay { room: MAIN });
-        if leg == AgentLeg::Browser {
-            self.legs.media(MediaOut::JoinBrowser {
-                user: agent,
-                room: MAIN,
-            });
-        }
-        if self.spec.transcribe {
-            let _ = self.set_transcription(true);
-        }
-    }
-
     fn leg_event(&mut self, now: Millis, leg: LegId, ev: Option<LegEvent>) {
         let Some(ev) = ev else { return };
         if leg == self.customer {
@@ -868,21 +640,6 @@ impl Inbound {
             (_, LegEvent::InDialog(InDialog::Refer { .. })) => self.refuse_refer(leg),
             // A leg the call is done with (a ring withdrawn, its CANCEL crossing a 2xx).
             _ => {}
-        }
-    }
-
-    /// A REFER the call cannot carry out (not from the talking agent's phone, or while a
-    /// consult or another transfer runs).
-    fn refuse_refer(&mut self, leg: LegId) {
-        self.legs
-            .with_sip(leg, |l, ctx| l.notify_refer(ctx, 603, "Declined"));
-    }
-
-    /// The engine could not transfer where the phone's REFER asked.
-    pub(crate) fn refer_failed(&mut self, code: u16, reason: &str) {
-        if let Some(leg) = self.refer.take() {
-            self.legs
-                .with_sip(leg, |l, ctx| l.notify_refer(ctx, code, reason));
         }
     }
 

@@ -1,0 +1,97 @@
+//! Blind transfers of an inbound call (SPEC §3): to a skill group, a colleague or a number
+//! outside (through the ACD or a trunk), into an IVR entry, and the same asked by a desk phone's
+//! own transfer key (REFER), whose NOTIFY says how it went.
+
+use super::{AgentLeg, Inbound, Stage};
+use crate::call::CallError;
+use crate::legs::MAIN;
+use crate::{AcdOut, LegId, MediaOut, Millis, Output, TransferTo};
+
+impl Inbound {
+    /// The agent transfers the customer to a group, a colleague or a number outside: their side
+    /// ends (after-call work, their segment closed); the customer waits at the head of that
+    /// queue with music, or hears the transfer music while the number rings.
+    pub(crate) fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
+        let Stage::Talking {
+            agent,
+            leg,
+            since,
+            seat,
+        } = self.stage
+        else {
+            return Err(CallError::NotTalking);
+        };
+        if self.consult.is_some() {
+            return Err(CallError::InConsult);
+        }
+        // A transfer the desk phone asked for by REFER: it hears it worked before its BYE.
+        if let (Some(l), AgentLeg::Sip(talking)) = (self.refer.take(), leg)
+            && l == talking
+        {
+            self.legs
+                .with_sip(l, |s, ctx| s.notify_refer(ctx, 200, "OK"));
+        }
+        self.supervisor_leaves(now, "transferred");
+        self.transferred_by = Some(agent);
+        self.segment(agent, since, now, true);
+        self.held = false;
+        self.leave(agent, leg, seat);
+        self.stage = Stage::Routing;
+        if let TransferTo::External(number) = to {
+            // The engine finds a trunk and answers with `Input::Forward` or `ForwardFailed`.
+            self.legs.push(Output::Forward { number });
+        } else {
+            let since = self.queued_at.unwrap_or(self.started);
+            self.legs.push(Output::Acd(AcdOut::Transfer { to, since }));
+        }
+        Ok(())
+    }
+
+    /// The agent transfers the customer into an IVR flow: their side ends as with any transfer;
+    /// the flow starts for the customer (its menus, then wherever it routes).
+    pub(crate) fn transfer_to_ivr(
+        &mut self,
+        now: Millis,
+        flow: std::sync::Arc<ivr::Flow>,
+    ) -> Result<(), CallError> {
+        let Stage::Talking {
+            agent,
+            leg,
+            since,
+            seat,
+        } = self.stage
+        else {
+            return Err(CallError::NotTalking);
+        };
+        if self.consult.is_some() {
+            return Err(CallError::InConsult);
+        }
+        self.supervisor_leaves(now, "transferred");
+        self.transferred_by = Some(agent);
+        self.segment(agent, since, now, true);
+        if self.held {
+            self.held = false;
+            self.legs.media(MediaOut::StopPlay { room: MAIN });
+        }
+        self.leave(agent, leg, seat);
+        self.stage = Stage::Outside;
+        self.ivr = Some(ivr::Ivr::new(flow, now));
+        self.drain_ivr(now);
+        Ok(())
+    }
+
+    /// A REFER the call cannot carry out (not from the talking agent's phone, or while a
+    /// consult or another transfer runs).
+    pub(super) fn refuse_refer(&mut self, leg: LegId) {
+        self.legs
+            .with_sip(leg, |l, ctx| l.notify_refer(ctx, 603, "Declined"));
+    }
+
+    /// The engine could not transfer where the phone's REFER asked.
+    pub(crate) fn refer_failed(&mut self, code: u16, reason: &str) {
+        if let Some(leg) = self.refer.take() {
+            self.legs
+                .with_sip(leg, |l, ctx| l.notify_refer(ctx, code, reason));
+        }
+    }
+}
