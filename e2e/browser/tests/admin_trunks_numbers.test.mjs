@@ -1,10 +1,12 @@
 // Numbers, trunks and desk-phone accounts in the admin console: the demo's local trunk shows as
-// up, the demo numbers are listed, the admin adds a registering trunk and a number on it, and
-// sets agent 1001's desk-phone password.
+// up, the demo numbers are listed, the admin adds a registering trunk and a number on it, lets
+// only agent 1002 show it when dialing (1002's dial box offers it, 1001's does not), and sets
+// agent 1001's desk-phone password.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
 import { launch, shot } from '../lib/browser.mjs';
+import { apiAs } from '../webrtc/lib.mjs';
 
 let server;
 let browser;
@@ -72,6 +74,23 @@ test('admin sees the demo trunk up, adds a trunk and a number, and sets a desk-p
     }
   }
   await shot(page, '11-numbers');
+
+  // Only 1002 may show the new number when dialing.
+  await page.getByTestId('callers-4001112222').click();
+  await page.getByTestId('callers-users').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: '1002' }).click();
+  await page.keyboard.press('Escape');
+  await shot(page, '13-number-callers');
+  await page.getByTestId('callers-save').click();
+  await page.getByTestId('callers-save').waitFor({ state: 'hidden' });
+  const accounts = demoAccounts(server.dataDir);
+  const mine = async (workId) => {
+    const as = await apiAs(server.base, accounts.find((a) => a.workId === workId));
+    return (await as('GET', '/me/caller-numbers')).body.map((n) => n.number);
+  };
+  assert.ok((await mine('1002')).includes('4001112222'), '1002 may show it');
+  assert.ok(!(await mine('1001')).includes('4001112222'), '1001 may not');
+  assert.ok((await mine('1001')).includes('4008000000'), 'numbers nobody was named for are for everyone');
 
   // 1001's desk phone: the demo account exists and is not registered; set a password.
   await page.getByRole('menuitem', { name: 'Users' }).click();
