@@ -12,6 +12,8 @@
 mod call_notes;
 mod callbacks;
 mod calls;
+mod campaign_customers;
+mod campaigns;
 mod customers;
 mod enterprises;
 mod error;
@@ -19,6 +21,7 @@ mod inbound;
 mod platform;
 mod prompts;
 mod query;
+mod risk;
 mod roles;
 mod sessions;
 mod skill_groups;
@@ -37,6 +40,10 @@ use model::EnterpriseId;
 pub use call_notes::MAX_NOTE_CHARS;
 pub use callbacks::CallbackInput;
 pub use calls::{CallScope, CallerHistory, RecordingFile};
+pub use campaign_customers::{
+    CampaignCustomerFilter, CampaignCustomerRecord, CampaignCustomerWrite,
+};
+pub use campaigns::{CampaignRecord, CampaignWrite};
 pub use customers::CustomerInput;
 pub use enterprises::{Enterprise, FirstAdmin};
 pub use error::StoreError;
