@@ -76,3 +76,13 @@ pub fn mask(number: &str) -> String {
     }
     out.into_iter().collect()
 }
+
+/// The form a normalised number is dialed in through a Chinese carrier trunk: national for
+/// `+86` (mobiles as 11 digits, landlines with the trunk `0`), E.164 for other countries.
+pub fn dial_form(e164: &str) -> String {
+    match e164.strip_prefix("+86") {
+        Some(national) if national.len() == 11 && national.starts_with('1') => national.to_owned(),
+        Some(national) => format!("0{national}"),
+        None => e164.to_owned(),
+    }
+}

@@ -15,7 +15,9 @@ fn window(zone: &str, from: &str, to: &str) -> Window {
 
 /// Unix ms of an RFC 3339 instant.
 fn at(s: &str) -> i64 {
-    s.parse::<Timestamp>().expect("an RFC 3339 instant").as_millisecond()
+    s.parse::<Timestamp>()
+        .expect("an RFC 3339 instant")
+        .as_millisecond()
 }
 
 #[test]

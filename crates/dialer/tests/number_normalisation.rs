@@ -1,6 +1,6 @@
 //! Imported numbers become E.164; displayed numbers can be masked.
 
-use dialer::number::{BadNumber, mask, normalise};
+use dialer::number::{BadNumber, dial_form, mask, normalise};
 
 #[test]
 fn chinese_mobiles_in_every_written_form() {
@@ -56,4 +56,12 @@ fn masking_hides_the_last_four_digits() {
     assert_eq!(mask("+8613812345678"), "+861381234****");
     assert_eq!(mask("138 1234 5678"), "138 1234 ****");
     assert_eq!(mask("123"), "***");
+}
+
+#[test]
+fn numbers_are_dialed_in_national_form_at_home() {
+    assert_eq!(dial_form("+8613812345678"), "13812345678");
+    assert_eq!(dial_form("+861012345678"), "01012345678");
+    assert_eq!(dial_form("+8675588888888"), "075588888888");
+    assert_eq!(dial_form("+14155550100"), "+14155550100");
 }

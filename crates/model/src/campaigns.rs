@@ -184,6 +184,8 @@ pub struct CampaignQuery {
 pub struct CampaignCustomer {
     /// Id (dial by this id: the number may be masked).
     pub id: i64,
+    /// The campaign.
+    pub campaign_id: i64,
     /// Name.
     pub name: String,
     /// Number, E.164, masked when the campaign masks.
@@ -219,17 +221,22 @@ pub struct CampaignCustomerQuery {
     pub page_size: Option<u32>,
 }
 
-/// `PATCH /campaigns/{id}/customers/{customer_id}`: the agent's notes.
+/// `PATCH /campaign-customers/{id}`: the agent's notes and, in preview mode, what the call came
+/// to (until the engine reports outcomes itself).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CampaignCustomerNotes {
+pub struct CampaignCustomerUpdate {
     /// Notes, up to 2000 characters.
-    pub notes: String,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// The outcome of the last call.
+    #[serde(default)]
+    pub outcome: Option<CampaignOutcome>,
 }
 
 /// One row an import refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ImportRowError {
+pub struct CampaignImportRowError {
     /// 1-based row of the file (the header is row 1).
     pub row: u32,
     /// The number as written.
@@ -240,7 +247,7 @@ pub struct ImportRowError {
 
 /// What an import came to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ImportReport {
+pub struct CampaignImportReport {
     /// Id, for downloading the error report.
     pub id: i64,
     /// The file's name.
@@ -250,7 +257,7 @@ pub struct ImportReport {
     /// Rows imported.
     pub imported: u32,
     /// Rows refused, with why.
-    pub errors: Vec<ImportRowError>,
+    pub errors: Vec<CampaignImportRowError>,
     /// Unix ms.
     pub created_at: i64,
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use model::campaigns::{ImportReport, ImportRowError};
+use model::campaigns::{CampaignImportReport, CampaignImportRowError};
 use model::{CallId, Page, PageQuery, UserId};
 
 use crate::query::{Arg, Where, bind_all};
@@ -170,6 +170,18 @@ impl Tenant<'_> {
         row.ok_or(StoreError::NotFound)
     }
 
+    /// A campaign customer of this enterprise by its id alone.
+    pub async fn find_campaign_customer(&self, id: i64) -> Result<CampaignCustomerRecord> {
+        let sql = format!("{SELECT_CUSTOMERS} WHERE enterprise_id = $1 AND id = $2");
+        let row: Option<CampaignCustomerRecord> = on_pool!(self.store, pool =>
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(self.enterprise.0)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?);
+        row.ok_or(StoreError::NotFound)
+    }
+
     /// Saves the agent's notes on a customer.
     pub async fn set_campaign_customer_notes(
         &self,
@@ -247,10 +259,10 @@ impl Tenant<'_> {
         campaign: i64,
         file_name: &str,
         total_rows: u32,
-        errors: Vec<ImportRowError>,
+        errors: Vec<CampaignImportRowError>,
         by: UserId,
         now: i64,
-    ) -> Result<ImportReport> {
+    ) -> Result<CampaignImportReport> {
         let imported = total_rows.saturating_sub(u32::try_from(errors.len()).unwrap_or(u32::MAX));
         let json = serde_json::to_string(&errors).unwrap_or_else(|_| "[]".into());
         let id: i64 = on_pool!(self.store, pool => sqlx::query_scalar(
@@ -268,7 +280,7 @@ impl Tenant<'_> {
         .fetch_one(pool)
         .await
         .map_err(|e| StoreError::on_write(e, "import"))?);
-        Ok(ImportReport {
+        Ok(CampaignImportReport {
             id,
             file_name: file_name.to_owned(),
             total_rows,
@@ -278,19 +290,18 @@ impl Tenant<'_> {
         })
     }
 
-    /// One import report of a campaign.
-    pub async fn import_report(&self, campaign: i64, id: i64) -> Result<ImportReport> {
+    /// One import report of this enterprise (of any campaign).
+    pub async fn import_report(&self, id: i64) -> Result<CampaignImportReport> {
         let row: Option<(String, i64, i64, String, i64)> = on_pool!(self.store, pool => sqlx::query_as(
             "SELECT file_name, total_rows, imported, errors, created_at FROM campaign_imports \
-             WHERE enterprise_id = $1 AND campaign_id = $2 AND id = $3",
+             WHERE enterprise_id = $1 AND id = $2",
         )
         .bind(self.enterprise.0)
-        .bind(campaign)
         .bind(id)
         .fetch_optional(pool)
         .await?);
         let (file_name, total, imported, errors, created_at) = row.ok_or(StoreError::NotFound)?;
-        Ok(ImportReport {
+        Ok(CampaignImportReport {
             id,
             file_name,
             total_rows: u32::try_from(total).unwrap_or(0),

@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use model::campaigns::ImportRowError;
+use model::campaigns::CampaignImportRowError;
 use model::{PageQuery, UserId};
 use store::{CampaignCustomerFilter, CampaignCustomerWrite, CampaignWrite, Store, StoreError};
 
@@ -298,7 +298,7 @@ async fn import_reports_keep_their_refused_rows(store: &Store) {
         .create_campaign(&campaign("c", NOW, NOW + HOUR, vec![]), a, NOW)
         .await
         .unwrap();
-    let errors = vec![ImportRowError {
+    let errors = vec![CampaignImportRowError {
         row: 3,
         number: "12ab".to_owned(),
         reason: "bad_number".to_owned(),
@@ -308,11 +308,11 @@ async fn import_reports_keep_their_refused_rows(store: &Store) {
         .await
         .unwrap();
     assert_eq!(saved.imported, 9);
-    let read = t.import_report(c.id, saved.id).await.unwrap();
+    let read = t.import_report(saved.id).await.unwrap();
     assert_eq!(read, saved);
     let (other, _) = common::enterprise(store, "other").await;
     assert!(matches!(
-        store.tenant(other).import_report(c.id, saved.id).await,
+        store.tenant(other).import_report(saved.id).await,
         Err(StoreError::NotFound)
     ));
 }
