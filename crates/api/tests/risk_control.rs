@@ -233,3 +233,30 @@ async fn do_not_call_destinations_and_settings() {
         .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn transfers_to_outside_numbers_pass_risk_control() {
+    let app = TestApp::new().await;
+    app.tenant("acme").await;
+    let admin = app.token("acme", "admin", ADMIN_PASS).await;
+    app.call(
+        Method::POST,
+        "/api/v1/do-not-call",
+        Some(&admin),
+        Some(r#"{"number":"13800000009"}"#),
+    )
+    .await;
+    let (st, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/me/call/transfer",
+            Some(&admin),
+            Some(r#"{"number":"13800000009"}"#),
+        )
+        .await;
+    assert_eq!(
+        (st, code(&body)),
+        (StatusCode::CONFLICT, "do_not_call"),
+        "{body}"
+    );
+}

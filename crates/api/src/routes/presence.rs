@@ -243,7 +243,7 @@ fn dialable(n: &str) -> bool {
         (status = 204, description = "Transferred"),
         (status = 400, description = "Not exactly one of `group_id`, `agent_id` and `number`; no such skill group or agent; the agent themself; a number that is not dialable", body = ErrorBody),
         (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
-        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`", body = ErrorBody),
+        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds)", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
 pub(crate) async fn transfer_call(
@@ -262,6 +262,8 @@ pub(crate) async fn transfer_call(
                     "digits (with an optional leading +, * or #), 3 to 32 of them",
                 ));
             }
+            // Risk control (风控) holds for transfers to outside numbers too.
+            crate::risk::check_outbound(user.tenant(&state), n, state.now()).await?;
             TransferTo::External(n.to_owned())
         }
         (None, Some(a), None) => {
