@@ -140,7 +140,8 @@ export default function CampaignsView() {
               rowKey="id"
               dataSource={customers.items}
               data-testid="campaign-customers"
-              onRow={(c) => ({ onClick: () => setPicked(c.id), style: { cursor: 'pointer', background: c.id === picked ? '#e6f4ff' : undefined } })}
+              onRow={(c) => ({ onClick: () => setPicked(c.id), style: { cursor: 'pointer' } })}
+              rowClassName={(c) => (c.id === picked ? 'ant-table-row-selected' : '')}
               pagination={{ current: page, pageSize: 50, total: customers.total, onChange: setPage, showSizeChanger: false }}
               columns={[
                 { title: t('campaigns.customer'), dataIndex: 'name' },
