@@ -4,7 +4,7 @@
 use model::UserId;
 use model::campaigns::DoNotCallEntry;
 
-use crate::{Result, StoreError, Tenant, on_pool};
+use crate::{Backend, Result, StoreError, Tenant, on_pool};
 
 impl Tenant<'_> {
     /// Puts `number` (E.164) on the do-not-call list; `Duplicate("number")` when it is there.
@@ -123,37 +123,51 @@ impl Tenant<'_> {
         check: impl FnOnce(&[i64]) -> std::result::Result<(), E>,
     ) -> Result<std::result::Result<(), E>> {
         let e = self.enterprise.0;
-        Ok(on_pool!(self.store, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM outbound_attempts WHERE enterprise_id = $1 AND number = $2 AND at <= $3")
+        // The read, the check and the insert run under a lock on the number, so two calls placed
+        // at once cannot both see room for one more.
+        macro_rules! counted {
+            ($tx:ident) => {{
+                sqlx::query("DELETE FROM outbound_attempts WHERE enterprise_id = $1 AND number = $2 AND at <= $3")
+                    .bind(e)
+                    .bind(number)
+                    .bind(since)
+                    .execute(&mut *$tx)
+                    .await?;
+                let times: Vec<i64> = sqlx::query_scalar(
+                    "SELECT at FROM outbound_attempts WHERE enterprise_id = $1 AND number = $2 ORDER BY at",
+                )
                 .bind(e)
                 .bind(number)
-                .bind(since)
-                .execute(&mut *tx)
+                .fetch_all(&mut *$tx)
                 .await?;
-            let times: Vec<i64> = sqlx::query_scalar(
-                "SELECT at FROM outbound_attempts WHERE enterprise_id = $1 AND number = $2 ORDER BY at",
-            )
-            .bind(e)
-            .bind(number)
-            .fetch_all(&mut *tx)
-            .await?;
-            match check(&times) {
-                Ok(()) => {
+                let verdict = check(&times);
+                if verdict.is_ok() {
                     sqlx::query("INSERT INTO outbound_attempts (enterprise_id, number, at) VALUES ($1, $2, $3)")
                         .bind(e)
                         .bind(number)
                         .bind(now)
-                        .execute(&mut *tx)
+                        .execute(&mut *$tx)
                         .await?;
-                    tx.commit().await?;
-                    Ok(())
                 }
-                Err(refused) => {
-                    tx.commit().await?;
-                    Err(refused)
-                }
+                $tx.commit().await?;
+                verdict
+            }};
+        }
+        Ok(match &self.store.backend {
+            // SQLite: take the database's write lock at the start of the transaction.
+            Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                counted!(tx)
             }
-        }))
+            // PostgreSQL: a transaction-scoped advisory lock on the enterprise and number.
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(format!("outbound:{e}:{number}"))
+                    .execute(&mut *tx)
+                    .await?;
+                counted!(tx)
+            }
+        })
     }
 }

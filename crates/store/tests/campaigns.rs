@@ -410,7 +410,37 @@ async fn risk_counters_live_in_the_database(store: &Store) {
     );
 }
 
+async fn concurrent_calls_to_one_number_never_pass_the_limit(store: &Store) {
+    let (e, _) = common::enterprise(store, "acme").await;
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .tenant(e)
+                .record_outbound_attempt(
+                    "+8613800000001",
+                    NOW - HOUR,
+                    NOW + i,
+                    |times: &[i64]| {
+                        if times.len() < 3 { Ok(()) } else { Err(()) }
+                    },
+                )
+                .await
+                .unwrap()
+        }));
+    }
+    let mut allowed = 0;
+    for t in tasks {
+        if t.await.unwrap().is_ok() {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, 3);
+}
+
 on_both_backends!(
+    concurrent_calls_to_one_number_never_pass_the_limit,
     campaigns_list_by_start_and_history_by_newest_end,
     updating_agents_reports_the_newly_assigned,
     customers_import_once_sort_by_name_and_count_attempts,
