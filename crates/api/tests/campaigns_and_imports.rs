@@ -264,6 +264,21 @@ async fn admin_creates_imports_and_agent_works_the_list() {
         "{body}"
     );
 
+    // The row goes into the customer database with its fields, once.
+    let to = format!("/api/v1/campaign-customers/{first}/to-customer");
+    let (st, body) = app.call(Method::POST, &to, Some(&agent), None).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    assert_eq!(body["owner_id"], t.agent.0);
+    assert!(
+        body["numbers"][0].as_str().unwrap().starts_with("138"),
+        "{body}"
+    );
+    let (st, body) = app.call(Method::POST, &to, Some(&agent), None).await;
+    assert_eq!(
+        (st, code(&body)),
+        (StatusCode::CONFLICT, "customer_number_taken")
+    );
+
     // Nothing is busy yet.
     let (_, list) = app
         .call(

@@ -157,9 +157,12 @@ fn case(path: &str, method: &str) -> Option<Case> {
             | "/api/v1/campaigns/{id}/import",
             _,
         ) => Foreign(Campaign),
-        ("/api/v1/campaign-customers/{id}" | "/api/v1/campaign-customers/{id}/dial", _) => {
-            Foreign(CampaignCustomer)
-        }
+        (
+            "/api/v1/campaign-customers/{id}"
+            | "/api/v1/campaign-customers/{id}/dial"
+            | "/api/v1/campaign-customers/{id}/to-customer",
+            _,
+        ) => Foreign(CampaignCustomer),
         ("/api/v1/campaign-imports/{id}/errors", "get") => Foreign(CampaignImport),
         ("/api/v1/do-not-call", "get") => ListArray,
         // The caller's own enterprise's list (a number, not an id, names the entry) and risk

@@ -1,7 +1,8 @@
 // Outbound campaigns in a real browser: the demo admin creates a campaign for agent 1001,
 // imports a CSV list (one row refused, shown in the report), starts it; the agent opens the
-// campaign view, sees the customers sorted by name with "0/5" attempts, picks a row
-// and saves a note. No call is placed (no carrier here): dialing is covered by the API tests.
+// campaign view, sees the customers sorted by name with "0/5" attempts, picks a row, saves a
+// note and adds the customer to the customer database. No call is placed (no carrier here):
+// dialing is covered by the API tests.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
@@ -87,6 +88,9 @@ test('admin creates and imports a campaign, the agent works its list', async () 
   assert.match((await rows.filter({ hasText: '王五' }).getAttribute('class')) ?? '', /ant-table-row-selected/);
   await page.locator('.ant-message-notice').getByText('Saved').waitFor();
   await shot(page, '82-campaign-agent-view');
+  // Added to the customer database from the row.
+  await page.getByTestId('customer-to-customers').click();
+  await page.locator('.ant-message-notice').getByText('Added to the customers').waitFor();
   assert.deepEqual(pageErrors, []);
   await context.close();
 });

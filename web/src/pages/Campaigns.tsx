@@ -83,6 +83,15 @@ export default function CampaignsView() {
     }
   };
 
+  const addToCustomers = async (c: CampaignCustomer) => {
+    try {
+      unwrap(await api.POST('/api/v1/campaign-customers/{id}/to-customer', { params: { path: { id: c.id } } }));
+      void message.success(t('campaigns.addedToCustomers'));
+    } catch (e) {
+      showError(e);
+    }
+  };
+
   if (campaigns.length === 0) return <Card><Empty description={t('campaigns.noCampaigns')} /></Card>;
   const left = campaign ? timeLeft(campaign.time_left_ms) : undefined;
   const readOnly = campaign?.state === 'completed' || campaign?.state === 'expired';
@@ -160,6 +169,7 @@ export default function CampaignsView() {
             onCall={(c) => void call(c)}
             onSave={(c, s) => void save(c, s).catch(showError)}
             onSaveAndNext={(c, s) => void saveAndNext(c, s)}
+            onAddToCustomers={(c) => void addToCustomers(c)}
           />
         </Col>
       </Row>

@@ -11,6 +11,7 @@ use engine::sipd::DialError;
 use model::campaigns::{
     CampaignCustomer, CampaignCustomerQuery, CampaignCustomerUpdate, CampaignOutcome,
 };
+use model::customers::Customer;
 use model::telephony::DialResponse;
 use model::{ErrorBody, Page, PageQuery, Permission};
 use store::{CampaignCustomerFilter, CampaignCustomerRecord, CampaignRecord};
@@ -28,6 +29,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_campaign_customers))
         .routes(routes!(update_campaign_customer))
         .routes(routes!(dial_campaign_customer))
+        .routes(routes!(campaign_customer_to_customers))
 }
 
 /// The stored string of an outcome.
@@ -244,4 +246,40 @@ pub(crate) async fn dial_campaign_customer(
     t.record_campaign_attempt(campaign.id, id, None, None, now)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(r)))
+}
+
+/// Adds a campaign customer to the customer database (客户管理) with their name, number and
+/// fields, owned by the user (the server knows the number, masked or not). 409
+/// `customer_number_taken` when the number is already a customer's.
+#[utoipa::path(post, path = "/campaign-customers/{id}/to-customer", tag = "campaigns",
+    params(("id" = i64, Path)),
+    responses((status = 201, body = Customer), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn campaign_customer_to_customers(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<(StatusCode, Json<Customer>)> {
+    crate::routes::customers::require_customers(&user)?;
+    let (customer, _) = visible_customer(&state, &user, id).await?;
+    let fields: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&customer.fields).unwrap_or_default();
+    let fields = fields
+        .into_iter()
+        .filter(|(k, _)| k.chars().count() <= 50)
+        .map(|(k, v)| (k, v.chars().take(500).collect()))
+        .take(30)
+        .collect();
+    let input = store::CustomerInput {
+        name: customer.name.chars().take(100).collect(),
+        numbers: vec![dialer::number::dial_form(&customer.number)],
+        fields,
+        owner: Some(user.user_id),
+        ..store::CustomerInput::default()
+    };
+    let created = user
+        .tenant(&state)
+        .create_customer(&input, user.user_id, state.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }

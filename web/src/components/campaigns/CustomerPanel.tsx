@@ -11,13 +11,14 @@ export interface PanelSave {
   outcome: CampaignOutcome | null;
 }
 
-export default function CustomerPanel({ customer, canDial, readOnly, onCall, onSave, onSaveAndNext }: {
+export default function CustomerPanel({ customer, canDial, readOnly, onCall, onSave, onSaveAndNext, onAddToCustomers }: {
   customer: CampaignCustomer | undefined;
   canDial: boolean;
   readOnly: boolean;
   onCall: (c: CampaignCustomer) => void;
   onSave: (c: CampaignCustomer, s: PanelSave) => void;
   onSaveAndNext: (c: CampaignCustomer, s: PanelSave) => void;
+  onAddToCustomers: (c: CampaignCustomer) => void;
 }) {
   const { t } = useTranslation();
   const [notes, setNotes] = useState('');
@@ -51,6 +52,7 @@ export default function CustomerPanel({ customer, canDial, readOnly, onCall, onS
         <Button type="primary" disabled={!canDial || !dialable(customer)} onClick={() => onCall(customer)} data-testid="customer-call">{t('campaigns.call')}</Button>
         <Button disabled={readOnly} onClick={() => onSave(customer, s)} data-testid="customer-save">{t('campaigns.save')}</Button>
         <Button disabled={readOnly || !canDial} onClick={() => onSaveAndNext(customer, s)} data-testid="customer-save-next">{t('campaigns.saveAndNext')}</Button>
+        <Button type="link" onClick={() => onAddToCustomers(customer)} data-testid="customer-to-customers">{t('campaigns.toCustomers')}</Button>
       </Space>
     </Card>
   );
