@@ -21,6 +21,8 @@ import CustomersPage from './pages/Customers';
 import CustomerProfilePage from './pages/CustomerProfile';
 import CallbacksPage from './pages/Callbacks';
 import SettingsPage from './pages/admin/Settings';
+import CampaignsView from './pages/Campaigns';
+import CampaignsAdminPage from './pages/admin/Campaigns';
 
 function Guarded() {
   const { me } = useAuth();
@@ -32,6 +34,8 @@ function Guarded() {
   const isMonitor = me.permissions.includes('monitor');
   const canSeeCalls = me.permissions.includes('view_call_records');
   const canSeeCustomers = me.permissions.includes('answer_dial') || isAdmin;
+  const isCampaignAdmin = me.permissions.includes('manage_campaigns');
+  const canSeeCampaigns = me.permissions.includes('agent_login') || isCampaignAdmin;
   return (
     <AppLayout>
       <Routes>
@@ -40,6 +44,8 @@ function Guarded() {
         {canSeeCustomers && <Route path="/customers" element={<CustomersPage />} />}
         {canSeeCustomers && <Route path="/customers/:id" element={<CustomerProfilePage />} />}
         {canSeeCustomers && <Route path="/callbacks" element={<CallbacksPage />} />}
+        {canSeeCampaigns && <Route path="/campaigns" element={<CampaignsView />} />}
+        {isCampaignAdmin && <Route path="/admin/campaigns" element={<CampaignsAdminPage />} />}
         {isAdmin && <Route path="/admin/users" element={<UsersPage />} />}
         {isAdmin && <Route path="/admin/roles" element={<RolesPage />} />}
         {isAdmin && <Route path="/admin/skill-groups" element={<SkillGroupsPage />} />}

@@ -2,6 +2,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { storage } from './storage';
+import { campaignErrorsEn, campaignErrorsZh, campaignsEn, campaignsZh } from './i18nCampaigns';
 
 const zh = {
   app: { name: 'Patchbay 云呼叫中心', language: '语言' },
@@ -9,7 +10,7 @@ const zh = {
     title: '登录', enterprise: '企业编号', workId: '工号', password: '密码', submit: '登录',
     required: '请输入{{field}}',
   },
-  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', prompts: '语音文件', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台', calls: '通话记录', settings: '企业设置', customers: '客户管理', callbacks: '预约回呼' },
+  nav: { users: '员工', roles: '角色', skillGroups: '技能组', statuses: '自定义状态', trunks: '线路', numbers: '号码', prompts: '语音文件', monitor: '实时监控', agent: '坐席工作台', admin: '管理后台', calls: '通话记录', settings: '企业设置', customers: '客户管理', callbacks: '预约回呼', campaigns: '外呼任务', campaignAdmin: '外呼任务管理' },
   user: { menu: '账号', logout: '退出登录', changePassword: '修改密码', oldPassword: '原密码', newPassword: '新密码', changed: '密码已修改' },
   common: {
     search: '搜索', create: '新建', edit: '编辑', delete: '删除', save: '保存', cancel: '取消', actions: '操作',
@@ -203,7 +204,9 @@ const zh = {
     due: '预约回呼到时间了', dueBody: '{{name}} {{number}}：{{remark}}', overdue: '已超时', stateFilter: '状态', timeRange: '回呼时间范围',
     search: '搜索客户姓名或号码', mineOnly: '我的',
   },
+  campaigns: campaignsZh,
   errors: {
+    ...campaignErrorsZh,
     invalid_credentials: '企业编号、工号或密码错误', too_many_attempts: '登录失败次数过多，请 {{seconds}} 秒后再试', server_busy: '服务器繁忙，请稍后再试',
     account_disabled: '账号已停用，请联系管理员', enterprise_disabled: '该企业已停用，请联系平台管理员', code_taken: '该企业编号已被使用', work_id_taken: '该工号已被使用', name_taken: '名称已被使用',
     role_in_use: '仍有员工使用该角色，请先更换他们的角色', builtin_role: '内置管理员角色不能删除或修改权限',
@@ -228,7 +231,7 @@ const en: typeof zh = {
     title: 'Sign in', enterprise: 'Enterprise code', workId: 'Work ID', password: 'Password', submit: 'Sign in',
     required: 'Enter the {{field}}',
   },
-  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', prompts: 'Prompts', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console', calls: 'Call records', settings: 'Enterprise settings', customers: 'Customers', callbacks: 'Scheduled callbacks' },
+  nav: { users: 'Users', roles: 'Roles', skillGroups: 'Skill groups', statuses: 'Custom statuses', trunks: 'Trunks', numbers: 'Numbers', prompts: 'Prompts', monitor: 'Real-time monitor', agent: 'Agent workspace', admin: 'Admin console', calls: 'Call records', settings: 'Enterprise settings', customers: 'Customers', callbacks: 'Scheduled callbacks', campaigns: 'Campaigns', campaignAdmin: 'Campaign admin' },
   user: { menu: 'Account', logout: 'Sign out', changePassword: 'Change password', oldPassword: 'Current password', newPassword: 'New password', changed: 'Password changed' },
   common: {
     search: 'Search', create: 'New', edit: 'Edit', delete: 'Delete', save: 'Save', cancel: 'Cancel', actions: 'Actions',
@@ -420,7 +423,9 @@ const en: typeof zh = {
     due: 'A callback is due', dueBody: '{{name}} {{number}}: {{remark}}', overdue: 'Overdue', stateFilter: 'State', timeRange: 'Due between',
     search: 'Search customer name or number', mineOnly: 'Mine',
   },
+  campaigns: campaignsEn,
   errors: {
+    ...campaignErrorsEn,
     invalid_credentials: 'Wrong enterprise code, work ID or password', too_many_attempts: 'Too many failed sign-ins: try again in {{seconds}} s', server_busy: 'The server is busy: try again in a few seconds',
     account_disabled: 'This account is disabled: ask your administrator', enterprise_disabled: 'This enterprise is disabled: ask the platform administrator', code_taken: 'This enterprise code is already in use', work_id_taken: 'This work ID is already in use', name_taken: 'This name is already in use',
     role_in_use: 'Users still hold this role: give them another role first', builtin_role: 'The built-in administrator role cannot be deleted or have its permissions changed',

@@ -6,10 +6,12 @@
 //! permission, validate input, and call the store through the caller's tenant handle.
 
 pub mod auth;
+mod campaign_import;
 mod error;
 mod extract;
 pub mod metrics;
 mod pops;
+mod risk;
 mod routes;
 mod state;
 pub mod throttle;

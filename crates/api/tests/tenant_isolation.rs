@@ -46,6 +46,9 @@ enum Resource {
     Prompt,
     Customer,
     Callback,
+    Campaign,
+    CampaignCustomer,
+    CampaignImport,
 }
 
 fn case(path: &str, method: &str) -> Option<Case> {
@@ -155,6 +158,29 @@ fn case(path: &str, method: &str) -> Option<Case> {
             _,
         ) => Foreign(Customer),
         ("/api/v1/callbacks/{id}" | "/api/v1/callbacks/{id}/done", _) => Foreign(Callback),
+        ("/api/v1/campaigns", "get") => ListArray,
+        // Creating writes into the caller's own enterprise only; checked by the list.
+        ("/api/v1/campaigns", "post") => OwnAccount,
+        (
+            "/api/v1/campaigns/{id}"
+            | "/api/v1/campaigns/{id}/actions"
+            | "/api/v1/campaigns/{id}/customers"
+            | "/api/v1/campaigns/{id}/import",
+            _,
+        ) => Foreign(Campaign),
+        (
+            "/api/v1/campaign-customers/{id}"
+            | "/api/v1/campaign-customers/{id}/dial"
+            | "/api/v1/campaign-customers/{id}/to-customer",
+            _,
+        ) => Foreign(CampaignCustomer),
+        ("/api/v1/campaign-imports/{id}/errors", "get") => Foreign(CampaignImport),
+        ("/api/v1/do-not-call", "get") => ListArray,
+        // The caller's own enterprise's list (a number, not an id, names the entry) and risk
+        // settings.
+        ("/api/v1/do-not-call", "post")
+        | ("/api/v1/do-not-call/{number}", "delete")
+        | ("/api/v1/risk-control", _) => OwnAccount,
         _ => return None,
     })
 }
@@ -162,6 +188,11 @@ fn case(path: &str, method: &str) -> Option<Case> {
 fn body_for(path: &str, method: &str) -> Option<&'static str> {
     match method {
         "patch" if path.starts_with("/api/v1/callbacks") => Some(r#"{"remark":"stolen"}"#),
+        "patch" if path.starts_with("/api/v1/campaign-customers") => Some(r#"{"notes":"stolen"}"#),
+        "post" if path.ends_with("/actions") => Some(r#"{"action":"pause"}"#),
+        "put" if path.starts_with("/api/v1/campaigns") => {
+            Some(r#"{"name":"stolen","start_at":0,"end_at":1}"#)
+        }
         "post" if path.ends_with("/follow-ups") => Some(r#"{"body":"stolen"}"#),
         "patch" => Some(r#"{"name":"stolen"}"#),
         "put" if path.ends_with("/members") => Some("[]"),
@@ -340,6 +371,59 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
     )
     .await
     .unwrap();
+    let campaign_input = |name: &str| store::CampaignWrite {
+        name: name.to_owned(),
+        description: String::new(),
+        start_at: 0,
+        end_at: i64::MAX / 2,
+        caller_numbers: vec![],
+        masking: false,
+        max_attempts: 5,
+        hours_from: "09:00".to_owned(),
+        hours_to: "20:00".to_owned(),
+        time_zone: "Asia/Shanghai".to_owned(),
+        mode: "preview".to_owned(),
+        agents: vec![],
+    };
+    let campaign_a = ta
+        .create_campaign(&campaign_input("alpha campaign"), a.agent, 0)
+        .await
+        .unwrap();
+    let customer_row = |name: &str, number: &str| store::CampaignCustomerWrite {
+        name: name.to_owned(),
+        number: number.to_owned(),
+        fields: Default::default(),
+    };
+    ta.add_campaign_customers(
+        campaign_a.id,
+        &[customer_row("alpha lead", "+8613811110001")],
+        0,
+    )
+    .await
+    .unwrap();
+    let campaign_customer_a = ta
+        .campaign_customers(
+            campaign_a.id,
+            &store::CampaignCustomerFilter::default(),
+            &model::PageQuery::default(),
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let import_a = ta
+        .save_import_report(campaign_a.id, "alpha.csv", 1, vec![], a.agent, 0)
+        .await
+        .unwrap();
+    ta.add_do_not_call("+8613811119999", "alpha reason", a.agent, 0)
+        .await
+        .unwrap();
+    tb.create_campaign(&campaign_input("beta campaign"), b.agent, 0)
+        .await
+        .unwrap();
+    tb.add_do_not_call("+8613822229999", "beta reason", b.agent, 0)
+        .await
+        .unwrap();
     let a_token = a.admin_token.clone();
     let a_session = app
         .call(Method::GET, "/api/v1/me/sessions", Some(&a_token), None)
@@ -374,6 +458,9 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                         Resource::Prompt => prompt_a.id.0,
                         Resource::Customer => customer_a.id.0,
                         Resource::Callback => callback_a.id.0,
+                        Resource::Campaign => campaign_a.id,
+                        Resource::CampaignCustomer => campaign_customer_a,
+                        Resource::CampaignImport => import_a.id,
                     };
                     let url = path
                         .replace("{id}", &id.to_string())

@@ -112,6 +112,22 @@ pub enum Event {
         /// The reminder.
         missed: MissedCall,
     },
+    /// The agent was assigned to an outbound campaign.
+    CampaignAssigned {
+        /// The campaign.
+        campaign_id: i64,
+        /// Its name.
+        name: String,
+    },
+    /// Progress of a customer-list import the user started.
+    CampaignImport {
+        /// The campaign.
+        campaign_id: i64,
+        /// Rows handled so far.
+        done: u32,
+        /// Rows in the file.
+        total: u32,
+    },
     /// The signed-in device lost the agent's calls to another device (mutually exclusive login).
     DeviceUnbound {
         /// The device that lost them: `browser`, `mobile`, `desk_phone`.

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod calls;
+pub mod campaigns;
 pub mod customers;
 pub mod error;
 pub mod event;

@@ -14,6 +14,8 @@ mod call_supervision;
 mod callbacks;
 mod caller_numbers;
 mod calls;
+mod campaign_customers;
+mod campaigns;
 mod customers;
 mod enterprises;
 mod error;
@@ -21,6 +23,7 @@ mod inbound;
 mod platform;
 mod prompts;
 mod query;
+mod risk;
 mod roles;
 mod sessions;
 mod skill_groups;
@@ -39,6 +42,10 @@ use model::EnterpriseId;
 pub use call_notes::MAX_NOTE_CHARS;
 pub use callbacks::CallbackInput;
 pub use calls::{CallScope, CallerHistory, RecordingFile};
+pub use campaign_customers::{
+    CampaignCustomerFilter, CampaignCustomerRecord, CampaignCustomerWrite,
+};
+pub use campaigns::{CampaignRecord, CampaignWrite};
 pub use customers::CustomerInput;
 pub use enterprises::{Enterprise, FirstAdmin};
 pub use error::StoreError;

@@ -264,6 +264,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaign-customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Saves the agent's notes and, in preview mode, the outcome of the last call ("save").
+         *     History is read-only (409 `campaign_read_only`).
+         */
+        patch: operations["update_campaign_customer"];
+        trace?: never;
+    };
+    "/api/v1/campaign-customers/{id}/dial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Calls a campaign customer from the agent's phone (an assigned agent with `answer_dial`),
+         *     by the customer's id: the campaign must be running (409 `campaign_not_running`), inside its
+         *     calling hours (409 `outside_calling_hours`, `next_open` in the details), the customer must
+         *     have attempts left (409 `no_attempts_left`), and risk control must allow the number (409
+         *     `do_not_call`, `destination_not_allowed`, `risk_limited` with `retry_after`).
+         */
+        post: operations["dial_campaign_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaign-customers/{id}/to-customer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a campaign customer to the customer database (客户管理) with their name, number and
+         *     fields, owned by the user (the server knows the number, masked or not). 409
+         *     `customer_number_taken` when the number is already a customer's.
+         */
+        post: operations["campaign_customer_to_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaign-imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rows an import refused, as CSV (row, number, reason), UTF-8 with a byte-order mark. */
+        get: operations["import_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaigns: with `manage_campaigns` all of the enterprise's, otherwise those the user is
+         *     assigned to. `history=true` lists completed and expired ones, newest end first; otherwise
+         *     the others by start time.
+         */
+        get: operations["list_campaigns"];
+        put?: never;
+        /** Creates a campaign (not started until its start time); assigned agents are notified. */
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign (admins, or an agent assigned to it). */
+        get: operations["get_campaign"];
+        /**
+         * Replaces a campaign's settings (not its state); history is read-only (409
+         *     `campaign_read_only`). Newly assigned agents are notified.
+         */
+        put: operations["update_campaign"];
+        post?: never;
+        /**
+         * Deletes a campaign with its customers; a running one must be paused first (409
+         *     `campaign_running`).
+         */
+        delete: operations["delete_campaign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start (before its start time), pause, resume or complete a campaign. An action its state
+         *     does not allow is 409 `invalid_state`.
+         */
+        post: operations["campaign_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's customers, sorted by name; `outcome` filters by what the last call came to,
+         *     `not_called=true` to those never called. Numbers show as `…****` when the campaign masks.
+         */
+        get: operations["list_campaign_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports customers into a campaign from a CSV or Excel (.xlsx) file sent as the body: a
+         *     title row naming a name column (`name`/`姓名`) and a number column (`number`/`电话`); other
+         *     columns are kept as fields; at most 20,000 rows and 5 MB. Numbers are normalised (+86,
+         *     0086, trunk 0, spaces); rows are refused with a reason: `missing_number`, `bad_number`,
+         *     `duplicate` (in the file or the campaign), `do_not_call`, `not_allowed` (risk control's
+         *     destinations). Progress goes to the importing user's events socket (`campaign_import`).
+         */
+        post: operations["import_campaign_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/custom-statuses": {
         parameters: {
             query?: never;
@@ -444,6 +636,41 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/do-not-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The do-not-call list, newest first. */
+        get: operations["list_do_not_call"];
+        put?: never;
+        /** Puts a number on the list (normalised to E.164); 409 `already_listed` when it is. */
+        post: operations["add_do_not_call"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/do-not-call/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Takes a number off the list. */
+        delete: operations["remove_do_not_call"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1180,6 +1407,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/risk-control": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Risk-control settings: per-number limits and allowed destinations (defaults: 3 calls in 15
+         *     minutes, 5 in 24 hours, domestic `+86` only).
+         */
+        get: operations["get_risk_settings"];
+        /** Replaces the risk-control settings. */
+        put: operations["put_risk_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1672,6 +1920,233 @@ export interface components {
             /** @description Agents who may show it. */
             user_ids?: components["schemas"]["UserId"][];
         };
+        /** @description A campaign. */
+        Campaign: {
+            /** @description Assigned agents. */
+            agent_ids: components["schemas"]["UserId"][];
+            /**
+             * Format: int64
+             * @description Customers who answered.
+             */
+            answered: number;
+            /** @description Enterprise numbers to call from. */
+            caller_numbers: string[];
+            /**
+             * Format: int64
+             * @description When it was completed, if it was (unix ms).
+             */
+            completed_at?: number | null;
+            /**
+             * Format: double
+             * @description Answered over dialed, 0–1.
+             */
+            connect_rate: number;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Customers imported.
+             */
+            customers: number;
+            /** @description Description. */
+            description: string;
+            /**
+             * Format: int64
+             * @description Customers called at least once.
+             */
+            dialed: number;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            end_at: number;
+            /**
+             * Format: double
+             * @description Dialed over customers, 0–1.
+             */
+            execution_rate: number;
+            /** @description Calling hours: first minute, `HH:MM` local. */
+            hours_from: string;
+            /** @description Calling hours: end, `HH:MM` local (earlier than `hours_from`: across midnight). */
+            hours_to: string;
+            /**
+             * Format: int64
+             * @description Id.
+             */
+            id: number;
+            /** @description Numbers show their last four digits as `****`. */
+            masking: boolean;
+            /**
+             * Format: int32
+             * @description Calls per customer at most.
+             */
+            max_attempts: number;
+            /** @description Dialing mode. */
+            mode: components["schemas"]["DialingMode"];
+            /** @description Name. */
+            name: string;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            start_at: number;
+            /** @description State now. */
+            state: components["schemas"]["CampaignState"];
+            /**
+             * Format: int64
+             * @description Milliseconds until the end; 0 for history.
+             */
+            time_left_ms: number;
+            /** @description IANA zone of the calling hours. */
+            time_zone: string;
+        };
+        /**
+         * @description An admin's action on a campaign.
+         * @enum {string}
+         */
+        CampaignAction: "start" | "pause" | "resume" | "complete";
+        /** @description `POST /campaigns/{id}/actions`. */
+        CampaignActionBody: {
+            /** @description What to do. */
+            action: components["schemas"]["CampaignAction"];
+        };
+        /** @description A customer of a campaign. */
+        CampaignCustomer: {
+            /**
+             * Format: int32
+             * @description Calls placed.
+             */
+            attempts: number;
+            /**
+             * Format: int64
+             * @description The campaign.
+             */
+            campaign_id: number;
+            /** @description Other columns of the imported row. */
+            fields: {
+                [key: string]: string;
+            };
+            /**
+             * Format: int64
+             * @description Id (dial by this id: the number may be masked).
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description Unix ms of the last call.
+             */
+            last_called_at?: number | null;
+            /**
+             * Format: int32
+             * @description Calls allowed.
+             */
+            max_attempts: number;
+            /** @description Name. */
+            name: string;
+            /** @description The agent's notes. */
+            notes: string;
+            /** @description Number, E.164, masked when the campaign masks. */
+            number: string;
+            outcome?: components["schemas"]["CampaignOutcome"] | null;
+        };
+        /**
+         * @description `PATCH /campaign-customers/{id}`: the agent's notes and, in preview mode, what the call came
+         *     to (until the engine reports outcomes itself).
+         */
+        CampaignCustomerUpdate: {
+            /** @description Notes, up to 2000 characters. */
+            notes?: string | null;
+            outcome?: components["schemas"]["CampaignOutcome"] | null;
+        };
+        /** @description What an import came to. */
+        CampaignImportReport: {
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            created_at: number;
+            /** @description Rows refused, with why. */
+            errors: components["schemas"]["CampaignImportRowError"][];
+            /** @description The file's name. */
+            file_name: string;
+            /**
+             * Format: int64
+             * @description Id, for downloading the error report.
+             */
+            id: number;
+            /**
+             * Format: int32
+             * @description Rows imported.
+             */
+            imported: number;
+            /**
+             * Format: int32
+             * @description Data rows read.
+             */
+            total_rows: number;
+        };
+        /** @description One row an import refused. */
+        CampaignImportRowError: {
+            /** @description The number as written. */
+            number: string;
+            /** @description Why: `bad_number`, `duplicate`, `do_not_call`, `missing_number`, `not_allowed`. */
+            reason: string;
+            /**
+             * Format: int32
+             * @description 1-based row of the file (the header is row 1).
+             */
+            row: number;
+        };
+        /** @description `POST /campaigns`, and the whole of `PUT /campaigns/{id}`. */
+        CampaignInput: {
+            /** @description Agents assigned (this enterprise's users). */
+            agent_ids?: components["schemas"]["UserId"][];
+            /** @description Enterprise numbers to call from (at least one of this enterprise's numbers). */
+            caller_numbers?: string[];
+            /** @description Description, up to 2000 characters. */
+            description?: string;
+            /**
+             * Format: int64
+             * @description Unix ms, after `start_at`.
+             */
+            end_at: number;
+            /** @description Calling hours start, `HH:MM`; default `09:00`. */
+            hours_from?: string | null;
+            /** @description Calling hours end, `HH:MM`; default `20:00`. */
+            hours_to?: string | null;
+            /** @description Mask the last four digits. */
+            masking?: boolean;
+            /**
+             * Format: int32
+             * @description Calls per customer, 1–20; default 5.
+             */
+            max_attempts?: number | null;
+            /** @description Dialing mode; default preview. */
+            mode?: components["schemas"]["DialingMode"];
+            /** @description Name, 1–100 characters. */
+            name: string;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            start_at: number;
+            /** @description IANA zone; default `Asia/Shanghai`. */
+            time_zone?: string | null;
+        };
+        /**
+         * @description What the last call to a customer came to.
+         * @enum {string}
+         */
+        CampaignOutcome: "answered" | "not_answered" | "busy" | "no_answer" | "temporarily_unreachable" | "suspended" | "powered_off" | "invalid_number" | "other";
+        /**
+         * @description A campaign's state at the moment of the answer (decided from its schedule and the admin's
+         *     actions).
+         * @enum {string}
+         */
+        CampaignState: "not_started" | "running" | "paused" | "completed" | "expired";
         /** @description A signed-in colleague an agent can transfer a call to. */
         Colleague: {
             /** @description Signed in and idle: a transfer to them rings now. */
@@ -1826,10 +2301,27 @@ export interface components {
             /** @description The trunk used. */
             trunk_id: components["schemas"]["TrunkId"];
         };
+        /**
+         * @description How a campaign's calls are placed.
+         * @enum {string}
+         */
+        DialingMode: "preview" | "progressive" | "predictive";
         /** @description `POST /me/call/dtmf`. */
         DigitsRequest: {
             /** @description The keys, in order: `0`–`9`, `*`, `#`, `A`–`D`; 1 to 32 of them. */
             digits: string;
+        };
+        /** @description A number on the enterprise's do-not-call list. */
+        DoNotCallEntry: {
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            created_at: number;
+            /** @description E.164. */
+            number: string;
+            /** @description Why. */
+            reason: string;
         };
         /** @description `POST /platform/enterprises`: a new enterprise and its first administrator. */
         EnterpriseCreate: {
@@ -2036,6 +2528,34 @@ export interface components {
             missed: components["schemas"]["MissedCall"];
             /** @enum {string} */
             type: "missed_call";
+        } | {
+            /**
+             * Format: int64
+             * @description The campaign.
+             */
+            campaign_id: number;
+            /** @description Its name. */
+            name: string;
+            /** @enum {string} */
+            type: "campaign_assigned";
+        } | {
+            /**
+             * Format: int64
+             * @description The campaign.
+             */
+            campaign_id: number;
+            /**
+             * Format: int32
+             * @description Rows handled so far.
+             */
+            done: number;
+            /**
+             * Format: int32
+             * @description Rows in the file.
+             */
+            total: number;
+            /** @enum {string} */
+            type: "campaign_import";
         } | {
             /** @description The device that lost them: `browser`, `mobile`, `desk_phone`. */
             device: string;
@@ -2280,6 +2800,13 @@ export interface components {
             /** @description Tags, at most 20 of up to 30 characters. */
             tags?: string[];
         };
+        /** @description `POST /do-not-call`. */
+        NewDoNotCall: {
+            /** @description The number, in any usual form. */
+            number: string;
+            /** @description Why, up to 200 characters. */
+            reason?: string;
+        };
         /** @description `POST /customers/{id}/follow-ups`. */
         NewFollowUp: {
             /** @description The note, 1–2000 characters. */
@@ -2498,6 +3025,63 @@ export interface components {
                 remark?: string | null;
                 /** @description State. */
                 state: components["schemas"]["CallbackState"];
+            }[];
+            /**
+             * Format: int32
+             * @description This page's number, 1-based.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            page_size: number;
+            /**
+             * Format: int64
+             * @description Rows matching the search across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
+        Page_CampaignCustomer: {
+            /** @description The rows of this page. */
+            items: {
+                /**
+                 * Format: int32
+                 * @description Calls placed.
+                 */
+                attempts: number;
+                /**
+                 * Format: int64
+                 * @description The campaign.
+                 */
+                campaign_id: number;
+                /** @description Other columns of the imported row. */
+                fields: {
+                    [key: string]: string;
+                };
+                /**
+                 * Format: int64
+                 * @description Id (dial by this id: the number may be masked).
+                 */
+                id: number;
+                /**
+                 * Format: int64
+                 * @description Unix ms of the last call.
+                 */
+                last_called_at?: number | null;
+                /**
+                 * Format: int32
+                 * @description Calls allowed.
+                 */
+                max_attempts: number;
+                /** @description Name. */
+                name: string;
+                /** @description The agent's notes. */
+                notes: string;
+                /** @description Number, E.164, masked when the campaign masks. */
+                number: string;
+                outcome?: components["schemas"]["CampaignOutcome"] | null;
             }[];
             /**
              * Format: int32
@@ -2943,6 +3527,26 @@ export interface components {
              * @description When it lapses (Unix ms).
              */
             expires_at: number;
+        };
+        /** @description One per-number limit of risk control. */
+        RiskLimit: {
+            /**
+             * Format: int32
+             * @description Calls allowed to the same number inside it (1–1000).
+             */
+            max_calls: number;
+            /**
+             * Format: int32
+             * @description Window length in minutes (1–10080).
+             */
+            window_minutes: number;
+        };
+        /** @description Risk-control settings of the enterprise (`GET`/`PUT /risk-control`). */
+        RiskSettings: {
+            /** @description Allowed E.164 prefixes (`+86`), or `*` for any; default `+86`. */
+            destinations: string[];
+            /** @description Every limit must hold; default 3 in 15 minutes and 5 in 1440 minutes. */
+            limits: components["schemas"]["RiskLimit"][];
         };
         /** @description A role as listed and edited in the admin console. */
         Role: {
@@ -4116,6 +4720,500 @@ export interface operations {
             };
         };
     };
+    update_campaign_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCustomerUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignCustomer"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dial_campaign_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DialResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_customer_to_customers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_errors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_campaigns: {
+        parameters: {
+            query?: {
+                /** @description `true`: completed and expired campaigns, newest end first; otherwise the others. */
+                history?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignActionBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_campaign_customers: {
+        parameters: {
+            query?: {
+                /** @description Only customers whose last call came to this. */
+                outcome?: components["schemas"]["CampaignOutcome"];
+                /** @description `true`: only customers not called yet. */
+                not_called?: boolean;
+                /** @description Search in name or number. */
+                q?: string;
+                /** @description 1-based page. */
+                page?: number;
+                /** @description Rows per page, 1–200. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CampaignCustomer"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_campaign_customers: {
+        parameters: {
+            query?: {
+                /** @description The original file's name, kept in the report. */
+                file_name?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The CSV or .xlsx file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignImportReport"];
+                };
+            };
+            /** @description `invalid_file` or `too_many_rows` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_statuses: {
         parameters: {
             query?: {
@@ -4803,6 +5901,108 @@ export interface operations {
             };
         };
     };
+    list_do_not_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DoNotCallEntry"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_do_not_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDoNotCall"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DoNotCallEntry"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_do_not_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The number, in any usual form */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_settings: {
         parameters: {
             query?: never;
@@ -4962,7 +6162,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`; `no_such_call` */
+            /** @description `not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5287,7 +6487,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call` */
+            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5467,7 +6667,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk */
+            /** @description `not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk; risk control: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds, `retry_at` unix ms) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6737,6 +7937,72 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_risk_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_risk_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

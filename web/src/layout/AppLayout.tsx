@@ -39,6 +39,8 @@ export default function AppLayout({ children }: { children: ReactNode }) {
   const isMonitor = me?.permissions.includes('monitor');
   const canSeeCalls = me?.permissions.includes('view_call_records');
   const canSeeCustomers = me?.permissions.includes('answer_dial') || isAdmin;
+  const isCampaignAdmin = me?.permissions.includes('manage_campaigns');
+  const canSeeCampaigns = me?.permissions.includes('agent_login') || isCampaignAdmin;
   const items = [
     { key: '/agent', label: t('nav.agent') },
     ...(canSeeCalls ? [{ key: '/calls', label: <span data-testid="nav-calls">{t('nav.calls')}</span> }] : []),
@@ -48,7 +50,8 @@ export default function AppLayout({ children }: { children: ReactNode }) {
           { key: '/callbacks', label: <span data-testid="nav-callbacks">{t('nav.callbacks')}</span> },
         ]
       : []),
-    ...(isAdmin || isNumbersAdmin || isMonitor
+    ...(canSeeCampaigns ? [{ key: '/campaigns', label: <span data-testid="nav-campaigns">{t('nav.campaigns')}</span> }] : []),
+    ...(isAdmin || isNumbersAdmin || isMonitor || isCampaignAdmin
       ? [
           {
             key: 'admin',
@@ -56,6 +59,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
             type: 'group' as const,
             children: [
               ...(isMonitor ? [{ key: '/admin/monitor', label: t('nav.monitor') }] : []),
+              ...(isCampaignAdmin ? [{ key: '/admin/campaigns', label: <span data-testid="nav-campaign-admin">{t('nav.campaignAdmin')}</span> }] : []),
               ...(isAdmin
                 ? [
                     { key: '/admin/users', label: t('nav.users') },

@@ -49,7 +49,7 @@ impl From<DialError> for ApiError {
     responses(
         (status = 202, body = DialResponse),
         (status = 400, body = ErrorBody),
-        (status = 409, description = "`not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk", body = ErrorBody),
+        (status = 409, description = "`not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk; risk control: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds, `retry_at` unix ms)", body = ErrorBody),
         (status = 503, description = "SIP endpoint not running or no media ports", body = ErrorBody),
     ))]
 pub(crate) async fn dial(
@@ -75,6 +75,9 @@ pub(crate) async fn dial(
             ));
         }
     }
+    // Risk control (风控) on every outbound call: do-not-call list, destinations, per-number
+    // limits; a refused call is 409 and says why and when it is allowed again.
+    crate::risk::check_outbound(user.tenant(&state), &number, state.now()).await?;
     let sip = state.sip.as_ref().ok_or(DialError::Stopped)?;
     // Signed-out agents neither receive nor make calls (SPEC §2): the endpoint refuses them.
     let r = sip

@@ -158,7 +158,7 @@ pub struct TransferRequest {
         (status = 204, description = "Transferred"),
         (status = 400, description = "Not exactly one of `group_id`, `agent_id`, `number` and `ivr_number`; no such skill group or agent; the agent themself; a number that is not dialable; no such number with an IVR flow", body = ErrorBody),
         (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
-        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`", body = ErrorBody),
+        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds)", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
 pub(crate) async fn transfer_call(
@@ -171,9 +171,14 @@ pub(crate) async fn transfer_call(
         (Some(g), None, None, None) => AgentAction::Transfer {
             to: TransferTo::Group(g),
         },
-        (None, None, Some(n), None) => AgentAction::Transfer {
-            to: TransferTo::External(dialable_number(&n)?),
-        },
+        (None, None, Some(n), None) => {
+            let n = dialable_number(&n)?;
+            // Risk control (风控) holds for transfers to outside numbers too.
+            crate::risk::check_outbound(user.tenant(&state), &n, state.now()).await?;
+            AgentAction::Transfer {
+                to: TransferTo::External(n),
+            }
+        }
         (None, Some(a), None, None) => {
             colleague(&state, &user, a).await?;
             AgentAction::Transfer {
@@ -220,7 +225,7 @@ pub struct ConsultRequest {
         (status = 204, description = "Ringing"),
         (status = 400, description = "Not exactly one of `agent_id` and `number`; no such agent; the agent themself; a number that is not dialable", body = ErrorBody),
         (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
-        (status = 409, description = "`not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`; `no_such_call`", body = ErrorBody),
+        (status = 409, description = "`not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited`", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
 pub(crate) async fn consult(
@@ -230,7 +235,12 @@ pub(crate) async fn consult(
 ) -> ApiResult<StatusCode> {
     user.require(Permission::ConsultTransfer)?;
     let to = match (req.agent_id, req.number) {
-        (None, Some(n)) => ConsultTo::External(dialable_number(&n)?),
+        (None, Some(n)) => {
+            let n = dialable_number(&n)?;
+            // Risk control (风控) holds for consulted numbers too.
+            crate::risk::check_outbound(user.tenant(&state), &n, state.now()).await?;
+            ConsultTo::External(n)
+        }
         (Some(a), None) => {
             colleague(&state, &user, a).await?;
             ConsultTo::Agent(a)

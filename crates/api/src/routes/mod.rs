@@ -6,9 +6,13 @@ pub(crate) mod call_notes;
 pub(crate) mod callbacks;
 pub(crate) mod caller_numbers;
 pub(crate) mod calls;
+pub(crate) mod campaign_customers;
+pub(crate) mod campaign_imports;
+pub(crate) mod campaigns;
 pub(crate) mod customer_files;
 pub(crate) mod customers;
 pub(crate) mod dial;
+pub(crate) mod do_not_call;
 pub(crate) mod enterprise;
 pub(crate) mod events;
 pub(crate) mod health;
@@ -53,6 +57,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(customer_files::router())
         .merge(callbacks::router())
         .merge(call_notes::router())
+        .merge(campaigns::router())
+        .merge(campaign_customers::router())
+        .merge(campaign_imports::router())
+        .merge(do_not_call::router())
         .merge(presence::router())
         .merge(in_call::router())
         .merge(caller_numbers::router())
