@@ -16,6 +16,7 @@ mod customers;
 mod enterprises;
 mod error;
 mod inbound;
+mod monitor;
 mod platform;
 mod prompts;
 mod query;

@@ -12,6 +12,7 @@ pub(crate) mod enterprise;
 pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
+pub(crate) mod monitor;
 pub(crate) mod numbers;
 pub(crate) mod platform;
 pub(crate) mod presence;
@@ -51,6 +52,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(callbacks::router())
         .merge(call_notes::router())
         .merge(presence::router())
+        .merge(monitor::router())
         .merge(enterprise::router())
         .merge(widget::router())
         .merge(platform::router())
