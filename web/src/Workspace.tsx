@@ -21,6 +21,7 @@ import CustomersPage from './pages/Customers';
 import CustomerProfilePage from './pages/CustomerProfile';
 import CallbacksPage from './pages/Callbacks';
 import SettingsPage from './pages/admin/Settings';
+import WallboardPage from './pages/Wallboard';
 
 function Guarded() {
   const { me } = useAuth();
@@ -32,6 +33,8 @@ function Guarded() {
   const isMonitor = me.permissions.includes('monitor');
   const canSeeCalls = me.permissions.includes('view_call_records');
   const canSeeCustomers = me.permissions.includes('answer_dial') || isAdmin;
+  // The wallboard fills the screen: no menu, no phone bar.
+  if (isMonitor && location.pathname === '/wallboard') return <WallboardPage />;
   return (
     <AppLayout>
       <Routes>

@@ -2,8 +2,10 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { storage } from './storage';
+import { supervisionEn, supervisionZh } from './i18nSupervision';
 
 const zh = {
+  ...supervisionZh,
   app: { name: 'Patchbay 云呼叫中心', language: '语言' },
   login: {
     title: '登录', enterprise: '企业编号', workId: '工号', password: '密码', submit: '登录',
@@ -203,6 +205,7 @@ const zh = {
 type Tree = { [k: string]: string | Tree };
 
 const en: typeof zh = {
+  ...supervisionEn,
   app: { name: 'Patchbay Call Center', language: 'Language' },
   login: {
     title: 'Sign in', enterprise: 'Enterprise code', workId: 'Work ID', password: 'Password', submit: 'Sign in',

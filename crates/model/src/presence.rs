@@ -194,6 +194,9 @@ pub struct GroupFigures {
     pub abandoned: u32,
     /// Calls answered within `service_level_secs` of queueing.
     pub answered_in_time: u32,
+    /// Calls that left the queue (answered, or ended without an answer): what the service
+    /// level divides by.
+    pub left_queue: u32,
     /// Average speed of answer (平均应答时长): queueing to an agent's answer, ms; `null` before
     /// the first answer.
     pub average_answer_ms: Option<i64>,

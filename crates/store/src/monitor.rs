@@ -32,6 +32,7 @@ impl From<FiguresRow> for GroupFigures {
             answered: count(r.answered),
             abandoned: count(r.abandoned),
             answered_in_time: count(r.in_time),
+            left_queue: count(r.left_queue),
             average_answer_ms: (r.timed > 0).then(|| r.answer_ms / r.timed),
             service_level: (r.left_queue > 0).then(|| count(r.in_time * 100 / r.left_queue)),
             service_level_secs: r.service_level_secs,

@@ -207,7 +207,7 @@ async fn figures_count_todays_queued_calls_per_group(store: &Store) {
     // (4 + 30 + 8) / 3 s.
     assert_eq!(s.average_answer_ms, Some(14_000));
     // 2 in time of the 4 that left the queue (k5 still waits).
-    assert_eq!(s.service_level, Some(50));
+    assert_eq!((s.left_queue, s.service_level), (4, Some(50)));
     assert_eq!((s.service_level_secs, s.service_level_target), (10, 90));
     let empty = &f[1];
     assert_eq!(

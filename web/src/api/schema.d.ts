@@ -1923,6 +1923,12 @@ export interface components {
             average_answer_ms?: number | null;
             /** @description The group. */
             group_id: components["schemas"]["SkillGroupId"];
+            /**
+             * Format: int32
+             * @description Calls that left the queue (answered, or ended without an answer): what the service
+             *     level divides by.
+             */
+            left_queue: number;
             /** @description Its name. */
             name: string;
             /**
