@@ -23,6 +23,7 @@ import CallbacksPage from './pages/Callbacks';
 import SettingsPage from './pages/admin/Settings';
 import CampaignsView from './pages/Campaigns';
 import CampaignsAdminPage from './pages/admin/Campaigns';
+import WallboardPage from './pages/Wallboard';
 
 function Guarded() {
   const { me } = useAuth();
@@ -36,6 +37,8 @@ function Guarded() {
   const canSeeCustomers = me.permissions.includes('answer_dial') || isAdmin;
   const isCampaignAdmin = me.permissions.includes('manage_campaigns');
   const canSeeCampaigns = me.permissions.includes('agent_login') || isCampaignAdmin;
+  // The wallboard fills the screen: no menu, no phone bar.
+  if (isMonitor && location.pathname === '/wallboard') return <WallboardPage />;
   return (
     <AppLayout>
       <Routes>

@@ -3,8 +3,10 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { storage } from './storage';
 import { campaignErrorsEn, campaignErrorsZh, campaignsEn, campaignsZh } from './i18nCampaigns';
+import { supervisionEn, supervisionZh } from './i18nSupervision';
 
 const zh = {
+  ...supervisionZh,
   app: { name: 'Patchbay 云呼叫中心', language: '语言' },
   login: {
     title: '登录', enterprise: '企业编号', workId: '工号', password: '密码', submit: '登录',
@@ -95,7 +97,7 @@ const zh = {
   },
   notes: { title: '通话小记', placeholder: '写一条小记（转接后下一位坐席也能看到）', add: '添加小记', none: '暂无小记' },
   segments: { title: '接待坐席', transferred: '已转出', ended: '通话结束' },
-  supervision: {
+  stepIn: {
     steps: { listen: '监听', whisper: '耳语', barge: '强插', disconnect: '强拆' },
     doing: { listen: '正在监听 {{agent}} 的通话', whisper: '正在对 {{agent}} 耳语（客户听不到）', barge: '已强插 {{agent}} 的通话' },
     disconnectConfirm: '强拆：坐席将被挂断，由您继续与客户通话。确定？',
@@ -226,6 +228,7 @@ const zh = {
 type Tree = { [k: string]: string | Tree };
 
 const en: typeof zh = {
+  ...supervisionEn,
   app: { name: 'Patchbay Call Center', language: 'Language' },
   login: {
     title: 'Sign in', enterprise: 'Enterprise code', workId: 'Work ID', password: 'Password', submit: 'Sign in',
@@ -314,7 +317,7 @@ const en: typeof zh = {
   },
   notes: { title: 'Call notes', placeholder: 'Write a note (the next agent sees it after a transfer)', add: 'Add note', none: 'No notes' },
   segments: { title: 'Agents on the call', transferred: 'transferred on', ended: 'call ended' },
-  supervision: {
+  stepIn: {
     steps: { listen: 'Listen', whisper: 'Whisper', barge: 'Barge in', disconnect: 'Take over' },
     doing: { listen: "Listening to {{agent}}'s call", whisper: 'Whispering to {{agent}} (the customer cannot hear you)', barge: "Barged into {{agent}}'s call" },
     disconnectConfirm: 'Take over: the agent is cut off and you go on with the customer. Sure?',

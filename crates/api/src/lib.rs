@@ -31,6 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use error::ApiError;
 pub use pops::enrich_offer;
+pub use routes::monitor::publish_figures;
 pub use state::{AppState, AuthSettings};
 
 /// The OpenAPI document's fixed parts; paths and schemas are collected from the routes.

@@ -55,6 +55,15 @@ impl EventHub {
         }
     }
 
+    /// Whether anyone watches the enterprise's real-time monitor.
+    pub fn watching(&self, enterprise: EnterpriseId) -> bool {
+        self.monitors
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&enterprise)
+            .is_some_and(|tx| tx.receiver_count() > 0)
+    }
+
     /// Number of users with a live channel (for tests and metrics).
     pub fn channel_count(&self) -> usize {
         self.channels

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use crate::account::Me;
 use crate::calls::TranscriptSegment;
 use crate::ids::SessionId;
-use crate::presence::{MissedCall, MonitorAgent, Offer, Presence, QueueLength};
+use crate::presence::{GroupFigures, MissedCall, MonitorAgent, Offer, Presence, QueueLength};
 
 /// One message on the events WebSocket, tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -150,6 +150,12 @@ pub enum Event {
     MonitorQueue {
         /// The queue.
         queue: QueueLength,
+    },
+    /// For supervisors on the real-time monitor and the wallboard: a skill group's figures for
+    /// today changed (a call queued, was answered, abandoned or ended).
+    MonitorFigures {
+        /// The group's figures.
+        figures: GroupFigures,
     },
     /// Patchbay's SDP answer to this socket's `webrtc_offer` (the browser's audio session).
     #[serde(rename = "webrtc_answer")]

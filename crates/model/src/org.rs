@@ -83,6 +83,22 @@ pub struct QueueSettings {
     /// Where calls go at the maximum wait.
     #[serde(default)]
     pub overflow: OverflowTarget,
+    /// Service level threshold (服务水平): a call answered within this many seconds of queueing
+    /// counts as answered in time, 1–600 (default 20).
+    #[serde(default = "default_service_level_secs")]
+    pub service_level_secs: i64,
+    /// The share of calls to answer in time the group aims at, percent 1–100 (default 80: with
+    /// the default threshold, "80/20").
+    #[serde(default = "default_service_level_target")]
+    pub service_level_target: i64,
+}
+
+fn default_service_level_secs() -> i64 {
+    20
+}
+
+fn default_service_level_target() -> i64 {
+    80
 }
 
 fn default_ring_timeout() -> i64 {
@@ -96,6 +112,8 @@ impl Default for QueueSettings {
             ring_timeout_secs: default_ring_timeout(),
             max_wait_secs: None,
             overflow: OverflowTarget::default(),
+            service_level_secs: default_service_level_secs(),
+            service_level_target: default_service_level_target(),
         }
     }
 }

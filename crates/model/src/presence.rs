@@ -178,13 +178,87 @@ pub struct MissedCall {
     pub handled_at: Option<i64>,
 }
 
-/// The real-time monitor (SPEC §4): every agent and every queue.
+/// The real-time monitor (SPEC §4): the agents and queues of the skill groups the supervisor's
+/// data scope allows, with today's figures of those groups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Monitor {
     /// Agents with a presence (signed in now, or earlier today), with work ID and name.
     pub agents: Vec<MonitorAgent>,
-    /// Every skill group's queue.
+    /// Every visible skill group's queue.
     pub queues: Vec<QueueLength>,
+    /// Today's figures of every visible skill group.
+    #[serde(default)]
+    pub figures: Vec<GroupFigures>,
+}
+
+/// A skill group's figures for today (since the enterprise's local midnight), counted from the
+/// call records of calls that queued in the group today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct GroupFigures {
+    /// The group.
+    pub group_id: SkillGroupId,
+    /// Its name.
+    pub name: String,
+    /// Calls that queued in the group (进线).
+    pub offered: u32,
+    /// Calls an agent answered (接通).
+    pub answered: u32,
+    /// Callers who hung up while waiting (放弃).
+    pub abandoned: u32,
+    /// Calls answered within `service_level_secs` of queueing.
+    pub answered_in_time: u32,
+    /// Calls that left the queue (answered, or ended without an answer): what the service
+    /// level divides by.
+    pub left_queue: u32,
+    /// Average speed of answer (平均应答时长): queueing to an agent's answer, ms; `null` before
+    /// the first answer.
+    pub average_answer_ms: Option<i64>,
+    /// Service level (服务水平), percent rounded down: calls answered in time among the calls
+    /// that left the queue (answered, or ended without an answer); `null` before the first.
+    pub service_level: Option<u32>,
+    /// The group's threshold, seconds.
+    pub service_level_secs: i64,
+    /// The group's target, percent.
+    pub service_level_target: i64,
+}
+
+/// The call an agent is on, as the monitor shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LiveCall {
+    /// The engine's id for the live call.
+    pub call: String,
+    /// The customer's number.
+    pub customer: String,
+    /// `inbound` (queued to the agent) or `outbound` (the agent dialed).
+    pub direction: LiveDirection,
+    /// The skill group it queued in (inbound).
+    pub group_id: Option<SkillGroupId>,
+    /// `ringing`, `talking` or `held`.
+    pub state: LiveCallState,
+    /// When it rang the agent (ringing) or connected (unix ms): the duration ticks from it.
+    pub since: i64,
+}
+
+/// Which way a live call goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveDirection {
+    /// A customer called in.
+    Inbound,
+    /// The agent called out.
+    Outbound,
+}
+
+/// Where a live call is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveCallState {
+    /// Ringing the agent.
+    Ringing,
+    /// The agent and the customer talk.
+    Talking,
+    /// The customer is on hold.
+    Held,
 }
 
 /// A signed-in colleague an agent can transfer a call to.
@@ -209,4 +283,10 @@ pub struct MonitorAgent {
     pub name: String,
     /// Presence.
     pub presence: Presence,
+    /// The skill groups the agent belongs to.
+    #[serde(default)]
+    pub groups: Vec<SkillGroupId>,
+    /// The call the agent is on, if any.
+    #[serde(default)]
+    pub call: Option<LiveCall>,
 }

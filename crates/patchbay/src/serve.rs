@@ -127,8 +127,18 @@ fn record_calls(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<model::calls::CallEvent>();
     tokio::spawn(async move {
         while let Some(ev) = rx.recv().await {
-            let ended = matches!(ev, model::calls::CallEvent::Ended { .. });
+            use model::calls::CallEvent;
+            let ended = matches!(ev, CallEvent::Ended { .. });
             let applied = store.apply_call_event(&ev).await;
+            // Events that change a skill group's figures for today refresh the monitors'.
+            if let CallEvent::Queued { key, .. }
+            | CallEvent::Answered { key, .. }
+            | CallEvent::Outcome { key, .. }
+            | CallEvent::Ended { key, .. } = &ev
+            {
+                let now = engine::Clock::now_ms(&engine::SystemClock);
+                api::publish_figures(&store, &hub, key, now).await;
+            }
             if ended {
                 archiver.call_ended();
             }

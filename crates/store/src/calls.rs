@@ -342,6 +342,16 @@ impl Store {
                 .execute(pool)
                 .await?
                 .rows_affected());
+                // A queued call an agent took (`AgentAnswered` came first): the speed of answer.
+                on_pool!(self, pool => sqlx::query(
+                    "UPDATE calls SET agent_answered_at = COALESCE(agent_answered_at, $2) \
+                     WHERE call_key = $1 AND skill_group_id IS NOT NULL AND result = 'answered'",
+                )
+                .bind(key)
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected());
                 // A placed call that connects does its agent's callbacks to that number.
                 self.callbacks_done_by_call(key, *at).await?;
             }

@@ -20,6 +20,7 @@ mod customers;
 mod enterprises;
 mod error;
 mod inbound;
+mod monitor;
 mod platform;
 mod prompts;
 mod query;

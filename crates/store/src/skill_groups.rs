@@ -21,13 +21,16 @@ pub(crate) struct GroupRow {
     ring_timeout_secs: i64,
     max_wait_secs: Option<i64>,
     overflow: String,
+    service_level_secs: i64,
+    service_level_target: i64,
 }
 
 /// Every `skill_groups` column, then the rest of the statement.
 macro_rules! select_groups {
     ($rest:literal) => {
         concat!(
-            "SELECT id, enterprise_id, name, description, strategy, ring_timeout_secs, max_wait_secs, overflow \
+            "SELECT id, enterprise_id, name, description, strategy, ring_timeout_secs, max_wait_secs, overflow, \
+             service_level_secs, service_level_target \
              FROM skill_groups ",
             $rest
         )
@@ -82,6 +85,8 @@ impl GroupRow {
                 ring_timeout_secs: self.ring_timeout_secs,
                 max_wait_secs: self.max_wait_secs,
                 overflow,
+                service_level_secs: self.service_level_secs,
+                service_level_target: self.service_level_target,
             },
         }
     }
@@ -170,8 +175,8 @@ impl Tenant<'_> {
                 .map_err(|_| StoreError::InvalidReference)?;
         }
         let n = on_pool!(self.store, pool => sqlx::query(
-            "UPDATE skill_groups SET strategy = $3, ring_timeout_secs = $4, max_wait_secs = $5, overflow = $6 \
-             WHERE enterprise_id = $1 AND id = $2",
+            "UPDATE skill_groups SET strategy = $3, ring_timeout_secs = $4, max_wait_secs = $5, overflow = $6, \
+             service_level_secs = $7, service_level_target = $8 WHERE enterprise_id = $1 AND id = $2",
         )
         .bind(self.enterprise.0)
         .bind(id.0)
@@ -179,6 +184,8 @@ impl Tenant<'_> {
         .bind(settings.ring_timeout_secs)
         .bind(settings.max_wait_secs)
         .bind(overflow_str(&settings.overflow))
+        .bind(settings.service_level_secs)
+        .bind(settings.service_level_target)
         .execute(pool)
         .await?
         .rows_affected());

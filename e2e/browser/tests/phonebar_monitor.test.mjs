@@ -133,7 +133,7 @@ test('agent 1001 goes idle on the phone bar and the monitor shows it live; the a
   await adminContext.close();
 });
 
-test("the admin sets a skill group's queue settings: round robin, a longest wait, overflow to another group", async () => {
+test("the admin sets a skill group's queue settings: round robin, a service level, a longest wait, overflow to another group", async () => {
   const adminAccount = demoAccounts(server.dataDir).find((a) => a.workId === 'admin');
   const { context, page } = await signIn(browser, adminAccount);
   await page.getByTestId('users-table').waitFor();
@@ -145,6 +145,9 @@ test("the admin sets a skill group's queue settings: round robin, a longest wait
   await page.getByTestId('queue-strategy').click();
   await page.locator('.ant-select-item-option').filter({ hasText: 'Round robin' }).click();
   await page.getByTestId('queue-ring-timeout').fill('15');
+  // Service level 90/15: 90 % of calls answered within 15 s.
+  await page.getByTestId('queue-sl-target').fill('90');
+  await page.getByTestId('queue-sl-secs').fill('15');
   await page.getByTestId('queue-limit-wait').click();
   await page.getByTestId('queue-max-wait').fill('60');
   await page.getByTestId('queue-overflow').click();
@@ -159,6 +162,13 @@ test("the admin sets a skill group's queue settings: round robin, a longest wait
   const groups = await page.evaluate(async () => (await (await fetch('/api/v1/skill-groups')).json()).items);
   const stored = groups.find((g) => g.name === 'Sales 销售').settings;
   const support = groups.find((g) => g.name === 'Support 客服');
-  assert.deepEqual(stored, { strategy: 'round_robin', ring_timeout_secs: 15, max_wait_secs: 60, overflow: { type: 'group', group_id: support.id } });
+  assert.deepEqual(stored, {
+    strategy: 'round_robin',
+    ring_timeout_secs: 15,
+    max_wait_secs: 60,
+    overflow: { type: 'group', group_id: support.id },
+    service_level_secs: 15,
+    service_level_target: 90,
+  });
   await context.close();
 });

@@ -1114,8 +1114,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The real-time monitor: every agent's status and time in it, every queue's waiting callers
-         *     and longest wait (needs `monitor`). Live updates come on the events WebSocket.
+         * The real-time monitor (实时监控) and wallboard: every agent's status and time in it with the
+         *     call they are on (customer, direction, group, since when, ringing, talking or on hold); every
+         *     queue's waiting callers, longest wait and idle agents; every group's figures for today
+         *     (offered, answered, abandoned, average speed of answer, service level against the group's
+         *     threshold). Only the skill groups the role's data scope allows (enterprise: all; skill groups:
+         *     the supervisor's own; department: those with a member in the supervisor's department; self:
+         *     none) and their members. Needs `monitor`. Live updates come on the events WebSocket as
+         *     `monitor_agent`, `monitor_queue` and `monitor_figures`.
          */
         get: operations["monitor"];
         put?: never;
@@ -2579,6 +2585,11 @@ export interface components {
             /** @enum {string} */
             type: "monitor_queue";
         } | {
+            /** @description The group's figures. */
+            figures: components["schemas"]["GroupFigures"];
+            /** @enum {string} */
+            type: "monitor_figures";
+        } | {
             /** @description The answer. */
             sdp: string;
             /** @enum {string} */
@@ -2632,6 +2643,64 @@ export interface components {
             id: number;
         };
         /**
+         * @description A skill group's figures for today (since the enterprise's local midnight), counted from the
+         *     call records of calls that queued in the group today.
+         */
+        GroupFigures: {
+            /**
+             * Format: int32
+             * @description Callers who hung up while waiting (放弃).
+             */
+            abandoned: number;
+            /**
+             * Format: int32
+             * @description Calls an agent answered (接通).
+             */
+            answered: number;
+            /**
+             * Format: int32
+             * @description Calls answered within `service_level_secs` of queueing.
+             */
+            answered_in_time: number;
+            /**
+             * Format: int64
+             * @description Average speed of answer (平均应答时长): queueing to an agent's answer, ms; `null` before
+             *     the first answer.
+             */
+            average_answer_ms?: number | null;
+            /** @description The group. */
+            group_id: components["schemas"]["SkillGroupId"];
+            /**
+             * Format: int32
+             * @description Calls that left the queue (answered, or ended without an answer): what the service
+             *     level divides by.
+             */
+            left_queue: number;
+            /** @description Its name. */
+            name: string;
+            /**
+             * Format: int32
+             * @description Calls that queued in the group (进线).
+             */
+            offered: number;
+            /**
+             * Format: int32
+             * @description Service level (服务水平), percent rounded down: calls answered in time among the calls
+             *     that left the queue (answered, or ended without an answer); `null` before the first.
+             */
+            service_level?: number | null;
+            /**
+             * Format: int64
+             * @description The group's threshold, seconds.
+             */
+            service_level_secs: number;
+            /**
+             * Format: int64
+             * @description The group's target, percent.
+             */
+            service_level_target: number;
+        };
+        /**
          * @description Who hung up.
          * @enum {string}
          */
@@ -2660,6 +2729,33 @@ export interface components {
             /** @description The enterprise number whose flow it is. */
             number: string;
         };
+        /** @description The call an agent is on, as the monitor shows it. */
+        LiveCall: {
+            /** @description The engine's id for the live call. */
+            call: string;
+            /** @description The customer's number. */
+            customer: string;
+            /** @description `inbound` (queued to the agent) or `outbound` (the agent dialed). */
+            direction: components["schemas"]["LiveDirection"];
+            group_id?: components["schemas"]["SkillGroupId"] | null;
+            /**
+             * Format: int64
+             * @description When it rang the agent (ringing) or connected (unix ms): the duration ticks from it.
+             */
+            since: number;
+            /** @description `ringing`, `talking` or `held`. */
+            state: components["schemas"]["LiveCallState"];
+        };
+        /**
+         * @description Where a live call is.
+         * @enum {string}
+         */
+        LiveCallState: "ringing" | "talking" | "held";
+        /**
+         * @description Which way a live call goes.
+         * @enum {string}
+         */
+        LiveDirection: "inbound" | "outbound";
         /** @description Credentials for `POST /auth/login`. */
         LoginRequest: {
             /** @description The enterprise's code (企业编号), e.g. `demo`. */
@@ -2754,15 +2850,23 @@ export interface components {
              */
             missed_at: number;
         };
-        /** @description The real-time monitor (SPEC §4): every agent and every queue. */
+        /**
+         * @description The real-time monitor (SPEC §4): the agents and queues of the skill groups the supervisor's
+         *     data scope allows, with today's figures of those groups.
+         */
         Monitor: {
             /** @description Agents with a presence (signed in now, or earlier today), with work ID and name. */
             agents: components["schemas"]["MonitorAgent"][];
-            /** @description Every skill group's queue. */
+            /** @description Today's figures of every visible skill group. */
+            figures?: components["schemas"]["GroupFigures"][];
+            /** @description Every visible skill group's queue. */
             queues: components["schemas"]["QueueLength"][];
         };
         /** @description One agent in the monitor. */
         MonitorAgent: {
+            call?: components["schemas"]["LiveCall"] | null;
+            /** @description The skill groups the agent belongs to. */
+            groups?: components["schemas"]["SkillGroupId"][];
             /** @description Name. */
             name: string;
             /** @description Presence. */
@@ -3515,6 +3619,18 @@ export interface components {
              * @description Seconds an offer rings before it goes to the next agent, 5–120 (default 20).
              */
             ring_timeout_secs?: number;
+            /**
+             * Format: int64
+             * @description Service level threshold (服务水平): a call answered within this many seconds of queueing
+             *     counts as answered in time, 1–600 (default 20).
+             */
+            service_level_secs?: number;
+            /**
+             * Format: int64
+             * @description The share of calls to answer in time the group aims at, percent 1–100 (default 80: with
+             *     the default threshold, "80/20").
+             */
+            service_level_target?: number;
             /** @description Routing strategy (default longest idle). */
             strategy?: components["schemas"]["RoutingStrategy"];
         };

@@ -1,11 +1,21 @@
-// A skill group's queue settings: routing strategy, ring timeout, the longest wait and where
-// calls go after it (goodbye, another group, an outside number).
+// A skill group's queue settings: routing strategy, ring timeout, the service level the
+// monitor measures it against (e.g. 80 % within 20 s), the longest wait and where calls go
+// after it (goodbye, another group, an outside number).
 import { useEffect } from 'react';
-import { App as AntApp, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
+import { App as AntApp, Form, Input, InputNumber, Modal, Select, Space, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { SkillGroup } from '../api/types';
 import { api, unwrap } from '../core/api';
-import { formToSettings, MAX_WAIT, RING_TIMEOUT, settingsToForm, STRATEGIES, type QueueSettingsForm } from '../core/queueSettings';
+import {
+  formToSettings,
+  MAX_WAIT,
+  RING_TIMEOUT,
+  SERVICE_LEVEL_SECS,
+  SERVICE_LEVEL_TARGET,
+  settingsToForm,
+  STRATEGIES,
+  type QueueSettingsForm,
+} from '../core/queueSettings';
 import { useShowError } from '../errors';
 
 export default function QueueSettingsModal({
@@ -65,6 +75,17 @@ export default function QueueSettingsModal({
           rules={[{ required: true, type: 'integer', min: RING_TIMEOUT.min, max: RING_TIMEOUT.max }]}
         >
           <InputNumber min={RING_TIMEOUT.min} max={RING_TIMEOUT.max} precision={0} data-testid="queue-ring-timeout" />
+        </Form.Item>
+        <Form.Item label={t('supervision.serviceLevel')} extra={t('supervision.serviceLevelHint')}>
+          <Space>
+            <Form.Item name="service_level_target" noStyle rules={[{ required: true, type: 'integer', min: SERVICE_LEVEL_TARGET.min, max: SERVICE_LEVEL_TARGET.max }]}>
+              <InputNumber min={SERVICE_LEVEL_TARGET.min} max={SERVICE_LEVEL_TARGET.max} precision={0} suffix="%" data-testid="queue-sl-target" />
+            </Form.Item>
+            <span>{t('supervision.within')}</span>
+            <Form.Item name="service_level_secs" noStyle rules={[{ required: true, type: 'integer', min: SERVICE_LEVEL_SECS.min, max: SERVICE_LEVEL_SECS.max }]}>
+              <InputNumber min={SERVICE_LEVEL_SECS.min} max={SERVICE_LEVEL_SECS.max} precision={0} suffix={t('supervision.seconds')} data-testid="queue-sl-secs" />
+            </Form.Item>
+          </Space>
         </Form.Item>
         <Form.Item name="limit_wait" label={t('queueSettings.limitWait')} valuePropName="checked">
           <Switch data-testid="queue-limit-wait" />

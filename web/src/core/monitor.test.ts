@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { MonitorAgent, Presence, QueueLength } from '../api/types';
-import { initialMonitor, monitorReducer, monitorSummary, type MonitorAction, type MonitorState } from './monitor';
+import type { GroupFigures, MonitorAgent, Presence, QueueLength } from '../api/types';
+import { initialMonitor, inGroup, monitorReducer, monitorSummary, type MonitorAction, type MonitorState } from './monitor';
 
 const T0 = 1_780_000_000_000;
 
@@ -100,5 +100,43 @@ describe('monitorSummary', () => {
       agent(5, '5', { login: 'online', phone: 'idle' }),
     ];
     expect(monitorSummary(agents)).toMatchObject({ signedIn: 4, offline: 1, idle: 2, talking: 1, custom: 1, busy: 0 });
+  });
+});
+
+const figures = (group_id: number, name: string, offered = 0): GroupFigures => ({
+  group_id, name, offered, answered: 0, abandoned: 0, answered_in_time: 0, left_queue: 0,
+  average_answer_ms: null, service_level: null, service_level_secs: 20, service_level_target: 80,
+});
+
+describe('figures and groups', () => {
+  test('figures come with the snapshot and each monitor_figures event replaces its group', () => {
+    const s = run([
+      { type: 'snapshot', monitor: { agents: [], queues: [], figures: [figures(2, 'Support'), figures(1, 'Sales')] }, at: T0 },
+      { type: 'event', event: { type: 'monitor_figures', figures: figures(1, 'Sales', 3) }, at: T0 },
+    ]);
+    expect(s.figures.map((f) => `${f.name}:${f.offered}`)).toEqual(['Sales:3', 'Support:0']);
+  });
+
+  test('an agent event carries the call the agent is on', () => {
+    const a = { ...agent(2, '1001', { login: 'online', phone: 'talking', as_of: T0 + 1 }), call: { call: '7', customer: '13900000001', direction: 'inbound' as const, group_id: 1, state: 'held' as const, since: T0 } };
+    const s = run([snapshot([agent(2, '1001')], []), agentEv(a)]);
+    expect(s.agents[0].call?.state).toBe('held');
+  });
+
+  test('a group filter keeps its members, queue and figures', () => {
+    const s = run([
+      {
+        type: 'snapshot',
+        monitor: {
+          agents: [{ ...agent(1, '1001'), groups: [1, 2] }, { ...agent(2, '1002'), groups: [2] }, agent(3, '1003')],
+          queues: [queue(1, 'Sales'), queue(2, 'Support')],
+          figures: [figures(1, 'Sales'), figures(2, 'Support')],
+        },
+        at: T0,
+      },
+    ]);
+    const one = inGroup(s, 1);
+    expect([one.agents.map((a) => a.work_id), one.queues.map((q) => q.name), one.figures.map((f) => f.name)]).toEqual([['1001'], ['Sales'], ['Sales']]);
+    expect(inGroup(s, null).agents).toHaveLength(3);
   });
 });

@@ -1,6 +1,7 @@
-// The real-time monitor's state (实时监控): every agent's presence and every queue, loaded from
-// `GET /monitor` and kept live by `monitor_agent` / `monitor_queue` events. Pure.
-import type { Event, Monitor, MonitorAgent, QueueLength } from '../api/types';
+// The real-time monitor's state (实时监控): every agent's presence and current call, every
+// queue, every group's figures for today, loaded from `GET /monitor` and kept live by
+// `monitor_agent` / `monitor_queue` / `monitor_figures` events. Pure.
+import type { Event, GroupFigures, Monitor, MonitorAgent, QueueLength } from '../api/types';
 import { isNewer, statusKey, type StatusKey } from './presence';
 
 export interface MonitorState {
@@ -8,13 +9,15 @@ export interface MonitorState {
   agents: MonitorAgent[];
   /** Ordered by name. */
   queues: QueueLength[];
+  /** Ordered by name. */
+  figures: GroupFigures[];
   /** Server clock minus this browser's clock (ms), from the last presence received. */
   clockOffset: number;
   /** True once the snapshot arrived. */
   loaded: boolean;
 }
 
-export const initialMonitor: MonitorState = { agents: [], queues: [], clockOffset: 0, loaded: false };
+export const initialMonitor: MonitorState = { agents: [], queues: [], figures: [], clockOffset: 0, loaded: false };
 
 export type MonitorAction =
   /** `GET /monitor` answered, at local time `at`. */
@@ -24,7 +27,8 @@ export type MonitorAction =
 
 const byWorkId = (a: MonitorAgent, b: MonitorAgent) =>
   a.work_id.localeCompare(b.work_id, undefined, { numeric: true }) || a.presence.user_id - b.presence.user_id;
-const byName = (a: QueueLength, b: QueueLength) => a.name.localeCompare(b.name) || a.group_id - b.group_id;
+const byName = (a: { name: string; group_id: number }, b: { name: string; group_id: number }) =>
+  a.name.localeCompare(b.name) || a.group_id - b.group_id;
 
 /** Puts `agent` in, unless what is there is newer. */
 function upsertAgent(agents: MonitorAgent[], agent: MonitorAgent): MonitorAgent[] | null {
@@ -38,8 +42,8 @@ function upsertAgent(agents: MonitorAgent[], agent: MonitorAgent): MonitorAgent[
   return next;
 }
 
-function upsertQueue(queues: QueueLength[], q: QueueLength): QueueLength[] {
-  return [...queues.filter((x) => x.group_id !== q.group_id), q].sort(byName);
+function upsert<T extends { name: string; group_id: number }>(list: T[], x: T): T[] {
+  return [...list.filter((y) => y.group_id !== x.group_id), x].sort(byName);
 }
 
 export function monitorReducer(state: MonitorState, action: MonitorAction): MonitorState {
@@ -51,6 +55,7 @@ export function monitorReducer(state: MonitorState, action: MonitorAction): Moni
     return {
       agents,
       queues: [...action.monitor.queues].sort(byName),
+      figures: [...(action.monitor.figures ?? [])].sort(byName),
       clockOffset: latest > 0 ? latest - action.at : state.clockOffset,
       loaded: true,
     };
@@ -60,7 +65,8 @@ export function monitorReducer(state: MonitorState, action: MonitorAction): Moni
     const agents = upsertAgent(state.agents, ev.agent);
     return agents ? { ...state, agents, clockOffset: ev.agent.presence.as_of - action.at } : state;
   }
-  if (ev.type === 'monitor_queue') return { ...state, queues: upsertQueue(state.queues, ev.queue) };
+  if (ev.type === 'monitor_queue') return { ...state, queues: upsert(state.queues, ev.queue) };
+  if (ev.type === 'monitor_figures') return { ...state, figures: upsert(state.figures, ev.figures) };
   return state;
 }
 
@@ -75,4 +81,14 @@ export function monitorSummary(agents: MonitorAgent[]): Record<'signedIn' | Stat
     if (k !== 'offline') out.signedIn += 1;
   }
   return out;
+}
+
+/** The monitor narrowed to one skill group (`null`: every group the supervisor watches). */
+export function inGroup(state: MonitorState, group: number | null): Pick<MonitorState, 'agents' | 'queues' | 'figures'> {
+  if (group === null) return state;
+  return {
+    agents: state.agents.filter((a) => (a.groups ?? []).includes(group)),
+    queues: state.queues.filter((q) => q.group_id === group),
+    figures: state.figures.filter((f) => f.group_id === group),
+  };
 }

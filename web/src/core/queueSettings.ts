@@ -5,6 +5,10 @@ import type { QueueSettings, RoutingStrategy } from '../api/types';
 export const STRATEGIES: RoutingStrategy[] = ['longest_idle', 'round_robin', 'fewest_calls', 'skill_priority'];
 export const RING_TIMEOUT = { min: 5, max: 120, default: 20 } as const;
 export const MAX_WAIT = { min: 10, max: 3600, default: 120 } as const;
+/** Service level (服务水平): answered within this many seconds… */
+export const SERVICE_LEVEL_SECS = { min: 1, max: 600, default: 20 } as const;
+/** …for this share of the calls, percent ("80/20"). */
+export const SERVICE_LEVEL_TARGET = { min: 1, max: 100, default: 80 } as const;
 
 export type OverflowType = 'goodbye' | 'group' | 'number';
 
@@ -17,6 +21,8 @@ export interface QueueSettingsForm {
   overflow_type: OverflowType;
   overflow_group_id?: number;
   overflow_number?: string;
+  service_level_secs: number;
+  service_level_target: number;
 }
 
 /** The form's values for stored settings; absent fields take the server's defaults. */
@@ -30,6 +36,8 @@ export function settingsToForm(s: QueueSettings | undefined): QueueSettingsForm 
     overflow_type: o.type,
     overflow_group_id: o.type === 'group' ? o.group_id : undefined,
     overflow_number: o.type === 'number' ? o.number : undefined,
+    service_level_secs: s?.service_level_secs ?? SERVICE_LEVEL_SECS.default,
+    service_level_target: s?.service_level_target ?? SERVICE_LEVEL_TARGET.default,
   };
 }
 
@@ -52,5 +60,7 @@ export function formToSettings(f: QueueSettingsForm): QueueSettings {
     ring_timeout_secs: f.ring_timeout_secs,
     max_wait_secs: f.limit_wait ? f.max_wait_secs : null,
     overflow,
+    service_level_secs: f.service_level_secs,
+    service_level_target: f.service_level_target,
   };
 }

@@ -2,7 +2,8 @@
 //!
 //! The first message is `hello` with the user's profile, then the agent's `presence` and
 //! `queues`; after that, every event the hub has for this user, and for users with the `monitor`
-//! permission the enterprise's `monitor_agent` and `monitor_queue` events. When this session is
+//! permission the enterprise's `monitor_agent`, `monitor_queue` and `monitor_figures` events of
+//! the skill groups their data scope allows (see `monitor`). When this session is
 //! revoked the socket sends `session_revoked` and closes; events about the user's other sessions
 //! are not sent here. A `ringing` event gets the caller's number location and call history filled
 //! in on its way (see `pops`).
@@ -21,6 +22,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::routes::monitor::Watch;
 use crate::state::AppState;
 
 /// Upgrades to the events WebSocket (authenticated by cookie, bearer token or `?token=`).
@@ -31,10 +33,12 @@ pub(crate) async fn events(
 ) -> ApiResult<Response> {
     let me = user.tenant(&state).me(user.user_id).await?;
     let rx = state.hub.subscribe(user.user_id);
-    let monitor = user
-        .permissions
-        .contains(&Permission::Monitor)
-        .then(|| state.hub.subscribe_monitor(user.enterprise));
+    let monitor = if user.permissions.contains(&Permission::Monitor) {
+        let watch = Watch::of(&state, &user).await?;
+        Some((state.hub.subscribe_monitor(user.enterprise), watch))
+    } else {
+        None
+    };
     let mut first = vec![Event::Hello { me: Box::new(me) }];
     if let Some(sip) = &state.sip {
         if let Some(presence) = sip.presence(user.enterprise, user.user_id).await {
@@ -120,12 +124,19 @@ impl Agent {
     }
 }
 
-/// The next monitor event, or never for users who do not watch the monitor.
-async fn next_monitor(
-    rx: &mut Option<tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>>,
-) -> Result<std::sync::Arc<Event>, RecvError> {
+/// The monitor events of the enterprise and what this supervisor may watch of them.
+type MonitorFeed = (tokio::sync::broadcast::Receiver<Arc<Event>>, Watch);
+
+/// The next monitor event this supervisor may see, or never for users who do not watch the
+/// monitor.
+async fn next_monitor(rx: &mut Option<MonitorFeed>) -> Result<Arc<Event>, RecvError> {
     match rx {
-        Some(r) => r.recv().await,
+        Some((r, watch)) => loop {
+            let ev = r.recv().await?;
+            if watch.sees(&ev) {
+                return Ok(ev);
+            }
+        },
         None => std::future::pending().await,
     }
 }
@@ -140,7 +151,7 @@ async fn send(socket: &mut WebSocket, event: &Event) -> bool {
 async fn pump(
     mut socket: WebSocket,
     mut rx: tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>,
-    mut monitor: Option<tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>>,
+    mut monitor: Option<MonitorFeed>,
     first: Vec<Event>,
     session: SessionId,
     mut agent: Agent,
@@ -158,7 +169,7 @@ async fn pump(
 async fn pump_events(
     socket: &mut WebSocket,
     rx: &mut tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>,
-    monitor: &mut Option<tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>>,
+    monitor: &mut Option<MonitorFeed>,
     session: SessionId,
     agent: &mut Agent,
 ) {

@@ -18,6 +18,7 @@ pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod in_call;
 pub(crate) mod me;
+pub(crate) mod monitor;
 pub(crate) mod numbers;
 pub(crate) mod platform;
 pub(crate) mod presence;
@@ -65,6 +66,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(in_call::router())
         .merge(caller_numbers::router())
         .merge(supervision::router())
+        .merge(monitor::router())
         .merge(enterprise::router())
         .merge(widget::router())
         .merge(platform::router())

@@ -1,12 +1,12 @@
 //! The agent's side of the contact center (SPEC §2, §3): presence (sign in, idle, busy, custom
-//! statuses, auto-answer), queue lengths, rejecting and hanging up calls, missed-call reminders;
-//! and the supervisors' real-time monitor (SPEC §4).
+//! statuses, auto-answer), queue lengths, rejecting and hanging up calls, missed-call reminders.
+//! The supervisors' real-time monitor (SPEC §4) is in `monitor`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use engine::sipd::{AgentAction, AgentError, SipHandle};
 use model::calls::TranscriptionSwitch;
-use model::presence::{LoginState, MissedCall, Monitor, Presence, PresenceChange, QueueLength};
+use model::presence::{LoginState, MissedCall, Presence, PresenceChange, QueueLength};
 use model::{ErrorBody, Permission};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -26,7 +26,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(switch_transcription))
         .routes(routes!(missed_calls))
         .routes(routes!(handle_missed_call))
-        .routes(routes!(monitor))
 }
 
 impl From<AgentError> for ApiError {
@@ -253,27 +252,4 @@ pub(crate) async fn handle_missed_call(
         .handle_missed_call(user.user_id, id, state.now())
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The real-time monitor: every agent's status and time in it, every queue's waiting callers
-/// and longest wait (needs `monitor`). Live updates come on the events WebSocket.
-#[utoipa::path(get, path = "/monitor", tag = "monitor",
-    responses((status = 200, body = Monitor), (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)))]
-pub(crate) async fn monitor(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Json<Monitor>> {
-    user.require(Permission::Monitor)?;
-    let mut m = sip(&state)?
-        .monitor(user.enterprise)
-        .await
-        .ok_or(AgentError::Stopped)?;
-    // Agents outside any skill group are named from the user table.
-    for a in m.agents.iter_mut().filter(|a| a.name.is_empty()) {
-        if let Ok(u) = user.tenant(&state).user(a.presence.user_id).await {
-            a.work_id = u.work_id;
-            a.name = u.name;
-        }
-    }
-    Ok(Json(m))
 }

@@ -55,6 +55,18 @@ pub(crate) async fn set_settings(
             "must be 10 to 3600 seconds, or null to wait for ever",
         ));
     }
+    if !(1..=600).contains(&req.service_level_secs) {
+        return Err(ApiError::validation(
+            "service_level_secs",
+            "must be 1 to 600 seconds",
+        ));
+    }
+    if !(1..=100).contains(&req.service_level_target) {
+        return Err(ApiError::validation(
+            "service_level_target",
+            "must be 1 to 100 percent",
+        ));
+    }
     if let OverflowTarget::Number { number } = &req.overflow {
         validate::phone_number("overflow.number", number, 3)?;
     }

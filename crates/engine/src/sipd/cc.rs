@@ -82,6 +82,10 @@ pub(crate) struct ContactCenter {
     memberships: HashSet<(EnterpriseId, UserId, SkillGroupId)>,
     /// Where events for browsers go.
     pub(crate) hub: Option<Arc<EventHub>>,
+    /// The call each agent is on, for the monitor.
+    live: super::live::LiveCalls,
+    /// Each agent's enterprise, learnt from their status changes (for the monitor's events).
+    enterprise_of: HashMap<UserId, EnterpriseId>,
 }
 
 impl ContactCenter {
@@ -259,6 +263,7 @@ impl ContactCenter {
             return model::presence::Monitor {
                 agents: Vec::new(),
                 queues: Vec::new(),
+                figures: Vec::new(),
             };
         };
         let agents = acd
@@ -273,7 +278,11 @@ impl ContactCenter {
             .filter_map(|(id, _)| self.queue_length(acd, *id))
             .collect();
         queues.sort_by(|a, b| a.name.cmp(&b.name));
-        model::presence::Monitor { agents, queues }
+        model::presence::Monitor {
+            agents,
+            queues,
+            figures: Vec::new(),
+        }
     }
 
     /// How a colleague is named on a pop: "name (work id)", or the work id.
@@ -291,15 +300,20 @@ impl ContactCenter {
             .get(&user)
             .cloned()
             .unwrap_or_else(|| (user.to_string(), String::new()));
+        let mut groups = self.groups_of(user);
+        groups.sort();
         MonitorAgent {
             work_id,
             name,
+            groups,
+            call: self.live.of(user).cloned(),
             presence,
         }
     }
 
     /// Tells the agent and the enterprise's monitor about a status change.
-    pub(crate) fn publish_presence(&self, e: EnterpriseId, user: UserId, now: i64) {
+    pub(crate) fn publish_presence(&mut self, e: EnterpriseId, user: UserId, now: i64) {
+        self.enterprise_of.insert(user, e);
         let Some(hub) = &self.hub else { return };
         let presence = self.presence(e, user, now);
         hub.publish(
@@ -335,10 +349,20 @@ impl ContactCenter {
         }
     }
 
-    /// Sends an event to one user.
-    pub(crate) fn publish(&self, user: UserId, event: Event) {
-        if let Some(hub) = &self.hub {
-            hub.publish(user, event);
+    /// Sends an event to one user; a change of the agent's call goes to the monitor too.
+    pub(crate) fn publish(&mut self, user: UserId, event: Event) {
+        let now = super::calls::wall_ms();
+        let changed = self.live.apply(user, &event, now);
+        let Some(hub) = &self.hub else { return };
+        hub.publish(user, event);
+        if let Some(e) = self.enterprise_of.get(&user).copied().filter(|_| changed) {
+            let presence = self.presence(e, user, now);
+            hub.publish_monitor(
+                e,
+                Event::MonitorAgent {
+                    agent: self.monitor_agent(user, presence),
+                },
+            );
         }
     }
 }

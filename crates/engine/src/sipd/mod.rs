@@ -21,6 +21,7 @@ mod directory;
 mod endpoint;
 mod flow;
 mod handle;
+mod live;
 mod presence;
 mod prompts;
 mod register;

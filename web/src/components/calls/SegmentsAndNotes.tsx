@@ -43,11 +43,11 @@ export default function SegmentsAndNotes({ call }: { call: CallRecord }) {
       )}
       {steps.length > 0 && (
         <>
-          <Divider titlePlacement="start">{t('supervision.title')}</Divider>
+          <Divider titlePlacement="start">{t('stepIn.title')}</Divider>
           {steps.map((s) => (
             <div key={`${s.supervisor_id}-${s.at}-${s.step}`} data-testid="call-supervision" style={{ padding: '2px 0' }}>
               {time(s.at)} <strong>{s.supervisor_name ?? s.supervisor_id}</strong> ({s.supervisor_work_id ?? ''}){' '}
-              <Tag color="magenta">{s.step === 'left' ? t('supervision.left') : t(`supervision.steps.${s.step}`)}</Tag>
+              <Tag color="magenta">{s.step === 'left' ? t('stepIn.left') : t(`stepIn.steps.${s.step}`)}</Tag>
             </div>
           ))}
         </>

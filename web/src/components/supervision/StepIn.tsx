@@ -40,14 +40,14 @@ export function StepInButtons({ agent, current, size = 'small' }: { agent: numbe
     <Space wrap size={4}>
       {nextSteps(current).map((step) =>
         step === 'disconnect' ? (
-          <Popconfirm key={step} title={t('supervision.disconnectConfirm')} onConfirm={() => void go(step)}>
+          <Popconfirm key={step} title={t('stepIn.disconnectConfirm')} onConfirm={() => void go(step)}>
             <Button size={size} danger loading={pending === step} data-testid={`step-${step}-${agent}`}>
-              {t(`supervision.steps.${step}`)}
+              {t(`stepIn.steps.${step}`)}
             </Button>
           </Popconfirm>
         ) : (
           <Button key={step} size={size} loading={pending === step} onClick={() => void go(step)} data-testid={`step-${step}-${agent}`}>
-            {t(`supervision.steps.${step}`)}
+            {t(`stepIn.steps.${step}`)}
           </Button>
         ),
       )}
@@ -61,7 +61,7 @@ export function SupervisingStatus({ agent, step, agentName }: { agent: number; s
   return (
     <Space style={{ marginTop: 8 }} wrap>
       <Tag color="magenta" data-testid="supervising" data-step={step}>
-        {t(`supervision.doing.${step}`, { agent: agentName || `#${agent}` })}
+        {t(`stepIn.doing.${step}`, { agent: agentName || `#${agent}` })}
       </Tag>
       <StepInButtons agent={agent} current={step} />
     </Space>

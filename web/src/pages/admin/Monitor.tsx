@@ -1,51 +1,36 @@
-// The real-time monitor (实时监控): every agent's status with the time in it and today's
-// figures, every queue with its waiting callers and longest wait. Loaded from `GET /monitor`
-// and kept live by the events WebSocket (`monitor_agent`, `monitor_queue`). A supervisor steps
-// into an agent's call from its row (listen, whisper, barge-in, take over).
-import { useEffect, useState, useSyncExternalStore, type HTMLAttributes } from 'react';
-import { Card, Col, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+// The real-time monitor (实时监控): every agent's status with the time in it, the call they are
+// on and today's figures; every skill group's queue (waiting callers, longest wait, idle agents)
+// and figures today (offered, answered, abandoned, speed of answer, service level); a filter by
+// group. Only the groups the supervisor's data scope allows. Loaded from `GET /monitor` and kept
+// live by the events WebSocket (`monitor_agent`, `monitor_queue`, `monitor_figures`). A
+// supervisor steps into an agent's call from its row (listen, whisper, barge-in, take over).
+import { useState, type HTMLAttributes } from 'react';
+import { Button, Card, Col, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { MonitorAgent, QueueLength } from '../../api/types';
-import { useAuth } from '../../auth';
-import { api, unwrap } from '../../core/api';
-import { initialMonitor, monitorReducer, monitorSummary } from '../../core/monitor';
+import type { MonitorAgent } from '../../api/types';
+import { inGroup, monitorSummary } from '../../core/monitor';
 import { formatDuration, queueTotal, statusKey, timerText, todayAt } from '../../core/presence';
-import { createStore } from '../../core/store';
-import { useShowError } from '../../errors';
+import { useMonitor } from '../../useMonitor';
 import { useNow } from '../../useNow';
 import { STATUS_COLOR, useCustomStatuses, useStatusLabel } from '../../components/phonebar/status';
+import CallCell from '../../components/monitor/CallCell';
+import FiguresTable from '../../components/monitor/FiguresTable';
 import { StepInButtons } from '../../components/supervision/StepIn';
+import { useAuth } from '../../auth';
 import { usePhoneBar } from '../../cti';
 
 export default function MonitorPage() {
   const { t } = useTranslation();
-  const { events, connection, me: meUser } = useAuth();
-  const me = meUser?.id;
+  const all = useMonitor();
+  const me = useAuth().me?.id;
   // The step this user took on an agent's call, from their own phone bar.
   const supervising = usePhoneBar().call?.supervising;
-  const showError = useShowError();
-  const [store] = useState(() => createStore(monitorReducer, initialMonitor));
-  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const [group, setGroup] = useState<number | null>(null);
+  const state = { ...all, ...inGroup(all, group) };
   const statuses = useCustomStatuses();
   const label = useStatusLabel(statuses);
-  const now = useNow() + state.clockOffset;
-
-  useEffect(() => events.subscribe((event) => store.dispatch({ type: 'event', event, at: Date.now() })), [events, store]);
-  // The snapshot on opening, and again after each reconnect (events sent meanwhile were lost).
-  const isOpen = connection === 'open';
-  useEffect(() => {
-    let live = true;
-    api
-      .GET('/api/v1/monitor')
-      .then((r) => {
-        const monitor = unwrap(r);
-        if (live) store.dispatch({ type: 'snapshot', monitor, at: Date.now() });
-      })
-      .catch(showError);
-    return () => {
-      live = false;
-    };
-  }, [isOpen, store, showError]);
+  const now = useNow() + all.clockOffset;
+  const groupName = (id: number) => all.queues.find((q) => q.group_id === id)?.name ?? all.figures.find((f) => f.group_id === id)?.name;
 
   const summary = monitorSummary(state.agents);
   const loginText = (a: MonitorAgent) => {
@@ -57,6 +42,19 @@ export default function MonitorPage() {
 
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle" data-testid="monitor">
+      <Space wrap>
+        <Select<number | null>
+          style={{ minWidth: 200 }}
+          value={group}
+          onChange={setGroup}
+          aria-label={t('supervision.filterGroup')}
+          data-testid="monitor-group-filter"
+          options={[{ value: null, label: t('supervision.allGroups') }, ...all.queues.map((q) => ({ value: q.group_id, label: q.name }))]}
+        />
+        <Button href="/wallboard" target="_blank" data-testid="open-wallboard">
+          {t('supervision.wallboard')}
+        </Button>
+      </Space>
       <Row gutter={16}>
         {[
           { id: 'signed-in', title: t('monitor.signedIn'), value: summary.signedIn },
@@ -115,6 +113,7 @@ export default function MonitorPage() {
                 </span>
               ),
             },
+            { title: t('supervision.call'), key: 'call', render: (_, a) => <CallCell call={a.call} groupName={groupName} now={now} /> },
             { title: t('monitor.callsToday'), key: 'calls', render: (_, a) => a.presence.today.calls },
             { title: t('monitor.talkToday'), key: 'talk', render: (_, a) => <span style={{ fontFamily: 'monospace' }}>{formatDuration(todayAt(a.presence, now).talk_seconds)}</span> },
             {
@@ -128,34 +127,8 @@ export default function MonitorPage() {
           ]}
         />
       </Card>
-      <Card title={`${t('monitor.title')} · ${t('monitor.queues')}`}>
-        <Table<QueueLength>
-          rowKey="group_id"
-          size="small"
-          pagination={false}
-          loading={!state.loaded}
-          dataSource={state.queues}
-          data-testid="monitor-queues"
-          onRow={(q) => ({ 'data-testid': `monitor-queue-${q.group_id}` }) as HTMLAttributes<HTMLElement>}
-          columns={[
-            { title: t('nav.skillGroups'), dataIndex: 'name' },
-            {
-              title: t('monitor.waiting'),
-              dataIndex: 'waiting',
-              render: (w: number) => (
-                <Typography.Text type={w > 0 ? 'danger' : undefined} strong={w > 0} data-testid="queue-waiting">
-                  {w}
-                </Typography.Text>
-              ),
-            },
-            {
-              title: t('monitor.longestWait'),
-              key: 'longest',
-              render: (_, q) => <span style={{ fontFamily: 'monospace' }}>{q.waiting > 0 ? timerText(q.oldest_since, now) : '—'}</span>,
-            },
-            { title: t('monitor.idleAgents'), dataIndex: 'idle_agents' },
-          ]}
-        />
+      <Card title={`${t('monitor.title')} · ${t('monitor.queues')} · ${t('supervision.today')}`}>
+        <FiguresTable queues={state.queues} figures={state.figures} now={now} loading={!all.loaded} />
       </Card>
     </Space>
   );

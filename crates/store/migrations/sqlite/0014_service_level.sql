@@ -1,0 +1,6 @@
+-- Supervision (SPEC §4): each skill group's service level (服务水平) threshold and target, and
+-- when an agent first answered a queued call (speed of answer, answered in time).
+ALTER TABLE skill_groups ADD COLUMN service_level_secs INTEGER NOT NULL DEFAULT 20;
+ALTER TABLE skill_groups ADD COLUMN service_level_target INTEGER NOT NULL DEFAULT 80;
+ALTER TABLE calls ADD COLUMN agent_answered_at INTEGER;
+CREATE INDEX calls_queued ON calls (enterprise_id, queued_at);
