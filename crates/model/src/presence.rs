@@ -233,7 +233,7 @@ pub struct LiveCall {
     pub direction: LiveDirection,
     /// The skill group it queued in (inbound).
     pub group_id: Option<SkillGroupId>,
-    /// `ringing`, `talking` or `held`.
+    /// `ringing`, `talking`, `held` or `consult`.
     pub state: LiveCallState,
     /// When it rang the agent (ringing) or connected (unix ms): the duration ticks from it.
     pub since: i64,
@@ -259,6 +259,9 @@ pub enum LiveCallState {
     Talking,
     /// The customer is on hold.
     Held,
+    /// The agent consults a colleague or a number (the customer holds), or talks with both in
+    /// a three-way call.
+    Consult,
 }
 
 /// A signed-in colleague an agent can transfer a call to.

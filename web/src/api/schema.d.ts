@@ -2743,14 +2743,14 @@ export interface components {
              * @description When it rang the agent (ringing) or connected (unix ms): the duration ticks from it.
              */
             since: number;
-            /** @description `ringing`, `talking` or `held`. */
+            /** @description `ringing`, `talking`, `held` or `consult`. */
             state: components["schemas"]["LiveCallState"];
         };
         /**
          * @description Where a live call is.
          * @enum {string}
          */
-        LiveCallState: "ringing" | "talking" | "held";
+        LiveCallState: "ringing" | "talking" | "held" | "consult";
         /**
          * @description Which way a live call goes.
          * @enum {string}

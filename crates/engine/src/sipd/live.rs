@@ -1,6 +1,7 @@
 //! The call each agent is on, as the real-time monitor shows it (SPEC §4), followed from the
 //! events the calls already send their agents: an offer rings (inbound, with its group), the call
-//! connects (an outbound call when nothing rang), is held or resumed, and ends.
+//! connects (an outbound call when nothing rang), is held or resumed, goes into a consult and
+//! out of it, and ends.
 
 use std::collections::HashMap;
 
@@ -68,6 +69,24 @@ impl LiveCalls {
                         LiveCallState::Held
                     } else {
                         LiveCallState::Talking
+                    };
+                    true
+                }
+                _ => false,
+            },
+            // The consulting agent's call (a consulted colleague's own `consult` events name
+            // them as the party, and their call stays a plain one).
+            Event::Consult {
+                call,
+                state,
+                party_user,
+                ..
+            } if *party_user != Some(user) => match self.calls.get_mut(&user) {
+                Some(c) if &c.call == call => {
+                    c.state = if state == "ended" {
+                        LiveCallState::Talking
+                    } else {
+                        LiveCallState::Consult
                     };
                     true
                 }
@@ -193,5 +212,30 @@ mod tests {
             (c.direction, c.group_id, c.customer.as_str()),
             (LiveDirection::Outbound, None, "13800000002")
         );
+    }
+
+    #[test]
+    fn a_consult_shows_on_the_consulting_agents_call_not_the_colleagues() {
+        let mut live = LiveCalls::default();
+        let (a, b) = (UserId(7), UserId(8));
+        live.apply(a, &ringing("1"), 100);
+        live.apply(a, &connected("1", "13900000001"), 200);
+        live.apply(b, &connected("1", "13900000001"), 300);
+        let consult = |state: &str| Event::Consult {
+            call: "1".to_owned(),
+            state: state.to_owned(),
+            party: "坐席 1002 (1002)".to_owned(),
+            party_user: Some(b),
+            reason: None,
+        };
+        assert!(live.apply(a, &consult("talking"), 300));
+        assert_eq!(live.of(a).unwrap().state, LiveCallState::Consult);
+        assert!(
+            !live.apply(b, &consult("three_way"), 310),
+            "the colleague's call stays plain"
+        );
+        assert_eq!(live.of(b).unwrap().state, LiveCallState::Talking);
+        assert!(live.apply(a, &consult("ended"), 400));
+        assert_eq!(live.of(a).unwrap().state, LiveCallState::Talking);
     }
 }

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { LiveCall } from '../../api/types';
 import { timerText } from '../../core/presence';
 
-const STATE_COLOR = { ringing: 'orange', talking: 'blue', held: 'purple' } as const;
+const STATE_COLOR = { ringing: 'orange', talking: 'blue', held: 'purple', consult: 'magenta' } as const;
 
 export default function CallCell({ call, groupName, now }: { call: LiveCall | null | undefined; groupName: (id: number) => string | undefined; now: number }) {
   const { t } = useTranslation();
