@@ -9,7 +9,7 @@ use model::{Event, UserId};
 
 use super::{AgentLeg, Inbound, Seat, Stage};
 use crate::call::{CallError, ConsultStep, ConsultTo, Ring};
-use crate::legs::{AgentAudio, MAIN};
+use crate::legs::MAIN;
 use crate::sipleg::{InDialog, LegEvent};
 use crate::{AcdOut, LegId, LegRole, MediaOut, Millis, Output, RoomRef, Sound, TrunkRoute};
 
@@ -79,13 +79,6 @@ impl Consult {
             State::Ringing { until } => Some(until),
             _ => None,
         }
-    }
-}
-
-fn audio(user: UserId, leg: AgentLeg) -> AgentAudio {
-    match leg {
-        AgentLeg::Sip(l) => AgentAudio::Sip(l),
-        AgentLeg::Browser => AgentAudio::Browser(user),
     }
 }
 
@@ -183,7 +176,7 @@ impl Inbound {
         };
         self.tell(user, Event::Ringing { offer });
         if auto && leg == AgentLeg::Browser {
-            self.consult_answered(now, None);
+            self.consult_answered(None);
         }
         true
     }
@@ -221,7 +214,7 @@ impl Inbound {
     }
 
     /// The consulted party answered: they talk with the agent in the consult room.
-    fn consult_answered(&mut self, now: Millis, sdp: Option<&sip::sdp::AudioDesc>) {
+    fn consult_answered(&mut self, sdp: Option<&sip::sdp::AudioDesc>) {
         let Some(c) = self.consult.as_mut() else {
             return;
         };
@@ -257,7 +250,6 @@ impl Inbound {
             }
             Party::External { leg: None, .. } => {}
         }
-        let _ = now;
         self.tell_consult("talking", None);
     }
 
@@ -463,7 +455,7 @@ impl Inbound {
         };
         let ringing = matches!(c.state, State::Ringing { .. });
         match ev {
-            LegEvent::Answered(Some(sdp)) if ringing => self.consult_answered(now, Some(sdp)),
+            LegEvent::Answered(Some(sdp)) if ringing => self.consult_answered(Some(sdp)),
             LegEvent::Answered(None) | LegEvent::TimedOut if ringing => {
                 self.end_consult(now, "no_answer");
             }
@@ -479,13 +471,13 @@ impl Inbound {
     }
 
     /// The consulted colleague answered in the browser. Returns false when they are not one.
-    pub(super) fn consult_answer_in_browser(&mut self, now: Millis, user: UserId) -> bool {
+    pub(super) fn consult_answer_in_browser(&mut self, user: UserId) -> bool {
         let ringing = self.consult.as_ref().is_some_and(|c| {
             matches!(c.state, State::Ringing { .. })
                 && c.colleague() == Some((user, Some(AgentLeg::Browser)))
         });
         if ringing {
-            self.consult_answered(now, None);
+            self.consult_answered(None);
         }
         ringing
     }
@@ -509,9 +501,9 @@ impl Inbound {
 
     /// Moves an agent's audio to a room (their browser session, or their SIP leg).
     fn move_agent(&mut self, user: UserId, leg: AgentLeg, room: RoomRef) {
-        match audio(user, leg) {
-            AgentAudio::Sip(leg) => self.legs.media(MediaOut::Join { leg, room }),
-            AgentAudio::Browser(user) => self.legs.media(MediaOut::JoinBrowser { user, room }),
+        match leg {
+            AgentLeg::Sip(leg) => self.legs.media(MediaOut::Join { leg, room }),
+            AgentLeg::Browser => self.legs.media(MediaOut::JoinBrowser { user, room }),
         }
     }
 

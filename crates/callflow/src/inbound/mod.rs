@@ -387,7 +387,7 @@ impl Inbound {
                 }
             }
             Input::AnswerInBrowser { agent } => {
-                if !self.consult_answer_in_browser(now, agent) {
+                if !self.consult_answer_in_browser(agent) {
                     let _ = self.answer_in_browser(now, agent);
                 }
             }

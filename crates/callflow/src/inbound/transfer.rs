@@ -2,16 +2,19 @@
 //! outside (through the ACD or a trunk), into an IVR entry, and the same asked by a desk phone's
 //! own transfer key (REFER), whose NOTIFY says how it went.
 
-use super::{AgentLeg, Inbound, Stage};
+use model::UserId;
+
+use super::{AgentLeg, Inbound, Seat, Stage};
 use crate::call::CallError;
 use crate::legs::MAIN;
 use crate::{AcdOut, LegId, MediaOut, Millis, Output, TransferTo};
 
 impl Inbound {
-    /// The agent transfers the customer to a group, a colleague or a number outside: their side
-    /// ends (after-call work, their segment closed); the customer waits at the head of that
-    /// queue with music, or hears the transfer music while the number rings.
-    pub(crate) fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
+    /// What every blind transfer does first, refused unless the agent talks with the customer
+    /// and no consult runs: a desk phone's pending REFER hears it worked (before its BYE), the
+    /// supervisor leaves, the agent's segment closes as transferred. Returns the agent's part,
+    /// which the caller then ends.
+    fn hand_off(&mut self, now: Millis) -> Result<(UserId, AgentLeg, Seat), CallError> {
         let Stage::Talking {
             agent,
             leg,
@@ -24,7 +27,6 @@ impl Inbound {
         if self.consult.is_some() {
             return Err(CallError::InConsult);
         }
-        // A transfer the desk phone asked for by REFER: it hears it worked before its BYE.
         if let (Some(l), AgentLeg::Sip(talking)) = (self.refer.take(), leg)
             && l == talking
         {
@@ -34,6 +36,14 @@ impl Inbound {
         self.supervisor_leaves(now, "transferred");
         self.transferred_by = Some(agent);
         self.segment(agent, since, now, true);
+        Ok((agent, leg, seat))
+    }
+
+    /// The agent transfers the customer to a group, a colleague or a number outside: their side
+    /// ends (after-call work, their segment closed); the customer waits at the head of that
+    /// queue with music, or hears the transfer music while the number rings.
+    pub(crate) fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
+        let (agent, leg, seat) = self.hand_off(now)?;
         self.held = false;
         self.leave(agent, leg, seat);
         self.stage = Stage::Routing;
@@ -54,21 +64,7 @@ impl Inbound {
         now: Millis,
         flow: std::sync::Arc<ivr::Flow>,
     ) -> Result<(), CallError> {
-        let Stage::Talking {
-            agent,
-            leg,
-            since,
-            seat,
-        } = self.stage
-        else {
-            return Err(CallError::NotTalking);
-        };
-        if self.consult.is_some() {
-            return Err(CallError::InConsult);
-        }
-        self.supervisor_leaves(now, "transferred");
-        self.transferred_by = Some(agent);
-        self.segment(agent, since, now, true);
+        let (agent, leg, seat) = self.hand_off(now)?;
         if self.held {
             self.held = false;
             self.legs.media(MediaOut::StopPlay { room: MAIN });
