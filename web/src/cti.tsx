@@ -87,7 +87,7 @@ export function usePhoneBar(): PhoneBarState {
 export type TransferTarget = { group: number } | { agent: number } | { number: string } | { ivr: string };
 
 /** Whom a consult calls: one colleague, or a number outside. */
-export type ConsultTarget = { agent: number } | { number: string };
+export type ConsultTarget = { agent: number } | { group: number } | { number: string };
 export type ConsultStep = 'complete' | 'join' | 'cancel';
 
 export interface PhoneActions {
@@ -135,7 +135,7 @@ export function usePhoneActions(): PhoneActions {
     unwrap(await api.POST('/api/v1/me/call/transfer', { body }));
   }, []);
   const consult = useCallback(async (to: ConsultTarget) => {
-    const body = 'agent' in to ? { agent_id: to.agent } : { number: to.number };
+    const body = 'agent' in to ? { agent_id: to.agent } : 'group' in to ? { group_id: to.group } : { number: to.number };
     unwrap(await api.POST('/api/v1/me/call/consult', { body }));
   }, []);
   const consultStep = useCallback(async (step: ConsultStep) => {

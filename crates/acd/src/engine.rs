@@ -57,7 +57,8 @@ pub enum Command {
         group: GroupId,
     },
     /// Queue a call an agent transferred (blind) to a group: at the head of the queue, counted
-    /// as waiting since it first queued.
+    /// as waiting since it first queued. A call still waiting in another queue moves (no
+    /// outcome is counted for the queue it leaves).
     Transfer {
         /// The call (its agent hung up their side: [`Command::Hangup`] first).
         call: CallId,
@@ -299,6 +300,7 @@ impl Acd {
             }
             Command::Enqueue { call, group } => self.enqueue(now, call, group, None),
             Command::Transfer { call, group, since } => {
+                self.leave_queue(call)?;
                 self.enqueue(now, call, group, Some(since.min(now)))
             }
             Command::Answer { agent, call } => self.answer(now, agent, call),
@@ -396,6 +398,14 @@ impl Acd {
             .collect();
         v.sort_by_key(|(id, _)| *id);
         v
+    }
+
+    /// The group's idle members, best first by its strategy (who the next call would ring).
+    pub fn idle_members(&self, group: GroupId) -> impl Iterator<Item = AgentId> + '_ {
+        self.groups
+            .get(&group)
+            .into_iter()
+            .flat_map(|g| g.idle.iter().map(|&(_, _, agent)| agent))
     }
 
     /// A queue's waiting callers, oldest wait and idle members.
@@ -580,6 +590,27 @@ impl Acd {
         );
         self.queue_changed(group);
         self.route_group(now, group);
+        Ok(())
+    }
+
+    /// A call still waiting in a queue leaves it without an outcome (it is moved: a transfer
+    /// that comes back to the agent who made it). A call the ACD no longer has is fine; one
+    /// ringing or talking is not.
+    fn leave_queue(&mut self, call: CallId) -> Result<(), CommandError> {
+        let Some(c) = self.calls.get(&call).cloned() else {
+            return Ok(());
+        };
+        let CallState::Queued(key) = c.state else {
+            return Err(CommandError::DuplicateCall);
+        };
+        if let Some(g) = self.groups.get_mut(&c.group) {
+            g.queue.remove(&key);
+        }
+        if let Some(at) = c.max_wait_at {
+            self.timers.cancel(at, TimerLabel::MaxWait(call));
+        }
+        self.calls.remove(&call);
+        self.queue_changed(c.group);
         Ok(())
     }
 

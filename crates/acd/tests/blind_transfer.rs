@@ -5,8 +5,8 @@
 
 mod common;
 
-use acd::{AgentId, CallId, Command, PhoneStatus};
-use common::{SALES, call_in, drain, with_idle_agents};
+use acd::{AgentId, CallId, Command, Device, Event, PhoneStatus};
+use common::{SALES, call_in, drain, offers, with_idle_agents};
 
 #[test]
 fn a_transferred_call_queues_at_the_head_keeping_its_wait() {
@@ -52,9 +52,52 @@ fn a_transferred_call_queues_at_the_head_keeping_its_wait() {
 }
 
 #[test]
-fn a_transfer_of_a_call_still_queued_is_refused_as_a_duplicate() {
+fn a_call_still_waiting_moves_to_the_new_queue_without_an_outcome() {
     let mut acd = with_idle_agents(Default::default(), &[], 0);
+    // Support has one idle agent; the call waits in Sales, where nobody is.
+    let support = acd::GroupId(2);
+    acd.set_group(support, Default::default());
+    acd.set_membership(AgentId(1002), support, 3);
+    acd.handle(
+        0,
+        Command::Login {
+            agent: AgentId(1002),
+            device: Device::Browser,
+        },
+    )
+    .unwrap();
+    acd.handle(
+        0,
+        Command::SetIdle {
+            agent: AgentId(1002),
+        },
+    )
+    .unwrap();
+    drain(&mut acd);
     assert_eq!(call_in(&mut acd, 1_000, 1), None);
+
+    acd.handle(
+        5_000,
+        Command::Transfer {
+            call: CallId(1),
+            group: support,
+            since: 1_000,
+        },
+    )
+    .unwrap();
+    let events = drain(&mut acd);
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::CallEnded { .. })),
+        "moving is not an outcome: {events:?}"
+    );
+    assert_eq!(offers(&events), vec![(CallId(1), AgentId(1002))]);
+    assert_eq!(acd.queue_view(SALES).unwrap().waiting, 0);
+}
+
+#[test]
+fn a_transfer_of_a_call_still_ringing_is_refused_as_a_duplicate() {
+    let mut acd = with_idle_agents(Default::default(), &[1001], 0);
+    assert_eq!(call_in(&mut acd, 1_000, 1), Some(AgentId(1001)));
     let r = acd.handle(
         2_000,
         Command::Transfer {

@@ -34,6 +34,8 @@ async fn consult_requests_are_checked_before_any_call_is_touched() {
         // Another enterprise's agent is nobody here.
         format!(r#"{{"agent_id":{}}}"#, other.agent.0),
         r#"{"agent_id":1,"group_id":2}"#.to_owned(),
+        r#"{"group_id":2,"number":"13900139000"}"#.to_owned(),
+        r#"{"group_id":"sales"}"#.to_owned(),
     ] {
         let (st, body) = post("/api/v1/me/call/consult", Some(bad.clone())).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {body}");
@@ -65,6 +67,12 @@ async fn consult_requests_are_checked_before_any_call_is_touched() {
     // Well-formed, but the admin talks on no call.
     let good = format!(r#"{{"agent_id":{}}}"#, t.agent.0);
     let (st, body) = post("/api/v1/me/call/consult", Some(good)).await;
+    assert_eq!((st, code(&body)), (StatusCode::CONFLICT, "no_such_call"));
+    let (st, body) = post(
+        "/api/v1/me/call/consult",
+        Some(r#"{"group_id":1}"#.to_owned()),
+    )
+    .await;
     assert_eq!((st, code(&body)), (StatusCode::CONFLICT, "no_such_call"));
     for step in ["complete", "join", "cancel"] {
         let path: &'static str = match step {

@@ -442,7 +442,13 @@ impl Call {
 
     /// Whether the customer called in (rather than an agent placing the call).
     pub fn is_inbound(&self) -> bool {
-        matches!(self.0, Kind::Inbound(_))
+        matches!(&self.0, Kind::Inbound(i) if !i.spec.placed)
+    }
+
+    /// Whether an agent is placing the call and the customer has not answered yet (until then
+    /// it is only ended or held; afterwards it is a talking call like any other).
+    pub fn is_placing(&self) -> bool {
+        matches!(self.0, Kind::Placed(_))
     }
 
     /// The agent talking on the call (for a placed call, the agent who placed it).
@@ -487,7 +493,8 @@ impl Call {
     pub fn connected(&self) -> bool {
         match &self.0 {
             Kind::Placed(p) => p.answered,
-            Kind::Inbound(i) => i.talking_agent().is_some(),
+            // A placed call becomes a talking one when the customer answers.
+            Kind::Inbound(i) => i.spec.placed || i.talking_agent().is_some(),
         }
     }
 
@@ -526,7 +533,13 @@ impl Call {
     /// Something happened to the call.
     pub fn handle(&mut self, now: Millis, input: Input) {
         match &mut self.0 {
-            Kind::Placed(p) => p.handle(now, input),
+            Kind::Placed(p) => {
+                p.handle(now, input);
+                // Answered: from now on it is a talking call like any other.
+                if let Some(talking) = Inbound::from_placed(now, p) {
+                    self.0 = Kind::Inbound(Box::new(talking));
+                }
+            }
             Kind::Inbound(i) => i.handle(now, input),
         }
     }
@@ -549,7 +562,7 @@ impl Call {
     }
 
     /// Transfers the customer (blind) to a skill group or a colleague; refused unless the agent
-    /// talks with the customer of an inbound call.
+    /// talks with the customer (a placed call once the customer answered, or an inbound call).
     pub fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
         match &mut self.0 {
             Kind::Placed(_) => Err(CallError::NotTalking),
@@ -558,7 +571,7 @@ impl Call {
     }
 
     /// Consults a colleague or a number while the customer holds; refused unless the agent
-    /// talks with the customer of an inbound call and no consult is under way.
+    /// talks with the customer and no consult is under way.
     pub fn consult(&mut self, now: Millis, to: ConsultTo) -> Result<(), CallError> {
         match &mut self.0 {
             Kind::Placed(_) => Err(CallError::NotTalking),
@@ -575,8 +588,8 @@ impl Call {
     }
 
     /// A supervisor steps into the call the agent talks on (listen, whisper, barge-in,
-    /// force-disconnect); refused unless an agent talks with the customer of an inbound call,
-    /// and for steps back or a second supervisor.
+    /// force-disconnect); refused unless an agent talks with the customer, and for steps back
+    /// or a second supervisor.
     pub fn supervise(
         &mut self,
         now: Millis,
@@ -622,7 +635,7 @@ impl Call {
 
     /// Transfers the customer (blind) into an IVR flow (a number's menu): the agent's side ends
     /// as with any transfer and the flow starts over for the customer; refused unless the agent
-    /// talks with the customer of an inbound call.
+    /// talks with the customer.
     pub fn transfer_to_ivr(&mut self, now: Millis, flow: Arc<ivr::Flow>) -> Result<(), CallError> {
         match &mut self.0 {
             Kind::Placed(_) => Err(CallError::NotTalking),

@@ -258,6 +258,16 @@ pub enum AcdOut {
         /// When the call first queued.
         since: crate::Millis,
     },
+    /// A call transferred to a colleague who did not take it comes back to the agent who
+    /// transferred it: it moves to their personal queue (at the head, keeping its wait) and
+    /// their after-call work ends so they are offered it at once. Answered with
+    /// [`crate::Input::Enqueued`], or [`crate::Input::QueueRefused`] when they signed out.
+    Recall {
+        /// The agent who transferred the call.
+        agent: UserId,
+        /// When the call first queued.
+        since: crate::Millis,
+    },
     /// Queue the call for one agent (their personal queue); refused when they are signed out.
     EnqueueForAgent {
         /// The agent.

@@ -27,10 +27,10 @@ enum Phase {
 pub(crate) struct Placed {
     pub(crate) spec: PlacedCall,
     pub(crate) legs: Legs,
-    customer_leg: Option<LegId>,
+    pub(crate) customer_leg: Option<LegId>,
     phase: Phase,
     /// When the customer's media started (transcript times count from it).
-    media_started: Option<Millis>,
+    pub(crate) media_started: Option<Millis>,
     pub(crate) transcribing: bool,
     /// The agent has the customer on hold.
     pub(crate) held: bool,
@@ -115,6 +115,12 @@ impl Placed {
             }
         }
         call
+    }
+
+    /// The customer answered and the call goes on (it then becomes a talking call like any
+    /// other: [`crate::inbound`]).
+    pub(crate) fn is_connected(&self) -> bool {
+        self.phase == Phase::Connected
     }
 
     /// The customer's leg, once its media runs, and when that began.

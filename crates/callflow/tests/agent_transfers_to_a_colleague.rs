@@ -1,6 +1,7 @@
 //! Blind transfer to a colleague: the customer waits in that agent's personal queue (only they
 //! are offered the call), and the record keeps one segment per agent, in order: the first
-//! closed by the transfer, the second by the end of the call.
+//! closed by the transfer, the second by the end of the call. A colleague who does not take
+//! the call sends it back to the agent who transferred it, once.
 
 mod common;
 
@@ -102,10 +103,15 @@ fn a_transferred_call_that_overflows_stays_answered() {
     h.input(
         5_000,
         Input::Transfer {
-            to: TransferTo::Agent(COLLEAGUE),
+            to: TransferTo::Group(SUPPORT),
         },
     );
-    h.input(10, Input::Enqueued { group: None });
+    h.input(
+        10,
+        Input::Enqueued {
+            group: Some(SUPPORT),
+        },
+    );
     h.input(60_000, Input::Overflow(Overflow::Goodbye));
     assert!(
         !h.records().iter().any(|r| matches!(
@@ -146,4 +152,174 @@ fn the_colleagues_pop_says_who_transferred_the_customer() {
     let pop = pop.expect("the colleague's phone bar rang");
     assert_eq!(pop.transferred_by, Some(AGENT));
     assert_eq!(pop.consult_by, None);
+}
+
+/// The call bridged with the desk phone, transferred to the colleague, whose phone bar rings.
+fn transferred_and_ringing() -> (Harness, FarEnd) {
+    let (mut h, customer, _phone) = bridged();
+    h.input(
+        30_000,
+        Input::Transfer {
+            to: TransferTo::Agent(COLLEAGUE),
+        },
+    );
+    h.input(10, Input::Enqueued { group: None });
+    h.input(10, Input::Offer(ring(COLLEAGUE, AgentSide::Browser, false)));
+    (h, customer)
+}
+
+/// The recall the call asked the ACD for, and the reason the transferring agent was told.
+fn recalled(h: &Harness, out: &[Output]) -> Option<(UserId, String)> {
+    let agent = out.iter().find_map(|o| match o {
+        Output::Acd(AcdOut::Recall { agent, .. }) => Some(*agent),
+        _ => None,
+    })?;
+    let reason = h.agent_events().into_iter().find_map(|(u, e)| match e {
+        model::Event::TransferReturned {
+            colleague, reason, ..
+        } if u == agent && colleague == COLLEAGUE => Some(reason),
+        _ => None,
+    });
+    Some((agent, reason.expect("the transferring agent is told why")))
+}
+
+#[test]
+fn a_colleague_who_does_not_answer_sends_the_call_back_to_the_agent() {
+    let (mut h, _customer) = transferred_and_ringing();
+    let out = h.input(
+        20_000,
+        Input::OfferWithdrawn {
+            agent: COLLEAGUE,
+            reason: "ring_timeout".to_owned(),
+        },
+    );
+    assert_eq!(
+        recalled(&h, &out),
+        Some((AGENT, "ring_timeout".to_owned())),
+        "{out:#?}"
+    );
+    let since = out.iter().find_map(|o| match o {
+        Output::Acd(AcdOut::Recall { since, .. }) => Some(*since),
+        _ => None,
+    });
+    assert!(
+        since.is_some_and(|s| s < h.now - 50_000),
+        "the call keeps its first wait (it queued before 30 s of talk and 20 s of ringing): {since:?}"
+    );
+    h.input(10, Input::Enqueued { group: None });
+    h.input(10, Input::Offer(ring(AGENT, AgentSide::Browser, false)));
+    let pop = h
+        .agent_events()
+        .into_iter()
+        .rev()
+        .find_map(|(u, e)| match e {
+            model::Event::Ringing { offer } if u == AGENT => Some(offer),
+            _ => None,
+        });
+    assert_eq!(
+        pop.expect("the agent's phone bar rings again")
+            .transferred_by,
+        None,
+        "a returning call is not \"transferred by\" the colleague"
+    );
+    h.input(1_500, Input::AnswerInBrowser { agent: AGENT });
+    assert_eq!(h.call.agent(), Some(AGENT));
+    h.input(
+        10_000,
+        Input::Hangup {
+            by: model::calls::HangupSide::Agent,
+        },
+    );
+    let parts: Vec<_> = segments(&h).iter().map(|s| (s.0, s.3)).collect();
+    assert_eq!(parts, vec![(AGENT, true), (AGENT, false)]);
+}
+
+#[test]
+fn a_colleague_who_rejects_sends_the_call_back() {
+    let (mut h, _customer) = transferred_and_ringing();
+    let out = h.input(3_000, Input::Reject { agent: COLLEAGUE });
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, Output::Acd(AcdOut::Reject { agent, .. }) if *agent == COLLEAGUE)),
+        "{out:#?}"
+    );
+    // The ACD takes the offer back, saying why.
+    let out = h.input(
+        0,
+        Input::OfferWithdrawn {
+            agent: COLLEAGUE,
+            reason: "rejected".to_owned(),
+        },
+    );
+    assert_eq!(recalled(&h, &out), Some((AGENT, "rejected".to_owned())));
+}
+
+#[test]
+fn a_call_nobody_was_offered_in_the_colleagues_queue_comes_back() {
+    let (mut h, _customer, _phone) = bridged();
+    h.input(
+        5_000,
+        Input::Transfer {
+            to: TransferTo::Agent(COLLEAGUE),
+        },
+    );
+    h.input(10, Input::Enqueued { group: None });
+    // The colleague went busy by hand: the personal queue's wait runs out.
+    let out = h.input(60_000, Input::Overflow(Overflow::Goodbye));
+    assert_eq!(recalled(&h, &out), Some((AGENT, "no_answer".to_owned())));
+    assert!(
+        !out.iter()
+            .any(|o| matches!(o, Output::Media(callflow::MediaOut::Play { .. }))),
+        "no goodbye prompt: {out:#?}"
+    );
+}
+
+#[test]
+fn a_call_comes_back_only_once() {
+    let (mut h, _customer) = transferred_and_ringing();
+    h.input(
+        20_000,
+        Input::OfferWithdrawn {
+            agent: COLLEAGUE,
+            reason: "ring_timeout".to_owned(),
+        },
+    );
+    h.input(10, Input::Enqueued { group: None });
+    h.input(10, Input::Offer(ring(AGENT, AgentSide::Browser, false)));
+    let out = h.input(
+        20_000,
+        Input::OfferWithdrawn {
+            agent: AGENT,
+            reason: "ring_timeout".to_owned(),
+        },
+    );
+    assert!(
+        !out.iter()
+            .any(|o| matches!(o, Output::Acd(AcdOut::Recall { .. }))),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn a_caller_who_hangs_up_while_the_colleague_rings_is_not_recalled() {
+    let (mut h, mut customer) = transferred_and_ringing();
+    let bye = customer.request("BYE", Vec::new());
+    let (_, out) = h.request(CUSTOMER_LEG, bye);
+    assert!(
+        !out.iter()
+            .any(|o| matches!(o, Output::Acd(AcdOut::Recall { .. }))),
+        "{out:#?}"
+    );
+    let out = h.input(
+        0,
+        Input::OfferWithdrawn {
+            agent: COLLEAGUE,
+            reason: "caller_hung_up".to_owned(),
+        },
+    );
+    assert!(
+        !out.iter()
+            .any(|o| matches!(o, Output::Acd(AcdOut::Recall { .. }))),
+        "{out:#?}"
+    );
 }

@@ -149,12 +149,3 @@ fn a_transfer_from_hold_takes_the_customer_off_hold() {
         sound: Sound::QueueMusic
     })));
 }
-
-#[test]
-fn a_placed_call_cannot_be_transferred_to_a_group_yet() {
-    let (mut h, _phone, _carrier) = connected();
-    assert_eq!(
-        h.call.transfer(0, TransferTo::Group(SUPPORT)),
-        Err(CallError::NotTalking)
-    );
-}

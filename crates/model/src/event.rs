@@ -66,6 +66,19 @@ pub enum Event {
         /// On hold (true) or resumed (false).
         on: bool,
     },
+    /// A blind transfer to a colleague failed (they did not answer, rejected it, or signed
+    /// out): the call comes back to the agent who transferred it, whose phone bar rings again.
+    TransferReturned {
+        /// The call.
+        call: String,
+        /// The colleague it was transferred to.
+        colleague: crate::UserId,
+        /// Their name.
+        colleague_name: String,
+        /// `ring_timeout`, `rejected`, `device_failed`, `agent_left` or `no_answer` (nobody
+        /// was offered the call within the personal queue's wait).
+        reason: String,
+    },
     /// A consult on the agent's call changed: the consulting agent's phone bar, and the
     /// consulted colleague's once they joined a three-way call.
     Consult {

@@ -742,7 +742,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Consults (咨询) a colleague or a number while the customer holds with music: the agent
+         * Consults (咨询) a colleague, a skill group (its best free member by the group's strategy
+         *     rings) or a number while the customer holds with music: the agent
          *     hears ringback, then talks with the consulted party (whose pop says it is a consult and from
          *     whom). Then `POST /me/call/consult/complete` hands the customer over, `…/join` makes a
          *     three-way call, `…/cancel` goes back to the customer. The phone bar follows it through
@@ -2167,6 +2168,7 @@ export interface components {
         /** @description `POST /me/call/consult`. */
         ConsultRequest: {
             agent_id?: components["schemas"]["UserId"] | null;
+            group_id?: components["schemas"]["SkillGroupId"] | null;
             /**
              * @description A number outside to consult (digits, an optional leading `+`, `*`, `#`; 3 to 32
              *     characters), called through a trunk with the enterprise's number.
@@ -2489,6 +2491,20 @@ export interface components {
             on: boolean;
             /** @enum {string} */
             type: "call_held";
+        } | {
+            /** @description The call. */
+            call: string;
+            /** @description The colleague it was transferred to. */
+            colleague: components["schemas"]["UserId"];
+            /** @description Their name. */
+            colleague_name: string;
+            /**
+             * @description `ring_timeout`, `rejected`, `device_failed`, `agent_left` or `no_answer` (nobody
+             *     was offered the call within the personal queue's wait).
+             */
+            reason: string;
+            /** @enum {string} */
+            type: "transfer_returned";
         } | {
             /** @description The call. */
             call: string;
@@ -6260,7 +6276,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not exactly one of `agent_id` and `number`; no such agent; the agent themself; a number that is not dialable */
+            /** @description Not exactly one of `agent_id`, `group_id` and `number`; no such agent or skill group; the agent themself; a number that is not dialable */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6278,7 +6294,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` */
+            /** @description `not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `group_has_no_idle_agent`: nobody in the group is free; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -165,6 +165,23 @@ describe('phoneBarReducer', () => {
       { offer: null, call: { call: '7', caller: '13800138000', offer }, lastOfferEnd: null },
     ],
     [
+      'a transfer that came back marks the call until it connects again',
+      [
+        ev({ type: 'transfer_returned', call: '7', colleague: 3, colleague_name: 'Li Lei', reason: 'rejected' }),
+        ev({ type: 'ringing', offer }),
+      ],
+      { offer, returned: { call: '7', party: 'Li Lei', reason: 'rejected' } },
+    ],
+    [
+      'the returned call connected: the mark goes',
+      [
+        ev({ type: 'transfer_returned', call: '7', colleague: 3, colleague_name: 'Li Lei', reason: 'ring_timeout' }),
+        ev({ type: 'ringing', offer }),
+        ev({ type: 'call_connected', call: '7', caller: '13800138000' }),
+      ],
+      { returned: null },
+    ],
+    [
       'a dialed call has no offer',
       [ev({ type: 'ringing', offer }), ev({ type: 'offer_ended', call: '7', reason: 'caller_hung_up' }), ev({ type: 'call_connected', call: '9', caller: '13900139000' })],
       { call: { call: '9', caller: '13900139000', offer: null } },

@@ -56,6 +56,9 @@ export interface PhoneBarState {
   ended: EndedCall | null;
   /** The latest offer, kept after it stops ringing so the talking pop still shows its details. */
   recentOffer: Offer | null;
+  /** A call this agent transferred to a colleague came back: who did not take it and why
+   * (`ring_timeout`, `rejected`, `no_answer`…), until that call connects again. */
+  returned: { call: string; party: string; reason: string } | null;
 }
 
 export const initialPhoneBar: PhoneBarState = {
@@ -68,6 +71,7 @@ export const initialPhoneBar: PhoneBarState = {
   lastOfferEnd: null,
   ended: null,
   recentOffer: null,
+  returned: null,
 };
 
 export type PhoneBarAction =
@@ -126,8 +130,11 @@ function applyEvent(state: PhoneBarState, ev: Event, at: number): PhoneBarState 
         state.recentOffer && state.recentOffer.call === ev.call ? state.recentOffer : state.call?.call === ev.call ? state.call.offer : null;
       // A consult's pop: this agent talks with the colleague who consulted them.
       const consult: ConsultView | null = offer?.consult_by != null ? { state: 'talking', party: offer.consult_from ?? '', role: 'party' } : null;
-      return { ...state, offer: null, ended: null, call: { call: ev.call, caller: ev.caller, offer, consult } };
+      const returned = state.returned?.call === ev.call ? null : state.returned;
+      return { ...state, offer: null, ended: null, returned, call: { call: ev.call, caller: ev.caller, offer, consult } };
     }
+    case 'transfer_returned':
+      return { ...state, returned: { call: ev.call, party: ev.colleague_name, reason: ev.reason } };
     case 'consult': {
       if (!state.call || state.call.call !== ev.call) return state;
       const mine = ev.party_user != null && ev.party_user === state.presence?.user_id;

@@ -205,16 +205,20 @@ pub(crate) async fn transfer_call(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsultRequest {
-    /// The colleague to consult (exactly one of `agent_id` and `number`).
+    /// The colleague to consult (exactly one of `agent_id`, `group_id` and `number`).
     #[serde(default)]
     pub agent_id: Option<model::UserId>,
+    /// A skill group to consult: its best free member by the group's strategy rings.
+    #[serde(default)]
+    pub group_id: Option<model::SkillGroupId>,
     /// A number outside to consult (digits, an optional leading `+`, `*`, `#`; 3 to 32
     /// characters), called through a trunk with the enterprise's number.
     #[serde(default)]
     pub number: Option<String>,
 }
 
-/// Consults (咨询) a colleague or a number while the customer holds with music: the agent
+/// Consults (咨询) a colleague, a skill group (its best free member by the group's strategy
+/// rings) or a number while the customer holds with music: the agent
 /// hears ringback, then talks with the consulted party (whose pop says it is a consult and from
 /// whom). Then `POST /me/call/consult/complete` hands the customer over, `…/join` makes a
 /// three-way call, `…/cancel` goes back to the customer. The phone bar follows it through
@@ -223,9 +227,9 @@ pub struct ConsultRequest {
 #[utoipa::path(post, path = "/me/call/consult", tag = "me", request_body = ConsultRequest,
     responses(
         (status = 204, description = "Ringing"),
-        (status = 400, description = "Not exactly one of `agent_id` and `number`; no such agent; the agent themself; a number that is not dialable", body = ErrorBody),
+        (status = 400, description = "Not exactly one of `agent_id`, `group_id` and `number`; no such agent or skill group; the agent themself; a number that is not dialable", body = ErrorBody),
         (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
-        (status = 409, description = "`not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited`", body = ErrorBody),
+        (status = 409, description = "`not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `group_has_no_idle_agent`: nobody in the group is free; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited`", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
 pub(crate) async fn consult(
@@ -234,31 +238,31 @@ pub(crate) async fn consult(
     Json(req): Json<ConsultRequest>,
 ) -> ApiResult<StatusCode> {
     user.require(Permission::ConsultTransfer)?;
-    let to = match (req.agent_id, req.number) {
-        (None, Some(n)) => {
+    let action = match (req.agent_id, req.group_id, req.number) {
+        (None, None, Some(n)) => {
             let n = dialable_number(&n)?;
             // Risk control (风控) holds for consulted numbers too.
             crate::risk::check_outbound(user.tenant(&state), &n, state.now()).await?;
-            ConsultTo::External(n)
+            AgentAction::Consult {
+                to: ConsultTo::External(n),
+            }
         }
-        (Some(a), None) => {
+        (Some(a), None, None) => {
             colleague(&state, &user, a).await?;
-            ConsultTo::Agent(a)
+            AgentAction::Consult {
+                to: ConsultTo::Agent(a),
+            }
         }
+        (None, Some(group), None) => AgentAction::ConsultGroup { group },
         _ => {
             return Err(ApiError::validation(
                 "agent_id",
-                "give exactly one of agent_id and number",
+                "give exactly one of agent_id, group_id and number",
             ));
         }
     };
     sip(&state)?
-        .agent_action(
-            user.enterprise,
-            user.user_id,
-            None,
-            AgentAction::Consult { to },
-        )
+        .agent_action(user.enterprise, user.user_id, None, action)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -37,6 +37,7 @@ impl From<AgentError> for ApiError {
             AgentError::AnswerOnDevice => "answer_on_device",
             AgentError::NotTalking => "not_talking",
             AgentError::GroupHasNoAgent => "group_has_no_agent",
+            AgentError::GroupHasNoIdleAgent => "group_has_no_idle_agent",
             AgentError::AgentSignedOut => "agent_signed_out",
             AgentError::AgentNotAvailable => "agent_not_available",
             AgentError::NoTrunk => "no_trunk",

@@ -364,6 +364,12 @@ impl Inbound {
         let out = match seat {
             Seat::Queue => AcdOut::Hangup,
             Seat::Consult(n) => AcdOut::ColleagueEnded { agent, n, answered },
+            Seat::Placed(Some(then_idle)) => AcdOut::DialEnded {
+                agent,
+                answered: true,
+                then_idle,
+            },
+            Seat::Placed(None) => return,
         };
         self.legs.push(Output::Acd(out));
     }

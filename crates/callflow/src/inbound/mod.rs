@@ -5,24 +5,27 @@
 //! (answered, abandoned, missed, overflowed, goodbye).
 
 mod consult;
+mod from_placed;
 mod ring;
 mod supervise;
 mod transfer;
 
 use model::calls::{CallDirection, CallEvent, CallResult, HangupSide};
-use model::{Event, SkillGroupId, UserId};
+use model::{EnterpriseId, Event, SkillGroupId, UserId};
 
 use crate::call::{AgentPart, CallError, Customer, InboundCall, Input, Overflow, Service};
 use crate::legs::{AgentAudio, Legs, MAIN, Routed};
 use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite, no_dialog};
-use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output, Sound};
+use crate::{AcdOut, CallId, LegId, LegRole, Local, MediaOut, Millis, Output, Sound};
 
 /// How the ACD counts the talking agent on the call: as the agent the queued call was offered
-/// to, or as the colleague consult number `n` brought in (an attended transfer).
+/// to, as the colleague consult number `n` brought in (an attended transfer), or as the agent
+/// who placed the call (`Some(then_idle)` when the ACD counts them on it at all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Seat {
     Queue,
     Consult(u32),
+    Placed(Option<bool>),
 }
 
 /// How an agent is on the call: a SIP leg (desk phone, mobile) or their browser's session.
@@ -59,10 +62,30 @@ enum Stage {
     Ended,
 }
 
-/// An inbound call's state.
+/// Who the call is with, as its records and pops name it.
+#[derive(Debug, Clone)]
+pub(crate) struct About {
+    /// Its id.
+    pub(crate) id: CallId,
+    /// Its key in call records.
+    pub(crate) key: String,
+    /// The enterprise.
+    pub(crate) enterprise: EnterpriseId,
+    /// The customer's number.
+    pub(crate) caller: String,
+    /// The enterprise number (dialed by the customer, or shown to them).
+    pub(crate) number: String,
+    /// Transcribe the call once an agent answers.
+    pub(crate) transcribe: bool,
+    /// An agent placed the call (it became a talking call when the customer answered).
+    pub(crate) placed: bool,
+}
+
+/// A call with a customer in the contact center: one that came in to an enterprise number, or
+/// one an agent placed, from the moment the customer answered.
 #[derive(Debug)]
 pub(crate) struct Inbound {
-    pub(crate) spec: InboundCall,
+    pub(crate) spec: About,
     pub(crate) legs: Legs,
     customer: LegId,
     ivr: Option<ivr::Ivr>,
@@ -84,6 +107,8 @@ pub(crate) struct Inbound {
     transferred_by: Option<UserId>,
     /// The agent's desk phone leg whose REFER awaits the engine's transfer.
     refer: Option<LegId>,
+    /// A blind transfer to a colleague not yet answered: it comes back if they do not take it.
+    recall: Option<transfer::Recall>,
     /// Colleagues brought into the call so far (consults, supervisors), each numbered.
     brought: u32,
     pub(crate) finished: bool,
@@ -98,6 +123,15 @@ impl Inbound {
     ) -> Result<Inbound, Refusal> {
         let mut legs = Legs::new(local, seed);
         let echo = spec.service == Service::Echo;
+        let about = About {
+            id: spec.id,
+            key: spec.key.clone(),
+            enterprise: spec.enterprise,
+            caller: spec.caller.clone(),
+            number: spec.number.clone(),
+            transcribe: spec.transcribe,
+            placed: false,
+        };
         let customer = match &spec.customer {
             Customer::Trunk {
                 peer,
@@ -114,7 +148,7 @@ impl Inbound {
                 let (remote, codec, te) =
                     (answered.remote, answered.codec, answered.telephone_event);
                 let leg = legs.answered(LegRole::Customer, *peer, answered);
-                legs.push(started(&spec, now));
+                legs.push(started(&about, now));
                 legs.media(MediaOut::StartRtp {
                     leg,
                     port: media.port,
@@ -130,7 +164,7 @@ impl Inbound {
             }
             Customer::Widget => {
                 let leg = legs.other(LegRole::Customer);
-                legs.push(started(&spec, now));
+                legs.push(started(&about, now));
                 legs.media(MediaOut::StartVisitor { leg, room: MAIN });
                 leg
             }
@@ -152,11 +186,12 @@ impl Inbound {
             supervisor: None,
             brought: 0,
             refer: None,
+            recall: None,
             transferred_by: None,
             finished: false,
-            spec,
+            spec: about,
         };
-        match call.spec.service.clone() {
+        match spec.service {
             Service::Ivr(flow) => {
                 call.ivr = Some(ivr::Ivr::new(flow, now));
                 call.drain_ivr(now);
@@ -362,9 +397,12 @@ impl Inbound {
                     agent,
                     Event::OfferEnded {
                         call: self.spec.id.to_string(),
-                        reason,
+                        reason: reason.clone(),
                     },
                 );
+                if reason != "caller_hung_up" {
+                    self.recall(agent, &reason);
+                }
             }
             Input::Reject { agent } if self.is_supervisor(agent) => {
                 self.supervisor_leaves(now, "left");
@@ -536,6 +574,11 @@ impl Inbound {
 
     fn overflow(&mut self, target: Overflow) {
         if !matches!(self.stage, Stage::Waiting { .. }) {
+            return;
+        }
+        if let Some(to) = self.recall.as_ref().map(|r| r.to) {
+            // Nobody took it in the colleague's personal queue: back to the transferring agent.
+            self.recall(to, "no_answer");
             return;
         }
         // A call an agent answered and transferred stays answered.
@@ -726,7 +769,7 @@ impl Inbound {
 }
 
 /// The record's start.
-fn started(spec: &InboundCall, now: Millis) -> Output {
+fn started(spec: &About, now: Millis) -> Output {
     Output::Record(CallEvent::Started {
         key: spec.key.clone(),
         enterprise: spec.enterprise,

@@ -147,6 +147,7 @@ impl Inbound {
             seat: Seat::Queue,
         };
         self.answered = true;
+        self.recall = None;
         self.legs.push(Output::Record(CallEvent::AgentAnswered {
             key: self.spec.key.clone(),
             agent,

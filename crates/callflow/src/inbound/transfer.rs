@@ -2,12 +2,21 @@
 //! outside (through the ACD or a trunk), into an IVR entry, and the same asked by a desk phone's
 //! own transfer key (REFER), whose NOTIFY says how it went.
 
-use model::UserId;
+use model::{Event, UserId};
 
 use super::{AgentLeg, Inbound, Seat, Stage};
 use crate::call::CallError;
 use crate::legs::MAIN;
 use crate::{AcdOut, LegId, MediaOut, Millis, Output, TransferTo};
+
+/// A blind transfer to a colleague that has not been answered yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Recall {
+    /// The agent who transferred the call.
+    pub(super) from: UserId,
+    /// The colleague.
+    pub(super) to: UserId,
+}
 
 impl Inbound {
     /// What every blind transfer does first, refused unless the agent talks with the customer
@@ -34,6 +43,7 @@ impl Inbound {
                 .with_sip(l, |s, ctx| s.notify_refer(ctx, 200, "OK"));
         }
         self.supervisor_leaves(now, "transferred");
+        self.recall = None;
         self.transferred_by = Some(agent);
         self.segment(agent, since, now, true);
         Ok((agent, leg, seat))
@@ -47,6 +57,13 @@ impl Inbound {
         self.held = false;
         self.leave(agent, leg, seat);
         self.stage = Stage::Routing;
+        self.recall = match to {
+            TransferTo::Agent(colleague) => Some(Recall {
+                from: agent,
+                to: colleague,
+            }),
+            _ => None,
+        };
         if let TransferTo::External(number) = to {
             // The engine finds a trunk and answers with `Input::Forward` or `ForwardFailed`.
             self.legs.push(Output::Forward { number });
@@ -74,6 +91,35 @@ impl Inbound {
         self.ivr = Some(ivr::Ivr::new(flow, now));
         self.drain_ivr(now);
         Ok(())
+    }
+
+    /// The colleague a call was transferred to did not take it (`reason`): the call goes
+    /// back to the agent who transferred it, whose phone bar says why and rings again. Only
+    /// once: a call that comes back and is not taken waits as any personal-queue call.
+    pub(super) fn recall(&mut self, colleague: UserId, reason: &str) {
+        let Some(r) = self.recall.take_if(|r| r.to == colleague) else {
+            return;
+        };
+        if !matches!(self.stage, Stage::Waiting { ring: None, .. }) {
+            return;
+        }
+        self.tell(
+            r.from,
+            Event::TransferReturned {
+                call: self.spec.id.to_string(),
+                colleague,
+                // The engine fills in the colleague's name.
+                colleague_name: String::new(),
+                reason: reason.to_owned(),
+            },
+        );
+        self.transferred_by = None;
+        self.stage = Stage::Routing;
+        let since = self.queued_at.unwrap_or(self.started);
+        self.legs.push(Output::Acd(AcdOut::Recall {
+            agent: r.from,
+            since,
+        }));
     }
 
     /// A REFER the call cannot carry out (not from the talking agent's phone, or while a

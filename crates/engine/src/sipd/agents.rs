@@ -42,6 +42,12 @@ pub enum AgentAction {
         /// Whom.
         to: callflow::ConsultTo,
     },
+    /// Consult a skill group: its best idle member (by the group's strategy) rings as a
+    /// consulted colleague.
+    ConsultGroup {
+        /// The group.
+        group: model::SkillGroupId,
+    },
     /// Send keys to the customer's side (RFC 4733): the keypad.
     Digits {
         /// `0`–`9`, `*`, `#`, `A`–`D`.
@@ -75,6 +81,9 @@ pub enum AgentError {
     /// Nobody in the group is signed in: a transfer there would only wait.
     #[error("nobody in that skill group is signed in")]
     GroupHasNoAgent,
+    /// Nobody in the group is idle: a consult there has nobody to ring.
+    #[error("nobody in that skill group is free to take a consult now")]
+    GroupHasNoIdleAgent,
     /// The colleague to transfer to is signed out.
     #[error("that agent is not signed in")]
     AgentSignedOut,

@@ -1,11 +1,11 @@
-// Consult (咨询) on the call in progress: the menu that starts one (a free colleague, or a
-// number outside), the consult's state with its steps (complete the transfer, three-way call,
+// Consult (咨询) on the call in progress: the menu that starts one (a skill group, a free
+// colleague, or a number outside), the consult's state with its steps (complete the transfer, three-way call,
 // cancel or drop the third party), the consulted colleague's view of it, and how the last one
 // ended.
 import { useState } from 'react';
 import { Alert, Button, Dropdown, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Colleague } from '../../api/types';
+import type { Colleague, QueueLength } from '../../api/types';
 import { type ConsultStep, type ConsultTarget, usePhoneActions } from '../../cti';
 import type { ActiveCall } from '../../core/presence';
 import { useShowError } from '../../errors';
@@ -84,8 +84,9 @@ export function ConsultStatus({ call }: { call: ActiveCall }) {
   );
 }
 
-/** The Consult button: free colleagues, or a number outside. */
-export function ConsultMenu({ colleagues, onOpen }: { colleagues: Colleague[]; onOpen: () => void }) {
+/** The Consult button: a skill group (its best free member rings), a free colleague, or a
+ * number outside. */
+export function ConsultMenu({ colleagues, queues, onOpen }: { colleagues: Colleague[]; queues: QueueLength[]; onOpen: () => void }) {
   const { t } = useTranslation();
   const showError = useShowError();
   const { consult } = usePhoneActions();
@@ -112,12 +113,23 @@ export function ConsultMenu({ colleagues, onOpen }: { colleagues: Colleague[]; o
       </span>
     ),
   }));
+  const groups = queues.map((q) => ({
+    key: `group-${q.group_id}`,
+    disabled: q.idle_agents === 0,
+    label: (
+      <span data-testid={`consult-group-${q.group_id}`}>
+        {q.name} <Tag color={q.idle_agents > 0 ? 'green' : undefined}>{t('phonebar.idleAgents', { count: q.idle_agents })}</Tag>
+      </span>
+    ),
+  }));
   const menu = [
+    ...(groups.length > 0 ? [{ type: 'group' as const, key: 'groups', label: t('consult.toGroup'), children: groups }] : []),
     ...(people.length > 0 ? [{ type: 'group' as const, key: 'people', label: t('consult.toAgent'), children: people }] : []),
     { key: 'number', label: <span data-testid="consult-number">{t('consult.toNumber')}</span> },
   ];
   const pick = (key: string) => {
     if (key === 'number') setAskNumber(true);
+    else if (key.startsWith('group-')) void start({ group: Number(key.split('-')[1]) });
     else void start({ agent: Number(key.split('-')[1]) });
   };
   return (

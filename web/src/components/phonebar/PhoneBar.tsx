@@ -24,6 +24,7 @@ import { LiveTimer, StatusTag, useCustomStatuses, useStatusLabel } from './statu
 import { storage } from '../../storage';
 
 const OFFER_END_REASONS = ['ring_timeout', 'rejected', 'caller_hung_up', 'agent_left', 'device_failed'];
+const RETURN_REASONS = ['ring_timeout', 'rejected', 'no_answer', 'device_failed', 'agent_left'];
 
 function AfterCallWorkLeft({ until, offset }: { until: number; offset: number }) {
   const { t } = useTranslation();
@@ -65,6 +66,10 @@ export default function PhoneBar() {
         if (ev.type === 'device_unbound') {
           const device = t(`phonebar.devices.${ev.device}`, { defaultValue: ev.device });
           void message.warning(t('phonebar.deviceUnbound', { device }));
+        }
+        if (ev.type === 'transfer_returned') {
+          const why = t(`phonebar.returnReasons.${RETURN_REASONS.includes(ev.reason) ? ev.reason : 'other'}`);
+          void message.warning(t('phonebar.transferReturned', { party: ev.colleague_name, why }));
         }
       }),
     [events, message, t],

@@ -13,7 +13,7 @@ import CustomerCard from '../customers/CustomerCard';
 export default function RingingPop() {
   const { t } = useTranslation();
   const showError = useShowError();
-  const { offer, presence } = usePhoneBar();
+  const { offer, presence, returned } = usePhoneBar();
   const { callAction } = usePhoneActions();
   const [pending, setPending] = useState(false);
   const audio = useSoftphoneState();
@@ -48,6 +48,11 @@ export default function RingingPop() {
           {offer?.transferred_by != null && (
             <Tag color="blue" style={{ marginLeft: 8 }} data-testid="ringing-transferred">
               {t('phonebar.transferredFrom', { party: offer.transferred_from ?? '' })}
+            </Tag>
+          )}
+          {offer && returned?.call === offer.call && (
+            <Tag color="orange" style={{ marginLeft: 8 }} data-testid="ringing-returned">
+              {t('phonebar.returnedFrom', { party: returned.party })}
             </Tag>
           )}
           {offer?.consult_by != null && (

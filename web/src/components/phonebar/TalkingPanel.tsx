@@ -37,6 +37,9 @@ export default function TalkingPanel() {
   const held = call?.heldSince != null;
   // While a consult runs the agent steers it; a consulted colleague only talks (and may leave).
   const consulting = call?.consult != null || call?.supervising != null;
+  // The agent's own call with a customer (taken from a queue, or placed and answered), not one
+  // they supervise: it can be transferred, consulted on and noted.
+  const own = call != null && call.supervising == null;
   const [colleagues, setColleagues] = useState<Colleague[]>([]);
   const [entries, setEntries] = useState<IvrEntry[]>([]);
   const [askNumber, setAskNumber] = useState(false);
@@ -136,7 +139,7 @@ export default function TalkingPanel() {
             )}
             <ConsultStatus call={call} />
             {call.supervising && <SupervisingStatus agent={call.supervising.agent} agentName={call.supervising.agentName} step={call.supervising.step} />}
-            {call.offer && <CallNotes call={call.call} />}
+            {own && <CallNotes call={call.call} />}
           </>
         )
       }
@@ -153,8 +156,8 @@ export default function TalkingPanel() {
             </Button>
           )}
           {!consulting && <Keypad />}
-          {call?.offer && !consulting && <ConsultMenu colleagues={colleagues} onOpen={loadColleagues} />}
-          {call?.offer && !consulting && menu.length > 0 && (
+          {own && !consulting && <ConsultMenu colleagues={colleagues} queues={queues} onOpen={loadColleagues} />}
+          {own && !consulting && menu.length > 0 && (
             <Dropdown menu={{ items: menu, onClick: ({ key }) => pick(key) }} trigger={['click']} onOpenChange={(open) => open && loadColleagues()}>
               <Button loading={pending === 'transfer'} title={t('phonebar.transferTo')} data-testid="transfer">
                 {t('phonebar.transfer')}

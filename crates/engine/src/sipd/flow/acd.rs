@@ -85,6 +85,7 @@ impl Calls {
                 }
                 tracing::info!(call = id, ?to, "call transferred");
             }
+            AcdOut::Recall { agent, since } => self.recall(now, id, e, agent, since, txns),
             AcdOut::EnqueueForAgent { agent } => {
                 if self.cc.presence(e, agent, wall).login == LoginState::Offline {
                     tracing::info!(
@@ -141,6 +142,50 @@ impl Calls {
             }
         }
         self.drain_acd(now, e, txns);
+    }
+
+    /// A call transferred to a colleague who did not take it goes back to the agent who
+    /// transferred it: their after-call work ends and the call moves to their personal queue,
+    /// where they are offered it at once (if they are idle).
+    fn recall(
+        &mut self,
+        now: Millis,
+        id: u64,
+        e: EnterpriseId,
+        agent: UserId,
+        since: i64,
+        txns: &mut Transactions,
+    ) {
+        let wall = wall_ms();
+        if self.cc.presence(e, agent, wall).login == LoginState::Offline {
+            tracing::info!(
+                call = id,
+                agent = agent.0,
+                "the transferring agent signed out: goodbye"
+            );
+            self.call_input(now, id, Input::QueueRefused, txns);
+            return;
+        }
+        let queue = self.cc.personal_queue(e, agent);
+        let acd = self.cc.acd(e);
+        let _ = acd.handle(
+            wall,
+            Command::FinishAfterCallWork {
+                agent: agent_id(agent),
+            },
+        );
+        self.call_input(now, id, Input::Enqueued { group: None }, txns);
+        let cmd = Command::Transfer {
+            call: acd::CallId(id),
+            group: queue,
+            since,
+        };
+        match self.cc.acd(e).handle(wall, cmd) {
+            Ok(()) => tracing::info!(call = id, agent = agent.0, "transfer came back"),
+            Err(err) => {
+                tracing::warn!(call = id, error = %err, "the ACD refused the returning call")
+            }
+        }
     }
 
     /// The agent's device refused or failed, or the agent rejected: the ACD gives the call to

@@ -118,7 +118,9 @@ impl Calls {
             .flows
             .of_agent(e, user, call)
             .ok_or(AgentError::NoSuchCall)?;
-        let inbound = self.flows.get(id).is_some_and(callflow::Call::is_inbound);
+        // A call being placed (the customer not answered yet) only ends; a talking one (inbound,
+        // or placed and answered) decides what an agent leaving means.
+        let talking = !self.flows.get(id).is_some_and(callflow::Call::is_placing);
         // A consulted colleague talks on the call but does not own it: they may only hang up
         // (leave) until it is handed to them.
         let owner = self.flows.get(id).and_then(callflow::Call::agent) == Some(user);
@@ -130,7 +132,7 @@ impl Calls {
             return Err(AgentError::NotTalking);
         }
         match (action, part) {
-            (AgentAction::Hangup, AgentPart::Talking { .. }) if inbound => {
+            (AgentAction::Hangup, AgentPart::Talking { .. }) if talking => {
                 // The talking agent, or a consulted colleague: the call decides what leaving means.
                 self.call_input(now, id, Input::AgentHangup { agent: user }, txns);
                 Ok(())
@@ -156,7 +158,7 @@ impl Calls {
             (AgentAction::Answer, AgentPart::Ringing { browser: false }) => {
                 Err(AgentError::AnswerOnDevice)
             }
-            (AgentAction::Answer | AgentAction::Reject, AgentPart::Talking { .. }) if inbound => {
+            (AgentAction::Answer | AgentAction::Reject, AgentPart::Talking { .. }) if talking => {
                 Err(AgentError::InCall)
             }
             (AgentAction::Answer | AgentAction::Reject, AgentPart::Talking { .. }) => {
@@ -178,11 +180,19 @@ impl Calls {
                 AgentAction::Hold { .. }
                 | AgentAction::Transfer { .. }
                 | AgentAction::Consult { .. }
+                | AgentAction::ConsultGroup { .. }
                 | AgentAction::ConsultStep { .. }
                 | AgentAction::Digits { .. }
                 | AgentAction::TransferToIvr { .. },
                 AgentPart::Ringing { .. },
             ) => Err(AgentError::NotTalking),
+            (AgentAction::ConsultGroup { group }, AgentPart::Talking { .. }) => {
+                let to = ConsultTo::Agent(self.group_colleague(e, user, group)?);
+                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                let r = call.consult(wall_ms(), to).map_err(call_error);
+                self.run_call(now, id, txns);
+                r
+            }
             (AgentAction::Consult { to }, AgentPart::Talking { .. }) => {
                 self.consult_target_ready(e, user, &to)?;
                 let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
@@ -272,6 +282,24 @@ impl Calls {
             ConsultTo::External(n) => TransferTo::External(n.clone()),
         };
         self.transfer_target_ready(e, user, &as_transfer)
+    }
+
+    /// The colleague a consult to `group` rings: its best idle member by the group's strategy
+    /// (the ACD's own choice), never the consulting agent.
+    fn group_colleague(
+        &mut self,
+        e: EnterpriseId,
+        user: UserId,
+        group: model::SkillGroupId,
+    ) -> Result<UserId, AgentError> {
+        if !self.cc.has_group(e, group) {
+            return Err(AgentError::UnknownGroup);
+        }
+        let acd = self.cc.acd(e);
+        acd.idle_members(crate::sipd::cc::group_id(group))
+            .map(crate::sipd::cc::user_id)
+            .find(|&a| a != user)
+            .ok_or(AgentError::GroupHasNoIdleAgent)
     }
 
     /// A desk phone's transfer key (REFER) on its agent's call: the target's user part is a

@@ -124,6 +124,11 @@ impl Calls {
                 party_user: Some(u),
                 ..
             } => *party = self.cc.display_name(*u),
+            Event::TransferReturned {
+                colleague,
+                colleague_name,
+                ..
+            } => *colleague_name = self.cc.display_name(*colleague),
             Event::Supervision {
                 agent, agent_name, ..
             } => *agent_name = self.cc.display_name(*agent),
