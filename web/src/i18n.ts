@@ -45,7 +45,7 @@ const zh = {
   trunks: {
     title: '线路管理', mode: '接入方式', modes: { peer: '对等（IP 对接）', register: '注册到运营商' }, address: '地址', host: '主机',
     port: '端口', transport: '传输协议', username: '认证用户名', password: '认证密码', passwordKept: '留空则保留已保存的密码',
-    allowedSources: '允许的来源 IP', allowedSourcesHint: '来自这些地址的呼入才会被接受；输入后回车', codecs: '编解码',
+    allowedSources: '允许的来源 IP', allowedSourcesHint: '来自这些地址的呼入才会被接受；输入后回车', publicAddress: '对该线路公布的地址', publicAddressHint: '发往此运营商的 Via、Contact 和 SDP 中使用的 IP（线路经由其他网络或 NAT 时填写）；留空则用服务器的 sip_public_address', codecs: '编解码',
     maxCalls: '最大并发', maxCallsHint: '0 表示不限', registerExpires: '注册有效期（秒）', keepalive: '用 OPTIONS 检测线路（每30秒）', status: '状态', activeCalls: '当前通话',
     state: { up: '正常', failed: '故障', unknown: '未知', disabled: '已停用' },
   },
@@ -267,7 +267,7 @@ const en: typeof zh = {
   trunks: {
     title: 'Trunks', mode: 'Mode', modes: { peer: 'Peer (IP to IP)', register: 'Register to the carrier' }, address: 'Address', host: 'Host',
     port: 'Port', transport: 'Transport', username: 'Auth user name', password: 'Auth password', passwordKept: 'Leave empty to keep the stored password',
-    allowedSources: 'Allowed source IPs', allowedSourcesHint: 'Inbound calls are accepted only from these addresses; press Enter after each', codecs: 'Codecs',
+    allowedSources: 'Allowed source IPs', allowedSourcesHint: 'Inbound calls are accepted only from these addresses; press Enter after each', publicAddress: 'Address advertised to this carrier', publicAddressHint: 'The IP put in Via, Contact and SDP towards this carrier (when it is reached through another network or NAT); empty: the server\'s sip_public_address', codecs: 'Codecs',
     maxCalls: 'Max concurrent calls', maxCallsHint: '0 means no limit', registerExpires: 'Registration interval (s)', keepalive: 'Check the carrier with OPTIONS (every 30 s)', status: 'Status', activeCalls: 'Calls now',
     state: { up: 'Up', failed: 'Failed', unknown: 'Unknown', disabled: 'Disabled' },
   },

@@ -221,6 +221,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             call_events: Some(events_tx),
             hub: None,
             public_media: None,
+            sip_public: None,
             widget_calls_per_address: 4,
         },
         std::future::pending(),

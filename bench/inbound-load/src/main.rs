@@ -115,6 +115,7 @@ async fn main() {
             call_events: Some(events_tx),
             hub: None,
             public_media: None,
+            sip_public: None,
             widget_calls_per_address: 4,
         },
         async move {

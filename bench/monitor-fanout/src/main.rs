@@ -55,6 +55,7 @@ async fn main() {
         call_events: None,
         hub: Some(state.hub.clone()),
         public_media: None,
+        sip_public: None,
         widget_calls_per_address: 4,
     };
     let sip = engine::sipd::start(config, std::future::pending())

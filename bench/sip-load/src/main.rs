@@ -38,6 +38,7 @@ async fn main() {
             call_events: None,
             hub: None,
             public_media: None,
+            sip_public: None,
             widget_calls_per_address: 4,
         },
         async move {

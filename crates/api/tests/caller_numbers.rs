@@ -42,6 +42,7 @@ async fn an_agent_may_show_only_the_numbers_named_for_them_or_for_everyone() {
                 register_expires: 3600,
                 enabled: true,
                 keepalive: false,
+                public_address: None,
             },
             0,
         )

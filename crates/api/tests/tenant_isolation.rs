@@ -241,6 +241,7 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         register_expires: 3600,
         enabled: true,
         keepalive: true,
+        public_address: None,
     };
     let number_input = |n: &str, t, d: &str| model::telephony::NumberInput {
         number: n.to_owned(),

@@ -31,6 +31,7 @@ async fn with_widget(cap: u32) -> TestApp {
                 register_expires: 3600,
                 enabled: true,
                 keepalive: false,
+                public_address: None,
             },
             0,
         )

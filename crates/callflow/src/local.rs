@@ -1,7 +1,11 @@
 //! Where Patchbay is (Via, Contact) and the requests that start legs: an INVITE to a desk
 //! phone, an INVITE through a trunk to a carrier, and its retry answering a digest challenge.
+//!
+//! A leg advertises one address: its SDP's (`LocalMedia::addr`, which the engine chose for that
+//! peer: the trunk's or the server's public address, or the local address towards the peer) is
+//! also the host of its Via and Contact, with the SIP endpoint's port.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use sip::msg::{Message, StartLine};
 use sip::sdp::{self, AudioCodec, Direction, LocalMedia};
@@ -12,7 +16,8 @@ use crate::Tokens;
 /// Patchbay's SIP address, as written into Via and Contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Local {
-    /// The SIP endpoint's address.
+    /// The SIP endpoint's address (its port is what every leg advertises; the host is replaced
+    /// by each leg's own address, see [`Local::at`]).
     pub sip: SocketAddr,
 }
 
@@ -32,6 +37,13 @@ pub struct TrunkRoute {
 }
 
 impl Local {
+    /// The same endpoint advertised at `ip` (a leg's address).
+    pub fn at(&self, ip: IpAddr) -> Local {
+        Local {
+            sip: SocketAddr::new(ip, self.sip.port()),
+        }
+    }
+
     /// Our Contact URI.
     pub fn contact(&self) -> String {
         format!("sip:patchbay@{}", self.sip)
@@ -61,14 +73,15 @@ impl Local {
         local: &LocalMedia,
         tokens: &mut Tokens,
     ) -> Message {
+        let here = self.at(local.addr);
         let from = format!(
             "\"{display}\" <sip:{display}@{}>;tag={}",
-            self.sip,
+            here.sip,
             tokens.token()
         );
-        let to = format!("<sip:{username}@{}>", self.sip);
-        let contact_header = format!("<{}>", self.contact());
-        self.invite(contact, from, to, contact_header, None, peer, local, tokens)
+        let to = format!("<sip:{username}@{}>", here.sip);
+        let contact_header = format!("<{}>", here.contact());
+        here.invite(contact, from, to, contact_header, None, peer, local, tokens)
     }
 
     /// An INVITE to `number` through a trunk showing `caller`; the offer keeps to the trunk's
@@ -87,10 +100,11 @@ impl Local {
         }
         let from = format!("<sip:{caller}@{host}>;tag={}", tokens.token());
         let to = format!("<sip:{number}@{host}>");
-        let contact = format!("<sip:{caller}@{}>", self.sip);
+        let here = self.at(local.addr);
+        let contact = format!("<sip:{caller}@{}>", here.sip);
         let asserted = format!("<sip:{caller}@{host}>");
         let uri = format!("sip:{number}@{host}");
-        self.invite(
+        here.invite(
             &uri,
             from,
             to,

@@ -373,6 +373,11 @@ impl SipLeg {
         }
     }
 
+    /// Where we are on this leg: the endpoint at the address its SDP advertises.
+    fn here(&self, ctx: &Ctx<'_>) -> Local {
+        ctx.local.at(self.sdp.local.addr)
+    }
+
     /// Our media address and codecs on this leg.
     pub(crate) fn local_media(&self) -> &LocalMedia {
         &self.sdp.local
@@ -422,7 +427,7 @@ impl SipLeg {
             }
             (State::Calling, 401 | 407) if self.auth_tries == 0 && self.credentials.is_some() => {
                 let retry = match (&self.invite, &self.credentials) {
-                    (Some(invite), Some((user, pass))) => ctx.local.answer_challenge(
+                    (Some(invite), Some((user, pass))) => self.here(ctx).answer_challenge(
                         invite,
                         code,
                         msg,
@@ -498,7 +503,8 @@ impl SipLeg {
         if req.method() == Some("ACK") {
             self.unacked = false;
         }
-        let (response, event) = answer_in_dialog(req, &mut self.sdp, &ctx.local.contact());
+        let contact = self.here(ctx).contact();
+        let (response, event) = answer_in_dialog(req, &mut self.sdp, &contact);
         if let Some(msg) = response {
             ctx.out.push_back(Output::Respond { txn, msg });
         }
@@ -515,12 +521,13 @@ impl SipLeg {
     /// the dialog whose body is the status line (`message/sipfrag`), ending the implicit
     /// subscription.
     pub(crate) fn notify_refer(&mut self, ctx: &mut Ctx<'_>, code: u16, reason: &str) {
+        let here = self.here(ctx);
         let (State::Confirmed, Some(d)) = (self.state, self.dialog.as_mut()) else {
             return;
         };
-        let via = ctx.local.via(self.peer.transport, ctx.tokens);
+        let via = here.via(self.peer.transport, ctx.tokens);
         let body = format!("SIP/2.0 {code} {reason}\r\n").into_bytes();
-        let mut notify = d.request("NOTIFY", &via, &ctx.local.contact(), body);
+        let mut notify = d.request("NOTIFY", &via, &here.contact(), body);
         notify
             .headers
             .push(("Event".to_owned(), "refer".to_owned()));
@@ -541,8 +548,9 @@ impl SipLeg {
         match self.state {
             State::Confirmed => {
                 if let Some(mut d) = self.dialog.take() {
-                    let via = ctx.local.via(self.peer.transport, ctx.tokens);
-                    let bye = d.request("BYE", &via, &ctx.local.contact(), Vec::new());
+                    let here = self.here(ctx);
+                    let via = here.via(self.peer.transport, ctx.tokens);
+                    let bye = d.request("BYE", &via, &here.contact(), Vec::new());
                     ctx.out.push_back(Output::SendRequest {
                         leg: ctx.leg,
                         peer: self.peer,
@@ -570,10 +578,11 @@ impl SipLeg {
             return;
         };
         let seq = invite.cseq().map(|(n, _)| n).unwrap_or(1);
-        let via = ctx.local.via(self.peer.transport, ctx.tokens);
+        let here = self.here(ctx);
+        let via = here.via(self.peer.transport, ctx.tokens);
         ctx.out.push_back(Output::SendAck {
             peer: self.peer,
-            msg: d.ack(seq, &via, &ctx.local.contact()),
+            msg: d.ack(seq, &via, &here.contact()),
         });
     }
 }

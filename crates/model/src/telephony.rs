@@ -83,6 +83,9 @@ pub struct Trunk {
     pub enabled: bool,
     /// Peer mode: ping the carrier with OPTIONS every 30 s to show whether it answers.
     pub keepalive: bool,
+    /// The IP address Patchbay advertises to this carrier (Via, Contact, SDP), when it differs
+    /// from the server's `sip_public_address`; `null`: the server's.
+    pub public_address: Option<String>,
     /// Live status (absent when the SIP endpoint is not running).
     pub status: Option<TrunkStatus>,
 }
@@ -128,6 +131,12 @@ pub struct TrunkInput {
     /// OPTIONS).
     #[serde(default = "default_true")]
     pub keepalive: bool,
+    /// The IP address Patchbay advertises to this carrier in Via, Contact and SDP (for a carrier
+    /// reached through another network or NAT than the rest); absent, `null` or `""`: the
+    /// server's `sip_public_address`.
+    #[serde(default)]
+    #[schema(max_length = 45)]
+    pub public_address: Option<String>,
 }
 
 fn default_sip_port() -> u16 {

@@ -39,6 +39,13 @@ pub struct Config {
     /// answers announce it instead of the SIP listen address). File or `PATCHBAY_PUBLIC_ADDRESS`.
     #[serde(default)]
     pub public_address: Option<std::net::IpAddr>,
+    /// The address SIP peers reach Patchbay on (behind NAT, on a cloud VM, or to name one
+    /// address when bound to `0.0.0.0`): every SIP leg advertises it in Via, Contact and the
+    /// SDP `o=`/`c=` lines (a trunk's own `public_address` wins on that trunk's legs). Unset:
+    /// the `sip_listen` address, or, bound to all interfaces, the local address that routes to
+    /// each peer. File or `PATCHBAY_SIP_PUBLIC_ADDRESS`.
+    #[serde(default)]
+    pub sip_public_address: Option<std::net::IpAddr>,
     /// How many web widget calls one visitor address may have at once; 0 turns the widget off.
     /// File or `PATCHBAY_WIDGET_CALLS_PER_ADDRESS`.
     #[serde(default = "default_widget_calls")]
@@ -140,6 +147,7 @@ impl Default for Config {
             },
             rtp_timeout_secs: 60,
             public_address: None,
+            sip_public_address: None,
             widget_calls_per_address: default_widget_calls(),
             sherpa_onnx_model_dir: None,
             no_demo: false,
@@ -201,6 +209,14 @@ impl Config {
             .is_some_and(|d| d.as_os_str().is_empty())
         {
             bail!("bad configuration: sherpa_onnx_model_dir must not be empty (leave it out)");
+        }
+        if self
+            .sip_public_address
+            .is_some_and(|ip| ip.is_unspecified() || ip.is_multicast())
+        {
+            bail!(
+                "bad configuration: sip_public_address must be an address peers reach, not 0.0.0.0, :: or multicast"
+            );
         }
         if self.rtp_timeout_secs == 0 {
             bail!("bad configuration: rtp_timeout_secs must be at least 1");

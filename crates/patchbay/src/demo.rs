@@ -111,6 +111,7 @@ pub async fn seed_if_empty(
                 register_expires: 3600,
                 enabled: true,
                 keepalive: true,
+                public_address: None,
             },
             now,
         )

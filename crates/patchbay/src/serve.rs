@@ -44,6 +44,13 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         "SIP on {} (UDP and TCP): call 9196 for the echo test, 4008000000 for the demo line",
         sip.local_addr
     );
+    match config.sip_public_address {
+        Some(ip) => println!("SIP legs advertise {ip} (sip_public_address)"),
+        None if sip.local_addr.ip().is_unspecified() => println!(
+            "SIP is bound to all interfaces: each peer is told the local address that routes to it; behind NAT set sip_public_address"
+        ),
+        None => {}
+    }
     let mut http_stop = stop_rx;
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -103,6 +110,7 @@ pub async fn start_sip(
         call_events: Some(record_calls(store.clone(), hub.clone(), archiver)),
         hub: Some(hub),
         public_media: config.public_address,
+        sip_public: config.sip_public_address,
         widget_calls_per_address: config.widget_calls_per_address,
     };
     let repaired = engine::sipd::repair_recordings(&config.data_dir.join("recordings"));

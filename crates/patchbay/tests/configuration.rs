@@ -154,6 +154,7 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "rtp_ports" => ("30000-30999", "5-1"),
         "rtp_timeout_secs" => ("5", "0"),
         "public_address" => ("203.0.113.7", "somewhere"),
+        "sip_public_address" => ("203.0.113.8", "somewhere"),
         "widget_calls_per_address" => ("0", "-1"),
         "sherpa_onnx_model_dir" => ("/srv/models/zh", ""),
         "no_demo" => ("true", "maybe"),

@@ -51,6 +51,7 @@ async fn endpoint_recording(
             call_events: None,
             hub: None,
             public_media: None,
+            sip_public: None,
             widget_calls_per_address: 4,
         },
         async move {

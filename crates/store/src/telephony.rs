@@ -27,6 +27,7 @@ struct TrunkRow {
     register_expires: i64,
     enabled: bool,
     keepalive: bool,
+    public_address: Option<String>,
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -62,6 +63,7 @@ impl TrunkRow {
             register_expires: u32::try_from(self.register_expires).unwrap_or(3600),
             enabled: self.enabled,
             keepalive: self.keepalive,
+            public_address: self.public_address,
             status: None,
         };
         (EnterpriseId(self.enterprise_id), trunk, self.password)
@@ -73,7 +75,7 @@ macro_rules! select_trunks {
     ($rest:literal) => {
         concat!(
             "SELECT id, enterprise_id, name, mode, host, port, transport, username, password, ",
-            "allowed_sources, codecs, max_calls, register_expires, enabled, keepalive FROM trunks ",
+            "allowed_sources, codecs, max_calls, register_expires, enabled, keepalive, public_address FROM trunks ",
             $rest
         )
     };
@@ -238,8 +240,8 @@ impl Tenant<'_> {
     pub async fn create_trunk(&self, t: &TrunkInput, now: i64) -> Result<Trunk> {
         let id: i64 = on_pool!(self.store, pool => sqlx::query_scalar(
             "INSERT INTO trunks (enterprise_id, name, mode, host, port, transport, username, password, \
-             allowed_sources, codecs, max_calls, register_expires, enabled, created_at, keepalive) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+             allowed_sources, codecs, max_calls, register_expires, enabled, created_at, keepalive, public_address) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(self.enterprise.0)
         .bind(&t.name)
@@ -256,6 +258,7 @@ impl Tenant<'_> {
         .bind(t.enabled)
         .bind(now)
         .bind(t.keepalive)
+        .bind(&t.public_address)
         .fetch_one(pool)
         .await
         .map_err(|e| StoreError::on_write(e, "name"))?);
@@ -267,7 +270,7 @@ impl Tenant<'_> {
         let n = on_pool!(self.store, pool => sqlx::query(
             "UPDATE trunks SET name = $3, mode = $4, host = $5, port = $6, transport = $7, username = $8, \
              password = CASE WHEN $9 THEN $10 ELSE password END, allowed_sources = $11, codecs = $12, \
-             max_calls = $13, register_expires = $14, enabled = $15, keepalive = $16 \
+             max_calls = $13, register_expires = $14, enabled = $15, keepalive = $16, public_address = $17 \
              WHERE enterprise_id = $1 AND id = $2",
         )
         .bind(self.enterprise.0)
@@ -286,6 +289,7 @@ impl Tenant<'_> {
         .bind(i64::from(t.register_expires))
         .bind(t.enabled)
         .bind(t.keepalive)
+        .bind(&t.public_address)
         .execute(pool)
         .await
         .map_err(|e| StoreError::on_write(e, "name"))?

@@ -104,6 +104,7 @@ async fn queue_settings_and_flows_reach_the_acd_directory(store: &Store) {
                 register_expires: 3600,
                 enabled: true,
                 keepalive: true,
+                public_address: None,
             },
             1,
         )

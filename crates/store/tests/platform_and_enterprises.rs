@@ -146,6 +146,7 @@ async fn an_enterprise_comes_with_its_roles_and_first_admin_and_can_be_disabled(
                 register_expires: 3600,
                 enabled: true,
                 keepalive: true,
+                public_address: None,
             },
             10,
         )

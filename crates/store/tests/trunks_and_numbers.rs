@@ -25,6 +25,7 @@ fn trunk(name: &str) -> TrunkInput {
         register_expires: 600,
         enabled: true,
         keepalive: true,
+        public_address: None,
     }
 }
 
@@ -49,14 +50,26 @@ async fn trunks_keep_their_password_hidden_and_unchanged_unless_given(store: &St
         Err(StoreError::Duplicate("name"))
     ));
 
+    assert_eq!(created.public_address, None);
+
     let mut change = trunk("main");
     change.password = None;
     change.max_calls = 10;
+    change.public_address = Some("203.0.113.7".to_owned());
     let updated = t.update_trunk(created.id, &change).await.unwrap();
     assert_eq!(updated.max_calls, 10);
     assert!(updated.has_password, "absent password keeps the stored one");
+    assert_eq!(updated.public_address.as_deref(), Some("203.0.113.7"));
     let dir = store.sip_directory().await.unwrap();
     assert_eq!(dir.trunks[0].2.as_deref(), Some("s3cret"));
+    assert_eq!(
+        dir.trunks[0].1.public_address.as_deref(),
+        Some("203.0.113.7"),
+        "the SIP endpoint gets the trunk's own address"
+    );
+    change.public_address = None;
+    let cleared = t.update_trunk(created.id, &change).await.unwrap();
+    assert_eq!(cleared.public_address, None);
 
     change.password = Some(String::new());
     assert!(

@@ -33,6 +33,7 @@ async fn ivr_number(t: Tenant<'_>, number: &str, file: PromptId) -> NumberId {
                     register_expires: 3600,
                     enabled: true,
                     keepalive: true,
+                    public_address: None,
                 },
                 1,
             )

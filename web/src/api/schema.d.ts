@@ -4001,6 +4001,11 @@ export interface components {
              */
             port: number;
             /**
+             * @description The IP address Patchbay advertises to this carrier (Via, Contact, SDP), when it differs
+             *     from the server's `sip_public_address`; `null`: the server's.
+             */
+            public_address?: string | null;
+            /**
              * Format: int32
              * @description Registration refresh interval, seconds (register mode).
              */
@@ -4047,6 +4052,12 @@ export interface components {
              * @description SIP port (default 5060).
              */
             port?: number;
+            /**
+             * @description The IP address Patchbay advertises to this carrier in Via, Contact and SDP (for a carrier
+             *     reached through another network or NAT than the rest); absent, `null` or `""`: the
+             *     server's `sip_public_address`.
+             */
+            public_address?: string | null;
             /**
              * Format: int32
              * @description Registration refresh interval, seconds, 60–86400 (default 3600).

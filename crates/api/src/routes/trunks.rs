@@ -62,6 +62,21 @@ fn checked(mut t: TrunkInput, stored_password: bool) -> ApiResult<TrunkInput> {
     }
     t.allowed_sources.sort();
     t.allowed_sources.dedup();
+    t.public_address = match t.public_address.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => {
+            let ip: std::net::IpAddr = s.parse().map_err(|_| {
+                ApiError::validation("public_address", &format!("{s:?} is not an IP address"))
+            })?;
+            if ip.is_unspecified() || ip.is_multicast() {
+                return Err(ApiError::validation(
+                    "public_address",
+                    "must be an address peers can reach, not 0.0.0.0, :: or multicast",
+                ));
+            }
+            Some(ip.to_string())
+        }
+    };
     let mut codecs = Vec::new();
     for c in &t.codecs {
         let c = c.trim().to_ascii_uppercase();

@@ -231,6 +231,7 @@ impl TestApp {
             call_events: None,
             hub: Some(self.state.hub.clone()),
             public_media: None,
+            sip_public: None,
             widget_calls_per_address: widget_calls,
         };
         let sip = engine::sipd::start(config, std::future::pending())

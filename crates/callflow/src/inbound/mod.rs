@@ -139,7 +139,7 @@ impl Inbound {
                 txn,
                 media,
             } => {
-                let contact = legs.local.contact();
+                let contact = legs.local.at(media.addr).contact();
                 let answered = answer_invite(invite, media.clone(), &contact, &mut legs.tokens)?;
                 legs.push(Output::Respond {
                     txn: *txn,

@@ -116,6 +116,23 @@ impl Calls {
         }
     }
 
+    /// The address to advertise to `peer` (Via, Contact, SDP); on a trunk's legs the trunk's
+    /// own public address comes first.
+    pub(super) fn advertised(
+        &self,
+        peer: std::net::IpAddr,
+        trunk: Option<TrunkId>,
+    ) -> std::net::IpAddr {
+        let own = trunk
+            .and_then(|t| self.directory.trunk(t))
+            .and_then(|t| t.public_address());
+        super::advertise::Advertise {
+            public: self.config.sip_public,
+            bound: self.local_addr.ip(),
+        }
+        .toward(peer, own)
+    }
+
     /// Where Patchbay is, for `callflow`.
     pub(super) fn local(&self) -> callflow::Local {
         callflow::Local {
@@ -170,7 +187,12 @@ impl Calls {
 
     /// A response to one of our requests: a trunk's registration or ping, or a placed call's leg.
     fn response(&mut self, now: Millis, id: TxnId, msg: Message, txns: &mut Transactions) {
-        let here = super::trunks::Here::new(self.local_addr, &self.directory, &self.flows);
+        let here = super::trunks::Here::new(
+            self.local_addr,
+            self.config.sip_public,
+            &self.directory,
+            &self.flows,
+        );
         if !self.trunk_links.response(now, &here, id, &msg, txns) {
             self.flow_response(now, id, &msg, txns);
         }
@@ -178,13 +200,23 @@ impl Calls {
 
     /// A transaction of ours timed out. Returns false when it is not one we track.
     fn txn_timeout(&mut self, now: Millis, id: TxnId, txns: &mut Transactions) -> bool {
-        let here = super::trunks::Here::new(self.local_addr, &self.directory, &self.flows);
+        let here = super::trunks::Here::new(
+            self.local_addr,
+            self.config.sip_public,
+            &self.directory,
+            &self.flows,
+        );
         self.trunk_links.timeout(now, &here, id) || self.flow_timeout(now, id, txns)
     }
 
     /// Whether outbound calls may use a trunk now (enabled, up, with room).
     pub(super) fn trunk_usable(&self, trunk: TrunkId) -> bool {
-        let here = super::trunks::Here::new(self.local_addr, &self.directory, &self.flows);
+        let here = super::trunks::Here::new(
+            self.local_addr,
+            self.config.sip_public,
+            &self.directory,
+            &self.flows,
+        );
         self.trunk_links.usable(&here, trunk)
     }
 
@@ -206,7 +238,12 @@ impl Calls {
     /// Once a second: trunk registrations and pings, expired desk-phone bindings.
     pub(crate) fn housekeeping(&mut self, now: Millis, txns: &mut Transactions) {
         self.registrar.expire(now);
-        let here = super::trunks::Here::new(self.local_addr, &self.directory, &self.flows);
+        let here = super::trunks::Here::new(
+            self.local_addr,
+            self.config.sip_public,
+            &self.directory,
+            &self.flows,
+        );
         self.trunk_links.tick(now, &here, txns);
     }
 

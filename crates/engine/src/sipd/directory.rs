@@ -17,6 +17,13 @@ pub(crate) struct TrunkEntry {
     pub(crate) password: Option<String>,
 }
 
+impl TrunkEntry {
+    /// The address Patchbay advertises on this trunk's legs, when the trunk has its own.
+    pub(crate) fn public_address(&self) -> Option<std::net::IpAddr> {
+        self.trunk.public_address.as_deref()?.parse().ok()
+    }
+}
+
 /// An agent's SIP account.
 #[derive(Debug, Clone)]
 pub(crate) struct Account {

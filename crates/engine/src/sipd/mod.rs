@@ -13,6 +13,7 @@
 //! - [`resolver`]: trunk hosts' addresses, looked up by a background task (the endpoint never
 //!   waits for DNS); [`tcp`]: bounded TCP write queues.
 
+mod advertise;
 mod agents;
 mod browsers;
 mod calls;
@@ -72,6 +73,9 @@ pub struct SipConfig {
     /// The address browsers reach media ports on, when Patchbay is behind NAT (WebRTC answers
     /// announce it instead of the local address).
     pub public_media: Option<std::net::IpAddr>,
+    /// The address SIP legs advertise in Via, Contact and SDP (`sip_public_address`); `None`:
+    /// the bound address, or the local address towards each peer when bound to all interfaces.
+    pub sip_public: Option<std::net::IpAddr>,
     /// How many web widget calls one visitor address may have at once; 0 turns the widget off.
     pub widget_calls_per_address: u32,
 }
@@ -99,6 +103,7 @@ pub fn loopback_directory() -> SipDirectory {
         register_expires: 3600,
         enabled: true,
         keepalive: true,
+        public_address: None,
         status: None,
     };
     let number = |id, n: &str, service| EnterpriseNumber {

@@ -49,18 +49,44 @@ pub(crate) struct TrunkLinks {
 /// What a trunk's link needs to know of the endpoint: where it is, the trunks configured, and
 /// how many calls each carries now.
 pub(crate) struct Here<'a> {
+    /// The SIP endpoint's bound address.
     pub(crate) local: SocketAddr,
+    /// `sip_public_address`, when set.
+    pub(crate) public: Option<std::net::IpAddr>,
     pub(crate) directory: &'a Directory,
     pub(crate) flows: &'a Flows,
 }
 
 impl<'a> Here<'a> {
-    pub(crate) fn new(local: SocketAddr, directory: &'a Directory, flows: &'a Flows) -> Here<'a> {
+    pub(crate) fn new(
+        local: SocketAddr,
+        public: Option<std::net::IpAddr>,
+        directory: &'a Directory,
+        flows: &'a Flows,
+    ) -> Here<'a> {
         Here {
             local,
+            public,
             directory,
             flows,
         }
+    }
+
+    /// The SIP address to advertise to a trunk's carrier (Via, Contact of REGISTER and OPTIONS).
+    fn advertised(&self, t: &TrunkEntry, peer: Option<Peer>) -> SocketAddr {
+        let a = super::advertise::Advertise {
+            public: self.public,
+            bound: self.local.ip(),
+        };
+        let ip = match peer {
+            Some(p) => a.toward(p.addr.ip(), t.public_address()),
+            None => super::advertise::choose(
+                t.public_address().or(self.public),
+                self.local.ip(),
+                || None,
+            ),
+        };
+        SocketAddr::new(ip, self.local.port())
     }
 
     fn active_on(&self, trunk: TrunkId) -> u32 {
@@ -219,7 +245,7 @@ impl TrunkLinks {
                 TrunkMode::Register => "REGISTER",
                 TrunkMode::Peer => "OPTIONS",
             };
-            let req = self.request(here.local, t, method, None);
+            let req = self.request(here.advertised(t, Some(peer)), t, method, None);
             let txn = txns.send_request(now, peer, req);
             if let Some(link) = self.links.get_mut(&id) {
                 link.pending = Some(txn);
@@ -365,7 +391,8 @@ impl TrunkLinks {
                 };
                 link.auth_tries += 1;
                 link.cseq += 1;
-                let req = self.request(here.local, t, "REGISTER", Some((answer_header, answer)));
+                let local = here.advertised(t, self.peer(t));
+                let req = self.request(local, t, "REGISTER", Some((answer_header, answer)));
                 if let Some(peer) = self.peer(t) {
                     let txn = txns.send_request(now, peer, req);
                     if let Some(link) = self.links.get_mut(&trunk) {

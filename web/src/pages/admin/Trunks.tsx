@@ -43,12 +43,12 @@ export default function TrunksPage() {
     form.setFieldsValue(
       x === 'new'
         ? { mode: 'peer', port: 5060, transport: 'udp', codecs: ['PCMA', 'PCMU'], allowed_sources: [], max_calls: 0, register_expires: 3600, enabled: true, keepalive: true }
-        : { ...x, username: x.username ?? undefined, password: undefined },
+        : { ...x, username: x.username ?? undefined, password: undefined, public_address: x.public_address ?? undefined },
     );
   };
   const submit = async () => {
     const v = await form.validateFields();
-    const body: TrunkInput = { ...v, username: v.username || null, password: v.password ? v.password : undefined };
+    const body: TrunkInput = { ...v, username: v.username || null, password: v.password ? v.password : undefined, public_address: v.public_address?.trim() || null };
     try {
       if (editing === 'new') unwrap(await api.POST('/api/v1/trunks', { body }));
       else if (editing) unwrap(await api.PUT('/api/v1/trunks/{id}', { params: { path: { id: editing.id } }, body }));
@@ -108,6 +108,9 @@ export default function TrunksPage() {
           </Form.Item>
           <Form.Item name="allowed_sources" label={t('trunks.allowedSources')} extra={t('trunks.allowedSourcesHint')}>
             <Select mode="tags" tokenSeparators={[',', ' ']} open={false} />
+          </Form.Item>
+          <Form.Item name="public_address" label={t('trunks.publicAddress')} extra={t('trunks.publicAddressHint')} rules={[{ max: 45 }]}>
+            <Input data-testid="trunk-public-address" placeholder="203.0.113.5" />
           </Form.Item>
           <Form.Item name="codecs" label={t('trunks.codecs')} rules={[{ required: true, type: 'array', min: 1 }]}>
             <Select mode="multiple" options={[{ value: 'PCMA', label: 'G.711 A-law (PCMA)' }, { value: 'PCMU', label: 'G.711 µ-law (PCMU)' }]} />

@@ -395,7 +395,8 @@ impl Calls {
                     .registrar
                     .desk_phone_of(now, &self.directory, e, agent)
                     .map_err(|_| RingError::NotReachable)?;
-                let media = self.bind_port(call).ok_or(RingError::NoMediaPorts)?;
+                let at = self.advertised(phone.peer.addr.ip(), None);
+                let media = self.bind_port(call, at).ok_or(RingError::NoMediaPorts)?;
                 let side = AgentSide::DeskPhone {
                     peer: phone.peer,
                     contact: phone.contact,
@@ -443,19 +444,20 @@ impl Calls {
             .trunk_links
             .route(&self.directory, trunk)
             .ok_or(RingError::NotReachable)?;
-        let media = self.bind_port(call).ok_or(RingError::NoMediaPorts)?;
+        let at = self.advertised(route.peer.addr.ip(), Some(trunk));
+        let media = self.bind_port(call, at).ok_or(RingError::NoMediaPorts)?;
         if let Some((_, r)) = self.flows.calls.get_mut(&call) {
             r.trunks.push(trunk);
         }
         Ok((route, caller_id, media))
     }
 
-    /// Binds an RTP socket for one of a call's legs; the call's route keeps it until the leg's
-    /// media starts.
-    fn bind_port(&mut self, call: u64) -> Option<LocalMedia> {
+    /// Binds an RTP socket for one of a call's legs, advertised at `addr`; the call's route
+    /// keeps it until the leg's media starts.
+    fn bind_port(&mut self, call: u64, addr: std::net::IpAddr) -> Option<LocalMedia> {
         let socket = self.rtp_socket()?;
         let media = LocalMedia {
-            addr: self.local_addr.ip(),
+            addr,
             port: socket.local_addr().ok()?.port(),
             codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
             telephone_event: 101,

@@ -49,8 +49,13 @@ impl Calls {
                 return;
             }
         };
-        if !super::super::trunks::Here::new(self.local_addr, &self.directory, &self.flows)
-            .has_room(route.trunk)
+        if !super::super::trunks::Here::new(
+            self.local_addr,
+            self.config.sip_public,
+            &self.directory,
+            &self.flows,
+        )
+        .has_room(route.trunk)
         {
             self.reply(now, txns, id, &msg, 503, "Trunk Busy");
             return;
@@ -60,7 +65,7 @@ impl Calls {
             return;
         };
         let media = LocalMedia {
-            addr: self.local_addr.ip(),
+            addr: self.advertised(from.addr.ip(), Some(route.trunk)),
             port: socket.local_addr().map(|a| a.port()).unwrap_or_default(),
             codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
             telephone_event: 101,

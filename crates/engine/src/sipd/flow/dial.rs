@@ -63,7 +63,8 @@ impl Calls {
                     .ok_or(DialError::NoMobile)?
                     .to_owned();
                 let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
-                let media = self.local_media_of(&socket);
+                let at = self.advertised(route.peer.addr.ip(), Some(trunk));
+                let media = self.local_media_of(&socket, at);
                 sockets.insert(media.port, socket);
                 trunks.push(trunk);
                 AgentSide::Mobile {
@@ -81,7 +82,8 @@ impl Calls {
                         NoDeskPhone::NotRegistered => DialError::NotRegistered,
                     })?;
                 let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
-                let media = self.local_media_of(&socket);
+                let at = self.advertised(phone.peer.addr.ip(), None);
+                let media = self.local_media_of(&socket, at);
                 sockets.insert(media.port, socket);
                 AgentSide::DeskPhone {
                     peer: phone.peer,
@@ -92,7 +94,8 @@ impl Calls {
             }
         };
         let customer_socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
-        let customer_media = self.local_media_of(&customer_socket);
+        let at = self.advertised(route.peer.addr.ip(), Some(trunk));
+        let customer_media = self.local_media_of(&customer_socket, at);
         sockets.insert(customer_media.port, customer_socket);
         self.next_call += 1;
         let id = self.next_call;
@@ -157,9 +160,10 @@ impl Calls {
             .ok_or(DialError::NoTrunk)
     }
 
-    fn local_media_of(&self, s: &std::net::UdpSocket) -> LocalMedia {
+    /// The media of a leg on socket `s`, advertised at `addr`.
+    fn local_media_of(&self, s: &std::net::UdpSocket, addr: std::net::IpAddr) -> LocalMedia {
         LocalMedia {
-            addr: self.local_addr.ip(),
+            addr,
             port: s.local_addr().map(|a| a.port()).unwrap_or_default(),
             codecs: vec![AudioCodec::Pcma, AudioCodec::Pcmu],
             telephone_event: 101,
