@@ -196,6 +196,12 @@ impl Calls {
             None
         };
         let recording = recorder.as_ref().and_then(|_| self.last_recording_name());
+        if let Some(file) = &recording {
+            self.emit(model::calls::CallEvent::Recording {
+                key: key.clone(),
+                file: file.clone(),
+            });
+        }
         let report = match (record, &self.config.call_events) {
             (true, Some(tx)) => Some((key, tx.clone())),
             _ => None,
