@@ -222,6 +222,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             hub: None,
             public_media: None,
             widget_calls_per_address: 4,
+            shutdown_drain: std::time::Duration::ZERO,
         },
         std::future::pending(),
     )

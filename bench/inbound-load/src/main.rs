@@ -116,6 +116,7 @@ async fn main() {
             hub: None,
             public_media: None,
             widget_calls_per_address: 4,
+            shutdown_drain: std::time::Duration::ZERO,
         },
         async move {
             let _ = stop_rx.await;

@@ -56,6 +56,7 @@ async fn main() {
         hub: Some(state.hub.clone()),
         public_media: None,
         widget_calls_per_address: 4,
+        shutdown_drain: std::time::Duration::ZERO,
     };
     let sip = engine::sipd::start(config, std::future::pending())
         .await

@@ -52,6 +52,7 @@ async fn endpoint_recording(
             hub: None,
             public_media: None,
             widget_calls_per_address: 4,
+            shutdown_drain: std::time::Duration::ZERO,
         },
         async move {
             let _ = rx.await;

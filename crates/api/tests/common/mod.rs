@@ -232,6 +232,7 @@ impl TestApp {
             hub: Some(self.state.hub.clone()),
             public_media: None,
             widget_calls_per_address: widget_calls,
+            shutdown_drain: std::time::Duration::ZERO,
         };
         let sip = engine::sipd::start(config, std::future::pending())
             .await
