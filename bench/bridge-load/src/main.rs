@@ -223,6 +223,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             public_media: None,
             sip_public: None,
             widget_calls_per_address: 4,
+            shutdown_drain: std::time::Duration::ZERO,
         },
         std::future::pending(),
     )

@@ -104,6 +104,7 @@ async fn main() {
             public_media: None,
             sip_public: None,
             widget_calls_per_address: 4,
+            shutdown_drain: std::time::Duration::ZERO,
         },
         async move {
             let _ = stop_rx.await;

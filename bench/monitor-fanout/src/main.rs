@@ -57,6 +57,7 @@ async fn main() {
         public_media: None,
         sip_public: None,
         widget_calls_per_address: 4,
+        shutdown_drain: std::time::Duration::ZERO,
     };
     let sip = engine::sipd::start(config, std::future::pending())
         .await

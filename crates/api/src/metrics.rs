@@ -106,6 +106,10 @@ fn describe() {
         "patchbay_rtp_packets_expected_total",
         "RTP packets the peers' sequence numbers say were sent to us"
     );
+    describe_counter!(
+        "patchbay_rtp_foreign_packets_total",
+        "RTP and RTCP packets ignored for coming from a source other than the call leg's peer (strict RTP)"
+    );
     describe_gauge!("patchbay_agents", "Agents of an enterprise by state");
     describe_gauge!(
         "patchbay_queue_waiting",
@@ -219,6 +223,7 @@ async fn observe(state: &AppState) {
     counter!("patchbay_calls_rtp_timeout_total").absolute(load(&s.rtp_timeouts));
     counter!("patchbay_rtp_packets_received_total").absolute(load(&s.rtp_received));
     counter!("patchbay_rtp_packets_expected_total").absolute(load(&s.rtp_expected));
+    counter!("patchbay_rtp_foreign_packets_total").absolute(load(&s.rtp_foreign));
 
     let trunks: Vec<_> = sip
         .trunk_status

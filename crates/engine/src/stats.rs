@@ -22,6 +22,9 @@ pub struct CallStats {
     pub rtp_received: AtomicU64,
     /// RTP packets peers' sequence numbers say were sent to us.
     pub rtp_expected: AtomicU64,
+    /// RTP and RTCP packets ignored for coming from a source other than the leg's peer (strict
+    /// RTP).
+    pub rtp_foreign: AtomicU64,
 }
 
 impl CallStats {

@@ -16,6 +16,7 @@ pub mod rtcp;
 pub mod rtp;
 pub mod source;
 pub mod stream;
+pub mod strict;
 pub mod tone;
 pub mod wav;
 

@@ -31,6 +31,9 @@ pub enum CallResult {
     Missed,
     /// It waited the group's maximum and left to the overflow target.
     Overflowed,
+    /// Patchbay stopped (a crash, or a shutdown that could not wait) while the call was going:
+    /// closed at the next start-up, ended at its last known activity.
+    Interrupted,
 }
 
 /// Who hung up.
@@ -129,6 +132,14 @@ pub enum CallEvent {
         at: i64,
         /// Recording file name.
         recording: Option<String>,
+    },
+    /// The call's recording started (before any answer: a placed call's early media is
+    /// recorded too), so a record a crash leaves open still finds its recording.
+    Recording {
+        /// Key.
+        key: String,
+        /// Recording file name, relative to the recordings directory.
+        file: String,
     },
     /// Media statistics of the customer's leg, when its media stops.
     Media {

@@ -46,6 +46,17 @@ pub enum AgentDevice {
     DeskPhone,
 }
 
+/// Why Patchbay made a signed-in agent busy (they receive no calls until they set idle again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BusyReason {
+    /// Browser audio, and the agent's page (events socket and audio session) was gone for more
+    /// than a few seconds: the tab was closed, the computer slept or the network dropped.
+    BrowserGone,
+    /// Desk phone, and its registration expired (or it never registered).
+    PhoneUnregistered,
+}
+
 /// Today's figures (reset at the enterprise's local midnight).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TodayFigures {
@@ -78,6 +89,9 @@ pub struct Presence {
     pub auto_answer: bool,
     /// The bound device, when signed in.
     pub device: Option<AgentDevice>,
+    /// Why Patchbay made the agent busy, while they stay busy for it.
+    #[serde(default)]
+    pub busy_reason: Option<BusyReason>,
     /// Today's figures as of `as_of`.
     pub today: TodayFigures,
     /// When `today` was computed (unix ms).

@@ -73,6 +73,15 @@ pub struct Config {
     /// of the size). Off keeps the lossless WAV.
     #[serde(default = "yes")]
     pub compress_recordings: bool,
+    /// On SIGTERM or Ctrl-C: new calls are refused (SIP 503 with `Retry-After`) and live calls
+    /// may go on this many seconds; then they are hung up (BYE), their records closed, and the
+    /// process exits. 0 hangs up at once.
+    #[serde(default = "default_drain")]
+    pub shutdown_drain_secs: u64,
+}
+
+fn default_drain() -> u64 {
+    30
 }
 
 fn yes() -> bool {
@@ -155,6 +164,7 @@ impl Default for Config {
             metrics_token: None,
             recording_retention_days: 0,
             compress_recordings: true,
+            shutdown_drain_secs: default_drain(),
         }
     }
 }

@@ -6,5 +6,6 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod ops;
+pub mod recovery;
 pub mod serve;
 pub mod transcription;

@@ -18,6 +18,7 @@ use crate::transcription::Transcription;
 pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
     let config = Config::load(&args)?;
     init_logging(&config.log, config.log_format);
+    log_panics();
     let transcription = Transcription::load(&config)?;
     transcription.log();
     asr::Engine::set_live(transcription.live.clone());
@@ -35,7 +36,7 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         .with_context(|| format!("http_listen: cannot listen on {}", config.http_listen))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let hub = Arc::new(engine::EventHub::default());
-    let sip = start_sip(&config, &store, hub.clone(), stop_rx.clone()).await?;
+    let (sip, records) = start_sip(&config, &store, hub.clone(), stop_rx.clone()).await?;
     println!(
         "Patchbay is serving the web UI at http://{}",
         listener.local_addr()?
@@ -51,11 +52,14 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         ),
         None => {}
     }
-    let mut http_stop = stop_rx;
     tokio::spawn(async move {
         shutdown_signal().await;
         let _ = stop_tx.send(true);
     });
+    // On a signal the SIP endpoint drains its calls (the web app and API stay up meanwhile:
+    // agents finish their calls through them), then every record is written, then HTTP stops.
+    let endpoint = sip.clone();
+    let asked_to_stop = stop_rx.clone();
     run(
         listener,
         store,
@@ -63,10 +67,16 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
         &transcription,
         Some((sip, hub)),
         async move {
-            let _ = http_stop.wait_for(|s| *s).await;
+            endpoint.stopped().await;
+            records.flush().await;
         },
     )
-    .await
+    .await?;
+    // The endpoint also stops after a panic: exit non-zero so a supervisor restarts Patchbay.
+    if !*asked_to_stop.borrow() {
+        anyhow::bail!("the SIP endpoint stopped on its own (see the log): exiting for a restart");
+    }
+    Ok(())
 }
 
 /// Creates the demo enterprise in an empty database, unless `no_demo` is set: the accounts
@@ -82,13 +92,28 @@ pub async fn seed_demo(config: &Config, store: &Store) -> anyhow::Result<Vec<dem
     demo::seed_if_empty(store, &config.data_dir, config.sip_listen, now).await
 }
 
-/// Starts the SIP endpoint; it stops when `stop` turns true.
+/// Starts the SIP endpoint, and the writer of its call records; it stops when `stop` turns
+/// true, after draining its calls (`shutdown_drain_secs`).
 pub async fn start_sip(
     config: &Config,
     store: &Store,
     hub: Arc<engine::EventHub>,
     mut stop: tokio::sync::watch::Receiver<bool>,
-) -> anyhow::Result<engine::sipd::SipHandle> {
+) -> anyhow::Result<(engine::sipd::SipHandle, CallRecords)> {
+    // After a crash: recordings cut short play up to the moment it happened, and the records
+    // of the calls that were going are closed (interrupted) before any new call starts and
+    // before the archiver looks for ended calls' recordings.
+    let recordings_dir = config.data_dir.join("recordings");
+    let repaired = engine::sipd::repair_recordings(&recordings_dir);
+    if repaired > 0 {
+        println!("Repaired {repaired} recording(s) left unfinished by a crash");
+    }
+    let closed = crate::recovery::close_interrupted_calls(store, &recordings_dir)
+        .await
+        .context("closing call records left open by a crash")?;
+    if closed > 0 {
+        println!("Closed {closed} call record(s) left open by a crash as interrupted");
+    }
     // Finished recordings are compressed and expired on a task of their own, never on the
     // call path.
     let archiver = recordings::Archiver::start(
@@ -97,6 +122,7 @@ pub async fn start_sip(
         config.recording_retention_days,
         config.compress_recordings,
     );
+    let (events, records) = record_calls(store.clone(), hub.clone(), archiver);
     let sip_config = engine::sipd::SipConfig {
         listen: config.sip_listen,
         rtp_ports: (config.rtp_ports.low, config.rtp_ports.high),
@@ -107,22 +133,41 @@ pub async fn start_sip(
             .context("loading trunks, numbers and SIP accounts")?,
         realm: "patchbay".to_owned(),
         recordings_dir: Some(config.data_dir.join("recordings")),
-        call_events: Some(record_calls(store.clone(), hub.clone(), archiver)),
+        call_events: Some(events),
         hub: Some(hub),
         public_media: config.public_address,
         sip_public: config.sip_public_address,
         widget_calls_per_address: config.widget_calls_per_address,
+        shutdown_drain: std::time::Duration::from_secs(config.shutdown_drain_secs),
     };
-    let repaired = engine::sipd::repair_recordings(&config.data_dir.join("recordings"));
-    if repaired > 0 {
-        println!("Repaired {repaired} recording(s) left unfinished by a crash");
-    }
-    engine::sipd::start(sip_config, async move {
+    let sip = engine::sipd::start(sip_config, async move {
         let _ = stop.wait_for(|s| *s).await;
     })
     .await
-    .with_context(|| format!("sip_listen: cannot listen on {}", config.sip_listen))
+    .with_context(|| format!("sip_listen: cannot listen on {}", config.sip_listen))?;
+    Ok((sip, records))
 }
+
+/// The writer of call records, as the shutdown sees it.
+#[derive(Debug, Clone)]
+pub struct CallRecords {
+    /// Asks the writer to write every event it holds, then answer.
+    flush: tokio::sync::mpsc::UnboundedSender<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl CallRecords {
+    /// Waits until every call event sent so far is written (at most [`FLUSH_WAIT`]: a database
+    /// that stopped answering does not hold the shutdown up for ever).
+    pub async fn flush(&self) {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        if self.flush.send(done).is_ok() && tokio::time::timeout(FLUSH_WAIT, wait).await.is_err() {
+            tracing::warn!("call records still being written at shutdown: not waiting longer");
+        }
+    }
+}
+
+/// How long the shutdown waits for the last call records to be written.
+const FLUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Writes the engine's call events to call records, in order, off the SIP endpoint's task; new
 /// missed-call reminders go to the agent's WebSocket; a call's end wakes the recordings'
@@ -131,10 +176,27 @@ fn record_calls(
     store: Store,
     hub: Arc<engine::EventHub>,
     archiver: recordings::Archiver,
-) -> tokio::sync::mpsc::UnboundedSender<model::calls::CallEvent> {
+) -> (
+    tokio::sync::mpsc::UnboundedSender<model::calls::CallEvent>,
+    CallRecords,
+) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<model::calls::CallEvent>();
+    let (flush, mut flushes) =
+        tokio::sync::mpsc::unbounded_channel::<tokio::sync::oneshot::Sender<()>>();
     tokio::spawn(async move {
-        while let Some(ev) = rx.recv().await {
+        loop {
+            let ev = tokio::select! {
+                biased;
+                ev = rx.recv() => match ev {
+                    Some(ev) => ev,
+                    None => break,
+                },
+                Some(done) = flushes.recv() => {
+                    // Events first (biased): nothing was waiting when the flush came.
+                    let _ = done.send(());
+                    continue;
+                }
+            };
             use model::calls::CallEvent;
             let ended = matches!(ev, CallEvent::Ended { .. });
             let applied = store.apply_call_event(&ev).await;
@@ -159,7 +221,7 @@ fn record_calls(
             }
         }
     });
-    tx
+    (tx, CallRecords { flush })
 }
 
 /// Creates the data directory and opens (and migrates) the database.
@@ -216,6 +278,21 @@ fn init_logging(filter: &str, format: LogFormat) {
         // One JSON object a line: timestamp, level, target, fields, and the spans around it.
         LogFormat::Json => fmt.json().with_current_span(true).try_init(),
     };
+}
+
+/// Panics go to the log (with the thread and where), where operators look, then to stderr as
+/// before: a panic that stops the SIP endpoint is no longer a mystery.
+fn log_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let thread = std::thread::current();
+        tracing::error!(
+            thread = thread.name().unwrap_or("unnamed"),
+            panic = %info,
+            "panic"
+        );
+        default(info);
+    }));
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

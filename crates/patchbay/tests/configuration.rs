@@ -161,6 +161,7 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "metrics_token" => ("s3cret", ""),
         "recording_retention_days" => ("90", "-1"),
         "compress_recordings" => ("false", "maybe"),
+        "shutdown_drain_secs" => ("5", "-1"),
         _ => return None,
     })
 }

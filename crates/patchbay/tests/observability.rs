@@ -140,7 +140,7 @@ async fn start() -> Server {
     assert!(!serve::seed_demo(&config, &store).await.unwrap().is_empty());
     let (stop_sip, stop_rx) = tokio::sync::watch::channel(false);
     let hub = Arc::new(engine::EventHub::default());
-    let sip = serve::start_sip(&config, &store, hub.clone(), stop_rx)
+    let (sip, _records) = serve::start_sip(&config, &store, hub.clone(), stop_rx)
         .await
         .unwrap();
     let sip_addr = sip.local_addr;

@@ -53,6 +53,7 @@ async fn endpoint_recording(
             public_media: None,
             sip_public: None,
             widget_calls_per_address: 4,
+            shutdown_drain: std::time::Duration::ZERO,
         },
         async move {
             let _ = rx.await;

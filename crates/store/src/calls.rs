@@ -47,6 +47,7 @@ impl From<CallRow> for CallRecord {
             (Some("abandoned"), ..) => CallResult::Abandoned,
             (Some("missed"), ..) => CallResult::Missed,
             (Some("overflowed"), ..) => CallResult::Overflowed,
+            (Some("interrupted"), ..) => CallResult::Interrupted,
             (_, Some(_), _) => CallResult::Answered,
             (_, None, Some(_)) => CallResult::Failed,
             (_, None, None) => CallResult::InProgress,
@@ -204,14 +205,15 @@ fn result_condition(r: CallResult) -> &'static str {
         CallResult::Abandoned => "c.result = 'abandoned'",
         CallResult::Missed => "c.result = 'missed'",
         CallResult::Overflowed => "c.result = 'overflowed'",
+        CallResult::Interrupted => "c.result = 'interrupted'",
         CallResult::Answered => {
-            "(c.result IS NULL OR c.result NOT IN ('abandoned', 'missed', 'overflowed')) AND c.answered_at IS NOT NULL"
+            "(c.result IS NULL OR c.result NOT IN ('abandoned', 'missed', 'overflowed', 'interrupted')) AND c.answered_at IS NOT NULL"
         }
         CallResult::Failed => {
-            "(c.result IS NULL OR c.result NOT IN ('abandoned', 'missed', 'overflowed')) AND c.answered_at IS NULL AND c.ended_at IS NOT NULL"
+            "(c.result IS NULL OR c.result NOT IN ('abandoned', 'missed', 'overflowed', 'interrupted')) AND c.answered_at IS NULL AND c.ended_at IS NOT NULL"
         }
         CallResult::InProgress => {
-            "(c.result IS NULL OR c.result NOT IN ('abandoned', 'missed', 'overflowed')) AND c.answered_at IS NULL AND c.ended_at IS NULL"
+            "(c.result IS NULL OR c.result NOT IN ('abandoned', 'missed', 'overflowed', 'interrupted')) AND c.answered_at IS NULL AND c.ended_at IS NULL"
         }
     }
 }
@@ -239,6 +241,13 @@ impl Store {
     /// returns it (for the agent's WebSocket). `Missed` and `Transcript` for a call key with no
     /// record answer `NotFound` and change nothing.
     pub async fn apply_call_event(&self, ev: &CallEvent) -> Result<Option<MissedCall>> {
+        let missed = self.apply_event(ev).await?;
+        self.note_activity(ev).await?;
+        Ok(missed)
+    }
+
+    /// What [`Store::apply_call_event`] does, but for the call's last known activity.
+    async fn apply_event(&self, ev: &CallEvent) -> Result<Option<MissedCall>> {
         match ev {
             CallEvent::Queued { key, group, at } => {
                 on_pool!(self, pool => sqlx::query(
@@ -267,6 +276,7 @@ impl Store {
                     CallResult::Missed => "missed",
                     CallResult::Overflowed => "overflowed",
                     CallResult::Answered => "answered",
+                    CallResult::Interrupted => "interrupted",
                     CallResult::Failed | CallResult::InProgress => return Ok(None),
                 };
                 on_pool!(self, pool => sqlx::query("UPDATE calls SET result = $2 WHERE call_key = $1")
@@ -354,6 +364,16 @@ impl Store {
                 .rows_affected());
                 // A placed call that connects does its agent's callbacks to that number.
                 self.callbacks_done_by_call(key, *at).await?;
+            }
+            CallEvent::Recording { key, file } => {
+                on_pool!(self, pool => sqlx::query(
+                    "UPDATE calls SET recording = COALESCE(recording, $2) WHERE call_key = $1",
+                )
+                .bind(key)
+                .bind(file)
+                .execute(pool)
+                .await?
+                .rows_affected());
             }
             CallEvent::Media {
                 key,

@@ -32,7 +32,9 @@ export async function startPatchbay({ compressRecordings = false } = {}) {
   const args = ['serve', '--data-dir', dataDir, '--http-listen', `127.0.0.1:${port}`, '--sip-listen', `127.0.0.1:${sipPort}`];
   const proc = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PATCHBAY_COMPRESS_RECORDINGS: String(compressRecordings) },
+    // A short drain on SIGTERM: a test that stops the server with a caller still queued does
+    // not wait the default 30 s for it.
+    env: { ...process.env, PATCHBAY_COMPRESS_RECORDINGS: String(compressRecordings), PATCHBAY_SHUTDOWN_DRAIN_SECS: '2' },
   });
   let output = '';
   proc.stdout.on('data', (d) => (output += d));

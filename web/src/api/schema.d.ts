@@ -1719,6 +1719,11 @@ export interface components {
          * @enum {string}
          */
         AgentDevice: "browser" | "mobile" | "desk_phone";
+        /**
+         * @description Why Patchbay made a signed-in agent busy (they receive no calls until they set idle again).
+         * @enum {string}
+         */
+        BusyReason: "browser_gone" | "phone_unregistered";
         /** @description `POST /me/call/{action}`. */
         CallActionRequest: {
             /** @description The call (from the `ringing` event); omitted: the agent's current call. */
@@ -1836,7 +1841,7 @@ export interface components {
          * @description How a call ended.
          * @enum {string}
          */
-        CallResult: "in_progress" | "answered" | "failed" | "abandoned" | "missed" | "overflowed";
+        CallResult: "in_progress" | "answered" | "failed" | "abandoned" | "missed" | "overflowed" | "interrupted";
         /** @description One agent's part of a call: from answering to transferring the customer on or the end. */
         CallSegment: {
             /** @description The agent. */
@@ -3545,6 +3550,7 @@ export interface components {
             as_of: number;
             /** @description Auto-answer switch (自动接听). */
             auto_answer: boolean;
+            busy_reason?: components["schemas"]["BusyReason"] | null;
             custom_status_id?: components["schemas"]["CustomStatusId"] | null;
             device?: components["schemas"]["AgentDevice"] | null;
             /** @description Login status. */

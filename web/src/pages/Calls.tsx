@@ -18,7 +18,7 @@ import RecordingPlayer from '../components/RecordingPlayer';
 import CustomerCard from '../components/customers/CustomerCard';
 import SegmentsAndNotes from '../components/calls/SegmentsAndNotes';
 
-const RESULTS: CallResult[] = ['answered', 'missed', 'abandoned', 'failed', 'overflowed', 'in_progress'];
+const RESULTS: CallResult[] = ['answered', 'missed', 'abandoned', 'failed', 'overflowed', 'interrupted', 'in_progress'];
 
 /** "Failed (Busy)": the result, with the translated failure cause when there is one. */
 function useResultText(): (r: CallRecord) => string {

@@ -382,6 +382,8 @@ impl Labels {
             (CallResult::Missed, false) => "Missed",
             (CallResult::Overflowed, true) => "已溢出",
             (CallResult::Overflowed, false) => "Overflowed",
+            (CallResult::Interrupted, true) => "系统中断",
+            (CallResult::Interrupted, false) => "Interrupted",
         }
     }
 

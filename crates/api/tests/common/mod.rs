@@ -233,6 +233,7 @@ impl TestApp {
             public_media: None,
             sip_public: None,
             widget_calls_per_address: widget_calls,
+            shutdown_drain: std::time::Duration::ZERO,
         };
         let sip = engine::sipd::start(config, std::future::pending())
             .await

@@ -1,5 +1,6 @@
-//! One call leg on a media worker: its socket, with plain RTP (symmetric RTP: answer to where
-//! the peer really sends from; RFC 4733 digits; RTCP) or a browser's WebRTC session (ICE-lite,
+//! One call leg on a media worker: its socket, with plain RTP (symmetric and strict RTP: answer
+//! to where the peer really sends from, and take media from that one source only; RFC 4733
+//! digits; RTCP) or a browser's WebRTC session (ICE-lite,
 //! DTLS-SRTP and Opus in [`webrtc::WebRtcLeg`], turned into the room's 20 ms µ-law frames), the
 //! inactivity clock and the recording it writes.
 
@@ -7,9 +8,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::sync::atomic::Ordering;
+
 use media::room::{MemberState, Mode};
 use media::rtp::RtpFrame;
 use media::stream::OutStream;
+use media::strict::Verdict;
 use media::wav::RecordingWriter;
 use tokio::sync::mpsc;
 
@@ -52,6 +56,8 @@ enum Transport {
     Rtp {
         telephone_event: u8,
         dtmf: media::dtmf::DtmfDetector,
+        /// Strict RTP: the one source media is taken from.
+        source: media::strict::StrictSource,
     },
     WebRtc {
         session: Box<webrtc::WebRtcLeg>,
@@ -104,6 +110,7 @@ impl Leg {
                 let transport = Transport::Rtp {
                     telephone_event,
                     dtmf: media::dtmf::DtmfDetector::default(),
+                    source: media::strict::StrictSource::new(),
                 };
                 (socket, transport, remote, rtcp)
             }
@@ -149,6 +156,16 @@ impl Leg {
         }
     }
 
+    /// The signalling named a new address for the peer: send there, and learn the source again
+    /// from the next packet.
+    pub(super) fn set_remote(&mut self, addr: SocketAddr) {
+        self.remote = Some(addr);
+        if let Transport::Rtp { source, .. } = &mut self.transport {
+            source.relearn();
+        }
+        self.rtcp.relearn();
+    }
+
     /// Registers the leg's sockets with a worker's poll (tokens `2·id` and `2·id + 1`).
     pub(super) fn register(&mut self, registry: &mio::Registry, id: u64) {
         let t = usize::try_from(id).unwrap_or(usize::MAX / 2) * 2;
@@ -175,17 +192,33 @@ impl Leg {
             Transport::Rtp {
                 telephone_event,
                 dtmf,
+                source,
             } => {
                 let Ok(frame) = RtpFrame::parse(&buf[..n]) else {
                     return true;
                 };
+                match source.check(from) {
+                    // Symmetric RTP: answer to where the peer really sends from.
+                    Verdict::Latch => self.remote = Some(from),
+                    Verdict::Accept => {}
+                    Verdict::Ignore { first } => {
+                        self.counters.rtp_foreign.fetch_add(1, Ordering::Relaxed);
+                        if first {
+                            tracing::warn!(
+                                call = self.call,
+                                "RTP from a source other than the leg's peer: ignored (strict RTP; counted in patchbay_rtp_foreign_packets_total)"
+                            );
+                            tracing::debug!(call = self.call, %from, peer = ?source.latched(), "foreign RTP source");
+                        }
+                        return true;
+                    }
+                }
                 self.last_rx = now;
                 let since =
                     u64::try_from(now.duration_since(self.epoch).as_millis()).unwrap_or(u64::MAX);
                 self.rtcp
                     .stats
                     .on_packet(since, frame.ssrc, frame.seq, frame.timestamp);
-                self.remote = Some(from); // symmetric RTP: latch to the real source
                 if frame.payload_type == *telephone_event {
                     if let Some(d) = dtmf.push(&frame) {
                         out.push(Heard::Digit(d));

@@ -29,6 +29,8 @@ pub(super) struct Rtcp {
     peer_view: Option<media::rtcp::ReportFigures>,
     /// Received/expected already added to the endpoint's counters.
     counted: (u64, u64),
+    /// Strict RTP for reports too: one source, learnt from the first.
+    source: media::strict::StrictSource,
 }
 
 impl Rtcp {
@@ -48,6 +50,7 @@ impl Rtcp {
             ssrc,
             peer_view: None,
             counted: (0, 0),
+            source: media::strict::StrictSource::new(),
         }
     }
 
@@ -61,6 +64,7 @@ impl Rtcp {
             ssrc,
             peer_view: None,
             counted: (0, 0),
+            source: media::strict::StrictSource::new(),
         }
     }
 
@@ -74,13 +78,26 @@ impl Rtcp {
         self.sent.last_ts = frame.timestamp;
     }
 
-    /// Reads every waiting report.
-    pub(super) fn read(&mut self) {
+    /// The signalling named a new address for the peer: learn the reports' source again.
+    pub(super) fn relearn(&mut self) {
+        self.source.relearn();
+    }
+
+    /// Reads every waiting report; reports from a source other than the peer's are counted
+    /// and dropped.
+    pub(super) fn read(&mut self, counters: &CallStats) {
         let Some(socket) = &self.socket else { return };
         let mut buf = [0u8; 1_500];
         while let Ok((n, from)) = socket.recv_from(&mut buf) {
             if let Ok(blocks) = media::rtcp::read_reports(&buf[..n]) {
-                self.remote = Some(from);
+                match self.source.check(from) {
+                    media::strict::Verdict::Latch => self.remote = Some(from),
+                    media::strict::Verdict::Accept => {}
+                    media::strict::Verdict::Ignore { .. } => {
+                        counters.rtp_foreign.fetch_add(1, Relaxed);
+                        continue;
+                    }
+                }
                 if let Some(b) = blocks.into_iter().find(|b| b.ssrc == self.ssrc) {
                     self.peer_view = Some(b);
                 }

@@ -1,5 +1,6 @@
 //! The media plane with real UDP peers on loopback: rooms on worker threads, members moved
-//! between rooms (hold, consult, three-way), supervisor modes, prompts and the RTP timeout.
+//! between rooms (hold, consult, three-way), supervisor modes, prompts, the RTP timeout and
+//! strict RTP (a second source is ignored).
 //! Peers send paced 20 ms packets like a phone; what each hears is checked by tone detection.
 
 use std::collections::HashMap;
@@ -33,6 +34,8 @@ struct Bench {
     peers: Vec<Peer>,
     events: mpsc::Receiver<MediaEvent>,
     tx: mpsc::Sender<MediaEvent>,
+    /// Every leg's counters.
+    counters: Arc<CallStats>,
 }
 
 impl Bench {
@@ -47,6 +50,7 @@ impl Bench {
             peers: Vec::new(),
             events,
             tx,
+            counters: Arc::new(CallStats::default()),
         }
     }
 
@@ -69,7 +73,7 @@ impl Bench {
                 rtp_timeout: timeout,
                 events: self.tx.clone(),
                 recorder: None,
-                counters: Arc::new(CallStats::default()),
+                counters: self.counters.clone(),
                 report: None,
             },
             place,
@@ -429,6 +433,102 @@ fn a_prompt_played_to_its_end_is_reported_and_a_silent_peer_times_out() {
         seen.get("timeout"),
         Some(&1),
         "the leg whose peer went silent timed out"
+    );
+    b.plane.shutdown();
+}
+
+/// Sends `frames` from `sock` to `to`.
+fn send_all(sock: &UdpSocket, to: SocketAddr, frames: &[RtpFrame]) {
+    for f in frames {
+        let _ = sock.send_to(&f.to_bytes(), to);
+    }
+}
+
+/// The digits the legs reported, waiting up to `wait` for the media plane.
+fn digits(b: &mut Bench, wait: Duration) -> String {
+    let mut got = String::new();
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        b.run(1, &[]);
+        while let Ok(ev) = b.events.try_recv() {
+            if let MediaEvent::Dtmf(_, d) = ev {
+                got.push(d);
+            }
+        }
+    }
+    got
+}
+
+#[test]
+fn rtp_and_digits_from_a_second_address_neither_reach_the_agent_nor_draw_the_audio_away() {
+    let mut b = Bench::new(1);
+    let talk = b.plane.room();
+    let c = b.peer(
+        CUSTOMER,
+        Role::Customer,
+        Place::Room(talk, Mode::SpeakListen),
+        LONG,
+    );
+    let a = b.peer(
+        AGENT,
+        Role::Agent,
+        Place::Room(talk, Mode::SpeakListen),
+        LONG,
+    );
+    // The customer's first packets latch their leg to the customer's address.
+    b.run(10, &[]);
+    let intruder = UdpSocket::bind("127.0.0.1:0").expect("intruder socket");
+    intruder.set_nonblocking(true).expect("non-blocking");
+    let target = b.peers[c].to;
+    let mut tone = ToneGenerator::continuous(THIRD, 8_000);
+    b.clear();
+    for i in 0..30u16 {
+        // Audio with the customer's SSRC and running numbers: only the source address differs.
+        let frame = RtpFrame {
+            payload_type: 0,
+            seq: b.peers[c].seq.wrapping_add(100 + i),
+            timestamp: b.peers[c].ts.wrapping_add(16_000 + 160 * u32::from(i)),
+            ssrc: b.peers[c].ssrc,
+            marker: false,
+            payload: media::g711::encode_ulaw(&tone.next_frame()),
+        };
+        send_all(&intruder, target, &[frame]);
+        b.run(1, &[]);
+    }
+    assert!(
+        hears(&b.heard(a, 30), CUSTOMER),
+        "the agent hears the customer"
+    );
+    assert!(
+        !hears(&b.heard(a, 30), THIRD),
+        "the agent does not hear the intruder"
+    );
+    assert!(
+        hears(&b.heard(c, 30), AGENT),
+        "the agent's audio still goes to the customer"
+    );
+    let mut buf = [0u8; 2_048];
+    assert!(
+        intruder.recv_from(&mut buf).is_err(),
+        "nothing is sent to the intruder"
+    );
+    // RFC 4733 digits from the intruder are not reported; the customer's are.
+    let seq = b.peers[c].seq.wrapping_add(500);
+    let forged = media::dtmf::generate_digit('5', 101, b.peers[c].ssrc, seq, 99_000, 120);
+    send_all(&intruder, target, &forged);
+    assert_eq!(digits(&mut b, Duration::from_millis(300)), "");
+    let p = &b.peers[c];
+    let real = media::dtmf::generate_digit('7', 101, p.ssrc, p.seq.wrapping_add(600), 199_000, 120);
+    send_all(&p.sock, target, &real);
+    assert_eq!(digits(&mut b, Duration::from_millis(300)), "7");
+    let ignored = b
+        .counters
+        .rtp_foreign
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(
+        ignored,
+        30 + forged.len() as u64,
+        "every foreign packet is counted"
     );
     b.plane.shutdown();
 }

@@ -116,7 +116,7 @@ impl Worker {
                 let leg = LegId((t.0 / 2) as u64);
                 if t.0 % 2 == 1 {
                     if let Some(l) = self.legs.get_mut(&leg) {
-                        l.rtcp.read();
+                        l.rtcp.read(&l.counters);
                     }
                 } else {
                     self.read_leg(leg, now, &mut buf);
@@ -373,7 +373,7 @@ impl Worker {
             }
             Command::Adopt(id, leg, place) => self.arrive(id, *leg, place, now),
             Command::SetRemote(id, addr) => match self.legs.get_mut(&id) {
-                Some(l) => l.remote = Some(addr),
+                Some(l) => l.set_remote(addr),
                 None => self.defer(id, Command::SetRemote(id, addr)),
             },
             Command::PeerHold(id, on) => match self.legs.get_mut(&id) {

@@ -29,6 +29,8 @@ pub const ECHO_NUMBER: &str = "9196";
 pub const DEMO_NUMBER: &str = "4008000000";
 /// The methods the endpoint answers (OPTIONS and 405 list them in `Allow`).
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER";
+/// `Retry-After` of the 503 new calls get while the endpoint stops: about a restart's time.
+const RETRY_AFTER_SECS: &str = "30";
 
 pub(crate) struct Calls {
     pub(super) config: SipConfig,
@@ -39,7 +41,6 @@ pub(crate) struct Calls {
     pub(super) flows: super::flow::Flows,
     /// Numbers calls, media legs and browser sessions (never reused).
     pub(super) next_call: u64,
-    next_rtp_port: u16,
     /// Numbers, trunks and accounts.
     pub(super) directory: Directory,
     /// Desk phones' registrations.
@@ -58,6 +59,10 @@ pub(crate) struct Calls {
     pub(super) widgets: super::widget::Widgets,
     /// Who transcribes, and ended calls whose recognizers are still finishing.
     pub(super) transcripts: super::transcripts::Transcripts,
+    /// The endpoint is stopping: new calls are refused with 503 and `Retry-After`.
+    pub(super) draining: bool,
+    /// Browser agents whose page is gone, until they are back or made busy.
+    pub(super) gone: super::flow::GoneBrowsers,
 }
 
 /// Unix milliseconds (call records are in wall-clock time).
@@ -94,7 +99,6 @@ impl Calls {
         media: MediaPlane,
     ) -> Calls {
         let cc = super::cc::ContactCenter::new(config.hub.clone());
-        let next_rtp_port = config.rtp_ports.0;
         let registrar = super::register::DeskPhones::new(&config.realm);
         Calls {
             directory: Directory::default(),
@@ -112,7 +116,8 @@ impl Calls {
             events,
             stats,
             next_call: 0,
-            next_rtp_port,
+            draining: false,
+            gone: Default::default(),
         }
     }
 
@@ -237,7 +242,8 @@ impl Calls {
 
     /// Once a second: trunk registrations and pings, expired desk-phone bindings.
     pub(crate) fn housekeeping(&mut self, now: Millis, txns: &mut Transactions) {
-        self.registrar.expire(now);
+        let lapsed = self.registrar.expire(now);
+        self.check_devices(now, &lapsed, txns);
         let here = super::trunks::Here::new(
             self.local_addr,
             self.config.sip_public,
@@ -261,29 +267,14 @@ impl Calls {
         txns.respond(now, id, r);
     }
 
-    /// The next RTP port to try (even ports; RTCP takes the odd one above).
-    pub(super) fn next_rtp_port(&mut self) -> u16 {
-        let (lo, hi) = self.config.rtp_ports;
-        let port = self.next_rtp_port;
-        self.next_rtp_port = if self.next_rtp_port >= hi.saturating_sub(1) {
-            lo
-        } else {
-            self.next_rtp_port + 2
-        };
-        port
-    }
-
-    /// Binds an RTP socket on the next free port of the range.
+    /// Binds an RTP socket on a free even port of the range (RTCP takes the odd one above),
+    /// tried from a random place: a call's ports cannot be guessed from another's.
     pub(super) fn rtp_socket(&mut self) -> Option<std::net::UdpSocket> {
         let (lo, hi) = self.config.rtp_ports;
-        let span = u32::from(hi - lo) + 1;
-        for _ in 0..span {
-            let port = self.next_rtp_port();
-            if let Ok(s) = std::net::UdpSocket::bind(SocketAddr::new(self.local_addr.ip(), port)) {
-                return Some(s);
-            }
-        }
-        None
+        let ports = rtp_ports_from(lo, hi, rand::random());
+        ports.into_iter().find_map(|port| {
+            std::net::UdpSocket::bind(SocketAddr::new(self.local_addr.ip(), port)).ok()
+        })
     }
 
     pub(crate) fn handle(&mut self, now: Millis, ev: TxnEvent, txns: &mut Transactions) {
@@ -319,6 +310,14 @@ impl Calls {
         let method = msg.method().unwrap_or_default().to_owned();
         let in_dialog = msg.tag("To").is_some();
         match (method.as_str(), in_dialog) {
+            ("INVITE", false) if self.draining => {
+                // RFC 3261 §21.5.4: another server (or this one, restarted) can take it.
+                let mut r = msg.response_to(503, "Shutting Down", Some(&random_token()));
+                r.headers
+                    .push(("Retry-After".to_owned(), RETRY_AFTER_SECS.to_owned()));
+                r.headers.push(("Server".to_owned(), "Patchbay".to_owned()));
+                txns.respond(now, id, r);
+            }
             ("INVITE", false) => self.invite(now, id, from, msg, txns),
             ("OPTIONS", _) => {
                 let mut r = msg.response_to(200, "OK", None);
@@ -377,6 +376,11 @@ impl Calls {
         }
     }
 
+    /// Calls going on (ringing, in the IVR, queued, talking, or hanging up).
+    pub(crate) fn live_calls(&self) -> usize {
+        self.flows.count()
+    }
+
     /// Hangs every call up (shutdown).
     pub(crate) fn hang_up_all(&mut self, now: Millis, txns: &mut Transactions) {
         for c in self.flows.ids() {
@@ -386,10 +390,47 @@ impl Calls {
     }
 }
 
+/// Every even port from `lo` to `hi` (the last one only when its RTCP port fits too), starting
+/// at the one `pick` chooses and going round.
+fn rtp_ports_from(lo: u16, hi: u16, pick: u32) -> impl Iterator<Item = u16> {
+    let first = lo + lo % 2;
+    let count = (u32::from(hi.max(first)) - u32::from(first))
+        .div_ceil(2)
+        .max(1);
+    let start = pick % count;
+    (0..count).map(move |i| {
+        let n = (start + i) % count;
+        u16::try_from(u32::from(first) + 2 * n).unwrap_or(first)
+    })
+}
+
 /// The room codec of a negotiated SDP codec.
 pub(super) fn room_codec(codec: AudioCodec) -> media::room::Codec {
     match codec {
         AudioCodec::Pcmu => media::room::Codec::Pcmu,
         AudioCodec::Pcma => media::room::Codec::Pcma,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rtp_ports_from;
+
+    #[test]
+    fn rtp_ports_are_every_even_port_once_from_a_chosen_start() {
+        let all: Vec<u16> = rtp_ports_from(20_000, 20_009, 3).collect();
+        assert_eq!(all, [20_006, 20_008, 20_000, 20_002, 20_004]);
+        // An odd low end starts at the next even port; RTCP (port + 1) always fits.
+        let odd: Vec<u16> = rtp_ports_from(20_001, 20_006, 0).collect();
+        assert_eq!(odd, [20_002, 20_004]);
+        // Different picks start in different places of a large range.
+        let starts: std::collections::BTreeSet<u16> = (0..50u32)
+            .map(|p| {
+                rtp_ports_from(20_000, 29_999, p.wrapping_mul(2_654_435_761))
+                    .next()
+                    .unwrap_or(0)
+            })
+            .collect();
+        assert!(starts.len() > 40, "{starts:?}");
     }
 }

@@ -86,6 +86,9 @@ pub(crate) struct ContactCenter {
     live: super::live::LiveCalls,
     /// Each agent's enterprise, learnt from their status changes (for the monitor's events).
     enterprise_of: HashMap<UserId, EnterpriseId>,
+    /// Agents Patchbay made busy because their device was gone, and why (until they change
+    /// their presence).
+    pub(super) busy_reasons: HashMap<UserId, model::presence::BusyReason>,
 }
 
 impl ContactCenter {
@@ -193,7 +196,20 @@ impl ContactCenter {
             .acds
             .get(&e)
             .and_then(|a| a.agent_view(now, agent_id(user)));
-        presence_of(user, view, now)
+        self.with_reason(presence_of(user, view, now))
+    }
+
+    /// Every enterprise's ACD.
+    pub(super) fn acds_iter(&self) -> impl Iterator<Item = (EnterpriseId, &Acd)> {
+        self.acds.iter().map(|(e, a)| (*e, a))
+    }
+
+    /// A presence with the reason Patchbay made the agent busy, while they are busy.
+    fn with_reason(&self, mut p: Presence) -> Presence {
+        if p.phone == PhoneState::Busy && p.login != LoginState::Offline {
+            p.busy_reason = self.busy_reasons.get(&p.user_id).copied();
+        }
+        p
     }
 
     /// Queue lengths of the agent's groups.
@@ -269,7 +285,10 @@ impl ContactCenter {
         let agents = acd
             .agent_views(now)
             .into_iter()
-            .map(|(a, v)| self.monitor_agent(user_id(a), presence_of(user_id(a), Some(v), now)))
+            .map(|(a, v)| {
+                let presence = self.with_reason(presence_of(user_id(a), Some(v), now));
+                self.monitor_agent(user_id(a), presence)
+            })
             .collect();
         let mut queues: Vec<QueueLength> = self
             .groups
@@ -378,6 +397,7 @@ fn presence_of(user: UserId, view: Option<acd::AgentView>, now: i64) -> Presence
             after_call_work_until: None,
             auto_answer: false,
             device: None,
+            busy_reason: None,
             today: TodayFigures::default(),
             as_of: now,
         };
@@ -410,6 +430,7 @@ fn presence_of(user: UserId, view: Option<acd::AgentView>, now: i64) -> Presence
             acd::Device::Mobile => AgentDevice::Mobile,
             acd::Device::DeskPhone => AgentDevice::DeskPhone,
         }),
+        busy_reason: None,
         today: TodayFigures {
             talk_seconds: v.today.talk_ms / 1000,
             calls: v.today.calls,

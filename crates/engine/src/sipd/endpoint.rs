@@ -68,6 +68,7 @@ pub async fn start(
         names,
     };
     let running = tokio::spawn(endpoint.run(rx, media_rx, shutdown, directory));
+    let (stopped_tx, stopped) = watch::channel(false);
     // A panic ends calls, not the HTTP side: say so loudly where operators look.
     tokio::spawn(async move {
         if let Err(e) = running.await
@@ -77,6 +78,7 @@ pub async fn start(
                 "the SIP endpoint stopped after a panic (its message is above): calls are down until a restart"
             );
         }
+        let _ = stopped_tx.send(true);
     });
     Ok(SipHandle {
         local_addr,
@@ -84,7 +86,34 @@ pub async fn start(
         trunk_status,
         realm,
         tx,
+        stopped,
     })
+}
+
+/// How long hung-up calls may wait for their BYE's answer when the endpoint stops.
+const HANG_UP_WAIT: Duration = Duration::from_secs(4);
+
+/// Where the endpoint is in stopping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stopping {
+    /// Not asked to stop.
+    Running,
+    /// New calls are refused; live ones may go on until then.
+    Draining(Instant),
+    /// Every call was hung up; waiting for them to finish until then.
+    HangingUp(Instant),
+    /// Stopped.
+    Done,
+}
+
+impl Stopping {
+    /// When the endpoint must look again at its calls.
+    fn deadline(self) -> Option<Instant> {
+        match self {
+            Stopping::Draining(at) | Stopping::HangingUp(at) => Some(at),
+            Stopping::Running | Stopping::Done => None,
+        }
+    }
 }
 
 /// Logs why a TCP connection's writer was dropped (which closes the connection).
@@ -141,8 +170,15 @@ impl Endpoint {
         self.load_directory(directory);
         let mut buf = vec![0u8; 65_536];
         let mut housekeeping = tokio::time::interval(Duration::from_secs(1));
+        let mut stopping = Stopping::Running;
         tracing::info!(addr = %self.local_addr, "SIP endpoint listening (UDP and TCP)");
         loop {
+            stopping = self.stop_step(stopping);
+            // Sends what a hang-up produced (BYE, CANCEL, final answers).
+            self.drain().await;
+            if stopping == Stopping::Done {
+                break;
+            }
             let txn_deadline = self
                 .txns
                 .poll_timeout()
@@ -152,7 +188,11 @@ impl Endpoint {
                 let wait = at.saturating_sub(calls::wall_ms()).max(0);
                 Instant::now() + Duration::from_millis(u64::try_from(wait).unwrap_or(0))
             });
-            let deadline = txn_deadline.into_iter().chain(wall_deadline).min();
+            let deadline = txn_deadline
+                .into_iter()
+                .chain(wall_deadline)
+                .chain(stopping.deadline())
+                .min();
             let sleep = async {
                 match deadline {
                     Some(d) => tokio::time::sleep_until(d.into()).await,
@@ -181,13 +221,46 @@ impl Endpoint {
                     self.txns.handle_timeout(now);
                     self.calls.handle_deadlines(now, &mut self.txns);
                 }
-                () = &mut shutdown => break,
+                () = &mut shutdown, if stopping == Stopping::Running => {
+                    let until = Instant::now() + self.calls.config.shutdown_drain;
+                    tracing::info!(
+                        calls = self.calls.live_calls(),
+                        seconds = self.calls.config.shutdown_drain.as_secs(),
+                        "stopping: new calls are refused (503); live calls may finish"
+                    );
+                    self.calls.draining = true;
+                    stopping = Stopping::Draining(until);
+                }
             }
             self.drain().await;
         }
-        self.calls.hang_up_all(self.now(), &mut self.txns);
-        self.drain().await;
         self.calls.media.shutdown();
+        tracing::info!("SIP endpoint stopped");
+    }
+
+    /// One step of stopping: once live calls are over or the drain time has passed, every call
+    /// left is hung up (BYE); the endpoint stops when they have finished, or after
+    /// [`HANG_UP_WAIT`] for peers that do not answer their BYE.
+    fn stop_step(&mut self, stopping: Stopping) -> Stopping {
+        let now = Instant::now();
+        match stopping {
+            Stopping::Running | Stopping::Done => stopping,
+            Stopping::Draining(until) if self.calls.live_calls() > 0 && now < until => stopping,
+            Stopping::Draining(_) => {
+                let left = self.calls.live_calls();
+                if left > 0 {
+                    tracing::info!(calls = left, "drain time over: hanging up the calls left");
+                }
+                self.calls.hang_up_all(self.now(), &mut self.txns);
+                if self.calls.live_calls() == 0 {
+                    Stopping::Done
+                } else {
+                    Stopping::HangingUp(now + HANG_UP_WAIT)
+                }
+            }
+            Stopping::HangingUp(until) if self.calls.live_calls() > 0 && now < until => stopping,
+            Stopping::HangingUp(_) => Stopping::Done,
+        }
     }
 
     /// Applies a directory: trunks on IP literals and on names resolved before are reachable at
@@ -237,6 +310,9 @@ impl Endpoint {
                     let addrs = self.trunk_hosts.addrs(&self.directory);
                     self.calls.set_directory(self.directory.clone(), addrs);
                 }
+            }
+            Inbound::Dial(cmd) if self.calls.draining => {
+                let _ = cmd.reply.send(Err(super::DialError::Stopped));
             }
             Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns),
             Inbound::Registrations(user, reply) => {

@@ -28,9 +28,23 @@ pub struct SipHandle {
     pub realm: String,
     /// Commands to the endpoint task.
     pub(super) tx: mpsc::Sender<Inbound>,
+    /// Turns true when the endpoint task has ended (stopped, or after a panic).
+    pub(super) stopped: tokio::sync::watch::Receiver<bool>,
 }
 
 impl SipHandle {
+    /// Resolves when the endpoint task has ended: after a stop it has hung up every call and
+    /// handed their last record events on.
+    pub async fn stopped(&self) {
+        let mut stopped = self.stopped.clone();
+        let _ = stopped.wait_for(|s| *s).await;
+    }
+
+    /// Whether the endpoint task is still running.
+    pub fn is_running(&self) -> bool {
+        !*self.stopped.borrow()
+    }
+
     /// Replaces the numbers, trunks and accounts the endpoint works from.
     pub async fn set_directory(&self, directory: SipDirectory) {
         let _ = self.tx.send(Inbound::Directory(directory)).await;

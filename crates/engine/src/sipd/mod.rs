@@ -78,6 +78,9 @@ pub struct SipConfig {
     pub sip_public: Option<std::net::IpAddr>,
     /// How many web widget calls one visitor address may have at once; 0 turns the widget off.
     pub widget_calls_per_address: u32,
+    /// When the endpoint is told to stop: how long live calls may go on (new ones get 503 with
+    /// `Retry-After`) before they are hung up.
+    pub shutdown_drain: Duration,
 }
 
 /// A directory with one local trunk (accepting 127.0.0.1) carrying the demo's two numbers, for

@@ -20,6 +20,8 @@ impl ContactCenter {
     ) -> Result<(), AgentError> {
         let agent = agent_id(user);
         let current = self.presence(e, user, wall);
+        // The agent decides again: a reason Patchbay made them busy no longer holds.
+        self.busy_reasons.remove(&user);
         let acd = self.acd(e);
         let device = change
             .device
@@ -101,5 +103,61 @@ impl ContactCenter {
             acd.handle(wall, Command::SetAutoAnswer { agent, on })?;
         }
         Ok(())
+    }
+}
+
+impl ContactCenter {
+    /// The agent's device is gone: a signed-in agent who could be offered calls (idle, or in
+    /// after-call work that would end in idle) is made busy for `reason`. False while the agent
+    /// is ringing or talking (ask again after the call).
+    pub(crate) fn make_unreachable(
+        &mut self,
+        e: EnterpriseId,
+        user: UserId,
+        reason: model::presence::BusyReason,
+        wall: i64,
+    ) -> bool {
+        let current = self.presence(e, user, wall);
+        if current.login == LoginState::Offline {
+            return true;
+        }
+        match current.phone {
+            PhoneState::Busy => true,
+            PhoneState::Ringing | PhoneState::Talking => false,
+            PhoneState::Idle | PhoneState::AfterCallWork => {
+                self.busy_reasons.insert(user, reason);
+                if let Err(err) = self.acd(e).handle(
+                    wall,
+                    Command::SetBusy {
+                        agent: agent_id(user),
+                    },
+                ) {
+                    tracing::debug!(agent = user.0, ?err, "cannot make the agent busy");
+                    self.busy_reasons.remove(&user);
+                }
+                true
+            }
+        }
+    }
+
+    /// Signed-in agents of every enterprise whose calls ring a desk phone and who could be
+    /// offered calls now (idle or in after-call work).
+    pub(crate) fn offerable_desk_phone_agents(&self, wall: i64) -> Vec<(EnterpriseId, UserId)> {
+        let mut out = Vec::new();
+        for (e, acd) in self.acds_iter() {
+            for (a, v) in acd.agent_views(wall) {
+                let offerable = matches!(
+                    v.phone,
+                    acd::PhoneStatus::Idle | acd::PhoneStatus::AfterCallWork { .. }
+                );
+                if offerable
+                    && v.login == acd::LoginStatus::Online
+                    && v.device == Some(acd::Device::DeskPhone)
+                {
+                    out.push((e, super::cc::user_id(a)));
+                }
+            }
+        }
+        out
     }
 }

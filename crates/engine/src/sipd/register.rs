@@ -55,11 +55,15 @@ impl DeskPhones {
         }
     }
 
-    pub(crate) fn expire(&mut self, now: Millis) {
-        for (_, contact) in self.registrar.expire(now) {
+    /// Forgets registrations whose time ran out: the usernames that lost one.
+    pub(crate) fn expire(&mut self, now: Millis) -> Vec<String> {
+        let mut lapsed = Vec::new();
+        for (username, contact) in self.registrar.expire(now) {
             tracing::info!(%contact, "desk phone registration lapsed");
             self.sources.remove(&contact);
+            lapsed.push(username);
         }
+        lapsed
     }
 
     /// A username's live bindings, newest first, with where to send to each.

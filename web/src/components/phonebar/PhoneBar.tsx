@@ -3,7 +3,7 @@
 // the status with its live timer, auto-answer, the agent's skill groups, today's figures and
 // queue lengths; the ringing, talking and ended pops.
 import { useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Flex, Radio, Select, Space, Switch, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Flex, Radio, Select, Space, Switch, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AgentDevice, PresenceChange } from '../../api/types';
 import { useAuth } from '../../auth';
@@ -165,6 +165,17 @@ export default function PhoneBar() {
           />
         </Space>
       </Flex>
+      {signedIn && p?.phone === 'busy' && p.busy_reason && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="busy-reason"
+          data-reason={p.busy_reason}
+          message={t(`phonebar.busyReasons.${p.busy_reason}`)}
+          description={t('phonebar.busyReasonHint')}
+        />
+      )}
       <Flex wrap gap="middle" align="center" style={{ marginBottom: 16 }} data-testid="audio-bar">
         <Typography.Text type="secondary">{t('phonebar.audioMode')}</Typography.Text>
         <ModeSwitch value={mode} disabled={pending || !p || p.phone === 'ringing' || p.phone === 'talking'} onChange={switchMode} />

@@ -97,10 +97,18 @@ export default function MonitorPage() {
               render: (_, a) => {
                 const key = statusKey(a.presence);
                 if (key === 'offline') return <Typography.Text type="secondary">—</Typography.Text>;
+                const reason = a.presence.busy_reason;
                 return (
-                  <Tag color={STATUS_COLOR[key]} data-testid="agent-status">
-                    {label(a.presence)}
-                  </Tag>
+                  <Space size={4}>
+                    <Tag color={STATUS_COLOR[key]} data-testid="agent-status">
+                      {label(a.presence)}
+                    </Tag>
+                    {key === 'busy' && reason && (
+                      <Typography.Text type="warning" data-testid="agent-busy-reason">
+                        {t(`phonebar.busyReasonsShort.${reason}`)}
+                      </Typography.Text>
+                    )}
+                  </Space>
                 );
               },
             },

@@ -196,6 +196,12 @@ impl Calls {
             None
         };
         let recording = recorder.as_ref().and_then(|_| self.last_recording_name());
+        if let Some(file) = &recording {
+            self.emit(model::calls::CallEvent::Recording {
+                key: key.clone(),
+                file: file.clone(),
+            });
+        }
         let report = match (record, &self.config.call_events) {
             (true, Some(tx)) => Some((key, tx.clone())),
             _ => None,
@@ -377,6 +383,7 @@ impl Calls {
     pub(crate) fn browser_closed(&mut self, user: UserId, session: u64) {
         if let Some(b) = self.browsers.close(user, session) {
             self.media.remove_leg(b.leg);
+            self.browser_gone(b.enterprise, user);
             let state = "disconnected".to_owned();
             self.cc.publish(user, Event::WebRtcState { state });
             tracing::info!(agent = user.0, session, "browser audio session closed");
@@ -388,6 +395,14 @@ impl Calls {
         let Some(user) = self.browsers.set_connected(session, connected) else {
             return;
         };
+        match self.browsers.by_user.get(&user) {
+            Some(_) if connected => self.browser_back(user),
+            Some(b) => {
+                let e = b.enterprise;
+                self.browser_gone(e, user);
+            }
+            None => {}
+        }
         let state = if connected {
             "connected"
         } else {

@@ -8,8 +8,11 @@ mod acd;
 mod admit;
 mod commands;
 mod consult;
+mod devices;
 mod dial;
 mod media;
+
+pub(crate) use devices::GoneBrowsers;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -146,7 +149,12 @@ impl Flows {
             .map(|(_, r)| r.room)
     }
 
-    /// Every call's number.
+    /// How many calls there are.
+    pub(crate) fn count(&self) -> usize {
+        self.calls.len()
+    }
+
+    /// Every call's id.
     pub(crate) fn ids(&self) -> Vec<u64> {
         self.calls.keys().copied().collect()
     }
