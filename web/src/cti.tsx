@@ -145,7 +145,7 @@ export function usePhoneActions(): PhoneActions {
     async (number: string, callerNumber?: string | null) => {
       const placed = unwrap(await api.POST('/api/v1/me/dial', { body: { number, caller_number: callerNumber ?? null } }));
       // The phone bar shows the number being called (and Hang up) while it rings.
-      dispatch({ type: 'event', event: { type: 'call_connected', call: String(placed.call_id), caller: number }, at: Date.now() });
+      dispatch({ type: 'dialing', call: String(placed.call_id), number });
       dispatch({ type: 'called_back', number, at: Date.now() + store.getState().clockOffset });
       await loadMissed();
     },

@@ -95,7 +95,7 @@ const zh = {
     title: '坐席工作台', enterprise: '企业', profile: '我的资料', groups: '我的技能组', connection: '事件连接',
     connecting: '连接中', open: '已连接', closed: '已断开，正在重连', noGroups: '尚未加入技能组',
   },
-  notes: { title: '通话小记', placeholder: '写一条小记（转接后下一位坐席也能看到）', add: '添加小记', none: '暂无小记' },
+  notes: { title: '通话小记', placeholder: '写一条小记（转接后下一位坐席也能看到）', add: '添加小记', none: '暂无小记', older: '另有 {{count}} 条更早的小记（见通话记录）', previousOpen: '上一通电话（{{caller}}）的小记还没有保存：请先保存或放弃', savePrevious: '保存上一条', discardPrevious: '放弃' },
   segments: { title: '接待坐席', transferred: '已转出', ended: '通话结束' },
   stepIn: {
     steps: { listen: '监听', whisper: '耳语', barge: '强插', disconnect: '强拆' },
@@ -132,7 +132,7 @@ const zh = {
     queueLine: '{{waiting}} 人排队 · 最长等待 {{longest}} · 空闲坐席 {{idle}}',
     ringing: '来电', caller: '来电号码', dialed: '呼入号码', group: '技能组', unknownCaller: '未知号码',
     answerOnDesk: '请在座机上接听', answerOnMobile: '请在手机上接听', answer: '接听', reject: '拒接',
-    autoAnswering: '已开启自动接听，来电将自动接通', talking: '通话中', keypad: '拨号盘', hangup: '挂断', hold: '保持', resume: '恢复通话', onHold: '通话保持中', transfer: '转接', transferTo: '转接到技能组', transferToAgent: '转接给同事', transferToNumber: '转接到外部号码…', transferToIvr: '转入语音导航', transferredFrom: '由 {{party}} 转来', transferNumber: '外部号码', free: '空闲', notFree: '忙', idleAgents: '{{count}} 人空闲',
+    autoAnswering: '已开启自动接听，来电将自动接通', talking: '通话中', keypad: '拨号盘', calling: '正在呼叫', hangup: '挂断', hold: '保持', resume: '恢复通话', onHold: '通话保持中', transfer: '转接', transferTo: '转接到技能组', transferToAgent: '转接给同事', transferToNumber: '转接到外部号码…', transferToIvr: '转入语音导航', transferredFrom: '由 {{party}} 转来', transferNumber: '外部号码', free: '空闲', notFree: '忙', idleAgents: '{{count}} 人空闲',
     offerEnded: {
       ring_timeout: '来电超时未接，已回到队列', rejected: '已拒接，来电已回到队列', caller_hung_up: '客户已挂机',
       agent_left: '来电已收回', device_failed: '无法呼叫您的设备（座机是否已注册？）', other: '来电已结束',
@@ -228,7 +228,7 @@ const zh = {
     answer_on_device: '请在座机（或手机）上接听', invalid_flow: 'IVR 流程有误：{{message}}', unavailable: '电话服务未运行',
     validation_failed: '输入有误：{{message}}', invalid_audio: '音频文件不能用：{{message}}',
     payload_too_large: '文件超过 20 MB', unsupported_media_type: '请上传 WAV 文件', prompt_in_use: '号码 {{numbers}} 的 IVR 流程正在播放该语音，请先修改这些流程',
-    not_talking: '当前没有与客户通话', agent_signed_out: '该同事已签出', agent_not_available: '该同事正忙（通话中、话后处理或忙碌）', group_has_no_agent: '该技能组没有已签入的坐席', in_consult: '正在咨询，请先完成、加入三方或取消咨询', supervisor_busy: '您正在通话或不是空闲状态，请先结束', supervised: '已有其他班长在该通话中', step_order: '只能按 监听 → 耳语/强插 → 强拆 的顺序操作', no_consult: '没有已接通的咨询',
+    not_talking: '当前没有与客户通话', target_offline: '该同事已签出', target_busy: '该同事正忙（通话中、话后处理或忙碌）', group_has_no_agent: '该技能组没有已签入的坐席', in_consult: '正在咨询，请先完成、加入三方或取消咨询', supervisor_busy: '您正在通话或不是空闲状态，请先结束', supervised: '已有其他班长在该通话中', step_order: '只能按 监听 → 耳语/强插 → 强拆 的顺序操作', no_consult: '没有已接通的咨询',
     customer_number_taken: '该号码已属于另一位客户', invalid_file: '文件不能导入：{{message}}', too_many_rows: '行数太多：{{message}}', callback_done: '该预约回呼已完成', generic: '操作失败：{{message}}',
   },
 };
@@ -323,7 +323,7 @@ const en: typeof zh = {
     title: 'Agent workspace', enterprise: 'Enterprise', profile: 'My profile', groups: 'My skill groups', connection: 'Event connection',
     connecting: 'Connecting', open: 'Connected', closed: 'Disconnected, reconnecting', noGroups: 'Not in any skill group yet',
   },
-  notes: { title: 'Call notes', placeholder: 'Write a note (the next agent sees it after a transfer)', add: 'Add note', none: 'No notes' },
+  notes: { title: 'Call notes', placeholder: 'Write a note (the next agent sees it after a transfer)', add: 'Add note', none: 'No notes', older: '{{count}} older notes (see the call record)', previousOpen: 'Your note on the previous call ({{caller}}) is not saved: save or discard it first', savePrevious: 'Save it', discardPrevious: 'Discard' },
   segments: { title: 'Agents on the call', transferred: 'transferred on', ended: 'call ended' },
   stepIn: {
     steps: { listen: 'Listen', whisper: 'Whisper', barge: 'Barge in', disconnect: 'Take over' },
@@ -360,7 +360,7 @@ const en: typeof zh = {
     queueLine: '{{waiting}} waiting · longest {{longest}} · {{idle}} idle agents',
     ringing: 'Incoming call', caller: 'Caller', dialed: 'Dialed number', group: 'Skill group', unknownCaller: 'Unknown number',
     answerOnDesk: 'Answer on your desk phone', answerOnMobile: 'Answer on your mobile', answer: 'Answer', reject: 'Reject',
-    autoAnswering: 'Auto-answer is on: the call connects by itself', talking: 'On a call', keypad: 'Keypad', hangup: 'Hang up', hold: 'Hold', resume: 'Resume', onHold: 'On hold', transfer: 'Transfer', transferTo: 'Transfer to a skill group', transferToAgent: 'Transfer to a colleague', transferToNumber: 'Transfer to a number…', transferToIvr: 'Transfer into an IVR menu', transferredFrom: 'Transferred by {{party}}', transferNumber: 'Number outside', free: 'free', notFree: 'busy', idleAgents: '{{count}} idle',
+    autoAnswering: 'Auto-answer is on: the call connects by itself', talking: 'On a call', keypad: 'Keypad', calling: 'Calling', hangup: 'Hang up', hold: 'Hold', resume: 'Resume', onHold: 'On hold', transfer: 'Transfer', transferTo: 'Transfer to a skill group', transferToAgent: 'Transfer to a colleague', transferToNumber: 'Transfer to a number…', transferToIvr: 'Transfer into an IVR menu', transferredFrom: 'Transferred by {{party}}', transferNumber: 'Number outside', free: 'free', notFree: 'busy', idleAgents: '{{count}} idle',
     offerEnded: {
       ring_timeout: 'Not answered in time: the call is back in the queue', rejected: 'Rejected: the call is back in the queue', caller_hung_up: 'The caller hung up',
       agent_left: 'The call was withdrawn', device_failed: 'Your device could not be rung (is the desk phone registered?)', other: 'The call ended',
@@ -456,7 +456,7 @@ const en: typeof zh = {
     answer_on_device: 'Answer on your desk phone (or mobile)', invalid_flow: 'The IVR flow is not valid: {{message}}', unavailable: 'The telephony service is not running',
     validation_failed: 'Invalid input: {{message}}', invalid_audio: 'This audio file cannot be used: {{message}}',
     payload_too_large: 'The file is larger than 20 MB', unsupported_media_type: 'Upload a WAV file', prompt_in_use: 'The IVR flow of number(s) {{numbers}} plays this prompt: change those flows first',
-    not_talking: 'You are not talking with a customer', agent_signed_out: 'That colleague has signed out', agent_not_available: 'That colleague is not free (on a call, after-call work or busy)', group_has_no_agent: 'Nobody in that skill group is signed in', in_consult: 'A consult is under way: complete, join or cancel it first', supervisor_busy: 'You are on a call or not idle: finish first', supervised: 'Another supervisor is on this call', step_order: 'Steps go one way: listen, then whisper or barge in, then take over', no_consult: 'No answered consult',
+    not_talking: 'You are not talking with a customer', target_offline: 'That colleague has signed out', target_busy: 'That colleague is not free (on a call, after-call work or busy)', group_has_no_agent: 'Nobody in that skill group is signed in', in_consult: 'A consult is under way: complete, join or cancel it first', supervisor_busy: 'You are on a call or not idle: finish first', supervised: 'Another supervisor is on this call', step_order: 'Steps go one way: listen, then whisper or barge in, then take over', no_consult: 'No answered consult',
     customer_number_taken: 'This number already belongs to another customer', invalid_file: 'The file cannot be imported: {{message}}', too_many_rows: 'Too many rows: {{message}}', callback_done: 'This callback is already done', generic: 'Failed: {{message}}',
   },
 };

@@ -94,7 +94,11 @@ fn case(path: &str, method: &str) -> Option<Case> {
         ("/api/v1/monitor/agents/{id}/{step}", "post") => Foreign(User),
         // The caller's own enterprise's agents; the notes of the caller's own call (its record
         // is looked up by the engine's key within the caller's enterprise).
-        ("/api/v1/me/colleagues", "get") | ("/api/v1/me/call/notes", "get" | "post") => OwnAccount,
+        ("/api/v1/me/colleagues", "get")
+        | ("/api/v1/me/call/notes", "get" | "post")
+        | ("/api/v1/me/call/record", "get") => OwnAccount,
+        // Notes on a call the caller talked on, after it: another enterprise's is "not found".
+        ("/api/v1/me/calls/{id}/notes", "get" | "post") => Foreign(Call),
         ("/api/v1/me/missed-calls/{id}/handled", "post") => Foreign(MissedCall),
         // The caller's own enterprise's monitor.
         ("/api/v1/monitor", "get") => OwnAccount,
@@ -194,6 +198,7 @@ fn body_for(path: &str, method: &str) -> Option<&'static str> {
             Some(r#"{"name":"stolen","start_at":0,"end_at":1}"#)
         }
         "post" if path.ends_with("/follow-ups") => Some(r#"{"body":"stolen"}"#),
+        "post" if path.ends_with("/notes") => Some(r#"{"text":"stolen"}"#),
         "patch" => Some(r#"{"name":"stolen"}"#),
         "put" if path.ends_with("/members") => Some("[]"),
         "put" if path.ends_with("/flow") => Some(r#"{"flow":null}"#),

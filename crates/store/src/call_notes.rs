@@ -109,6 +109,35 @@ impl Tenant<'_> {
             .collect())
     }
 
+    /// Whether the enterprise has a call record with this id.
+    pub async fn call_exists(&self, id: CallId) -> Result<bool> {
+        let n: i64 = on_pool!(self.store, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM calls WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .fetch_one(pool)
+        .await?);
+        Ok(n > 0)
+    }
+
+    /// Whether `user` talked on one of the enterprise's calls: a segment of theirs, or the
+    /// record's agent (the part still under way, or the one just ended before its segment is
+    /// written). An agent offered a transfer they never answered did not.
+    pub async fn talked_on(&self, id: CallId, user: UserId) -> Result<bool> {
+        let n: i64 = on_pool!(self.store, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM calls c WHERE c.enterprise_id = $1 AND c.id = $2 AND \
+             (c.agent_id = $3 OR EXISTS (SELECT 1 FROM call_segments s \
+              WHERE s.call_id = c.id AND s.agent_id = $3))",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .bind(user.0)
+        .fetch_one(pool)
+        .await?);
+        Ok(n > 0)
+    }
+
     /// The notes on one of the enterprise's calls, oldest first.
     pub async fn call_notes(&self, id: CallId) -> Result<Vec<CallNote>> {
         let rows: Vec<NoteRow> = on_pool!(self.store, pool => sqlx::query_as(

@@ -115,6 +115,23 @@ async fn a_transferred_call_keeps_both_agents_and_their_notes(store: &Store) {
         0
     );
 
+    // Who may write notes on it after the call: the agents who talked on it.
+    assert!(
+        ta.talked_on(id, first.id).await.unwrap(),
+        "the transferring agent"
+    );
+    assert!(
+        ta.talked_on(id, second.id).await.unwrap(),
+        "the agent who took it"
+    );
+    assert!(
+        !ta.talked_on(id, third.id).await.unwrap(),
+        "an agent never on it"
+    );
+    assert!(ta.call_exists(id).await.unwrap());
+    assert!(!store.tenant(b).call_exists(id).await.unwrap());
+    assert!(!store.tenant(b).talked_on(id, stranger.id).await.unwrap());
+
     let n1 = ta
         .add_call_note(id, first.id, "客户要求退款，订单 A123", 10_000)
         .await

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { agentPage, apiAs, eventually, launchWithFakeAudio, startToneMonitor, toneSamples, toneWav } from './lib.mjs';
+import { agentPage, apiAs, eventually, launchWithFakeAudio, startToneMonitor, toneSamples, toneWav, pickEnabled } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -78,13 +78,13 @@ test('1001 consults 1002, joins a three-way call, and 1002 leaves it', async (t)
   const id1002 = (await apiAs(server.base, account('1002')).then((as) => as('GET', '/me'))).body.id;
   const busy = await as1001('POST', '/me/call/consult', { agent_id: id1002 });
   assert.equal(busy.status, 409, JSON.stringify(busy.body));
-  assert.equal(busy.body.error.code, 'agent_not_available');
+  assert.equal(busy.body.error.code, 'target_busy');
   await b.page.getByTestId('phone-idle').click();
   await b.page.getByTestId('phone-status').filter({ hasText: 'Idle' }).waitFor();
 
   // 1001 consults 1002 from the phone bar.
   await a.page.getByTestId('consult-button').click();
-  await a.page.getByTestId('consult-agent-1002').click();
+  await pickEnabled(a.page, a.page.getByTestId('consult-agent-1002'));
   await a.page.locator('[data-testid="consult"][data-state="ringing"]').waitFor({ timeout: 10_000 });
   await b.page.getByTestId('ringing-pop').waitFor({ timeout: 10_000 });
   assert.match(await b.page.getByTestId('ringing-consult').innerText(), /1001/);

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { demoAccounts, freePort, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
 import { startCarrier } from '../lib/peers.mjs';
-import { addCarrierTrunk, agentPage, alawTone, apiAs, launchWithFakeAudio, startToneMonitor, toneWav, waitForTone } from './lib.mjs';
+import { addCarrierTrunk, agentPage, alawTone, apiAs, launchWithFakeAudio, startToneMonitor, toneWav, waitForTone, pickEnabled } from './lib.mjs';
 
 let server;
 let browser1001;
@@ -55,6 +55,14 @@ test('1001 places a call and transfers the customer to 1002, who talks with them
   const early = await as1001('POST', '/me/call/transfer', { agent_id: id1002 });
   assert.equal(early.status, 409, JSON.stringify(early.body));
   assert.equal(early.body.error.code, 'not_talking');
+  // While the customer's phone rings the pop offers only Hang up (one look at the page, so an
+  // answer in between cannot split it).
+  const ringing = await a.page.evaluate(() => ({
+    dialing: document.querySelector('[data-testid="talking"]')?.hasAttribute('data-dialing') ?? false,
+    steps: ['transfer', 'consult-button', 'hold'].filter((id) => document.querySelector(`[data-testid="${id}"]`)),
+  }));
+  t.diagnostic(`while ringing: ${JSON.stringify(ringing)}`);
+  if (ringing.dialing) assert.deepEqual(ringing.steps, [], 'nothing but Hang up before the answer');
 
   await a.page.getByTestId('talking').waitFor({ timeout: 20_000 });
   await a.page.getByTestId('transfer').waitFor({ timeout: 10_000 });
@@ -62,7 +70,7 @@ test('1001 places a call and transfers the customer to 1002, who talks with them
   await shot(a.page, '78-webrtc-placed-call-controls');
 
   await a.page.getByTestId('transfer').click();
-  await a.page.getByTestId('transfer-to-agent-1002').click();
+  await pickEnabled(a.page, a.page.getByTestId('transfer-to-agent-1002'));
   await a.page.getByTestId('ended-pop').waitFor({ timeout: 10_000 });
 
   await b.page.getByTestId('ringing-pop').waitFor({ timeout: 10_000 });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { agentPage, apiAs, eventually, launchWithFakeAudio, readWav, remoteLevel, rms, tonePower, toneWav } from './lib.mjs';
+import { agentPage, apiAs, eventually, launchWithFakeAudio, readWav, remoteLevel, rms, tonePower, toneWav, pickEnabled } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -61,7 +61,7 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   // The refusals: 1002 is signed out; Billing has nobody; nothing changes for the call.
   const out = await as1001('POST', '/me/call/transfer', { agent_id: id1002 });
   assert.equal(out.status, 409, JSON.stringify(out.body));
-  assert.equal(out.body.error.code, 'agent_signed_out');
+  assert.equal(out.body.error.code, 'target_offline');
   const nobody = await as1001('POST', '/me/call/transfer', { group_id: empty.body.id });
   assert.equal(nobody.status, 409, JSON.stringify(nobody.body));
   assert.equal(nobody.body.error.code, 'group_has_no_agent');
@@ -80,7 +80,7 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   const b = await agentPage(server, browser1002, '1002');
   await b.page.getByTestId('phone-status').filter({ hasText: 'Idle' }).waitFor();
   await a.page.getByTestId('transfer').click();
-  await a.page.getByTestId('transfer-to-agent-1002').click();
+  await pickEnabled(a.page, a.page.getByTestId('transfer-to-agent-1002'));
   await a.page.getByTestId('ended-pop').waitFor({ timeout: 20_000 });
   await a.page.getByTestId('phone-status').filter({ hasText: 'After-call work' }).waitFor({ timeout: 10_000 });
   assert.equal(await a.page.getByTestId('talking').count(), 0, '1001 is off the call');
@@ -97,6 +97,16 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   await b.page.getByTestId('call-note-input').fill(note1002);
   await b.page.getByTestId('call-note-add').click();
   await b.page.getByTestId('call-note-text').filter({ hasText: note1002 }).waitFor();
+  // 1001, in after-call work, adds a note from the ended pop: it goes on the same record, and
+  // the pop lists the newest first.
+  const after1001 = 'Called the warehouse: parcel returned';
+  const ended1001 = a.page.getByTestId('ended-pop');
+  await ended1001.getByTestId('call-note-input').fill(after1001);
+  await ended1001.getByTestId('call-note-add').click();
+  await ended1001.getByTestId('call-note-text').filter({ hasText: after1001 }).waitFor();
+  await eventually(() => ended1001.getByTestId('call-note-text').allInnerTexts(), (x) => x.length === 3, { what: 'three notes in the ended pop' });
+  assert.deepEqual(await ended1001.getByTestId('call-note-text').allInnerTexts(), [after1001, note1002, note1001]);
+  await shot(a.page, '79-webrtc-after-call-note');
   const now1002 = await eventually(() => media.hear(1_000, 800), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1002' });
   t.diagnostic(`after the transfer the customer hears 1002's 800 Hz: ${JSON.stringify(now1002)}`);
   // 1001's 600 Hz, if it still reached the customer, would be about as strong as 1002's 800 Hz.
@@ -131,7 +141,7 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   const notes = (await admin('GET', `/calls/${rec.id}/notes`)).body;
   assert.deepEqual(
     notes.map((n) => n.text),
-    [note1001, note1002],
+    [note1001, note1002, after1001],
   );
 
   // The recording's agent channel (right): 1001's 600 Hz in the first segment, 1002's 800 Hz
@@ -155,7 +165,7 @@ test('agent 1001 transfers the customer to colleague 1002, who reads the note an
   await eventually(() => a.page.getByTestId('call-segment').count(), (n) => n === 2, { what: 'two segments in the drawer' });
   assert.match(await a.page.getByTestId('call-segment').first().innerText(), /1001[\s\S]*transferred on/);
   assert.match(await a.page.getByTestId('call-segment').nth(1).innerText(), /1002[\s\S]*call ended/);
-  await eventually(() => a.page.getByTestId('record-note').count(), (n) => n === 2, { what: 'two notes in the drawer' });
+  await eventually(() => a.page.getByTestId('record-note').count(), (n) => n === 3, { what: 'three notes in the drawer' });
   await shot(a.page, '43-call-record-segments-notes');
   await a.context.close();
   await b.context.close();

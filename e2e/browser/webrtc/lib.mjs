@@ -333,6 +333,14 @@ export function rms(x) {
 }
 
 /** Signs in over the API; returns a function calling the API as that user. */
+/** Clicks the menu item holding `target` (a locator inside it) once it is enabled: the phone
+ * bar reloads colleagues' availability when its Transfer or Consult menu opens, so an item may
+ * show "busy" for a moment after the menu appears. */
+export async function pickEnabled(page, target, timeout = 10_000) {
+  const item = page.locator('li[role="menuitem"]:not([aria-disabled="true"])').filter({ has: target });
+  await item.click({ timeout });
+}
+
 export async function apiAs(base, account) {
   const r = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { agentPage, apiAs, eventually, launchWithFakeAudio, toneWav } from './lib.mjs';
+import { agentPage, apiAs, eventually, launchWithFakeAudio, toneWav, pickEnabled } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -61,7 +61,7 @@ test('a consult to Support rings its free agent; a transfer 1002 rejects comes b
   const b = await agentPage(server, browser1002, '1002');
   await b.page.getByTestId('phone-status').filter({ hasText: 'Idle' }).waitFor();
   await a.page.getByTestId('consult-button').click();
-  await a.page.locator('[data-testid^="consult-group-"]', { hasText: 'Support' }).click();
+  await pickEnabled(a.page, a.page.locator('[data-testid^="consult-group-"]', { hasText: 'Support' }));
   await b.page.getByTestId('ringing-pop').waitFor({ timeout: 10_000 });
   assert.match(await b.page.getByTestId('ringing-consult').innerText(), /1001/);
   await b.page.getByTestId('answer-call').click();
@@ -87,7 +87,7 @@ test('a consult to Support rings its free agent; a transfer 1002 rejects comes b
 
   // A blind transfer to 1002, who rejects it: the call comes back to 1001.
   await a.page.getByTestId('transfer').click();
-  await a.page.getByTestId('transfer-to-agent-1002').click();
+  await pickEnabled(a.page, a.page.getByTestId('transfer-to-agent-1002'));
   await a.page.getByTestId('ended-pop').waitFor({ timeout: 10_000 });
   await b.page.getByTestId('ringing-pop').waitFor({ timeout: 10_000 });
   await b.page.getByTestId('ringing-transferred').waitFor();

@@ -822,6 +822,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/call/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The record of the call the signed-in agent is talking on, so its notes can still be written
+         *     after it ends.
+         */
+        get: operations["my_call_record"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/call/transcription": {
         parameters: {
             query?: never;
@@ -920,6 +940,27 @@ export interface paths {
         get: operations["my_caller_numbers"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/calls/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notes on a call the signed-in agent talked on (during or after it), oldest first. */
+        get: operations["notes_on_my_call"];
+        put?: never;
+        /**
+         * Adds the signed-in agent's note to a call they talked on, during or after it (after-call
+         *     work, or later from the call's pop).
+         */
+        post: operations["add_note_on_my_call"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3856,6 +3897,14 @@ export interface components {
             /** @description Their work ID. */
             supervisor_work_id?: string | null;
         };
+        /** @description `GET /me/call/record`: the record of the call the agent talks on. */
+        TalkingRecord: {
+            /**
+             * Format: int64
+             * @description The call record's id (as in `/calls/{id}` and `/me/calls/{id}/notes`).
+             */
+            call_id: number;
+        };
         /** @description One entry of a customer's timeline (客户轨迹); exactly the field its `kind` names is set. */
         TimelineEntry: {
             /**
@@ -6311,7 +6360,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `group_has_no_idle_agent`: nobody in the group is free; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` */
+            /** @description `not_talking`; `in_consult`: a consult is already under way; `target_offline`; `target_busy`: the colleague is on a call, in after-call work or busy; `group_has_no_idle_agent`: nobody in the group is free; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6543,6 +6592,50 @@ export interface operations {
             };
         };
     };
+    my_call_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TalkingRecord"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_talking`: the agent is not talking on a call */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     switch_transcription: {
         parameters: {
             query?: never;
@@ -6636,7 +6729,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds) */
+            /** @description `not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `target_offline`; `target_busy`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6750,6 +6843,97 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    notes_on_my_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call record id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallNote"][];
+                };
+            };
+            /** @description `forbidden`, or `not_your_call`: the agent did not talk on it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_note_on_my_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Call record id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewNote"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallNote"];
+                };
+            };
+            /** @description Empty or longer than 2,000 characters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`, or `not_your_call`: the agent did not talk on it (an unanswered transfer gives no say) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -187,6 +187,21 @@ describe('phoneBarReducer', () => {
       { call: { call: '9', caller: '13900139000', offer: null } },
     ],
     [
+      'a placed call rings with only hang-up until the customer answers',
+      [{ type: 'dialing', call: '9', number: '13900139000' }],
+      { call: { call: '9', caller: '13900139000', offer: null, dialing: true } },
+    ],
+    [
+      'the customer answering a placed call makes it a talking call',
+      [{ type: 'dialing', call: '9', number: '13900139000' }, ev({ type: 'call_connected', call: '9', caller: '13900139000' })],
+      { call: { call: '9', caller: '13900139000', offer: null, consult: null } },
+    ],
+    [
+      'an answer that came before the dial reply is not undone by it',
+      [ev({ type: 'call_connected', call: '9', caller: '13900139000' }), { type: 'dialing', call: '9', number: '13900139000' }],
+      { call: { call: '9', caller: '13900139000', offer: null, consult: null } },
+    ],
+    [
       'the ended pop keeps the call until the next offer',
       [
         ev({ type: 'ringing', offer }),
@@ -334,6 +349,30 @@ describe('phoneBarReducer', () => {
   test('an event that changes nothing keeps the same state object', () => {
     const s = run([ev({ type: 'hello', me: {} as never })]);
     expect(s).toBe(initialPhoneBar);
+  });
+});
+
+describe('the call record', () => {
+  test('is kept on the call and follows it into the ended pop', () => {
+    const s = run([ev({ type: 'call_connected', call: '7', caller: '1' }), { type: 'call_record', call: '7', record: 70 }, ev({ type: 'call_ended', call: '7' })]);
+    expect(s.ended?.record).toBe(70);
+  });
+  test('arriving after the call ended, it reaches the ended pop', () => {
+    const s = run([ev({ type: 'call_connected', call: '7', caller: '1' }), ev({ type: 'call_ended', call: '7' }), { type: 'call_record', call: '7', record: 70 }]);
+    expect(s.ended?.record).toBe(70);
+  });
+  test("another call's record changes nothing", () => {
+    const s = run([ev({ type: 'call_connected', call: '7', caller: '1' }), { type: 'call_record', call: '8', record: 80 }]);
+    expect(s.call?.record).toBeUndefined();
+  });
+});
+
+describe('a placed call', () => {
+  test.each<[string, PhoneBarAction[]]>([
+    ['answered after the dial reply', [{ type: 'dialing', call: '9', number: '139' }, ev({ type: 'call_connected', call: '9', caller: '139' })]],
+    ['answered before the dial reply', [ev({ type: 'call_connected', call: '9', caller: '139' }), { type: 'dialing', call: '9', number: '139' }]],
+  ])('%s is no longer dialing', (_, actions) => {
+    expect(run(actions).call?.dialing).toBeUndefined();
   });
 });
 

@@ -19,6 +19,11 @@ export interface ActiveCall {
   /** This user supervises the call: whose it is and the latest step (`listen`, `whisper`,
    * `barge`). */
   supervising?: { agent: number; agentName: string; step: string } | null;
+  /** The call's record id (for its notes, during and after the call), once known. */
+  record?: number;
+  /** The agent placed the call and the customer has not answered yet: it can only be hung up
+   * (its `call_connected` clears this). */
+  dialing?: boolean;
 }
 
 /** A consult as one of its agents sees it. */
@@ -81,6 +86,11 @@ export type PhoneBarAction =
   | { type: 'missed_calls'; missed: MissedCall[] }
   /** One reminder marked handled at server time `at`. */
   | { type: 'missed_handled'; id: number; at: number }
+  /** The agent placed call `call` to `number`: the phone bar shows it ringing until the
+   * customer answers (`call_connected`). */
+  | { type: 'dialing'; call: string; number: string }
+  /** The record id of call `call` (from `GET /me/call/record`). */
+  | { type: 'call_record'; call: string; record: number }
   /** The agent called `number` back: the server marks that caller's reminders handled. */
   | { type: 'called_back'; number: string; at: number }
   /** The agent closed the ended pop. */
@@ -179,6 +189,14 @@ export function phoneBarReducer(state: PhoneBarState, action: PhoneBarAction): P
         ...state,
         missed: sortMissed(state.missed.map((m) => (m.id === action.id && m.handled_at == null ? { ...m, handled_at: action.at } : m))),
       };
+    case 'dialing':
+      // The answer may have come over the socket before the dial's reply.
+      if (state.call?.call === action.call) return state;
+      return { ...state, ended: null, call: { call: action.call, caller: action.number, offer: null, dialing: true } };
+    case 'call_record':
+      if (state.call?.call === action.call) return { ...state, call: { ...state.call, record: action.record } };
+      if (state.ended?.call === action.call) return { ...state, ended: { ...state.ended, record: action.record } };
+      return state;
     case 'called_back':
       return {
         ...state,

@@ -158,7 +158,7 @@ pub struct TransferRequest {
         (status = 204, description = "Transferred"),
         (status = 400, description = "Not exactly one of `group_id`, `agent_id`, `number` and `ivr_number`; no such skill group or agent; the agent themself; a number that is not dialable; no such number with an IVR flow", body = ErrorBody),
         (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
-        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds)", body = ErrorBody),
+        (status = 409, description = "`not_talking`: no customer to transfer; `group_has_no_agent`: nobody in the group is signed in; `target_offline`; `target_busy`: the colleague is on a call, in after-call work or busy; `no_trunk`: no trunk is up to call the number through; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds)", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
 pub(crate) async fn transfer_call(
@@ -229,7 +229,7 @@ pub struct ConsultRequest {
         (status = 204, description = "Ringing"),
         (status = 400, description = "Not exactly one of `agent_id`, `group_id` and `number`; no such agent or skill group; the agent themself; a number that is not dialable", body = ErrorBody),
         (status = 403, description = "The role lacks `consult_transfer`", body = ErrorBody),
-        (status = 409, description = "`not_talking`; `in_consult`: a consult is already under way; `agent_signed_out`; `agent_not_available`: the colleague is on a call, in after-call work or busy; `group_has_no_idle_agent`: nobody in the group is free; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited`", body = ErrorBody),
+        (status = 409, description = "`not_talking`; `in_consult`: a consult is already under way; `target_offline`; `target_busy`: the colleague is on a call, in after-call work or busy; `group_has_no_idle_agent`: nobody in the group is free; `no_trunk`; `no_such_call`; risk control on a number: `do_not_call`, `destination_not_allowed`, `risk_limited`", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
 pub(crate) async fn consult(

@@ -38,8 +38,8 @@ impl From<AgentError> for ApiError {
             AgentError::NotTalking => "not_talking",
             AgentError::GroupHasNoAgent => "group_has_no_agent",
             AgentError::GroupHasNoIdleAgent => "group_has_no_idle_agent",
-            AgentError::AgentSignedOut => "agent_signed_out",
-            AgentError::AgentNotAvailable => "agent_not_available",
+            AgentError::TargetOffline => "target_offline",
+            AgentError::TargetBusy => "target_busy",
             AgentError::NoTrunk => "no_trunk",
             AgentError::InConsult => "in_consult",
             AgentError::NoSuchFlow => {

@@ -86,10 +86,10 @@ pub enum AgentError {
     GroupHasNoIdleAgent,
     /// The colleague to transfer to is signed out.
     #[error("that agent is not signed in")]
-    AgentSignedOut,
+    TargetOffline,
     /// The colleague to transfer to is not idle (on a call, after-call work, busy).
     #[error("that agent is not free to take a call now")]
-    AgentNotAvailable,
+    TargetBusy,
     /// Another supervisor is on the agent's call.
     #[error("another supervisor is on this call")]
     Supervised,

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { Colleague, QueueLength } from '../../api/types';
 import { type ConsultStep, type ConsultTarget, usePhoneActions } from '../../cti';
 import type { ActiveCall } from '../../core/presence';
+import { useOpenAfter } from './useTransferTargets';
 import { useShowError } from '../../errors';
 
 const REASONS = [
@@ -86,7 +87,8 @@ export function ConsultStatus({ call }: { call: ActiveCall }) {
 
 /** The Consult button: a skill group (its best free member rings), a free colleague, or a
  * number outside. */
-export function ConsultMenu({ colleagues, queues, onOpen }: { colleagues: Colleague[]; queues: QueueLength[]; onOpen: () => void }) {
+export function ConsultMenu({ colleagues, queues, refresh }: { colleagues: Colleague[]; queues: QueueLength[]; refresh: () => Promise<void> }) {
+  const menuOpen = useOpenAfter(refresh);
   const { t } = useTranslation();
   const showError = useShowError();
   const { consult } = usePhoneActions();
@@ -134,7 +136,7 @@ export function ConsultMenu({ colleagues, queues, onOpen }: { colleagues: Collea
   };
   return (
     <>
-      <Dropdown menu={{ items: menu, onClick: ({ key }) => pick(key) }} trigger={['click']} onOpenChange={(open) => open && onOpen()}>
+      <Dropdown menu={{ items: menu, onClick: ({ key }) => pick(key) }} trigger={['click']} {...menuOpen}>
         <Button loading={pending} data-testid="consult-button">
           {t('consult.button')}
         </Button>

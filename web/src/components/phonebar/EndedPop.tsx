@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useCtiDispatch, usePhoneBar } from '../../cti';
 import CallDetails from './CallDetails';
 import CustomerCard from '../customers/CustomerCard';
+import CallNotes from './CallNotes';
 
 export default function EndedPop() {
   const { t } = useTranslation();
@@ -25,6 +26,7 @@ export default function EndedPop() {
         <>
           <CallDetails prefix="ended" number={ended.caller} offer={ended.offer} />
           <CustomerCard prefix="ended" number={ended.caller} />
+          {ended.record != null && ended.supervising == null && <CallNotes call={ended.call} record={ended.record} caller={ended.caller} live={false} />}
         </>
       }
       action={

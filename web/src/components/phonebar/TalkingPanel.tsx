@@ -2,11 +2,9 @@
 // hold and resume (the customer hears music, the agent silence), blind transfer to one of the
 // agent's skill groups or a signed-in colleague, consult and three-way calls, notes on the
 // call, the keypad, and Hang up.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Dropdown, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Colleague, IvrEntry } from '../../api/types';
-import { api, unwrap } from '../../core/api';
 import { type CallAction, type TransferTarget, usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
 import { MuteButton } from './AudioControls';
@@ -17,6 +15,8 @@ import { LiveTimer } from './status';
 import { ConsultMenu, ConsultStatus } from './ConsultControls';
 import { SupervisingStatus } from '../supervision/StepIn';
 import Keypad from './Keypad';
+import { useOpenAfter, useTransferTargets } from './useTransferTargets';
+import { useCallRecord } from './useCallRecord';
 
 export default function TalkingPanel() {
   const { t } = useTranslation();
@@ -35,26 +35,18 @@ export default function TalkingPanel() {
     }
   };
   const held = call?.heldSince != null;
+  // A call the agent placed rings the customer: until they answer it can only be hung up.
+  const dialing = call?.dialing === true;
   // While a consult runs the agent steers it; a consulted colleague only talks (and may leave).
-  const consulting = call?.consult != null || call?.supervising != null;
+  const consulting = dialing || call?.consult != null || call?.supervising != null;
   // The agent's own call with a customer (taken from a queue, or placed and answered), not one
   // they supervise: it can be transferred, consulted on and noted.
-  const own = call != null && call.supervising == null;
-  const [colleagues, setColleagues] = useState<Colleague[]>([]);
-  const [entries, setEntries] = useState<IvrEntry[]>([]);
+  const own = call != null && call.supervising == null && !dialing;
+  const { colleagues, entries, refresh } = useTransferTargets(call?.call, own && !consulting);
+  const transferMenu = useOpenAfter(refresh);
+  useCallRecord(call?.call, own);
   const [askNumber, setAskNumber] = useState(false);
   const [number, setNumber] = useState('');
-  const loadColleagues = () => {
-    api
-      .GET('/api/v1/me/colleagues')
-      .then((r) => setColleagues(unwrap(r)))
-      .catch(() => setColleagues([]));
-    api
-      .GET('/api/v1/me/ivr-entries')
-      .then((r) => setEntries(unwrap(r)))
-      .catch(() => setEntries([]));
-  };
-  useEffect(loadColleagues, [call?.call]);
   const transferTo = async (to: TransferTarget) => {
     setPending('transfer');
     try {
@@ -106,9 +98,10 @@ export default function TalkingPanel() {
       showIcon
       style={{ marginBottom: 16 }}
       data-testid="talking"
+      data-dialing={dialing || undefined}
       title={
         <span style={{ fontSize: 16 }}>
-          {t('phonebar.talking')}: <strong data-testid="talking-caller">{call?.caller || t('phonebar.unknownCaller')}</strong>{' '}
+          {t(dialing ? 'phonebar.calling' : 'phonebar.talking')}: <strong data-testid="talking-caller">{call?.caller || t('phonebar.unknownCaller')}</strong>{' '}
           <LiveTimer since={presence?.since} offset={clockOffset} testId="talk-timer" />
           {held && (
             <Tag color="orange" style={{ marginLeft: 8 }} data-testid="on-hold">
@@ -139,7 +132,7 @@ export default function TalkingPanel() {
             )}
             <ConsultStatus call={call} />
             {call.supervising && <SupervisingStatus agent={call.supervising.agent} agentName={call.supervising.agentName} step={call.supervising.step} />}
-            {own && <CallNotes call={call.call} />}
+            {own && <CallNotes call={call.call} record={call.record} caller={call.caller} live />}
           </>
         )
       }
@@ -156,9 +149,9 @@ export default function TalkingPanel() {
             </Button>
           )}
           {!consulting && <Keypad />}
-          {own && !consulting && <ConsultMenu colleagues={colleagues} queues={queues} onOpen={loadColleagues} />}
+          {own && !consulting && <ConsultMenu colleagues={colleagues} queues={queues} refresh={refresh} />}
           {own && !consulting && menu.length > 0 && (
-            <Dropdown menu={{ items: menu, onClick: ({ key }) => pick(key) }} trigger={['click']} onOpenChange={(open) => open && loadColleagues()}>
+            <Dropdown menu={{ items: menu, onClick: ({ key }) => pick(key) }} trigger={['click']} {...transferMenu}>
               <Button loading={pending === 'transfer'} title={t('phonebar.transferTo')} data-testid="transfer">
                 {t('phonebar.transfer')}
               </Button>

@@ -323,10 +323,10 @@ impl Calls {
             None => Err((404, "Not Found")),
             Some(to) => match self.transfer_target_ready(e, agent, &to) {
                 Err(err) => Err(match err {
-                    AgentError::AgentSignedOut | AgentError::GroupHasNoAgent => {
+                    AgentError::TargetOffline | AgentError::GroupHasNoAgent => {
                         (480, "Temporarily Unavailable")
                     }
-                    AgentError::AgentNotAvailable => (486, "Busy Here"),
+                    AgentError::TargetBusy => (486, "Busy Here"),
                     AgentError::NoTrunk => (503, "Service Unavailable"),
                     _ => (603, "Declined"),
                 }),
@@ -379,10 +379,10 @@ impl Calls {
                 }
                 let p = self.cc.presence(e, agent, wall_ms());
                 if p.login == LoginState::Offline {
-                    return Err(AgentError::AgentSignedOut);
+                    return Err(AgentError::TargetOffline);
                 }
                 if p.login != LoginState::Online || p.phone != PhoneState::Idle {
-                    return Err(AgentError::AgentNotAvailable);
+                    return Err(AgentError::TargetBusy);
                 }
             }
         }
