@@ -52,19 +52,64 @@ fn segments(h: &Harness) -> Vec<(UserId, i64, i64, bool)> {
         .into_iter()
         .filter_map(|r| match r {
             CallEvent::Segment {
+                key,
                 agent,
                 from,
                 to,
                 transferred,
-                ..
-            } => Some((agent, from, to, transferred)),
+            } if !is_consult_record(&key) => Some((agent, from, to, transferred)),
             _ => None,
         })
         .collect()
 }
 
+/// The customer's call's record ends (not a consult's own record).
 fn ended_records(h: &Harness) -> usize {
-    h.count(|o| matches!(o, Output::Record(CallEvent::Ended { .. })))
+    h.count(
+        |o| matches!(o, Output::Record(CallEvent::Ended { key, .. }) if !is_consult_record(key)),
+    )
+}
+
+fn is_consult_record(key: &str) -> bool {
+    key.contains("-consult-")
+}
+
+/// The consults' own records: (key, direction, callee, agent) when opened, then what followed
+/// (answered, segment of a colleague, ended with its failure).
+fn consult_records(h: &Harness) -> Vec<String> {
+    h.records()
+        .into_iter()
+        .filter_map(|r| match r {
+            CallEvent::Started {
+                key,
+                direction,
+                callee,
+                agent,
+                at,
+                ..
+            } if is_consult_record(&key) => Some(format!(
+                "{key} started {direction:?} callee={callee:?} agent={agent:?} at={at}"
+            )),
+            CallEvent::Answered { key, at, .. } if is_consult_record(&key) => {
+                Some(format!("{key} answered at={at}"))
+            }
+            CallEvent::Segment {
+                key,
+                agent,
+                from,
+                to,
+                transferred,
+            } if is_consult_record(&key) => Some(format!(
+                "{key} segment {agent:?} {from}..{to} transferred={transferred}"
+            )),
+            CallEvent::Ended {
+                key, at, failure, ..
+            } if is_consult_record(&key) => {
+                Some(format!("{key} ended at={at} failure={failure:?}"))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The agent (desk phone) talks with the customer, then consults the colleague, whose browser
@@ -587,4 +632,67 @@ fn colleague_on_a_desk_phone_is_called_and_talks_in_the_consult_room() {
         last_consult_state(&h, AGENT),
         Some(("ended".to_owned(), Some("party_left".to_owned())))
     );
+}
+
+#[test]
+fn a_consult_handed_over_keeps_its_own_record_with_the_colleague_s_part() {
+    let (mut h, ..) = consult_talking();
+    h.now += 15_000;
+    let now = h.now;
+    h.call
+        .consult_step(now, ConsultStep::Complete)
+        .expect("complete");
+    h.drain();
+    let r = consult_records(&h);
+    assert_eq!(r.len(), 4, "{r:#?}");
+    assert!(
+        r[0].ends_with(&format!(
+            "started Consult callee=\"\" agent=Some({AGENT:?}) at={}",
+            r[0].rsplit('=').next().unwrap_or_default()
+        )),
+        "opened as the consulting agent's consult: {r:#?}"
+    );
+    assert!(r[1].contains(" answered at="), "{r:#?}");
+    let answered = r[1].rsplit('=').next().unwrap_or_default();
+    assert!(
+        r[2].ends_with(&format!(
+            "segment {COLLEAGUE:?} {answered}..{now} transferred=true"
+        )),
+        "the colleague's part, handed the customer: {r:#?}"
+    );
+    assert!(
+        r[3].ends_with(&format!("ended at={now} failure=None")),
+        "{r:#?}"
+    );
+    // The customer's call is a separate record and goes on.
+    assert_eq!(ended_records(&h), 0);
+}
+
+#[test]
+fn a_consult_nobody_answered_has_a_failed_record() {
+    let (mut h, ..) = consult_ringing();
+    h.input(2_000, Input::Reject { agent: COLLEAGUE });
+    let r = consult_records(&h);
+    assert_eq!(r.len(), 2, "opened and ended, never answered: {r:#?}");
+    assert!(r[0].contains("started Consult"), "{r:#?}");
+    assert!(r[1].ends_with("failure=Some(\"rejected\")"), "{r:#?}");
+}
+
+#[test]
+fn the_customer_hanging_up_closes_the_consult_record_once() {
+    let (mut h, mut customer, _phone) = consult_talking();
+    h.now += 5_000;
+    let bye = customer.request("BYE", Vec::new());
+    h.request(CUSTOMER_LEG, bye);
+    let r = consult_records(&h);
+    assert_eq!(r.len(), 4, "{r:#?}");
+    assert!(
+        r[2].contains(&format!("segment {COLLEAGUE:?}")) && r[2].ends_with("transferred=false"),
+        "{r:#?}"
+    );
+    assert!(
+        r[3].ends_with("failure=None"),
+        "answered, so not failed: {r:#?}"
+    );
+    assert_eq!(ended_records(&h), 1, "and the customer's call ends once");
 }

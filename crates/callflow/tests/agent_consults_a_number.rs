@@ -102,8 +102,23 @@ fn answered_number_talks_with_the_agent_then_takes_the_customer() {
         h.last_sent(CUSTOMER_LEG, "BYE").is_some(),
         "the customer is hung up"
     );
-    let ended = h.count(|o| matches!(o, Output::Record(CallEvent::Ended { .. })));
+    let ended =
+        h.count(|o| matches!(o, Output::Record(CallEvent::Ended { key, .. }) if key == "k-43"));
     assert_eq!(ended, 1);
+    // The consult's own record: the number called, answered, ended when it was handed over.
+    let consult: Vec<_> = h
+        .records()
+        .into_iter()
+        .filter(|r| matches!(r, CallEvent::Started { key, .. } | CallEvent::Answered { key, .. } | CallEvent::Ended { key, .. } if key == "k-43-consult-1"))
+        .collect();
+    assert!(
+        matches!(&consult[..], [
+            CallEvent::Started { direction: model::calls::CallDirection::Consult, callee, agent: Some(a), .. },
+            CallEvent::Answered { .. },
+            CallEvent::Ended { failure: None, .. },
+        ] if callee == NUMBER && *a == AGENT),
+        "{consult:#?}"
+    );
 }
 
 #[test]
@@ -129,8 +144,15 @@ fn consult_with_no_trunk_ends_at_once() {
     h.input(5, Input::ForwardFailed);
     assert_eq!(consult_reason(&h).as_deref(), Some("no_trunk"));
     assert_eq!(h.call.agent(), Some(AGENT), "the call is not ended");
-    let ended = h.count(|o| matches!(o, Output::Record(CallEvent::Ended { .. })));
-    assert_eq!(ended, 0);
+    let ended = |k: &'static str| {
+        h.count(|o| matches!(o, Output::Record(CallEvent::Ended { key, failure, .. }) if key == k && (k == "k-43" || failure.as_deref() == Some("trunk_down"))))
+    };
+    assert_eq!(ended("k-43"), 0);
+    assert_eq!(
+        ended("k-43-consult-1"),
+        1,
+        "the consult's record failed: no trunk"
+    );
 }
 
 #[test]

@@ -18,13 +18,17 @@ const COLLEAGUE: UserId = UserId(8);
 const PHONE_LEG: LegId = LegId(0);
 const CARRIER_LEG: LegId = LegId(1);
 
+/// The agents' segments of the customer's call (not of a consult's own record).
 fn segments(h: &Harness) -> Vec<(UserId, bool)> {
     h.records()
         .into_iter()
         .filter_map(|r| match r {
             CallEvent::Segment {
-                agent, transferred, ..
-            } => Some((agent, transferred)),
+                key,
+                agent,
+                transferred,
+                ..
+            } if !key.contains("-consult-") => Some((agent, transferred)),
             _ => None,
         })
         .collect()

@@ -13,6 +13,10 @@ pub enum CallDirection {
     Inbound,
     /// An agent called out (click-to-dial from a desk phone).
     AgentOutbound,
+    /// An agent's consult (咨询) during a customer's call: the colleague or number the agent
+    /// called while the customer held. Its agent is the consulting agent, a consulted
+    /// colleague's part is its segment, a consulted number is its callee.
+    Consult,
 }
 
 /// How a call ended.

@@ -58,10 +58,10 @@ impl From<CallRow> for CallRecord {
         };
         CallRecord {
             id: CallId(r.id),
-            direction: if r.direction == "agent_outbound" {
-                CallDirection::AgentOutbound
-            } else {
-                CallDirection::Inbound
+            direction: match r.direction.as_str() {
+                "agent_outbound" => CallDirection::AgentOutbound,
+                "consult" => CallDirection::Consult,
+                _ => CallDirection::Inbound,
             },
             caller: r.caller,
             callee: r.callee,
@@ -196,6 +196,7 @@ fn direction_str(d: CallDirection) -> &'static str {
     match d {
         CallDirection::Inbound => "inbound",
         CallDirection::AgentOutbound => "agent_outbound",
+        CallDirection::Consult => "consult",
     }
 }
 

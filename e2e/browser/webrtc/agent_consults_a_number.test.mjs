@@ -80,7 +80,12 @@ test('agent 1001 consults a number through the carrier, then hands the customer 
   caller = null;
 
   const calls = await admin('GET', '/calls?q=13800138000');
-  const rec = (calls.body.items ?? calls.body).find((r) => r.callee === '4001230001');
+  const items = calls.body.items ?? calls.body;
+  const rec = items.find((r) => r.direction === 'inbound');
+  // The consult's own record: 1001 called 13900139000, who answered.
+  const consult = items.find((r) => r.direction === 'consult');
+  assert.equal(consult?.callee, '13900139000', JSON.stringify(items));
+  assert.ok(consult.answered_at, 'the number answered the consult');
   assert.equal(rec.result, 'answered');
   const segments = (await admin('GET', `/calls/${rec.id}/segments`)).body;
   assert.deepEqual(

@@ -145,7 +145,10 @@ test('1001 consults 1002, joins a three-way call, and 1002 leaves it', async (t)
   caller = null;
 
   const calls = await admin('GET', '/calls?q=13800138000');
-  const rec = (calls.body.items ?? calls.body)[0];
+  const items = calls.body.items ?? calls.body;
+  const rec = items.find((r) => r.direction === 'inbound');
+  const consult = items.find((r) => r.direction === 'consult');
+  assert.ok(consult?.answered_at, `an answered consult record: ${JSON.stringify(items)}`);
   assert.equal(rec.result, 'answered');
   const segments = (await admin('GET', `/calls/${rec.id}/segments`)).body;
   t.diagnostic(`segments: ${JSON.stringify(segments)}`);

@@ -111,7 +111,15 @@ test('a consult to Support rings its free agent; a transfer 1002 rejects comes b
   caller = null;
 
   const calls = await admin('GET', '/calls?q=13800138000');
-  const rec = (calls.body.items ?? calls.body)[0];
+  const items = calls.body.items ?? calls.body;
+  const rec = items.find((r) => r.direction === 'inbound');
+  // The consult has a record of its own: 1001's consult, answered by 1002 (its segment).
+  const consult = items.find((r) => r.direction === 'consult');
+  assert.ok(consult, `a consult record: ${JSON.stringify(items)}`);
+  assert.equal(consult.agent_id, rec.agent_id);
+  assert.ok(consult.answered_at, 'the consult was answered');
+  const consultParts = (await admin('GET', `/calls/${consult.id}/segments`)).body;
+  assert.deepEqual(consultParts.map((s) => s.agent_work_id), ['1002']);
   assert.equal(rec.result, 'answered');
   const segments = (await admin('GET', `/calls/${rec.id}/segments`)).body;
   const parts = segments.map((s) => [s.agent_work_id ?? s.agent_name ?? s.agent_id, s.transferred]);

@@ -1774,7 +1774,7 @@ export interface components {
          * @description Which way a call went.
          * @enum {string}
          */
-        CallDirection: "inbound" | "agent_outbound";
+        CallDirection: "inbound" | "agent_outbound" | "consult";
         /**
          * Format: int64
          * @description A call record.

@@ -1,6 +1,6 @@
 // Call-record filters (通话记录筛选) as the list and export routes take them. No UI framework.
 
-export type CallDirection = 'inbound' | 'agent_outbound';
+export type CallDirection = 'inbound' | 'agent_outbound' | 'consult';
 export type CallResult = 'in_progress' | 'answered' | 'failed' | 'abandoned' | 'missed' | 'overflowed' | 'interrupted';
 export type CallSort = 'started_at' | 'answered_at' | 'ended_at' | 'talk_seconds';
 

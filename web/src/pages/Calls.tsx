@@ -303,7 +303,7 @@ export default function CallsPage() {
           allowClear
           placeholder={t('calls.direction')}
           style={{ width: 120 }}
-          options={(['inbound', 'agent_outbound'] as const).map((d) => ({ value: d, label: t(`calls.directions.${d}`) }))}
+          options={(['inbound', 'agent_outbound', 'consult'] as const).map((d) => ({ value: d, label: t(`calls.directions.${d}`) }))}
           onChange={(v) => patch({ direction: v ?? undefined })}
           data-testid="calls-direction"
         />

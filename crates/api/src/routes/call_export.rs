@@ -365,6 +365,8 @@ impl Labels {
             (CallDirection::Inbound, false) => "Inbound",
             (CallDirection::AgentOutbound, true) => "外呼",
             (CallDirection::AgentOutbound, false) => "Outbound",
+            (CallDirection::Consult, true) => "咨询",
+            (CallDirection::Consult, false) => "Consult",
         }
     }
 

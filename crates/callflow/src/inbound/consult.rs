@@ -50,9 +50,28 @@ pub(super) struct Consult {
     pub(super) state: State,
     /// The customer was on hold before the consult began.
     was_held: bool,
+    /// The key of its own record (type `consult`).
+    key: String,
+    /// When the party answered.
+    answered_at: Option<Millis>,
 }
 
 impl Consult {
+    /// Who is consulted.
+    pub(super) fn party(&self) -> &Party {
+        &self.party
+    }
+
+    /// The key of the consult's own record.
+    pub(super) fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// When the party answered, if they did.
+    pub(super) fn answered_at(&self) -> Option<Millis> {
+        self.answered_at
+    }
+
     /// The party's SIP leg, if any.
     fn sip_leg(&self) -> Option<LegId> {
         match self.party {
@@ -85,7 +104,7 @@ impl Consult {
 impl Inbound {
     /// Starts a consult: the customer holds with music, the agent moves to the consult room and
     /// hears ringback while the engine finds the party.
-    pub(crate) fn consult(&mut self, _now: Millis, to: ConsultTo) -> Result<(), CallError> {
+    pub(crate) fn consult(&mut self, now: Millis, to: ConsultTo) -> Result<(), CallError> {
         let Stage::Talking { agent, leg, .. } = self.stage else {
             return Err(CallError::NotTalking);
         };
@@ -110,6 +129,7 @@ impl Inbound {
                 Party::External { number, leg: None }
             }
         };
+        let key = self.open_consult_record(now, n, agent, &party);
         let was_held = self.held;
         if !was_held {
             self.play(Sound::HoldMusic);
@@ -129,6 +149,8 @@ impl Inbound {
             party,
             state: State::Finding,
             was_held,
+            key,
+            answered_at: None,
         });
         self.tell_consult("ringing", None);
         Ok(())
@@ -176,7 +198,7 @@ impl Inbound {
         };
         self.tell(user, Event::Ringing { offer });
         if auto && leg == AgentLeg::Browser {
-            self.consult_answered(None);
+            self.consult_answered(now, None);
         }
         true
     }
@@ -214,12 +236,15 @@ impl Inbound {
     }
 
     /// The consulted party answered: they talk with the agent in the consult room.
-    fn consult_answered(&mut self, sdp: Option<&sip::sdp::AudioDesc>) {
+    fn consult_answered(&mut self, now: Millis, sdp: Option<&sip::sdp::AudioDesc>) {
         let Some(c) = self.consult.as_mut() else {
             return;
         };
         c.state = State::Talking;
+        c.answered_at = Some(now);
         let party = c.party.clone();
+        let key = c.key.clone();
+        self.consult_record_answered(now, &key);
         match party {
             Party::Agent { user, leg } => {
                 let call = self.spec.id.to_string();
@@ -314,6 +339,7 @@ impl Inbound {
             return;
         };
         self.tell_consult_to(agent, &c, "ended", Some("completed"));
+        self.close_consult_record(now, &c, true, "completed");
         self.segment(agent, since, now, true);
         self.leave(agent, leg, seat);
         self.legs.media(MediaOut::StopPlay { room: MAIN });
@@ -397,6 +423,7 @@ impl Inbound {
 
     /// The consulted party's leg and part are dropped (the consult ended, or the whole call).
     pub(super) fn drop_party(&mut self, now: Millis, c: &Consult, reason: &str) {
+        self.close_consult_record(now, c, false, reason);
         if let Some(l) = c.sip_leg() {
             self.legs.drop_leg(l);
         }
@@ -461,7 +488,7 @@ impl Inbound {
         };
         let ringing = matches!(c.state, State::Ringing { .. });
         match ev {
-            LegEvent::Answered(Some(sdp)) if ringing => self.consult_answered(Some(sdp)),
+            LegEvent::Answered(Some(sdp)) if ringing => self.consult_answered(now, Some(sdp)),
             LegEvent::Answered(None) | LegEvent::TimedOut if ringing => {
                 self.end_consult(now, "no_answer");
             }
@@ -477,13 +504,13 @@ impl Inbound {
     }
 
     /// The consulted colleague answered in the browser. Returns false when they are not one.
-    pub(super) fn consult_answer_in_browser(&mut self, user: UserId) -> bool {
+    pub(super) fn consult_answer_in_browser(&mut self, now: Millis, user: UserId) -> bool {
         let ringing = self.consult.as_ref().is_some_and(|c| {
             matches!(c.state, State::Ringing { .. })
                 && c.colleague() == Some((user, Some(AgentLeg::Browser)))
         });
         if ringing {
-            self.consult_answered(None);
+            self.consult_answered(now, None);
         }
         ringing
     }

@@ -5,6 +5,7 @@
 //! (answered, abandoned, missed, overflowed, goodbye).
 
 mod consult;
+mod consult_record;
 mod from_placed;
 mod ring;
 mod supervise;
@@ -425,7 +426,7 @@ impl Inbound {
                 }
             }
             Input::AnswerInBrowser { agent } => {
-                if !self.consult_answer_in_browser(agent) {
+                if !self.consult_answer_in_browser(now, agent) {
                     let _ = self.answer_in_browser(now, agent);
                 }
             }

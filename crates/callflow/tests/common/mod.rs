@@ -535,7 +535,8 @@ pub fn bridged() -> (Harness, FarEnd, FarEnd) {
 /// How many `Ended` records, and how many `Finished`, the call has output.
 pub fn ends(h: &Harness) -> (usize, usize) {
     (
-        h.count(|o| matches!(o, Output::Record(model::calls::CallEvent::Ended { .. }))),
+        // The customer's call's record, not a consult's own.
+        h.count(|o| matches!(o, Output::Record(model::calls::CallEvent::Ended { key, .. }) if !key.contains("-consult-"))),
         h.count(|o| *o == Output::Finished),
     )
 }
