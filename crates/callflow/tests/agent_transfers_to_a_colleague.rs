@@ -177,7 +177,7 @@ fn recalled(h: &Harness, out: &[Output]) -> Option<(UserId, String)> {
     let reason = h.agent_events().into_iter().find_map(|(u, e)| match e {
         model::Event::TransferReturned {
             colleague, reason, ..
-        } if u == agent && colleague == COLLEAGUE => Some(reason),
+        } if u == agent && colleague == Some(COLLEAGUE) => Some(reason),
         _ => None,
     });
     Some((agent, reason.expect("the transferring agent is told why")))

@@ -1,7 +1,9 @@
 //! Blind transfer to a number outside: the agent's side ends (segment closed, after-call
 //! work), the engine is asked to call the number through a trunk, the customer hears the
 //! transfer music while it rings and talks with it once it answers; the record keeps the first
-//! answer time. A number that does not answer ends the call with the goodbye prompt.
+//! answer time. A number that cannot be reached (busy, no answer, no trunk) sends the call
+//! back to the agent who transferred it, with the reason; if that agent is gone, the customer
+//! hears the goodbye prompt.
 
 mod common;
 
@@ -85,16 +87,51 @@ fn the_customer_hears_music_then_talks_with_the_number() {
     assert_eq!(segments.len(), 1, "the agent's part ends with the transfer");
 }
 
-#[test]
-fn a_number_that_is_busy_ends_the_call_with_goodbye() {
-    let (mut h, _customer, carrier) = transferred();
-    h.respond(OUTSIDE, carrier.response(486, "Busy Here", None));
-    said_goodbye_and_hung_up(&mut h);
-    assert_eq!(h.call.agent(), None);
+/// The transferring agent was told the transfer to [`NUMBER`] failed with `reason`, and the
+/// ACD was asked to bring the call back to them; the customer is not hung up.
+fn came_back(h: &Harness, reason: &str) {
+    let told: Vec<_> = h
+        .agent_events()
+        .into_iter()
+        .filter_map(|(u, e)| match e {
+            model::Event::TransferReturned {
+                colleague,
+                colleague_name,
+                reason,
+                ..
+            } => Some((u, colleague, colleague_name, reason)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        told,
+        vec![(AGENT, None, NUMBER.to_owned(), reason.to_owned())],
+        "the agent's phone bar says why"
+    );
+    assert_eq!(
+        h.count(|o| matches!(o, Output::Acd(AcdOut::Recall { agent, .. }) if *agent == AGENT)),
+        1,
+        "the call goes back to the agent's personal queue"
+    );
+    assert!(h.last_sent(CUSTOMER_LEG, "BYE").is_none());
+    assert_eq!(ends(h).0, 0, "the call goes on");
 }
 
 #[test]
-fn no_trunk_ends_the_call_with_goodbye() {
+fn a_busy_number_sends_the_call_back_to_the_agent() {
+    let (mut h, _customer, carrier) = transferred();
+    h.respond(OUTSIDE, carrier.response(486, "Busy Here", None));
+    came_back(&h, "busy");
+    // The engine queued it for the agent: the customer hears the queue's music meanwhile.
+    h.input(10, Input::Enqueued { group: None });
+    assert!(h.media().contains(&MediaOut::Play {
+        room: RoomRef(0),
+        sound: Sound::QueueMusic
+    }));
+}
+
+#[test]
+fn no_trunk_sends_the_call_back_to_the_agent() {
     let (mut h, _customer, _phone) = bridged();
     h.input(
         1_000,
@@ -104,7 +141,38 @@ fn no_trunk_ends_the_call_with_goodbye() {
     );
     h.input(10, Input::ForwardFailed);
     assert!(h.last_sent(OUTSIDE, "INVITE").is_none());
+    came_back(&h, "no_trunk");
+}
+
+#[test]
+fn a_failed_transfer_whose_agent_has_signed_out_says_goodbye() {
+    let (mut h, _customer, carrier) = transferred();
+    h.respond(OUTSIDE, carrier.response(404, "Not Found", None));
+    came_back(&h, "invalid_number");
+    // The engine finds the agent signed out and refuses to queue it.
+    h.input(10, Input::QueueRefused);
     said_goodbye_and_hung_up(&mut h);
+}
+
+#[test]
+fn a_transfer_comes_back_only_until_the_number_answers() {
+    let (mut h, _customer, mut carrier) = transferred();
+    h.respond(
+        OUTSIDE,
+        carrier.response(
+            200,
+            "OK",
+            Some(peer_sdp(30_010, sip::sdp::Direction::SendRecv)),
+        ),
+    );
+    // The number talks, then hangs up: the call ends, nothing comes back.
+    let bye = carrier.request("BYE", Vec::new());
+    h.request(OUTSIDE, bye);
+    assert_eq!(
+        h.count(|o| matches!(o, Output::Acd(AcdOut::Recall { .. }))),
+        0
+    );
+    assert_eq!(ends(&h).0, 1);
 }
 
 /// The goodbye prompt played and, at its end, the customer got a BYE; the call ended once.

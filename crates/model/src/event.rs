@@ -66,17 +66,20 @@ pub enum Event {
         /// On hold (true) or resumed (false).
         on: bool,
     },
-    /// A blind transfer to a colleague failed (they did not answer, rejected it, or signed
-    /// out): the call comes back to the agent who transferred it, whose phone bar rings again.
+    /// A blind transfer failed: the colleague did not answer, rejected it or signed out, or the
+    /// number outside could not be reached (`transfer_failed` with the SIP reason). The call
+    /// comes back to the agent who transferred it, whose phone bar rings again.
     TransferReturned {
         /// The call.
         call: String,
-        /// The colleague it was transferred to.
-        colleague: crate::UserId,
-        /// Their name.
+        /// The colleague it was transferred to; absent for a number outside.
+        colleague: Option<crate::UserId>,
+        /// Their name, or the number.
         colleague_name: String,
-        /// `ring_timeout`, `rejected`, `device_failed`, `agent_left` or `no_answer` (nobody
-        /// was offered the call within the personal queue's wait).
+        /// For a colleague: `ring_timeout`, `rejected`, `device_failed`, `agent_left` or
+        /// `no_answer` (nobody was offered the call within the personal queue's wait). For a
+        /// number: the failure code of the carrier's answer (`busy`, `no_answer`, `rejected`,
+        /// `invalid_number`, `unreachable`, …) or `no_trunk`.
         reason: String,
     },
     /// A consult on the agent's call changed: the consulting agent's phone bar, and the

@@ -2540,13 +2540,14 @@ export interface components {
         } | {
             /** @description The call. */
             call: string;
-            /** @description The colleague it was transferred to. */
-            colleague: components["schemas"]["UserId"];
-            /** @description Their name. */
+            colleague?: components["schemas"]["UserId"] | null;
+            /** @description Their name, or the number. */
             colleague_name: string;
             /**
-             * @description `ring_timeout`, `rejected`, `device_failed`, `agent_left` or `no_answer` (nobody
-             *     was offered the call within the personal queue's wait).
+             * @description For a colleague: `ring_timeout`, `rejected`, `device_failed`, `agent_left` or
+             *     `no_answer` (nobody was offered the call within the personal queue's wait). For a
+             *     number: the failure code of the carrier's answer (`busy`, `no_answer`, `rejected`,
+             *     `invalid_number`, `unreachable`, …) or `no_trunk`.
              */
             reason: string;
             /** @enum {string} */

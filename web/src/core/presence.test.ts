@@ -173,6 +173,11 @@ describe('phoneBarReducer', () => {
       { offer, returned: { call: '7', party: 'Li Lei', reason: 'rejected' } },
     ],
     [
+      'a transfer to a number that failed comes back named by the number',
+      [ev({ type: 'transfer_returned', call: '7', colleague: null, colleague_name: '13900139000', reason: 'busy' }), ev({ type: 'ringing', offer })],
+      { offer, returned: { call: '7', party: '13900139000', reason: 'busy' } },
+    ],
+    [
       'the returned call connected: the mark goes',
       [
         ev({ type: 'transfer_returned', call: '7', colleague: 3, colleague_name: 'Li Lei', reason: 'ring_timeout' }),

@@ -386,6 +386,11 @@ impl Inbound {
             Input::ForwardFailed if self.consult_finding_trunk() => {
                 self.end_consult(now, "no_trunk");
             }
+            Input::ForwardFailed if self.stage == Stage::Routing => {
+                if !self.recall_number("no_trunk") {
+                    self.goodbye();
+                }
+            }
             Input::QueueRefused | Input::ForwardFailed => {
                 if self.stage == Stage::Routing {
                     self.goodbye();
@@ -577,7 +582,7 @@ impl Inbound {
         if !matches!(self.stage, Stage::Waiting { .. }) {
             return;
         }
-        if let Some(to) = self.recall.as_ref().map(|r| r.to) {
+        if let Some(transfer::Target::Agent(to)) = self.recall.as_ref().map(|r| r.to.clone()) {
             // Nobody took it in the colleague's personal queue: back to the transferring agent.
             self.recall(to, "no_answer");
             return;
@@ -642,13 +647,22 @@ impl Inbound {
             },
             (Stage::Forwarded { leg: l }, ev) if l == leg => match ev {
                 LegEvent::Answered(Some(sdp)) => {
+                    self.recall = None;
                     self.answered_record(now);
                     self.legs.media(MediaOut::StopPlay { room: MAIN });
                     self.legs.start_rtp(leg, &sdp, MAIN);
                 }
                 LegEvent::Answered(None) | LegEvent::Failed(_) | LegEvent::TimedOut => {
                     self.legs.drop_leg(leg);
-                    self.goodbye();
+                    // A transfer to a number that failed comes back to the agent.
+                    let reason = match &ev {
+                        LegEvent::Failed(f) => f.as_str(),
+                        LegEvent::TimedOut => "no_answer",
+                        _ => "network_error",
+                    };
+                    if !self.recall_number(reason) {
+                        self.goodbye();
+                    }
                 }
                 LegEvent::InDialog(InDialog::HungUp) => self.end(now, HangupSide::Agent),
                 LegEvent::InDialog(InDialog::Media { remote, hold }) => {

@@ -9,13 +9,23 @@ use crate::call::CallError;
 use crate::legs::MAIN;
 use crate::{AcdOut, LegId, MediaOut, Millis, Output, TransferTo};
 
-/// A blind transfer to a colleague that has not been answered yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A blind transfer to a colleague or a number that has not been answered yet: if it fails,
+/// the call comes back to the agent who transferred it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Recall {
     /// The agent who transferred the call.
     pub(super) from: UserId,
-    /// The colleague.
-    pub(super) to: UserId,
+    /// Where to.
+    pub(super) to: Target,
+}
+
+/// Where a blind transfer that may come back went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Target {
+    /// A colleague (their personal queue).
+    Agent(UserId),
+    /// A number outside, through a trunk.
+    Number(String),
 }
 
 impl Inbound {
@@ -57,10 +67,14 @@ impl Inbound {
         self.held = false;
         self.leave(agent, leg, seat);
         self.stage = Stage::Routing;
-        self.recall = match to {
+        self.recall = match &to {
             TransferTo::Agent(colleague) => Some(Recall {
                 from: agent,
-                to: colleague,
+                to: Target::Agent(*colleague),
+            }),
+            TransferTo::External(number) => Some(Recall {
+                from: agent,
+                to: Target::Number(number.clone()),
             }),
             _ => None,
         };
@@ -97,29 +111,48 @@ impl Inbound {
     /// back to the agent who transferred it, whose phone bar says why and rings again. Only
     /// once: a call that comes back and is not taken waits as any personal-queue call.
     pub(super) fn recall(&mut self, colleague: UserId, reason: &str) {
-        let Some(r) = self.recall.take_if(|r| r.to == colleague) else {
+        let Some(r) = self.recall.take_if(|r| r.to == Target::Agent(colleague)) else {
             return;
         };
         if !matches!(self.stage, Stage::Waiting { ring: None, .. }) {
             return;
         }
+        // The engine fills in the colleague's name.
+        self.come_back(r.from, Some(colleague), String::new(), reason);
+    }
+
+    /// The number outside a call was transferred to could not be reached (no trunk, busy, no
+    /// answer, …: `reason`): the call comes back to the agent who transferred it, once. False
+    /// when it was not such a transfer (the caller then says goodbye).
+    pub(super) fn recall_number(&mut self, reason: &str) -> bool {
+        let Some(r) = self.recall.take_if(|r| matches!(r.to, Target::Number(_))) else {
+            return false;
+        };
+        let Target::Number(number) = r.to else {
+            return false;
+        };
+        self.stage = Stage::Routing;
+        self.come_back(r.from, None, number, reason);
+        true
+    }
+
+    /// Tells the transferring agent why the transfer failed and asks the ACD to bring the call
+    /// back to them (at the head of their personal queue, keeping the time waited).
+    fn come_back(&mut self, from: UserId, colleague: Option<UserId>, name: String, reason: &str) {
         self.tell(
-            r.from,
+            from,
             Event::TransferReturned {
                 call: self.spec.id.to_string(),
                 colleague,
-                // The engine fills in the colleague's name.
-                colleague_name: String::new(),
+                colleague_name: name,
                 reason: reason.to_owned(),
             },
         );
         self.transferred_by = None;
         self.stage = Stage::Routing;
         let since = self.queued_at.unwrap_or(self.started);
-        self.legs.push(Output::Acd(AcdOut::Recall {
-            agent: r.from,
-            since,
-        }));
+        self.legs
+            .push(Output::Acd(AcdOut::Recall { agent: from, since }));
     }
 
     /// A REFER the call cannot carry out (not from the talking agent's phone, or while a

@@ -24,7 +24,23 @@ import { LiveTimer, StatusTag, useCustomStatuses, useStatusLabel } from './statu
 import { storage } from '../../storage';
 
 const OFFER_END_REASONS = ['ring_timeout', 'rejected', 'caller_hung_up', 'agent_left', 'device_failed'];
-const RETURN_REASONS = ['ring_timeout', 'rejected', 'no_answer', 'device_failed', 'agent_left'];
+// A colleague's, then a number outside's (the carrier's answer, or no trunk).
+const RETURN_REASONS = [
+  'ring_timeout',
+  'rejected',
+  'no_answer',
+  'device_failed',
+  'agent_left',
+  'busy',
+  'invalid_number',
+  'unreachable',
+  'no_trunk',
+  'trunk_down',
+  'temporarily_unavailable',
+  'powered_off',
+  'suspended',
+  'network_error',
+];
 
 function AfterCallWorkLeft({ until, offset }: { until: number; offset: number }) {
   const { t } = useTranslation();

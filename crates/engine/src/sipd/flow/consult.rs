@@ -125,10 +125,10 @@ impl Calls {
                 ..
             } => *party = self.cc.display_name(*u),
             Event::TransferReturned {
-                colleague,
+                colleague: Some(c),
                 colleague_name,
                 ..
-            } => *colleague_name = self.cc.display_name(*colleague),
+            } => *colleague_name = self.cc.display_name(*c),
             Event::Supervision {
                 agent, agent_name, ..
             } => *agent_name = self.cc.display_name(*agent),
