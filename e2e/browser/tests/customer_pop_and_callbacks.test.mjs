@@ -96,6 +96,8 @@ test('the pop adds a caller to my customers, names them next time, and a callbac
   await page.getByTestId('customer-save').click();
   await page.getByTestId('ringing-customer-name').filter({ hasText: '张三' }).waitFor();
   await page.getByTestId('ringing-customer-link').waitFor();
+  // The pop's Name row follows at once, while the call still rings.
+  await page.getByTestId('ringing-name').filter({ hasText: '张三' }).waitFor({ timeout: 5_000 });
   // A callback for two minutes from now, with a remark.
   await page.getByTestId('ringing-schedule-callback').click();
   await page.getByTestId('callback-remark-input').fill('回电报价');

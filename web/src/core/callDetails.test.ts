@@ -59,6 +59,11 @@ describe('call pop details', () => {
     expect([value(rows, 'name'), value(rows, 'dialed'), value(rows, 'group')]).toEqual(['王女士', '4008000000', 'Sales']);
   });
 
+  test('a customer added from the pop names the call at once', () => {
+    expect(value(callDetailRows('1', offer(), t, '李先生'), 'name')).toBe('李先生');
+    expect(value(callDetailRows('1', offer({ customer_name: '王女士' }), t, null), 'name')).toBe('王女士');
+  });
+
   test("a colleague's consult, queued in no group, shows no group row", () => {
     const rows = callDetailRows('18957509123', offer({ group_name: '', consult_by: 5, consult_from: '张三 (1001)' }), t);
     expect(rows.map((r) => r.key)).not.toContain('group');

@@ -27,14 +27,16 @@ export function formatCallTime(ms: number): string {
  * The rows for a call from `number`. Without an offer (a call the agent dialed, or a reload
  * while ringing) only the number is known. What the server could not find shows as unknown:
  * no location for short numbers and numbers from abroad, no name without a customer record.
+ * `customerName`, when the pop has looked the number up since (the agent just added the
+ * customer), wins over the offer's.
  */
-export function callDetailRows(number: string, offer: Offer | null, t: Translate): DetailRow[] {
+export function callDetailRows(number: string, offer: Offer | null, t: Translate, customerName?: string | null): DetailRow[] {
   const unknown = t('phonebar.unknown');
   const rows: DetailRow[] = [{ key: 'number', label: t('phonebar.caller'), value: number || t('phonebar.unknownCaller') }];
   if (!offer) return rows;
   return [
     ...rows,
-    { key: 'name', label: t('phonebar.customerName'), value: offer.customer_name || unknown },
+    { key: 'name', label: t('phonebar.customerName'), value: customerName || offer.customer_name || unknown },
     { key: 'location', label: t('phonebar.location'), value: offer.location || unknown },
     {
       key: 'calls',

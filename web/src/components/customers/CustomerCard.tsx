@@ -10,7 +10,9 @@ import { formatCallTime } from '../../core/callDetails';
 import CallbackForm from './CallbackForm';
 import CustomerForm from './CustomerForm';
 
-export default function CustomerCard({ number, prefix }: { number: string; prefix: string }) {
+/** `onCustomer` hears the name of the number's customer (null for none) each time it is
+ * looked up, so the pop's details can show a customer added from the pop itself. */
+export default function CustomerCard({ number, prefix, onCustomer }: { number: string; prefix: string; onCustomer?: (name: string | null) => void }) {
   const { t } = useTranslation();
   const [found, setFound] = useState<CustomerLookup | null>(null);
   const [adding, setAdding] = useState(false);
@@ -27,6 +29,9 @@ export default function CustomerCard({ number, prefix }: { number: string; prefi
   useEffect(() => {
     void load();
   }, [load]);
+  useEffect(() => {
+    if (found) onCustomer?.(found.customer?.name ?? null);
+  }, [found, onCustomer]);
   if (!number || !found) return null;
   const c = found.customer;
   return (

@@ -6,9 +6,9 @@ import { useTranslation } from 'react-i18next';
 import type { Offer } from '../../api/types';
 import { callDetailRows } from '../../core/callDetails';
 
-export default function CallDetails({ number, offer, prefix }: { number: string; offer: Offer | null; prefix: string }) {
+export default function CallDetails({ number, offer, prefix, customerName }: { number: string; offer: Offer | null; prefix: string; customerName?: string | null }) {
   const { t } = useTranslation();
-  const items = callDetailRows(number, offer, t);
+  const items = callDetailRows(number, offer, t, customerName);
   return (
     <Descriptions size="small" column={{ xs: 1, sm: 2, md: 3 }} style={{ marginTop: 4 }} data-testid={`${prefix}-details`}>
       {items.map((i) => (

@@ -2,9 +2,8 @@
 import { Alert, Button } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useCtiDispatch, usePhoneBar } from '../../cti';
-import CallDetails from './CallDetails';
-import CustomerCard from '../customers/CustomerCard';
 import CallNotes from './CallNotes';
+import CallAbout from './CallAbout';
 
 export default function EndedPop() {
   const { t } = useTranslation();
@@ -24,8 +23,7 @@ export default function EndedPop() {
       }
       description={
         <>
-          <CallDetails prefix="ended" number={ended.caller} offer={ended.offer} />
-          <CustomerCard prefix="ended" number={ended.caller} />
+          <CallAbout prefix="ended" number={ended.caller} offer={ended.offer} />
           {ended.record != null && ended.supervising == null && <CallNotes call={ended.call} record={ended.record} caller={ended.caller} live={false} />}
         </>
       }

@@ -7,8 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
 import { useSoftphoneState } from '../../softphone';
-import CallDetails from './CallDetails';
-import CustomerCard from '../customers/CustomerCard';
+import CallAbout from './CallAbout';
 
 export default function RingingPop() {
   const { t } = useTranslation();
@@ -64,8 +63,7 @@ export default function RingingPop() {
       }
       description={
         <>
-          {offer && <CallDetails prefix="ringing" number={offer.caller} offer={offer} />}
-          {offer && <CustomerCard prefix="ringing" number={offer.caller} />}
+          {offer && <CallAbout prefix="ringing" number={offer.caller} offer={offer} />}
           {hint && <div data-testid="ringing-hint">{hint}</div>}
         </>
       }

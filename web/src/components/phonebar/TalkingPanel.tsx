@@ -8,8 +8,6 @@ import { useTranslation } from 'react-i18next';
 import { type CallAction, type TransferTarget, usePhoneActions, usePhoneBar } from '../../cti';
 import { useShowError } from '../../errors';
 import { MuteButton } from './AudioControls';
-import CallDetails from './CallDetails';
-import CustomerCard from '../customers/CustomerCard';
 import CallNotes from './CallNotes';
 import { LiveTimer } from './status';
 import { ConsultMenu, ConsultStatus } from './ConsultControls';
@@ -17,6 +15,7 @@ import { SupervisingStatus } from '../supervision/StepIn';
 import Keypad from './Keypad';
 import { useOpenAfter, useTransferTargets } from './useTransferTargets';
 import { useCallRecord } from './useCallRecord';
+import CallAbout from './CallAbout';
 
 export default function TalkingPanel() {
   const { t } = useTranslation();
@@ -113,8 +112,7 @@ export default function TalkingPanel() {
       description={
         call && (
           <>
-            <CallDetails prefix="talking" number={call.caller} offer={call.offer} />
-            <CustomerCard prefix="talking" number={call.caller} />
+            <CallAbout prefix="talking" number={call.caller} offer={call.offer} />
             {askNumber && (
               <Space.Compact style={{ marginTop: 8 }}>
                 <Input
