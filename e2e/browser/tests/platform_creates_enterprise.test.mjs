@@ -68,6 +68,8 @@ test('the platform administrator creates an enterprise whose admin creates an ag
   await adminPage.getByTestId('user-name').fill('Li Lei 李雷');
   await adminPage.getByTestId('user-role').click();
   await adminPage.locator('.ant-select-item-option').filter({ hasText: '坐席' }).first().click();
+  // The role is picked (the list closed on it) before saving.
+  await adminPage.getByTestId('user-role').filter({ hasText: '坐席' }).waitFor();
   await adminPage.getByTestId('user-save').click();
   const initial = adminPage.getByTestId('initial-password');
   await initial.waitFor();
