@@ -89,6 +89,9 @@ pub(crate) struct Agent {
     pub(crate) last_offer_seq: u64,
     /// Today's figures, accrued at each status change.
     pub(crate) today: Today,
+    /// The last call counted in today's calls: a call that comes back to the agent (a
+    /// transfer nobody took) is one call, not two.
+    pub(crate) last_counted: Option<CallId>,
 }
 
 impl Agent {
@@ -102,6 +105,7 @@ impl Agent {
             groups: BTreeMap::new(),
             idle_since: now,
             last_offer_seq: 0,
+            last_counted: None,
             today: Today {
                 day: day_of(now, offset),
                 ..Today::default()

@@ -334,8 +334,9 @@ impl Acd {
                 if a.phone != PhoneStatus::Talking(call) {
                     return Ok(());
                 }
-                if answered {
+                if answered && a.last_counted != Some(call) {
                     a.today.calls += 1;
+                    a.last_counted = Some(call);
                 }
                 let login = a.login;
                 if then_idle {
@@ -636,8 +637,11 @@ impl Acd {
         }
         let login = self.agent(agent)?.login;
         self.set_status(now, agent, login, PhoneStatus::Talking(call));
-        if let Some(a) = self.agents.get_mut(&agent) {
+        if let Some(a) = self.agents.get_mut(&agent)
+            && a.last_counted != Some(call)
+        {
             a.today.calls += 1;
+            a.last_counted = Some(call);
         }
         Ok(())
     }

@@ -108,3 +108,68 @@ fn a_transfer_of_a_call_still_ringing_is_refused_as_a_duplicate() {
     );
     assert_eq!(r, Err(acd::CommandError::DuplicateCall));
 }
+
+#[test]
+fn a_call_that_comes_back_counts_once_for_its_agent_and_once_for_each_other() {
+    let mut acd = with_idle_agents(Default::default(), &[1001], 0);
+    let calls = |acd: &acd::Acd, a: u64| acd.agent_view(50_000, AgentId(a)).unwrap().today.calls;
+    assert_eq!(call_in(&mut acd, 1_000, 1), Some(AgentId(1001)));
+    let answer = |acd: &mut acd::Acd, t, a| {
+        acd.handle(
+            t,
+            Command::Answer {
+                agent: AgentId(a),
+                call: CallId(1),
+            },
+        )
+        .unwrap()
+    };
+    answer(&mut acd, 2_000, 1001);
+    assert_eq!(calls(&acd, 1001), 1);
+    // Transferred on; nobody else takes it; it comes back to 1001, who answers again.
+    acd.handle(10_000, Command::Hangup { call: CallId(1) })
+        .unwrap();
+    acd.handle(
+        10_000,
+        Command::FinishAfterCallWork {
+            agent: AgentId(1001),
+        },
+    )
+    .unwrap();
+    acd.handle(
+        10_000,
+        Command::Transfer {
+            call: CallId(1),
+            group: SALES,
+            since: 1_000,
+        },
+    )
+    .unwrap();
+    assert_eq!(offers(&drain(&mut acd)), vec![(CallId(1), AgentId(1001))]);
+    answer(&mut acd, 12_000, 1001);
+    assert_eq!(
+        calls(&acd, 1001),
+        1,
+        "the same call, the same agent: counted once"
+    );
+    // A later call is counted as usual.
+    acd.handle(20_000, Command::Hangup { call: CallId(1) })
+        .unwrap();
+    acd.handle(
+        20_000,
+        Command::FinishAfterCallWork {
+            agent: AgentId(1001),
+        },
+    )
+    .unwrap();
+    assert_eq!(call_in(&mut acd, 21_000, 2), Some(AgentId(1001)));
+    acd.handle(
+        22_000,
+        Command::Answer {
+            agent: AgentId(1001),
+            call: CallId(2),
+        },
+    )
+    .unwrap();
+    assert_eq!(calls(&acd, 1001), 2);
+}
