@@ -125,14 +125,15 @@ impl Inbound {
     /// answer, …: `reason`): the call comes back to the agent who transferred it, once. False
     /// when it was not such a transfer (the caller then says goodbye).
     pub(super) fn recall_number(&mut self, reason: &str) -> bool {
-        let Some(r) = self.recall.take_if(|r| matches!(r.to, Target::Number(_))) else {
-            return false;
-        };
-        let Target::Number(number) = r.to else {
+        let Some(Recall {
+            from,
+            to: Target::Number(number),
+        }) = self.recall.take_if(|r| matches!(r.to, Target::Number(_)))
+        else {
             return false;
         };
         self.stage = Stage::Routing;
-        self.come_back(r.from, None, number, reason);
+        self.come_back(from, None, number, reason);
         true
     }
 
