@@ -112,6 +112,18 @@ async fn exports_need_the_permission_and_hold_the_filtered_rows() {
         )
         .await;
     }
+    // The first call's customer rated it 5; the second was offered the survey and pressed
+    // nothing.
+    for (key, rating) in [("a0", Some(5)), ("a1", None)] {
+        app.state
+            .store
+            .apply_call_event(&CallEvent::Survey {
+                key: key.into(),
+                rating,
+            })
+            .await
+            .unwrap();
+    }
     for (i, caller) in ["13800000001", "13800000002", "02161234567"]
         .iter()
         .enumerate()
@@ -207,6 +219,8 @@ async fn exports_need_the_permission_and_hold_the_filtered_rows() {
         "newest first, as the list"
     );
     assert!(data.iter().all(|r| r[12] == "未接" && r[14] == "客户"));
+    assert_eq!(titles[15], "满意度");
+    assert!(data.iter().all(|r| r[15] == "未邀评"), "not offered");
     assert_eq!(data[2][8], "2023-11-16 06:13:20", "the start in UTC+8");
 
     // Every answered call, in English, oldest first: more than one piece of the body.
@@ -231,6 +245,9 @@ async fn exports_need_the_permission_and_hold_the_filtered_rows() {
             .all(|r| r[5] == "1001" && r[6] == "acme 1001" && r[11] == "42" && r[12] == "Answered")
     );
     assert_eq!(data[0][8], "2023-11-14 22:13:20", "UTC by default");
+    assert_eq!(titles[15], "Satisfaction");
+    let survey: Vec<&str> = data[..3].iter().map(|r| r[15].as_str()).collect();
+    assert_eq!(survey, ["5", "No answer", "Not offered"]);
 
     // Excel: a workbook (zip) with one worksheet.
     let (st, ct, xlsx) = app

@@ -320,6 +320,10 @@ async fn queue_settings_out_of_range_are_named() {
             ) as &str,
             "overflow.group_id",
         ),
+        (
+            r#"{"survey":true,"survey_prompt_id":999999}"#,
+            "survey_prompt_id",
+        ),
     ] {
         let (st, body) = app.call(Method::PUT, &url, Some(&admin), Some(bad)).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {body}");
@@ -336,4 +340,16 @@ async fn queue_settings_out_of_range_are_named() {
     assert_eq!(st, StatusCode::OK, "{body}");
     assert_eq!(body["settings"]["strategy"], "round_robin");
     assert_eq!(body["settings"]["overflow"]["type"], "goodbye");
+    assert_eq!(body["settings"]["survey"], false, "off unless asked for");
+
+    // The survey on, with an uploaded prompt of the enterprise.
+    let prompt = ta
+        .create_prompt("Rate us", None, &[0i16; 800], 1)
+        .await
+        .unwrap();
+    let on = format!(r#"{{"survey":true,"survey_prompt_id":{}}}"#, prompt.id.0);
+    let (st, body) = app.call(Method::PUT, &url, Some(&admin), Some(&on)).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["settings"]["survey"], true);
+    assert_eq!(body["settings"]["survey_prompt_id"], prompt.id.0);
 }

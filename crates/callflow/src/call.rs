@@ -288,6 +288,8 @@ pub enum Input {
     Enqueued {
         /// The skill group.
         group: Option<SkillGroupId>,
+        /// The group's satisfaction-survey prompt, when the group has the survey on.
+        survey: Option<ivr::Prompt>,
     },
     /// The queue asked for does not exist, or the agent asked for is signed out.
     QueueRefused,

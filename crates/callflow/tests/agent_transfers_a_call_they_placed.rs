@@ -85,6 +85,7 @@ fn a_placed_call_goes_to_a_group_and_the_next_agent_takes_it() {
         10,
         Input::Enqueued {
             group: Some(SUPPORT),
+            survey: None,
         },
     );
     assert!(out.contains(&Output::Media(MediaOut::Play {

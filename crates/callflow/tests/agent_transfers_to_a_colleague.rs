@@ -42,7 +42,13 @@ fn transferred_and_answered() -> (Harness, FarEnd) {
         out.iter().any(|o| matches!(o, Output::Acd(AcdOut::Transfer { to, .. }) if *to == TransferTo::Agent(COLLEAGUE))),
         "the call asks the ACD for the colleague's queue: {out:#?}"
     );
-    h.input(10, Input::Enqueued { group: None });
+    h.input(
+        10,
+        Input::Enqueued {
+            group: None,
+            survey: None,
+        },
+    );
     h.input(10, Input::Offer(ring(COLLEAGUE, AgentSide::Browser, false)));
     h.input(2_000, Input::AnswerInBrowser { agent: COLLEAGUE });
     assert_eq!(h.call.agent(), Some(COLLEAGUE));
@@ -110,6 +116,7 @@ fn a_transferred_call_that_overflows_stays_answered() {
         10,
         Input::Enqueued {
             group: Some(SUPPORT),
+            survey: None,
         },
     );
     h.input(60_000, Input::Overflow(Overflow::Goodbye));
@@ -163,7 +170,13 @@ fn transferred_and_ringing() -> (Harness, FarEnd) {
             to: TransferTo::Agent(COLLEAGUE),
         },
     );
-    h.input(10, Input::Enqueued { group: None });
+    h.input(
+        10,
+        Input::Enqueued {
+            group: None,
+            survey: None,
+        },
+    );
     h.input(10, Input::Offer(ring(COLLEAGUE, AgentSide::Browser, false)));
     (h, customer)
 }
@@ -206,7 +219,13 @@ fn a_colleague_who_does_not_answer_sends_the_call_back_to_the_agent() {
         since.is_some_and(|s| s < h.now - 50_000),
         "the call keeps its first wait (it queued before 30 s of talk and 20 s of ringing): {since:?}"
     );
-    h.input(10, Input::Enqueued { group: None });
+    h.input(
+        10,
+        Input::Enqueued {
+            group: None,
+            survey: None,
+        },
+    );
     h.input(10, Input::Offer(ring(AGENT, AgentSide::Browser, false)));
     let pop = h
         .agent_events()
@@ -263,7 +282,13 @@ fn a_call_nobody_was_offered_in_the_colleagues_queue_comes_back() {
             to: TransferTo::Agent(COLLEAGUE),
         },
     );
-    h.input(10, Input::Enqueued { group: None });
+    h.input(
+        10,
+        Input::Enqueued {
+            group: None,
+            survey: None,
+        },
+    );
     // The colleague went busy by hand: the personal queue's wait runs out.
     let out = h.input(60_000, Input::Overflow(Overflow::Goodbye));
     assert_eq!(recalled(&h, &out), Some((AGENT, "no_answer".to_owned())));
@@ -284,7 +309,13 @@ fn a_call_comes_back_only_once() {
             reason: "ring_timeout".to_owned(),
         },
     );
-    h.input(10, Input::Enqueued { group: None });
+    h.input(
+        10,
+        Input::Enqueued {
+            group: None,
+            survey: None,
+        },
+    );
     h.input(10, Input::Offer(ring(AGENT, AgentSide::Browser, false)));
     let out = h.input(
         20_000,

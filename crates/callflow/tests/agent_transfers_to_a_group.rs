@@ -52,6 +52,7 @@ fn the_agent_leaves_and_the_customer_queues_in_the_group_keeping_the_wait() {
         10,
         Input::Enqueued {
             group: Some(SUPPORT),
+            survey: None,
         },
     );
     assert!(out.contains(&Output::Media(MediaOut::Play {
@@ -93,6 +94,7 @@ fn a_transferred_customer_who_hangs_up_while_waiting_is_not_an_abandoned_call() 
         10,
         Input::Enqueued {
             group: Some(SUPPORT),
+            survey: None,
         },
     );
     let (_, out) = h.request(LegId(0), customer.request("BYE", Vec::new()));
@@ -142,6 +144,7 @@ fn a_transfer_from_hold_takes_the_customer_off_hold() {
         10,
         Input::Enqueued {
             group: Some(SUPPORT),
+            survey: None,
         },
     );
     assert!(out.contains(&Output::Media(MediaOut::Play {

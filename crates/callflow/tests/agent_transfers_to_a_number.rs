@@ -123,7 +123,13 @@ fn a_busy_number_sends_the_call_back_to_the_agent() {
     h.respond(OUTSIDE, carrier.response(486, "Busy Here", None));
     came_back(&h, "busy");
     // The engine queued it for the agent: the customer hears the queue's music meanwhile.
-    h.input(10, Input::Enqueued { group: None });
+    h.input(
+        10,
+        Input::Enqueued {
+            group: None,
+            survey: None,
+        },
+    );
     assert!(h.media().contains(&MediaOut::Play {
         room: RoomRef(0),
         sound: Sound::QueueMusic

@@ -41,7 +41,14 @@ fn input() -> impl Strategy<Value = Input> {
     prop_oneof![
         prop::sample::select(vec!['1', '2', '9']).prop_map(Input::Digit),
         Just(Input::PromptFinished),
-        Just(Input::Enqueued { group: Some(SALES) }),
+        prop::option::of(Just(ivr::Prompt::builtin(ivr::Builtin::Survey))).prop_map(|survey| {
+            Input::Enqueued {
+                group: Some(SALES),
+                survey,
+            }
+        }),
+        prop::sample::select(vec!['4', '0']).prop_map(Input::Digit),
+        Just(Input::AgentHangup { agent: AGENT }),
         Just(Input::QueueRefused),
         (device(), any::<bool>()).prop_map(|(d, auto)| Input::Offer(ring(AGENT, d, auto))),
         Just(Input::OfferWithdrawn {
@@ -164,6 +171,7 @@ proptest! {
     #[test]
     fn an_inbound_call_ends_once_and_finishes_once(
         widget in any::<bool>(),
+        survey in any::<bool>(),
         start in 0..4,
         steps in prop::collection::vec(step(), 0..16),
     ) {
@@ -172,7 +180,10 @@ proptest! {
         let mut h = Harness::answer(inbound(customer_side, demo_ivr()));
         // Start in the IVR, in the queue, ringing the desk phone, or bridged with it.
         if start > 0 {
-            press_1_and_queue(&mut h);
+            h.input(4_000, Input::PromptFinished);
+            h.input(1_000, Input::Digit('1'));
+            let survey = survey.then(|| ivr::Prompt::builtin(ivr::Builtin::Survey));
+            h.input(10, Input::Enqueued { group: Some(SALES), survey });
         }
         if start > 1 {
             h.input(10, Input::Offer(ring(AGENT, desk_phone(), false)));
@@ -191,6 +202,8 @@ proptest! {
         }
         let ended = h.records().iter().filter(|e| matches!(e, CallEvent::Ended { .. })).count();
         prop_assert_eq!(ended, 1);
+        let surveys = h.records().iter().filter(|e| matches!(e, CallEvent::Survey { .. })).count();
+        prop_assert!(surveys <= 1, "one survey result at most");
         prop_assert_eq!(h.count(|o| *o == Output::Finished), 1);
         let after = after_finished(&h);
         prop_assert!(after.iter().all(|o| matches!(o, Output::Respond { .. })), "{:?}", after);

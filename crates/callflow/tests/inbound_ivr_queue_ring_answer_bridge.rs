@@ -98,6 +98,7 @@ fn a_digit_in_the_menu_queues_the_call_with_music_and_a_queued_record() {
         10,
         Input::Enqueued {
             group: Some(SUPPORT),
+            survey: None,
         },
     );
     assert!(out.contains(&Output::Media(MediaOut::Play {

@@ -33,6 +33,7 @@ fn a_widget_visitor_gets_media_the_ivr_and_a_queue_without_sip() {
         10,
         Input::Enqueued {
             group: Some(SUPPORT),
+            survey: None,
         },
     );
     let out = h.input(

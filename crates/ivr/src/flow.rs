@@ -157,17 +157,23 @@ pub enum Builtin {
     Transfer,
     /// `invalid-input`
     InvalidInput,
+    /// `survey`: the satisfaction survey's question (press 1 to 5).
+    Survey,
+    /// `survey-thanks`: thanks for the rating, goodbye.
+    SurveyThanks,
 }
 
 impl Builtin {
     /// Every built-in prompt.
-    pub const ALL: [Builtin; 6] = [
+    pub const ALL: [Builtin; 8] = [
         Builtin::Welcome,
         Builtin::IvrMenu,
         Builtin::QueueWait,
         Builtin::Goodbye,
         Builtin::Transfer,
         Builtin::InvalidInput,
+        Builtin::Survey,
+        Builtin::SurveyThanks,
     ];
 
     /// The name used in JSON and in the prompt's file name.
@@ -179,6 +185,8 @@ impl Builtin {
             Builtin::Goodbye => "goodbye",
             Builtin::Transfer => "transfer",
             Builtin::InvalidInput => "invalid-input",
+            Builtin::Survey => "survey",
+            Builtin::SurveyThanks => "survey-thanks",
         }
     }
 }

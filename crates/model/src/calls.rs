@@ -104,6 +104,24 @@ pub struct CallRecord {
     pub rtp_lost: Option<i64>,
     /// Interarrival jitter, milliseconds.
     pub jitter_ms: Option<f64>,
+    /// The satisfaction survey: not offered, offered and not answered, or rated.
+    pub survey: SurveyOutcome,
+    /// The customer's rating, 1 (very dissatisfied) to 5 (very satisfied), when they rated.
+    pub satisfaction: Option<i32>,
+}
+
+/// What came of a call's satisfaction survey (满意度).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyOutcome {
+    /// Not offered: the group has no survey, the customer hung up first, or the call was not
+    /// answered.
+    #[default]
+    NotOffered,
+    /// Offered, and the customer pressed no rating (hung up, or let it time out).
+    NoAnswer,
+    /// Rated: `satisfaction` holds the rating.
+    Rated,
 }
 
 /// What the engine reports about a call as it happens.
@@ -237,6 +255,14 @@ pub enum CallEvent {
         failure: Option<String>,
         /// Who hung up.
         hangup_side: HangupSide,
+    },
+    /// The satisfaction survey's result: a rating 1–5, or `None` when the customer offered the
+    /// survey pressed no rating.
+    Survey {
+        /// Key.
+        key: String,
+        /// The rating.
+        rating: Option<u8>,
     },
     /// A final transcript segment of the call, to be stored (partials are not sent here).
     Transcript {

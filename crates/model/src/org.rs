@@ -91,6 +91,14 @@ pub struct QueueSettings {
     /// the default threshold, "80/20").
     #[serde(default = "default_service_level_target")]
     pub service_level_target: i64,
+    /// Satisfaction survey (满意度调查): when the agent hangs up first, the customer hears the
+    /// survey prompt and rates the call by pressing 1–5 (default off).
+    #[serde(default)]
+    pub survey: bool,
+    /// The uploaded prompt the survey plays; `null` plays the built-in one (Chinese, then
+    /// English: "rate this call from 1 to 5").
+    #[serde(default)]
+    pub survey_prompt_id: Option<crate::PromptId>,
 }
 
 fn default_service_level_secs() -> i64 {
@@ -114,6 +122,8 @@ impl Default for QueueSettings {
             overflow: OverflowTarget::default(),
             service_level_secs: default_service_level_secs(),
             service_level_target: default_service_level_target(),
+            survey: false,
+            survey_prompt_id: None,
         }
     }
 }

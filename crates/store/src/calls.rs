@@ -5,7 +5,7 @@ use std::future::Future;
 use futures_util::TryStreamExt;
 use model::calls::{
     CallDirection, CallEvent, CallQuery, CallRecord, CallResult, CallSort, HangupSide, SortOrder,
-    TranscriptSegment, TranscriptSpeaker,
+    SurveyOutcome, TranscriptSegment, TranscriptSpeaker,
 };
 use model::presence::MissedCall;
 use model::{CallId, Page, PageQuery, UserId};
@@ -36,6 +36,7 @@ pub(crate) struct CallRow {
     skill_group_id: Option<i64>,
     queued_at: Option<i64>,
     hold_ms: i64,
+    satisfaction: Option<i32>,
     agent_name: Option<String>,
     agent_work_id: Option<String>,
     skill_group_name: Option<String>,
@@ -89,6 +90,12 @@ impl From<CallRow> for CallRecord {
             rtp_received: r.rtp_received,
             rtp_lost: r.rtp_lost,
             jitter_ms: r.jitter_us.map(|j| j as f64 / 1000.0),
+            survey: match r.satisfaction {
+                None => SurveyOutcome::NotOffered,
+                Some(0) => SurveyOutcome::NoAnswer,
+                Some(_) => SurveyOutcome::Rated,
+            },
+            satisfaction: r.satisfaction.filter(|s| *s > 0),
         }
     }
 }
@@ -96,7 +103,7 @@ impl From<CallRow> for CallRecord {
 /// `SELECT` of every call column (table `c`) with the agent's and the group's names.
 pub(crate) const SELECT_CALLS: &str = "SELECT c.id, c.direction, c.caller, c.callee, c.enterprise_number, c.agent_id, \
      c.started_at, c.answered_at, c.ended_at, c.failure, c.hangup_side, c.recording, c.recording_deleted_at, c.rtp_received, \
-     c.rtp_lost, c.jitter_us, c.result, c.skill_group_id, c.queued_at, c.hold_ms, u.name AS agent_name, \
+     c.rtp_lost, c.jitter_us, c.result, c.skill_group_id, c.queued_at, c.hold_ms, c.satisfaction, u.name AS agent_name, \
      u.work_id AS agent_work_id, g.name AS skill_group_name FROM calls c \
      LEFT JOIN users u ON u.enterprise_id = c.enterprise_id AND u.id = c.agent_id \
      LEFT JOIN skill_groups g ON g.enterprise_id = c.enterprise_id AND g.id = c.skill_group_id ";
@@ -270,6 +277,14 @@ impl Store {
                 .execute(pool)
                 .await?
                 .rows_affected());
+            }
+            CallEvent::Survey { key, rating } => {
+                on_pool!(self, pool => sqlx::query("UPDATE calls SET satisfaction = $2 WHERE call_key = $1")
+                    .bind(key)
+                    .bind(i32::from(rating.unwrap_or(0)))
+                    .execute(pool)
+                    .await?
+                    .rows_affected());
             }
             CallEvent::Outcome { key, result } => {
                 let r = match result {

@@ -36,6 +36,7 @@ impl Store {
             | CallEvent::Recording { .. }
             | CallEvent::AgentAnswered { .. }
             | CallEvent::Outcome { .. }
+            | CallEvent::Survey { .. }
             | CallEvent::Transcript { .. } => return Ok(()),
         };
         on_pool!(self, pool => sqlx::query(

@@ -213,13 +213,22 @@ impl Tenant<'_> {
             .collect())
     }
 
-    /// Deletes a prompt; `PromptInUse` naming the numbers whose IVR flow plays it.
+    /// Deletes a prompt; `PromptInUse` naming the numbers whose IVR flow plays it. Skill groups
+    /// whose survey played it go back to the built-in survey prompt.
     pub async fn delete_prompt(&self, id: PromptId) -> Result<()> {
         self.prompt(id).await?;
         let numbers = self.numbers_playing(id).await?;
         if !numbers.is_empty() {
             return Err(StoreError::PromptInUse(numbers));
         }
+        on_pool!(self.store, pool => sqlx::query(
+            "UPDATE skill_groups SET survey_prompt_id = NULL WHERE enterprise_id = $1 AND survey_prompt_id = $2",
+        )
+        .bind(self.enterprise.0)
+        .bind(id.0)
+        .execute(pool)
+        .await?
+        .rows_affected());
         self.delete_by_id(
             "DELETE FROM prompts WHERE enterprise_id = $1 AND id = $2",
             id.0,

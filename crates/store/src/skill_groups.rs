@@ -23,6 +23,8 @@ pub(crate) struct GroupRow {
     overflow: String,
     service_level_secs: i64,
     service_level_target: i64,
+    survey: bool,
+    survey_prompt_id: Option<i64>,
 }
 
 /// Every `skill_groups` column, then the rest of the statement.
@@ -30,7 +32,7 @@ macro_rules! select_groups {
     ($rest:literal) => {
         concat!(
             "SELECT id, enterprise_id, name, description, strategy, ring_timeout_secs, max_wait_secs, overflow, \
-             service_level_secs, service_level_target \
+             service_level_secs, service_level_target, survey, survey_prompt_id \
              FROM skill_groups ",
             $rest
         )
@@ -87,6 +89,8 @@ impl GroupRow {
                 overflow,
                 service_level_secs: self.service_level_secs,
                 service_level_target: self.service_level_target,
+                survey: self.survey,
+                survey_prompt_id: self.survey_prompt_id.map(model::PromptId),
             },
         }
     }
@@ -176,7 +180,8 @@ impl Tenant<'_> {
         }
         let n = on_pool!(self.store, pool => sqlx::query(
             "UPDATE skill_groups SET strategy = $3, ring_timeout_secs = $4, max_wait_secs = $5, overflow = $6, \
-             service_level_secs = $7, service_level_target = $8 WHERE enterprise_id = $1 AND id = $2",
+             service_level_secs = $7, service_level_target = $8, survey = $9, survey_prompt_id = $10 \
+             WHERE enterprise_id = $1 AND id = $2",
         )
         .bind(self.enterprise.0)
         .bind(id.0)
@@ -186,6 +191,8 @@ impl Tenant<'_> {
         .bind(overflow_str(&settings.overflow))
         .bind(settings.service_level_secs)
         .bind(settings.service_level_target)
+        .bind(settings.survey)
+        .bind(settings.survey_prompt_id.map(|p| p.0))
         .execute(pool)
         .await?
         .rows_affected());

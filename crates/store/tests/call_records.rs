@@ -6,7 +6,7 @@
 mod common;
 
 use model::PageQuery;
-use model::calls::{CallDirection, CallEvent, CallResult, HangupSide};
+use model::calls::{CallDirection, CallEvent, CallResult, HangupSide, SurveyOutcome};
 use store::{Store, StoreError};
 
 fn started(
@@ -185,3 +185,47 @@ async fn hold_time_adds_every_hold_up_to_the_end(store: &Store) {
 }
 
 on_both_backends!(hold_time_adds_every_hold_up_to_the_end);
+
+async fn the_survey_result_is_on_the_record(store: &Store) {
+    let (a, _) = common::enterprise(store, "surveyco").await;
+    for (key, survey) in [
+        ("s-rated", Some(Some(4))),
+        ("s-none", Some(None)),
+        ("s-off", None),
+    ] {
+        store
+            .apply_call_event(&started(key, a, "13800000009", None, 1_000))
+            .await
+            .unwrap();
+        if let Some(rating) = survey {
+            store
+                .apply_call_event(&CallEvent::Survey {
+                    key: key.into(),
+                    rating,
+                })
+                .await
+                .unwrap();
+        }
+    }
+    let page = store
+        .tenant(a)
+        .calls(&PageQuery::default(), None)
+        .await
+        .unwrap();
+    let mut got: Vec<(String, SurveyOutcome, Option<i32>)> = page
+        .items
+        .iter()
+        .map(|c| (c.caller.clone(), c.survey, c.satisfaction))
+        .collect();
+    got.sort_by_key(|g| format!("{:?}", g.1));
+    assert_eq!(
+        got.iter().map(|g| (g.1, g.2)).collect::<Vec<_>>(),
+        [
+            (SurveyOutcome::NoAnswer, None),
+            (SurveyOutcome::NotOffered, None),
+            (SurveyOutcome::Rated, Some(4)),
+        ]
+    );
+}
+
+on_both_backends!(the_survey_result_is_on_the_record);

@@ -53,6 +53,8 @@ async fn queue_settings_and_flows_reach_the_acd_directory(store: &Store) {
         },
         service_level_secs: 15,
         service_level_target: 90,
+        survey: true,
+        survey_prompt_id: None,
     };
     let g = ta.set_queue_settings(sales.id, &settings).await.unwrap();
     assert_eq!(g.settings, settings);

@@ -167,6 +167,29 @@ async fn a_prompt_an_ivr_flow_plays_cannot_be_deleted(store: &Store) {
     ));
 }
 
+async fn a_deleted_survey_prompt_gives_the_group_the_built_in_survey(store: &Store) {
+    let (e, _) = common::enterprise(store, "acme").await;
+    let t = store.tenant(e);
+    let p = t
+        .create_prompt("Survey", None, &tone(800), 1)
+        .await
+        .unwrap();
+    let g = t.create_skill_group("Sales", None, 1).await.unwrap();
+    let settings = model::org::QueueSettings {
+        survey: true,
+        survey_prompt_id: Some(p.id),
+        ..model::org::QueueSettings::default()
+    };
+    let g = t.set_queue_settings(g.id, &settings).await.unwrap();
+    assert_eq!(g.settings.survey_prompt_id, Some(p.id));
+    t.delete_prompt(p.id).await.unwrap();
+    let g = t.skill_group(g.id).await.unwrap();
+    assert!(g.settings.survey, "the survey stays on");
+    assert_eq!(g.settings.survey_prompt_id, None);
+}
+
+on_both_backends!(a_deleted_survey_prompt_gives_the_group_the_built_in_survey);
+
 async fn prompts_of_one_enterprise_are_invisible_to_another(store: &Store) {
     let (a, _) = common::enterprise(store, "alpha").await;
     let (b, _) = common::enterprise(store, "beta").await;

@@ -1575,7 +1575,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replaces a skill group's queue settings: strategy, ring timeout, maximum wait and overflow. */
+        /**
+         * Replaces a skill group's queue settings: strategy, ring timeout, maximum wait, overflow,
+         *     service level and the satisfaction survey (on or off, and its prompt).
+         */
         put: operations["set_settings"];
         post?: never;
         delete?: never;
@@ -1864,6 +1867,11 @@ export interface components {
              * @description RTP packets received from the customer's side (from RTCP statistics).
              */
             rtp_received?: number | null;
+            /**
+             * Format: int32
+             * @description The customer's rating, 1 (very dissatisfied) to 5 (very satisfied), when they rated.
+             */
+            satisfaction?: number | null;
             skill_group_id?: components["schemas"]["SkillGroupId"] | null;
             /** @description The skill group's name, while the group exists. */
             skill_group_name?: string | null;
@@ -1872,6 +1880,8 @@ export interface components {
              * @description Unix ms.
              */
             started_at: number;
+            /** @description The satisfaction survey: not offered, offered and not answered, or rated. */
+            survey: components["schemas"]["SurveyOutcome"];
             /**
              * Format: int64
              * @description Talk time in seconds (answer to end).
@@ -3127,6 +3137,11 @@ export interface components {
                  * @description RTP packets received from the customer's side (from RTCP statistics).
                  */
                 rtp_received?: number | null;
+                /**
+                 * Format: int32
+                 * @description The customer's rating, 1 (very dissatisfied) to 5 (very satisfied), when they rated.
+                 */
+                satisfaction?: number | null;
                 skill_group_id?: components["schemas"]["SkillGroupId"] | null;
                 /** @description The skill group's name, while the group exists. */
                 skill_group_name?: string | null;
@@ -3135,6 +3150,8 @@ export interface components {
                  * @description Unix ms.
                  */
                 started_at: number;
+                /** @description The satisfaction survey: not offered, offered and not answered, or rated. */
+                survey: components["schemas"]["SurveyOutcome"];
                 /**
                  * Format: int64
                  * @description Talk time in seconds (answer to end).
@@ -3697,6 +3714,12 @@ export interface components {
             service_level_target?: number;
             /** @description Routing strategy (default longest idle). */
             strategy?: components["schemas"]["RoutingStrategy"];
+            /**
+             * @description Satisfaction survey (满意度调查): when the agent hangs up first, the customer hears the
+             *     survey prompt and rates the call by pressing 1–5 (default off).
+             */
+            survey?: boolean;
+            survey_prompt_id?: components["schemas"]["PromptId"] | null;
         };
         /** @description A desk phone's registration. */
         Registration: {
@@ -3898,6 +3921,11 @@ export interface components {
             /** @description Their work ID. */
             supervisor_work_id?: string | null;
         };
+        /**
+         * @description What came of a call's satisfaction survey (满意度).
+         * @enum {string}
+         */
+        SurveyOutcome: "not_offered" | "no_answer" | "rated";
         /** @description `GET /me/call/record`: the record of the call the agent talks on. */
         TalkingRecord: {
             /**
@@ -8787,7 +8815,7 @@ export interface operations {
                     "application/json": components["schemas"]["SkillGroup"];
                 };
             };
-            /** @description A value out of range, or an overflow group that is not another group of this enterprise */
+            /** @description A value out of range, an overflow group that is not another group of this enterprise, or a survey prompt that is not one of its prompts */
             400: {
                 headers: {
                     [name: string]: unknown;

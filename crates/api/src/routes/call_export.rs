@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use model::calls::{
     CallDirection, CallExportQuery, CallQuery, CallRecord, CallResult, ExportFormat, ExportLang,
-    HangupSide,
+    HangupSide, SurveyOutcome,
 };
 use model::{ErrorBody, Permission};
 use tokio::sync::mpsc;
@@ -300,7 +300,7 @@ struct Labels {
     /// The worksheet's name.
     sheet: &'static str,
     /// Column titles, in [`cells`]' order.
-    titles: &'static [&'static str; 16],
+    titles: &'static [&'static str; 17],
     /// Language.
     lang: ExportLang,
 }
@@ -326,6 +326,7 @@ impl Labels {
                     "结果",
                     "失败原因",
                     "挂断方",
+                    "满意度",
                     "录音",
                 ],
                 lang,
@@ -348,6 +349,7 @@ impl Labels {
                     "Result",
                     "Failure cause",
                     "Hung up by",
+                    "Satisfaction",
                     "Recording",
                 ],
                 lang,
@@ -400,6 +402,17 @@ impl Labels {
         }
     }
 
+    /// The survey's result: the rating, or why there is none.
+    fn survey(self, r: &CallRecord) -> String {
+        match (r.survey, r.satisfaction, self.zh()) {
+            (SurveyOutcome::Rated, Some(n), _) => n.to_string(),
+            (SurveyOutcome::NoAnswer | SurveyOutcome::Rated, _, true) => "未评价".to_owned(),
+            (SurveyOutcome::NoAnswer | SurveyOutcome::Rated, _, false) => "No answer".to_owned(),
+            (SurveyOutcome::NotOffered, _, true) => "未邀评".to_owned(),
+            (SurveyOutcome::NotOffered, _, false) => "Not offered".to_owned(),
+        }
+    }
+
     fn yes_no(self, b: bool) -> &'static str {
         match (b, self.zh()) {
             (true, true) => "有",
@@ -411,7 +424,7 @@ impl Labels {
 }
 
 /// One record's cells, in the titles' order.
-fn cells(r: &CallRecord, l: Labels, offset: i32) -> [String; 16] {
+fn cells(r: &CallRecord, l: Labels, offset: i32) -> [String; 17] {
     let time = |ms: Option<i64>| ms.map(|ms| local_time(ms, offset)).unwrap_or_default();
     let text = |s: &Option<String>| s.clone().unwrap_or_default();
     [
@@ -432,6 +445,7 @@ fn cells(r: &CallRecord, l: Labels, offset: i32) -> [String; 16] {
         r.hangup_side
             .map(|s| l.side(s).to_owned())
             .unwrap_or_default(),
+        l.survey(r),
         l.yes_no(r.has_recording).to_owned(),
     ]
 }

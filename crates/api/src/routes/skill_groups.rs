@@ -27,13 +27,14 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_settings))
 }
 
-/// Replaces a skill group's queue settings: strategy, ring timeout, maximum wait and overflow.
+/// Replaces a skill group's queue settings: strategy, ring timeout, maximum wait, overflow,
+/// service level and the satisfaction survey (on or off, and its prompt).
 #[utoipa::path(put, path = "/skill-groups/{id}/settings", tag = "skill groups",
     request_body = QueueSettings,
     params(("id" = i64, Path, description = "Skill group id")),
     responses(
         (status = 200, body = SkillGroup),
-        (status = 400, description = "A value out of range, or an overflow group that is not another group of this enterprise", body = ErrorBody),
+        (status = 400, description = "A value out of range, an overflow group that is not another group of this enterprise, or a survey prompt that is not one of its prompts", body = ErrorBody),
         (status = 404, body = ErrorBody),
     ))]
 pub(crate) async fn set_settings(
@@ -69,6 +70,14 @@ pub(crate) async fn set_settings(
     }
     if let OverflowTarget::Number { number } = &req.overflow {
         validate::phone_number("overflow.number", number, 3)?;
+    }
+    if let Some(p) = req.survey_prompt_id
+        && user.tenant(&state).prompt(p).await.is_err()
+    {
+        return Err(ApiError::validation(
+            "survey_prompt_id",
+            "must be an uploaded prompt of this enterprise, or null for the built-in survey",
+        ));
     }
     let g = user
         .tenant(&state)

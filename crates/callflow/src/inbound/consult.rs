@@ -474,9 +474,7 @@ impl Inbound {
             {
                 self.complete(now);
             }
-            (Stage::Talking { agent, .. }, _) if agent == user => {
-                self.end(now, model::calls::HangupSide::Agent);
-            }
+            (Stage::Talking { agent, .. }, _) if agent == user => self.agent_hung_up(now),
             _ => {}
         }
     }

@@ -61,6 +61,8 @@ impl Inbound {
             refer: None,
             recall: None,
             brought: 0,
+            survey: None,
+            ended_by: None,
             finished: false,
         })
     }

@@ -9,6 +9,7 @@ mod consult_record;
 mod from_placed;
 mod ring;
 mod supervise;
+mod survey;
 mod transfer;
 
 use model::calls::{CallDirection, CallEvent, CallResult, HangupSide};
@@ -57,6 +58,8 @@ enum Stage {
     },
     /// Forwarded to an external number (ringing or answered).
     Forwarded { leg: LegId },
+    /// The agent hung up and the customer rates the call (the satisfaction survey).
+    Survey(survey::Survey),
     /// The goodbye prompt plays; the call hangs up at its end.
     Goodbye,
     /// Over: legs may still be finishing.
@@ -112,6 +115,10 @@ pub(crate) struct Inbound {
     recall: Option<transfer::Recall>,
     /// Colleagues brought into the call so far (consults, supervisors), each numbered.
     brought: u32,
+    /// The survey prompt of the group the call last queued in, when that group has the survey.
+    survey: Option<ivr::Prompt>,
+    /// Who hung up first, when the call went on without them (the agent, for the survey).
+    ended_by: Option<HangupSide>,
     pub(crate) finished: bool,
 }
 
@@ -189,6 +196,8 @@ impl Inbound {
             refer: None,
             recall: None,
             transferred_by: None,
+            survey: None,
+            ended_by: None,
             finished: false,
             spec: about,
         };
@@ -258,7 +267,10 @@ impl Inbound {
     pub(crate) fn poll_timeout(&self) -> Option<Millis> {
         let ivr = self.ivr.as_ref().and_then(ivr::Ivr::poll_timeout);
         let consult = self.consult.as_ref().and_then(consult::Consult::deadline);
-        ivr.into_iter().chain(consult).min()
+        ivr.into_iter()
+            .chain(consult)
+            .chain(self.survey_deadline())
+            .min()
     }
 
     pub(crate) fn handle_timeout(&mut self, now: Millis) {
@@ -271,6 +283,7 @@ impl Inbound {
             self.drain_ivr(now);
         }
         self.consult_timeout(now);
+        self.survey_timeout(now);
         self.finish_if_over();
     }
 
@@ -358,16 +371,18 @@ impl Inbound {
             Input::Transfer { to } => {
                 let _ = self.transfer(now, to);
             }
-            Input::Digit(d) => self.ivr_input(now, ivr::Input::Digit(d)),
-            Input::PromptFinished => {
-                if self.stage == Stage::Goodbye {
-                    self.end(now, HangupSide::System);
-                } else {
-                    self.ivr_input(now, ivr::Input::PromptFinished);
-                }
-            }
-            Input::Enqueued { group } => {
+            Input::Digit(d) => self.customer_digit(now, d),
+            Input::PromptFinished => match self.stage {
+                Stage::Goodbye => self.end(now, HangupSide::System),
+                Stage::Survey(_) => self.survey_prompt_played(now),
+                _ => self.ivr_input(now, ivr::Input::PromptFinished),
+            },
+            Input::Enqueued { group, survey } => {
                 if self.stage == Stage::Routing {
+                    // A personal queue keeps the survey of the group the call came from.
+                    if group.is_some() {
+                        self.survey = survey;
+                    }
                     self.queued_at.get_or_insert(now);
                     self.stage = Stage::Waiting {
                         rang: false,
@@ -532,6 +547,15 @@ impl Inbound {
         }));
     }
 
+    /// A key the customer pressed: the survey's rating, or the IVR's input.
+    fn customer_digit(&mut self, now: Millis, digit: char) {
+        if matches!(self.stage, Stage::Survey(_)) {
+            self.survey_digit(now, digit);
+        } else {
+            self.ivr_input(now, ivr::Input::Digit(digit));
+        }
+    }
+
     /// Feeds the IVR (a digit, the end of a prompt).
     fn ivr_input(&mut self, now: Millis, input: ivr::Input) {
         if let Some(ivr) = self.ivr.as_mut() {
@@ -610,9 +634,7 @@ impl Inbound {
                 LegEvent::InDialog(InDialog::Media { remote, hold }) => {
                     self.legs.re_offered(leg, remote, hold);
                 }
-                LegEvent::InDialog(InDialog::Digit(d)) => {
-                    self.ivr_input(now, ivr::Input::Digit(d));
-                }
+                LegEvent::InDialog(InDialog::Digit(d)) => self.customer_digit(now, d),
                 LegEvent::InDialog(InDialog::Refer { .. }) => self.refuse_refer(leg),
                 // Our 2xx was never ACKed: the caller is gone.
                 LegEvent::TimedOut => self.end(now, HangupSide::System),
@@ -677,7 +699,7 @@ impl Inbound {
                 },
                 ev,
             ) if l == leg => match ev {
-                LegEvent::InDialog(InDialog::HungUp) => self.end(now, HangupSide::Agent),
+                LegEvent::InDialog(InDialog::HungUp) => self.agent_hung_up(now),
                 // The desk phone's own transfer key: the engine finds the target.
                 LegEvent::InDialog(InDialog::Refer { target }) => {
                     if self.consult.is_some() || self.refer.is_some() {
@@ -753,33 +775,45 @@ impl Inbound {
                 leg,
                 since,
                 seat,
-            } => {
-                if let Some(c) = self.consult.take() {
-                    self.drop_party(now, &c, "caller_hung_up");
-                }
-                self.segment(agent, since, now, false);
-                if leg == AgentLeg::Browser {
-                    self.legs.media(MediaOut::LeaveBrowser { user: agent });
-                }
-                // The phone bar hears the call ended before the presence the ACD publishes
-                // for after-call work (it shows the ended pop only for a call it knows).
-                self.tell(
-                    agent,
-                    Event::CallEnded {
-                        call: self.spec.id.to_string(),
-                    },
-                );
-                self.release(agent, seat, true);
-            }
+            } => self.agent_leaves(now, agent, leg, since, seat),
+            Stage::Survey(_) => self.survey_result(None),
             Stage::Outside | Stage::Routing | Stage::Forwarded { .. } | Stage::Goodbye => {}
         }
         self.legs.push(Output::Record(CallEvent::Ended {
             key: self.spec.key.clone(),
             at: now,
             failure: None,
-            hangup_side: side,
+            hangup_side: self.ended_by.unwrap_or(side),
         }));
         self.legs.drop_all();
+    }
+
+    /// The talking agent's part ends (the call ends, or goes on to the survey): a consult under
+    /// way is dropped, the segment written, the phone bar told, the agent released to the ACD.
+    fn agent_leaves(
+        &mut self,
+        now: Millis,
+        agent: UserId,
+        leg: AgentLeg,
+        since: Millis,
+        seat: Seat,
+    ) {
+        if let Some(c) = self.consult.take() {
+            self.drop_party(now, &c, "caller_hung_up");
+        }
+        self.segment(agent, since, now, false);
+        if leg == AgentLeg::Browser {
+            self.legs.media(MediaOut::LeaveBrowser { user: agent });
+        }
+        // The phone bar hears the call ended before the presence the ACD publishes for
+        // after-call work (it shows the ended pop only for a call it knows).
+        self.tell(
+            agent,
+            Event::CallEnded {
+                call: self.spec.id.to_string(),
+            },
+        );
+        self.release(agent, seat, true);
     }
 }
 

@@ -474,7 +474,13 @@ pub fn trunk_call(service: Service) -> (Harness, FarEnd) {
 pub fn press_1_and_queue(h: &mut Harness) {
     h.input(4_000, Input::PromptFinished);
     h.input(1_000, Input::Digit('1'));
-    h.input(10, Input::Enqueued { group: Some(SALES) });
+    h.input(
+        10,
+        Input::Enqueued {
+            group: Some(SALES),
+            survey: None,
+        },
+    );
 }
 
 /// A trunk call waiting in the sales queue.

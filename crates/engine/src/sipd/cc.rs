@@ -50,6 +50,8 @@ pub(crate) struct GroupInfo {
     pub(crate) enterprise: EnterpriseId,
     pub(crate) name: String,
     pub(crate) members: Vec<UserId>,
+    /// The satisfaction survey's prompt, when the group has the survey on.
+    pub(crate) survey: Option<ivr::Prompt>,
 }
 
 fn group_config(g: &SkillGroup) -> GroupConfig {
@@ -133,6 +135,13 @@ impl ContactCenter {
                     enterprise: *e,
                     name: g.name.clone(),
                     members: g.members.iter().map(|m| m.user_id).collect(),
+                    survey: g
+                        .settings
+                        .survey
+                        .then(|| match g.settings.survey_prompt_id {
+                            Some(p) => ivr::Prompt::File(p.0),
+                            None => ivr::Prompt::builtin(ivr::Builtin::Survey),
+                        }),
                 },
             );
         }
@@ -154,6 +163,11 @@ impl ContactCenter {
     /// Whether the skill group is one of the enterprise's.
     pub(crate) fn has_group(&self, e: EnterpriseId, g: SkillGroupId) -> bool {
         self.groups.get(&g).is_some_and(|x| x.enterprise == e)
+    }
+
+    /// The survey prompt of a skill group that has the survey on.
+    pub(crate) fn survey(&self, g: Option<SkillGroupId>) -> Option<ivr::Prompt> {
+        self.groups.get(&g?)?.survey.clone()
     }
 
     /// An agent's personal queue in the enterprise's ACD, created on first use.

@@ -43,6 +43,8 @@ impl Prompts {
             builtin!("goodbye"),
             builtin!("transfer"),
             builtin!("invalid-input"),
+            builtin!("survey"),
+            builtin!("survey-thanks"),
         ];
         let builtin: HashMap<&'static str, Arc<[i16]>> = files
             .into_iter()

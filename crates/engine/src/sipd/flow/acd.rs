@@ -57,7 +57,12 @@ impl Calls {
                     self.call_input(now, id, Input::QueueRefused, txns);
                     return;
                 }
-                self.call_input(now, id, Input::Enqueued { group: Some(group) }, txns);
+                let survey = self.cc.survey(Some(group));
+                let queued = Input::Enqueued {
+                    group: Some(group),
+                    survey,
+                };
+                self.call_input(now, id, queued, txns);
                 self.enqueue(now, id, e, group_id(group), txns);
             }
             AcdOut::Transfer { to, since } => {
@@ -74,7 +79,8 @@ impl Calls {
                         return;
                     }
                 };
-                self.call_input(now, id, Input::Enqueued { group }, txns);
+                let survey = self.cc.survey(group);
+                self.call_input(now, id, Input::Enqueued { group, survey }, txns);
                 let cmd = Command::Transfer {
                     call,
                     group: queue,
@@ -97,7 +103,15 @@ impl Calls {
                     return;
                 }
                 let group = self.cc.personal_queue(e, agent);
-                self.call_input(now, id, Input::Enqueued { group: None }, txns);
+                self.call_input(
+                    now,
+                    id,
+                    Input::Enqueued {
+                        group: None,
+                        survey: None,
+                    },
+                    txns,
+                );
                 self.enqueue(now, id, e, group, txns);
             }
             AcdOut::Answer { agent } => {
@@ -174,7 +188,15 @@ impl Calls {
                 agent: agent_id(agent),
             },
         );
-        self.call_input(now, id, Input::Enqueued { group: None }, txns);
+        self.call_input(
+            now,
+            id,
+            Input::Enqueued {
+                group: None,
+                survey: None,
+            },
+            txns,
+        );
         let cmd = Command::Transfer {
             call: acd::CallId(id),
             group: queue,
