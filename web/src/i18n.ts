@@ -4,9 +4,11 @@ import { initReactI18next } from 'react-i18next';
 import { storage } from './storage';
 import { campaignErrorsEn, campaignErrorsZh, campaignsEn, campaignsZh } from './i18nCampaigns';
 import { supervisionEn, supervisionZh } from './i18nSupervision';
+import { surveyEn, surveyZh } from './i18nSurvey';
 
 const zh = {
   ...supervisionZh,
+  ...surveyZh,
   app: { name: 'Patchbay 云呼叫中心', language: '语言' },
   login: {
     title: '登录', enterprise: '企业编号', workId: '工号', password: '密码', submit: '登录',
@@ -237,6 +239,7 @@ type Tree = { [k: string]: string | Tree };
 
 const en: typeof zh = {
   ...supervisionEn,
+  ...surveyEn,
   app: { name: 'Patchbay Call Center', language: 'Language' },
   login: {
     title: 'Sign in', enterprise: 'Enterprise code', workId: 'Work ID', password: 'Password', submit: 'Sign in',

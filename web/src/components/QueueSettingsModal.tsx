@@ -1,10 +1,10 @@
 // A skill group's queue settings: routing strategy, ring timeout, the service level the
 // monitor measures it against (e.g. 80 % within 20 s), the longest wait and where calls go
-// after it (goodbye, another group, an outside number).
-import { useEffect } from 'react';
+// after it (goodbye, another group, an outside number), and the satisfaction survey after calls.
+import { useEffect, useState } from 'react';
 import { App as AntApp, Form, Input, InputNumber, Modal, Select, Space, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { SkillGroup } from '../api/types';
+import type { Prompt, SkillGroup } from '../api/types';
 import { api, unwrap } from '../core/api';
 import {
   formToSettings,
@@ -36,10 +36,16 @@ export default function QueueSettingsModal({
   const [form] = Form.useForm<QueueSettingsForm>();
   const limit = Form.useWatch('limit_wait', form);
   const overflow = Form.useWatch('overflow_type', form);
+  const survey = Form.useWatch('survey', form);
+  const [prompts, setPrompts] = useState<Prompt[]>([]);
   useEffect(() => {
     if (!group) return;
     form.resetFields();
     form.setFieldsValue(settingsToForm(group.settings));
+    api.GET('/api/v1/prompts', { params: { query: { page_size: 200 } } }).then(
+      (r) => setPrompts(unwrap(r).items),
+      () => setPrompts([]),
+    );
   }, [group, form]);
   const submit = async () => {
     if (!group) return;
@@ -120,6 +126,17 @@ export default function QueueSettingsModal({
               </Form.Item>
             )}
           </>
+        )}
+        <Form.Item name="survey" label={t('survey.switch')} extra={t('survey.hint')} valuePropName="checked">
+          <Switch data-testid="queue-survey" />
+        </Form.Item>
+        {survey && (
+          <Form.Item name="survey_prompt_id" label={t('survey.prompt')}>
+            <Select
+              data-testid="queue-survey-prompt"
+              options={[{ value: null, label: t('survey.builtin') }, ...prompts.map((p) => ({ value: p.id, label: p.name }))]}
+            />
+          </Form.Item>
         )}
       </Form>
     </Modal>

@@ -23,6 +23,10 @@ export interface QueueSettingsForm {
   overflow_number?: string;
   service_level_secs: number;
   service_level_target: number;
+  /** The satisfaction survey after calls the agent hangs up first. */
+  survey: boolean;
+  /** An uploaded prompt for the survey; null plays the built-in one. */
+  survey_prompt_id: number | null;
 }
 
 /** The form's values for stored settings; absent fields take the server's defaults. */
@@ -38,6 +42,8 @@ export function settingsToForm(s: QueueSettings | undefined): QueueSettingsForm 
     overflow_number: o.type === 'number' ? o.number : undefined,
     service_level_secs: s?.service_level_secs ?? SERVICE_LEVEL_SECS.default,
     service_level_target: s?.service_level_target ?? SERVICE_LEVEL_TARGET.default,
+    survey: s?.survey ?? false,
+    survey_prompt_id: s?.survey_prompt_id ?? null,
   };
 }
 
@@ -62,5 +68,7 @@ export function formToSettings(f: QueueSettingsForm): QueueSettings {
     overflow,
     service_level_secs: f.service_level_secs,
     service_level_target: f.service_level_target,
+    survey: f.survey,
+    survey_prompt_id: f.survey_prompt_id ?? null,
   };
 }

@@ -26,6 +26,19 @@ function useResultText(): (r: CallRecord) => string {
   return (r) => `${t(`calls.results.${r.result}`)}${r.failure ? ` (${t(`calls.failures.${r.failure}`, { defaultValue: r.failure })})` : ''}`;
 }
 
+/** The satisfaction survey's result: the rating, or why there is none. */
+function Satisfaction({ call }: { call: CallRecord }) {
+  const { t } = useTranslation();
+  if (call.survey === 'rated' && call.satisfaction != null) {
+    return <span data-testid="call-satisfaction">{t('survey.outcomes.rated', { n: call.satisfaction })}</span>;
+  }
+  return (
+    <Typography.Text type="secondary" data-testid="call-satisfaction">
+      {t(`survey.outcomes.${call.survey}`)}
+    </Typography.Text>
+  );
+}
+
 function Transcript({ call }: { call: CallRecord }) {
   const { t } = useTranslation();
   const showError = useShowError();
@@ -89,6 +102,9 @@ function CallDrawer({ call, onClose, canListen }: { call: CallRecord | null; onC
             )}
             <Descriptions.Item label={t('calls.result')}>{resultText(call)}</Descriptions.Item>
             <Descriptions.Item label={t('calls.hangupSide')}>{call.hangup_side ? t(`calls.hangupSides.${call.hangup_side}`) : '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('survey.column')}>
+              <Satisfaction call={call} />
+            </Descriptions.Item>
           </Descriptions>
           {/* The customer's side of the call: who they are, or "Add to my customers". */}
           {withCustomers && <CustomerCard key={call.id} prefix="record" number={call.direction === 'inbound' ? call.caller : call.callee} />}
@@ -202,6 +218,7 @@ export default function CallsPage() {
     },
     { title: t('calls.skillGroup'), key: 'skill_group', render: (_, r) => r.skill_group_name ?? '—' },
     { title: t('calls.talkSeconds'), dataIndex: 'talk_seconds', key: 'talk_seconds', sorter: true, sortOrder: sortOrder('talk_seconds') },
+    { title: t('survey.column'), key: 'satisfaction', onCell: () => ({ style: { whiteSpace: 'nowrap' } }), render: (_, r) => <Satisfaction call={r} /> },
     {
       title: t('calls.result'),
       key: 'result',
