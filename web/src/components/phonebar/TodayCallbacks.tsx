@@ -41,12 +41,13 @@ export default function TodayCallbacks() {
   useEffect(() => {
     if (connection === 'open') void load();
   }, [connection, load]);
-  // Scheduled from a pop, or a call ended (a call back that connected makes one done).
+  // Scheduled from a pop, or a call connected or ended (a call back that connects makes one
+  // done: the list says so while the agent talks).
   useEffect(() => {
     const reload = () => void load();
     window.addEventListener('patchbay:callbacks-changed', reload);
     const off = events.subscribe((ev) => {
-      if (ev.type === 'call_ended') window.setTimeout(reload, 500);
+      if (ev.type === 'call_connected' || ev.type === 'call_ended') window.setTimeout(reload, 500);
     });
     return () => {
       window.removeEventListener('patchbay:callbacks-changed', reload);
