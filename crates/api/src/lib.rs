@@ -9,6 +9,7 @@ pub mod auth;
 mod campaign_import;
 mod error;
 mod extract;
+mod local_day;
 pub mod metrics;
 mod pops;
 mod risk;

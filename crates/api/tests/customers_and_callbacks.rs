@@ -464,3 +464,90 @@ async fn users_without_answer_dial_get_403() {
         assert_eq!(st, StatusCode::FORBIDDEN, "{path}");
     }
 }
+
+/// How many of the agent's callbacks have expired.
+async fn expired(app: &TestApp, token: &str) -> Value {
+    let (_, page) = app
+        .call(
+            Method::GET,
+            "/api/v1/callbacks?state=expired",
+            Some(token),
+            None,
+        )
+        .await;
+    page["total"].clone()
+}
+
+/// How many callbacks the agent's phone bar lists for today.
+async fn todays(app: &TestApp, token: &str) -> usize {
+    let (_, list) = app
+        .call(Method::GET, "/api/v1/me/callbacks", Some(token), None)
+        .await;
+    list.as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn today_and_expiry_follow_the_enterprises_time_zone() {
+    let app = TestApp::new().await;
+    app.tenant("acme").await;
+    let admin = app.token("acme", "admin", ADMIN_PASS).await;
+    let agent = app.token("acme", "1001", AGENT_PASS).await;
+    // The clock: 2023-11-14 22:13:20 UTC, that is 06:13 on the 15th in Shanghai and 17:13 on
+    // the 14th in New York.
+    let now = app.state.now();
+    let (st, s) = app
+        .call(
+            Method::GET,
+            "/api/v1/enterprise/settings",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(s["time_zone"], "Asia/Shanghai", "the default");
+    for bad in ["Mars/Olympus_Mons", "", "UTC+8"] {
+        let (st, body) = app
+            .call(
+                Method::PUT,
+                "/api/v1/enterprise/settings",
+                Some(&admin),
+                Some(&json!({ "time_zone": bad }).to_string()),
+            )
+            .await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(body["error"]["details"]["field"], "time_zone");
+    }
+    // A callback 8 h ahead: the same day in Shanghai (14:13), tomorrow in New York (01:13).
+    let (st, cb) = post(
+        &app,
+        &agent,
+        "/api/v1/callbacks",
+        json!({"number": "13800138000", "due_at": now + 8 * HOUR}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{cb}");
+    assert_eq!(todays(&app, &agent).await, 1, "today in Shanghai");
+
+    let (st, s) = app
+        .call(
+            Method::PUT,
+            "/api/v1/enterprise/settings",
+            Some(&admin),
+            Some(r#"{"time_zone":"America/New_York"}"#),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{s}");
+    assert_eq!(s["time_zone"], "America/New_York");
+    assert_eq!(todays(&app, &agent).await, 0, "tomorrow in New York");
+    // New York's midnight passes: it is today's.
+    app.clock.advance_ms(7 * HOUR);
+    assert_eq!(todays(&app, &agent).await, 1, "after New York's midnight");
+    // 23 h later it is 23:13 in New York, still its day (in Shanghai it would have expired at
+    // its midnight, hours ago); an hour later it has expired.
+    app.clock.advance_ms(23 * HOUR);
+    assert_eq!(expired(&app, &agent).await, 0);
+    assert_eq!(todays(&app, &agent).await, 1);
+    app.clock.advance_ms(HOUR);
+    assert_eq!(expired(&app, &agent).await, 1);
+    assert_eq!(todays(&app, &agent).await, 0);
+}

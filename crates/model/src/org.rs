@@ -205,6 +205,9 @@ pub struct EnterpriseSettings {
     pub after_call_work_secs: i64,
     /// Transcribe every call from its start (实时转文字), without agents switching it on.
     pub transcribe_all_calls: bool,
+    /// The enterprise's time zone, an IANA name (default `Asia/Shanghai`): its day ends at this
+    /// zone's midnight for callbacks (expired), today's figures and exported dates.
+    pub time_zone: String,
 }
 
 /// A speech-to-text engine of this server, and whether it can be used
@@ -247,4 +250,7 @@ pub struct EnterpriseSettingsUpdate {
     /// Transcribe every call.
     #[serde(default)]
     pub transcribe_all_calls: Option<bool>,
+    /// The time zone, an IANA name such as `Asia/Shanghai` or `America/New_York`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }

@@ -278,6 +278,8 @@ pub struct SipDirectory {
     pub groups: Vec<(EnterpriseId, crate::org::SkillGroup)>,
     /// Each enterprise's after-call work length in seconds (0: none).
     pub after_call_work: Vec<(EnterpriseId, i64)>,
+    /// Each enterprise's time zone (IANA name), for the ACD's "today".
+    pub time_zones: Vec<(EnterpriseId, String)>,
     /// Enterprises that transcribe every call an agent answers.
     pub transcribe_all: Vec<EnterpriseId>,
     /// Uploaded prompts with their enterprise, ready to play (a flow's `{"file": ID}`).

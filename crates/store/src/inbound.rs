@@ -34,17 +34,22 @@ impl From<MissedRow> for MissedCall {
     }
 }
 
-/// Skill groups with members, and after-call work, per enterprise.
-pub(crate) type AcdDirectory = (Vec<(EnterpriseId, SkillGroup)>, Vec<(EnterpriseId, i64)>);
+/// Skill groups with members, and after-call work and time zone, per enterprise.
+pub(crate) type AcdDirectory = (
+    Vec<(EnterpriseId, SkillGroup)>,
+    Vec<(EnterpriseId, i64)>,
+    Vec<(EnterpriseId, String)>,
+);
 
 impl Store {
-    /// Every enterprise's skill groups (members, queue settings) and after-call work length.
+    /// Every enterprise's skill groups (members, queue settings), after-call work length and
+    /// time zone.
     pub(crate) async fn acd_directory(&self) -> Result<AcdDirectory> {
-        let (rows, acw): (Vec<GroupRow>, Vec<(i64, i64)>) = on_pool!(self, pool => {
+        let (rows, acw): (Vec<GroupRow>, Vec<(i64, i64, String)>) = on_pool!(self, pool => {
             let rows = sqlx::query_as::<_, GroupRow>(select_groups!("ORDER BY enterprise_id, id"))
                 .fetch_all(pool)
                 .await?;
-            let acw = sqlx::query_as("SELECT id, after_call_work_secs FROM enterprises ORDER BY id")
+            let acw = sqlx::query_as("SELECT id, after_call_work_secs, time_zone FROM enterprises ORDER BY id")
                 .fetch_all(pool)
                 .await?;
             (rows, acw)
@@ -64,7 +69,10 @@ impl Store {
         }
         Ok((
             groups,
-            acw.into_iter().map(|(e, s)| (EnterpriseId(e), s)).collect(),
+            acw.iter().map(|(e, s, _)| (EnterpriseId(*e), *s)).collect(),
+            acw.into_iter()
+                .map(|(e, _, tz)| (EnterpriseId(e), tz))
+                .collect(),
         ))
     }
 
@@ -151,11 +159,36 @@ impl Tenant<'_> {
         Ok(())
     }
 
+    /// The enterprise's time zone (an IANA name).
+    pub async fn time_zone(&self) -> Result<String> {
+        let v: Option<String> = on_pool!(self.store, pool => sqlx::query_scalar(
+            "SELECT time_zone FROM enterprises WHERE id = $1",
+        )
+        .bind(self.enterprise.0)
+        .fetch_optional(pool)
+        .await?);
+        v.ok_or(StoreError::NotFound)
+    }
+
+    /// Sets the enterprise's time zone (an IANA name the caller has checked).
+    pub async fn set_time_zone(&self, zone: &str) -> Result<()> {
+        on_pool!(self.store, pool => sqlx::query(
+            "UPDATE enterprises SET time_zone = $2 WHERE id = $1",
+        )
+        .bind(self.enterprise.0)
+        .bind(zone)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
     /// The enterprise's contact-center settings.
     pub async fn enterprise_settings(&self) -> Result<EnterpriseSettings> {
         Ok(EnterpriseSettings {
             after_call_work_secs: self.after_call_work_secs().await?,
             transcribe_all_calls: self.transcribe_all_calls().await?,
+            time_zone: self.time_zone().await?,
         })
     }
 

@@ -169,7 +169,7 @@ impl Store {
             .await?;
             (trunks, numbers, accounts, mobiles)
         });
-        let (groups, after_call_work) = self.acd_directory().await?;
+        let (groups, after_call_work, time_zones) = self.acd_directory().await?;
         let transcribe_all: Vec<(i64,)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id FROM enterprises WHERE transcribe_all_calls ORDER BY id")
                 .fetch_all(pool)
@@ -180,6 +180,7 @@ impl Store {
             prompts,
             groups,
             after_call_work,
+            time_zones,
             transcribe_all: transcribe_all
                 .into_iter()
                 .map(|(e,)| EnterpriseId(e))

@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
+use crate::local_day::today;
 use crate::routes::calls::scope_of;
 use crate::routes::customers::{check_assignee, require_customers};
 use crate::state::AppState;
@@ -28,24 +29,17 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_callbacks_today))
 }
 
-/// The enterprise's offset from UTC, the day boundary of callbacks: the same as the agents'
-/// today figures (China Standard Time; there is no per-enterprise time zone yet).
+/// The offset of China Standard Time from UTC, for the customer export's dates.
 pub(crate) const UTC_OFFSET_MINUTES: i64 = 8 * 60;
 
 const DAY_MS: i64 = 24 * 3_600_000;
 
-/// The enterprise's local midnight that began the day of `now` (unix ms).
-pub(crate) fn day_start(now: i64) -> i64 {
-    let offset = UTC_OFFSET_MINUTES * 60_000;
-    (now + offset).div_euclid(DAY_MS) * DAY_MS - offset
-}
-
 /// A year, the furthest ahead a callback can be scheduled.
 const YEAR_MS: i64 = 366 * DAY_MS;
 
-/// Refuses a due time before today or more than a year ahead.
-fn check_due(due_at: i64, now: i64) -> ApiResult<()> {
-    if due_at < day_start(now) {
+/// Refuses a due time before today (which began at `day`) or more than a year ahead.
+fn check_due(due_at: i64, now: i64, day: i64) -> ApiResult<()> {
+    if due_at < day {
         return Err(ApiError::validation(
             "due_at",
             "must be today or later (unix milliseconds)",
@@ -84,7 +78,7 @@ pub(crate) async fn list_callbacks(
     if q.q.as_deref().is_some_and(|s| s.chars().count() > 100) {
         return Err(ApiError::validation("q", "must be at most 100 characters"));
     }
-    let day = day_start(state.now());
+    let (day, _) = today(&state, &user).await?;
     Ok(Json(
         user.tenant(&state)
             .callbacks(&q, scope_of(&user), day)
@@ -101,10 +95,10 @@ pub(crate) async fn my_callbacks_today(
     user: CurrentUser,
 ) -> ApiResult<Json<Vec<Callback>>> {
     require_customers(&user)?;
-    let day = day_start(state.now());
+    let (day, end) = today(&state, &user).await?;
     let q = CallbackQuery {
         from: Some(day),
-        to: Some(day + DAY_MS),
+        to: Some(end),
         agent_id: Some(user.user_id.0),
         page_size: Some(200),
         ..CallbackQuery::default()
@@ -133,7 +127,8 @@ pub(crate) async fn create_callback(
     require_customers(&user)?;
     let now = state.now();
     let number = validate::phone_number("number", &req.number, 3)?;
-    check_due(req.due_at, now)?;
+    let (day, _) = today(&state, &user).await?;
+    check_due(req.due_at, now, day)?;
     let remark = match req.remark.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(r) => Some(validate::note("remark", r, 500)?),
@@ -168,7 +163,7 @@ pub(crate) async fn create_callback(
             },
             user.user_id,
             now,
-            day_start(now),
+            day,
         )
         .await
         .map_err(|e| match e {
@@ -199,7 +194,7 @@ pub(crate) async fn update_callback(
 ) -> ApiResult<Json<Callback>> {
     require_customers(&user)?;
     let now = state.now();
-    let day = day_start(now);
+    let (day, _) = today(&state, &user).await?;
     let t = user.tenant(&state);
     let scope = scope_of(&user);
     let cur = t.callback(CallbackId(id), scope, day).await?;
@@ -211,7 +206,7 @@ pub(crate) async fn update_callback(
     }
     let due_at = match req.due_at {
         Some(d) => {
-            check_due(d, now)?;
+            check_due(d, now, day)?;
             d
         }
         None => cur.due_at,
@@ -255,23 +250,10 @@ pub(crate) async fn callback_done(
 ) -> ApiResult<Json<Callback>> {
     require_customers(&user)?;
     let now = state.now();
+    let (day, _) = today(&state, &user).await?;
     Ok(Json(
         user.tenant(&state)
-            .mark_callback_done(CallbackId(id), scope_of(&user), now, day_start(now))
+            .mark_callback_done(CallbackId(id), scope_of(&user), now, day)
             .await?,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_day_starts_at_midnight_china_standard_time() {
-        // 2026-03-02 00:00 +08:00 = 2026-03-01 16:00 UTC.
-        let midnight = 1_772_380_800_000;
-        assert_eq!(day_start(midnight), midnight);
-        assert_eq!(day_start(midnight + DAY_MS - 1), midnight);
-        assert_eq!(day_start(midnight - 1), midnight - DAY_MS);
-    }
 }

@@ -335,7 +335,7 @@ pub(crate) async fn get_timeline(
         .permissions
         .contains(&Permission::ViewCallRecords)
         .then(|| scope_of(&user));
-    let day_start = super::callbacks::day_start(state.now());
+    let (day_start, _) = crate::local_day::today(&state, &user).await?;
     Ok(Json(
         t.customer_timeline(c.id, &forms, calls, day_start, q.limit.unwrap_or(100))
             .await?,

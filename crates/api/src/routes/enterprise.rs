@@ -1,5 +1,5 @@
-//! The enterprise's contact-center settings (needs `manage_users`): after-call work and whether
-//! every call is transcribed, and which speech-to-text engines the server has.
+//! The enterprise's contact-center settings (needs `manage_users`): after-call work, whether
+//! every call is transcribed and the time zone, and which speech-to-text engines the server has.
 
 use axum::extract::State;
 use model::org::{EnterpriseSettings, EnterpriseSettingsUpdate, TranscriptionEngine};
@@ -18,7 +18,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(transcription_engines))
 }
 
-/// The enterprise's settings: after-call work length, transcription of every call.
+/// The enterprise's settings: after-call work length, transcription of every call, time zone.
 #[utoipa::path(get, path = "/enterprise/settings", tag = "enterprise",
     responses((status = 200, body = EnterpriseSettings), (status = 403, body = ErrorBody)))]
 pub(crate) async fn get_settings(
@@ -52,14 +52,26 @@ pub(crate) async fn update_settings(
             "must be 0 to 600 seconds",
         ));
     }
+    let zone = req.time_zone.as_deref().map(str::trim);
+    if let Some(z) = zone
+        && !crate::local_day::is_zone(z)
+    {
+        return Err(ApiError::validation(
+            "time_zone",
+            "must be an IANA time zone such as Asia/Shanghai or America/New_York",
+        ));
+    }
     let tenant = user.tenant(&state);
+    if let Some(z) = zone {
+        tenant.set_time_zone(z).await?;
+    }
     if let Some(secs) = req.after_call_work_secs {
         tenant.set_after_call_work_secs(secs).await?;
     }
     if let Some(on) = req.transcribe_all_calls {
         tenant.set_transcribe_all_calls(on).await?;
     }
-    // After-call work reaches the ACD through the SIP endpoint's directory.
+    // After-call work and the time zone reach the ACD through the SIP endpoint's directory.
     state.reload_sip().await?;
     Ok(Json(tenant.enterprise_settings().await?))
 }

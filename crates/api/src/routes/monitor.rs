@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::Json;
-use crate::routes::callbacks::day_start;
+use crate::local_day::today;
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -98,10 +98,8 @@ pub(crate) async fn monitor(
             a.name = u.name;
         }
     }
-    m.figures = user
-        .tenant(&state)
-        .group_figures(day_start(state.now()))
-        .await?;
+    let (day, _) = today(&state, &user).await?;
+    m.figures = user.tenant(&state).group_figures(day).await?;
     m.figures.retain(|f| watch.sees_group(f.group_id));
     Ok(Json(m))
 }
@@ -116,11 +114,15 @@ pub async fn publish_figures(store: &Store, hub: &EventHub, key: &str, now: i64)
     if !hub.watching(e) {
         return;
     }
-    match store
-        .tenant(e)
-        .group_figures_of(group, day_start(now))
-        .await
-    {
+    let zone = crate::local_day::zone(
+        &store
+            .tenant(e)
+            .time_zone()
+            .await
+            .unwrap_or_else(|_| crate::local_day::DEFAULT_ZONE.to_owned()),
+    );
+    let (day, _) = crate::local_day::day_of(now, &zone);
+    match store.tenant(e).group_figures_of(group, day).await {
         Ok(Some(figures)) => hub.publish_monitor(e, Event::MonitorFigures { figures }),
         Ok(None) => {}
         Err(err) => tracing::warn!(error = %err, "cannot count a skill group's figures"),

@@ -15,6 +15,14 @@ use model::{CustomStatusId, EnterpriseId, Event, SkillGroupId, UserId};
 
 use crate::EventHub;
 
+/// The offset from UTC, in minutes, of the time zone named (an IANA name) now: where "today"
+/// ends for the ACD's figures. Taken when the directory loads (start-up and every admin change),
+/// so a daylight-saving change is followed from the next load.
+fn utc_offset_minutes(zone: &str) -> Option<i32> {
+    let tz = jiff::tz::db().get(zone).ok()?;
+    Some(tz.to_offset(jiff::Timestamp::now()).seconds() / 60)
+}
+
 /// What the ACD knows as an agent.
 pub(crate) fn agent_id(u: UserId) -> acd::AgentId {
     acd::AgentId(u64::try_from(u.0).unwrap_or(0))
@@ -104,11 +112,19 @@ impl ContactCenter {
 
     /// Brings every ACD in step with the database, keeping agents' presence and queued calls.
     pub(crate) fn set_directory(&mut self, d: &SipDirectory) {
+        let offsets: HashMap<EnterpriseId, i32> = d
+            .time_zones
+            .iter()
+            .filter_map(|(e, name)| Some((*e, utc_offset_minutes(name)?)))
+            .collect();
         for (e, secs) in &d.after_call_work {
-            let config = AcdConfig {
+            let mut config = AcdConfig {
                 after_call_work_ms: (*secs > 0).then_some(secs * 1000),
                 ..AcdConfig::default()
             };
+            if let Some(offset) = offsets.get(e) {
+                config.utc_offset_minutes = *offset;
+            }
             self.acds
                 .entry(*e)
                 .or_insert_with(|| Acd::new(config.clone()))

@@ -126,6 +126,7 @@ pub fn loopback_directory() -> SipDirectory {
         accounts: Vec::new(),
         groups: Vec::new(),
         after_call_work: Vec::new(),
+        time_zones: Vec::new(),
         transcribe_all: Vec::new(),
         prompts: Vec::new(),
         mobiles: Vec::new(),
