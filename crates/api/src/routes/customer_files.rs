@@ -14,9 +14,9 @@ use utoipa_axum::routes;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
-use crate::routes::call_export::csv_line;
 use crate::routes::calls::scope_of;
 use crate::routes::customers::{checked, require_customers};
+use crate::spreadsheet::csv_line;
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
