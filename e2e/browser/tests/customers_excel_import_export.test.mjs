@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
-import { launch, shot } from '../lib/browser.mjs';
+import { launch, shot, signIn } from '../lib/browser.mjs';
 
 // Debian's python3: openpyxl comes from python3-openpyxl (scripts/install-test-deps).
 const PYTHON = process.env.PATCHBAY_TEST_PYTHON ?? '/usr/bin/python3';
@@ -28,14 +28,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function signIn(page, account, [enterprise, workId, password]) {
-  await page.goto(`${server.base}/login`);
-  await page.getByLabel(enterprise).fill(account.enterprise);
-  await page.getByLabel(workId).fill(account.workId);
-  await page.getByLabel(password).fill(account.password);
-  await page.getByTestId('login-submit').click();
-}
 
 /** The table's body rows (antd adds a hidden measure row). */
 function tableRows(page, testId) {
@@ -82,7 +74,7 @@ wb.save(sys.argv[1])
       }
     });
   });
-  await signIn(page, admin, ['Enterprise code', 'Work ID', 'Password']);
+  await signIn(page, server.base, admin);
   await page.getByTestId('nav-customers').click();
   await page.getByTestId('customers-table').waitFor();
 
@@ -153,7 +145,7 @@ print(json.dumps([[("" if v is None else str(v)) for v in row] for row in ws.ite
   // In Chinese.
   const zhContext = await browser.newContext({ locale: 'zh-CN' });
   const zhPage = await zhContext.newPage();
-  await signIn(zhPage, admin, ['企业编号', '工号', '密码']);
+  await signIn(zhPage, server.base, admin, 'zh');
   await zhPage.getByTestId('nav-customers').click();
   await zhPage.getByTestId('customer-export-xlsx').filter({ hasText: '导出 Excel' }).waitFor();
   assert.equal(await zhPage.getByTestId('customer-import').innerText(), '导入（CSV/Excel）');
