@@ -206,7 +206,9 @@ const zh = {
     followUps: '跟进记录', addFollowUp: '添加跟进', followUpPlaceholder: '这次沟通了什么、下一步做什么', followUpSaved: '跟进已记录',
     lastFollowUp: '最近跟进', timeline: '客户轨迹', noTimeline: '暂无记录', notVisible: '该客户属于 {{owner}}，您无权查看档案',
     kind: { call: '通话', follow_up: '跟进', callback: '预约回呼' }, inbound: '呼入', outbound: '外呼', talk: '通话 {{seconds}} 秒',
-    unknownCustomer: '未知客户', updated: '更新时间', import: '导入 CSV', export: '导出 CSV', importDone: '导入结果',
+    unknownCustomer: '未知客户', updated: '更新时间', import: '导入（CSV/Excel）', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', importDone: '导入结果',
+    importing: '正在导入…', importHint: 'CSV 或 Excel（.xlsx，读取第一个工作表）文件：第一行为标题，需有“姓名”和“电话”列，可有“公司”“标签”列；多个号码或标签用 ; 分隔；最多 5000 行。',
+    errorReport: '下载错误报告', row: '行', reason: '原因',
     importSummary: '已添加 {{created}} 位客户，{{failed}} 行未导入', importRow: '第 {{row}} 行：{{message}}', deleteConfirm: '删除该客户及其跟进记录和预约回呼？',
   },
   callbacks: {
@@ -435,7 +437,9 @@ const en: typeof zh = {
     followUps: 'Follow-ups', addFollowUp: 'Add follow-up', followUpPlaceholder: 'What was discussed, what comes next', followUpSaved: 'Follow-up saved',
     lastFollowUp: 'Last follow-up', timeline: 'Timeline', noTimeline: 'Nothing yet', notVisible: 'This customer belongs to {{owner}}: you may not open the profile',
     kind: { call: 'Call', follow_up: 'Follow-up', callback: 'Callback' }, inbound: 'Inbound', outbound: 'Outbound', talk: 'talked {{seconds}} s',
-    unknownCustomer: 'Unknown customer', updated: 'Updated', import: 'Import CSV', export: 'Export CSV', importDone: 'Import result',
+    unknownCustomer: 'Unknown customer', updated: 'Updated', import: 'Import (CSV/Excel)', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', importDone: 'Import result',
+    importing: 'Importing…', importHint: 'A CSV or Excel (.xlsx, the first sheet) file: the first row holds titles, with a "name" and a "numbers" column, and optionally "company" and "tags"; separate several numbers or tags with ;. At most 5,000 rows.',
+    errorReport: 'Download the error report', row: 'Row', reason: 'Reason',
     importSummary: '{{created}} customers added, {{failed}} rows not imported', importRow: 'Row {{row}}: {{message}}', deleteConfirm: 'Delete this customer with their follow-ups and callbacks?',
   },
   callbacks: {

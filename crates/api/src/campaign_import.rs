@@ -1,15 +1,14 @@
 //! Reading a campaign's customer list: CSV (UTF-8, with or without a byte-order mark) or Excel
-//! (.xlsx, the first sheet), through the `csv` and `calamine` crates. The first row names the
+//! (.xlsx, the first sheet), read by [`crate::spreadsheet`]. The first row names the
 //! columns: a name column (`name`, `姓名`, `客户姓名`) and a number column (`number`, `phone`,
 //! `电话`, `手机`, `号码`) are needed; the other columns are kept as the customer's fields.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
 use axum::http::StatusCode;
-use calamine::{Reader, Xlsx};
 
 use crate::error::ApiError;
+use crate::spreadsheet::{invalid, read_table};
 
 /// The most data rows one import takes.
 pub(crate) const MAX_ROWS: usize = 20_000;
@@ -41,51 +40,9 @@ pub(crate) struct Row {
     pub(crate) fields: BTreeMap<String, String>,
 }
 
-/// 400 `invalid_file` with a message.
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_file", message)
-}
-
 /// The rows of `bytes`: an .xlsx file when it is a ZIP archive, otherwise CSV.
 pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Row>, ApiError> {
-    let table = if bytes.starts_with(b"PK\x03\x04") {
-        xlsx_table(bytes)?
-    } else {
-        csv_table(bytes)?
-    };
-    rows_of(table)
-}
-
-/// All rows of the first sheet as text.
-fn xlsx_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
-    let mut book = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| invalid(format!("not a readable .xlsx file: {e}")))?;
-    let sheet = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| invalid("the workbook has no sheet"))?
-        .map_err(|e| invalid(format!("the first sheet cannot be read: {e}")))?;
-    Ok(sheet
-        .rows()
-        .take(MAX_ROWS + 2)
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect())
-}
-
-/// All rows of a CSV file as text.
-fn csv_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| invalid("the file is neither .xlsx nor UTF-8 text: save it as CSV UTF-8"))?;
-    let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    for record in reader.records().take(MAX_ROWS + 2) {
-        let record = record.map_err(|e| invalid(format!("the CSV file cannot be read: {e}")))?;
-        out.push(record.iter().map(str::to_owned).collect());
-    }
-    Ok(out)
+    rows_of(read_table(bytes, MAX_ROWS + 2)?)
 }
 
 /// Finds the columns and turns data rows into [`Row`]s; blank rows are skipped.

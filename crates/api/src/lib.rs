@@ -14,6 +14,7 @@ pub mod metrics;
 mod pops;
 mod risk;
 mod routes;
+mod spreadsheet;
 mod state;
 pub mod throttle;
 mod validate;

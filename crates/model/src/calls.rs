@@ -449,11 +449,12 @@ impl CallQuery {
     }
 }
 
-/// File format of a call-record export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// File format of an export (call records, customers).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     /// Comma-separated values, UTF-8 with a byte-order mark (so spreadsheet programs read Chinese).
+    #[default]
     Csv,
     /// An Excel workbook (.xlsx).
     Xlsx,

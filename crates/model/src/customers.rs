@@ -98,6 +98,39 @@ pub struct CustomerQuery {
     pub page_size: Option<u32>,
 }
 
+/// `GET /customers/export`: the list's filters (paging is ignored: every matching customer is
+/// exported) and the file's format.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CustomerExportQuery {
+    /// `csv` (the default) or `xlsx`.
+    #[serde(default)]
+    pub format: crate::calls::ExportFormat,
+    /// Name, company or number contains this text (case-insensitive).
+    pub q: Option<String>,
+    /// Only customers with this tag (exact).
+    pub tag: Option<String>,
+    /// Only customers of this owner (user id).
+    pub owner_id: Option<i64>,
+    /// Only the caller's own customers ("my customers").
+    pub mine: Option<bool>,
+}
+
+impl CustomerExportQuery {
+    /// The list query this export runs, one page of `page_size` at a time from `page`.
+    pub fn list_query(&self, page: u32, page_size: u32) -> CustomerQuery {
+        CustomerQuery {
+            q: self.q.clone(),
+            tag: self.tag.clone(),
+            owner_id: self.owner_id,
+            mine: self.mine,
+            page: Some(page),
+            page_size: Some(page_size),
+        }
+    }
+}
+
 /// A follow-up record (跟进记录): what an agent noted about a customer, and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FollowUp {
@@ -311,7 +344,8 @@ impl CustomerQuery {
     }
 }
 
-/// What `POST /customers/import` did.
+/// What `POST /customers/import` did (its progress went to the user's events socket as
+/// `customer_import`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ImportReport {
     /// Customers added.

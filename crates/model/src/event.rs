@@ -144,6 +144,13 @@ pub enum Event {
         /// Rows in the file.
         total: u32,
     },
+    /// Progress of a customer import (`POST /customers/import`) the user started.
+    CustomerImport {
+        /// Rows handled so far (checked and refused, or written).
+        done: u32,
+        /// Data rows in the file.
+        total: u32,
+    },
     /// The signed-in device lost the agent's calls to another device (mutually exclusive login).
     DeviceUnbound {
         /// The device that lost them: `browser`, `mobile`, `desk_phone`.

@@ -221,40 +221,79 @@ impl Tenant<'_> {
         by: UserId,
         now: i64,
     ) -> Result<Customer> {
+        let created = self
+            .create_customers(std::slice::from_ref(c), by, now)
+            .await?;
+        let id = created.into_iter().next().ok_or(StoreError::NotFound)??;
+        self.customer(id, CallScope::Enterprise).await
+    }
+
+    /// Creates customers in one transaction (an import's batch), each in a savepoint: a customer
+    /// one of whose numbers is already another customer's (`Duplicate("customer_number")`,
+    /// also when an earlier customer of the batch has it) or whose owner is not a user of the
+    /// enterprise (`InvalidReference`) is left out with that error and nothing of it is kept;
+    /// the others are added. Any other error undoes the whole batch. One result per input, in
+    /// order.
+    pub async fn create_customers(
+        &self,
+        rows: &[CustomerInput],
+        by: UserId,
+        now: i64,
+    ) -> Result<Vec<Result<CustomerId>>> {
+        use sqlx::Acquire;
         let e = self.enterprise.0;
-        let id: i64 = on_pool!(self.store, pool => {
+        let created = on_pool!(self.store, pool => {
             let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO customers (enterprise_id, name, company, tags, fields, owner_id, created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-            )
-            .bind(e)
-            .bind(&c.name)
-            .bind(&c.company)
-            .bind(tags_json(&c.tags))
-            .bind(fields_json(&c.fields))
-            .bind(c.owner.map(|o| o.0))
-            .bind(by.0)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| StoreError::on_write(e, "customer"))?;
-            for (i, n) in c.numbers.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO customer_numbers (enterprise_id, customer_id, number, position) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(e)
-                .bind(id)
-                .bind(n)
-                .bind(i as i64)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::on_write(e, "customer_number"))?;
+            let mut created = Vec::with_capacity(rows.len());
+            for c in rows {
+                let mut one = tx.begin().await?;
+                let written: Result<i64> = async {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO customers (enterprise_id, name, company, tags, fields, owner_id, created_by, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                    )
+                    .bind(e)
+                    .bind(&c.name)
+                    .bind(&c.company)
+                    .bind(tags_json(&c.tags))
+                    .bind(fields_json(&c.fields))
+                    .bind(c.owner.map(|o| o.0))
+                    .bind(by.0)
+                    .bind(now)
+                    .fetch_one(&mut *one)
+                    .await
+                    .map_err(|e| StoreError::on_write(e, "customer"))?;
+                    for (i, n) in c.numbers.iter().enumerate() {
+                        sqlx::query(
+                            "INSERT INTO customer_numbers (enterprise_id, customer_id, number, position) VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(e)
+                        .bind(id)
+                        .bind(n)
+                        .bind(i as i64)
+                        .execute(&mut *one)
+                        .await
+                        .map_err(|e| StoreError::on_write(e, "customer_number"))?;
+                    }
+                    Ok(id)
+                }
+                .await;
+                match written {
+                    Ok(id) => {
+                        one.commit().await?;
+                        created.push(Ok(CustomerId(id)));
+                    }
+                    Err(refused @ (StoreError::Duplicate(_) | StoreError::InvalidReference)) => {
+                        one.rollback().await?;
+                        created.push(Err(refused));
+                    }
+                    Err(other) => return Err(other),
+                }
             }
             tx.commit().await?;
-            id
+            created
         });
-        self.customer(CustomerId(id), CallScope::Enterprise).await
+        Ok(created)
     }
 
     /// Replaces a customer's profile with `c` (the caller merged the PATCH), when `scope` lets

@@ -130,6 +130,60 @@ async fn a_number_belongs_to_one_customer_only(store: &Store) {
     assert!(matches!(err, StoreError::InvalidReference), "{err:?}");
 }
 
+async fn a_batch_keeps_the_good_customers_and_leaves_out_the_refused(store: &Store) {
+    let (e, [a1, ..]) = setup(store).await;
+    let t = store.tenant(e);
+    t.create_customer(&input("A", &["13800138000"], None), a1, 1)
+        .await
+        .unwrap();
+    let (other, role) = common::enterprise(store, "other").await;
+    let stranger = store
+        .tenant(other)
+        .create_user(&common::new_user("9", role), 1)
+        .await
+        .unwrap();
+    let batch = [
+        input("B", &["13900000000"], Some(a1)),
+        // Its second number is A's.
+        input("C", &["13700000000", "13800138000"], None),
+        // Its number is B's, earlier in the same batch.
+        input("D", &["13900000000"], None),
+        // Its owner is another enterprise's user.
+        input("E", &["13600000000"], Some(stranger.id)),
+        // C's first number is free again: C left nothing behind.
+        input("F", &["13700000000"], None),
+    ];
+    let created = t.create_customers(&batch, a1, 2).await.unwrap();
+    assert_eq!(created.len(), 5);
+    assert!(created[0].is_ok() && created[4].is_ok(), "{created:?}");
+    assert!(
+        matches!(created[1], Err(StoreError::Duplicate("customer_number"))),
+        "{created:?}"
+    );
+    assert!(
+        matches!(created[2], Err(StoreError::Duplicate("customer_number"))),
+        "{created:?}"
+    );
+    assert!(
+        matches!(created[3], Err(StoreError::InvalidReference)),
+        "{created:?}"
+    );
+    let all = t
+        .customers(&CustomerQuery::default(), CallScope::Enterprise, a1)
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = all.items.iter().map(|c| c.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["A", "B", "F"]);
+    let b = t
+        .customer(*created[0].as_ref().unwrap(), CallScope::Enterprise)
+        .await
+        .unwrap();
+    assert_eq!(b.numbers, ["13900000000"]);
+    assert_eq!(b.owner_id, Some(a1));
+    assert_eq!(b.created_at, 2);
+}
+
 async fn data_scopes_apply_through_the_owner(store: &Store) {
     let (e, [a1, a2, a3, a4]) = setup(store).await;
     let t = store.tenant(e);
@@ -374,6 +428,7 @@ async fn the_timeline_holds_calls_follow_ups_and_callbacks_newest_first(store: &
 on_both_backends!(
     a_customer_is_created_found_by_number_and_edited,
     a_number_belongs_to_one_customer_only,
+    a_batch_keeps_the_good_customers_and_leaves_out_the_refused,
     data_scopes_apply_through_the_owner,
     search_finds_name_company_number_and_tag,
     the_timeline_holds_calls_follow_ups_and_callbacks_newest_first,

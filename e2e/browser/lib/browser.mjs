@@ -28,3 +28,20 @@ export async function launch(extraArgs = []) {
 export async function shot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/** Login form labels by language. */
+const LOGIN_LABELS = {
+  en: ['Enterprise code', 'Work ID', 'Password'],
+  zh: ['企业编号', '工号', '密码'],
+};
+
+/** Signs `account` (from demoAccounts) in on the login page of the server at `base`, with the
+ * page in `lang` (`en` or `zh`, as the browser context's locale makes it). */
+export async function signIn(page, base, account, lang = 'en') {
+  const [enterprise, workId, password] = LOGIN_LABELS[lang];
+  await page.goto(`${base}/login`);
+  await page.getByLabel(enterprise).fill(account.enterprise);
+  await page.getByLabel(workId).fill(account.workId);
+  await page.getByLabel(password).fill(account.password);
+  await page.getByTestId('login-submit').click();
+}

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { demoAccounts, startPatchbay } from '../lib/server.mjs';
-import { launch, shot } from '../lib/browser.mjs';
+import { launch, shot, signIn } from '../lib/browser.mjs';
 import { startCaller, startDeskPhone } from '../lib/peers.mjs';
 import { eventually } from '../lib/wait.mjs';
 
@@ -32,20 +32,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const LABELS = {
-  en: ['Enterprise code', 'Work ID', 'Password'],
-  zh: ['企业编号', '工号', '密码'],
-};
-
-async function signIn(page, account, lang = 'en') {
-  const [enterprise, workId, password] = LABELS[lang];
-  await page.goto(`${server.base}/login`);
-  await page.getByLabel(enterprise).fill(account.enterprise);
-  await page.getByLabel(workId).fill(account.workId);
-  await page.getByLabel(password).fill(account.password);
-  await page.getByTestId('login-submit').click();
-}
 
 /** The end of the server's day of `t` (callbacks' days end at midnight China Standard Time). */
 function serverDayEnd(t) {
@@ -83,7 +69,7 @@ test('the pop adds a caller to my customers, names them next time, and a callbac
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await signIn(page, agent);
+  await signIn(page, server.base, agent);
   const status = page.getByTestId('phone-status');
   await status.filter({ hasText: 'Signed out' }).waitFor();
   await page.getByTestId('sign-in').click();
@@ -202,7 +188,7 @@ test('the pop adds a caller to my customers, names them next time, and a callbac
   });
   const report = page.getByTestId('import-report');
   await report.getByText('1 customers added, 1 rows not imported').waitFor();
-  assert.match(await report.innerText(), /Row 2: name: is required/);
+  assert.match(await report.getByTestId('import-error-rows').innerText(), /\b2\s+name: is required/);
   await shot(page, '66-customer-import');
   await page.keyboard.press('Escape');
   await page.getByTestId('customers-table').getByText('李四').waitFor();
@@ -213,7 +199,7 @@ test('the pop adds a caller to my customers, names them next time, and a callbac
   const admin = accounts.find((a) => a.workId === 'admin');
   const adminContext = await browser.newContext({ locale: 'zh-CN' });
   const adminPage = await adminContext.newPage();
-  await signIn(adminPage, admin, 'zh');
+  await signIn(adminPage, server.base, admin, 'zh');
   await adminPage.getByRole('menuitem', { name: '预约回呼' }).click();
   const rows = adminPage.getByTestId('callbacks-table').locator('tbody tr.ant-table-row');
   await eventually(() => rows.count(), (n) => n === 2, { what: 'both callbacks in the admin list' });

@@ -526,7 +526,8 @@ export interface paths {
         };
         /**
          * The customers the list's filters match (paging ignored), as CSV (UTF-8 with a byte-order
-         *     mark; numbers and tags separated by `;`; owner as work ID).
+         *     mark) or an Excel workbook (`format=xlsx`), written as they are read. Columns: name, numbers
+         *     and tags separated by `;`, company, owner (their name), created (the date).
          */
         get: operations["export_customers"];
         put?: never;
@@ -547,11 +548,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Imports customers from a CSV file sent as the body (`text/csv`): a title row naming the
-         *     columns `name`/`姓名` and `numbers`/`电话` (required), `company`/`公司`, `tags`/`标签`
-         *     (numbers and tags separated by `;`), other columns ignored; at most 5,000 rows. Each row is
-         *     checked as a new customer is; rows that pass are added, owned by the user; the report names
-         *     each refused row (1 = the first row after the titles) and why.
+         * Imports customers from a CSV or Excel (.xlsx, the first sheet) file sent as the body: a
+         *     title row naming the columns `name`/`姓名` and `numbers`/`电话` (required), `company`/`公司`,
+         *     `tags`/`标签` (numbers and tags separated by `;`), other columns ignored; blank rows skipped;
+         *     at most 5,000 rows. Each row is checked as a new customer is; rows that pass are added, owned
+         *     by the user, 500 at a time, with progress on the user's events socket (`customer_import`);
+         *     the report names each refused row (1 = the first row after the titles) and why. A file that
+         *     cannot be read changes nothing.
          */
         post: operations["import_customers"];
         delete?: never;
@@ -2636,6 +2639,19 @@ export interface components {
             /** @enum {string} */
             type: "campaign_import";
         } | {
+            /**
+             * Format: int32
+             * @description Rows handled so far (checked and refused, or written).
+             */
+            done: number;
+            /**
+             * Format: int32
+             * @description Data rows in the file.
+             */
+            total: number;
+            /** @enum {string} */
+            type: "customer_import";
+        } | {
             /** @description The device that lost them: `browser`, `mobile`, `desk_phone`. */
             device: string;
             /** @enum {string} */
@@ -2681,7 +2697,7 @@ export interface components {
             type: "webrtc_state";
         };
         /**
-         * @description File format of a call-record export.
+         * @description File format of an export (call records, customers).
          * @enum {string}
          */
         ExportFormat: "csv" | "xlsx";
@@ -2778,7 +2794,10 @@ export interface components {
          * @enum {string}
          */
         HangupSide: "customer" | "agent" | "system";
-        /** @description What `POST /customers/import` did. */
+        /**
+         * @description What `POST /customers/import` did (its progress went to the user's events socket as
+         *     `customer_import`).
+         */
         ImportReport: {
             /**
              * Format: int32
@@ -5723,6 +5742,8 @@ export interface operations {
     export_customers: {
         parameters: {
             query?: {
+                /** @description `csv` (the default) or `xlsx`. */
+                format?: components["schemas"]["ExportFormat"];
                 /** @description Name, company or number contains this text (case-insensitive). */
                 q?: string;
                 /** @description Only customers with this tag (exact). */
@@ -5731,10 +5752,6 @@ export interface operations {
                 owner_id?: number;
                 /** @description Only the caller's own customers ("my customers"). */
                 mine?: boolean;
-                /** @description 1-based page number; defaults to 1. */
-                page?: number;
-                /** @description Rows per page, 1–200; defaults to 20. */
-                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -5742,13 +5759,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The CSV file */
+            /** @description The file: CSV or an Excel workbook */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": unknown;
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: {
@@ -5776,10 +5794,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The CSV file */
+        /** @description The CSV or .xlsx file */
         requestBody: {
             content: {
-                "text/csv": string;
+                "application/octet-stream": number[];
             };
         };
         responses: {
@@ -5791,7 +5809,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            /** @description Not a CSV file with the required columns, or too many rows */
+            /** @description `invalid_file` (not CSV or .xlsx, damaged, or without the required columns) or `too_many_rows` */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,6 @@
 // Outbound campaigns (外呼任务): pure helpers the admin page and the agent's campaign view share.
 import type { Campaign, CampaignCustomer, CampaignImportReport, CampaignOutcome, CampaignState } from '../api/types';
-import { toFailure } from './api';
+import { postImportFile } from './imports';
 
 /** Every outcome, in the order the filter shows them. */
 export const OUTCOMES: CampaignOutcome[] = [
@@ -71,18 +71,5 @@ export function errorReportUrl(report: Pick<CampaignImportReport, 'id'>): string
 
 /** Uploads a CSV or .xlsx customer list; throws an ApiFailure with the server's code. */
 export async function uploadCustomerList(id: number, file: Blob & { name?: string }, fetchFn: typeof fetch = fetch): Promise<CampaignImportReport> {
-  const r = await fetchFn(importUrl(id, file.name ?? 'upload'), {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/octet-stream' },
-    body: file,
-  });
-  const body: unknown = await r.json().catch(() => undefined);
-  if (!r.ok) throw toFailure(r.status, body);
-  return body as CampaignImportReport;
-}
-
-/** Import progress from 0 to 100. */
-export function progressPercent(done: number, total: number): number {
-  return total <= 0 ? 100 : Math.min(100, Math.round((done / total) * 100));
+  return postImportFile<CampaignImportReport>(importUrl(id, file.name ?? 'upload'), file, fetchFn);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Callback } from '../api/types';
-import { dueCallbacks, isOverdue, nextDueIn, parseNumbers } from './customers';
+import { customersExportUrl, dueCallbacks, importErrorsCsv, isOverdue, nextDueIn, parseNumbers } from './customers';
 
 function cb(id: number, due_at: number, state: Callback['state'] = 'pending'): Callback {
   return {
@@ -47,5 +47,19 @@ describe('due callbacks', () => {
     expect(isOverdue(cb(1, 1_000), 2_000)).toBe(true);
     expect(isOverdue(cb(1, 1_000, 'done'), 2_000)).toBe(false);
     expect(isOverdue(cb(1, 3_000), 2_000)).toBe(false);
+  });
+});
+
+describe('import and export', () => {
+  test('the export URL carries the format and only the filters set', () => {
+    expect(customersExportUrl({ q: '', tag: '', mine: false }, 'csv')).toBe('/api/v1/customers/export?format=csv');
+    expect(customersExportUrl({ q: '张 三', tag: 'VIP', mine: true }, 'xlsx')).toBe(
+      '/api/v1/customers/export?format=xlsx&q=%E5%BC%A0+%E4%B8%89&tag=VIP&mine=true',
+    );
+  });
+
+  test('the error report lists each refused row and why', () => {
+    const csv = importErrorsCsv({ created: 1, errors: [{ row: 2, message: 'name: is required' }, { row: 5, message: 'one of the numbers already belongs to another customer' }] });
+    expect(csv).toBe('\ufeffrow,reason\r\n2,name: is required\r\n5,one of the numbers already belongs to another customer\r\n');
   });
 });

@@ -1,6 +1,8 @@
-// Customers and scheduled callbacks without a UI framework: the numbers typed into a form, and
-// which callbacks are due (for the phone bar's list and its desktop notifications).
-import type { Callback } from '../api/types';
+// Customers and scheduled callbacks without a UI framework: the numbers typed into a form, the
+// list's import and export, and which callbacks are due (for the phone bar's list and its
+// desktop notifications).
+import type { Callback, ImportReport } from '../api/types';
+import { csvFile, postImportFile } from './imports';
 
 /** The numbers of a text box: one a line (commas and spaces also separate), empties dropped. */
 export function parseNumbers(text: string): string[] {
@@ -24,4 +26,30 @@ export function nextDueIn(callbacks: Callback[], now: number): number | null {
 /** Whether a pending callback's time has passed (shown as overdue until its day ends). */
 export function isOverdue(c: Callback, now: number): boolean {
   return c.state === 'pending' && c.due_at < now;
+}
+
+/** The customer list's filters, as the list and the export take them. */
+export interface CustomerFilters {
+  q: string;
+  tag: string;
+  mine: boolean;
+}
+
+/** The URL that downloads the filtered customers as CSV or Excel. */
+export function customersExportUrl(f: CustomerFilters, format: 'csv' | 'xlsx'): string {
+  const params = new URLSearchParams({ format });
+  if (f.q) params.set('q', f.q);
+  if (f.tag) params.set('tag', f.tag);
+  if (f.mine) params.set('mine', 'true');
+  return `/api/v1/customers/export?${params.toString()}`;
+}
+
+/** Imports customers from a CSV or .xlsx file; throws an ApiFailure with the server's code. */
+export function importCustomers(file: Blob, fetchFn: typeof fetch = fetch): Promise<ImportReport> {
+  return postImportFile<ImportReport>('/api/v1/customers/import', file, fetchFn);
+}
+
+/** The refused rows of a customer import as a CSV file (row, reason). */
+export function importErrorsCsv(report: ImportReport): string {
+  return csvFile(['row', 'reason'], report.errors.map((e) => [e.row, e.message]));
 }

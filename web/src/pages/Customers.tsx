@@ -1,16 +1,35 @@
 // Customers (客户管理): search by name, company or number, filter by tag, "my customers" or
-// all the user's data scope shows; add a customer; open a profile.
+// all the user's data scope shows; add a customer; open a profile; import a CSV or Excel file
+// (with its progress and the refused rows) and export the list as filtered.
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Card, Input, List, Modal, Radio, Space, Table, Tag, Upload } from 'antd';
+import { Button, Card, Input, Modal, Radio, Space, Table, Tag, Typography, Upload } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import type { Customer, ImportReport } from '../api/types';
 import { useAuth } from '../auth';
-import { api, toFailure, unwrap } from '../core/api';
+import { api, unwrap } from '../core/api';
 import { formatCallTime } from '../core/callDetails';
+import { customersExportUrl, importCustomers, importErrorsCsv } from '../core/customers';
+import { progressPercent } from '../core/imports';
 import { useShowError } from '../errors';
 import CustomerForm from '../components/customers/CustomerForm';
+import ImportResult from '../components/ImportResult';
+
+/** The object URL of a customer import's error report while the report is shown. */
+function useErrorReportUrl(report: ImportReport | null): string | undefined {
+  const [url, setUrl] = useState<string>();
+  useEffect(() => {
+    if (!report?.errors.length) {
+      setUrl(undefined);
+      return undefined;
+    }
+    const u = URL.createObjectURL(new Blob([importErrorsCsv(report)], { type: 'text/csv;charset=utf-8' }));
+    setUrl(u);
+    return () => URL.revokeObjectURL(u);
+  }, [report]);
+  return url;
+}
 
 export default function CustomersPage() {
   const { t } = useTranslation();
@@ -24,23 +43,30 @@ export default function CustomersPage() {
   const [loading, setLoading] = useState(false);
   const [adding, setAdding] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
-  const { me } = useAuth();
+  const [importing, setImporting] = useState(false);
+  const [progress, setProgress] = useState(0);
+  const errorReportUrl = useErrorReportUrl(report);
+  const { me, events } = useAuth();
   const canExport = !!me?.permissions.includes('export');
-  const exportHref = `/api/v1/customers/export?${new URLSearchParams({ ...(q ? { q } : {}), ...(tag ? { tag } : {}), ...(mine ? { mine: 'true' } : {}) })}`;
+  useEffect(
+    () =>
+      events.subscribe((e) => {
+        if (e.type === 'customer_import') setProgress(progressPercent(e.done, e.total));
+      }),
+    [events],
+  );
   const importFile = async (file: File) => {
+    setReport(null);
+    setProgress(0);
+    setImporting(true);
     try {
-      const r = await fetch('/api/v1/customers/import', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'text/csv' },
-        body: await file.text(),
-      });
-      const body: unknown = await r.json();
-      if (!r.ok) throw toFailure(r.status, body);
-      setReport(body as ImportReport);
+      setReport(await importCustomers(file));
+      setProgress(100);
       await load();
     } catch (e) {
       showError(e);
+    } finally {
+      setImporting(false);
     }
   };
   const load = useCallback(async () => {
@@ -80,13 +106,25 @@ export default function CustomersPage() {
       title={t('customers.title')}
       extra={
         <Space>
-          <Upload accept=".csv,text/csv" showUploadList={false} beforeUpload={(f) => (void importFile(f), false)}>
-            <Button data-testid="customer-import">{t('customers.import')}</Button>
+          <Upload
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            showUploadList={false}
+            disabled={importing}
+            beforeUpload={(f) => (void importFile(f), false)}
+          >
+            <Button loading={importing} title={t('customers.importHint')} data-testid="customer-import">
+              {t('customers.import')}
+            </Button>
           </Upload>
           {canExport && (
-            <Button href={exportHref} download="customers.csv" data-testid="customer-export">
-              {t('customers.export')}
-            </Button>
+            <>
+              <Button href={customersExportUrl({ q, tag, mine }, 'csv')} download data-testid="customer-export-csv">
+                {t('customers.exportCsv')}
+              </Button>
+              <Button href={customersExportUrl({ q, tag, mine }, 'xlsx')} download data-testid="customer-export-xlsx">
+                {t('customers.exportXlsx')}
+              </Button>
+            </>
           )}
           <Button type="primary" onClick={() => setAdding(true)} data-testid="customer-add">
             {t('customers.add')}
@@ -136,19 +174,31 @@ export default function CustomersPage() {
         data-testid="customers-table"
         pagination={{ current: page, pageSize: 20, total: data.total, onChange: setPage, showTotal: (total) => t('common.total', { total }) }}
       />
-      <Modal open={report !== null} title={t('customers.importDone')} footer={null} onCancel={() => setReport(null)}>
-        {report && (
-          <div data-testid="import-report">
-            <Alert type={report.errors.length ? 'warning' : 'success'} title={t('customers.importSummary', { created: report.created, failed: report.errors.length })} />
-            {report.errors.length > 0 && (
-              <List
-                size="small"
-                dataSource={report.errors}
-                renderItem={(e) => <List.Item key={e.row}>{t('customers.importRow', { row: e.row, message: e.message })}</List.Item>}
-              />
-            )}
-          </div>
-        )}
+      <Modal
+        open={importing || report !== null}
+        title={importing ? t('customers.importing') : t('customers.importDone')}
+        footer={null}
+        width={640}
+        onCancel={() => setReport(null)}
+        closable={!importing}
+        mask={{ closable: !importing }}
+        keyboard={!importing}
+      >
+        <div data-testid="import-report">
+          <Typography.Paragraph type="secondary">{t('customers.importHint')}</Typography.Paragraph>
+          <ImportResult
+            visible
+            progress={progress}
+            summary={report ? t('customers.importSummary', { created: report.created, failed: report.errors.length }) : undefined}
+            errors={report?.errors ?? []}
+            rowKey={(e) => String(e.row)}
+            errorReport={errorReportUrl ? { href: errorReportUrl, label: t('customers.errorReport'), fileName: 'customer-import-errors.csv' } : undefined}
+            columns={[
+              { title: t('customers.row'), dataIndex: 'row', width: 80 },
+              { title: t('customers.reason'), dataIndex: 'message' },
+            ]}
+          />
+        </div>
       </Modal>
       {adding && (
         <CustomerForm

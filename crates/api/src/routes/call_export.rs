@@ -1,14 +1,8 @@
 //! Export of the filtered call-record list (SPEC §6) to CSV or Excel: needs `view_call_records`
 //! and `export`, applies the same filters, sort and data scope as the list, and never holds the
-//! whole list in memory. CSV rows go to the client as the database streams them; an Excel
-//! workbook is written in rust_xlsxwriter's constant-memory mode (rows on a temporary file) and
-//! sent as it is zipped, once the last row is in.
+//! whole list in memory: rows go to [`spreadsheet::download`] as the database streams them.
 
-use std::io::Write;
-
-use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use model::calls::{
     CallDirection, CallExportQuery, CallQuery, CallRecord, CallResult, ExportFormat, ExportLang,
@@ -21,16 +15,13 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::routes::calls::{check_query, scope_of};
+use crate::spreadsheet::{self, Layout};
 use crate::state::AppState;
 
-/// Bytes gathered before a piece of the body is sent.
-const CHUNK: usize = 64 * 1024;
-
-/// Rows an Excel worksheet holds below its title row.
-const XLSX_MAX_ROWS: i64 = 1_048_575;
-
-/// MIME type of an .xlsx workbook.
-const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// Column widths of the Excel sheet: the three times are wider.
+const WIDTHS: [f64; 16] = [
+    14.0, 14.0, 14.0, 14.0, 14.0, 14.0, 14.0, 14.0, 20.0, 20.0, 20.0, 14.0, 14.0, 14.0, 14.0, 14.0,
+];
 
 /// Every call record matching the list's filters (paging ignored), sorted as the list, within
 /// the role's data scope, as a CSV (UTF-8 with a byte-order mark) or Excel file. Column titles
@@ -65,233 +56,46 @@ pub(crate) async fn export_calls(
     let stamp = local_time(unix_ms_now(), offset)
         .replace(['-', ':'], "")
         .replace(' ', "-");
-    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let (mime, ext) = match x.format {
-        ExportFormat::Csv => {
-            let store = state.store.clone();
-            let enterprise = user.enterprise;
-            tokio::spawn(async move {
-                stream_csv(store.tenant(enterprise), &q, scope, labels, offset, tx).await;
-            });
-            ("text/csv; charset=utf-8", "csv")
-        }
-        ExportFormat::Xlsx => {
-            let total = user
-                .tenant(&state)
-                .list_calls(
-                    &CallQuery {
-                        page_size: Some(1),
-                        ..q.clone()
-                    },
-                    scope,
-                )
-                .await?
-                .total;
-            if total > XLSX_MAX_ROWS {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "too_many_rows",
-                    format!(
-                        "{total} calls match: an Excel sheet holds {XLSX_MAX_ROWS}; narrow the filters or export CSV"
-                    ),
-                ));
-            }
-            let (rows_tx, rows_rx) = mpsc::channel::<Option<CallRecord>>(256);
-            tokio::task::spawn_blocking(move || write_xlsx(rows_rx, labels, offset, tx));
-            let store = state.store.clone();
-            let enterprise = user.enterprise;
-            tokio::spawn(async move {
-                let done = store
-                    .tenant(enterprise)
-                    .for_each_call(&q, scope, |rec| {
-                        let rows_tx = rows_tx.clone();
-                        async move { rows_tx.send(Some(rec)).await.is_ok() }
-                    })
-                    .await;
-                if let Err(e) = done {
-                    tracing::error!(error = %e, "call-record export stopped");
-                    // `None` tells the writer the rows stopped short.
-                    let _ = rows_tx.send(None).await;
-                }
-            });
-            (XLSX_MIME, "xlsx")
-        }
-    };
-    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    }));
-    let mut resp = Response::new(body);
-    let headers = resp.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!(
-            "attachment; filename=\"call-records-{stamp}.{ext}\""
-        ))
-        .map_err(ApiError::internal)?,
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
-}
-
-/// Writes the CSV to `tx` as rows arrive; a database error mid-way ends the body with an error,
-/// so the client sees a failed download rather than a silently short file.
-async fn stream_csv(
-    tenant: store::Tenant<'_>,
-    q: &CallQuery,
-    scope: store::CallScope,
-    labels: Labels,
-    offset: i32,
-    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
-) {
-    let mut buf = Vec::with_capacity(CHUNK + 1024);
-    buf.extend_from_slice("\u{feff}".as_bytes());
-    csv_line(&mut buf, labels.titles.iter().map(|t| t.to_string()));
-    let done = tenant
-        .for_each_call(q, scope, |rec| {
-            csv_line(&mut buf, cells(&rec, labels, offset).into_iter());
-            let chunk = (buf.len() >= CHUNK).then(|| Bytes::from(std::mem::take(&mut buf)));
-            let tx = tx.clone();
-            async move {
-                match chunk {
-                    Some(c) => tx.send(Ok(c)).await.is_ok(),
-                    None => !tx.is_closed(),
-                }
-            }
-        })
-        .await;
-    match done {
-        Ok(_) => {
-            if !buf.is_empty() {
-                let _ = tx.send(Ok(Bytes::from(buf))).await;
-            }
-        }
-        Err(e) => {
+    if x.format == ExportFormat::Xlsx {
+        let total = user
+            .tenant(&state)
+            .list_calls(
+                &CallQuery {
+                    page_size: Some(1),
+                    ..q.clone()
+                },
+                scope,
+            )
+            .await?
+            .total;
+        spreadsheet::check_fits_a_sheet(total, "calls")?;
+    }
+    let (rows_tx, rows_rx) = mpsc::channel::<Option<Vec<String>>>(256);
+    let store = state.store.clone();
+    let enterprise = user.enterprise;
+    tokio::spawn(async move {
+        let done = store
+            .tenant(enterprise)
+            .for_each_call(&q, scope, |rec| {
+                let row = cells(&rec, labels, offset).to_vec();
+                let rows_tx = rows_tx.clone();
+                async move { rows_tx.send(Some(row)).await.is_ok() }
+            })
+            .await;
+        if let Err(e) = done {
             tracing::error!(error = %e, "call-record export stopped");
-            let _ = tx
-                .send(Err(std::io::Error::other("the export stopped")))
-                .await;
+            // `None` tells the writer the rows stopped short.
+            let _ = rows_tx.send(None).await;
         }
-    }
-}
-
-/// One CSV record (RFC 4180: fields with a comma, quote or line break are quoted).
-pub(crate) fn csv_line(buf: &mut Vec<u8>, fields: impl Iterator<Item = String>) {
-    for (i, f) in fields.enumerate() {
-        if i > 0 {
-            buf.push(b',');
-        }
-        let f = defuse(&f);
-        if f.contains([',', '"', '\n', '\r']) {
-            buf.push(b'"');
-            buf.extend_from_slice(f.replace('"', "\"\"").as_bytes());
-            buf.push(b'"');
-        } else {
-            buf.extend_from_slice(f.as_bytes());
-        }
-    }
-    buf.extend_from_slice(b"\r\n");
-}
-
-/// A cell a spreadsheet program would run as a formula (`=…`, `@…`, or `+`/`-` not followed by
-/// a plain number) gets a leading `'`: numbers and names come from callers and must stay text.
-fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
-    let risky = match cell.chars().next() {
-        Some('=' | '@' | '\t' | '\r') => true,
-        Some('+' | '-') => !cell[1..]
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == ' ' || c == '.'),
-        _ => false,
+    });
+    let layout = Layout {
+        sheet: labels.sheet,
+        titles: labels.titles,
+        widths: &WIDTHS,
+        // Call id and talk seconds.
+        numeric: &[0, 11],
     };
-    if risky {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
-/// Receives rows until the channel closes, writes them to a constant-memory workbook and
-/// streams the saved workbook to `tx`.
-fn write_xlsx(
-    mut rows: mpsc::Receiver<Option<CallRecord>>,
-    labels: Labels,
-    offset: i32,
-    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
-) {
-    let fail = |tx: &mpsc::Sender<Result<Bytes, std::io::Error>>, e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "call-record Excel export failed");
-        let _ = tx.blocking_send(Err(std::io::Error::other("the export stopped")));
-    };
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    let sheet = match book.add_worksheet_with_constant_memory() {
-        Ok(s) => s,
-        Err(e) => return fail(&tx, &e),
-    };
-    let header = (|| {
-        sheet.set_name(labels.sheet)?;
-        for (col, title) in (0u16..).zip(labels.titles) {
-            sheet.write_string_with_format(0, col, *title, &bold)?;
-            sheet.set_column_width(col, if (8..=10).contains(&col) { 20 } else { 14 })?;
-        }
-        Ok::<_, rust_xlsxwriter::XlsxError>(())
-    })();
-    if let Err(e) = header {
-        return fail(&tx, &e);
-    }
-    let mut row = 1u32;
-    while let Some(next) = rows.blocking_recv() {
-        let Some(rec) = next else {
-            return fail(&tx, &"the database stopped sending rows");
-        };
-        if tx.is_closed() {
-            // The client went away: dropping `rows` stops the database query too.
-            return;
-        }
-        let written = (|| {
-            for (col, cell) in (0u16..).zip(cells(&rec, labels, offset)) {
-                if col == 0 || col == 11 {
-                    // Call id and talk seconds are numbers.
-                    if let Ok(n) = cell.parse::<f64>() {
-                        sheet.write_number(row, col, n)?;
-                        continue;
-                    }
-                }
-                if !cell.is_empty() {
-                    sheet.write_string(row, col, cell)?;
-                }
-            }
-            Ok::<_, rust_xlsxwriter::XlsxError>(())
-        })();
-        if let Err(e) = written {
-            return fail(&tx, &e);
-        }
-        row += 1;
-    }
-    let mut out = std::io::BufWriter::with_capacity(CHUNK, ChannelWriter(tx.clone()));
-    let saved = book
-        .save_to_writer(&mut out)
-        .map_err(|e| e.to_string())
-        .and_then(|()| out.flush().map_err(|e| e.to_string()));
-    if let Err(e) = saved {
-        fail(&tx, &e);
-    }
-}
-
-/// A `Write` that sends what it is given as body chunks (from a blocking thread).
-struct ChannelWriter(mpsc::Sender<Result<Bytes, std::io::Error>>);
-
-impl Write for ChannelWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client gone"))?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    spreadsheet::download(x.format, layout, rows_rx, &format!("call-records-{stamp}"))
 }
 
 /// Column titles and value words of one language.
@@ -492,28 +296,5 @@ mod tests {
         assert_eq!(local_time(1_709_164_799_999, 0), "2024-02-28 23:59:59");
         assert_eq!(local_time(1_735_689_599_000, 480), "2025-01-01 07:59:59");
         assert_eq!(local_time(1_735_689_600_000, -300), "2024-12-31 19:00:00");
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        let mut buf = Vec::new();
-        csv_line(
-            &mut buf,
-            [
-                "a,b",
-                "say \"hi\"",
-                "+8613800138000",
-                "=HYPERLINK(\"x\")",
-                "-1+2",
-                "@SUM(A1)",
-                "张三",
-            ]
-            .into_iter()
-            .map(str::to_owned),
-        );
-        assert_eq!(
-            String::from_utf8(buf).unwrap(),
-            "\"a,b\",\"say \"\"hi\"\"\",+8613800138000,\"'=HYPERLINK(\"\"x\"\")\",'-1+2,'@SUM(A1),张三\r\n"
-        );
     }
 }

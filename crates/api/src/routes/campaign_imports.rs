@@ -19,8 +19,8 @@ use crate::auth::CurrentUser;
 use crate::campaign_import;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
-use crate::routes::call_export::csv_line;
 use crate::routes::campaigns::{read_only, schedule_of};
+use crate::spreadsheet::csv_line;
 use crate::state::AppState;
 
 /// Largest file accepted: 5 MB.

@@ -1,12 +1,14 @@
 // Import a customer list (CSV or .xlsx) into a campaign: progress from the events socket, then
 // the counts and the refused rows, with the error report to download.
 import { useEffect, useState } from 'react';
-import { Alert, Button, Modal, Progress, Table, Typography, Upload } from 'antd';
+import { Modal, Typography, Upload } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Campaign, CampaignImportReport } from '../../api/types';
 import { useAuth } from '../../auth';
-import { errorReportUrl, progressPercent, uploadCustomerList } from '../../core/campaigns';
+import { errorReportUrl, uploadCustomerList } from '../../core/campaigns';
+import { progressPercent } from '../../core/imports';
 import { useShowError } from '../../errors';
+import ImportResult from '../ImportResult';
 
 export default function ImportModal({ campaign, onClose }: { campaign: Campaign | null; onClose: (changed: boolean) => void }) {
   const { t } = useTranslation();
@@ -54,31 +56,19 @@ export default function ImportModal({ campaign, onClose }: { campaign: Campaign 
       >
         <p data-testid="import-drop">{busy ? t('campaigns.importing') : t('campaigns.import')}</p>
       </Upload.Dragger>
-      {(busy || report) && <Progress percent={progress} data-testid="import-progress" />}
-      {report && (
-        <>
-          <Alert
-            style={{ margin: '12px 0' }}
-            type={report.errors.length ? 'warning' : 'success'}
-            data-testid="import-result"
-            title={t('campaigns.imported', { total: report.total_rows, imported: report.imported, failed: report.errors.length })}
-            action={report.errors.length ? <Button size="small" href={errorReportUrl(report)} data-testid="import-errors">{t('campaigns.errorReport')}</Button> : undefined}
-          />
-          {report.errors.length > 0 && (
-            <Table
-              size="small"
-              rowKey={(r) => `${r.row}-${r.number}`}
-              dataSource={report.errors}
-              pagination={{ pageSize: 10 }}
-              columns={[
-                { title: '#', dataIndex: 'row', width: 70 },
-                { title: t('campaigns.number'), dataIndex: 'number' },
-                { title: t('campaigns.outcome'), dataIndex: 'reason', render: (r: string) => t(`campaigns.reasons.${r}`, { defaultValue: r }) },
-              ]}
-            />
-          )}
-        </>
-      )}
+      <ImportResult
+        visible={busy || !!report}
+        progress={progress}
+        summary={report ? t('campaigns.imported', { total: report.total_rows, imported: report.imported, failed: report.errors.length }) : undefined}
+        errors={report?.errors ?? []}
+        errorReport={report ? { href: errorReportUrl(report), label: t('campaigns.errorReport') } : undefined}
+        rowKey={(r) => `${r.row}-${r.number}`}
+        columns={[
+          { title: '#', dataIndex: 'row', width: 70 },
+          { title: t('campaigns.number'), dataIndex: 'number' },
+          { title: t('campaigns.outcome'), dataIndex: 'reason', render: (r: string) => t(`campaigns.reasons.${r}`, { defaultValue: r }) },
+        ]}
+      />
     </Modal>
   );
 }
