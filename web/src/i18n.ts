@@ -74,6 +74,7 @@ const zh = {
     chineseNeedsSherpa: '中文转写需要配置 sherpa-onnx 模型：请运维设置 sherpa_onnx_model_dir（或 PATCHBAY_SHERPA_ONNX_MODEL_DIR）后重启，详见 README「转写」。',
     chineseNeedsSherpaBuild: '中文转写需要配置 sherpa-onnx 模型：本服务构建时未包含 sherpa-onnx，请运维用 --features sherpa 重新构建并配置模型，详见 README「转写」。',
     lang: { en: '英语', zh: '中文' },
+    timeZone: '时区', timeZoneHint: '企业的一天在此时区的午夜结束：今日预约回呼（过期）、今日统计和导出的日期都按此时区',
   },
   calls: {
     title: '通话记录', startedAt: '开始时间', direction: '方向', caller: '主叫', callee: '被叫', talkSeconds: '通话时长（秒）', holdSeconds: '保持时长（秒）',
@@ -305,6 +306,7 @@ const en: typeof zh = {
     chineseNeedsSherpa: 'Chinese transcription needs a sherpa-onnx model: the operator sets sherpa_onnx_model_dir (or PATCHBAY_SHERPA_ONNX_MODEL_DIR) and restarts; see the README, Transcription.',
     chineseNeedsSherpaBuild: 'Chinese transcription needs a sherpa-onnx model: this server was built without sherpa-onnx; the operator rebuilds with --features sherpa and configures a model; see the README, Transcription.',
     lang: { en: 'English', zh: 'Chinese' },
+    timeZone: 'Time zone', timeZoneHint: "The enterprise's day ends at midnight in this zone: today's callbacks (expired after it), today's figures and exported dates follow it",
   },
   calls: {
     title: 'Call records', startedAt: 'Started', direction: 'Direction', caller: 'Caller', callee: 'Callee', talkSeconds: 'Talk time (s)', holdSeconds: 'On hold (s)',

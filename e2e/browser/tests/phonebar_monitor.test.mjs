@@ -169,6 +169,33 @@ test("the admin sets a skill group's queue settings: round robin, a service leve
     overflow: { type: 'group', group_id: support.id },
     service_level_secs: 15,
     service_level_target: 90,
+    survey: false,
+    survey_prompt_id: null,
   });
+  await context.close();
+});
+
+test("the admin sets the enterprise's time zone, where its day ends", async () => {
+  const adminAccount = demoAccounts(server.dataDir).find((a) => a.workId === 'admin');
+  const { context, page } = await signIn(browser, adminAccount);
+  await page.getByTestId('users-table').waitFor();
+  await page.getByRole('menuitem', { name: 'Enterprise settings' }).click();
+  const zone = page.getByTestId('settings-time-zone');
+  await zone.getByText('Asia/Shanghai').waitFor();
+  await zone.click();
+  await page.keyboard.type('New_Y');
+  await page.locator('.ant-select-item-option').filter({ hasText: 'America/New_York' }).click();
+  await shot(page, '85-enterprise-time-zone');
+  await page.getByTestId('settings-save').click();
+  await page.locator('.ant-message').filter({ hasText: 'Saved' }).waitFor();
+  const stored = await page.evaluate(async () => (await (await fetch('/api/v1/enterprise/settings')).json()).time_zone);
+  assert.equal(stored, 'America/New_York');
+  // A name the server's database does not know is refused, naming the field.
+  const bad = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/enterprise/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"time_zone":"Mars/Base"}' });
+    return { status: r.status, body: await r.json() };
+  });
+  assert.equal(bad.status, 400, JSON.stringify(bad));
+  assert.equal(bad.body.error.details.field, 'time_zone');
   await context.close();
 });

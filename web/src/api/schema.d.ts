@@ -686,7 +686,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The enterprise's settings: after-call work length, transcription of every call. */
+        /** The enterprise's settings: after-call work length, transcription of every call, time zone. */
         get: operations["get_settings"];
         /** Changes the enterprise's settings; fields left out keep their value. */
         put: operations["update_settings"];
@@ -2462,6 +2462,11 @@ export interface components {
              *     back to idle.
              */
             after_call_work_secs: number;
+            /**
+             * @description The enterprise's time zone, an IANA name (default `Asia/Shanghai`): its day ends at this
+             *     zone's midnight for callbacks (expired), today's figures and exported dates.
+             */
+            time_zone: string;
             /** @description Transcribe every call from its start (实时转文字), without agents switching it on. */
             transcribe_all_calls: boolean;
         };
@@ -2472,6 +2477,8 @@ export interface components {
              * @description After-call work in seconds, 0–600.
              */
             after_call_work_secs?: number | null;
+            /** @description The time zone, an IANA name such as `Asia/Shanghai` or `America/New_York`. */
+            time_zone?: string | null;
             /** @description Transcribe every call. */
             transcribe_all_calls?: boolean | null;
         };

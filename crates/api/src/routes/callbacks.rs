@@ -29,9 +29,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_callbacks_today))
 }
 
-/// The offset of China Standard Time from UTC, for the customer export's dates.
-pub(crate) const UTC_OFFSET_MINUTES: i64 = 8 * 60;
-
 const DAY_MS: i64 = 24 * 3_600_000;
 
 /// A year, the furthest ahead a callback can be scheduled.

@@ -86,6 +86,7 @@ pub(crate) async fn export_customers(
     if x.format == model::calls::ExportFormat::Xlsx {
         spreadsheet::check_fits_a_sheet(first.total, "customers")?;
     }
+    let zone = crate::local_day::zone_of(&state, &user).await?;
     let (rows_tx, rows_rx) = mpsc::channel::<Option<Vec<String>>>(256);
     let store = state.store.clone();
     let (enterprise, me, format) = (user.enterprise, user.user_id, x.format);
@@ -96,7 +97,7 @@ pub(crate) async fn export_customers(
         loop {
             let last = i64::from(n) * i64::from(EXPORT_PAGE) >= page.total || page.items.is_empty();
             for c in page.items {
-                if rows_tx.send(Some(export_row(c))).await.is_err() {
+                if rows_tx.send(Some(export_row(c, &zone))).await.is_err() {
                     return;
                 }
             }
@@ -118,32 +119,16 @@ pub(crate) async fn export_customers(
     spreadsheet::download(format, LAYOUT, rows_rx, "customers")
 }
 
-/// One customer's cells, in [`EXPORT_TITLES`]' order.
-fn export_row(c: Customer) -> Vec<String> {
+/// One customer's cells, in [`EXPORT_TITLES`]' order; the date in the enterprise's zone.
+fn export_row(c: Customer, zone: &jiff::tz::TimeZone) -> Vec<String> {
     vec![
         c.name,
         c.numbers.join(";"),
         c.company.unwrap_or_default(),
         c.tags.join(";"),
         c.owner_name.unwrap_or_default(),
-        local_date(c.created_at),
+        crate::local_day::local_date(c.created_at, zone),
     ]
-}
-
-/// `YYYY-MM-DD` in the enterprise's time zone (the callbacks' day boundary).
-fn local_date(ms: i64) -> String {
-    let days = (ms + super::callbacks::UTC_OFFSET_MINUTES * 60_000).div_euclid(86_400_000);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Imports customers from a CSV or Excel (.xlsx, the first sheet) file sent as the body: a
@@ -256,16 +241,4 @@ pub(crate) async fn import_customers(
     }
     errors.sort_by_key(|e| e.row);
     Ok((StatusCode::OK, Json(ImportReport { created, errors })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_local_to_china_standard_time() {
-        // 2026-03-01 16:00 UTC is 2 March in Beijing.
-        assert_eq!(local_date(1_772_380_800_000), "2026-03-02");
-        assert_eq!(local_date(0), "1970-01-01");
-    }
 }

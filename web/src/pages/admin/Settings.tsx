@@ -1,10 +1,12 @@
-// The enterprise's contact-center settings: after-call work and transcription of every call,
-// with the server's speech-to-text engines (which are the operator's, not a setting here).
-import { useEffect, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Form, InputNumber, List, Space, Spin, Switch, Tag, Typography } from 'antd';
+// The enterprise's contact-center settings: after-call work, transcription of every call and the
+// time zone (where its day ends), with the server's speech-to-text engines (which are the
+// operator's, not a setting here).
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, App as AntApp, Button, Card, Form, InputNumber, List, Select, Space, Spin, Switch, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { EnterpriseSettings, TranscriptionEngine } from '../../api/types';
 import { api, unwrap } from '../../core/api';
+import { browserZones, timeZoneOptions } from '../../core/timeZones';
 import { chineseNotice, engineLines } from '../../core/transcriptionEngines';
 import { useShowError } from '../../errors';
 
@@ -16,6 +18,8 @@ export default function SettingsPage() {
   const [loaded, setLoaded] = useState(false);
   const [saving, setSaving] = useState(false);
   const [engines, setEngines] = useState<TranscriptionEngine[]>([]);
+  const [storedZone, setStoredZone] = useState<string>();
+  const zones = useMemo(() => timeZoneOptions(browserZones(), storedZone).map((z) => ({ value: z, label: z })), [storedZone]);
   useEffect(() => {
     api
       .GET('/api/v1/enterprise/transcription-engines')
@@ -26,7 +30,9 @@ export default function SettingsPage() {
     api
       .GET('/api/v1/enterprise/settings')
       .then((r) => {
-        form.setFieldsValue(unwrap(r));
+        const s = unwrap(r);
+        form.setFieldsValue(s);
+        setStoredZone(s.time_zone);
         setLoaded(true);
       })
       .catch(showError);
@@ -53,6 +59,9 @@ export default function SettingsPage() {
           </Form.Item>
           <Form.Item name="transcribe_all_calls" label={t('settings.transcribeAll')} valuePropName="checked" extra={t('settings.transcribeAllHint')}>
             <Switch data-testid="settings-transcribe-all" />
+          </Form.Item>
+          <Form.Item name="time_zone" label={t('settings.timeZone')} extra={t('settings.timeZoneHint')} rules={[{ required: true }]}>
+            <Select showSearch options={zones} data-testid="settings-time-zone" />
           </Form.Item>
           <EngineList engines={engines} />
           <Button type="primary" htmlType="submit" loading={saving} data-testid="settings-save">
