@@ -479,3 +479,17 @@ pub(crate) fn device_of(d: AgentDevice) -> acd::Device {
         AgentDevice::DeskPhone => acd::Device::DeskPhone,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::utc_offset_minutes;
+
+    #[test]
+    fn the_acds_day_follows_the_enterprises_zone() {
+        assert_eq!(utc_offset_minutes("Asia/Shanghai"), Some(480));
+        assert_eq!(utc_offset_minutes("Asia/Kolkata"), Some(330));
+        let ny = utc_offset_minutes("America/New_York");
+        assert!(matches!(ny, Some(-300 | -240)), "{ny:?}");
+        assert_eq!(utc_offset_minutes("Mars/Base"), None);
+    }
+}
