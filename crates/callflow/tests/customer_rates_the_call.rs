@@ -11,6 +11,9 @@ use callflow::{AcdOut, Input, MediaOut, Output, RoomRef, Sound};
 use common::*;
 use model::calls::{CallEvent, HangupSide};
 
+/// The agent a call is transferred to.
+const NEXT: model::UserId = model::UserId(8);
+
 fn survey_prompt() -> ivr::Prompt {
     ivr::Prompt::builtin(ivr::Builtin::Survey)
 }
@@ -18,15 +21,7 @@ fn survey_prompt() -> ivr::Prompt {
 /// A call queued in a group with the survey on, answered on the agent's desk phone.
 fn bridged_with_survey(prompt: ivr::Prompt) -> (Harness, FarEnd, FarEnd) {
     let (mut h, customer) = trunk_call(demo_ivr());
-    h.input(4_000, Input::PromptFinished);
-    h.input(1_000, Input::Digit('1'));
-    h.input(
-        10,
-        Input::Enqueued {
-            group: Some(SALES),
-            survey: Some(prompt),
-        },
-    );
+    press_1_and_queue_with(&mut h, Some(prompt));
     let phone = ring_phone(&mut h);
     answer_phone(&mut h, &phone);
     (h, customer, phone)
@@ -227,13 +222,45 @@ fn no_survey_when_the_customer_hangs_up_first_or_the_group_has_none() {
     assert!(surveys(&h).is_empty());
 }
 
+/// The transferred call rings the next agent (8) on their desk phone in `group`, who answers.
+fn next_agent_answers(h: &mut Harness, group: model::SkillGroupId) {
+    h.input(
+        10,
+        Input::Offer(callflow::Ring {
+            agent: NEXT,
+            group,
+            ..ring(AGENT, desk_phone(), false)
+        }),
+    );
+    let phone = FarEnd::new(
+        h.last_sent(SECOND_RING, "INVITE")
+            .expect("the next agent rings"),
+        addr(PHONE),
+        "next",
+    );
+    h.respond(
+        SECOND_RING,
+        phone.response(
+            200,
+            "OK",
+            Some(peer_sdp(31_000, sip::sdp::Direction::SendRecv)),
+        ),
+    );
+    assert_eq!(h.call.agent(), Some(NEXT));
+}
+
+/// The next agent hangs up from the phone bar.
+fn next_agent_hangs_up(h: &mut Harness) -> Vec<Output> {
+    h.input(5_000, Input::AgentHangup { agent: NEXT })
+}
+
 #[test]
 fn a_transfer_to_a_colleague_keeps_the_group_survey_and_the_last_agent_triggers_it() {
     let (mut h, _customer, _phone) = bridged_with_survey(survey_prompt());
     h.input(
         1_000,
         Input::Transfer {
-            to: callflow::TransferTo::Agent(model::UserId(8)),
+            to: callflow::TransferTo::Agent(NEXT),
         },
     );
     // The colleague's personal queue names no group: the survey stays the sales group's.
@@ -244,34 +271,8 @@ fn a_transfer_to_a_colleague_keeps_the_group_survey_and_the_last_agent_triggers_
             survey: None,
         },
     );
-    h.input(
-        10,
-        Input::Offer(callflow::Ring {
-            agent: model::UserId(8),
-            ..ring(AGENT, desk_phone(), false)
-        }),
-    );
-    let colleague = FarEnd::new(
-        h.last_sent(SECOND_RING, "INVITE")
-            .expect("the colleague rings"),
-        addr(PHONE),
-        "colleague",
-    );
-    h.respond(
-        SECOND_RING,
-        colleague.response(
-            200,
-            "OK",
-            Some(peer_sdp(31_000, sip::sdp::Direction::SendRecv)),
-        ),
-    );
-    assert_eq!(h.call.agent(), Some(model::UserId(8)));
-    let out = h.input(
-        5_000,
-        Input::AgentHangup {
-            agent: model::UserId(8),
-        },
-    );
+    next_agent_answers(&mut h, SALES);
+    let out = next_agent_hangs_up(&mut h);
     assert_eq!(plays(&out), vec![Sound::Prompt(survey_prompt())]);
 }
 
@@ -291,34 +292,8 @@ fn a_transfer_into_a_group_without_survey_turns_it_off() {
             survey: None,
         },
     );
-    h.input(
-        10,
-        Input::Offer(callflow::Ring {
-            agent: model::UserId(8),
-            group: SUPPORT,
-            ..ring(AGENT, desk_phone(), false)
-        }),
-    );
-    let colleague = FarEnd::new(
-        h.last_sent(SECOND_RING, "INVITE")
-            .expect("the next agent rings"),
-        addr(PHONE),
-        "next",
-    );
-    h.respond(
-        SECOND_RING,
-        colleague.response(
-            200,
-            "OK",
-            Some(peer_sdp(31_000, sip::sdp::Direction::SendRecv)),
-        ),
-    );
-    let out = h.input(
-        5_000,
-        Input::AgentHangup {
-            agent: model::UserId(8),
-        },
-    );
+    next_agent_answers(&mut h, SUPPORT);
+    let out = next_agent_hangs_up(&mut h);
     assert!(plays(&out).is_empty());
     assert!(h.last_sent(CUSTOMER_LEG, "BYE").is_some());
 }

@@ -180,10 +180,7 @@ proptest! {
         let mut h = Harness::answer(inbound(customer_side, demo_ivr()));
         // Start in the IVR, in the queue, ringing the desk phone, or bridged with it.
         if start > 0 {
-            h.input(4_000, Input::PromptFinished);
-            h.input(1_000, Input::Digit('1'));
-            let survey = survey.then(|| ivr::Prompt::builtin(ivr::Builtin::Survey));
-            h.input(10, Input::Enqueued { group: Some(SALES), survey });
+            press_1_and_queue_with(&mut h, survey.then(|| ivr::Prompt::builtin(ivr::Builtin::Survey)));
         }
         if start > 1 {
             h.input(10, Input::Offer(ring(AGENT, desk_phone(), false)));

@@ -472,13 +472,18 @@ pub fn trunk_call(service: Service) -> (Harness, FarEnd) {
 
 /// The caller presses 1 in the demo IVR's menu and the ACD queues the call in sales.
 pub fn press_1_and_queue(h: &mut Harness) {
+    press_1_and_queue_with(h, None);
+}
+
+/// The same, sales having the satisfaction survey with this prompt (or none).
+pub fn press_1_and_queue_with(h: &mut Harness, survey: Option<ivr::Prompt>) {
     h.input(4_000, Input::PromptFinished);
     h.input(1_000, Input::Digit('1'));
     h.input(
         10,
         Input::Enqueued {
             group: Some(SALES),
-            survey: None,
+            survey,
         },
     );
 }
