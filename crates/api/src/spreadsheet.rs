@@ -24,6 +24,22 @@ const XLSX_MAX_ROWS: i64 = 1_048_575;
 /// MIME type of an .xlsx workbook.
 const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// Largest file an import takes: 5 MB.
+const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
+
+/// An uploaded file, at most 5 MB (413 `payload_too_large` beyond).
+pub(crate) async fn upload(body: Body) -> ApiResult<Bytes> {
+    axum::body::to_bytes(body, MAX_UPLOAD_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the file is larger than 5 MB: import it in parts",
+            )
+        })
+}
+
 /// 400 `invalid_file` with a message.
 pub(crate) fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_file", message)

@@ -5833,7 +5833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Larger than 256 KB */
+            /** @description Larger than 5 MB */
             413: {
                 headers: {
                     [name: string]: unknown;

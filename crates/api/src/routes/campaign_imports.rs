@@ -23,8 +23,6 @@ use crate::routes::campaigns::{read_only, schedule_of};
 use crate::spreadsheet::csv_line;
 use crate::state::AppState;
 
-/// Largest file accepted: 5 MB.
-const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 /// Rows written per transaction, and how often progress is reported.
 const BATCH: usize = 500;
 
@@ -71,15 +69,7 @@ pub(crate) async fn import_campaign_customers(
     }
     let file_name = crate::validate::optional_text("file_name", q.file_name.as_deref(), 255)?
         .unwrap_or_else(|| "upload".to_owned());
-    let bytes = axum::body::to_bytes(body, MAX_FILE_BYTES)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "the file is larger than 5 MB: import it in parts",
-            )
-        })?;
+    let bytes = crate::spreadsheet::upload(body).await?;
     let rows = campaign_import::read(&bytes)?;
     let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
     let blocked: HashSet<String> = t

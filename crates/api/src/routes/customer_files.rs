@@ -143,7 +143,7 @@ fn export_row(c: Customer, zone: &jiff::tz::TimeZone) -> Vec<String> {
     responses(
         (status = 200, body = ImportReport),
         (status = 400, description = "`invalid_file` (not CSV or .xlsx, damaged, or without the required columns) or `too_many_rows`", body = ErrorBody),
-        (status = 413, description = "Larger than 256 KB", body = ErrorBody),
+        (status = 413, description = "Larger than 5 MB", body = ErrorBody),
         (status = 403, body = ErrorBody),
     ))]
 pub(crate) async fn import_customers(
@@ -152,18 +152,7 @@ pub(crate) async fn import_customers(
     body: Body,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     require_customers(&user)?;
-    let body = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!(
-                    "the file is larger than {} KB: import it in parts",
-                    crate::MAX_BODY_BYTES / 1024
-                ),
-            )
-        })?;
+    let body = crate::spreadsheet::upload(body).await?;
     let mut lines = read_table(&body, MAX_ROWS + 2)?.into_iter();
     let headers = lines.next().ok_or_else(|| invalid("the file is empty"))?;
     let col = |i: usize| {
