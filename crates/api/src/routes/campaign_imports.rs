@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use model::campaigns::{CampaignImportReport, CampaignImportRowError};
 use model::{ErrorBody, Event, Permission};
@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
 use crate::campaign_import;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Json, Path, Query};
 use crate::routes::campaigns::{read_only, schedule_of};
 use crate::spreadsheet::csv_line;
