@@ -395,3 +395,57 @@ async fn dialing_waits_for_the_calling_hours() {
         "{body}"
     );
 }
+
+async fn create(
+    app: &TestApp,
+    admin: &str,
+    input: &serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    app.call(
+        Method::POST,
+        "/api/v1/campaigns",
+        Some(admin),
+        Some(&input.to_string()),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn calling_hours_default_to_the_enterprises_time_zone() {
+    let app = TestApp::new().await;
+    let t = app.tenant("acme").await;
+    let admin = app.token("acme", "admin", ADMIN_PASS).await;
+    let now = app.state.now();
+    let input = serde_json::json!({
+        "name": "Evening", "start_at": now - HOUR, "end_at": now + 48 * HOUR,
+        "agent_ids": [t.agent.0],
+    });
+    let (_, c) = create(&app, &admin, &input).await;
+    assert_eq!(c["time_zone"], "Asia/Shanghai", "{c}");
+    let (st, _) = app
+        .call(
+            Method::PUT,
+            "/api/v1/enterprise/settings",
+            Some(&admin),
+            Some(r#"{"time_zone":"Europe/Berlin"}"#),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, berlin) = create(&app, &admin, &input).await;
+    assert_eq!(berlin["time_zone"], "Europe/Berlin", "{berlin}");
+    // A change that names no zone keeps the campaign's own.
+    let id = c["id"].as_i64().unwrap();
+    let mut renamed = input.clone();
+    renamed["name"] = "Evening 2".into();
+    let (st, changed) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/campaigns/{id}"),
+            Some(&admin),
+            Some(&renamed.to_string()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{changed}");
+    assert_eq!(changed["name"], "Evening 2");
+    assert_eq!(changed["time_zone"], "Asia/Shanghai", "{changed}");
+}

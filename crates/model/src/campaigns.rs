@@ -140,7 +140,8 @@ pub struct CampaignInput {
     /// Calling hours end, `HH:MM`; default `20:00`.
     #[serde(default)]
     pub hours_to: Option<String>,
-    /// IANA zone; default `Asia/Shanghai`.
+    /// IANA zone of the calling hours; default the enterprise's time zone (a change that leaves
+    /// it out keeps the campaign's).
     #[serde(default)]
     pub time_zone: Option<String>,
     /// Dialing mode; default preview.

@@ -2199,7 +2199,10 @@ export interface components {
              * @description Unix ms.
              */
             start_at: number;
-            /** @description IANA zone; default `Asia/Shanghai`. */
+            /**
+             * @description IANA zone of the calling hours; default the enterprise's time zone (a change that leaves
+             *     it out keeps the campaign's).
+             */
             time_zone?: string | null;
         };
         /**

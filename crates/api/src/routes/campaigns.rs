@@ -110,8 +110,9 @@ pub(crate) async fn visible_campaign(
     }
 }
 
-/// The admin's input, checked.
-fn checked(c: &CampaignInput) -> ApiResult<CampaignWrite> {
+/// The admin's input, checked; calling hours without a zone are in `default_zone` (the
+/// enterprise's for a new campaign, the campaign's own for a change).
+fn checked(c: &CampaignInput, default_zone: &str) -> ApiResult<CampaignWrite> {
     let name = validate::text("name", &c.name, 1, 100)?;
     if c.description.chars().count() > 2000 {
         return Err(ApiError::validation(
@@ -142,7 +143,7 @@ fn checked(c: &CampaignInput) -> ApiResult<CampaignWrite> {
         time_zone: c
             .time_zone
             .clone()
-            .unwrap_or_else(|| "Asia/Shanghai".to_owned()),
+            .unwrap_or_else(|| default_zone.to_owned()),
         from: c.hours_from.clone().unwrap_or_else(|| "09:00".to_owned()),
         to: c.hours_to.clone().unwrap_or_else(|| "20:00".to_owned()),
     };
@@ -219,7 +220,8 @@ pub(crate) async fn create_campaign(
     Json(c): Json<CampaignInput>,
 ) -> ApiResult<(StatusCode, Json<Campaign>)> {
     user.require(Permission::ManageCampaigns)?;
-    let w = checked(&c)?;
+    let zone = user.tenant(&state).time_zone().await?;
+    let w = checked(&c, &zone)?;
     let now = state.now();
     let rec = user
         .tenant(&state)
@@ -262,7 +264,7 @@ pub(crate) async fn update_campaign(
     if schedule_of(&before).state(now).is_history() {
         return Err(read_only());
     }
-    let w = checked(&c)?;
+    let w = checked(&c, &before.write.time_zone)?;
     let (rec, added) = t.update_campaign(id, &w, now).await?;
     let campaign = to_model(rec, now);
     notify_assigned(&state, &added, &campaign);
