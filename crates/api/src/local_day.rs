@@ -7,6 +7,9 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use model::EnterpriseId;
+use store::Store;
+
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -52,7 +55,12 @@ pub(crate) fn local_date(ms: i64, tz: &TimeZone) -> String {
 
 /// The user's enterprise's zone.
 pub(crate) async fn zone_of(state: &AppState, user: &CurrentUser) -> ApiResult<TimeZone> {
-    Ok(zone(&user.tenant(state).time_zone().await?))
+    Ok(enterprise_zone(&state.store, user.enterprise).await?)
+}
+
+/// An enterprise's zone.
+pub(crate) async fn enterprise_zone(store: &Store, e: EnterpriseId) -> store::Result<TimeZone> {
+    Ok(zone(&store.tenant(e).time_zone().await?))
 }
 
 /// Today in the user's enterprise: its start and end (unix ms).

@@ -183,12 +183,20 @@ impl Tenant<'_> {
         Ok(())
     }
 
-    /// The enterprise's contact-center settings.
+    /// The enterprise's contact-center settings (one read of its row).
     pub async fn enterprise_settings(&self) -> Result<EnterpriseSettings> {
+        let row: Option<(i64, bool, String)> = on_pool!(self.store, pool => sqlx::query_as(
+            "SELECT after_call_work_secs, transcribe_all_calls, time_zone FROM enterprises WHERE id = $1",
+        )
+        .bind(self.enterprise.0)
+        .fetch_optional(pool)
+        .await?);
+        let (after_call_work_secs, transcribe_all_calls, time_zone) =
+            row.ok_or(StoreError::NotFound)?;
         Ok(EnterpriseSettings {
-            after_call_work_secs: self.after_call_work_secs().await?,
-            transcribe_all_calls: self.transcribe_all_calls().await?,
-            time_zone: self.time_zone().await?,
+            after_call_work_secs,
+            transcribe_all_calls,
+            time_zone,
         })
     }
 

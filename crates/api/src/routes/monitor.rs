@@ -114,13 +114,9 @@ pub async fn publish_figures(store: &Store, hub: &EventHub, key: &str, now: i64)
     if !hub.watching(e) {
         return;
     }
-    let zone = crate::local_day::zone(
-        &store
-            .tenant(e)
-            .time_zone()
-            .await
-            .unwrap_or_else(|_| crate::local_day::DEFAULT_ZONE.to_owned()),
-    );
+    let zone = crate::local_day::enterprise_zone(store, e)
+        .await
+        .unwrap_or_else(|_| crate::local_day::zone(crate::local_day::DEFAULT_ZONE));
     let (day, _) = crate::local_day::day_of(now, &zone);
     match store.tenant(e).group_figures_of(group, day).await {
         Ok(Some(figures)) => hub.publish_monitor(e, Event::MonitorFigures { figures }),

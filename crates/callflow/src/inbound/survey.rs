@@ -29,29 +29,23 @@ impl Inbound {
     /// The talking agent hangs up: the survey when the call's group has one, otherwise the end
     /// of the call.
     pub(super) fn agent_hung_up(&mut self, now: Millis) {
-        let Some(prompt) = self
-            .survey
-            .clone()
-            .filter(|_| matches!(self.stage, Stage::Talking { .. }))
+        let (
+            Some(prompt),
+            Stage::Talking {
+                agent,
+                leg,
+                since,
+                seat,
+            },
+        ) = (self.survey.clone(), self.stage)
         else {
             return self.end(now, HangupSide::Agent);
         };
         self.supervisor_leaves(now, "call_ended");
-        let Stage::Talking {
-            agent,
-            leg,
-            since,
-            seat,
-        } = std::mem::replace(
-            &mut self.stage,
-            Stage::Survey(Survey {
-                plays: 1,
-                until: None,
-            }),
-        )
-        else {
-            return;
-        };
+        self.stage = Stage::Survey(Survey {
+            plays: 1,
+            until: None,
+        });
         self.agent_leaves(now, agent, leg, since, seat);
         if let super::AgentLeg::Sip(l) = leg {
             self.legs.drop_leg(l);
