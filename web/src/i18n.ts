@@ -4,11 +4,13 @@ import { initReactI18next } from 'react-i18next';
 import { storage } from './storage';
 import { campaignErrorsEn, campaignErrorsZh, campaignsEn, campaignsZh } from './i18nCampaigns';
 import { supervisionEn, supervisionZh } from './i18nSupervision';
+import { platformTermsEn, platformTermsZh } from './i18nPlatform';
 import { surveyEn, surveyZh } from './i18nSurvey';
 
 const zh = {
   ...supervisionZh,
   ...surveyZh,
+  ...platformTermsZh,
   app: { name: 'Patchbay 云呼叫中心', language: '语言' },
   login: {
     title: '登录', enterprise: '企业编号', workId: '工号', password: '密码', submit: '登录',
@@ -170,7 +172,7 @@ const zh = {
       mic_denied: '无法使用麦克风：请在浏览器中允许后再试', no_microphone: '没有找到麦克风', microphone: '麦克风无法使用',
       not_found: '该号码不存在', unavailable: '电话服务暂不可用，请稍后再试', network: '网络错误，请稍后再试', timeout: '音频未能接通，请重试',
       webrtc: '浏览器音频出错，请重试', invalid_number: '号码有误', internal: '电话服务暂不可用，请稍后再试',
-      bad_answer: '电话服务暂不可用，请稍后再试', busy: '坐席繁忙，请稍后再试', other: '呼叫失败：{{message}}',
+      bad_answer: '电话服务暂不可用，请稍后再试', busy: '坐席繁忙，请稍后再试', call_limit: '线路全忙，请稍后再试', other: '呼叫失败：{{message}}',
     },
   },
   monitor: {
@@ -222,6 +224,7 @@ const zh = {
   campaigns: campaignsZh,
   errors: {
     ...campaignErrorsZh,
+    agent_limit: '本企业同时登录的坐席已达上限，请等其他坐席签出后再登录', call_limit: '本企业同时通话数已达上限，请等有通话结束后再拨',
     invalid_credentials: '企业编号、工号或密码错误', too_many_attempts: '登录失败次数过多，请 {{seconds}} 秒后再试', server_busy: '服务器繁忙，请稍后再试',
     account_disabled: '账号已停用，请联系管理员', enterprise_disabled: '该企业已停用，请联系平台管理员', code_taken: '该企业编号已被使用', work_id_taken: '该工号已被使用', name_taken: '名称已被使用',
     role_in_use: '仍有员工使用该角色，请先更换他们的角色', builtin_role: '内置管理员角色不能删除或修改权限',
@@ -243,6 +246,7 @@ type Tree = { [k: string]: string | Tree };
 const en: typeof zh = {
   ...supervisionEn,
   ...surveyEn,
+  ...platformTermsEn,
   app: { name: 'Patchbay Call Center', language: 'Language' },
   login: {
     title: 'Sign in', enterprise: 'Enterprise code', workId: 'Work ID', password: 'Password', submit: 'Sign in',
@@ -402,7 +406,7 @@ const en: typeof zh = {
       mic_denied: 'The microphone is blocked: allow it in your browser and try again', no_microphone: 'No microphone found', microphone: 'The microphone cannot be used',
       not_found: 'This number does not exist', unavailable: 'The phone service is not available: try again later', network: 'Network error: try again later', timeout: 'The audio did not connect: try again',
       webrtc: 'Browser audio failed: try again', invalid_number: 'Invalid number', internal: 'The phone service is not available: try again later',
-      bad_answer: 'The phone service is not available: try again later', busy: 'All lines are busy: try again later', other: 'The call failed: {{message}}',
+      bad_answer: 'The phone service is not available: try again later', busy: 'All lines are busy: try again later', call_limit: 'All lines are busy: try again later', other: 'The call failed: {{message}}',
     },
   },
   monitor: {
@@ -454,6 +458,7 @@ const en: typeof zh = {
   campaigns: campaignsEn,
   errors: {
     ...campaignErrorsEn,
+    agent_limit: 'Your enterprise has as many agents signed in as it may: sign in when another agent signs out', call_limit: 'Your enterprise has as many calls as it may at once: try again when one ends',
     invalid_credentials: 'Wrong enterprise code, work ID or password', too_many_attempts: 'Too many failed sign-ins: try again in {{seconds}} s', server_busy: 'The server is busy: try again in a few seconds',
     account_disabled: 'This account is disabled: ask your administrator', enterprise_disabled: 'This enterprise is disabled: ask the platform administrator', code_taken: 'This enterprise code is already in use', work_id_taken: 'This work ID is already in use', name_taken: 'This name is already in use',
     role_in_use: 'Users still hold this role: give them another role first', builtin_role: 'The built-in administrator role cannot be deleted or have its permissions changed',

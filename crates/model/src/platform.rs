@@ -53,6 +53,38 @@ pub struct EnterpriseInfo {
     pub user_count: i64,
     /// Created (unix ms).
     pub created_at: i64,
+    /// Its time zone, an IANA name: where its day ends for today's figures, callbacks and
+    /// exports (the enterprise's admin can change it too, in its settings).
+    pub time_zone: String,
+    /// What it may use at once.
+    pub limits: EnterpriseLimits,
+}
+
+/// What an enterprise may use at once; an absent (null) limit is no limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseLimits {
+    /// Agents signed in at once (its seats): one more signing in gets 409 `agent_limit`.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 100000)]
+    pub agents: Option<u32>,
+    /// Calls at once, inbound (trunks and web widget) and placed: a call beyond it is refused
+    /// (SIP `486 Call Limit Reached`; a placed call gets 409 `call_limit`).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 100000)]
+    pub concurrent_calls: Option<u32>,
+    /// Web widget calls at once (0 turns the enterprise's widget off): one more gets 503
+    /// `call_limit`.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub widget_calls: Option<u32>,
+}
+
+impl EnterpriseLimits {
+    /// Whether every limit is absent.
+    pub fn is_unlimited(&self) -> bool {
+        *self == EnterpriseLimits::default()
+    }
 }
 
 /// `POST /platform/enterprises`: a new enterprise and its first administrator.
@@ -71,6 +103,12 @@ pub struct EnterpriseCreate {
     /// Display name of the first administrator, 1–64 characters; "Administrator" when absent.
     #[schema(min_length = 1, max_length = 64)]
     pub admin_name: Option<String>,
+    /// Time zone, an IANA name such as `Asia/Shanghai` (the default) or `America/New_York`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// What it may use at once; none when absent.
+    #[serde(default)]
+    pub limits: Option<EnterpriseLimits>,
 }
 
 /// A created enterprise and its first administrator's password, shown exactly once.
@@ -92,4 +130,11 @@ pub struct EnterpriseUpdate {
     pub name: Option<String>,
     /// Enable or disable the enterprise. Disabling signs every user of it out.
     pub enabled: Option<bool>,
+    /// New time zone, an IANA name such as `Asia/Shanghai` or `America/New_York`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// New limits, all three at once (a limit left out or null is removed). Calls and agents
+    /// already in do not end: only new ones are held to a lowered limit.
+    #[serde(default)]
+    pub limits: Option<EnterpriseLimits>,
 }

@@ -282,6 +282,8 @@ pub struct SipDirectory {
     pub time_zones: Vec<(EnterpriseId, String)>,
     /// Enterprises that transcribe every call an agent answers.
     pub transcribe_all: Vec<EnterpriseId>,
+    /// Enterprises with a limit on agents or calls, and their limits.
+    pub limits: Vec<(EnterpriseId, crate::platform::EnterpriseLimits)>,
     /// Uploaded prompts with their enterprise, ready to play (a flow's `{"file": ID}`).
     pub prompts: Vec<(EnterpriseId, crate::PromptId, crate::prompts::PromptAudio)>,
     /// Enabled agents' mobile numbers (PSTN callback mode rings them through a trunk).

@@ -1,7 +1,7 @@
 //! Enterprises (tenants): the only table not scoped by enterprise. Only start-up, login and the
 //! platform administrator's routes reach it.
 
-use model::platform::EnterpriseInfo;
+use model::platform::{EnterpriseInfo, EnterpriseLimits};
 use model::{DataScope, EnterpriseId, Permission};
 
 use crate::roles::join_permissions;
@@ -29,6 +29,29 @@ pub struct FirstAdmin {
     pub name: String,
     /// Argon2 PHC string of the generated password.
     pub password_hash: String,
+}
+
+/// What the platform administrator changes of an enterprise: only the fields given.
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseChange<'a> {
+    /// New display name.
+    pub name: Option<&'a str>,
+    /// Enable or disable it (disabling revokes its users' sessions).
+    pub enabled: Option<bool>,
+    /// New time zone (an IANA name, already checked).
+    pub time_zone: Option<&'a str>,
+    /// New limits, all three at once.
+    pub limits: Option<EnterpriseLimits>,
+}
+
+/// Limits as stored: NULL is none.
+fn limit_column(v: Option<u32>) -> Option<i64> {
+    v.map(i64::from)
+}
+
+/// A stored limit (a value out of range, written by hand, counts as none).
+fn limit_of(v: Option<i64>) -> Option<u32> {
+    v.and_then(|v| u32::try_from(v).ok())
 }
 
 /// The roles every new enterprise starts with: name, description, permissions, data scope and
@@ -73,8 +96,8 @@ fn standard_roles() -> [(&'static str, &'static str, Vec<Permission>, DataScope,
 }
 
 /// `SELECT` of an enterprise as the platform administrator sees it.
-const SELECT_INFO: &str = "SELECT e.id, e.code, e.name, e.enabled, e.created_at, \
-     (SELECT COUNT(*) FROM users u WHERE u.enterprise_id = e.id) AS user_count FROM enterprises e";
+const SELECT_INFO: &str = "SELECT e.id, e.code, e.name, e.enabled, e.created_at, e.time_zone, \
+     e.max_agents, e.max_concurrent_calls, e.max_widget_calls, (SELECT COUNT(*) FROM users u WHERE u.enterprise_id = e.id) AS user_count FROM enterprises e";
 
 /// An `enterprises` row with its user count.
 #[derive(sqlx::FromRow)]
@@ -84,6 +107,10 @@ struct InfoRow {
     name: String,
     enabled: bool,
     created_at: i64,
+    time_zone: String,
+    max_agents: Option<i64>,
+    max_concurrent_calls: Option<i64>,
+    max_widget_calls: Option<i64>,
     user_count: i64,
 }
 
@@ -96,6 +123,12 @@ impl From<InfoRow> for EnterpriseInfo {
             enabled: r.enabled,
             user_count: r.user_count,
             created_at: r.created_at,
+            time_zone: r.time_zone,
+            limits: EnterpriseLimits {
+                agents: limit_of(r.max_agents),
+                concurrent_calls: limit_of(r.max_concurrent_calls),
+                widget_calls: limit_of(r.max_widget_calls),
+            },
         }
     }
 }
@@ -122,21 +155,31 @@ impl Store {
 
     /// Creates an enterprise with the standard roles (管理员 with every permission, 班长, 坐席)
     /// and its first administrator, all or nothing; `Duplicate("code")` if the code is taken.
+    /// `terms` sets its time zone (and limits); only `limits` of it is used when
+    /// `time_zone` is `None` (the default zone).
     pub async fn create_enterprise_with_admin(
         &self,
         code: &str,
         name: &str,
         admin: &FirstAdmin,
+        terms: &EnterpriseChange<'_>,
         now: i64,
     ) -> Result<EnterpriseInfo> {
+        let limits = terms.limits.unwrap_or_default();
         let id: i64 = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO enterprises (code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+                "INSERT INTO enterprises (code, name, created_at, time_zone, max_agents, \
+                 max_concurrent_calls, max_widget_calls) \
+                 VALUES ($1, $2, $3, COALESCE($4, 'Asia/Shanghai'), $5, $6, $7) RETURNING id",
             )
             .bind(code)
             .bind(name)
             .bind(now)
+            .bind(terms.time_zone)
+            .bind(limit_column(limits.agents))
+            .bind(limit_column(limits.concurrent_calls))
+            .bind(limit_column(limits.widget_calls))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::on_write(e, "code"))?;
@@ -249,27 +292,42 @@ impl Store {
         row.map(EnterpriseInfo::from).ok_or(StoreError::NotFound)
     }
 
-    /// Renames, enables or disables an enterprise (only the fields given change). Disabling
-    /// revokes every session of its users. `NotFound` for an unknown id.
+    /// Renames, enables or disables an enterprise, changes its time zone or limits (only the
+    /// fields given change). Disabling revokes every session of its users. `NotFound` for an
+    /// unknown id.
     pub async fn update_enterprise(
         &self,
         id: EnterpriseId,
-        name: Option<&str>,
-        enabled: Option<bool>,
+        change: &EnterpriseChange<'_>,
         now: i64,
     ) -> Result<EnterpriseInfo> {
+        let (name, enabled) = (change.name, change.enabled);
+        let limits = change.limits;
         let n = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let n = sqlx::query(
-                "UPDATE enterprises SET name = COALESCE($2, name), enabled = COALESCE($3, enabled) \
-                 WHERE id = $1",
+                "UPDATE enterprises SET name = COALESCE($2, name), enabled = COALESCE($3, enabled), \
+                 time_zone = COALESCE($4, time_zone) WHERE id = $1",
             )
             .bind(id.0)
             .bind(name)
             .bind(enabled)
+            .bind(change.time_zone)
             .execute(&mut *tx)
             .await?
             .rows_affected();
+            if let Some(l) = limits {
+                sqlx::query(
+                    "UPDATE enterprises SET max_agents = $2, max_concurrent_calls = $3, \
+                     max_widget_calls = $4 WHERE id = $1",
+                )
+                .bind(id.0)
+                .bind(limit_column(l.agents))
+                .bind(limit_column(l.concurrent_calls))
+                .bind(limit_column(l.widget_calls))
+                .execute(&mut *tx)
+                .await?;
+            }
             if enabled == Some(false) {
                 sqlx::query(
                     "UPDATE sessions SET revoked_at = $2 WHERE enterprise_id = $1 AND revoked_at IS NULL",
@@ -286,6 +344,29 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         self.enterprise_info(id).await
+    }
+
+    /// Enterprises with at least one limit, and their limits (for the SIP endpoint).
+    pub async fn enterprise_limits(&self) -> Result<Vec<(EnterpriseId, EnterpriseLimits)>> {
+        type Row = (i64, Option<i64>, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, max_agents, max_concurrent_calls, max_widget_calls FROM enterprises \
+             WHERE max_agents IS NOT NULL OR max_concurrent_calls IS NOT NULL \
+             OR max_widget_calls IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(e, a, c, w)| {
+                let limits = EnterpriseLimits {
+                    agents: limit_of(a),
+                    concurrent_calls: limit_of(c),
+                    widget_calls: limit_of(w),
+                };
+                (EnterpriseId(e), limits)
+            })
+            .collect())
     }
 
     /// Number of enterprises: zero means a first start.

@@ -49,7 +49,7 @@ pub use campaign_customers::{
 };
 pub use campaigns::{CampaignRecord, CampaignWrite};
 pub use customers::CustomerInput;
-pub use enterprises::{Enterprise, FirstAdmin};
+pub use enterprises::{Enterprise, EnterpriseChange, FirstAdmin};
 pub use error::StoreError;
 pub use interrupted::OpenCall;
 pub use platform::PlatformSession;

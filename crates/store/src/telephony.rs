@@ -176,7 +176,9 @@ impl Store {
                 .await?
         });
         let prompts = self.prompt_directory().await?;
+        let limits = self.enterprise_limits().await?;
         let mut directory = SipDirectory {
+            limits,
             prompts,
             groups,
             after_call_work,

@@ -6,7 +6,8 @@
 
 mod common;
 
-use store::{FirstAdmin, Store, StoreError};
+use model::platform::EnterpriseLimits;
+use store::{EnterpriseChange, FirstAdmin, Store, StoreError};
 
 async fn platform_sessions_live_until_revoked_or_the_password_changes(store: &Store) {
     let admin = store
@@ -91,6 +92,112 @@ async fn platform_sessions_live_until_revoked_or_the_password_changes(store: &St
     assert!(store.live_session("t2", 900).await.unwrap().is_none());
 }
 
+fn no_terms() -> EnterpriseChange<'static> {
+    EnterpriseChange::default()
+}
+
+fn enable(on: bool) -> EnterpriseChange<'static> {
+    EnterpriseChange {
+        enabled: Some(on),
+        ..EnterpriseChange::default()
+    }
+}
+
+async fn an_enterprise_keeps_its_time_zone_and_limits_until_changed(store: &Store) {
+    let admin = FirstAdmin {
+        work_id: "admin".to_owned(),
+        name: "Boss".to_owned(),
+        password_hash: "h".to_owned(),
+    };
+    let plain = store
+        .create_enterprise_with_admin("plain", "Plain", &admin, &no_terms(), 5)
+        .await
+        .unwrap();
+    assert_eq!(plain.time_zone, "Asia/Shanghai");
+    assert!(plain.limits.is_unlimited());
+    let limits = EnterpriseLimits {
+        agents: Some(3),
+        concurrent_calls: Some(2),
+        widget_calls: Some(0),
+    };
+    let ny = store
+        .create_enterprise_with_admin(
+            "ny",
+            "New York",
+            &admin,
+            &EnterpriseChange {
+                time_zone: Some("America/New_York"),
+                limits: Some(limits),
+                ..EnterpriseChange::default()
+            },
+            6,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (ny.time_zone.as_str(), ny.limits),
+        ("America/New_York", limits)
+    );
+    // Only enterprises with a limit reach the SIP endpoint's directory.
+    let dir = store.sip_directory().await.unwrap();
+    assert_eq!(dir.limits, vec![(ny.id, limits)]);
+
+    // A rename leaves zone and limits alone; new limits replace all three.
+    let renamed = store
+        .update_enterprise(
+            ny.id,
+            &EnterpriseChange {
+                name: Some("NY"),
+                ..EnterpriseChange::default()
+            },
+            7,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed.time_zone.as_str(), renamed.limits),
+        ("America/New_York", limits)
+    );
+    let fewer = EnterpriseLimits {
+        agents: None,
+        concurrent_calls: Some(10),
+        widget_calls: None,
+    };
+    let changed = store
+        .update_enterprise(
+            ny.id,
+            &EnterpriseChange {
+                time_zone: Some("Europe/London"),
+                limits: Some(fewer),
+                ..EnterpriseChange::default()
+            },
+            8,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (changed.time_zone.as_str(), changed.limits),
+        ("Europe/London", fewer)
+    );
+    assert_eq!(
+        store.tenant(ny.id).time_zone().await.unwrap(),
+        "Europe/London"
+    );
+    let cleared = store
+        .update_enterprise(
+            ny.id,
+            &EnterpriseChange {
+                limits: Some(EnterpriseLimits::default()),
+                ..EnterpriseChange::default()
+            },
+            9,
+        )
+        .await
+        .unwrap();
+    assert!(cleared.limits.is_unlimited());
+    assert!(store.sip_directory().await.unwrap().limits.is_empty());
+}
+
 async fn an_enterprise_comes_with_its_roles_and_first_admin_and_can_be_disabled(store: &Store) {
     let first = |work_id: &str| FirstAdmin {
         work_id: work_id.to_owned(),
@@ -98,7 +205,7 @@ async fn an_enterprise_comes_with_its_roles_and_first_admin_and_can_be_disabled(
         password_hash: "h".to_owned(),
     };
     let info = store
-        .create_enterprise_with_admin("acme", "Acme", &first("admin"), 5)
+        .create_enterprise_with_admin("acme", "Acme", &first("admin"), &no_terms(), 5)
         .await
         .unwrap();
     assert_eq!(
@@ -107,7 +214,7 @@ async fn an_enterprise_comes_with_its_roles_and_first_admin_and_can_be_disabled(
     );
     assert!(matches!(
         store
-            .create_enterprise_with_admin("acme", "Again", &first("x"), 6)
+            .create_enterprise_with_admin("acme", "Again", &first("x"), &no_terms(), 6)
             .await,
         Err(StoreError::Duplicate(_))
     ));
@@ -166,7 +273,15 @@ async fn an_enterprise_comes_with_its_roles_and_first_admin_and_can_be_disabled(
     assert_eq!(store.sip_directory().await.unwrap().numbers.len(), 1);
 
     let off = store
-        .update_enterprise(info.id, Some("Acme Ltd"), Some(false), 30)
+        .update_enterprise(
+            info.id,
+            &EnterpriseChange {
+                name: Some("Acme Ltd"),
+                enabled: Some(false),
+                ..EnterpriseChange::default()
+            },
+            30,
+        )
         .await
         .unwrap();
     assert_eq!((off.name.as_str(), off.enabled), ("Acme Ltd", false));
@@ -183,14 +298,14 @@ async fn an_enterprise_comes_with_its_roles_and_first_admin_and_can_be_disabled(
     );
 
     let on = store
-        .update_enterprise(info.id, None, Some(true), 50)
+        .update_enterprise(info.id, &enable(true), 50)
         .await
         .unwrap();
     assert_eq!((on.name.as_str(), on.enabled), ("Acme Ltd", true));
     assert_eq!(store.sip_directory().await.unwrap().numbers.len(), 1);
     assert!(matches!(
         store
-            .update_enterprise(model::EnterpriseId(999_999), None, Some(false), 60)
+            .update_enterprise(model::EnterpriseId(999_999), &enable(false), 60)
             .await,
         Err(StoreError::NotFound)
     ));
@@ -200,4 +315,5 @@ async fn an_enterprise_comes_with_its_roles_and_first_admin_and_can_be_disabled(
 on_both_backends!(
     platform_sessions_live_until_revoked_or_the_password_changes,
     an_enterprise_comes_with_its_roles_and_first_admin_and_can_be_disabled,
+    an_enterprise_keeps_its_time_zone_and_limits_until_changed,
 );

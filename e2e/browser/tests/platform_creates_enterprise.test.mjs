@@ -1,7 +1,10 @@
 // The platform administrator's journey in a real browser: `patchbay admin create root` on the
 // server prints a one-time password; root signs in at /platform, creates enterprise "acme" and
 // reads its first admin's password (shown once); that admin signs in at the usual page and
-// creates an agent, who signs in. Root then disables acme, and acme's admin can no longer sign in.
+// creates an agent, who signs in. Acme was made in New York's time zone with one agent seat: the
+// agent signs in on the phone bar, and the admin signing in as a second agent is told the seats
+// are taken, until root lifts the limit. Root then disables acme, and acme's admin can no longer
+// sign in.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -50,6 +53,11 @@ test('the platform administrator creates an enterprise whose admin creates an ag
   await page.getByTestId('platform-new-enterprise').click();
   await page.getByTestId('platform-code').fill('acme');
   await page.getByTestId('platform-name').fill('Acme 艾克米');
+  await page.getByTestId('terms-time-zone').click();
+  await page.keyboard.type('New_Y');
+  await page.locator('.ant-select-item-option').filter({ hasText: 'America/New_York' }).click();
+  await page.getByTestId('terms-time-zone').filter({ hasText: 'America/New_York' }).waitFor();
+  await page.getByTestId('terms-agents').fill('1');
   await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
   const pw = page.getByTestId('platform-created-password');
   await pw.waitFor();
@@ -58,6 +66,8 @@ test('the platform administrator creates an enterprise whose admin creates an ag
   await shot(page, '61-platform-enterprise-created');
   await page.getByRole('dialog').filter({ hasText: 'Enterprise created' }).getByRole('button', { name: 'OK' }).click();
   await page.getByTestId('platform-enterprises').getByRole('cell', { name: 'Acme 艾克米' }).waitFor();
+  await page.getByTestId('platform-enterprises').getByRole('cell', { name: 'America/New_York' }).waitFor();
+  await page.getByTestId('platform-limits-acme').filter({ hasText: 'agents 1 · calls none · widget none' }).waitFor();
 
   // Acme's first admin signs in and creates an agent with the 坐席 role.
   const adminPage = await (await browser.newContext({ locale: 'en-US' })).newPage();
@@ -80,6 +90,26 @@ test('the platform administrator creates an enterprise whose admin creates an ag
   const agentPage = await (await browser.newContext({ locale: 'en-US' })).newPage();
   await login(agentPage, 'acme', '3001', agentPassword);
   await agentPage.waitForURL(/\/agent/);
+
+  // One seat: 3001 takes it on the phone bar; the admin signing in as an agent is refused.
+  await agentPage.getByTestId('sign-in').click();
+  await agentPage.getByTestId('phone-status').filter({ hasText: 'Busy' }).waitFor();
+  await adminPage.goto(`${server.base}/agent`);
+  await adminPage.getByTestId('phone-status').filter({ hasText: 'Signed out' }).waitFor();
+  await adminPage.getByTestId('sign-in').click();
+  await adminPage.locator('.ant-message').filter({ hasText: 'as many agents signed in as it may' }).waitFor();
+  await shot(adminPage, '63-agent-seat-limit');
+  assert.equal((await adminPage.getByTestId('phone-status').innerText()).includes('Signed out'), true);
+  // Root lifts the limit: the admin signs in now.
+  await page.getByTestId('platform-terms-acme').click();
+  await page.getByTestId('terms-agents').fill('');
+  await page.getByTestId('terms-concurrent_calls').fill('20');
+  await page.getByRole('dialog').filter({ hasText: 'time zone and limits' }).getByRole('button', { name: 'OK' }).click();
+  await page.getByTestId('platform-limits-acme').filter({ hasText: 'agents none · calls 20 · widget none' }).waitFor();
+  await page.getByRole('dialog').filter({ hasText: 'time zone and limits' }).waitFor({ state: 'hidden' });
+  await shot(page, '64-platform-enterprise-limits');
+  await adminPage.getByTestId('sign-in').click();
+  await adminPage.getByTestId('phone-status').filter({ hasText: 'Busy' }).waitFor();
 
   // Root disables acme: its admin cannot sign in any more, and the page says why.
   await page.getByTestId('platform-enabled-acme').click();

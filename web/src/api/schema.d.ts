@@ -1346,8 +1346,8 @@ export interface paths {
         get: operations["list_enterprises"];
         put?: never;
         /**
-         * Creates an enterprise with the standard roles (管理员, 班长, 坐席) and its first
-         *     administrator, whose generated password is returned once.
+         * Creates an enterprise with the standard roles (管理员, 班长, 坐席), its time zone and limits,
+         *     and its first administrator, whose generated password is returned once.
          */
         post: operations["create_enterprise"];
         delete?: never;
@@ -1371,7 +1371,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Renames, enables or disables an enterprise. Disabling signs all its users out, refuses their
+         * Renames, enables or disables an enterprise, or changes its time zone or limits (lowered
+         *     limits hold new calls and sign-ins; none in progress ends). Disabling signs all its users out, refuses their
          *     sign-ins (403 `enterprise_disabled`) and takes its numbers, trunks and desk phones off the SIP
          *     endpoint; enabling brings them back.
          */
@@ -2401,8 +2402,11 @@ export interface components {
             admin_work_id?: string | null;
             /** @description Login code: 2–32 lower-case letters, digits or `-`, starting with a letter or digit. */
             code: string;
+            limits?: components["schemas"]["EnterpriseLimits"] | null;
             /** @description Display name, 1–100 characters. */
             name: string;
+            /** @description Time zone, an IANA name such as `Asia/Shanghai` (the default) or `America/New_York`. */
+            time_zone?: string | null;
         };
         /** @description A created enterprise and its first administrator's password, shown exactly once. */
         EnterpriseCreated: {
@@ -2434,13 +2438,40 @@ export interface components {
             enabled: boolean;
             /** @description Id. */
             id: components["schemas"]["EnterpriseId"];
+            /** @description What it may use at once. */
+            limits: components["schemas"]["EnterpriseLimits"];
             /** @description Display name. */
             name: string;
+            /**
+             * @description Its time zone, an IANA name: where its day ends for today's figures, callbacks and
+             *     exports (the enterprise's admin can change it too, in its settings).
+             */
+            time_zone: string;
             /**
              * Format: int64
              * @description How many users it has.
              */
             user_count: number;
+        };
+        /** @description What an enterprise may use at once; an absent (null) limit is no limit. */
+        EnterpriseLimits: {
+            /**
+             * Format: int32
+             * @description Agents signed in at once (its seats): one more signing in gets 409 `agent_limit`.
+             */
+            agents?: number | null;
+            /**
+             * Format: int32
+             * @description Calls at once, inbound (trunks and web widget) and placed: a call beyond it is refused
+             *     (SIP `486 Call Limit Reached`; a placed call gets 409 `call_limit`).
+             */
+            concurrent_calls?: number | null;
+            /**
+             * Format: int32
+             * @description Web widget calls at once (0 turns the enterprise's widget off): one more gets 503
+             *     `call_limit`.
+             */
+            widget_calls?: number | null;
         };
         /** @description An enterprise number (码号) on a trunk. */
         EnterpriseNumber: {
@@ -2489,8 +2520,11 @@ export interface components {
         EnterpriseUpdate: {
             /** @description Enable or disable the enterprise. Disabling signs every user of it out. */
             enabled?: boolean | null;
+            limits?: components["schemas"]["EnterpriseLimits"] | null;
             /** @description New display name, 1–100 characters. */
             name?: string | null;
+            /** @description New time zone, an IANA name such as `Asia/Shanghai` or `America/New_York`. */
+            time_zone?: string | null;
         };
         /** @description The body of every non-2xx API response. */
         ErrorBody: {
@@ -7057,7 +7091,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk; risk control: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds, `retry_at` unix ms) */
+            /** @description `not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, no usable trunk, or `call_limit` (the enterprise's concurrent calls are all in use); risk control: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds, `retry_at` unix ms) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7258,7 +7292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in, or on a call */
+            /** @description Not signed in, on a call, or (signing in) the enterprise's agent seats are all taken (`agent_limit`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9446,7 +9480,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description SIP endpoint not running or no media ports */
+            /** @description The enterprise's lines are all in use (`call_limit`), the SIP endpoint is not running, or no media ports */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -69,6 +69,7 @@ export type IvrEntry = S['IvrEntry'];
 export type PlatformAdmin = S['PlatformAdmin'];
 export type EnterpriseInfo = S['EnterpriseInfo'];
 export type EnterpriseCreated = S['EnterpriseCreated'];
+export type EnterpriseLimits = S['EnterpriseLimits'];
 export type Campaign = S['Campaign'];
 export type CampaignInput = S['CampaignInput'];
 export type CampaignState = S['CampaignState'];

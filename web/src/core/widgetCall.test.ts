@@ -122,6 +122,7 @@ describe('WidgetCall', () => {
   test.each([
     [{ status: 404, body: { error: { code: 'not_found', message: 'no such number' } } }, 'not_found'],
     [{ status: 503, body: { error: { code: 'unavailable', message: 'down' } } }, 'unavailable'],
+    [{ status: 503, body: { error: { code: 'call_limit', message: 'all lines busy' } } }, 'call_limit'],
     [{ status: 502, body: 'Bad Gateway' }, 'internal'],
     [{ status: 201, body: { call_id: 'c1' } }, 'bad_answer'],
   ])('a POST answered %j fails with %s', async (res, code) => {

@@ -1,6 +1,7 @@
 // The platform administrator's console (/platform): sign in with a platform account (made on the
 // server with `patchbay admin create NAME`), list enterprises, create one with its first admin
-// (password shown once), enable or disable one. It never shows an enterprise's own data.
+// (password shown once), set its time zone and limits, enable or disable one. It never shows
+// an enterprise's own data.
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Space, Switch, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +9,7 @@ import { api, ApiFailure, unwrap } from '../core/api';
 import type { EnterpriseCreated, EnterpriseInfo, PlatformAdmin } from '../api/types';
 import { useErrorText } from '../errors';
 import { LanguageSwitch } from '../layout/AppLayout';
+import { EditTerms, LimitsText, limitsOf, TermsFields, type TermsValues } from './platform/EnterpriseTerms';
 
 function PlatformLogin({ onSignedIn }: { onSignedIn: (a: PlatformAdmin) => void }) {
   const { t } = useTranslation();
@@ -74,9 +76,15 @@ function Enterprises({ admin, onSignedOut }: { admin: PlatformAdmin; onSignedOut
     }
   }, [message, errorText]);
   useEffect(() => void load(), [load]);
-  const create = async (v: { code: string; name: string; admin_work_id?: string }) => {
+  const create = async (v: { code: string; name: string; admin_work_id?: string } & TermsValues) => {
     try {
-      const body = { code: v.code.trim(), name: v.name.trim(), admin_work_id: v.admin_work_id?.trim() || undefined };
+      const body = {
+        code: v.code.trim(),
+        name: v.name.trim(),
+        admin_work_id: v.admin_work_id?.trim() || undefined,
+        time_zone: v.time_zone,
+        limits: limitsOf(v),
+      };
       setCreated(unwrap(await api.POST('/api/v1/platform/enterprises', { body })));
       setCreating(false);
       form.resetFields();
@@ -118,6 +126,17 @@ function Enterprises({ admin, onSignedOut }: { admin: PlatformAdmin; onSignedOut
           { title: t('platform.code'), dataIndex: 'code' },
           { title: t('common.name'), dataIndex: 'name' },
           { title: t('platform.users'), dataIndex: 'user_count' },
+          { title: t('terms.timeZone'), dataIndex: 'time_zone' },
+          {
+            title: t('terms.limits'),
+            dataIndex: 'limits',
+            render: (_: unknown, row) => (
+              <Space data-testid={`platform-limits-${row.code}`}>
+                <LimitsText limits={row.limits} />
+                <EditTerms row={row} onSaved={() => void load()} />
+              </Space>
+            ),
+          },
           { title: t('platform.created'), dataIndex: 'created_at', render: (v: number) => new Date(v).toLocaleString() },
           {
             title: t('common.enabled'),
@@ -129,7 +148,7 @@ function Enterprises({ admin, onSignedOut }: { admin: PlatformAdmin; onSignedOut
         ]}
       />
       <Modal open={creating} title={t('platform.newEnterprise')} onCancel={() => setCreating(false)} onOk={() => form.submit()} destroyOnHidden>
-        <Form form={form} layout="vertical" onFinish={(v) => void create(v)} initialValues={{ admin_work_id: 'admin' }}>
+        <Form form={form} layout="vertical" onFinish={(v) => void create(v)} initialValues={{ admin_work_id: 'admin', time_zone: 'Asia/Shanghai' }}>
           <Form.Item name="code" label={t('platform.code')} extra={t('platform.codeRule')}
             rules={[{ required: true, pattern: /^[a-z0-9][a-z0-9-]{1,31}$/, message: t('platform.codeRule') }]}>
             <Input data-testid="platform-code" />
@@ -140,6 +159,7 @@ function Enterprises({ admin, onSignedOut }: { admin: PlatformAdmin; onSignedOut
           <Form.Item name="admin_work_id" label={t('platform.adminWorkId')} rules={[{ required: true, pattern: /^[A-Za-z0-9]{1,20}$/, message: t('users.workIdRule') }]}>
             <Input data-testid="platform-admin-work-id" />
           </Form.Item>
+          <TermsFields />
         </Form>
       </Modal>
       <Modal open={created !== null} title={t('platform.createdTitle')} onOk={() => setCreated(null)} onCancel={() => setCreated(null)} cancelButtonProps={{ style: { display: 'none' } }}>

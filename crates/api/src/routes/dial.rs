@@ -30,6 +30,7 @@ impl From<DialError> for ApiError {
             DialError::NoMobile => "no_mobile_number",
             DialError::InCall => "in_call",
             DialError::NoTrunk => "no_trunk",
+            DialError::CallLimit(_) => "call_limit",
             DialError::NoMediaPorts | DialError::Stopped => {
                 return ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -49,7 +50,7 @@ impl From<DialError> for ApiError {
     responses(
         (status = 202, body = DialResponse),
         (status = 400, body = ErrorBody),
-        (status = 409, description = "`not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, or no usable trunk; risk control: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds, `retry_at` unix ms)", body = ErrorBody),
+        (status = 409, description = "`not_signed_in`: the agent is signed out; no SIP account, desk phone not registered, browser audio not connected, no mobile number for callback, already on a call, no usable trunk, or `call_limit` (the enterprise's concurrent calls are all in use); risk control: `do_not_call`, `destination_not_allowed`, `risk_limited` (details: `retry_after` seconds, `retry_at` unix ms)", body = ErrorBody),
         (status = 503, description = "SIP endpoint not running or no media ports", body = ErrorBody),
     ))]
 pub(crate) async fn dial(

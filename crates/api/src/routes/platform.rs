@@ -8,12 +8,13 @@ use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use model::platform::EnterpriseLimits;
 use model::platform::{
     EnterpriseCreate, EnterpriseCreated, EnterpriseInfo, EnterpriseUpdate, PlatformAdmin,
     PlatformLoginRequest, PlatformLoginResponse,
 };
 use model::{EnterpriseId, ErrorBody};
-use store::FirstAdmin;
+use store::{EnterpriseChange, FirstAdmin};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -214,8 +215,43 @@ fn enterprise_code(value: &str) -> ApiResult<String> {
     Ok(value.to_owned())
 }
 
-/// Creates an enterprise with the standard roles (管理员, 班长, 坐席) and its first
-/// administrator, whose generated password is returned once.
+/// A time zone the platform administrator named: an IANA name.
+fn time_zone(value: Option<&str>) -> ApiResult<Option<&str>> {
+    let zone = value.map(str::trim);
+    if let Some(z) = zone
+        && !crate::local_day::is_zone(z)
+    {
+        return Err(ApiError::validation(
+            "time_zone",
+            "must be an IANA time zone such as Asia/Shanghai or America/New_York",
+        ));
+    }
+    Ok(zone)
+}
+
+/// Limits within their ranges: agents and calls 1–100000, widget calls 0–100000.
+fn limits(value: Option<EnterpriseLimits>) -> ApiResult<Option<EnterpriseLimits>> {
+    const MAX: u32 = 100_000;
+    let Some(l) = value else {
+        return Ok(None);
+    };
+    for (field, v, min) in [
+        ("limits.agents", l.agents, 1),
+        ("limits.concurrent_calls", l.concurrent_calls, 1),
+        ("limits.widget_calls", l.widget_calls, 0),
+    ] {
+        if v.is_some_and(|v| v < min || v > MAX) {
+            return Err(ApiError::validation(
+                field,
+                &format!("must be {min} to {MAX}, or null for no limit"),
+            ));
+        }
+    }
+    Ok(Some(l))
+}
+
+/// Creates an enterprise with the standard roles (管理员, 班长, 坐席), its time zone and limits,
+/// and its first administrator, whose generated password is returned once.
 #[utoipa::path(post, path = "/platform/enterprises", tag = "platform",
     request_body = EnterpriseCreate,
     responses(
@@ -239,6 +275,11 @@ pub(crate) async fn create_enterprise(
         1,
         64,
     )?;
+    let terms = EnterpriseChange {
+        time_zone: time_zone(req.time_zone.as_deref())?,
+        limits: limits(req.limits)?,
+        ..EnterpriseChange::default()
+    };
     let admin_password = a::generate_password();
     let password_hash =
         a::hash_password_bounded(&state.argon2_permits, admin_password.clone()).await?;
@@ -252,6 +293,7 @@ pub(crate) async fn create_enterprise(
                 name: admin_name,
                 password_hash,
             },
+            &terms,
             state.now(),
         )
         .await
@@ -288,7 +330,8 @@ pub(crate) async fn get_enterprise(
     Ok(Json(state.store.enterprise_info(EnterpriseId(id)).await?))
 }
 
-/// Renames, enables or disables an enterprise. Disabling signs all its users out, refuses their
+/// Renames, enables or disables an enterprise, or changes its time zone or limits (lowered
+/// limits hold new calls and sign-ins; none in progress ends). Disabling signs all its users out, refuses their
 /// sign-ins (403 `enterprise_disabled`) and takes its numbers, trunks and desk phones off the SIP
 /// endpoint; enabling brings them back.
 #[utoipa::path(patch, path = "/platform/enterprises/{id}", tag = "platform",
@@ -311,11 +354,18 @@ pub(crate) async fn update_enterprise(
         Some(n) => Some(validate::text("name", n, 1, 100)?),
         None => None,
     };
+    let change = EnterpriseChange {
+        name: name.as_deref(),
+        enabled: req.enabled,
+        time_zone: time_zone(req.time_zone.as_deref())?,
+        limits: limits(req.limits)?,
+    };
     let info = state
         .store
-        .update_enterprise(EnterpriseId(id), name.as_deref(), req.enabled, state.now())
+        .update_enterprise(EnterpriseId(id), &change, state.now())
         .await?;
-    if req.enabled.is_some() {
+    // Being on or off, the zone and the limits are the SIP endpoint's to apply.
+    if change.enabled.is_some() || change.time_zone.is_some() || change.limits.is_some() {
         state.reload_sip().await?;
     }
     Ok(Json(info))

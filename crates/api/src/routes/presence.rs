@@ -31,6 +31,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 impl From<AgentError> for ApiError {
     fn from(e: AgentError) -> Self {
         let code = match e {
+            AgentError::AgentLimit(_) => "agent_limit",
             AgentError::NotSignedIn => "not_signed_in",
             AgentError::InCall => "in_call",
             AgentError::NoSuchCall => "no_such_call",
@@ -90,7 +91,7 @@ pub(crate) async fn get_presence(
         (status = 200, body = Presence),
         (status = 400, description = "A change that makes no sense, or an unknown custom status", body = ErrorBody),
         (status = 403, body = ErrorBody),
-        (status = 409, description = "Not signed in, or on a call", body = ErrorBody),
+        (status = 409, description = "Not signed in, on a call, or (signing in) the enterprise's agent seats are all taken (`agent_limit`)", body = ErrorBody),
         (status = 503, body = ErrorBody),
     ))]
 pub(crate) async fn change_presence(

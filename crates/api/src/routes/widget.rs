@@ -57,6 +57,9 @@ impl From<WidgetError> for ApiError {
             }
             WidgetError::BadOffer(_) => ApiError::validation("sdp", &msg),
             WidgetError::BadDigit => ApiError::validation("digit", &msg),
+            WidgetError::CallLimit => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "call_limit", msg)
+            }
             WidgetError::NoMediaPorts | WidgetError::Stopped => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", msg)
             }
@@ -73,7 +76,7 @@ impl From<WidgetError> for ApiError {
         (status = 403, description = "The widget is turned off", body = ErrorBody),
         (status = 404, description = "No enterprise answers the number", body = ErrorBody),
         (status = 429, description = "Too many calls from this address", body = ErrorBody),
-        (status = 503, description = "SIP endpoint not running or no media ports", body = ErrorBody),
+        (status = 503, description = "The enterprise's lines are all in use (`call_limit`), the SIP endpoint is not running, or no media ports", body = ErrorBody),
     ))]
 pub(crate) async fn call(
     State(state): State<AppState>,

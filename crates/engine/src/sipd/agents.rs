@@ -63,6 +63,9 @@ pub enum AgentAction {
 /// Why an agent's request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AgentError {
+    /// The enterprise has as many agents signed in as it may.
+    #[error("all {0} of the enterprise's agent seats are signed in: one must sign out first")]
+    AgentLimit(u32),
     /// Signed out.
     #[error("the agent is not signed in")]
     NotSignedIn,

@@ -99,6 +99,8 @@ pub(crate) struct ContactCenter {
     /// Agents Patchbay made busy because their device was gone, and why (until they change
     /// their presence).
     pub(super) busy_reasons: HashMap<UserId, model::presence::BusyReason>,
+    /// How many agents each enterprise may have signed in at once (absent: no limit).
+    pub(super) agent_limits: HashMap<EnterpriseId, u32>,
 }
 
 impl ContactCenter {
@@ -112,6 +114,11 @@ impl ContactCenter {
 
     /// Brings every ACD in step with the database, keeping agents' presence and queued calls.
     pub(crate) fn set_directory(&mut self, d: &SipDirectory) {
+        self.agent_limits = d
+            .limits
+            .iter()
+            .filter_map(|(e, l)| Some((*e, l.agents?)))
+            .collect();
         let offsets: HashMap<EnterpriseId, i32> = d
             .time_zones
             .iter()

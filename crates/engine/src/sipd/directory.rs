@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use model::platform::EnterpriseLimits;
 use model::telephony::{EnterpriseNumber, NumberService, SipDirectory, Trunk};
 use model::{EnterpriseId, PromptId, TrunkId, UserId};
 
@@ -66,6 +67,8 @@ pub(crate) struct Directory {
     prompts: HashMap<(EnterpriseId, PromptId), Arc<[i16]>>,
     /// Agents' mobile numbers (callback mode).
     mobiles: HashMap<UserId, (EnterpriseId, String)>,
+    /// Enterprises' limits on calls and agents at once (absent: none).
+    limits: HashMap<EnterpriseId, EnterpriseLimits>,
 }
 
 /// Digits of a request-URI user part, without a leading `+` or `86`-style prefixes kept as sent.
@@ -115,6 +118,7 @@ impl From<SipDirectory> for Directory {
             .collect();
         let mobiles = d.mobiles.into_iter().map(|(e, u, m)| (u, (e, m))).collect();
         Directory {
+            limits: d.limits.into_iter().collect(),
             mobiles,
             numbers,
             flows,
@@ -123,6 +127,13 @@ impl From<SipDirectory> for Directory {
             by_user,
             prompts,
         }
+    }
+}
+
+impl Directory {
+    /// An enterprise's limits (none when it has none).
+    pub(crate) fn limits(&self, e: EnterpriseId) -> EnterpriseLimits {
+        self.limits.get(&e).copied().unwrap_or_default()
     }
 }
 

@@ -128,6 +128,7 @@ pub fn loopback_directory() -> SipDirectory {
         after_call_work: Vec::new(),
         time_zones: Vec::new(),
         transcribe_all: Vec::new(),
+        limits: Vec::new(),
         prompts: Vec::new(),
         mobiles: Vec::new(),
     }
@@ -242,6 +243,9 @@ pub enum DialError {
     /// RTP ports are exhausted.
     #[error("no media ports free")]
     NoMediaPorts,
+    /// The enterprise has as many calls as its limit allows.
+    #[error("all {0} of the enterprise's concurrent calls are in use: try again when one ends")]
+    CallLimit(u32),
     /// The SIP endpoint is not running.
     #[error("the SIP endpoint is not running")]
     Stopped,

@@ -20,6 +20,10 @@ impl ContactCenter {
     ) -> Result<(), AgentError> {
         let agent = agent_id(user);
         let current = self.presence(e, user, wall);
+        let signs_in = matches!(change.login, Some(LoginState::Online | LoginState::Custom));
+        if signs_in && current.login == LoginState::Offline {
+            self.check_seat(e, wall)?;
+        }
         // The agent decides again: a reason Patchbay made them busy no longer holds.
         self.busy_reasons.remove(&user);
         let acd = self.acd(e);
@@ -107,6 +111,23 @@ impl ContactCenter {
 }
 
 impl ContactCenter {
+    /// Whether one more of the enterprise's agents may sign in (its agent limit).
+    fn check_seat(&mut self, e: EnterpriseId, wall: i64) -> Result<(), AgentError> {
+        let Some(max) = self.agent_limits.get(&e).copied() else {
+            return Ok(());
+        };
+        let signed_in = self
+            .acd(e)
+            .agent_views(wall)
+            .into_iter()
+            .filter(|(_, v)| v.login != acd::LoginStatus::Offline)
+            .count();
+        if signed_in >= max as usize {
+            return Err(AgentError::AgentLimit(max));
+        }
+        Ok(())
+    }
+
     /// The agent's device is gone: a signed-in agent who could be offered calls (idle, or in
     /// after-call work that would end in idle) is made busy for `reason`. False while the agent
     /// is ringing or talking (ask again after the call).

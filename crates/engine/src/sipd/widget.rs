@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use model::EnterpriseId;
 use tokio::sync::oneshot;
 
 use super::calls::random_token;
@@ -35,6 +36,9 @@ pub enum WidgetError {
     /// The visitor's address has as many widget calls running as it may.
     #[error("too many calls from this address: hang one up first")]
     TooManyCalls,
+    /// The enterprise's lines are all in use (its widget or concurrent-call limit).
+    #[error("all of this enterprise's lines are busy: try again later")]
+    CallLimit,
     /// The SDP offer is not one we can answer.
     #[error("unusable SDP offer: {0}")]
     BadOffer(String),
@@ -72,11 +76,11 @@ pub(crate) enum WidgetRequest {
     },
 }
 
-/// Running widget calls: their tokens and visitors' addresses.
+/// Running widget calls: their tokens, visitors' addresses and enterprises.
 #[derive(Default)]
 pub(crate) struct Widgets {
     by_token: HashMap<String, u64>,
-    calls: HashMap<u64, (String, IpAddr)>,
+    calls: HashMap<u64, (String, IpAddr, EnterpriseId)>,
 }
 
 impl Widgets {
@@ -91,22 +95,30 @@ impl Widgets {
     }
 
     /// A new widget call: its token (unguessable: two random 64-bit words) for the visitor.
-    pub(crate) fn add(&mut self, call: u64, source: IpAddr) -> String {
+    pub(crate) fn add(&mut self, call: u64, source: IpAddr, e: EnterpriseId) -> String {
         let token = format!("{}{}", random_token(), random_token());
         self.by_token.insert(token.clone(), call);
-        self.calls.insert(call, (token.clone(), source));
+        self.calls.insert(call, (token.clone(), source, e));
         token
+    }
+
+    /// How many widget calls an enterprise has.
+    pub(crate) fn calls_of(&self, e: EnterpriseId) -> usize {
+        self.calls.values().filter(|(.., x)| *x == e).count()
     }
 
     /// Forgets an ended call (any call: most are not widget calls).
     pub(crate) fn forget(&mut self, call: u64) {
-        if let Some((token, _)) = self.calls.remove(&call) {
+        if let Some((token, ..)) = self.calls.remove(&call) {
             self.by_token.remove(&token);
         }
     }
 
     fn calls_from(&self, source: IpAddr) -> usize {
-        self.calls.values().filter(|(_, ip)| *ip == source).count()
+        self.calls
+            .values()
+            .filter(|(_, ip, _)| *ip == source)
+            .count()
     }
 }
 

@@ -49,6 +49,14 @@ impl Calls {
                 return;
             }
         };
+        if !self.has_line_for(route.enterprise) {
+            tracing::info!(
+                enterprise = route.enterprise.0,
+                "INVITE refused: the enterprise's concurrent-call limit"
+            );
+            self.reply(now, txns, id, &msg, 486, "Call Limit Reached");
+            return;
+        }
         if !super::super::trunks::Here::new(
             self.local_addr,
             self.config.sip_public,
@@ -94,6 +102,14 @@ impl Calls {
             r.invites.insert(leg, id);
         }
         self.admitted(now, call, r, &route, txns);
+    }
+
+    /// Whether an enterprise may take one more call (its concurrent-call limit).
+    pub(in crate::sipd) fn has_line_for(&self, e: model::EnterpriseId) -> bool {
+        self.directory
+            .limits(e)
+            .concurrent_calls
+            .is_none_or(|max| self.flows.of_enterprise(e) < max as usize)
     }
 
     /// A web widget visitor's call, its WebRTC session answered: it goes in like a trunk's.
@@ -222,6 +238,12 @@ impl Calls {
         if !self.widgets.has_room(source, cap) {
             return Err(WidgetError::TooManyCalls);
         }
+        let widget_limit = self.directory.limits(route.enterprise).widget_calls;
+        if widget_limit.is_some_and(|max| self.widgets.calls_of(route.enterprise) >= max as usize)
+            || !self.has_line_for(route.enterprise)
+        {
+            return Err(WidgetError::CallLimit);
+        }
         let socket = self.rtp_socket().ok_or(WidgetError::NoMediaPorts)?;
         let local = socket
             .local_addr()
@@ -245,7 +267,7 @@ impl Calls {
         let call = self
             .admit_widget(now, &route, media, txns)
             .ok_or(WidgetError::NoSuchCall)?;
-        let token = self.widgets.add(call, source);
+        let token = self.widgets.add(call, source, route.enterprise);
         tracing::info!(call, %source, number = %route.number, "web widget call");
         Ok(WidgetAnswer { token, sdp: answer })
     }

@@ -35,6 +35,14 @@ impl Calls {
         if presence.login == LoginState::Offline {
             return Err(DialError::NotSignedIn);
         }
+        if !self.has_line_for(e) {
+            return Err(DialError::CallLimit(
+                self.directory
+                    .limits(e)
+                    .concurrent_calls
+                    .unwrap_or_default(),
+            ));
+        }
         let device = presence.device;
         let (caller_number, trunk) = self.outbound_route(e, cmd.caller_number.as_deref())?;
         let route = self

@@ -149,6 +149,14 @@ impl Flows {
             .map(|(_, r)| r.room)
     }
 
+    /// How many calls an enterprise has (every kind: inbound, widget, placed).
+    pub(crate) fn of_enterprise(&self, e: EnterpriseId) -> usize {
+        self.calls
+            .values()
+            .filter(|(c, _)| c.enterprise() == e)
+            .count()
+    }
+
     /// How many calls there are.
     pub(crate) fn count(&self) -> usize {
         self.calls.len()

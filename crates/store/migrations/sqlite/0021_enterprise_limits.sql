@@ -1,0 +1,4 @@
+-- What each enterprise may use at once (set by the platform administrator); NULL is no limit.
+ALTER TABLE enterprises ADD COLUMN max_agents INTEGER;
+ALTER TABLE enterprises ADD COLUMN max_concurrent_calls INTEGER;
+ALTER TABLE enterprises ADD COLUMN max_widget_calls INTEGER;
