@@ -2,7 +2,11 @@
 //! first enterprise's resources, and lists show only their own rows. Both enterprises are made
 //! the way an operator makes them: the platform administrator creates each through the API, and
 //! each one's first admin signs in and creates an agent. The platform administrator's session
-//! opens no enterprise route, and no enterprise session opens a platform route.
+//! opens no enterprise route, and no enterprise session opens a platform route. The walk runs
+//! with a SIP endpoint, alpha's agent signed in and a live call on alpha's number; the routes on
+//! the caller's own account and calls are sent too (as beta's admin), and nothing they answer
+//! holds alpha's data, nor do they touch alpha's call. The events socket is checked in
+//! `events_stay_in_their_enterprise.rs`.
 //!
 //! The table below must name every route of the OpenAPI document; a new route without a case
 //! fails the test, so nobody adds an endpoint without deciding how it is isolated.
@@ -216,13 +220,27 @@ fn body_for(path: &str, method: &str) -> Option<&'static str> {
     }
 }
 
+/// A browser-like WebRTC offer (for a live widget call).
+fn webrtc_offer() -> String {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    webrtc::WebRtcClient::new(
+        std::time::Instant::now(),
+        socket.local_addr().unwrap(),
+        webrtc::Codec::Opus,
+    )
+    .unwrap()
+    .1
+}
+
 #[tokio::test]
 async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
-    let app = TestApp::new().await;
+    let mut app = TestApp::new().await;
     let platform = app.platform_token().await;
     let a = app.real_tenant(&platform, "alpha").await;
     let b = app.real_tenant(&platform, "beta").await;
-    let ta = app.state.store.tenant(a.id);
+    // The store handle itself (a pool) lets the app start its SIP endpoint later.
+    let db = app.state.store.clone();
+    let ta = db.tenant(a.id);
     let group = ta.create_skill_group("alpha group", None, 0).await.unwrap();
     let status = ta
         .create_custom_status("alpha break", None, 0)
@@ -235,8 +253,9 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
     let trunk_input = |name: &str| model::telephony::TrunkInput {
         name: name.to_owned(),
         mode: model::telephony::TrunkMode::Peer,
-        host: "192.0.2.1".to_owned(),
-        port: 5060,
+        // Nobody listens there: the running endpoint sends nothing off this machine.
+        host: "127.0.0.1".to_owned(),
+        port: 9,
         transport: model::telephony::SipTransport::Udp,
         username: None,
         password: None,
@@ -245,7 +264,7 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         max_calls: 0,
         register_expires: 3600,
         enabled: true,
-        keepalive: true,
+        keepalive: false,
         public_address: None,
     };
     let number_input = |n: &str, t, d: &str| model::telephony::NumberInput {
@@ -275,7 +294,7 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         agent: None,
         at: 1,
     };
-    let store = &app.state.store;
+    let store = &db;
     store
         .apply_call_event(&call_event("a1", a.id, "alpha-line"))
         .await
@@ -322,7 +341,7 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         .create_prompt("alpha prompt", None, &[0; 800], 0)
         .await
         .unwrap();
-    let tb = app.state.store.tenant(b.id);
+    let tb = db.tenant(b.id);
     tb.create_prompt("beta prompt", None, &[0; 800], 0)
         .await
         .unwrap();
@@ -438,9 +457,39 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         .as_i64()
         .unwrap();
     let b_token = b.admin_token.clone();
+    // A running SIP endpoint, alpha's agent signed in and a live call on alpha's number: the
+    // routes of calls in progress (`/me/call/…`, `/me/dial`, `/monitor`) meet real state.
+    app.start_sip((41_500, 41_599), 4).await;
+    let a_agent = app.token("alpha", "1001", &a.agent_password).await;
+    let (st, body) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/presence",
+            Some(&a_agent),
+            Some(r#"{"login":"online","device":"desk_phone"}"#),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let (st, live) = app
+        .call(
+            Method::POST,
+            "/api/v1/widget/calls",
+            None,
+            Some(&serde_json::json!({ "number": "4001110001", "sdp": webrtc_offer() }).to_string()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{live}");
+    let (_, monitor_a) = app
+        .call(Method::GET, "/api/v1/monitor", Some(&a_token), None)
+        .await;
+    assert!(
+        monitor_a.to_string().contains("alpha 1001"),
+        "alpha's own monitor shows its agent: {monitor_a}"
+    );
 
     let doc = serde_json::to_value(api::openapi()).unwrap();
     let mut checked = 0;
+    let mut own_sent = 0;
     let mut missing = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
@@ -521,7 +570,30 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
                         );
                     }
                 }
-                Case::OwnAccount | Case::Public => {}
+                Case::OwnAccount => {
+                    // Sent as beta's admin, with the live state above: whatever it answers
+                    // holds nothing of alpha's. Signing out would end the walk's session.
+                    if path != "/api/v1/auth/logout" {
+                        let url = path
+                            .replace("{action}", "hangup")
+                            .replace("{step}", "cancel")
+                            .replace("{number}", "8613811119999");
+                        let body =
+                            (method != "get").then(|| body_for(path, method).unwrap_or("{}"));
+                        let (st, reply) = app.call(m, &url, Some(&b_token), body).await;
+                        assert!(
+                            !st.is_server_error(),
+                            "{method} {url} as beta's admin: {st} {reply}"
+                        );
+                        let text = reply.to_string();
+                        assert!(
+                            !text.contains("alpha") && !text.contains("4001110001"),
+                            "{method} {url} as beta's admin shows alpha's: {text}"
+                        );
+                        own_sent += 1;
+                    }
+                }
+                Case::Public => {}
             }
             if !matches!(c, Case::Platform | Case::Public) {
                 // The platform administrator's session opens no enterprise route.
@@ -570,6 +642,22 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         "routes without an isolation case: {missing:?}"
     );
     assert!(checked >= 20, "only {checked} routes checked");
+    assert!(own_sent >= 25, "only {own_sent} own-account routes sent");
+    // Alpha's live call and signed-in agent came through beta's hang-ups, dials and transfers.
+    let token = live["call_id"].as_str().unwrap();
+    let (st, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/widget/calls/{token}/dtmf"),
+            None,
+            Some(r#"{"digit":"1"}"#),
+        )
+        .await;
+    assert!(st.is_success(), "alpha's call is still up: {st} {body}");
+    let (_, presence) = app
+        .call(Method::GET, "/api/v1/me/presence", Some(&a_agent), None)
+        .await;
+    assert_eq!(presence["login"], "online", "{presence}");
 
     // Beta's exports hold beta's call and nothing of alpha's.
     for format in ["csv", "xlsx"] {
