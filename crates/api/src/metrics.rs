@@ -110,6 +110,10 @@ fn describe() {
         "patchbay_rtp_foreign_packets_total",
         "RTP and RTCP packets ignored for coming from a source other than the call leg's peer (strict RTP)"
     );
+    describe_counter!(
+        "patchbay_call_panics_total",
+        "Calls whose handling panicked; each was ended and the other calls went on"
+    );
     describe_gauge!("patchbay_agents", "Agents of an enterprise by state");
     describe_gauge!(
         "patchbay_queue_waiting",
@@ -224,6 +228,7 @@ async fn observe(state: &AppState) {
     counter!("patchbay_rtp_packets_received_total").absolute(load(&s.rtp_received));
     counter!("patchbay_rtp_packets_expected_total").absolute(load(&s.rtp_expected));
     counter!("patchbay_rtp_foreign_packets_total").absolute(load(&s.rtp_foreign));
+    counter!("patchbay_call_panics_total").absolute(load(&s.call_panics));
 
     let trunks: Vec<_> = sip
         .trunk_status

@@ -25,6 +25,8 @@ pub struct CallStats {
     /// RTP and RTCP packets ignored for coming from a source other than the leg's peer (strict
     /// RTP).
     pub rtp_foreign: AtomicU64,
+    /// Calls whose handling panicked (each such call was ended; the others went on).
+    pub call_panics: AtomicU64,
 }
 
 impl CallStats {

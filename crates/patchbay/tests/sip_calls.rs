@@ -330,3 +330,146 @@ async fn rtcp_sender_reports_carry_what_was_sent_and_the_losses_patchbay_saw() {
     );
     assert!(received >= 50, "{received} packets counted");
 }
+
+/// An echo call to 9196 from fresh sockets: the SIP and RTP sockets and where to send RTP.
+async fn echo_call(server: SocketAddr, call_id: &str) -> (UdpSocket, UdpSocket, SocketAddr) {
+    let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let rtp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (sp, rp) = (
+        sip.local_addr().unwrap().port(),
+        rtp.local_addr().unwrap().port(),
+    );
+    sip.send_to(invite("9196", sp, rp, call_id).as_bytes(), server)
+        .await
+        .unwrap();
+    let ok = final_response(&sip).await;
+    assert_eq!(ok.status(), Some(200));
+    sip.send_to(in_dialog("ACK", 1, &ok, sp).as_bytes(), server)
+        .await
+        .unwrap();
+    let to = sip::sdp::parse_audio(&ok.body).unwrap().rtp_addr();
+    (sip, rtp, to)
+}
+
+/// Sends `frames` 20 ms packets of a `hz` tone on each call at once; returns, per call, how many
+/// packets came back and the echoed tone's strength at `hz`.
+async fn talk(
+    calls: &[(&UdpSocket, SocketAddr, f64)],
+    frames: u16,
+    seq0: u16,
+) -> Vec<(usize, f64)> {
+    let mut tones: Vec<ToneGenerator> = calls
+        .iter()
+        .map(|(_, _, hz)| ToneGenerator::continuous(*hz, 10_000))
+        .collect();
+    let mut back: Vec<Vec<RtpFrame>> = vec![Vec::new(); calls.len()];
+    let mut buf = [0u8; 2_048];
+    for i in 0..frames {
+        for (k, (rtp, to, _)) in calls.iter().enumerate() {
+            let seq = seq0.wrapping_add(i);
+            let f = RtpFrame {
+                payload_type: 0,
+                seq,
+                timestamp: u32::from(seq) * 160,
+                ssrc: 7,
+                marker: i == 0,
+                payload: g711::encode_ulaw(&tones[k].next_frame()),
+            };
+            rtp.send_to(&f.to_bytes(), *to).await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        for (k, (rtp, _, _)) in calls.iter().enumerate() {
+            while let Ok(Ok((n, _))) =
+                tokio::time::timeout(Duration::from_millis(1), rtp.recv_from(&mut buf)).await
+            {
+                back[k].push(RtpFrame::parse(&buf[..n]).unwrap());
+            }
+        }
+    }
+    back.iter()
+        .zip(calls)
+        .map(|(frames, (_, _, hz))| {
+            let pcm: Vec<i16> = frames
+                .iter()
+                .flat_map(|f| g711::decode_ulaw(&f.payload))
+                .collect();
+            (frames.len(), goertzel(&pcm, *hz, 8_000.0))
+        })
+        .collect()
+}
+
+/// Log lines, kept for the test to read.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_one_calls_handling_ends_that_call_and_the_others_keep_their_audio() {
+    let log = Captured::default();
+    let writer = log.clone();
+    tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .try_init()
+        .expect("the only test of this binary that sets the log");
+    let (handle, _stop) = endpoint_handle(Duration::from_secs(60)).await;
+    let server = handle.local_addr;
+    // The endpoint numbers calls from 1 in the order it admits them: this is call 1.
+    let (doomed_sip, doomed_rtp, doomed_to) = echo_call(server, "panic-1").await;
+    let (_sip, rtp, to) = echo_call(server, "panic-2").await;
+    let before = talk(
+        &[(&doomed_rtp, doomed_to, 1_000.0), (&rtp, to, 1_500.0)],
+        25,
+        0,
+    )
+    .await;
+    for (n, level) in &before {
+        assert!(
+            *n >= 20 && *level > 0.05,
+            "both calls echo before: {before:?}"
+        );
+    }
+
+    handle.inject_fault(1).await;
+    // The faulty call hangs up: its caller gets a BYE.
+    let mut buf = vec![0u8; 65_536];
+    let (n, _) = tokio::time::timeout(Duration::from_secs(5), doomed_sip.recv_from(&mut buf))
+        .await
+        .expect("a BYE for the call whose handling panicked")
+        .unwrap();
+    let bye = Message::parse(&buf[..n]).unwrap();
+    assert_eq!(
+        (bye.method(), bye.header("Call-ID")),
+        (Some("BYE"), Some("panic-1"))
+    );
+    // The other call keeps its audio: a second of tone, echoed as before.
+    let after = talk(&[(&rtp, to, 1_500.0)], 50, 25).await;
+    assert!(
+        after[0].0 >= 48 && after[0].1 > 0.05,
+        "the other call still echoes: {after:?}"
+    );
+    assert!(handle.is_running(), "the endpoint is still running");
+    assert_eq!(
+        handle
+            .stats
+            .call_panics
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+    let text = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    assert!(
+        text.contains("a call's handling panicked")
+            && text.contains("fault injected into call 1")
+            && text.contains("call=1"),
+        "the panic is in the log: {text}"
+    );
+}

@@ -315,6 +315,8 @@ impl Endpoint {
                 let _ = cmd.reply.send(Err(super::DialError::Stopped));
             }
             Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns),
+            #[cfg(feature = "fault-injection")]
+            Inbound::Fault(call) => self.calls.inject_fault(now, call, &mut self.txns),
             Inbound::Registrations(user, reply) => {
                 let _ = reply.send(self.calls.registrar.registrations(now, &user));
             }

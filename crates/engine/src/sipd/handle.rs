@@ -45,6 +45,13 @@ impl SipHandle {
         !*self.stopped.borrow()
     }
 
+    /// Tests only: makes the handling of call number `call` (the endpoint numbers calls from 1,
+    /// in the order it admits them) panic, as a bug in it would.
+    #[cfg(feature = "fault-injection")]
+    pub async fn inject_fault(&self, call: u64) {
+        let _ = self.tx.send(Inbound::Fault(call)).await;
+    }
+
     /// Replaces the numbers, trunks and accounts the endpoint works from.
     pub async fn set_directory(&self, directory: SipDirectory) {
         let _ = self.tx.send(Inbound::Directory(directory)).await;

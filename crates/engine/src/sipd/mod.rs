@@ -204,6 +204,9 @@ pub(crate) enum Inbound {
     Agent(AgentRequest),
     /// A web widget visitor's call, digit or hang-up.
     Widget(widget::WidgetRequest),
+    /// Tests only: make call number `0`'s handling panic.
+    #[cfg(feature = "fault-injection")]
+    Fault(u64),
 }
 
 /// `POST /me/dial` as the endpoint gets it.

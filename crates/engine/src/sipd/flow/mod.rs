@@ -10,6 +10,7 @@ mod commands;
 mod consult;
 mod devices;
 mod dial;
+mod guard;
 mod media;
 
 pub(crate) use devices::GoneBrowsers;
@@ -268,11 +269,15 @@ impl Calls {
         input: Input,
         txns: &mut Transactions,
     ) {
-        let Some((call, _)) = self.flows.calls.get_mut(&id) else {
+        if !self.flows.calls.contains_key(&id) {
             return;
-        };
-        call.handle(wall_ms(), input);
-        self.run_call(now, id, txns);
+        }
+        self.guarded(now, id, txns, |this, txns| {
+            if let Some(call) = this.flows.call_mut(id) {
+                call.handle(wall_ms(), input);
+            }
+            this.drive_call(now, id, txns);
+        });
     }
 
     /// Switches live transcription of a call.
@@ -302,8 +307,14 @@ impl Calls {
         self.run_call(now, id, txns);
     }
 
-    /// Carries out everything a call asks, in order, then notes its next deadline.
+    /// Carries out everything a call asks, in order, then notes its next deadline; a panic in
+    /// it ends that call only (`guard`).
     pub(super) fn run_call(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
+        self.guarded(now, id, txns, |this, txns| this.drive_call(now, id, txns));
+    }
+
+    /// [`run_call`](Self::run_call) without the guard.
+    pub(super) fn drive_call(&mut self, now: Millis, id: u64, txns: &mut Transactions) {
         loop {
             let Some((call, _)) = self.flows.calls.get_mut(&id) else {
                 return;
@@ -331,9 +342,13 @@ impl Calls {
                 .get(id)
                 .and_then(Call::poll_timeout)
                 .is_some_and(|t| t <= wall);
-            if due && let Some((call, _)) = self.flows.calls.get_mut(&id) {
-                call.handle_timeout(wall);
-                self.run_call(now, id, txns);
+            if due {
+                self.guarded(now, id, txns, |this, txns| {
+                    if let Some(call) = this.flows.call_mut(id) {
+                        call.handle_timeout(wall);
+                    }
+                    this.drive_call(now, id, txns);
+                });
             }
         }
     }
