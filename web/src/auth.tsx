@@ -15,6 +15,10 @@ interface AuthValue {
   events: Bus<Event>;
   /** Sends a message on the events WebSocket (WebRTC signalling); false when it is not open. */
   sendEvent: (msg: unknown) => boolean;
+  /** Patchbay restarted (at this server time) while this page was connected: every agent was
+   * signed out. `null` when not, or once dismissed. */
+  restartedAt: number | null;
+  dismissRestart: () => void;
   login: (enterprise: string, workId: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
 }
@@ -29,6 +33,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const socket = useRef<EventsConnection | null>(null);
   const sendEvent = useCallback((msg: unknown) => socket.current?.send(msg) ?? false, []);
+  // When the server this page talks to started: another value on a reconnection is a restart.
+  const serverStarted = useRef<number | null>(null);
+  const [restartedAt, setRestartedAt] = useState<number | null>(null);
+  const dismissRestart = useCallback(() => setRestartedAt(null), []);
 
   useEffect(() => {
     api.GET('/api/v1/me').then((r) => setMe(r.response.ok && r.data ? r.data : null), () => setMe(null));
@@ -41,6 +49,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       onEvent: (ev) => {
         events.emit(ev);
         if (ev.type === 'user_changed' || ev.type === 'hello') setMe(ev.me);
+        if (ev.type === 'hello') {
+          if (serverStarted.current !== null && serverStarted.current !== ev.server_started_at) setRestartedAt(ev.server_started_at);
+          serverStarted.current = ev.server_started_at;
+        }
         if (ev.type === 'session_revoked') {
           setMe(null);
           void message.warning(t('errors.session_ended'));
@@ -67,7 +79,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setMe(null);
   }, []);
 
-  return <AuthContext.Provider value={{ me, connection, events, sendEvent, login, logout }}>{children}</AuthContext.Provider>;
+  return <AuthContext.Provider value={{ me, connection, events, sendEvent, restartedAt, dismissRestart, login, logout }}>{children}</AuthContext.Provider>;
 }
 
 export function useAuth(): AuthValue {

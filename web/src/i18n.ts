@@ -132,6 +132,7 @@ const zh = {
     },
     busyReasonsShort: { browser_gone: '页面已断开', phone_unregistered: '座机未注册' },
     busyReasonHint: '恢复后请设为空闲以接听来电',
+    restarted: '呼叫中心服务在 {{time}} 重启，您已被签出', restartedHint: '请重新签入以接听来电',
     today: '今日', talkTime: '通话时长', calls: '接通数', busyTime: '忙碌时长', idleTime: '空闲时长',
     queueTotal: '排队中', queueDetails: '各技能组', hideDetails: '收起',
     queueLine: '{{waiting}} 人排队 · 最长等待 {{longest}} · 空闲坐席 {{idle}}',
@@ -176,6 +177,7 @@ const zh = {
     },
   },
   monitor: {
+    restarted: '呼叫中心服务在 {{time}} 重启', restartedHint: '所有坐席已被签出，当时排队的来电已结束；坐席需重新签入',
     title: '实时监控', stepIn: '班长操作', agents: '坐席', queues: '队列', login: '登录状态', phone: '电话状态', timeInStatus: '状态时长',
     callsToday: '今日接通', talkToday: '今日通话时长', signedIn: '已签入', waiting: '排队数', longestWait: '最长等待',
     idleAgents: '空闲坐席', totalWaiting: '排队总数', idleNow: '空闲', talkingNow: '通话中', busyNow: '忙碌/小休',
@@ -366,6 +368,7 @@ const en: typeof zh = {
     },
     busyReasonsShort: { browser_gone: 'Page gone', phone_unregistered: 'Desk phone not registered' },
     busyReasonHint: 'Set yourself idle to take calls again',
+    restarted: 'The call center restarted at {{time}}: you were signed out', restartedHint: 'Sign in again to take calls',
     today: 'Today', talkTime: 'Talk time', calls: 'Calls answered', busyTime: 'Busy time', idleTime: 'Idle time',
     queueTotal: 'Waiting', queueDetails: 'Per group', hideDetails: 'Hide',
     queueLine: '{{waiting}} waiting · longest {{longest}} · {{idle}} idle agents',
@@ -410,6 +413,7 @@ const en: typeof zh = {
     },
   },
   monitor: {
+    restarted: 'The call center restarted at {{time}}', restartedHint: 'Every agent was signed out and the calls waiting then were ended; agents sign in again',
     stepIn: 'Step in', title: 'Real-time monitor', agents: 'Agents', queues: 'Queues', login: 'Login', phone: 'Phone', timeInStatus: 'Time in status',
     callsToday: 'Calls today', talkToday: 'Talk time today', signedIn: 'Signed in', waiting: 'Waiting', longestWait: 'Longest wait',
     idleAgents: 'Idle agents', totalWaiting: 'Waiting in all', idleNow: 'Idle', talkingNow: 'On a call', busyNow: 'Busy or away',

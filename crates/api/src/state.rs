@@ -34,6 +34,9 @@ pub struct AppState {
     /// Permits for Argon2 work (hashing and checking passwords), one per core, so a flood of
     /// logins cannot take every blocking thread.
     pub argon2_permits: Arc<Argon2Permits>,
+    /// When this process started (unix ms): browsers that see it change know Patchbay restarted
+    /// and that every agent was signed out.
+    pub started_at: i64,
 }
 
 /// Login and session policy.
@@ -60,6 +63,7 @@ impl AppState {
         AppState {
             store,
             hub: Arc::new(EventHub::default()),
+            started_at: clock.now_ms(),
             clock,
             auth: AuthSettings::default(),
             sip: None,

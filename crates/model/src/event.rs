@@ -16,6 +16,9 @@ pub enum Event {
     Hello {
         /// The signed-in user.
         me: Box<Me>,
+        /// When the server process started (unix ms). A change between two connections means
+        /// Patchbay restarted: every agent was signed out and every queued call ended.
+        server_started_at: i64,
     },
     /// This session was revoked (logout elsewhere, password change, account disabled): the socket closes.
     SessionRevoked {

@@ -19,14 +19,15 @@ export async function freePort() {
 /**
  * Starts the binary on free ports in a new data directory. Recordings stay WAV (the tests that
  * read them measure tones in the samples) unless `compressRecordings` is set: then, as in
- * production, each finished call's WAV becomes Ogg Opus.
+ * production, each finished call's WAV becomes Ogg Opus. `again` (a stopped server's
+ * `{ dataDir, port, sipPort }`) starts it again on the same data and ports: a restart.
  */
-export async function startPatchbay({ compressRecordings = false } = {}) {
+export async function startPatchbay({ compressRecordings = false, again = null } = {}) {
   const bin = process.env.PATCHBAY_BIN;
   if (!bin) throw new Error('PATCHBAY_BIN must name the built patchbay binary');
-  const dataDir = mkdtempSync(join(tmpdir(), 'patchbay-e2e-'));
-  const port = await freePort();
-  const sipPort = await freePort();
+  const dataDir = again?.dataDir ?? mkdtempSync(join(tmpdir(), 'patchbay-e2e-'));
+  const port = again?.port ?? (await freePort());
+  const sipPort = again?.sipPort ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   // A free SIP port too: the default 5060 may be taken by a phone or another test on this machine.
   const args = ['serve', '--data-dir', dataDir, '--http-listen', `127.0.0.1:${port}`, '--sip-listen', `127.0.0.1:${sipPort}`];
@@ -54,6 +55,7 @@ export async function startPatchbay({ compressRecordings = false } = {}) {
   return {
     base,
     dataDir,
+    port,
     sipPort,
     output: () => output,
     stop: async () => {

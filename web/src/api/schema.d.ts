@@ -2544,6 +2544,12 @@ export interface components {
         Event: {
             /** @description The signed-in user. */
             me: components["schemas"]["Me"];
+            /**
+             * Format: int64
+             * @description When the server process started (unix ms). A change between two connections means
+             *     Patchbay restarted: every agent was signed out and every queued call ended.
+             */
+            server_started_at: number;
             /** @enum {string} */
             type: "hello";
         } | {

@@ -352,8 +352,26 @@ describe('phoneBarReducer', () => {
   });
 
   test('an event that changes nothing keeps the same state object', () => {
-    const s = run([ev({ type: 'hello', me: {} as never })]);
-    expect(s).toBe(initialPhoneBar);
+    const once = run([ev({ type: 'hello', me: {} as never, server_started_at: 5 })]);
+    expect(phoneBarReducer(once, ev({ type: 'hello', me: {} as never, server_started_at: 5 }))).toBe(once);
+  });
+});
+
+describe('a restart of Patchbay', () => {
+  const hello = (started: number) => ev({ type: 'hello', me: {} as never, server_started_at: started });
+  const offline = (at: number) => ev({ type: 'presence', presence: presence({ login: 'offline', phone: 'busy', as_of: at }) });
+  test('while the agent was signed in is told, until they sign in again', () => {
+    const s = run([hello(5), ev({ type: 'presence', presence: presence() }), hello(9), offline(T0 + 10)]);
+    expect(s.restartedAt).toBe(9);
+    expect(run([ev({ type: 'presence', presence: presence({ as_of: T0 + 20 }) })], s).restartedAt).toBeNull();
+    expect(run([{ type: 'dismiss_restart' }], s).restartedAt).toBeNull();
+  });
+  test('while the agent was signed out, or on the first connection, says nothing', () => {
+    expect(run([hello(5), offline(T0), hello(9)]).restartedAt).toBeNull();
+    expect(run([ev({ type: 'presence', presence: presence() }), hello(9)]).restartedAt).toBeNull();
+  });
+  test('a reconnection to the same server is no restart', () => {
+    expect(run([hello(5), ev({ type: 'presence', presence: presence() }), hello(5)]).restartedAt).toBeNull();
   });
 });
 

@@ -64,6 +64,11 @@ export interface PhoneBarState {
   /** A call this agent transferred to a colleague came back: who did not take it and why
    * (`ring_timeout`, `rejected`, `no_answer`…), until that call connects again. */
   returned: { call: string; party: string; reason: string } | null;
+  /** When the server this page is connected to started (from `hello`). */
+  serverStartedAt: number | null;
+  /** Patchbay restarted (at this server time) while the agent was signed in: they were signed
+   * out, and are told so until they sign in again or close the notice. */
+  restartedAt: number | null;
 }
 
 export const initialPhoneBar: PhoneBarState = {
@@ -77,6 +82,8 @@ export const initialPhoneBar: PhoneBarState = {
   ended: null,
   recentOffer: null,
   returned: null,
+  serverStartedAt: null,
+  restartedAt: null,
 };
 
 export type PhoneBarAction =
@@ -95,6 +102,8 @@ export type PhoneBarAction =
   | { type: 'called_back'; number: string; at: number }
   /** The agent closed the ended pop. */
   | { type: 'dismiss_ended' }
+  /** The agent closed the notice that Patchbay restarted. */
+  | { type: 'dismiss_restart' }
   /** Signed out. */
   | { type: 'reset' };
 
@@ -118,6 +127,8 @@ function applyPresence(state: PhoneBarState, p: Presence, at: number): PhoneBarS
     ...state,
     presence: p,
     clockOffset: p.as_of - at,
+    // Signed in again: the restart notice has done its job.
+    restartedAt: p.login === 'offline' ? state.restartedAt : null,
     // A presence that is no longer ringing or talking ends what a lost event would have ended.
     offer: p.phone === 'ringing' ? state.offer : null,
     call: p.phone === 'talking' ? state.call : null,
@@ -126,6 +137,12 @@ function applyPresence(state: PhoneBarState, p: Presence, at: number): PhoneBarS
 
 function applyEvent(state: PhoneBarState, ev: Event, at: number): PhoneBarState {
   switch (ev.type) {
+    case 'hello': {
+      if (state.serverStartedAt === ev.server_started_at) return state;
+      // Another server process than before: a signed-in agent was signed out by the restart.
+      const restarted = state.serverStartedAt !== null && state.presence !== null && state.presence.login !== 'offline';
+      return { ...state, serverStartedAt: ev.server_started_at, restartedAt: restarted ? ev.server_started_at : state.restartedAt };
+    }
     case 'presence':
       return applyPresence(state, ev.presence, at);
     case 'queues':
@@ -204,6 +221,8 @@ export function phoneBarReducer(state: PhoneBarState, action: PhoneBarAction): P
       };
     case 'dismiss_ended':
       return state.ended ? { ...state, ended: null } : state;
+    case 'dismiss_restart':
+      return state.restartedAt === null ? state : { ...state, restartedAt: null };
     case 'reset':
       return initialPhoneBar;
   }

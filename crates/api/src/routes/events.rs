@@ -1,6 +1,7 @@
 //! `GET /api/v1/events`: the signed-in user's event stream over a WebSocket.
 //!
-//! The first message is `hello` with the user's profile, then the agent's `presence` and
+//! The first message is `hello` with the user's profile and when the server started (a
+//! change from one connection to the next means Patchbay restarted), then the agent's `presence` and
 //! `queues`; after that, every event the hub has for this user, and for users with the `monitor`
 //! permission the enterprise's `monitor_agent`, `monitor_queue` and `monitor_figures` events of
 //! the skill groups their data scope allows (see `monitor`). When this session is
@@ -39,7 +40,10 @@ pub(crate) async fn events(
     } else {
         None
     };
-    let mut first = vec![Event::Hello { me: Box::new(me) }];
+    let mut first = vec![Event::Hello {
+        me: Box::new(me),
+        server_started_at: state.started_at,
+    }];
     if let Some(sip) = &state.sip {
         if let Some(presence) = sip.presence(user.enterprise, user.user_id).await {
             first.push(Event::Presence { presence });

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { AgentDevice, PresenceChange } from '../../api/types';
 import { useAuth } from '../../auth';
 import { canSetPhone, statusKey } from '../../core/presence';
-import { usePhoneActions, usePhoneBar, useTranscript } from '../../cti';
+import { useCtiDispatch, usePhoneActions, usePhoneBar, useTranscript } from '../../cti';
 import { useShowError } from '../../errors';
 import { askNotificationPermission } from '../../ringAlerts';
 import { useSoftphoneState } from '../../softphone';
@@ -55,6 +55,7 @@ export default function PhoneBar() {
   const { events, me } = useAuth();
   const showError = useShowError();
   const state = usePhoneBar();
+  const dispatch = useCtiDispatch();
   const transcript = useTranscript();
   const actions = usePhoneActions();
   const statuses = useCustomStatuses();
@@ -181,6 +182,18 @@ export default function PhoneBar() {
           />
         </Space>
       </Flex>
+      {!signedIn && state.restartedAt !== null && (
+        <Alert
+          type="warning"
+          showIcon
+          closable
+          onClose={() => dispatch({ type: 'dismiss_restart' })}
+          style={{ marginBottom: 12 }}
+          data-testid="restart-notice"
+          message={t('phonebar.restarted', { time: new Date(state.restartedAt).toLocaleTimeString() })}
+          description={t('phonebar.restartedHint')}
+        />
+      )}
       {signedIn && p?.phone === 'busy' && p.busy_reason && (
         <Alert
           type="warning"

@@ -5,7 +5,7 @@
 // live by the events WebSocket (`monitor_agent`, `monitor_queue`, `monitor_figures`). A
 // supervisor steps into an agent's call from its row (listen, whisper, barge-in, take over).
 import { useState, type HTMLAttributes } from 'react';
-import { Button, Card, Col, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { MonitorAgent } from '../../api/types';
 import { inGroup, monitorSummary } from '../../core/monitor';
@@ -22,7 +22,8 @@ import { usePhoneBar } from '../../cti';
 export default function MonitorPage() {
   const { t } = useTranslation();
   const all = useMonitor();
-  const me = useAuth().me?.id;
+  const auth = useAuth();
+  const me = auth.me?.id;
   // The step this user took on an agent's call, from their own phone bar.
   const supervising = usePhoneBar().call?.supervising;
   const [group, setGroup] = useState<number | null>(null);
@@ -42,6 +43,17 @@ export default function MonitorPage() {
 
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle" data-testid="monitor">
+      {auth.restartedAt !== null && (
+        <Alert
+          type="warning"
+          showIcon
+          closable
+          onClose={auth.dismissRestart}
+          data-testid="monitor-restarted"
+          message={t('monitor.restarted', { time: new Date(auth.restartedAt).toLocaleTimeString() })}
+          description={t('monitor.restartedHint')}
+        />
+      )}
       <Space wrap>
         <Select<number | null>
           style={{ minWidth: 200 }}
