@@ -11,3 +11,4 @@ mod stats;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use hub::EventHub;
+pub use mediaplane::MediaHealth;

@@ -118,6 +118,7 @@ fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64>
 struct Server {
     http: String,
     sip: SocketAddr,
+    handle: engine::sipd::SipHandle,
     dir: tempfile::TempDir,
     stop_sip: tokio::sync::watch::Sender<bool>,
     stop_http: Option<tokio::sync::oneshot::Sender<()>>,
@@ -144,6 +145,7 @@ async fn start() -> Server {
         .await
         .unwrap();
     let sip_addr = sip.local_addr;
+    let handle = sip.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let http = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -164,6 +166,7 @@ async fn start() -> Server {
     Server {
         http,
         sip: sip_addr,
+        handle,
         dir,
         stop_sip,
         stop_http: Some(tx),
@@ -233,6 +236,7 @@ async fn metrics_after_an_api_call_and_an_echo_call_and_readiness_of_database_an
     assert_eq!(body["status"], "ready");
     assert_eq!(body["checks"]["database"], "ok");
     assert_eq!(body["checks"]["sip"], "ok");
+    assert_eq!(body["checks"]["media"], "ok");
 
     // An API call: the admin signs in and lists users (the route is labelled as matched).
     let creds = std::fs::read_to_string(srv.dir.path().join(demo::CREDENTIALS_FILE)).unwrap();
@@ -385,7 +389,8 @@ async fn metrics_after_an_api_call_and_an_echo_call_and_readiness_of_database_an
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(body["status"], "not_ready", "{body}");
-    assert_eq!(body["down"], serde_json::json!(["sip"]), "{body}");
+    // The endpoint's media workers stopped with it.
+    assert_eq!(body["down"], serde_json::json!(["sip", "media"]), "{body}");
     assert_eq!(body["checks"]["database"], "ok");
     let health = http
         .get(format!("{}/healthz", srv.http))
@@ -483,5 +488,34 @@ fn serve_no_demo_starts_empty_and_ready() {
     assert!(
         !dir.path().join(demo::CREDENTIALS_FILE).exists(),
         "no demo credentials written"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_media_worker_that_stops_makes_readiness_fail_and_the_endpoint_stop_for_a_restart() {
+    let srv = start().await;
+    let http = reqwest::Client::new();
+    let ready = |http: reqwest::Client, url: String| async move {
+        let r = http.get(url).send().await.unwrap();
+        (r.status(), r.json::<serde_json::Value>().await.unwrap())
+    };
+    let url = format!("{}/readyz", srv.http);
+    assert_eq!(ready(http.clone(), url.clone()).await.0, 200);
+
+    srv.handle.inject_media_fault(0).await;
+    // The endpoint notices at its next once-a-second round and stops: the binary then exits
+    // non-zero (`serve::main`) for its supervisor to restart it.
+    tokio::time::timeout(Duration::from_secs(5), srv.handle.stopped())
+        .await
+        .expect("the endpoint stops after a media worker stopped");
+    let (status, body) = ready(http, url).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["checks"]["media"], "media-0 stopped", "{body}");
+    assert!(
+        body["down"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("media")),
+        "{body}"
     );
 }

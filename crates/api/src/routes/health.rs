@@ -1,5 +1,5 @@
 //! `/healthz` (liveness: the process serves HTTP and its database answers) and `/readyz`
-//! (readiness: the database answers and the SIP endpoint is running).
+//! (readiness: the database answers, the SIP endpoint is running and its media workers beat).
 
 use std::time::Duration;
 
@@ -45,13 +45,23 @@ pub(crate) async fn sip_check(state: &AppState) -> Result<(), String> {
     }
 }
 
-/// Readiness: 200 `{"status": "ready", ...}` when the database and the SIP endpoint answer,
+/// Whether every media worker thread runs and went round its loop within 2 s.
+pub(crate) fn media_check(state: &AppState) -> Result<(), String> {
+    let Some(sip) = &state.sip else {
+        return Err("not running (no SIP endpoint in this process)".to_owned());
+    };
+    sip.media.check(CHECK_TIMEOUT)
+}
+
+/// Readiness: 200 `{"status": "ready", ...}` when the database, the SIP endpoint and the media
+/// workers answer,
 /// else 503 with `down` naming what does not and `checks` saying why.
 pub(crate) async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
     let (db, sip) = tokio::join!(database_check(&state), sip_check(&state));
     let mut checks = serde_json::Map::new();
     let mut down = Vec::new();
-    for (name, r) in [("database", db), ("sip", sip)] {
+    let media = media_check(&state);
+    for (name, r) in [("database", db), ("sip", sip), ("media", media)] {
         match r {
             Ok(()) => {
                 checks.insert(name.to_owned(), json!("ok"));

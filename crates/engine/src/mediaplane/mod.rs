@@ -9,6 +9,7 @@
 //! stream. The SIP side talks to the plane through [`MediaPlane`], which only sends commands:
 //! nothing here blocks the endpoint.
 
+mod health;
 mod leg;
 mod rtcp;
 #[cfg(test)]
@@ -25,6 +26,8 @@ use std::time::Duration;
 use media::room::{Codec, Mode, Role};
 use media::wav::RecordingWriter;
 use tokio::sync::mpsc;
+
+pub use health::MediaHealth;
 
 use crate::stats::CallStats;
 
@@ -130,6 +133,9 @@ pub(crate) enum Command {
     Remove(LegId),
     /// Stop the worker (the endpoint shut down): every leg is finished.
     Shutdown,
+    /// Tests only: the worker panics, as a bug in it would.
+    #[cfg(feature = "fault-injection")]
+    Fault,
 }
 
 /// One worker's mailbox.
@@ -149,6 +155,8 @@ impl WorkerHandle {
 
 struct Inner {
     workers: Arc<[WorkerHandle]>,
+    /// The workers' pulse.
+    health: Arc<MediaHealth>,
     /// The DTLS certificate every WebRTC leg answers with.
     certificate: webrtc::Certificate,
     next_room: AtomicU64,
@@ -186,8 +194,9 @@ impl MediaPlane {
             pending.push((poll, rx));
         }
         let workers: Arc<[WorkerHandle]> = handles.into();
+        let health = Arc::new(MediaHealth::new(n));
         for (index, (poll, rx)) in pending.into_iter().enumerate() {
-            let w = worker::Worker::new(index, poll, rx, workers.clone());
+            let w = worker::Worker::new(index, poll, rx, workers.clone(), health.clone());
             std::thread::Builder::new()
                 .name(format!("media-{index}"))
                 .spawn(move || w.run())?;
@@ -195,6 +204,7 @@ impl MediaPlane {
         Ok(MediaPlane {
             inner: Arc::new(Inner {
                 workers,
+                health,
                 certificate,
                 next_room: AtomicU64::new(1),
                 next_leg: AtomicU64::new(1),
@@ -202,6 +212,19 @@ impl MediaPlane {
                 legs: Mutex::new(HashMap::new()),
             }),
         })
+    }
+
+    /// Tests only: worker `i` panics.
+    #[cfg(feature = "fault-injection")]
+    pub(crate) fn inject_fault(&self, i: usize) {
+        if let Some(w) = self.inner.workers.get(i) {
+            w.send(Command::Fault);
+        }
+    }
+
+    /// The workers' pulse.
+    pub(crate) fn health(&self) -> Arc<MediaHealth> {
+        self.inner.health.clone()
     }
 
     /// The DTLS certificate WebRTC legs answer with (made once, at start-up).

@@ -40,6 +40,8 @@ struct RoomState {
 }
 
 pub(super) struct Worker {
+    /// Where this worker says it is alive.
+    health: Arc<super::MediaHealth>,
     index: usize,
     poll: mio::Poll,
     rx: std::sync::mpsc::Receiver<Command>,
@@ -78,8 +80,10 @@ impl Worker {
         poll: mio::Poll,
         rx: std::sync::mpsc::Receiver<Command>,
         peers: Arc<[WorkerHandle]>,
+        health: Arc<super::MediaHealth>,
     ) -> Worker {
         Worker {
+            health,
             index,
             poll,
             rx,
@@ -96,6 +100,8 @@ impl Worker {
     }
 
     pub(super) fn run(mut self) {
+        let health = self.health.clone();
+        let _ended = health.watch(self.index);
         let mut events = mio::Events::with_capacity(1_024);
         let mut buf = [0u8; 2_048];
         let mut next_tick = Instant::now() + TICK;
@@ -108,6 +114,7 @@ impl Worker {
                 return;
             }
             let now = Instant::now();
+            self.health.beat(self.index);
             for ev in &events {
                 let t = ev.token();
                 if t == WAKER {
@@ -469,6 +476,8 @@ impl Worker {
                     leg.finish();
                 }
             }
+            #[cfg(feature = "fault-injection")]
+            Command::Fault => panic!("fault injected into media worker {}", self.index),
             Command::Shutdown => {
                 let ids: Vec<LegId> = self.legs.keys().copied().collect();
                 for id in ids {

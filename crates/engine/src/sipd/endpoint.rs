@@ -37,6 +37,7 @@ pub async fn start(
         .map_err(|e| SipError::Certificate(e.to_string()))?
         .map_err(|e| SipError::Certificate(e.to_string()))?;
     let media = crate::mediaplane::MediaPlane::start(0, certificate).map_err(SipError::Media)?;
+    let media_health = media.health();
     let (tx, rx) = mpsc::channel(1024);
     // The media workers report on their own channel: the media plane knows nothing of SIP.
     let (media_tx, media_rx) = mpsc::channel(1024);
@@ -85,6 +86,7 @@ pub async fn start(
         stats,
         trunk_status,
         realm,
+        media: media_health,
         tx,
         stopped,
     })
@@ -213,6 +215,12 @@ impl Endpoint {
                     self.calls.media_event(now, ev, &mut self.txns);
                 }
                 _ = housekeeping.tick() => {
+                    if let Some(i) = self.calls.media.health().ended_worker() {
+                        // Its calls have no audio and no new call can be placed on it: stop,
+                        // so that the process exits and its supervisor starts it again.
+                        tracing::error!(worker = i, "a media worker stopped: the SIP endpoint stops for a restart");
+                        break;
+                    }
                     let now = self.now();
                     self.calls.housekeeping(now, &mut self.txns);
                 }
@@ -317,6 +325,8 @@ impl Endpoint {
             Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns),
             #[cfg(feature = "fault-injection")]
             Inbound::Fault(call) => self.calls.inject_fault(now, call, &mut self.txns),
+            #[cfg(feature = "fault-injection")]
+            Inbound::MediaFault(worker) => self.calls.media.inject_fault(worker),
             Inbound::Registrations(user, reply) => {
                 let _ = reply.send(self.calls.registrar.registrations(now, &user));
             }

@@ -26,6 +26,8 @@ pub struct SipHandle {
     pub trunk_status: TrunkStatuses,
     /// The realm desk phones authenticate in.
     pub realm: String,
+    /// The media workers' pulse (for `/readyz`).
+    pub media: Arc<crate::mediaplane::MediaHealth>,
     /// Commands to the endpoint task.
     pub(super) tx: mpsc::Sender<Inbound>,
     /// Turns true when the endpoint task has ended (stopped, or after a panic).
@@ -50,6 +52,12 @@ impl SipHandle {
     #[cfg(feature = "fault-injection")]
     pub async fn inject_fault(&self, call: u64) {
         let _ = self.tx.send(Inbound::Fault(call)).await;
+    }
+
+    /// Tests only: makes media worker `worker` panic, as a bug in it would.
+    #[cfg(feature = "fault-injection")]
+    pub async fn inject_media_fault(&self, worker: usize) {
+        let _ = self.tx.send(Inbound::MediaFault(worker)).await;
     }
 
     /// Replaces the numbers, trunks and accounts the endpoint works from.

@@ -207,6 +207,9 @@ pub(crate) enum Inbound {
     /// Tests only: make call number `0`'s handling panic.
     #[cfg(feature = "fault-injection")]
     Fault(u64),
+    /// Tests only: make media worker `0` panic.
+    #[cfg(feature = "fault-injection")]
+    MediaFault(usize),
 }
 
 /// `POST /me/dial` as the endpoint gets it.
