@@ -22,6 +22,7 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
     let transcription = Transcription::load(&config)?;
     transcription.log();
     asr::Engine::set_live(transcription.live.clone());
+    lock_down(&config.data_dir)?;
     let store = open_store(&config).await?;
     let created = seed_demo(&config, &store).await?;
     if !created.is_empty() {
@@ -222,6 +223,32 @@ fn record_calls(
         }
     });
     (tx, CallRecords { flush })
+}
+
+/// The data directory holds the database, recordings and the demo's passwords: only Patchbay's
+/// user may read it. From here on the process creates files 0600 and folders 0700 (umask 077);
+/// the directory itself and the files already at its top are narrowed to that too.
+fn lock_down(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("data_dir: cannot create {}", data_dir.display()))?;
+        let narrow = |path: &std::path::Path, mode: u32| {
+            if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+                tracing::warn!(path = %path.display(), error = %e, "cannot narrow the permissions");
+            }
+        };
+        narrow(data_dir, 0o700);
+        for entry in std::fs::read_dir(data_dir)?.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            narrow(&entry.path(), if kind.is_dir() { 0o700 } else { 0o600 });
+        }
+    }
+    Ok(())
 }
 
 /// Creates the data directory and opens (and migrates) the database.

@@ -489,6 +489,11 @@ fn serve_no_demo_starts_empty_and_ready() {
         !dir.path().join(demo::CREDENTIALS_FILE).exists(),
         "no demo credentials written"
     );
+    // Only Patchbay's user reads its data: the folder 0700, the database 0600.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(dir.path()), 0o700);
+    assert_eq!(mode(&dir.path().join("patchbay.db")), 0o600);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
