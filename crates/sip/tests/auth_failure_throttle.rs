@@ -1,5 +1,7 @@
 //! Digest failures throttled per source and per user, on simulated time.
 
+#![allow(clippy::unwrap_used)]
+
 use std::net::IpAddr;
 
 use sip::guard::{AuthThrottle, Blocked, Throttled};

@@ -1,6 +1,8 @@
 //! Per-source request rates (Kamailio's pike): a source over its rate is dropped for a block
 //! period, logged once; trusted sources are never blocked; other sources are not affected.
 
+#![allow(clippy::unwrap_used)]
+
 use std::net::IpAddr;
 
 use sip::guard::{SourceLimits, Verdict};

@@ -1,5 +1,7 @@
 //! SIP TCP connections: capped in total and per source, idle ones closed, on simulated time.
 
+#![allow(clippy::unwrap_used)]
+
 use std::net::SocketAddr;
 
 use sip::guard::{TcpLimits, TcpRefusal};
