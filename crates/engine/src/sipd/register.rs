@@ -314,7 +314,7 @@ mod tests {
         assert_eq!(log_safe("1001"), "1001");
         assert_eq!(
             log_safe("x source=198.51.100.1\nsip auth failed"),
-            "x?source?198.51.100.1?nsip?auth?failed"
+            "x?source?198.51.100.1?sip?auth?failed"
         );
         assert_eq!(log_safe(""), "?");
         assert_eq!(log_safe(&"9".repeat(100)).len(), 64);
