@@ -224,6 +224,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             sip_public: None,
             widget_calls_per_address: 4,
             shutdown_drain: std::time::Duration::ZERO,
+            guard: Default::default(),
         },
         std::future::pending(),
     )

@@ -105,6 +105,7 @@ async fn main() {
             sip_public: None,
             widget_calls_per_address: 4,
             shutdown_drain: std::time::Duration::ZERO,
+            guard: Default::default(),
         },
         async move {
             let _ = stop_rx.await;

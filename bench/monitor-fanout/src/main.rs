@@ -58,6 +58,7 @@ async fn main() {
         sip_public: None,
         widget_calls_per_address: 4,
         shutdown_drain: std::time::Duration::ZERO,
+        guard: Default::default(),
     };
     let sip = engine::sipd::start(config, std::future::pending())
         .await

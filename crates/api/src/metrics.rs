@@ -137,6 +137,30 @@ fn describe() {
         "A trunk's state (1 on the current one)"
     );
     describe_gauge!("patchbay_trunk_active_calls", "Calls on a trunk now");
+    describe_gauge!(
+        "patchbay_sip_transactions",
+        "SIP transactions alive (updated every second)"
+    );
+    describe_gauge!(
+        "patchbay_sip_tcp_connections",
+        "SIP TCP connections open from peers (updated every second)"
+    );
+    describe_counter!(
+        "patchbay_sip_requests_refused_total",
+        "SIP requests refused by the defences: rate_limited (dropped while the source is blocked), overload (503 with Retry-After), auth_throttled (403 Too Many Failures)"
+    );
+    describe_counter!(
+        "patchbay_sip_sources_blocked_total",
+        "Source addresses blocked for going over their request rate"
+    );
+    describe_counter!(
+        "patchbay_sip_auth_failures_total",
+        "Digest answers that failed (each logged as `sip auth failed: ...`)"
+    );
+    describe_counter!(
+        "patchbay_sip_tcp_closed_total",
+        "SIP TCP connections closed by the defences: cap (over the connection caps), idle"
+    );
 }
 
 /// Counts and times every request by method, matched route and status.
@@ -229,6 +253,21 @@ async fn observe(state: &AppState) {
     counter!("patchbay_rtp_packets_expected_total").absolute(load(&s.rtp_expected));
     counter!("patchbay_rtp_foreign_packets_total").absolute(load(&s.rtp_foreign));
     counter!("patchbay_call_panics_total").absolute(load(&s.call_panics));
+    let g = &s.guard;
+    gauge!("patchbay_sip_transactions").set(load(&g.transactions) as f64);
+    gauge!("patchbay_sip_tcp_connections").set(load(&g.tcp_connections) as f64);
+    for (reason, n) in [
+        ("rate_limited", &g.rate_limited),
+        ("overload", &g.overload),
+        ("auth_throttled", &g.auth_throttled),
+    ] {
+        counter!("patchbay_sip_requests_refused_total", "reason" => reason).absolute(load(n));
+    }
+    counter!("patchbay_sip_sources_blocked_total").absolute(load(&g.sources_blocked));
+    counter!("patchbay_sip_auth_failures_total").absolute(load(&g.auth_failures));
+    for (reason, n) in [("cap", &g.tcp_refused), ("idle", &g.tcp_idle_closed)] {
+        counter!("patchbay_sip_tcp_closed_total", "reason" => reason).absolute(load(n));
+    }
 
     let trunks: Vec<_> = sip
         .trunk_status

@@ -27,6 +27,31 @@ pub struct CallStats {
     pub rtp_foreign: AtomicU64,
     /// Calls whose handling panicked (each such call was ended; the others went on).
     pub call_panics: AtomicU64,
+    /// The SIP endpoint's defences at work ([`SipGuardStats`]).
+    pub guard: SipGuardStats,
+}
+
+/// What the SIP endpoint's defences did (for `/metrics` and tests).
+#[derive(Debug, Default)]
+pub struct SipGuardStats {
+    /// Transactions alive now (updated every second).
+    pub transactions: AtomicU64,
+    /// SIP TCP connections open now that count against the caps (updated every second).
+    pub tcp_connections: AtomicU64,
+    /// Requests dropped because their source went over its rate (silently, while blocked).
+    pub rate_limited: AtomicU64,
+    /// Sources blocked for going over their rate.
+    pub sources_blocked: AtomicU64,
+    /// Requests answered 503 because the endpoint was saturated (transactions or calls).
+    pub overload: AtomicU64,
+    /// Digest answers that failed (each logged as `sip auth failed: …`).
+    pub auth_failures: AtomicU64,
+    /// REGISTERs refused (403 Too Many Failures) while their source or user was throttled.
+    pub auth_throttled: AtomicU64,
+    /// TCP connections closed at once for the connection caps.
+    pub tcp_refused: AtomicU64,
+    /// TCP connections closed for bringing nothing for the idle time.
+    pub tcp_idle_closed: AtomicU64,
 }
 
 impl CallStats {

@@ -78,6 +78,34 @@ pub struct Config {
     /// process exits. 0 hangs up at once.
     #[serde(default = "default_drain")]
     pub shutdown_drain_secs: u64,
+    /// SIP under attack (README, "SIP under attack"): requests a second one source address may
+    /// send on average before it is blocked; trunks and registered phones are never blocked.
+    /// 0 turns per-source limits off.
+    pub sip_requests_per_second_per_source: u32,
+    /// Requests one source may send at once above its rate (at least the rate).
+    pub sip_request_burst_per_source: u32,
+    /// Seconds a source over its rate is dropped silently (at least 1).
+    pub sip_source_block_secs: u64,
+    /// Live SIP transactions beyond which new requests get 503 with `Retry-After`; 0: no cap.
+    pub sip_max_transactions: u32,
+    /// Live calls beyond which new INVITEs get 503 with `Retry-After`; 0: no cap.
+    pub sip_max_calls: u32,
+    /// Wrong passwords from one address before its REGISTERs get 403 for `sip_auth_block_secs`;
+    /// 0 turns the throttle off.
+    pub sip_auth_failures_per_source: u32,
+    /// Wrong passwords for one SIP account (from any address but one it registered from)
+    /// before its REGISTERs get 403 for `sip_auth_block_secs` (at least 1).
+    pub sip_auth_failures_per_user: u32,
+    /// Seconds failures are counted over, and a throttled address or account is refused (at
+    /// least 1).
+    pub sip_auth_block_secs: u64,
+    /// Open SIP TCP connections at most (at least 1).
+    pub sip_tcp_max_connections: u32,
+    /// Open SIP TCP connections from one address at most; trunks may open more (at least 1).
+    pub sip_tcp_max_connections_per_source: u32,
+    /// Seconds a SIP TCP connection may bring nothing before it is closed; trunks' and
+    /// registered phones' connections are kept (at least 1).
+    pub sip_tcp_idle_timeout_secs: u64,
 }
 
 fn default_drain() -> u64 {
@@ -165,6 +193,17 @@ impl Default for Config {
             recording_retention_days: 0,
             compress_recordings: true,
             shutdown_drain_secs: default_drain(),
+            sip_requests_per_second_per_source: 100,
+            sip_request_burst_per_source: 200,
+            sip_source_block_secs: 60,
+            sip_max_transactions: 20_000,
+            sip_max_calls: 2_000,
+            sip_auth_failures_per_source: 5,
+            sip_auth_failures_per_user: 10,
+            sip_auth_block_secs: 300,
+            sip_tcp_max_connections: 1_000,
+            sip_tcp_max_connections_per_source: 50,
+            sip_tcp_idle_timeout_secs: 120,
         }
     }
 }
@@ -238,9 +277,52 @@ impl Config {
         {
             bail!("bad configuration: metrics_token must not be empty (leave it out)");
         }
+        for (key, value) in [
+            ("sip_source_block_secs", self.sip_source_block_secs),
+            (
+                "sip_auth_failures_per_user",
+                self.sip_auth_failures_per_user.into(),
+            ),
+            ("sip_auth_block_secs", self.sip_auth_block_secs),
+            (
+                "sip_tcp_max_connections",
+                self.sip_tcp_max_connections.into(),
+            ),
+            (
+                "sip_tcp_max_connections_per_source",
+                self.sip_tcp_max_connections_per_source.into(),
+            ),
+            ("sip_tcp_idle_timeout_secs", self.sip_tcp_idle_timeout_secs),
+        ] {
+            if value == 0 {
+                bail!("bad configuration: {key} must be at least 1");
+            }
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("bad configuration: log filter {:?}", self.log))?;
         Ok(())
+    }
+
+    /// The SIP endpoint's defences, as configured.
+    pub fn sip_guard(&self) -> engine::sipd::GuardConfig {
+        let n = |v: u32| usize::try_from(v).unwrap_or(usize::MAX);
+        let ms = |secs: u64| secs.saturating_mul(1_000);
+        engine::sipd::GuardConfig {
+            requests_per_second: self.sip_requests_per_second_per_source,
+            burst: self.sip_request_burst_per_source,
+            block_ms: ms(self.sip_source_block_secs),
+            max_transactions: match self.sip_max_transactions {
+                0 => usize::MAX,
+                v => n(v),
+            },
+            max_calls: n(self.sip_max_calls),
+            auth_failures_per_source: self.sip_auth_failures_per_source,
+            auth_failures_per_user: self.sip_auth_failures_per_user,
+            auth_block_ms: ms(self.sip_auth_block_secs),
+            tcp_max_connections: n(self.sip_tcp_max_connections),
+            tcp_max_per_source: n(self.sip_tcp_max_connections_per_source),
+            tcp_idle_ms: ms(self.sip_tcp_idle_timeout_secs),
+        }
     }
 
     /// The database URL to open.

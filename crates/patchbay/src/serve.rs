@@ -140,6 +140,7 @@ pub async fn start_sip(
         sip_public: config.sip_public_address,
         widget_calls_per_address: config.widget_calls_per_address,
         shutdown_drain: std::time::Duration::from_secs(config.shutdown_drain_secs),
+        guard: config.sip_guard(),
     };
     let sip = engine::sipd::start(sip_config, async move {
         let _ = stop.wait_for(|s| *s).await;

@@ -162,6 +162,17 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "recording_retention_days" => ("90", "-1"),
         "compress_recordings" => ("false", "maybe"),
         "shutdown_drain_secs" => ("5", "-1"),
+        "sip_requests_per_second_per_source" => ("0", "-1"),
+        "sip_request_burst_per_source" => ("500", "many"),
+        "sip_source_block_secs" => ("300", "0"),
+        "sip_max_transactions" => ("0", "-5"),
+        "sip_max_calls" => ("100", "lots"),
+        "sip_auth_failures_per_source" => ("3", "-1"),
+        "sip_auth_failures_per_user" => ("20", "0"),
+        "sip_auth_block_secs" => ("3600", "0"),
+        "sip_tcp_max_connections" => ("5000", "0"),
+        "sip_tcp_max_connections_per_source" => ("10", "0"),
+        "sip_tcp_idle_timeout_secs" => ("600", "0"),
         _ => return None,
     })
 }

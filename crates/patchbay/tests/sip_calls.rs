@@ -54,6 +54,7 @@ async fn endpoint_recording(
             sip_public: None,
             widget_calls_per_address: 4,
             shutdown_drain: std::time::Duration::ZERO,
+            guard: Default::default(),
         },
         async move {
             let _ = rx.await;

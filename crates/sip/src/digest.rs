@@ -4,7 +4,9 @@
 //!
 //! Nonces need no state to check: `TIMESTAMP.MAC` where MAC is a SHA-256 over a server secret and
 //! the timestamp, so a nonce is ours and its age is known. Replays are refused by remembering the
-//! highest nonce-count used with each live nonce.
+//! highest nonce-count used with each live nonce. A nonce is good for a few wrong answers
+//! ([`DigestServer::MAX_FAILURES_PER_NONCE`]): then even a right one is refused
+//! ([`AuthError::Exhausted`]) and the client must fetch a fresh challenge.
 
 use std::collections::HashMap;
 
@@ -61,6 +63,20 @@ pub enum AuthError {
     /// Wrong user, password, realm or a nonce that is not ours.
     #[error("invalid credentials")]
     Invalid,
+    /// The nonce was used for too many wrong answers: challenge again with a fresh nonce.
+    #[error("nonce used for too many wrong answers")]
+    Exhausted,
+}
+
+/// What is remembered of a nonce that was answered.
+#[derive(Debug, Clone, Copy)]
+struct NonceUse {
+    /// The highest nonce-count accepted.
+    nc: u32,
+    /// When the nonce was issued.
+    issued: Millis,
+    /// Wrong answers given with it.
+    failures: u32,
 }
 
 /// Parses `Digest k=v, k="v", …` into lower-case keys and unquoted values.
@@ -118,14 +134,17 @@ pub struct DigestServer {
     secret: Vec<u8>,
     /// How long a nonce is fresh.
     nonce_ttl: Millis,
-    /// Highest nonce-count seen per nonce, with the nonce's time (to forget old ones).
-    seen: HashMap<String, (u32, Millis)>,
+    /// Answered nonces: the highest nonce-count and the wrong answers (forgotten when old).
+    seen: HashMap<String, NonceUse>,
     /// Challenges issued: each nonce is unique even for phones challenged in the same
     /// millisecond (else all but the first would be refused as replays).
     issued: std::sync::atomic::AtomicU64,
 }
 
 impl DigestServer {
+    /// Wrong answers one nonce is good for.
+    pub const MAX_FAILURES_PER_NONCE: u32 = 3;
+
     /// A server for `realm` with a random `secret` chosen by the caller.
     pub fn new(realm: &str, secret: &[u8], nonce_ttl: Millis) -> Self {
         DigestServer {
@@ -135,6 +154,11 @@ impl DigestServer {
             seen: HashMap::new(),
             issued: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// The realm challenges name.
+    pub fn realm(&self) -> &str {
+        &self.realm
     }
 
     fn mac(&self, ts: Millis, n: u64) -> String {
@@ -169,7 +193,7 @@ impl DigestServer {
         password_of: impl Fn(&str) -> Option<String>,
     ) -> Result<String, AuthError> {
         self.seen
-            .retain(|_, (_, t)| now.saturating_sub(*t) < 2 * self.nonce_ttl);
+            .retain(|_, u| now.saturating_sub(u.issued) < 2 * self.nonce_ttl);
         let p = authorization
             .and_then(parse_params)
             .ok_or(AuthError::Missing)?;
@@ -187,7 +211,18 @@ impl DigestServer {
         if mac != self.mac(ts, n) {
             return Err(AuthError::Invalid);
         }
-        let password = password_of(user).ok_or(AuthError::Invalid)?;
+        let used = self.seen.entry(nonce.to_owned()).or_insert(NonceUse {
+            nc: 0,
+            issued: ts,
+            failures: 0,
+        });
+        if used.failures >= Self::MAX_FAILURES_PER_NONCE {
+            return Err(AuthError::Exhausted);
+        }
+        let Some(password) = password_of(user) else {
+            used.failures += 1;
+            return Err(AuthError::Invalid);
+        };
         let ha1 = algorithm.hash(&format!("{user}:{}:{password}", self.realm));
         let ha2 = algorithm.hash(&format!("{method}:{uri}"));
         let qop = get("qop");
@@ -201,6 +236,9 @@ impl DigestServer {
             ))
         };
         if !expected.eq_ignore_ascii_case(response) {
+            if let Some(u) = self.seen.get_mut(nonce) {
+                u.failures += 1;
+            }
             return Err(AuthError::Invalid);
         }
         if now.saturating_sub(ts) >= self.nonce_ttl {
@@ -208,11 +246,13 @@ impl DigestServer {
         }
         if !qop.is_empty() {
             let nc = u32::from_str_radix(get("nc"), 16).map_err(|_| AuthError::Invalid)?;
-            let entry = self.seen.entry(nonce.to_owned()).or_insert((0, ts));
-            if nc <= entry.0 {
+            let Some(used) = self.seen.get_mut(nonce) else {
+                return Err(AuthError::Invalid);
+            };
+            if nc <= used.nc {
                 return Err(AuthError::Replay);
             }
-            entry.0 = nc;
+            used.nc = nc;
         }
         Ok(user.to_owned())
     }

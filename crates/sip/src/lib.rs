@@ -10,6 +10,8 @@
 //! - [`digest`]: digest authentication (MD5, SHA-256, qop=auth) as server and as client, with
 //!   nonce expiry and replay protection.
 //! - [`registrar`]: bindings per address-of-record with expiry.
+//! - [`guard`]: defences under attack (per-source rates with a block, digest failures per
+//!   source and user, TCP connection caps and idle connections), each taking `now`.
 //! - [`failure`]: the stable catalogue of call-failure codes mapped from SIP responses.
 //!
 //! Time is milliseconds since an epoch the engine chooses ([`Millis`]).
@@ -18,6 +20,7 @@ pub mod dialog;
 pub mod digest;
 pub mod failure;
 pub mod grammar;
+pub mod guard;
 pub mod msg;
 pub mod registrar;
 pub mod sdp;

@@ -234,6 +234,7 @@ impl TestApp {
             sip_public: None,
             widget_calls_per_address: widget_calls,
             shutdown_drain: std::time::Duration::ZERO,
+            guard: Default::default(),
         };
         let sip = engine::sipd::start(config, std::future::pending())
             .await

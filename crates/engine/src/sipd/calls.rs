@@ -31,6 +31,8 @@ pub const DEMO_NUMBER: &str = "4008000000";
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER";
 /// `Retry-After` of the 503 new calls get while the endpoint stops: about a restart's time.
 const RETRY_AFTER_SECS: &str = "30";
+/// `Retry-After` of the 503 new calls get while the endpoint is full (calls or transactions).
+pub(super) const OVERLOAD_RETRY_AFTER_SECS: u32 = 5;
 
 pub(crate) struct Calls {
     pub(super) config: SipConfig,
@@ -99,7 +101,7 @@ impl Calls {
         media: MediaPlane,
     ) -> Calls {
         let cc = super::cc::ContactCenter::new(config.hub.clone());
-        let registrar = super::register::DeskPhones::new(&config.realm);
+        let registrar = super::register::DeskPhones::new(&config.realm, &config.guard);
         Calls {
             directory: Directory::default(),
             registrar,
@@ -214,6 +216,15 @@ impl Calls {
         self.trunk_links.timeout(now, &here, id) || self.flow_timeout(now, id, txns)
     }
 
+    /// A source we know: a trunk's address or allowed source, or where a registered desk
+    /// phone's REGISTER came from. Trusted sources are never rate-limited and get answers the
+    /// RFC way; strangers get their final answers once.
+    pub(crate) fn trusted(&self, ip: std::net::IpAddr) -> bool {
+        self.directory.is_trunk_source(ip)
+            || self.trunk_links.is_resolved_address(ip)
+            || self.registrar.is_source(ip)
+    }
+
     /// Whether outbound calls may use a trunk now (enabled, up, with room).
     pub(super) fn trunk_usable(&self, trunk: TrunkId) -> bool {
         let here = super::trunks::Here::new(
@@ -293,6 +304,9 @@ impl Calls {
                 tracing::debug!(from = %from.addr, %error, "malformed SIP message")
             }
             TxnEvent::Refused { from, code, reason } => {
+                if code == 503 {
+                    self.stats.guard.overload.fetch_add(1, Ordering::Relaxed);
+                }
                 tracing::debug!(from = %from.addr, code, %reason, "SIP request refused")
             }
             TxnEvent::Acked { .. } | TxnEvent::StrayAck { .. } => {}
@@ -309,12 +323,31 @@ impl Calls {
     ) {
         let method = msg.method().unwrap_or_default().to_owned();
         let in_dialog = msg.tag("To").is_some();
+        if !self.trusted(from.addr.ip()) {
+            // No retransmitted refusals to an address that may be spoofed.
+            txns.answer_once(id);
+        }
+        let max_calls = self.config.guard.max_calls;
         match (method.as_str(), in_dialog) {
             ("INVITE", false) if self.draining => {
                 // RFC 3261 §21.5.4: another server (or this one, restarted) can take it.
                 let mut r = msg.response_to(503, "Shutting Down", Some(&random_token()));
                 r.headers
                     .push(("Retry-After".to_owned(), RETRY_AFTER_SECS.to_owned()));
+                r.headers.push(("Server".to_owned(), "Patchbay".to_owned()));
+                txns.respond(now, id, r);
+            }
+            ("INVITE", false) if max_calls > 0 && self.live_calls() >= max_calls => {
+                self.stats.guard.overload.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(
+                    calls = max_calls,
+                    "INVITE refused: as many calls as allowed"
+                );
+                let mut r = msg.response_to(503, "Too Many Calls", Some(&random_token()));
+                r.headers.push((
+                    "Retry-After".to_owned(),
+                    OVERLOAD_RETRY_AFTER_SECS.to_string(),
+                ));
                 r.headers.push(("Server".to_owned(), "Patchbay".to_owned()));
                 txns.respond(now, id, r);
             }
@@ -326,7 +359,9 @@ impl Calls {
             }
             (_, true) => self.flow_request(now, id, msg, txns),
             ("REGISTER", false) => {
-                let r = self.registrar.register(now, from, &msg, &self.directory);
+                let r =
+                    self.registrar
+                        .register(now, from, &msg, &self.directory, &self.stats.guard);
                 txns.respond(now, id, r);
             }
             _ => {

@@ -182,6 +182,11 @@ impl Directory {
                     .is_ok_and(|a| a == source))
     }
 
+    /// Whether `source` is an enabled trunk's host or allowed source.
+    pub(crate) fn is_trunk_source(&self, source: IpAddr) -> bool {
+        self.trunks().any(|t| Self::source_allowed(t, source))
+    }
+
     /// An agent's mobile number, for callback mode.
     pub(crate) fn mobile_of(&self, e: EnterpriseId, user: UserId) -> Option<&str> {
         self.mobiles

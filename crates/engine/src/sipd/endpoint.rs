@@ -1,13 +1,19 @@
 //! The endpoint task: its sockets, the transaction layer, the select loop that feeds SIP, TCP,
 //! media and API messages to the calls, and sending what they produce.
+//!
+//! Every request, over UDP or TCP, first passes its source's rate (`sip::guard::SourceLimits`):
+//! a source over it is dropped silently for the block period, logged once. TCP connections are
+//! counted against their caps when they open, and closed when idle (`sip::guard::TcpLimits`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use model::telephony::SipDirectory;
 use sip::Millis;
-use sip::txn::{Output, Peer, TimerConfig, Transactions, Transport};
+use sip::guard::{SourceLimits, TcpLimits, Verdict};
+use sip::txn::{Limits, Output, Peer, TimerConfig, Transactions, Transport};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, watch};
 
@@ -48,11 +54,24 @@ pub async fn start(
     let directory = config.directory.clone();
     let (names, names_rx) = watch::channel(Default::default());
     tokio::spawn(resolver::run(names_rx, tx.clone(), resolver::system_lookup));
+    let guard = config.guard;
     let endpoint = Endpoint {
         epoch: Instant::now(),
         udp: Arc::new(udp),
         local_addr,
-        txns: Transactions::new(TimerConfig::default()),
+        txns: Transactions::with_limits(
+            TimerConfig::default(),
+            Limits {
+                max_server: guard.max_transactions,
+                retry_after_secs: calls::OVERLOAD_RETRY_AFTER_SECS,
+            },
+        ),
+        sources: SourceLimits::new(guard.requests_per_second, guard.burst, guard.block_ms),
+        tcp_limits: TcpLimits::new(
+            guard.tcp_max_connections,
+            guard.tcp_max_per_source,
+            guard.tcp_idle_ms,
+        ),
         calls: calls::Calls::new(
             config,
             local_addr,
@@ -140,6 +159,10 @@ struct Endpoint {
     local_addr: SocketAddr,
     /// The transaction layer.
     txns: Transactions,
+    /// Requests per source, and blocked sources.
+    sources: SourceLimits,
+    /// Open TCP connections against their caps, and when each last brought a message.
+    tcp_limits: TcpLimits,
     /// Calls and dialogs.
     calls: calls::Calls,
     /// Writers of open TCP connections.
@@ -205,7 +228,9 @@ impl Endpoint {
                 r = self.udp.recv_from(&mut buf) => match r {
                     Ok((n, from)) => {
                         let now = self.now();
-                        self.txns.handle_datagram(now, Peer { addr: from, transport: Transport::Udp }, &buf[..n]);
+                        if self.admit(now, from, &buf[..n]) {
+                            self.txns.handle_datagram(now, Peer { addr: from, transport: Transport::Udp }, &buf[..n]);
+                        }
                     }
                     Err(e) => tracing::debug!(error = %e, "UDP receive error"),
                 },
@@ -223,6 +248,7 @@ impl Endpoint {
                     }
                     let now = self.now();
                     self.calls.housekeeping(now, &mut self.txns);
+                    self.guard_housekeeping(now);
                 }
                 () = sleep => {
                     let now = self.now();
@@ -286,21 +312,99 @@ impl Endpoint {
         self.calls.set_directory(directory, addrs);
     }
 
+    /// Whether a message from `from` goes on to the transaction layer: responses always do;
+    /// a request only within its source's rate (or from a trusted source).
+    fn admit(&mut self, now: Millis, from: SocketAddr, bytes: &[u8]) -> bool {
+        if bytes.starts_with(b"SIP/") {
+            return true;
+        }
+        let ip = from.ip();
+        let calls = &self.calls;
+        let guard = &self.calls.stats.guard;
+        match self.sources.check(now, ip, || calls.trusted(ip)) {
+            Verdict::Pass => true,
+            Verdict::BlockedNow { until } => {
+                guard.sources_blocked.fetch_add(1, Ordering::Relaxed);
+                guard.rate_limited.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(
+                    "sip source blocked: source={ip} seconds={} (over {} requests a second)",
+                    until.saturating_sub(now).div_ceil(1_000),
+                    self.calls.config.guard.requests_per_second
+                );
+                false
+            }
+            Verdict::Blocked => {
+                guard.rate_limited.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+        }
+    }
+
+    /// Once a second: forget quiet sources, close idle TCP connections of strangers, publish
+    /// the live figures.
+    fn guard_housekeeping(&mut self, now: Millis) {
+        self.sources.prune(now);
+        let calls = &self.calls;
+        for addr in self.tcp_limits.idle(now, |a| calls.trusted(a.ip())) {
+            tracing::debug!(%addr, "SIP TCP connection idle: closed");
+            self.calls
+                .stats
+                .guard
+                .tcp_idle_closed
+                .fetch_add(1, Ordering::Relaxed);
+            // Dropping the writer closes the connection.
+            self.tcp_writers.remove(&addr);
+            self.tcp_limits.closed(addr);
+        }
+        let guard = &self.calls.stats.guard;
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        guard
+            .transactions
+            .store(count(self.txns.len()), Ordering::Relaxed);
+        guard
+            .tcp_connections
+            .store(count(self.tcp_limits.open()), Ordering::Relaxed);
+    }
+
+    /// Forgets a TCP connection's writer (which closes it).
+    fn drop_tcp(&mut self, addr: SocketAddr, why: tcp::Refused) {
+        self.tcp_writers.remove(&addr);
+        self.tcp_limits.closed(addr);
+        tcp_dropped(addr, why);
+    }
+
     async fn inbound(&mut self, msg: Inbound) {
         let now = self.now();
         match msg {
-            Inbound::Tcp(from, bytes) => self.txns.handle_datagram(
-                now,
-                Peer {
-                    addr: from,
-                    transport: Transport::Tcp,
-                },
-                &bytes,
-            ),
+            Inbound::Tcp(from, bytes) => {
+                self.tcp_limits.heard(now, from);
+                if self.admit(now, from, &bytes) {
+                    let peer = Peer {
+                        addr: from,
+                        transport: Transport::Tcp,
+                    };
+                    self.txns.handle_datagram(now, peer, &bytes);
+                }
+            }
             Inbound::TcpOpen(addr, writer) => {
+                let ours = self.tcp_pending.contains_key(&addr);
+                let calls = &self.calls;
+                if let Err(why) = self
+                    .tcp_limits
+                    .opened(now, addr, ours, || calls.trusted(addr.ip()))
+                {
+                    self.calls
+                        .stats
+                        .guard
+                        .tcp_refused
+                        .fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(%addr, ?why, "SIP TCP connection refused: closed");
+                    return; // dropping the writer closes it
+                }
                 for bytes in self.tcp_pending.remove(&addr).unwrap_or_default() {
                     if let Err(why) = writer.try_send(bytes) {
                         // Dropping the writer closes the connection.
+                        self.tcp_limits.closed(addr);
                         tcp_dropped(addr, why);
                         return;
                     }
@@ -334,6 +438,7 @@ impl Endpoint {
                 // A newer connection to the same address keeps its writer.
                 if self.tcp_writers.get(&addr).is_some_and(|w| w.id == id) {
                     self.tcp_writers.remove(&addr);
+                    self.tcp_limits.closed(addr);
                 }
             }
             Inbound::Agent(req) => self.calls.agent_request(now, req, &mut self.txns),
@@ -356,8 +461,7 @@ impl Endpoint {
                         Some(w) => {
                             if let Err(why) = w.try_send(bytes) {
                                 // Dropping the writer closes the connection.
-                                self.tcp_writers.remove(&to.addr);
-                                tcp_dropped(to.addr, why);
+                                self.drop_tcp(to.addr, why);
                             }
                         }
                         None => {

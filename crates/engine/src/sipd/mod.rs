@@ -43,12 +43,13 @@ use model::{EnterpriseId, TrunkId, UserId};
 
 use tokio::sync::{mpsc, oneshot};
 
-pub use crate::stats::CallStats;
+pub use crate::stats::{CallStats, SipGuardStats};
 use agents::AgentRequest;
 pub use agents::{AgentAction, AgentError};
 pub use callflow::{ConsultStep, ConsultTo, StepIn, TransferTo};
 pub use endpoint::start;
 pub use handle::SipHandle;
+pub use sip::guard::GuardConfig;
 pub use widget::{WIDGET_CALLER, WidgetAnswer, WidgetError};
 
 /// Settings of the SIP endpoint.
@@ -81,6 +82,9 @@ pub struct SipConfig {
     /// When the endpoint is told to stop: how long live calls may go on (new ones get 503 with
     /// `Retry-After`) before they are hung up.
     pub shutdown_drain: Duration,
+    /// Defences under attack: per-source rates, transaction and call caps, digest failure
+    /// throttling, TCP connection caps and idle time.
+    pub guard: GuardConfig,
 }
 
 /// A directory with one local trunk (accepting 127.0.0.1) carrying the demo's two numbers, for

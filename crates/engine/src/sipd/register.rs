@@ -1,17 +1,32 @@
 //! The registrar desk phones register with (SPEC §3 desk-phone mode): digest authentication
 //! against the agents' SIP accounts, bindings with expiry, and the address each binding really
 //! came from (so INVITEs reach phones behind NAT, and TCP phones over their connection).
+//!
+//! Password guessing: a nonce is good for a few wrong answers (`sip::digest`), failures are
+//! throttled per source and per user (`sip::guard::AuthThrottle`: `403 Too Many Failures` with
+//! `Retry-After`), and each failure writes one WARN line in a fixed format that the fail2ban
+//! filter shipped in `packaging/fail2ban` reads:
+//!
+//! ```text
+//! sip auth failed: source=203.0.113.9 user=1001 method=REGISTER realm=patchbay
+//! ```
+//!
+//! The source comes first and from the socket, and the user name is reduced to safe characters,
+//! so a crafted name cannot make the filter ban another address.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use model::telephony::Registration;
 use sip::Millis;
 use sip::digest::{Algorithm, AuthError, DigestServer};
+use sip::guard::{AuthThrottle, GuardConfig};
 use sip::msg::Message;
 use sip::registrar::{Binding, RegisterError, Registrar, RegistrarConfig};
 use sip::txn::Peer;
 
 use super::directory::Directory;
+use crate::stats::SipGuardStats;
 
 /// How long a nonce is fresh.
 const NONCE_TTL_MS: Millis = 300_000;
@@ -20,6 +35,8 @@ const NONCE_TTL_MS: Millis = 300_000;
 pub(crate) struct DeskPhones {
     registrar: Registrar,
     digest: DigestServer,
+    /// Failures per source and per user.
+    throttle: AuthThrottle,
     /// Contact URI → where its REGISTER came from.
     sources: HashMap<String, Peer>,
     /// Wall-clock ms at endpoint time zero (registrations are reported in wall-clock time).
@@ -40,7 +57,7 @@ fn aor_user(to: &str) -> Option<&str> {
 }
 
 impl DeskPhones {
-    pub(crate) fn new(realm: &str) -> Self {
+    pub(crate) fn new(realm: &str, guard: &GuardConfig) -> Self {
         let secret: [u8; 32] = rand::random();
         let since_epoch = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -49,14 +66,25 @@ impl DeskPhones {
         DeskPhones {
             registrar: Registrar::new(RegistrarConfig::default()),
             digest: DigestServer::new(realm, &secret, NONCE_TTL_MS),
+            throttle: AuthThrottle::new(
+                guard.auth_failures_per_source,
+                guard.auth_failures_per_user,
+                guard.auth_block_ms,
+            ),
             sources: HashMap::new(),
             // The endpoint's clock starts when it is created, as this does.
             wall_offset: since_epoch,
         }
     }
 
+    /// Whether a registered phone's REGISTER came from `ip` (a trusted source).
+    pub(crate) fn is_source(&self, ip: std::net::IpAddr) -> bool {
+        self.sources.values().any(|p| p.addr.ip() == ip)
+    }
+
     /// Forgets registrations whose time ran out: the usernames that lost one.
     pub(crate) fn expire(&mut self, now: Millis) -> Vec<String> {
+        self.throttle.prune(now);
         let mut lapsed = Vec::new();
         for (username, contact) in self.registrar.expire(now) {
             tracing::info!(%contact, "desk phone registration lapsed");
@@ -137,20 +165,35 @@ impl DeskPhones {
         from: Peer,
         msg: &Message,
         directory: &Directory,
+        stats: &SipGuardStats,
     ) -> Message {
         let Some(user) = msg.header("To").and_then(aor_user).map(str::to_owned) else {
             return refusal(msg, 400, "Bad To Header");
         };
+        let source = from.addr.ip();
+        if let Err(t) = self.throttle.check(now, source, &user) {
+            stats.auth_throttled.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(%user, %source, "REGISTER refused: too many failures");
+            let mut r = refusal(msg, 403, "Too Many Failures");
+            r.headers
+                .push(("Retry-After".to_owned(), t.retry_after_secs.to_string()));
+            return r;
+        }
         let verified = self
             .digest
             .verify(now, "REGISTER", msg.header("Authorization"), |u| {
                 directory.account(u).map(|a| a.password.clone())
             });
         match verified {
-            Ok(u) if u == user => {}
+            Ok(u) if u == user => self.throttle.succeeded(now, source, &user),
             Ok(_) => return refusal(msg, 403, "Username Does Not Match Address"),
             Err(AuthError::Invalid) if msg.header("Authorization").is_some() => {
-                tracing::info!(%user, from = %from.addr, "desk phone registration refused: wrong credentials");
+                let guessed = msg
+                    .header("Authorization")
+                    .and_then(sip::digest::parse_params)
+                    .and_then(|p| p.get("username").cloned())
+                    .unwrap_or_else(|| user.clone());
+                self.auth_failed(now, source, &guessed, directory, stats);
                 return refusal(msg, 403, "Wrong User Name Or Password");
             }
             Err(e) => {
@@ -196,6 +239,32 @@ impl DeskPhones {
         }
     }
 
+    /// Logs a failed digest answer (the fail2ban line) and counts it against the source and,
+    /// when the account exists, the user.
+    fn auth_failed(
+        &mut self,
+        now: Millis,
+        source: std::net::IpAddr,
+        user: &str,
+        directory: &Directory,
+        stats: &SipGuardStats,
+    ) {
+        stats.auth_failures.fetch_add(1, Ordering::Relaxed);
+        let shown = log_safe(user);
+        tracing::warn!(
+            "sip auth failed: source={source} user={shown} method=REGISTER realm={}",
+            log_safe(self.digest.realm())
+        );
+        let exists = directory.account(user).is_some();
+        let blocked = self.throttle.failed(now, source, exists.then_some(user));
+        if blocked.source {
+            tracing::warn!("sip auth throttled: source={source} (too many failures from it)");
+        }
+        if blocked.user {
+            tracing::warn!("sip auth throttled: user={shown} (too many failures for it)");
+        }
+    }
+
     /// A SIP account's live registrations, for the admin console.
     pub(crate) fn registrations(&self, now: Millis, username: &str) -> Vec<Registration> {
         self.targets(now, username)
@@ -208,6 +277,27 @@ impl DeskPhones {
     }
 }
 
+/// A name as it may appear in a log line a fail2ban filter reads: letters, digits and `._+-@`
+/// kept, anything else (spaces, `=`, line breaks) shown as `?`, at most 64 characters.
+fn log_safe(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .take(64)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._+-@".contains(c) {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if safe.is_empty() {
+        "?".to_owned()
+    } else {
+        safe
+    }
+}
+
 /// A final response refusing (or challenging) `msg`, naming the server.
 fn refusal(msg: &Message, code: u16, reason: &str) -> Message {
     let mut r = msg.response_to(code, reason, Some(&super::calls::random_token()));
@@ -217,7 +307,18 @@ fn refusal(msg: &Message, code: u16, reason: &str) -> Message {
 
 #[cfg(test)]
 mod tests {
-    use super::aor_user;
+    use super::{aor_user, log_safe};
+
+    #[test]
+    fn names_in_the_auth_failure_line_cannot_forge_fields() {
+        assert_eq!(log_safe("1001"), "1001");
+        assert_eq!(
+            log_safe("x source=198.51.100.1\nsip auth failed"),
+            "x?source?198.51.100.1?sip?auth?failed"
+        );
+        assert_eq!(log_safe(""), "?");
+        assert_eq!(log_safe(&"9".repeat(100)).len(), 64);
+    }
 
     #[test]
     fn aor_user_is_read_from_name_addr_and_bare_uris() {

@@ -142,6 +142,11 @@ impl TrunkLinks {
         self.by_txn.retain(|_, id| unchanged.contains(id));
     }
 
+    /// Whether `ip` is where a trunk's host name resolved to.
+    pub(crate) fn is_resolved_address(&self, ip: std::net::IpAddr) -> bool {
+        self.addrs.values().any(|a| a.ip() == ip)
+    }
+
     /// Where and how to reach a trunk's carrier.
     pub(crate) fn peer(&self, t: &TrunkEntry) -> Option<Peer> {
         trunk_peer(t, &self.addrs)

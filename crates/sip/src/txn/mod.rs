@@ -23,6 +23,13 @@
 //! as [`TxnEvent::Cancelled`]; a CANCEL matching nothing gets 481. Client transactions retransmit
 //! over UDP (Timers A and E), time out (B and F), ACK non-2xx finals themselves and linger to
 //! absorb retransmissions (D and K). Over TCP nothing is retransmitted; the timeouts still apply.
+//!
+//! Under load: past [`Limits::max_server`] live server transactions a new out-of-dialog request
+//! is answered `503 Service Unavailable` with `Retry-After` at once, keeping no state (reported
+//! as [`TxnEvent::Refused`]). A transaction the application marks with
+//! [`Transactions::answer_once`] (a request from an unknown, unauthenticated source) sends its
+//! final answer once, never on a timer, and lingers only T4 to absorb retransmissions, each
+//! answered once: a spoofed source address gets no more than it sent.
 
 mod timers;
 
@@ -33,6 +40,24 @@ use crate::Millis;
 use crate::grammar;
 use crate::msg::{MAX_UDP_MESSAGE, Message, MessageError, StartLine};
 pub use timers::TimerConfig;
+
+/// Caps of the transaction layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Live server transactions beyond which new out-of-dialog requests get 503.
+    pub max_server: usize,
+    /// The 503's `Retry-After`, in seconds.
+    pub retry_after_secs: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_server: usize::MAX,
+            retry_after_secs: 5,
+        }
+    }
+}
 
 /// The transport a message came over or goes out on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -177,6 +202,8 @@ struct Txn {
     timers: Vec<(Millis, Timer)>,
     /// Key in the lookup map.
     key: Key,
+    /// Final answers are sent once and the transaction lingers only T4 ([`Transactions::answer_once`]).
+    once: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -192,6 +219,10 @@ enum Key {
 pub struct Transactions {
     /// RFC timer values.
     config: TimerConfig,
+    /// Caps.
+    limits: Limits,
+    /// Live server transactions (the cap counts them).
+    servers: usize,
     /// Live transactions.
     txns: HashMap<TxnId, Txn>,
     /// Lookup by key.
@@ -213,9 +244,31 @@ impl Transactions {
         }
     }
 
+    /// A layer with caps ([`Limits`]).
+    pub fn with_limits(config: TimerConfig, limits: Limits) -> Self {
+        Transactions {
+            config,
+            limits,
+            ..Transactions::default()
+        }
+    }
+
     /// Transactions alive (for tests and metrics).
     pub fn len(&self) -> usize {
         self.txns.len()
+    }
+
+    /// Server transactions alive.
+    pub fn servers(&self) -> usize {
+        self.servers
+    }
+
+    /// The final answer of server transaction `id` goes out once, not on a timer, and the
+    /// transaction lingers only T4 (for a request from an unknown, unauthenticated source).
+    pub fn answer_once(&mut self, id: TxnId) {
+        if let Some(t) = self.txns.get_mut(&id).filter(|t| t.server) {
+            t.once = true;
+        }
     }
 
     /// True when no transaction is alive.
@@ -275,6 +328,9 @@ impl Transactions {
 
     fn terminate(&mut self, id: TxnId) {
         if let Some(t) = self.txns.remove(&id) {
+            if t.server {
+                self.servers -= 1;
+            }
             for (at, timer) in t.timers {
                 self.timers.remove(&(at, id, timer));
             }
@@ -355,6 +411,10 @@ impl Transactions {
                     }
                     return;
                 }
+                if self.servers >= self.limits.max_server && msg.tag("To").is_none() {
+                    self.overloaded(from, &msg);
+                    return;
+                }
                 let id = self.new_server(from, key, msg.clone(), &method);
                 if let Some(refusal) = grammar::check_request(&msg) {
                     self.refuse(now, id, from, &msg, refusal);
@@ -373,8 +433,24 @@ impl Transactions {
         }
     }
 
+    /// Answers 503 with `Retry-After` without keeping a transaction.
+    fn overloaded(&mut self, from: Peer, msg: &Message) {
+        let mut r = msg.response_to(503, "Service Unavailable", Some("overload"));
+        r.headers.push((
+            "Retry-After".to_owned(),
+            self.limits.retry_after_secs.to_string(),
+        ));
+        self.transmit(from, r.to_bytes());
+        self.event(TxnEvent::Refused {
+            from,
+            code: 503,
+            reason: "Service Unavailable".to_owned(),
+        });
+    }
+
     fn new_server(&mut self, from: Peer, key: Key, request: Message, method: &str) -> TxnId {
         let id = self.id();
+        self.servers += 1;
         self.keys.insert(key.clone(), id);
         self.txns.insert(
             id,
@@ -388,6 +464,7 @@ impl Transactions {
                 interval: self.config.t1,
                 timers: Vec::new(),
                 key,
+                once: false,
             },
         );
         id
@@ -504,6 +581,7 @@ impl Transactions {
         t.last_response = Some(bytes.clone());
         let peer = t.peer;
         let invite = t.method == "INVITE";
+        let once = t.once;
         self.transmit(peer, bytes);
         let t1 = self.config.t1;
         match (invite, code) {
@@ -523,6 +601,13 @@ impl Transactions {
                 }
                 self.arm(id, now + 64 * t1, Timer::Timeout);
             }
+            (true, _) if once => {
+                // Sent once; an ACK or a retransmitted INVITE within T4 is absorbed.
+                if let Some(t) = self.txns.get_mut(&id) {
+                    t.state = State::Completed;
+                }
+                self.arm(id, now + self.config.t4, Timer::Linger);
+            }
             (true, _) => {
                 if let Some(t) = self.txns.get_mut(&id) {
                     t.state = State::Completed;
@@ -537,7 +622,7 @@ impl Transactions {
                 if let Some(t) = self.txns.get_mut(&id) {
                     t.state = State::Completed;
                 }
-                let j = self.linger(id, 64 * t1);
+                let j = self.linger(id, if once { self.config.t4 } else { 64 * t1 });
                 self.arm(id, now + j, Timer::Linger); // J
             }
         }
@@ -566,6 +651,7 @@ impl Transactions {
                 interval: t1,
                 timers: Vec::new(),
                 key,
+                once: false,
             },
         );
         self.transmit(to, bytes);
