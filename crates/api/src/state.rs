@@ -34,6 +34,8 @@ pub struct AppState {
     /// Permits for Argon2 work (hashing and checking passwords), one per core, so a flood of
     /// logins cannot take every blocking thread.
     pub argon2_permits: Arc<Argon2Permits>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`trusted_proxies`).
+    pub trusted_proxies: Arc<crate::TrustedProxies>,
 }
 
 /// Login and session policy.
@@ -41,7 +43,8 @@ pub struct AppState {
 pub struct AuthSettings {
     /// How long a session lives after login.
     pub session_ttl: Duration,
-    /// Mark the session cookie `Secure` (when served over HTTPS).
+    /// Mark the session cookie `Secure` (when served over HTTPS). A trusted proxy's
+    /// `X-Forwarded-Proto: https` marks it too.
     pub secure_cookie: bool,
 }
 
@@ -68,6 +71,7 @@ impl AppState {
             metrics_token: None,
             login_throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default())),
             argon2_permits: Arc::new(Argon2Permits::per_core()),
+            trusted_proxies: Arc::default(),
         }
     }
 

@@ -29,6 +29,12 @@ pub struct Config {
     pub log: String,
     /// Mark the session cookie `Secure`; set when Patchbay is served over HTTPS.
     pub secure_cookie: bool,
+    /// Reverse proxies (IP addresses or CIDR blocks) whose `X-Forwarded-For` (or `Forwarded:
+    /// for=`) names the client: the widget's per-visitor cap, the login throttles and the
+    /// access log then see the visitor, not the proxy. From any other peer the headers are
+    /// ignored. File: a list; `PATCHBAY_TRUSTED_PROXIES`: comma-separated.
+    #[serde(default)]
+    pub trusted_proxies: api::TrustedProxies,
     /// SIP listen address (UDP and TCP).
     pub sip_listen: SocketAddr,
     /// RTP port range, `LOW-HIGH`.
@@ -149,6 +155,7 @@ impl Default for Config {
             database_url: None,
             log: "info".to_owned(),
             secure_cookie: false,
+            trusted_proxies: api::TrustedProxies::default(),
             sip_listen: SocketAddr::from(([127, 0, 0, 1], 5060)),
             rtp_ports: PortRange {
                 low: 20_000,

@@ -252,6 +252,7 @@ pub async fn run(
     state.recordings_dir = Some(config.data_dir.join("recordings"));
     state.transcription_engines = Arc::new(transcription.engines.clone());
     state.metrics_token = config.metrics_token.clone();
+    state.trusted_proxies = Arc::new(config.trusted_proxies.clone());
     state.auth = AuthSettings {
         secure_cookie: config.secure_cookie,
         ..AuthSettings::default()
