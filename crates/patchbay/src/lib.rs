@@ -8,4 +8,5 @@ pub mod demo;
 pub mod ops;
 pub mod recovery;
 pub mod serve;
+pub mod tls;
 pub mod transcription;

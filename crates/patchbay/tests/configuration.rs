@@ -150,6 +150,8 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "log" => ("debug", "api=[{"),
         "log_format" => ("json", "xml"),
         "secure_cookie" => ("true", "maybe"),
+        "tls_cert" => ("/etc/patchbay/cert.pem", ""),
+        "tls_key" => ("/etc/patchbay/key.pem", ""),
         "trusted_proxies" => ("127.0.0.1,10.0.0.0/8", "10.0.0.0/8,proxy.example"),
         "sip_listen" => ("0.0.0.0:5070", "5070"),
         "rtp_ports" => ("30000-30999", "5-1"),
