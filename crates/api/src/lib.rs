@@ -9,6 +9,7 @@ pub mod auth;
 mod campaign_import;
 mod error;
 mod extract;
+mod forwarded;
 mod local_day;
 pub mod metrics;
 mod pops;
@@ -32,6 +33,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use error::ApiError;
+pub use forwarded::TrustedProxies;
 pub use pops::enrich_offer;
 pub use routes::monitor::publish_figures;
 pub use state::{AppState, AuthSettings};
@@ -89,6 +91,7 @@ async fn time_limit(req: Request, next: Next) -> Response {
 /// The complete application: API, WebSocket, health checks, metrics and web app.
 pub fn app(state: AppState) -> Router {
     metrics::prometheus();
+    let trusted = state.trusted_proxies.clone();
     let (router, doc) = api_router().split_for_parts();
     let doc = std::sync::Arc::new(doc);
     router
@@ -107,5 +110,10 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(time_limit))
         .layer(axum::middleware::from_fn(metrics::track_http))
+        // Outermost: the client's address is known to everything inside.
+        .layer(axum::middleware::from_fn_with_state(
+            trusted,
+            forwarded::resolve,
+        ))
         .with_state(state)
 }

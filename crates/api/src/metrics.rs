@@ -180,13 +180,19 @@ pub(crate) async fn track_http(req: Request, next: Next) -> Response {
         Method::OPTIONS => "OPTIONS",
         _ => "other",
     };
+    let client = req
+        .extensions()
+        .get::<crate::forwarded::ClientAddr>()
+        .map(|c| c.ip);
     let start = Instant::now();
     let resp = next.run(req).await;
     let elapsed = start.elapsed();
     let status = resp.status().as_u16();
+    // Client addresses only at DEBUG, like other personal data.
     tracing::debug!(
         method,
         route,
+        client = client.map(tracing::field::display),
         status,
         ms = elapsed.as_secs_f64() * 1e3,
         "http request"

@@ -37,6 +37,8 @@ pub struct AppState {
     /// When this process started (unix ms): browsers that see it change know Patchbay restarted
     /// and that every agent was signed out.
     pub started_at: i64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`trusted_proxies`).
+    pub trusted_proxies: Arc<crate::TrustedProxies>,
 }
 
 /// Login and session policy.
@@ -44,7 +46,8 @@ pub struct AppState {
 pub struct AuthSettings {
     /// How long a session lives after login.
     pub session_ttl: Duration,
-    /// Mark the session cookie `Secure` (when served over HTTPS).
+    /// Mark the session cookie `Secure` (when served over HTTPS). A trusted proxy's
+    /// `X-Forwarded-Proto: https` marks it too.
     pub secure_cookie: bool,
 }
 
@@ -72,6 +75,7 @@ impl AppState {
             metrics_token: None,
             login_throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default())),
             argon2_permits: Arc::new(Argon2Permits::per_core()),
+            trusted_proxies: Arc::default(),
         }
     }
 

@@ -65,6 +65,10 @@ pub enum Command {
     ResetPassword(ResetPasswordArgs),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+    /// Back up the database to DEST while Patchbay runs or not: a consistent SQLite copy, or a
+    /// PostgreSQL `pg_dump -Fc` archive. Recordings are files in DATA_DIR/recordings: copy them
+    /// yourself.
+    Backup(BackupArgs),
     /// Print the timed transcript of a WAV recording, one line per final segment.
     Transcribe(TranscribeArgs),
     /// Platform administrators, who create and disable enterprises in the web app's platform
@@ -100,6 +104,13 @@ pub struct TranscribeArgs {
     /// model of `sherpa_onnx_model_dir`, in a binary built with `--features sherpa`).
     #[arg(long, default_value = "pocketsphinx")]
     pub engine: String,
+}
+
+/// Arguments of `backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the backup; it must not exist yet.
+    pub dest: PathBuf,
 }
 
 /// Arguments of `reset-password`.

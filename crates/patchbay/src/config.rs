@@ -29,6 +29,19 @@ pub struct Config {
     pub log: String,
     /// Mark the session cookie `Secure`; set when Patchbay is served over HTTPS.
     pub secure_cookie: bool,
+    /// Reverse proxies (IP addresses or CIDR blocks) whose `X-Forwarded-For` (or `Forwarded:
+    /// for=`) names the client: the widget's per-visitor cap, the login throttles and the
+    /// access log then see the visitor, not the proxy. From any other peer the headers are
+    /// ignored. File: a list; `PATCHBAY_TRUSTED_PROXIES`: comma-separated.
+    #[serde(default)]
+    pub trusted_proxies: api::TrustedProxies,
+    /// PEM certificate chain for built-in HTTPS; with `tls_key`, the HTTP listener serves HTTPS
+    /// only and the session cookie is `Secure`. Read again on SIGHUP.
+    #[serde(default)]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    #[serde(default)]
+    pub tls_key: Option<PathBuf>,
     /// SIP listen address (UDP and TCP).
     pub sip_listen: SocketAddr,
     /// RTP port range, `LOW-HIGH`.
@@ -177,6 +190,9 @@ impl Default for Config {
             database_url: None,
             log: "info".to_owned(),
             secure_cookie: false,
+            trusted_proxies: api::TrustedProxies::default(),
+            tls_cert: None,
+            tls_key: None,
             sip_listen: SocketAddr::from(([127, 0, 0, 1], 5060)),
             rtp_ports: PortRange {
                 low: 20_000,
@@ -258,6 +274,11 @@ impl Config {
             .is_some_and(|d| d.as_os_str().is_empty())
         {
             bail!("bad configuration: sherpa_onnx_model_dir must not be empty (leave it out)");
+        }
+        for (key, path) in [("tls_cert", &self.tls_cert), ("tls_key", &self.tls_key)] {
+            if path.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+                bail!("bad configuration: {key} must not be empty (leave it out)");
+            }
         }
         if self
             .sip_public_address

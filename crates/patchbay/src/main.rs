@@ -17,6 +17,7 @@ fn main() -> anyhow::Result<()> {
             Command::Serve => patchbay::serve::main(cli.settings).await,
             Command::ResetPassword(args) => patchbay::ops::reset_password(cli.settings, args).await,
             Command::Openapi => patchbay::ops::print_openapi(),
+            Command::Backup(args) => patchbay::backup::run(cli.settings, args).await,
             Command::Transcribe(args) => patchbay::ops::transcribe(&cli.settings, &args),
             Command::Admin(cmd) => patchbay::ops::admin(cli.settings, cmd).await,
         }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use api::{AppState, AuthSettings};
+use axum_server::tls_rustls::RustlsConfig;
 use engine::{Clock, SystemClock};
 use store::Store;
 use tokio::net::TcpListener;
@@ -12,6 +13,7 @@ use tokio::net::TcpListener;
 use crate::cli::SettingsArgs;
 use crate::config::{Config, LogFormat};
 use crate::demo;
+use crate::tls::TlsFiles;
 use crate::transcription::Transcription;
 
 /// `patchbay serve`: load the configuration, open the store, seed the demo, serve until a signal.
@@ -22,6 +24,11 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
     let transcription = Transcription::load(&config)?;
     transcription.log();
     asr::Engine::set_live(transcription.live.clone());
+    // A certificate that does not load stops start-up before anything else starts.
+    let tls = TlsFiles::from_config(&config)?;
+    if let Some(files) = &tls {
+        files.load()?;
+    }
     lock_down(&config.data_dir)?;
     let store = open_store(&config).await?;
     let created = seed_demo(&config, &store).await?;
@@ -39,7 +46,8 @@ pub async fn main(args: SettingsArgs) -> anyhow::Result<()> {
     let hub = Arc::new(engine::EventHub::default());
     let (sip, records) = start_sip(&config, &store, hub.clone(), stop_rx.clone()).await?;
     println!(
-        "Patchbay is serving the web UI at http://{}",
+        "Patchbay is serving the web UI at {}://{}",
+        if tls.is_some() { "https" } else { "http" },
         listener.local_addr()?
     );
     println!(
@@ -233,7 +241,7 @@ fn lock_down(data_dir: &std::path::Path) -> anyhow::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+        private_files();
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("data_dir: cannot create {}", data_dir.display()))?;
         let narrow = |path: &std::path::Path, mode: u32| {
@@ -252,6 +260,12 @@ fn lock_down(data_dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// From here on the process creates files 0600 and folders 0700 (umask 077).
+pub fn private_files() {
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
 /// Creates the data directory and opens (and migrates) the database.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&config.data_dir)
@@ -262,7 +276,8 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         .with_context(|| "database_url: cannot open the database".to_owned())
 }
 
-/// Serves HTTP on `listener` until `shutdown` resolves, then drains connections.
+/// Serves HTTP on `listener` (HTTPS only, when `tls_cert` and `tls_key` are set) until
+/// `shutdown` resolves, then drains connections.
 pub async fn run(
     listener: TcpListener,
     store: Store,
@@ -280,19 +295,43 @@ pub async fn run(
     state.recordings_dir = Some(config.data_dir.join("recordings"));
     state.transcription_engines = Arc::new(transcription.engines.clone());
     state.metrics_token = config.metrics_token.clone();
+    state.trusted_proxies = Arc::new(config.trusted_proxies.clone());
+    let tls = TlsFiles::from_config(config)?;
     state.auth = AuthSettings {
-        secure_cookie: config.secure_cookie,
+        // Over HTTPS the session cookie is always `Secure`.
+        secure_cookie: config.secure_cookie || tls.is_some(),
         ..AuthSettings::default()
     };
     // Visitors' addresses bound how many web widget calls each may run.
     let app = api::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    match tls {
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await?;
+        }
+        Some(files) => {
+            let rustls = RustlsConfig::from_config(files.load()?);
+            files.reload_on_sighup(rustls.clone())?;
+            let handle = axum_server::Handle::new();
+            let stopping = handle.clone();
+            tokio::spawn(async move {
+                shutdown.await;
+                stopping.graceful_shutdown(Some(HTTPS_DRAIN));
+            });
+            axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, rustls)?
+                .handle(handle)
+                .serve(app)
+                .await?;
+        }
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
 }
+
+/// How long open HTTPS connections may finish their requests after the shutdown.
+const HTTPS_DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)

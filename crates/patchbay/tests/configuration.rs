@@ -150,6 +150,9 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "log" => ("debug", "api=[{"),
         "log_format" => ("json", "xml"),
         "secure_cookie" => ("true", "maybe"),
+        "tls_cert" => ("/etc/patchbay/cert.pem", ""),
+        "tls_key" => ("/etc/patchbay/key.pem", ""),
+        "trusted_proxies" => ("127.0.0.1,10.0.0.0/8", "10.0.0.0/8,proxy.example"),
         "sip_listen" => ("0.0.0.0:5070", "5070"),
         "rtp_ports" => ("30000-30999", "5-1"),
         "rtp_timeout_secs" => ("5", "0"),
@@ -235,6 +238,44 @@ fn no_demo_comes_from_the_flag_the_file_or_the_environment() {
             .unwrap()
             .no_demo,
             "the flag beats the environment"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn trusted_proxies_come_from_a_list_in_the_file_or_a_comma_separated_variable() {
+    Jail::expect_with(|jail| {
+        let c = Config::load(&SettingsArgs::default()).unwrap();
+        assert!(
+            c.trusted_proxies.is_empty(),
+            "no proxy is trusted by default"
+        );
+        jail.create_file(
+            "patchbay.toml",
+            "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n",
+        )?;
+        let file = SettingsArgs {
+            config: Some(PathBuf::from("patchbay.toml")),
+            ..Default::default()
+        };
+        let c = Config::load(&file).unwrap();
+        assert!(c.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        assert!(!c.trusted_proxies.contains("192.0.2.1".parse().unwrap()));
+        jail.set_env("PATCHBAY_TRUSTED_PROXIES", "192.0.2.0/24, ::1");
+        let c = Config::load(&file).unwrap();
+        assert!(c.trusted_proxies.contains("192.0.2.1".parse().unwrap()));
+        assert!(c.trusted_proxies.contains("::1".parse().unwrap()));
+        assert!(!c.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        jail.create_file(
+            "patchbay.toml",
+            "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/40\"]\n",
+        )?;
+        jail.clear_env();
+        let e = Config::load(&file).unwrap_err().to_string();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("10.0.0.0/40"),
+            "{e}"
         );
         Ok(())
     });

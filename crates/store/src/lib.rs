@@ -9,6 +9,7 @@
 //! The same SQL text runs on both backends (`$1` placeholders work on both); [`on_pool!`] expands
 //! each repository body once per backend so sqlx checks types against the right driver.
 
+mod backup;
 mod call_notes;
 mod call_supervision;
 mod callbacks;
@@ -41,6 +42,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use model::EnterpriseId;
 
+pub use backup::copy_sqlite;
 pub use call_notes::MAX_NOTE_CHARS;
 pub use callbacks::CallbackInput;
 pub use calls::{CallScope, CallerHistory, RecordingFile};

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use crate::auth::{self as a, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::routes::widget::ClientIp;
+use crate::routes::widget::{ClientIp, SecureCookie};
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -69,6 +69,7 @@ pub(crate) fn throttled(wait_ms: i64) -> Response {
 pub(crate) async fn login(
     State(state): State<AppState>,
     ClientIp(source): ClientIp,
+    SecureCookie(secure): SecureCookie,
     headers: HeaderMap,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Response> {
@@ -136,7 +137,7 @@ pub(crate) async fn login(
         )
         .await?;
     let me = tenant.me(creds.user_id).await?;
-    let cookie = a::session_cookie(&token, ttl.as_secs(), state.auth.secure_cookie);
+    let cookie = a::session_cookie(&token, ttl.as_secs(), secure);
     Ok(([(SET_COOKIE, cookie)], Json(LoginResponse { token, me })).into_response())
 }
 

@@ -22,7 +22,7 @@ use crate::auth as a;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::routes::auth::{DUMMY_HASH, throttled};
-use crate::routes::widget::ClientIp;
+use crate::routes::widget::{ClientIp, SecureCookie};
 use crate::state::AppState;
 use crate::validate;
 
@@ -115,6 +115,7 @@ fn cookie(token: &str, max_age_s: u64, secure: bool) -> String {
 pub(crate) async fn platform_login(
     State(state): State<AppState>,
     ClientIp(source): ClientIp,
+    SecureCookie(secure): SecureCookie,
     Json(req): Json<PlatformLoginRequest>,
 ) -> ApiResult<Response> {
     let now = state.now();
@@ -151,7 +152,7 @@ pub(crate) async fn platform_login(
             now + i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX / 2),
         )
         .await?;
-    let set = cookie(&token, ttl.as_secs(), state.auth.secure_cookie);
+    let set = cookie(&token, ttl.as_secs(), secure);
     Ok((
         [(SET_COOKIE, set)],
         Json(PlatformLoginResponse { token, admin }),

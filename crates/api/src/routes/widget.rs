@@ -2,9 +2,9 @@
 //! enterprise number over WebRTC without signing in. The call runs the number's IVR and queues
 //! like a call from a trunk. Each visitor address may run only a few calls at once.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use engine::sipd::WidgetError;
@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
+use crate::forwarded::ClientAddr;
 use crate::state::AppState;
 use crate::validate;
 
@@ -28,8 +29,9 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(hangup))
 }
 
-/// The visitor's address (unspecified when the server runs without connection info, as in
-/// tests that call the router directly).
+/// The visitor's address: the TCP peer's, or the client a trusted proxy names
+/// (`trusted_proxies`, see [`crate::forwarded`]); unspecified when the server runs without
+/// connection info, as in tests that call the router directly.
 pub(crate) struct ClientIp(pub(crate) IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
@@ -38,9 +40,28 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let ip = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+            .get::<ClientAddr>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.ip);
         Ok(ClientIp(ip))
+    }
+}
+
+/// Whether the session cookie is to be `Secure`: `secure_cookie` is on, or a trusted proxy
+/// says the client came over HTTPS.
+pub(crate) struct SecureCookie(pub(crate) bool);
+
+impl FromRequestParts<AppState> for SecureCookie {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let https = parts
+            .extensions
+            .get::<ClientAddr>()
+            .is_some_and(|c| c.https);
+        Ok(SecureCookie(state.auth.secure_cookie || https))
     }
 }
 
