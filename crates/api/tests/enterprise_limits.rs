@@ -11,25 +11,13 @@ mod common;
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use common::{AGENT_PASS, TestApp, code};
+use common::{AGENT_PASS, TestApp, code, webrtc_offer};
 use serde_json::{Value, json};
 
 const NUMBER: &str = "4001110002";
 
-/// A browser-like WebRTC offer.
-fn offer() -> String {
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    webrtc::WebRtcClient::new(
-        std::time::Instant::now(),
-        socket.local_addr().unwrap(),
-        webrtc::Codec::Opus,
-    )
-    .unwrap()
-    .1
-}
-
 async fn widget_call(app: &TestApp) -> (StatusCode, Value) {
-    let body = json!({ "number": NUMBER, "sdp": offer() }).to_string();
+    let body = json!({ "number": NUMBER, "sdp": webrtc_offer() }).to_string();
     app.call(Method::POST, "/api/v1/widget/calls", None, Some(&body))
         .await
 }
@@ -224,41 +212,8 @@ async fn an_enterprise_at_its_limits_refuses_one_more_agent_and_one_more_call() 
     let mut app = TestApp::new().await;
     let platform = app.platform_token().await;
     let t = app.tenant("acme").await;
+    app.loopback_number(t.id, NUMBER).await;
     let tenant = app.state.store.tenant(t.id);
-    let trunk = tenant
-        .create_trunk(
-            &model::telephony::TrunkInput {
-                name: "carrier".to_owned(),
-                mode: model::telephony::TrunkMode::Peer,
-                host: "127.0.0.1".to_owned(),
-                port: 5999,
-                transport: model::telephony::SipTransport::Udp,
-                username: None,
-                password: None,
-                allowed_sources: vec!["127.0.0.1".to_owned()],
-                codecs: vec!["PCMA".to_owned()],
-                max_calls: 0,
-                register_expires: 3600,
-                enabled: true,
-                keepalive: false,
-                public_address: None,
-            },
-            0,
-        )
-        .await
-        .unwrap();
-    tenant
-        .create_number(
-            &model::telephony::NumberInput {
-                number: NUMBER.to_owned(),
-                trunk_id: trunk.id,
-                service: model::telephony::NumberService::Welcome,
-                description: None,
-            },
-            0,
-        )
-        .await
-        .unwrap();
     let second = tenant
         .create_user(
             &store::NewUser {

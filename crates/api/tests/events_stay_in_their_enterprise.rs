@@ -12,7 +12,7 @@ mod common;
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use common::{RealTenant, TestApp};
+use common::{RealTenant, TestApp, webrtc_offer};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -124,18 +124,6 @@ async fn sign_in_idle(app: &TestApp, token: &str) {
     }
 }
 
-/// A browser-like WebRTC offer.
-fn offer() -> String {
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    webrtc::WebRtcClient::new(
-        std::time::Instant::now(),
-        socket.local_addr().unwrap(),
-        webrtc::Codec::Opus,
-    )
-    .unwrap()
-    .1
-}
-
 #[tokio::test]
 async fn no_event_of_one_enterprise_reaches_another_enterprises_users() {
     let mut app = TestApp::new().await;
@@ -173,7 +161,7 @@ async fn no_event_of_one_enterprise_reaches_another_enterprises_users() {
         e["type"] == "monitor_agent" && e.to_string().contains("alpha 1001")
     })
     .await;
-    let body = json!({ "number": "4001110031", "sdp": offer() }).to_string();
+    let body = json!({ "number": "4001110031", "sdp": webrtc_offer() }).to_string();
     let (st, call) = app
         .call(Method::POST, "/api/v1/widget/calls", None, Some(&body))
         .await;

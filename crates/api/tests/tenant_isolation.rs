@@ -16,7 +16,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::TestApp;
+use common::{TestApp, webrtc_offer};
 
 /// How a route is checked.
 #[derive(Debug, Clone, Copy)]
@@ -218,18 +218,6 @@ fn body_for(path: &str, method: &str) -> Option<&'static str> {
         }
         _ => None,
     }
-}
-
-/// A browser-like WebRTC offer (for a live widget call).
-fn webrtc_offer() -> String {
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    webrtc::WebRtcClient::new(
-        std::time::Instant::now(),
-        socket.local_addr().unwrap(),
-        webrtc::Codec::Opus,
-    )
-    .unwrap()
-    .1
 }
 
 #[tokio::test]

@@ -8,61 +8,15 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{TestApp, code};
+use common::{TestApp, code, webrtc_offer};
 
 /// An app with a SIP endpoint (widget calls per address: `cap`) and the number 4001110001.
 async fn with_widget(cap: u32) -> TestApp {
     let mut app = TestApp::new().await;
     let t = app.tenant("acme").await;
-    let tenant = app.state.store.tenant(t.id);
-    let trunk = tenant
-        .create_trunk(
-            &model::telephony::TrunkInput {
-                name: "carrier".to_owned(),
-                mode: model::telephony::TrunkMode::Peer,
-                host: "127.0.0.1".to_owned(),
-                port: 5999,
-                transport: model::telephony::SipTransport::Udp,
-                username: None,
-                password: None,
-                allowed_sources: vec!["127.0.0.1".to_owned()],
-                codecs: vec!["PCMA".to_owned()],
-                max_calls: 0,
-                register_expires: 3600,
-                enabled: true,
-                keepalive: false,
-                public_address: None,
-            },
-            0,
-        )
-        .await
-        .unwrap();
-    tenant
-        .create_number(
-            &model::telephony::NumberInput {
-                number: "4001110001".to_owned(),
-                trunk_id: trunk.id,
-                service: model::telephony::NumberService::Welcome,
-                description: None,
-            },
-            0,
-        )
-        .await
-        .unwrap();
+    app.loopback_number(t.id, "4001110001").await;
     app.start_sip((41_300, 41_399), cap).await;
     app
-}
-
-/// A browser-like offer (Opus, ICE candidate on loopback).
-fn offer() -> String {
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    let (_client, sdp) = webrtc::WebRtcClient::new(
-        std::time::Instant::now(),
-        socket.local_addr().unwrap(),
-        webrtc::Codec::Opus,
-    )
-    .unwrap();
-    sdp
 }
 
 fn call_body(number: &str, sdp: &str) -> String {
@@ -77,7 +31,7 @@ async fn a_visitor_calls_presses_digits_and_hangs_up_by_the_calls_id() {
             Method::POST,
             "/api/v1/widget/calls",
             None,
-            Some(&call_body("4001110001", &offer())),
+            Some(&call_body("4001110001", &webrtc_offer())),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{body}");
@@ -141,7 +95,7 @@ async fn unknown_numbers_and_unusable_offers_are_refused_with_reasons() {
                 .await
         }
     };
-    let (st, body) = post(call_body("4009999999", &offer())).await;
+    let (st, body) = post(call_body("4009999999", &webrtc_offer())).await;
     assert_eq!((st, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
     let (st, body) = post(call_body("4001110001", "v=0 nonsense")).await;
     assert_eq!(
@@ -149,7 +103,7 @@ async fn unknown_numbers_and_unusable_offers_are_refused_with_reasons() {
         (StatusCode::BAD_REQUEST, "validation_failed"),
         "{body}"
     );
-    let (st, body) = post(call_body("not a number", &offer())).await;
+    let (st, body) = post(call_body("not a number", &webrtc_offer())).await;
     assert_eq!(
         (st, code(&body)),
         (StatusCode::BAD_REQUEST, "validation_failed")
@@ -176,7 +130,7 @@ async fn one_address_runs_only_so_many_widget_calls_and_zero_turns_the_widget_of
                 Method::POST,
                 "/api/v1/widget/calls",
                 None,
-                Some(&call_body("4001110001", &offer())),
+                Some(&call_body("4001110001", &webrtc_offer())),
             )
             .await
         }
@@ -205,7 +159,7 @@ async fn one_address_runs_only_so_many_widget_calls_and_zero_turns_the_widget_of
             Method::POST,
             "/api/v1/widget/calls",
             None,
-            Some(&call_body("4001110001", &offer())),
+            Some(&call_body("4001110001", &webrtc_offer())),
         )
         .await;
     assert_eq!(

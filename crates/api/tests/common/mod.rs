@@ -326,3 +326,57 @@ impl TestApp {
         }
     }
 }
+
+/// A browser-like WebRTC offer (Opus, ICE candidate on loopback), as the web widget sends.
+pub fn webrtc_offer() -> String {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    webrtc::WebRtcClient::new(
+        std::time::Instant::now(),
+        socket.local_addr().unwrap(),
+        webrtc::Codec::Opus,
+    )
+    .unwrap()
+    .1
+}
+
+impl TestApp {
+    /// Gives enterprise `e` a peer trunk from 127.0.0.1 (nothing listens at its port 5999) and
+    /// enterprise number `number` on it, answered with the welcome prompt.
+    pub async fn loopback_number(&self, e: EnterpriseId, number: &str) {
+        let tenant = self.state.store.tenant(e);
+        let trunk = tenant
+            .create_trunk(
+                &model::telephony::TrunkInput {
+                    name: "carrier".to_owned(),
+                    mode: model::telephony::TrunkMode::Peer,
+                    host: "127.0.0.1".to_owned(),
+                    port: 5999,
+                    transport: model::telephony::SipTransport::Udp,
+                    username: None,
+                    password: None,
+                    allowed_sources: vec!["127.0.0.1".to_owned()],
+                    codecs: vec!["PCMA".to_owned()],
+                    max_calls: 0,
+                    register_expires: 3600,
+                    enabled: true,
+                    keepalive: false,
+                    public_address: None,
+                },
+                0,
+            )
+            .await
+            .unwrap();
+        tenant
+            .create_number(
+                &model::telephony::NumberInput {
+                    number: number.to_owned(),
+                    trunk_id: trunk.id,
+                    service: model::telephony::NumberService::Welcome,
+                    description: None,
+                },
+                0,
+            )
+            .await
+            .unwrap();
+    }
+}
