@@ -119,6 +119,13 @@ pub struct Config {
     /// Seconds a SIP TCP connection may bring nothing before it is closed; trunks' and
     /// registered phones' connections are kept (at least 1).
     pub sip_tcp_idle_timeout_secs: u64,
+    /// Open HTTP(S) connections at most, the events WebSockets included; one more is closed as
+    /// soon as it is accepted (at least 1).
+    pub http_max_connections: u32,
+    /// Seconds a client may take to send a complete request head, from connecting or from the
+    /// end of the last response on a kept-alive connection; then the connection is closed (at
+    /// least 1).
+    pub http_header_timeout_secs: u64,
 }
 
 fn default_drain() -> u64 {
@@ -220,6 +227,8 @@ impl Default for Config {
             sip_tcp_max_connections: 1_000,
             sip_tcp_max_connections_per_source: 50,
             sip_tcp_idle_timeout_secs: 120,
+            http_max_connections: 10_000,
+            http_header_timeout_secs: 30,
         }
     }
 }
@@ -314,6 +323,8 @@ impl Config {
                 self.sip_tcp_max_connections_per_source.into(),
             ),
             ("sip_tcp_idle_timeout_secs", self.sip_tcp_idle_timeout_secs),
+            ("http_max_connections", self.http_max_connections.into()),
+            ("http_header_timeout_secs", self.http_header_timeout_secs),
         ] {
             if value == 0 {
                 bail!("bad configuration: {key} must be at least 1");
@@ -343,6 +354,14 @@ impl Config {
             tcp_max_connections: n(self.sip_tcp_max_connections),
             tcp_max_per_source: n(self.sip_tcp_max_connections_per_source),
             tcp_idle_ms: ms(self.sip_tcp_idle_timeout_secs),
+        }
+    }
+
+    /// The HTTP listener's limits, as configured.
+    pub fn http_limits(&self) -> crate::http_limits::HttpLimits {
+        crate::http_limits::HttpLimits {
+            max_connections: usize::try_from(self.http_max_connections).unwrap_or(usize::MAX),
+            header_timeout: std::time::Duration::from_secs(self.http_header_timeout_secs),
         }
     }
 

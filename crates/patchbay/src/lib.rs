@@ -6,6 +6,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod http_limits;
 pub mod ops;
 pub mod recovery;
 pub mod serve;

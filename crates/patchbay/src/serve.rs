@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use api::{AppState, AuthSettings};
-use axum_server::tls_rustls::RustlsConfig;
+use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use engine::{Clock, SystemClock};
 use store::Store;
 use tokio::net::TcpListener;
@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 use crate::cli::SettingsArgs;
 use crate::config::{Config, LogFormat};
 use crate::demo;
+use crate::http_limits;
 use crate::tls::TlsFiles;
 use crate::transcription::Transcription;
 
@@ -304,25 +305,23 @@ pub async fn run(
     };
     // Visitors' addresses bound how many web widget calls each may run.
     let app = api::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let limits = config.http_limits();
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopping.graceful_shutdown(Some(HTTP_DRAIN));
+    });
+    let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
     match tls {
         None => {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await?;
+            http_limits::limit(server, limits).serve(app).await?;
         }
         Some(files) => {
             let rustls = RustlsConfig::from_config(files.load()?);
             files.reload_on_sighup(rustls.clone())?;
-            let handle = axum_server::Handle::new();
-            let stopping = handle.clone();
-            tokio::spawn(async move {
-                shutdown.await;
-                stopping.graceful_shutdown(Some(HTTPS_DRAIN));
-            });
-            axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, rustls)?
-                .handle(handle)
-                .serve(app)
-                .await?;
+            let server = server.acceptor(RustlsAcceptor::new(rustls));
+            http_limits::limit(server, limits).serve(app).await?;
         }
     }
     store.close().await;
@@ -330,8 +329,8 @@ pub async fn run(
     Ok(())
 }
 
-/// How long open HTTPS connections may finish their requests after the shutdown.
-const HTTPS_DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long open connections may finish their requests after the shutdown.
+const HTTP_DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)

@@ -176,6 +176,8 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "sip_tcp_max_connections" => ("5000", "0"),
         "sip_tcp_max_connections_per_source" => ("10", "0"),
         "sip_tcp_idle_timeout_secs" => ("600", "0"),
+        "http_max_connections" => ("20000", "0"),
+        "http_header_timeout_secs" => ("10", "0"),
         _ => return None,
     })
 }

@@ -21,11 +21,16 @@ struct Running {
 }
 
 async fn start() -> Running {
+    start_with(|_| {}).await
+}
+
+async fn start_with(tweak: impl FnOnce(&mut Config)) -> Running {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
+    let mut config = Config {
         data_dir: dir.path().to_owned(),
         ..Config::load(&SettingsArgs::default()).unwrap()
     };
+    tweak(&mut config);
     let store = serve::open_store(&config).await.unwrap();
     demo::seed_if_empty(&store, &config.data_dir, config.sip_listen, 0)
         .await
@@ -207,5 +212,94 @@ async fn the_web_app_shell_is_served_for_client_routes() {
             || (status == 404 && text.contains("npm run build")),
         "{status}: {text}"
     );
+    srv.stop.take().unwrap().send(()).unwrap();
+}
+
+/// Reads until the peer closes the connection (or 5 s pass): what it sent, and how long it took.
+async fn until_closed(conn: &mut tokio::net::TcpStream) -> (String, Duration) {
+    use tokio::io::AsyncReadExt;
+    let started = std::time::Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), conn.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            Err(_) => panic!("still open after 5 s"),
+        }
+    }
+    (
+        String::from_utf8_lossy(&got).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[tokio::test]
+async fn a_client_that_sends_its_request_head_too_slowly_is_cut_off_and_others_are_served() {
+    use tokio::io::AsyncWriteExt;
+    let mut srv = start_with(|c| c.http_header_timeout_secs = 1).await;
+    // Slowloris: half a request head, then nothing.
+    let mut slow = tokio::net::TcpStream::connect(&srv.base).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    // A silent client: connects and sends nothing.
+    let mut silent = tokio::net::TcpStream::connect(&srv.base).await.unwrap();
+    // Meanwhile a normal client is served at once.
+    let ok = reqwest::get(format!("http://{}/healthz", srv.base))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let (_, slow_after) = until_closed(&mut slow).await;
+    let (_, silent_after) = until_closed(&mut silent).await;
+    assert!(slow_after < Duration::from_secs(4), "{slow_after:?}");
+    assert!(silent_after < Duration::from_secs(4), "{silent_after:?}");
+    // A kept-alive connection that sends its second request head too slowly is closed too,
+    // after its first request was answered.
+    let mut kept = tokio::net::TcpStream::connect(&srv.base).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHo")
+        .await
+        .unwrap();
+    let (answered, kept_after) = until_closed(&mut kept).await;
+    assert_eq!(answered.matches("HTTP/1.1 200").count(), 1, "{answered}");
+    assert!(kept_after < Duration::from_secs(4), "{kept_after:?}");
+    srv.stop.take().unwrap().send(()).unwrap();
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_are_closed_and_a_freed_slot_serves_again() {
+    use tokio::io::AsyncWriteExt;
+    let mut srv = start_with(|c| {
+        c.http_max_connections = 3;
+        c.http_header_timeout_secs = 2;
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut c = tokio::net::TcpStream::connect(&srv.base).await.unwrap();
+        // Each holds its slot with a request head not yet finished.
+        c.write_all(b"GET /healthz HTTP/1.1\r\n").await.unwrap();
+        held.push(c);
+    }
+    // Give the server the moment to accept all three.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut fourth = tokio::net::TcpStream::connect(&srv.base).await.unwrap();
+    let _ = fourth
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await;
+    let (answer, after) = until_closed(&mut fourth).await;
+    assert!(answer.is_empty(), "served beyond the cap: {answer}");
+    assert!(after < Duration::from_secs(1), "{after:?}");
+    // One held connection finishes its request and leaves: its slot serves the next client.
+    held[0]
+        .write_all(b"Host: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let (answer, _) = until_closed(&mut held[0]).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let ok = reqwest::get(format!("http://{}/healthz", srv.base))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
     srv.stop.take().unwrap().send(()).unwrap();
 }
