@@ -69,7 +69,9 @@ async fn request(app: &axum::Router, token: &str, path: &str) -> (StatusCode, Ve
 
 async fn run(label: &str, url: &str, rows: i64) {
     println!("\n== {label}: {rows} call records ==");
-    let store = store::Store::open(url).await.expect("open store");
+    let store = store::Store::open(url, &store::SecretKey::generate())
+        .await
+        .expect("open store");
     let setup = data::setup(&store).await;
     let t = Instant::now();
     data::fill(url, &setup, rows).await;

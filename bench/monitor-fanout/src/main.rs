@@ -41,7 +41,9 @@ async fn main() {
         .unwrap_or(20);
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = Store::open(&url).await.expect("open store");
+    let store = Store::open(&url, &store::SecretKey::generate())
+        .await
+        .expect("open store");
     let (enterprise, agents) = seed(&store).await;
 
     let mut state = api::AppState::new(store.clone(), Arc::new(engine::SystemClock));

@@ -271,11 +271,26 @@ pub fn private_files() {
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("data_dir: cannot create {}", config.data_dir.display()))?;
+    let key_file = config.data_dir.join(SECRET_KEY_FILE);
+    let key = store::SecretKey::load_or_create(&key_file)
+        .with_context(|| format!("cannot read or create {}", key_file.display()))?;
     let url = config.database_url();
-    Store::open(&url)
+    let store = Store::open(&url, &key)
         .await
-        .with_context(|| "database_url: cannot open the database".to_owned())
+        .with_context(|| "database_url: cannot open the database".to_owned())?;
+    let sealed = store
+        .seal_stored_secrets()
+        .await
+        .context("cannot seal the SIP passwords stored in clear")?;
+    if sealed > 0 {
+        tracing::info!("Sealed {sealed} SIP password(s) stored in clear with {SECRET_KEY_FILE}");
+    }
+    Ok(store)
 }
+
+/// The key the trunk and SIP account passwords are sealed with, in the data directory. A copy
+/// of the database is of no use for SIP without it; keep it with the backups.
+pub const SECRET_KEY_FILE: &str = "secret.key";
 
 /// Serves HTTP on `listener` (HTTPS only, when `tls_cert` and `tls_key` are set) until
 /// `shutdown` resolves, then drains connections.

@@ -128,7 +128,9 @@ async fn a_running_servers_sqlite_database_is_copied_with_its_data() {
         usize::try_from(migrations(&copy_url).await).unwrap(),
         migration_files
     );
-    let copy = store::Store::open(&copy_url).await.unwrap();
+    let copy = store::Store::open(&copy_url, &store::SecretKey::generate())
+        .await
+        .unwrap();
     let ent = copy.enterprise_by_code("demo").await.unwrap().unwrap();
     let groups = copy
         .tenant(ent.id)
@@ -188,7 +190,9 @@ async fn a_postgresql_database_is_dumped_in_pg_dumps_custom_format() {
     let (base, _) = admin_url.rsplit_once('/').unwrap();
     let url = format!("{base}/{name}");
     let dir = tempfile::tempdir().unwrap();
-    let store = store::Store::open(&url).await.unwrap();
+    let store = store::Store::open(&url, &store::SecretKey::generate())
+        .await
+        .unwrap();
     demo::seed_if_empty(&store, dir.path(), "127.0.0.1:5060".parse().unwrap(), 0)
         .await
         .unwrap();

@@ -28,6 +28,7 @@ mod prompts;
 mod query;
 mod risk;
 mod roles;
+mod secrets;
 mod sessions;
 mod skill_groups;
 mod statuses;
@@ -55,6 +56,7 @@ pub use enterprises::{Enterprise, EnterpriseChange, FirstAdmin};
 pub use error::StoreError;
 pub use interrupted::OpenCall;
 pub use platform::PlatformSession;
+pub use secrets::SecretKey;
 pub use sessions::SessionRecord;
 pub use users::{Credentials, NewUser};
 
@@ -86,6 +88,8 @@ enum Backend {
 pub struct Store {
     /// The pool queries run on.
     backend: Backend,
+    /// Seals and opens the passwords kept for SIP (see [`secrets`]).
+    sealer: secrets::Sealer,
 }
 
 /// Which database a URL points at, for logs and `/healthz`.
@@ -99,8 +103,8 @@ pub enum BackendKind {
 
 impl Store {
     /// Connects to `url` (`sqlite://PATH` or `postgres://…`), creating a SQLite file if missing,
-    /// and runs the migrations of that backend.
-    pub async fn open(url: &str) -> Result<Store> {
+    /// and runs the migrations of that backend. `key` seals and opens the SIP passwords kept.
+    pub async fn open(url: &str, key: &SecretKey) -> Result<Store> {
         let backend = if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(e.to_string()))?
@@ -128,7 +132,10 @@ impl Store {
                 url.split(':').next().unwrap_or_default()
             )));
         };
-        Ok(Store { backend })
+        Ok(Store {
+            backend,
+            sealer: secrets::Sealer::new(key),
+        })
     }
 
     /// Which backend this store runs on.

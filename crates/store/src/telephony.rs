@@ -7,6 +7,7 @@ use model::telephony::{
 };
 use model::{EnterpriseId, NumberId, Page, PageQuery, TrunkId, UserId};
 
+use crate::secrets::{Column, Sealer};
 use crate::{Result, Store, StoreError, Tenant, like_pattern, on_pool};
 
 /// A `trunks` row.
@@ -39,7 +40,19 @@ fn split_list(s: &str) -> Vec<String> {
 }
 
 impl TrunkRow {
-    fn into_trunk(self) -> (EnterpriseId, Trunk, Option<String>) {
+    /// The trunk, and its password opened by `sealer` (none when it does not open: logged).
+    fn into_trunk(self, sealer: &Sealer) -> (EnterpriseId, Trunk, Option<String>) {
+        let password = self.password.as_deref().and_then(|p| {
+            sealer
+                .open(Column::TrunkPassword, p)
+                .map_err(|_| {
+                    tracing::error!(
+                        trunk = self.id,
+                        "a trunk's stored password does not open with this data directory's secret.key: enter it again"
+                    );
+                })
+                .ok()
+        });
         let trunk = Trunk {
             id: TrunkId(self.id),
             name: self.name,
@@ -66,7 +79,7 @@ impl TrunkRow {
             public_address: self.public_address,
             status: None,
         };
-        (EnterpriseId(self.enterprise_id), trunk, self.password)
+        (EnterpriseId(self.enterprise_id), trunk, password)
     }
 }
 
@@ -187,11 +200,17 @@ impl Store {
                 .into_iter()
                 .map(|(e,)| EnterpriseId(e))
                 .collect(),
-            trunks: trunks.into_iter().map(TrunkRow::into_trunk).collect(),
+            trunks: trunks
+                .into_iter()
+                .map(|t| t.into_trunk(&self.sealer))
+                .collect(),
             numbers: numbers.into_iter().map(NumberRow::into_number).collect(),
             accounts: accounts
                 .into_iter()
-                .map(|(e, u, n, p)| (EnterpriseId(e), UserId(u), n, p))
+                .filter_map(|(e, u, n, p)| {
+                    let p = self.open_sip_password(UserId(u), &p)?;
+                    Some((EnterpriseId(e), UserId(u), n, p))
+                })
                 .collect(),
             mobiles: mobiles
                 .into_iter()
@@ -224,7 +243,10 @@ impl Tenant<'_> {
         .bind(self.enterprise.0)
         .fetch_all(pool)
         .await?);
-        Ok(rows.into_iter().map(|r| r.into_trunk().1).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_trunk(&self.store.sealer).1)
+            .collect())
     }
 
     /// One trunk.
@@ -236,7 +258,8 @@ impl Tenant<'_> {
         .bind(id.0)
         .fetch_optional(pool)
         .await?);
-        row.map(|r| r.into_trunk().1).ok_or(StoreError::NotFound)
+        row.map(|r| r.into_trunk(&self.store.sealer).1)
+            .ok_or(StoreError::NotFound)
     }
 
     /// Creates a trunk; `Duplicate("name")` if the name is taken.
@@ -253,7 +276,7 @@ impl Tenant<'_> {
         .bind(i64::from(t.port))
         .bind(transport_str(t.transport))
         .bind(&t.username)
-        .bind(t.password.as_deref().filter(|p| !p.is_empty()))
+        .bind(self.sealed_trunk_password(t))
         .bind(t.allowed_sources.join(","))
         .bind(t.codecs.join(","))
         .bind(i64::from(t.max_calls))
@@ -285,7 +308,7 @@ impl Tenant<'_> {
         .bind(transport_str(t.transport))
         .bind(&t.username)
         .bind(t.password.is_some())
-        .bind(t.password.as_deref().filter(|p| !p.is_empty()))
+        .bind(self.sealed_trunk_password(t))
         .bind(t.allowed_sources.join(","))
         .bind(t.codecs.join(","))
         .bind(i64::from(t.max_calls))
@@ -430,15 +453,25 @@ impl Tenant<'_> {
         .await
     }
 
-    /// An agent's SIP user name and password, if the agent has an account.
-    pub async fn sip_account(&self, user: UserId) -> Result<Option<(String, String)>> {
-        Ok(on_pool!(self.store, pool => sqlx::query_as(
+    /// An agent's SIP user name and password, if the agent has an account; the password is
+    /// `None` when it does not open with this data directory's key.
+    pub async fn sip_account(&self, user: UserId) -> Result<Option<(String, Option<String>)>> {
+        let row: Option<(String, String)> = on_pool!(self.store, pool => sqlx::query_as(
             "SELECT username, password FROM sip_accounts WHERE enterprise_id = $1 AND user_id = $2",
         )
         .bind(self.enterprise.0)
         .bind(user.0)
         .fetch_optional(pool)
-        .await?))
+        .await?);
+        Ok(row.map(|(name, p)| (name, self.store.open_sip_password(user, &p))))
+    }
+
+    /// A trunk's new password, sealed (none when it is cleared or kept).
+    fn sealed_trunk_password(&self, t: &TrunkInput) -> Option<String> {
+        t.password
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .map(|p| self.store.sealer.seal(Column::TrunkPassword, p))
     }
 
     /// Creates or replaces an agent's SIP account; `Duplicate("username")` if the user name is
@@ -459,7 +492,7 @@ impl Tenant<'_> {
         .bind(self.enterprise.0)
         .bind(user.0)
         .bind(username)
-        .bind(password)
+        .bind(self.store.sealer.seal(Column::SipAccountPassword, password))
         .bind(now)
         .execute(pool)
         .await
@@ -482,5 +515,63 @@ impl Tenant<'_> {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+}
+
+impl Store {
+    /// A SIP account's stored password, opened (none when it does not open: logged).
+    fn open_sip_password(&self, user: UserId, stored: &str) -> Option<String> {
+        self.sealer
+            .open(Column::SipAccountPassword, stored)
+            .map_err(|_| {
+                tracing::error!(
+                    user = user.0,
+                    "a SIP account's stored password does not open with this data directory's secret.key: set it again"
+                );
+            })
+            .ok()
+    }
+
+    /// Seals every trunk and SIP account password still stored in clear (written before
+    /// sealing existed); returns how many were sealed. Run at start-up.
+    pub async fn seal_stored_secrets(&self) -> Result<usize> {
+        let trunks: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, password FROM trunks WHERE password IS NOT NULL AND password NOT LIKE 'sealed:v1:%'",
+        )
+        .fetch_all(pool)
+        .await?);
+        let accounts: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT user_id, password FROM sip_accounts WHERE password NOT LIKE 'sealed:v1:%'",
+        )
+        .fetch_all(pool)
+        .await?);
+        let count = trunks.len() + accounts.len();
+        for (id, plain) in trunks {
+            debug_assert!(!Sealer::is_sealed(&plain));
+            let sealed = self.sealer.seal(Column::TrunkPassword, &plain);
+            // Only if unchanged meanwhile: a password set since is sealed already.
+            on_pool!(self, pool => sqlx::query(
+                "UPDATE trunks SET password = $2 WHERE id = $1 AND password = $3",
+            )
+            .bind(id)
+            .bind(sealed)
+            .bind(&plain)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        }
+        for (user, plain) in accounts {
+            let sealed = self.sealer.seal(Column::SipAccountPassword, &plain);
+            on_pool!(self, pool => sqlx::query(
+                "UPDATE sip_accounts SET password = $2 WHERE user_id = $1 AND password = $3",
+            )
+            .bind(user)
+            .bind(sealed)
+            .bind(&plain)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        }
+        Ok(count)
     }
 }

@@ -143,7 +143,7 @@ async fn sip_accounts_are_unique_and_only_enabled_agents_reach_the_directory(sto
         .unwrap();
     assert_eq!(
         ta.sip_account(ua.id).await.unwrap(),
-        Some(("acme1001".to_owned(), "password2".to_owned()))
+        Some(("acme1001".to_owned(), Some("password2".to_owned())))
     );
     assert!(matches!(
         store

@@ -93,8 +93,9 @@ pub(crate) async fn put_sip_account(
     let current = tenant.sip_account(UserId(id)).await?;
     let (password, shown) = match (req.password, current) {
         (Some(p), _) => (p.clone(), Some(p)),
-        (None, Some((_, p))) => (p, None),
-        (None, None) => {
+        (None, Some((_, Some(p)))) => (p, None),
+        // A new account, or one whose password no longer opens: a new password, shown once.
+        (None, _) => {
             let p = a::generate_password();
             (p.clone(), Some(p))
         }

@@ -37,7 +37,9 @@ impl TestApp {
     pub async fn new() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = Store::open(&url).await.unwrap();
+        let store = Store::open(&url, &store::SecretKey::generate())
+            .await
+            .unwrap();
         let clock = Arc::new(ManualClock::new(1_700_000_000_000));
         let state = AppState::new(store, clock.clone());
         TestApp {

@@ -16,15 +16,22 @@ use store::{NewUser, Store};
 /// A store plus what keeps it alive (the SQLite temp dir).
 pub struct TestDb {
     pub store: Store,
+    /// Where the database is, to open it again or look at it directly.
+    pub url: String,
+    /// The key its secrets are sealed with.
+    pub key: store::SecretKey,
     _dir: Option<tempfile::TempDir>,
 }
 
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let store = Store::open(&url).await.expect("open sqlite store");
+    let key = store::SecretKey::generate();
+    let store = Store::open(&url, &key).await.expect("open sqlite store");
     TestDb {
         store,
+        url,
+        key,
         _dir: Some(dir),
     }
 }
@@ -65,10 +72,15 @@ pub async fn postgres() -> Option<TestDb> {
         .rsplit_once('/')
         .map(|(b, _)| b.to_owned())
         .expect("URL with a database path");
-    let store = Store::open(&format!("{base}/{name}"))
-        .await
-        .expect("open postgres store");
-    Some(TestDb { store, _dir: None })
+    let url = format!("{base}/{name}");
+    let key = store::SecretKey::generate();
+    let store = Store::open(&url, &key).await.expect("open postgres store");
+    Some(TestDb {
+        store,
+        url,
+        key,
+        _dir: None,
+    })
 }
 
 /// Runs one async test body against SQLite and PostgreSQL, as two test functions.
