@@ -107,10 +107,10 @@ fn directory(agents: u32) -> model::telephony::SipDirectory {
 }
 
 /// Calls an agent took since the last look.
-fn agent_answers(events: &mut UnboundedReceiver<CallEvent>) -> u32 {
+fn agent_answers(events: &mut UnboundedReceiver<engine::journal::Journaled>) -> u32 {
     let mut n = 0;
     while let Ok(ev) = events.try_recv() {
-        if matches!(ev, CallEvent::AgentAnswered { .. }) {
+        if matches!(ev.event, CallEvent::AgentAnswered { .. }) {
             n += 1;
         }
     }
@@ -209,6 +209,11 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
     std::fs::write(dir.join("register.xml"), scenarios::register(lifetime)).expect("scenario");
 
     let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    // Journaled as in production: one write per call event.
+    let (journal, _) =
+        engine::journal::Journal::open(&dir.join("call-events.journal")).expect("journal");
+    let events_tx =
+        engine::journal::CallEventSink::new(events_tx, Some(std::sync::Arc::new(journal)));
     let recordings = dir.join("recordings");
     let handle = start(
         SipConfig {

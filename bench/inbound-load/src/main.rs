@@ -102,7 +102,12 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
+    let dir = std::env::temp_dir().join(format!("patchbay-inbound-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("work dir");
     let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
+    // Journaled as in production: one write per call event.
+    let (journal, _) =
+        engine::journal::Journal::open(&dir.join("call-events.journal")).expect("journal");
     let (_stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let handle = start(
         SipConfig {
@@ -112,7 +117,10 @@ async fn main() {
             directory: directory(agents),
             realm: "patchbay".to_owned(),
             recordings_dir: None,
-            call_events: Some(events_tx),
+            call_events: Some(engine::journal::CallEventSink::new(
+                events_tx,
+                Some(std::sync::Arc::new(journal)),
+            )),
             hub: None,
             public_media: None,
             sip_public: None,
@@ -127,8 +135,6 @@ async fn main() {
     .await
     .expect("start the SIP endpoint");
     let target = handle.local_addr.to_string();
-    let dir = std::env::temp_dir().join(format!("patchbay-inbound-load-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("work dir");
     std::fs::write(dir.join("answer.xml"), scenarios::ANSWER).expect("scenario");
     std::fs::write(dir.join("customer.xml"), scenarios::CUSTOMER).expect("scenario");
 
@@ -242,7 +248,7 @@ async fn main() {
         let mut setup = Samples::default();
         let mut by_agent = 0u64;
         while let Ok(ev) = events_rx.try_recv() {
-            match ev {
+            match ev.event {
                 CallEvent::Started { key, at, .. } => {
                     started.insert(key, at);
                 }

@@ -5,6 +5,7 @@
 
 mod clock;
 mod hub;
+pub mod journal;
 mod mediaplane;
 pub mod sipd;
 mod stats;

@@ -124,8 +124,9 @@ pub enum SurveyOutcome {
     Rated,
 }
 
-/// What the engine reports about a call as it happens.
-#[derive(Debug, Clone, PartialEq)]
+/// What the engine reports about a call as it happens (serialized in the call-event journal).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum CallEvent {
     /// A call started.
     Started {

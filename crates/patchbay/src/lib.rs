@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod http_limits;
 pub mod ops;
+pub mod records;
 pub mod recovery;
 pub mod serve;
 pub mod tls;

@@ -14,6 +14,7 @@ use crate::cli::SettingsArgs;
 use crate::config::{Config, LogFormat};
 use crate::demo;
 use crate::http_limits;
+use crate::records;
 use crate::tls::TlsFiles;
 use crate::transcription::Transcription;
 
@@ -109,7 +110,7 @@ pub async fn start_sip(
     store: &Store,
     hub: Arc<engine::EventHub>,
     mut stop: tokio::sync::watch::Receiver<bool>,
-) -> anyhow::Result<(engine::sipd::SipHandle, CallRecords)> {
+) -> anyhow::Result<(engine::sipd::SipHandle, records::CallRecords)> {
     // After a crash: recordings cut short play up to the moment it happened, and the records
     // of the calls that were going are closed (interrupted) before any new call starts and
     // before the archiver looks for ended calls' recordings.
@@ -117,6 +118,15 @@ pub async fn start_sip(
     let repaired = engine::sipd::repair_recordings(&recordings_dir);
     if repaired > 0 {
         println!("Repaired {repaired} recording(s) left unfinished by a crash");
+    }
+    // Events the last run journaled but did not write go first: a call that ended just before
+    // a crash is closed with its real end, not as interrupted.
+    let journal_file = config.data_dir.join(records::JOURNAL_FILE);
+    let (journal, pending) = engine::journal::Journal::open(&journal_file)
+        .with_context(|| format!("cannot open {}", journal_file.display()))?;
+    let replayed = records::replay(store, pending).await;
+    if replayed > 0 {
+        println!("Wrote {replayed} call event(s) the last run had journaled but not written");
     }
     let closed = crate::recovery::close_interrupted_calls(store, &recordings_dir)
         .await
@@ -132,7 +142,7 @@ pub async fn start_sip(
         config.recording_retention_days,
         config.compress_recordings,
     );
-    let (events, records) = record_calls(store.clone(), hub.clone(), archiver);
+    let (events, records) = records::record_calls(store.clone(), hub.clone(), archiver, journal);
     let sip_config = engine::sipd::SipConfig {
         listen: config.sip_listen,
         rtp_ports: (config.rtp_ports.low, config.rtp_ports.high),
@@ -157,82 +167,6 @@ pub async fn start_sip(
     .await
     .with_context(|| format!("sip_listen: cannot listen on {}", config.sip_listen))?;
     Ok((sip, records))
-}
-
-/// The writer of call records, as the shutdown sees it.
-#[derive(Debug, Clone)]
-pub struct CallRecords {
-    /// Asks the writer to write every event it holds, then answer.
-    flush: tokio::sync::mpsc::UnboundedSender<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl CallRecords {
-    /// Waits until every call event sent so far is written (at most [`FLUSH_WAIT`]: a database
-    /// that stopped answering does not hold the shutdown up for ever).
-    pub async fn flush(&self) {
-        let (done, wait) = tokio::sync::oneshot::channel();
-        if self.flush.send(done).is_ok() && tokio::time::timeout(FLUSH_WAIT, wait).await.is_err() {
-            tracing::warn!("call records still being written at shutdown: not waiting longer");
-        }
-    }
-}
-
-/// How long the shutdown waits for the last call records to be written.
-const FLUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Writes the engine's call events to call records, in order, off the SIP endpoint's task; new
-/// missed-call reminders go to the agent's WebSocket; a call's end wakes the recordings'
-/// archiver.
-fn record_calls(
-    store: Store,
-    hub: Arc<engine::EventHub>,
-    archiver: recordings::Archiver,
-) -> (
-    tokio::sync::mpsc::UnboundedSender<model::calls::CallEvent>,
-    CallRecords,
-) {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<model::calls::CallEvent>();
-    let (flush, mut flushes) =
-        tokio::sync::mpsc::unbounded_channel::<tokio::sync::oneshot::Sender<()>>();
-    tokio::spawn(async move {
-        loop {
-            let ev = tokio::select! {
-                biased;
-                ev = rx.recv() => match ev {
-                    Some(ev) => ev,
-                    None => break,
-                },
-                Some(done) = flushes.recv() => {
-                    // Events first (biased): nothing was waiting when the flush came.
-                    let _ = done.send(());
-                    continue;
-                }
-            };
-            use model::calls::CallEvent;
-            let ended = matches!(ev, CallEvent::Ended { .. });
-            let applied = store.apply_call_event(&ev).await;
-            // Events that change a skill group's figures for today refresh the monitors'.
-            if let CallEvent::Queued { key, .. }
-            | CallEvent::Answered { key, .. }
-            | CallEvent::Outcome { key, .. }
-            | CallEvent::Ended { key, .. } = &ev
-            {
-                let now = engine::Clock::now_ms(&engine::SystemClock);
-                api::publish_figures(&store, &hub, key, now).await;
-            }
-            if ended {
-                archiver.call_ended();
-            }
-            match applied {
-                Ok(Some(missed)) => {
-                    hub.publish(missed.agent_id, model::Event::MissedCall { missed })
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "cannot write a call record"),
-            }
-        }
-    });
-    (tx, CallRecords { flush })
 }
 
 /// The data directory holds the database, recordings and the demo's passwords: only Patchbay's

@@ -51,7 +51,7 @@ pub(crate) enum MediaEvent {
 pub(crate) use transcribe::{Heard as Transcribed, Transcriber};
 
 /// Where a leg's media statistics go at its end (the call record's key).
-pub(crate) type Report = Option<(String, mpsc::UnboundedSender<model::calls::CallEvent>)>;
+pub(crate) type Report = Option<(String, crate::journal::CallEventSink)>;
 
 /// A call leg on the media plane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -146,7 +146,7 @@ impl Rtcp {
     pub(super) fn summary(&mut self, call: u64, counters: &Arc<CallStats>, report: &Report) {
         self.account(counters);
         if let Some((key, tx)) = report {
-            let _ = tx.send(model::calls::CallEvent::Media {
+            tx.send(model::calls::CallEvent::Media {
                 key: key.clone(),
                 received: self.stats.received(),
                 lost: self.stats.lost(),

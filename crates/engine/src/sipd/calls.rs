@@ -149,8 +149,8 @@ impl Calls {
 
     /// Sends a call event to the call records, if anyone listens.
     pub(super) fn emit(&self, ev: model::calls::CallEvent) {
-        if let Some(tx) = &self.config.call_events {
-            let _ = tx.send(ev);
+        if let Some(sink) = &self.config.call_events {
+            sink.send(ev);
         }
     }
 

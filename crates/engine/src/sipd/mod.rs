@@ -41,7 +41,7 @@ use std::time::Duration;
 use model::telephony::{DialResponse, Registration, SipDirectory, TrunkStatus};
 use model::{EnterpriseId, TrunkId, UserId};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 pub use crate::stats::{CallStats, SipGuardStats};
 use agents::AgentRequest;
@@ -68,7 +68,7 @@ pub struct SipConfig {
     /// Where call recordings are written (`None`: calls are not recorded).
     pub recordings_dir: Option<std::path::PathBuf>,
     /// Where call events go (call records); `None` drops them.
-    pub call_events: Option<mpsc::UnboundedSender<model::calls::CallEvent>>,
+    pub call_events: Option<crate::journal::CallEventSink>,
     /// Where agents' and supervisors' events go (presence, offers, queues, monitor).
     pub hub: Option<Arc<crate::EventHub>>,
     /// The address browsers reach media ports on, when Patchbay is behind NAT (WebRTC answers
