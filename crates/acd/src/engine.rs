@@ -414,6 +414,14 @@ impl Acd {
         self.groups.get(&group).map(Group::view)
     }
 
+    /// How many agents are signed in (an enterprise's seat limit counts them).
+    pub fn signed_in_agents(&self) -> usize {
+        self.agents
+            .values()
+            .filter(|a| a.login != LoginStatus::Offline)
+            .count()
+    }
+
     /// How many of a group's members are signed in (a transfer to a group with none is refused).
     pub fn signed_in_members(&self, group: GroupId) -> usize {
         self.groups.get(&group).map_or(0, |g| {

@@ -22,7 +22,7 @@ impl ContactCenter {
         let current = self.presence(e, user, wall);
         let signs_in = matches!(change.login, Some(LoginState::Online | LoginState::Custom));
         if signs_in && current.login == LoginState::Offline {
-            self.check_seat(e, wall)?;
+            self.check_seat(e)?;
         }
         // The agent decides again: a reason Patchbay made them busy no longer holds.
         self.busy_reasons.remove(&user);
@@ -112,16 +112,11 @@ impl ContactCenter {
 
 impl ContactCenter {
     /// Whether one more of the enterprise's agents may sign in (its agent limit).
-    fn check_seat(&mut self, e: EnterpriseId, wall: i64) -> Result<(), AgentError> {
+    fn check_seat(&mut self, e: EnterpriseId) -> Result<(), AgentError> {
         let Some(max) = self.agent_limits.get(&e).copied() else {
             return Ok(());
         };
-        let signed_in = self
-            .acd(e)
-            .agent_views(wall)
-            .into_iter()
-            .filter(|(_, v)| v.login != acd::LoginStatus::Offline)
-            .count();
+        let signed_in = self.acd(e).signed_in_agents();
         if signed_in >= max as usize {
             return Err(AgentError::AgentLimit(max));
         }
