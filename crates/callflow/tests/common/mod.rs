@@ -447,7 +447,7 @@ pub fn phone_invite(number: &str, sdp: Vec<u8>) -> Message {
                 format!("SIP/2.0/UDP {PHONE};branch=z9hG4bK-phone1"),
             ),
             ("Max-Forwards".to_owned(), "70".to_owned()),
-            ("From".to_owned(), format!("<sip:1001@127.0.0.1>;tag=ph")),
+            ("From".to_owned(), "<sip:1001@127.0.0.1>;tag=ph".to_owned()),
             ("To".to_owned(), format!("<sip:{number}@127.0.0.1>")),
             ("Call-ID".to_owned(), "phone-call-1".to_owned()),
             ("CSeq".to_owned(), "2 INVITE".to_owned()),
