@@ -230,6 +230,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             widget_calls_per_address: 4,
             shutdown_drain: std::time::Duration::ZERO,
             guard: Default::default(),
+            outbound_check: None,
         },
         std::future::pending(),
     )

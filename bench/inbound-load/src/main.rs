@@ -127,6 +127,7 @@ async fn main() {
             widget_calls_per_address: 4,
             shutdown_drain: std::time::Duration::ZERO,
             guard: Default::default(),
+            outbound_check: None,
         },
         async move {
             let _ = stop_rx.await;

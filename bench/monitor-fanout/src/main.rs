@@ -61,6 +61,7 @@ async fn main() {
         widget_calls_per_address: 4,
         shutdown_drain: std::time::Duration::ZERO,
         guard: Default::default(),
+        outbound_check: None,
     };
     let sip = engine::sipd::start(config, std::future::pending())
         .await

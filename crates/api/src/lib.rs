@@ -35,6 +35,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub use error::ApiError;
 pub use forwarded::TrustedProxies;
 pub use pops::enrich_offer;
+pub use risk::PhoneDialChecks;
 pub use routes::monitor::publish_figures;
 pub use state::{AppState, AuthSettings};
 

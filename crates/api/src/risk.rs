@@ -10,6 +10,54 @@ use store::Tenant;
 
 use crate::error::{ApiError, ApiResult};
 
+/// Risk control for calls agents dial on their desk phones: the SIP endpoint asks, on a task
+/// of its own, with the same rules and counters as `POST /me/dial`; an allowed call also
+/// handles the missed calls from that number, as the API's dial does.
+#[derive(Debug, Clone)]
+pub struct PhoneDialChecks {
+    store: store::Store,
+}
+
+impl PhoneDialChecks {
+    /// The check for the endpoint's configuration.
+    pub fn checker(store: store::Store) -> engine::sipd::OutboundChecker {
+        engine::sipd::OutboundChecker(std::sync::Arc::new(PhoneDialChecks { store }))
+    }
+}
+
+impl engine::sipd::OutboundCheck for PhoneDialChecks {
+    fn check(
+        &self,
+        enterprise: model::EnterpriseId,
+        user: model::UserId,
+        number: String,
+    ) -> engine::sipd::OutboundVerdict {
+        let store = self.store.clone();
+        Box::pin(async move {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_millis()).unwrap_or(0))
+                .unwrap_or(0);
+            let tenant = store.tenant(enterprise);
+            let refused = |e: ApiError| engine::sipd::OutboundRefusal {
+                code: e.code.to_owned(),
+                retry_after: e
+                    .details
+                    .as_ref()
+                    .and_then(|d| d.get("retry_after"))
+                    .and_then(serde_json::Value::as_u64),
+            };
+            check_outbound(tenant, &number, now)
+                .await
+                .map_err(refused)?;
+            if let Err(e) = tenant.missed_calls_called_back(user, &number, now).await {
+                tracing::warn!(error = %e, "cannot mark missed calls as called back");
+            }
+            Ok(())
+        })
+    }
+}
+
 /// Numbers this short are extensions or service numbers inside the switch, not outbound calls.
 const MAX_INTERNAL_DIGITS: usize = 6;
 

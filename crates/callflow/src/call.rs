@@ -67,6 +67,19 @@ pub struct PlacedCall {
     pub acd: Option<bool>,
     /// Transcribe the call once the customer answers.
     pub transcribe: bool,
+    /// The agent dialled from their desk phone (`agent_side` is then that phone): its INVITE
+    /// is answered at once, the phone hears ringback, and the customer is called.
+    pub from_phone: Option<PhoneInvite>,
+}
+
+/// A desk phone's own INVITE (the agent dialled on the phone's keypad), authenticated by the
+/// engine against the phone's SIP account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneInvite {
+    /// The INVITE.
+    pub invite: Message,
+    /// Its server transaction.
+    pub txn: TxnId,
 }
 
 /// Who calls in, and how.
@@ -395,6 +408,29 @@ impl Call {
         ))))
     }
 
+    /// Places the call an agent dialled on their desk phone ([`PlacedCall::from_phone`]): the
+    /// phone's INVITE is answered (the 200 OK is the first output) and the phone hears ringback
+    /// while the customer is called. Refused, before any record, when the INVITE cannot be
+    /// answered (no codec in common, no Contact).
+    pub fn place_from_phone(
+        now: Millis,
+        spec: PlacedCall,
+        local: Local,
+        seed: u64,
+    ) -> Result<Call, Refusal> {
+        Ok(Call(Kind::Placed(Box::new(Placed::place_from_phone(
+            now, spec, local, seed,
+        )?))))
+    }
+
+    /// The SIP leg of the agent's device, while the agent takes part by one.
+    pub fn agent_sip_leg(&self) -> Option<LegId> {
+        match &self.0 {
+            Kind::Placed(p) => p.agent_leg(),
+            Kind::Inbound(i) => i.agent_sip_leg(),
+        }
+    }
+
     /// Takes a call to an enterprise number in: answers a trunk's INVITE (the 200 OK is the
     /// first output), starts the record and the customer's recorded media, then the number's
     /// IVR flow, welcome prompt or echo. Refused when the INVITE cannot be answered.
@@ -642,6 +678,15 @@ impl Call {
         match &mut self.0 {
             Kind::Placed(_) => Err(CallError::NotTalking),
             Kind::Inbound(i) => i.transfer_to_ivr(now, flow),
+        }
+    }
+
+    /// The colleague consulted in the consult under way, if the party is one (the engine names
+    /// them as the callee of the consult's own record).
+    pub fn consulted_colleague(&self) -> Option<UserId> {
+        match &self.0 {
+            Kind::Placed(_) => None,
+            Kind::Inbound(i) => i.consulted_colleague(),
         }
     }
 

@@ -30,7 +30,7 @@ mod tokens;
 
 pub use call::{
     AgentPart, AgentSide, Call, CallError, ConsultStep, ConsultTo, Customer, InboundCall, Input,
-    Overflow, PlacedCall, Ring, Service, StepIn, TransferTo,
+    Overflow, PhoneInvite, PlacedCall, Ring, Service, StepIn, TransferTo,
 };
 pub use ids::{CallId, LegId, RoomRef};
 pub use local::{Local, TrunkRoute};

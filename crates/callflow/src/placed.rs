@@ -1,12 +1,13 @@
 //! A call an agent places (click-to-dial from a desk phone, PSTN callback to the agent's mobile,
-//! browser audio): the agent's side first, then the customer through a trunk.
+//! browser audio, or dialled on the desk phone's own keypad): the agent's side first, then the
+//! customer through a trunk.
 
 use model::calls::{CallDirection, CallEvent, HangupSide};
 use sip::failure::FailureCode;
 
 use crate::call::{AgentSide, CallError, Input, PlacedCall};
 use crate::legs::{AgentAudio, Legs, MAIN, Routed};
-use crate::sipleg::{InDialog, LegEvent};
+use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite};
 use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output};
 
 /// Where a placed call is.
@@ -40,10 +41,8 @@ pub(crate) struct Placed {
 }
 
 impl Placed {
-    /// The record starts, then the agent's phone rings (desk phone, mobile) or the agent's
-    /// browser joins and the customer is called at once.
-    pub(crate) fn place(now: Millis, spec: PlacedCall, local: Local, seed: u64) -> Placed {
-        let mut call = Placed {
+    fn new(spec: PlacedCall, local: Local, seed: u64) -> Placed {
+        Placed {
             legs: Legs::new(local, seed),
             customer_leg: None,
             phase: Phase::AgentRinging,
@@ -53,17 +52,87 @@ impl Placed {
             answered: false,
             finished: false,
             spec,
-        };
-        call.legs.push(Output::Record(CallEvent::Started {
-            key: call.spec.key.clone(),
-            enterprise: call.spec.enterprise,
+        }
+    }
+
+    fn started(&mut self, now: Millis) {
+        self.legs.push(Output::Record(CallEvent::Started {
+            key: self.spec.key.clone(),
+            enterprise: self.spec.enterprise,
             direction: CallDirection::AgentOutbound,
-            caller: call.spec.caller_number.clone(),
-            callee: call.spec.number.clone(),
-            enterprise_number: Some(call.spec.caller_number.clone()),
-            agent: Some(call.spec.agent),
+            caller: self.spec.caller_number.clone(),
+            callee: self.spec.number.clone(),
+            enterprise_number: Some(self.spec.caller_number.clone()),
+            agent: Some(self.spec.agent),
             at: now,
         }));
+    }
+
+    /// The agent dialled on their desk phone: its INVITE is answered at once (no record when
+    /// it cannot be), the record starts, the phone hears ringback and the customer is called.
+    pub(crate) fn place_from_phone(
+        now: Millis,
+        spec: PlacedCall,
+        local: Local,
+        seed: u64,
+    ) -> Result<Placed, Refusal> {
+        let (Some(from), AgentSide::DeskPhone { peer, media, .. }) =
+            (spec.from_phone.clone(), spec.agent_side.clone())
+        else {
+            return Err(Refusal {
+                code: 500,
+                reason: "Not A Desk Phone Call",
+            });
+        };
+        let mut call = Placed::new(spec, local, seed);
+        let l = &mut call.legs;
+        let contact = l.local.at(media.addr).contact();
+        let answered = answer_invite(&from.invite, media.clone(), &contact, &mut l.tokens)?;
+        l.push(Output::Respond {
+            txn: from.txn,
+            msg: answered.ok.clone(),
+        });
+        let (remote, codec, te) = (answered.remote, answered.codec, answered.telephone_event);
+        let leg = l.answered(LegRole::Agent, peer, answered);
+        if let Some(leg) = l.map.get_mut(&leg) {
+            leg.media = true;
+        }
+        call.started(now);
+        let l = &mut call.legs;
+        l.media(MediaOut::StartRtp {
+            leg,
+            port: media.port,
+            remote,
+            codec,
+            telephone_event: te,
+            role: LegRole::Agent,
+            room: MAIN,
+            echo: false,
+            record: false,
+        });
+        l.media(MediaOut::RingbackToAgent {
+            room: MAIN,
+            leg: Some(leg),
+            user: call.spec.agent,
+        });
+        call.call_customer();
+        Ok(call)
+    }
+
+    /// The agent's SIP leg (desk phone, mobile), once it exists.
+    pub(crate) fn agent_leg(&self) -> Option<LegId> {
+        self.legs
+            .map
+            .iter()
+            .find(|(_, l)| l.role == LegRole::Agent)
+            .map(|(&id, _)| id)
+    }
+
+    /// The record starts, then the agent's phone rings (desk phone, mobile) or the agent's
+    /// browser joins and the customer is called at once.
+    pub(crate) fn place(now: Millis, spec: PlacedCall, local: Local, seed: u64) -> Placed {
+        let mut call = Placed::new(spec, local, seed);
+        call.started(now);
         match call.spec.agent_side.clone() {
             AgentSide::DeskPhone {
                 peer,

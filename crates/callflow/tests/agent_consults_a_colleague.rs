@@ -696,3 +696,12 @@ fn the_customer_hanging_up_closes_the_consult_record_once() {
     );
     assert_eq!(ended_records(&h), 1, "and the customer's call ends once");
 }
+
+#[test]
+fn a_consult_names_the_colleague_its_record_calls() {
+    let (mut h, ..) = consult_ringing();
+    // The engine reads who is consulted when it writes the consult record's callee.
+    assert_eq!(h.call.consulted_colleague(), Some(COLLEAGUE));
+    h.input(2_000, Input::Reject { agent: COLLEAGUE });
+    assert_eq!(h.call.consulted_colleague(), None, "no consult under way");
+}

@@ -160,6 +160,7 @@ pub async fn start_sip(
         widget_calls_per_address: config.widget_calls_per_address,
         shutdown_drain: std::time::Duration::from_secs(config.shutdown_drain_secs),
         guard: config.sip_guard(),
+        outbound_check: Some(api::PhoneDialChecks::checker(store.clone())),
     };
     let sip = engine::sipd::start(sip_config, async move {
         let _ = stop.wait_for(|s| *s).await;

@@ -55,6 +55,7 @@ async fn endpoint_recording(
             widget_calls_per_address: 4,
             shutdown_drain: std::time::Duration::ZERO,
             guard: Default::default(),
+            outbound_check: None,
         },
         async move {
             let _ = rx.await;

@@ -149,6 +149,7 @@ test('1001 consults 1002, joins a three-way call, and 1002 leaves it', async (t)
   const rec = items.find((r) => r.direction === 'inbound');
   const consult = items.find((r) => r.direction === 'consult');
   assert.ok(consult?.answered_at, `an answered consult record: ${JSON.stringify(items)}`);
+  assert.match(consult.callee, /\(1002\)$/, `the consult record names 1002: ${consult.callee}`);
   assert.equal(rec.result, 'answered');
   const segments = (await admin('GET', `/calls/${rec.id}/segments`)).body;
   t.diagnostic(`segments: ${JSON.stringify(segments)}`);

@@ -237,6 +237,7 @@ impl TestApp {
             widget_calls_per_address: widget_calls,
             shutdown_drain: std::time::Duration::ZERO,
             guard: Default::default(),
+            outbound_check: None,
         };
         let sip = engine::sipd::start(config, std::future::pending())
             .await

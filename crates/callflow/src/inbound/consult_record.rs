@@ -1,8 +1,9 @@
 //! A consult's own call record (type `consult`): opened when the agent starts it, answered when
 //! the party answers, closed when it ends (cancelled, failed, the party left, handed over, or the
 //! whole call ended). Its agent is the consulting agent; a consulted colleague's part is its
-//! segment; the number of a consulted number outside is its callee. The customer's call keeps
-//! its own record, with the consult's time in its segments.
+//! segment; the number of a consulted number outside is its callee, and a colleague's name and
+//! work number are (the engine writes them: [`crate::Call::consulted_colleague`]). The
+//! customer's call keeps its own record, with the consult's time in its segments.
 
 use model::UserId;
 use model::calls::{CallDirection, CallEvent, HangupSide};
@@ -27,6 +28,11 @@ fn failure_of(reason: &str) -> FailureCode {
 }
 
 impl Inbound {
+    /// The colleague consulted in the consult under way, if the party is one.
+    pub(crate) fn consulted_colleague(&self) -> Option<UserId> {
+        self.consult.as_ref()?.colleague().map(|(user, _)| user)
+    }
+
     /// Opens the record of consult number `n` by `agent`; returns its key.
     pub(super) fn open_consult_record(
         &mut self,

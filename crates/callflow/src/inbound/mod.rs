@@ -226,6 +226,17 @@ impl Inbound {
         }
     }
 
+    /// The talking agent's SIP leg (desk phone, mobile), if they talk on one.
+    pub(crate) fn agent_sip_leg(&self) -> Option<LegId> {
+        match self.stage {
+            Stage::Talking {
+                leg: AgentLeg::Sip(l),
+                ..
+            } => Some(l),
+            _ => None,
+        }
+    }
+
     pub(crate) fn agent_part(&self, user: UserId) -> Option<AgentPart> {
         match self.stage {
             Stage::Waiting {

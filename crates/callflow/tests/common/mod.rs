@@ -87,6 +87,7 @@ pub fn spec(agent_side: AgentSide, credentials: Option<(&str, &str)>) -> PlacedC
         customer_media: media(20_002),
         acd: Some(true),
         transcribe: false,
+        from_phone: None,
     }
 }
 
@@ -223,6 +224,11 @@ pub struct Harness {
 impl Harness {
     pub fn place(spec: PlacedCall) -> Harness {
         Harness::start(|now| Call::place(now, spec, local(), 1))
+    }
+
+    /// A call the agent dialled on the desk phone, its INVITE answered (outputs in the log).
+    pub fn place_from_phone(spec: PlacedCall) -> Harness {
+        Harness::start(|now| Call::place_from_phone(now, spec, local(), 1).expect("answered"))
     }
 
     /// An inbound call, answered (its outputs so far are in the log).
@@ -425,6 +431,30 @@ pub fn customer_invite(sdp: Option<Vec<u8>>) -> Message {
         },
         headers,
         body: sdp.unwrap_or_default(),
+    }
+}
+
+/// The desk phone's own INVITE to `number` (the agent dialled on its keypad), with an offer.
+pub fn phone_invite(number: &str, sdp: Vec<u8>) -> Message {
+    Message {
+        start: StartLine::Request {
+            method: "INVITE".to_owned(),
+            uri: format!("sip:{number}@127.0.0.1"),
+        },
+        headers: vec![
+            (
+                "Via".to_owned(),
+                format!("SIP/2.0/UDP {PHONE};branch=z9hG4bK-phone1"),
+            ),
+            ("Max-Forwards".to_owned(), "70".to_owned()),
+            ("From".to_owned(), "<sip:1001@127.0.0.1>;tag=ph".to_owned()),
+            ("To".to_owned(), format!("<sip:{number}@127.0.0.1>")),
+            ("Call-ID".to_owned(), "phone-call-1".to_owned()),
+            ("CSeq".to_owned(), "2 INVITE".to_owned()),
+            ("Contact".to_owned(), format!("<sip:1001@{PHONE}>")),
+            ("Content-Type".to_owned(), "application/sdp".to_owned()),
+        ],
+        body: sdp,
     }
 }
 

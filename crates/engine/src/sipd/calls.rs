@@ -65,6 +65,10 @@ pub(crate) struct Calls {
     pub(super) draining: bool,
     /// Browser agents whose page is gone, until they are back or made busy.
     pub(super) gone: super::flow::GoneBrowsers,
+    /// Desk phones' INVITEs waiting for risk control, by transaction.
+    pub(super) phone_dials: HashMap<TxnId, super::flow::PendingDial>,
+    /// The endpoint's own inbox (answers of tasks the executor starts).
+    pub(super) inbox: mpsc::Sender<super::Inbound>,
 }
 
 /// Unix milliseconds (call records are in wall-clock time).
@@ -99,6 +103,7 @@ impl Calls {
         stats: Arc<CallStats>,
         trunk_status: TrunkStatuses,
         media: MediaPlane,
+        inbox: mpsc::Sender<super::Inbound>,
     ) -> Calls {
         let cc = super::cc::ContactCenter::new(config.hub.clone());
         let registrar = super::register::DeskPhones::new(&config.realm, &config.guard);
@@ -120,6 +125,8 @@ impl Calls {
             next_call: 0,
             draining: false,
             gone: Default::default(),
+            phone_dials: HashMap::new(),
+            inbox,
         }
     }
 
@@ -292,6 +299,7 @@ impl Calls {
         match ev {
             TxnEvent::Request { id, from, msg } => self.request(now, id, from, msg, txns),
             TxnEvent::Cancelled { id } => {
+                self.phone_dial_cancelled(id);
                 if let Some(req) = txns.request(id).cloned() {
                     self.reply(now, txns, id, &req, 487, "Request Terminated");
                 }

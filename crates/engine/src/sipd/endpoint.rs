@@ -79,6 +79,7 @@ pub async fn start(
             stats.clone(),
             trunk_status.clone(),
             media,
+            tx.clone(),
         ),
         tcp_writers: Default::default(),
         tcp_pending: Default::default(),
@@ -443,6 +444,10 @@ impl Endpoint {
             }
             Inbound::Agent(req) => self.calls.agent_request(now, req, &mut self.txns),
             Inbound::Widget(req) => self.calls.widget_request(now, req, &mut self.txns),
+            Inbound::PhoneDialChecked(txn, verdict) => {
+                self.calls
+                    .phone_dial_checked(now, txn, verdict, &mut self.txns)
+            }
         }
     }
 

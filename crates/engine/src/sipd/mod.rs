@@ -23,6 +23,7 @@ mod endpoint;
 mod flow;
 mod handle;
 mod live;
+mod outbound_check;
 mod presence;
 mod prompts;
 mod register;
@@ -49,6 +50,7 @@ pub use agents::{AgentAction, AgentError};
 pub use callflow::{ConsultStep, ConsultTo, StepIn, TransferTo};
 pub use endpoint::start;
 pub use handle::SipHandle;
+pub use outbound_check::{OutboundCheck, OutboundChecker, OutboundRefusal, OutboundVerdict};
 pub use sip::guard::GuardConfig;
 pub use widget::{WIDGET_CALLER, WidgetAnswer, WidgetError};
 
@@ -85,6 +87,8 @@ pub struct SipConfig {
     /// Defences under attack: per-source rates, transaction and call caps, digest failure
     /// throttling, TCP connection caps and idle time.
     pub guard: GuardConfig,
+    /// Risk control for calls agents dial on their desk phones (`None`: none).
+    pub outbound_check: Option<OutboundChecker>,
 }
 
 /// A directory with one local trunk (accepting 127.0.0.1) carrying the demo's two numbers, for
@@ -208,6 +212,8 @@ pub(crate) enum Inbound {
     Agent(AgentRequest),
     /// A web widget visitor's call, digit or hang-up.
     Widget(widget::WidgetRequest),
+    /// Risk control answered for a call dialled on a desk phone (its INVITE's transaction).
+    PhoneDialChecked(sip::txn::TxnId, Result<(), OutboundRefusal>),
     /// Tests only: make call number `0`'s handling panic.
     #[cfg(feature = "fault-injection")]
     Fault(u64),

@@ -77,6 +77,12 @@ impl DeskPhones {
         }
     }
 
+    /// Whether a registered phone's REGISTER came from exactly `peer` (address and port): its
+    /// INVITEs are the agent dialling.
+    pub(crate) fn is_phone(&self, peer: Peer) -> bool {
+        self.sources.values().any(|p| p.addr == peer.addr)
+    }
+
     /// Whether a registered phone's REGISTER came from `ip` (a trusted source).
     pub(crate) fn is_source(&self, ip: std::net::IpAddr) -> bool {
         self.sources.values().any(|p| p.addr.ip() == ip)
@@ -193,7 +199,7 @@ impl DeskPhones {
                     .and_then(sip::digest::parse_params)
                     .and_then(|p| p.get("username").cloned())
                     .unwrap_or_else(|| user.clone());
-                self.auth_failed(now, source, &guessed, directory, stats);
+                self.auth_failed(now, source, &guessed, "REGISTER", directory, stats);
                 return refusal(msg, 403, "Wrong User Name Or Password");
             }
             Err(e) => {
@@ -239,6 +245,59 @@ impl DeskPhones {
         }
     }
 
+    /// Authenticates a desk phone's INVITE against the SIP account named in its From header,
+    /// as phones expect of a proxy (`407` with `Proxy-Authenticate`, the answer in
+    /// `Proxy-Authorization`), with REGISTER's throttling and failure log line. The account's
+    /// user name, or the response to send.
+    pub(crate) fn authenticate_invite(
+        &mut self,
+        now: Millis,
+        from: Peer,
+        msg: &Message,
+        directory: &Directory,
+        stats: &SipGuardStats,
+    ) -> Result<String, Message> {
+        let Some(user) = msg.header("From").and_then(aor_user).map(str::to_owned) else {
+            return Err(refusal(msg, 400, "Bad From Header"));
+        };
+        let source = from.addr.ip();
+        if let Err(t) = self.throttle.check(now, source, &user) {
+            stats.auth_throttled.fetch_add(1, Ordering::Relaxed);
+            let mut r = refusal(msg, 403, "Too Many Failures");
+            r.headers
+                .push(("Retry-After".to_owned(), t.retry_after_secs.to_string()));
+            return Err(r);
+        }
+        let answer = msg.header("Proxy-Authorization");
+        let verified = self.digest.verify(now, "INVITE", answer, |u| {
+            directory.account(u).map(|a| a.password.clone())
+        });
+        match verified {
+            Ok(u) if u == user => {
+                self.throttle.succeeded(now, source, &user);
+                Ok(u)
+            }
+            Ok(_) => Err(refusal(msg, 403, "Username Does Not Match Address")),
+            Err(AuthError::Invalid) if answer.is_some() => {
+                let guessed = answer
+                    .and_then(sip::digest::parse_params)
+                    .and_then(|p| p.get("username").cloned())
+                    .unwrap_or_else(|| user.clone());
+                self.auth_failed(now, source, &guessed, "INVITE", directory, stats);
+                Err(refusal(msg, 403, "Wrong User Name Or Password"))
+            }
+            Err(e) => {
+                let mut r = refusal(msg, 407, "Proxy Authentication Required");
+                r.headers.push((
+                    "Proxy-Authenticate".to_owned(),
+                    self.digest
+                        .challenge(now, Algorithm::Md5, e == AuthError::Stale),
+                ));
+                Err(r)
+            }
+        }
+    }
+
     /// Logs a failed digest answer (the fail2ban line) and counts it against the source and,
     /// when the account exists, the user.
     fn auth_failed(
@@ -246,13 +305,14 @@ impl DeskPhones {
         now: Millis,
         source: std::net::IpAddr,
         user: &str,
+        method: &str,
         directory: &Directory,
         stats: &SipGuardStats,
     ) {
         stats.auth_failures.fetch_add(1, Ordering::Relaxed);
         let shown = log_safe(user);
         tracing::warn!(
-            "sip auth failed: source={source} user={shown} method=REGISTER realm={}",
+            "sip auth failed: source={source} user={shown} method={method} realm={}",
             log_safe(self.digest.realm())
         );
         let exists = directory.account(user).is_some();

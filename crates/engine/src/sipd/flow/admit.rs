@@ -38,7 +38,13 @@ impl Calls {
             .next()
             .unwrap_or_default()
             .to_owned();
-        let route = match self.directory.inbound(from.addr.ip(), &number) {
+        let route = self.directory.inbound(from.addr.ip(), &number);
+        // A desk phone's own call: the agent dialled on its keypad.
+        if self.is_phone_invite(from, &msg, route.is_ok()) {
+            self.phone_invite(now, id, from, msg, number, txns);
+            return;
+        }
+        let route = match route {
             Ok(r) => r,
             Err(Refusal::UnknownSource) => {
                 self.reply(now, txns, id, &msg, 403, "Source Not Allowed");

@@ -4,36 +4,71 @@
 
 use std::collections::HashMap;
 
-use callflow::{AgentSide, Call, CallId, PlacedCall};
+use callflow::{AgentSide, Call, CallId, PhoneInvite, PlacedCall};
 use model::presence::{AgentDevice, LoginState, PhoneState};
 use model::telephony::DialResponse;
 use model::{EnterpriseId, TrunkId};
 use sip::Millis;
 use sip::sdp::{AudioCodec, LocalMedia};
-use sip::txn::Transactions;
+use sip::txn::{Peer, Transactions};
 
 use super::Route;
 use crate::sipd::calls::{Calls, random_token, wall_ms};
 use crate::sipd::register::NoDeskPhone;
 use crate::sipd::{DialCommand, DialError};
 
+/// A call the agent dialled on their desk phone: its INVITE, from where.
+pub(super) struct FromPhone {
+    pub(super) peer: Peer,
+    pub(super) invite: PhoneInvite,
+}
+
+/// Why a call cannot be placed: the API's reasons, or the phone's INVITE cannot be answered.
+pub(super) enum PlaceError {
+    Dial(DialError),
+    Invite(callflow::Refusal),
+}
+
+impl From<DialError> for PlaceError {
+    fn from(e: DialError) -> Self {
+        PlaceError::Dial(e)
+    }
+}
+
 impl Calls {
     /// Starts a placed call and replies to the API with its number or why it cannot be placed.
     pub(crate) fn dial(&mut self, now: Millis, cmd: DialCommand, txns: &mut Transactions) {
-        let result = self.start_dial(now, &cmd, txns);
+        let result = self
+            .place_call(
+                now,
+                (cmd.enterprise, cmd.user),
+                &cmd.number,
+                cmd.caller_number.as_deref(),
+                None,
+                txns,
+            )
+            .map_err(|e| match e {
+                PlaceError::Dial(e) => e,
+                PlaceError::Invite(_) => DialError::Stopped,
+            });
         let _ = cmd.reply.send(result);
     }
 
-    fn start_dial(
+    /// Places agent `who`'s call to `number` showing `wanted` (or the enterprise's rule), in
+    /// the agent's audio mode, or from the desk phone that dialled it.
+    pub(super) fn place_call(
         &mut self,
         now: Millis,
-        cmd: &DialCommand,
+        who: (EnterpriseId, model::UserId),
+        number: &str,
+        wanted: Option<&str>,
+        from_phone: Option<FromPhone>,
         txns: &mut Transactions,
-    ) -> Result<DialResponse, DialError> {
-        let (e, user) = (cmd.enterprise, cmd.user);
+    ) -> Result<DialResponse, PlaceError> {
+        let (e, user) = who;
         let presence = self.cc.presence(e, user, wall_ms());
         if presence.login == LoginState::Offline {
-            return Err(DialError::NotSignedIn);
+            return Err(DialError::NotSignedIn.into());
         }
         if !self.has_line_for(e) {
             return Err(DialError::CallLimit(
@@ -41,10 +76,11 @@ impl Calls {
                     .limits(e)
                     .concurrent_calls
                     .unwrap_or_default(),
-            ));
+            )
+            .into());
         }
         let device = presence.device;
-        let (caller_number, trunk) = self.outbound_route(e, cmd.caller_number.as_deref())?;
+        let (caller_number, trunk) = self.outbound_route(e, wanted)?;
         let route = self
             .trunk_links
             .route(&self.directory, trunk)
@@ -53,6 +89,24 @@ impl Calls {
         let mut trunks = vec![trunk];
         // How the agent joins: a SIP leg to ring first (desk phone or mobile), or the browser.
         let agent_side = match device {
+            // The phone that dialled takes part, whatever the agent's audio mode.
+            _ if from_phone.is_some() => {
+                let phone = self
+                    .registrar
+                    .desk_phone_of(now, &self.directory, e, user)
+                    .map_err(|_| DialError::NotRegistered)?;
+                let peer = from_phone.as_ref().map_or(phone.peer, |f| f.peer);
+                let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
+                let at = self.advertised(peer.addr.ip(), None);
+                let media = self.local_media_of(&socket, at);
+                sockets.insert(media.port, socket);
+                AgentSide::DeskPhone {
+                    peer,
+                    contact: phone.contact,
+                    username: phone.username,
+                    media,
+                }
+            }
             Some(AgentDevice::Browser) => {
                 if self
                     .browsers
@@ -60,7 +114,7 @@ impl Calls {
                     .get(&user)
                     .is_none_or(|b| b.enterprise != e)
                 {
-                    return Err(DialError::BrowserNotConnected);
+                    return Err(DialError::BrowserNotConnected.into());
                 }
                 AgentSide::Browser
             }
@@ -107,6 +161,28 @@ impl Calls {
         sockets.insert(customer_media.port, customer_socket);
         self.next_call += 1;
         let id = self.next_call;
+        let spec = PlacedCall {
+            id: CallId(id),
+            key: format!("{}-{id}", random_token()),
+            enterprise: e,
+            agent: user,
+            agent_side,
+            number: number.to_owned(),
+            caller_number: caller_number.clone(),
+            route,
+            customer_media,
+            // An agent who dialed while busy is busy again afterwards; otherwise idle.
+            acd: device
+                .is_some()
+                .then_some(presence.phone != PhoneState::Busy),
+            transcribe: self.transcripts.for_every_call(e),
+            from_phone: from_phone.as_ref().map(|f| f.invite.clone()),
+        };
+        let call = match &from_phone {
+            None => Call::place(wall_ms(), spec, self.local(), rand::random()),
+            Some(_) => Call::place_from_phone(wall_ms(), spec, self.local(), rand::random())
+                .map_err(PlaceError::Invite)?,
+        };
         // A signed-in agent is on this call until it ends: no inbound offers meanwhile.
         if device.is_some() {
             self.cc
@@ -121,27 +197,15 @@ impl Calls {
                 .map_err(|_| DialError::InCall)?;
             self.drain_acd(now, e, txns);
         }
-        tracing::info!(call = id, agent = user.0, number = %cmd.number, caller = %caller_number, ?device, "placing a call");
-        let spec = PlacedCall {
-            id: CallId(id),
-            key: format!("{}-{id}", random_token()),
-            enterprise: e,
-            agent: user,
-            agent_side,
-            number: cmd.number.clone(),
-            caller_number: caller_number.clone(),
-            route,
-            customer_media,
-            // An agent who dialed while busy is busy again afterwards; otherwise idle.
-            acd: device
-                .is_some()
-                .then_some(presence.phone != PhoneState::Busy),
-            transcribe: self.transcripts.for_every_call(e),
-        };
-        let call = Call::place(wall_ms(), spec, self.local(), rand::random());
+        tracing::info!(call = id, agent = user.0, number = %number, caller = %caller_number, ?device, phone = from_phone.is_some(), "placing a call");
         let mut route = Route::new(self.media.room());
         route.sockets = sockets;
         route.trunks = trunks;
+        // The phone's INVITE belongs to the phone's leg (its ACK, or its lack).
+        if let (Some(f), Some(leg)) = (&from_phone, call.agent_sip_leg()) {
+            self.flows.by_txn.insert(f.invite.txn, (id, leg));
+            route.invites.insert(leg, f.invite.txn);
+        }
         self.start_call(now, call, route, txns);
         Ok(DialResponse {
             call_id: id,

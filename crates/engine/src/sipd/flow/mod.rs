@@ -2,7 +2,8 @@
 //! transactions, dialogs, media reports and deadlines to `(call, leg)`, hands the call its
 //! inputs, and carries out what it asks: requests through the transaction layer, media commands
 //! ([`media`]), ACD commands and forwarding ([`acd`]), records and agents' events.
-//! [`dial`] admits calls agents place, [`admit`] calls to enterprise numbers.
+//! [`dial`] admits calls agents place ([`phone_dial`]: dialled on a desk phone), [`admit`] calls
+//! to enterprise numbers.
 
 mod acd;
 mod admit;
@@ -12,8 +13,10 @@ mod devices;
 mod dial;
 mod guard;
 mod media;
+mod phone_dial;
 
 pub(crate) use devices::GoneBrowsers;
+pub(crate) use phone_dial::PendingDial;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -402,6 +405,16 @@ impl Calls {
         };
         let inbound = call.is_inbound();
         match &mut ev {
+            // A consult's own record names the colleague consulted (the call knows only who).
+            model::calls::CallEvent::Started {
+                direction: model::calls::CallDirection::Consult,
+                callee,
+                ..
+            } if callee.is_empty() => {
+                if let Some(u) = call.consulted_colleague() {
+                    *callee = self.cc.display_name(u);
+                }
+            }
             model::calls::CallEvent::Answered { recording, .. } => {
                 recording.clone_from(&route.recording);
                 if inbound {
