@@ -67,6 +67,18 @@ pub struct PlacedCall {
     pub acd: Option<bool>,
     /// Transcribe the call once the customer answers.
     pub transcribe: bool,
+    /// The outbound campaign's customer this call is to (its record says so, and its end
+    /// writes the customer's outcome).
+    pub campaign: Option<CampaignTag>,
+}
+
+/// What a campaign call carries beyond a placed call's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignTag {
+    /// The campaign customer's id.
+    pub customer: i64,
+    /// The number as the agent may see it (`…****` when the campaign masks numbers).
+    pub shown_number: String,
 }
 
 /// Who calls in, and how.

@@ -64,6 +64,12 @@ impl Placed {
             agent: Some(call.spec.agent),
             at: now,
         }));
+        if let Some(tag) = &call.spec.campaign {
+            call.legs.push(Output::Record(CallEvent::Campaign {
+                key: call.spec.key.clone(),
+                customer: tag.customer,
+            }));
+        }
         match call.spec.agent_side.clone() {
             AgentSide::DeskPhone {
                 peer,
@@ -210,6 +216,14 @@ impl Placed {
         Ok(())
     }
 
+    /// The customer's number as the agent may see it (masked on a masking campaign's call).
+    fn shown_number(&self) -> &str {
+        self.spec
+            .campaign
+            .as_ref()
+            .map_or(&self.spec.number, |t| &t.shown_number)
+    }
+
     /// Calls the customer through the trunk.
     fn call_customer(&mut self) {
         self.phase = Phase::CustomerRinging;
@@ -309,7 +323,7 @@ impl Placed {
             user: self.spec.agent,
             event: model::Event::CallConnected {
                 call: self.spec.id.to_string(),
-                caller: self.spec.number.clone(),
+                caller: self.shown_number().to_owned(),
             },
         });
         if self.spec.transcribe {

@@ -87,6 +87,7 @@ pub fn spec(agent_side: AgentSide, credentials: Option<(&str, &str)>) -> PlacedC
         customer_media: media(20_002),
         acd: Some(true),
         transcribe: false,
+        campaign: None,
     }
 }
 

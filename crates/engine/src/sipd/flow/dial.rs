@@ -137,6 +137,7 @@ impl Calls {
                 .is_some()
                 .then_some(presence.phone != PhoneState::Busy),
             transcribe: self.transcripts.for_every_call(e),
+            campaign: cmd.campaign.clone(),
         };
         let call = Call::place(wall_ms(), spec, self.local(), rand::random());
         let mut route = Route::new(self.media.room());
