@@ -385,6 +385,10 @@ impl Tenant<'_> {
     }
 }
 
+/// What a campaign call's end is read from: enterprise, call id, campaign customer, answered
+/// at, failure code.
+type EndedCampaignCall = (i64, i64, Option<i64>, Option<i64>, Option<String>);
+
 impl Store {
     /// The campaigns that dial by themselves (progressive or predictive) and may be running at
     /// `now` (not paused, not completed, between start and end), of every enterprise:
@@ -422,7 +426,7 @@ impl Store {
     /// call's outcome (answered, or its failure code through `dialer`'s mapping of the failure
     /// catalogue) and the call as its last.
     pub(crate) async fn campaign_call_ended(&self, key: &str) -> Result<()> {
-        let row: Option<(i64, i64, Option<i64>, Option<i64>, Option<String>)> = on_pool!(self, pool => sqlx::query_as(
+        let row: Option<EndedCampaignCall> = on_pool!(self, pool => sqlx::query_as(
                 "SELECT enterprise_id, id, campaign_customer_id, answered_at, failure FROM calls WHERE call_key = $1",
             )
             .bind(key)
