@@ -6,6 +6,7 @@
 //! permission, validate input, and call the store through the caller's tenant handle.
 
 pub mod auth;
+pub mod campaign_dialer;
 mod campaign_import;
 mod error;
 mod extract;

@@ -70,6 +70,9 @@ pub struct PlacedCall {
     /// The agent dialled from their desk phone (`agent_side` is then that phone): its INVITE
     /// is answered at once, the phone hears ringback, and the customer is called.
     pub from_phone: Option<PhoneInvite>,
+    /// The outbound campaign's customer this call is to (its record says so, and its end
+    /// writes the customer's outcome).
+    pub campaign: Option<CampaignTag>,
 }
 
 /// A desk phone's own INVITE (the agent dialled on the phone's keypad), authenticated by the
@@ -80,6 +83,15 @@ pub struct PhoneInvite {
     pub invite: Message,
     /// Its server transaction.
     pub txn: TxnId,
+}
+
+/// What a campaign call carries beyond a placed call's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignTag {
+    /// The campaign customer's id.
+    pub customer: i64,
+    /// The number as the agent may see it (`…****` when the campaign masks numbers).
+    pub shown_number: String,
 }
 
 /// Who calls in, and how.

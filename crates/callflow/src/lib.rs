@@ -29,8 +29,8 @@ mod sipleg;
 mod tokens;
 
 pub use call::{
-    AgentPart, AgentSide, Call, CallError, ConsultStep, ConsultTo, Customer, InboundCall, Input,
-    Overflow, PhoneInvite, PlacedCall, Ring, Service, StepIn, TransferTo,
+    AgentPart, AgentSide, Call, CallError, CampaignTag, ConsultStep, ConsultTo, Customer,
+    InboundCall, Input, Overflow, PhoneInvite, PlacedCall, Ring, Service, StepIn, TransferTo,
 };
 pub use ids::{CallId, LegId, RoomRef};
 pub use local::{Local, TrunkRoute};

@@ -66,6 +66,12 @@ impl Placed {
             agent: Some(self.spec.agent),
             at: now,
         }));
+        if let Some(tag) = &self.spec.campaign {
+            self.legs.push(Output::Record(CallEvent::Campaign {
+                key: self.spec.key.clone(),
+                customer: tag.customer,
+            }));
+        }
     }
 
     /// The agent dialled on their desk phone: its INVITE is answered at once (no record when
@@ -279,6 +285,14 @@ impl Placed {
         Ok(())
     }
 
+    /// The customer's number as the agent may see it (masked on a masking campaign's call).
+    fn shown_number(&self) -> &str {
+        self.spec
+            .campaign
+            .as_ref()
+            .map_or(&self.spec.number, |t| &t.shown_number)
+    }
+
     /// Calls the customer through the trunk.
     fn call_customer(&mut self) {
         self.phase = Phase::CustomerRinging;
@@ -378,7 +392,7 @@ impl Placed {
             user: self.spec.agent,
             event: model::Event::CallConnected {
                 call: self.spec.id.to_string(),
-                caller: self.spec.number.clone(),
+                caller: self.shown_number().to_owned(),
             },
         });
         if self.spec.transcribe {

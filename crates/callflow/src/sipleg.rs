@@ -456,7 +456,12 @@ impl SipLeg {
                     StartLine::Response { reason, .. } => reason.as_str(),
                     StartLine::Request { .. } => "",
                 };
-                LegEvent::Failed(FailureCode::from_response(code, reason, false))
+                LegEvent::Failed(FailureCode::from_final(
+                    code,
+                    reason,
+                    msg.header("Reason"),
+                    false,
+                ))
             }
             (State::Cancelling, _) => {
                 self.state = State::Ended;

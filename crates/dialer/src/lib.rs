@@ -13,11 +13,13 @@
 //!   windows and allowed destination patterns.
 //! - [`number`]: normalising imported numbers to E.164 and masking them.
 //! - [`pacing`]: how many calls the predictive dialer places now, keeping abandons under a cap.
+//! - [`progressive`]: which customers to call for the idle agents, one call per agent.
 
 pub mod attempts;
 pub mod hours;
 pub mod number;
 pub mod pacing;
+pub mod progressive;
 pub mod risk;
 pub mod schedule;
 

@@ -265,6 +265,14 @@ pub enum CallEvent {
         /// The rating.
         rating: Option<u8>,
     },
+    /// The call is one of an outbound campaign's, to this campaign customer (sent right after
+    /// `Started`): when it ends, the customer's row gets its outcome.
+    Campaign {
+        /// Key.
+        key: String,
+        /// The campaign customer's id.
+        customer: i64,
+    },
     /// A final transcript segment of the call, to be stored (partials are not sent here).
     Transcript {
         /// Key.

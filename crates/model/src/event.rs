@@ -138,6 +138,22 @@ pub enum Event {
         /// Its name.
         name: String,
     },
+    /// The dialer placed a campaign call for the agent (progressive dialing): the customer is
+    /// being called and the agent is connected when they answer.
+    CampaignCall {
+        /// The call (as in `call_connected`).
+        call: String,
+        /// The campaign.
+        campaign_id: i64,
+        /// Its name.
+        campaign_name: String,
+        /// The campaign customer.
+        customer_id: i64,
+        /// Their name.
+        customer_name: String,
+        /// Their number, `…****` when the campaign masks numbers.
+        number: String,
+    },
     /// Progress of a customer-list import the user started.
     CampaignImport {
         /// The campaign.

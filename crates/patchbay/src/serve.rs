@@ -247,6 +247,10 @@ pub async fn run(
     state.transcription_engines = Arc::new(transcription.engines.clone());
     state.metrics_token = config.metrics_token.clone();
     state.trusted_proxies = Arc::new(config.trusted_proxies.clone());
+    // Progressive campaigns dial by themselves while the SIP endpoint runs.
+    if state.sip.is_some() {
+        api::campaign_dialer::spawn(state.clone());
+    }
     let tls = TlsFiles::from_config(config)?;
     state.auth = AuthSettings {
         // Over HTTPS the session cookie is always `Secure`.

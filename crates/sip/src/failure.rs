@@ -99,6 +99,75 @@ impl FailureCode {
     }
 }
 
+impl FailureCode {
+    /// Maps a final response with its `Reason` header (RFC 3326), which carriers use to say
+    /// more than the status does: a Q.850 cause (`Q.850;cause=17`) decides when it is one the
+    /// catalogue knows, then the header's `text`, then the status and reason phrase
+    /// ([`FailureCode::from_response`]).
+    pub fn from_final(
+        status: u16,
+        phrase: &str,
+        reason_header: Option<&str>,
+        we_cancelled: bool,
+    ) -> FailureCode {
+        if let Some(header) = reason_header {
+            for value in header.split(',') {
+                if let Some(code) = from_reason_value(value) {
+                    return code;
+                }
+            }
+        }
+        FailureCode::from_response(status, phrase, we_cancelled)
+    }
+}
+
+/// One `Reason` header value: `Q.850;cause=N;text="…"` or `SIP;cause=N;text="…"`.
+fn from_reason_value(value: &str) -> Option<FailureCode> {
+    let mut parts = value.split(';').map(str::trim);
+    let protocol = parts.next()?.to_ascii_lowercase();
+    let mut cause = None;
+    let mut text = String::new();
+    for p in parts {
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        match k.trim().to_ascii_lowercase().as_str() {
+            "cause" => cause = v.trim().parse::<u16>().ok(),
+            "text" => text = v.trim().trim_matches('"').to_owned(),
+            _ => {}
+        }
+    }
+    let by_cause = match (protocol.as_str(), cause) {
+        ("q.850", Some(c)) => from_q850(c),
+        ("sip", Some(c)) if (300..700).contains(&c) => {
+            Some(FailureCode::from_response(c, &text, false)).filter(|f| *f != FailureCode::Other)
+        }
+        _ => None,
+    };
+    by_cause.or_else(|| {
+        let t = text.to_ascii_lowercase();
+        if t.contains("power") && t.contains("off") {
+            Some(FailureCode::PoweredOff)
+        } else if t.contains("suspend") || t.contains("arrears") {
+            Some(FailureCode::Suspended)
+        } else {
+            None
+        }
+    })
+}
+
+/// The catalogue's code of a Q.850 (ITU-T) cause value; `None` for causes that say nothing
+/// more than the SIP status (16 normal clearing, 31 normal unspecified, …).
+fn from_q850(cause: u16) -> Option<FailureCode> {
+    Some(match cause {
+        1 | 3 | 22 | 28 => FailureCode::InvalidNumber,
+        17 => FailureCode::Busy,
+        18 | 19 => FailureCode::NoAnswer,
+        20 => FailureCode::PoweredOff,
+        21 => FailureCode::Rejected,
+        27 | 34 | 38 | 41 | 42 | 44 => FailureCode::Unreachable,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +209,57 @@ mod tests {
         v.sort_unstable();
         v.dedup();
         assert_eq!(v.len(), FailureCode::ALL.len());
+    }
+
+    #[test]
+    fn the_reason_header_says_more_than_the_status() {
+        let cases = [
+            (
+                480,
+                "Temporarily Unavailable",
+                "Q.850;cause=20",
+                "powered_off",
+            ),
+            (503, "Service Unavailable", "Q.850;cause=41", "unreachable"),
+            (
+                404,
+                "Not Found",
+                "Q.850;cause=1;text=\"Unallocated\"",
+                "invalid_number",
+            ),
+            (486, "Busy Here", "Q.850;cause=17", "busy"),
+            (
+                480,
+                "Temporarily Unavailable",
+                "Q.850;cause=18",
+                "no_answer",
+            ),
+            (
+                403,
+                "Forbidden",
+                "Q.850;cause=99;text=\"Line suspended\"",
+                "suspended",
+            ),
+            (503, "Service Unavailable", "SIP;cause=486", "busy"),
+            // A cause the catalogue has nothing more for: the status decides.
+            (486, "Busy Here", "Q.850;cause=16", "busy"),
+            (
+                480,
+                "Temporarily Unavailable",
+                "garbage",
+                "temporarily_unavailable",
+            ),
+        ];
+        for (status, phrase, reason, code) in cases {
+            assert_eq!(
+                FailureCode::from_final(status, phrase, Some(reason), false).as_str(),
+                code,
+                "{status} {reason}"
+            );
+        }
+        assert_eq!(
+            FailureCode::from_final(503, "Service Unavailable", None, false).as_str(),
+            "trunk_down"
+        );
     }
 }

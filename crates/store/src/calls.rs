@@ -432,6 +432,10 @@ impl Store {
                 .execute(pool)
                 .await?
                 .rows_affected());
+                self.campaign_call_ended(key).await?;
+            }
+            CallEvent::Campaign { key, customer } => {
+                self.link_campaign_call(key, *customer).await?;
             }
             CallEvent::Supervision { .. } => {
                 if !self.add_supervision_step(ev).await? {

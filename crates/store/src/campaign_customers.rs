@@ -6,7 +6,7 @@ use model::campaigns::{CampaignImportReport, CampaignImportRowError};
 use model::{CallId, Page, PageQuery, UserId};
 
 use crate::query::{Arg, Where, bind_all};
-use crate::{Result, StoreError, Tenant, like_pattern, on_pool};
+use crate::{Result, Store, StoreError, Tenant, like_pattern, on_pool};
 
 /// A customer row to import.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,6 +235,79 @@ impl Tenant<'_> {
         self.campaign_customer(campaign, id).await
     }
 
+    /// Counts a call being placed to a customer now: one more attempt, and no outcome until the
+    /// call's end writes it (a row with attempts, no outcome and a recent `last_called_at` is a
+    /// call still going).
+    pub async fn start_campaign_attempt(&self, campaign: i64, id: i64, now: i64) -> Result<()> {
+        let n = on_pool!(self.store, pool => sqlx::query(
+            "UPDATE campaign_customers SET attempts = attempts + 1, outcome = NULL, last_called_at = $4 \
+             WHERE enterprise_id = $1 AND campaign_id = $2 AND id = $3",
+        )
+        .bind(self.enterprise.0)
+        .bind(campaign)
+        .bind(id)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Puts a customer's progress back as it was before [`Tenant::start_campaign_attempt`],
+    /// when the call could not be placed after all.
+    pub async fn restore_campaign_progress(&self, before: &CampaignCustomerRecord) -> Result<()> {
+        on_pool!(self.store, pool => sqlx::query(
+            "UPDATE campaign_customers SET attempts = $4, outcome = $5, last_called_at = $6 \
+             WHERE enterprise_id = $1 AND campaign_id = $2 AND id = $3",
+        )
+        .bind(self.enterprise.0)
+        .bind(before.campaign_id)
+        .bind(before.id)
+        .bind(before.attempts)
+        .bind(&before.outcome)
+        .bind(before.last_called_at)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Up to `limit` customers the dialer may consider: fewer than `max_attempts` calls, no final
+    /// outcome (`finals`), and never called or last called before `retry_before`; never-called
+    /// first, then fewer attempts, then longest ago, then by name. The `dialer` crate decides
+    /// among them.
+    pub async fn campaign_customers_to_dial(
+        &self,
+        campaign: i64,
+        max_attempts: u32,
+        finals: &[&str],
+        retry_before: i64,
+        limit: u32,
+    ) -> Result<Vec<CampaignCustomerRecord>> {
+        let mut w = Where::new();
+        let ent = w.arg(Arg::Int(self.enterprise.0));
+        let c = w.arg(Arg::Int(campaign));
+        let max = w.arg(Arg::Int(i64::from(max_attempts)));
+        let before = w.arg(Arg::Int(retry_before));
+        w.conds.push(format!(
+            "enterprise_id = {ent} AND campaign_id = {c} AND attempts < {max} \
+             AND (attempts = 0 OR last_called_at IS NULL OR last_called_at <= {before})"
+        ));
+        for f in finals {
+            let p = w.arg(Arg::Text((*f).to_owned()));
+            w.conds.push(format!("(outcome IS NULL OR outcome <> {p})"));
+        }
+        let sql = format!(
+            "{SELECT_CUSTOMERS}{} ORDER BY attempts, COALESCE(last_called_at, 0), name, id LIMIT {limit}",
+            w.sql()
+        );
+        Ok(on_pool!(self.store, pool =>
+            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &w.args).fetch_all(pool).await?))
+    }
+
     /// Sets the outcome of a customer's last call, once the call has ended.
     pub async fn set_campaign_outcome(&self, campaign: i64, id: i64, outcome: &str) -> Result<()> {
         let n = on_pool!(self.store, pool => sqlx::query(
@@ -309,5 +382,74 @@ impl Tenant<'_> {
             errors: serde_json::from_str(&errors).unwrap_or_default(),
             created_at,
         })
+    }
+}
+
+/// What a campaign call's end is read from: enterprise, call id, campaign customer, answered
+/// at, failure code.
+type EndedCampaignCall = (i64, i64, Option<i64>, Option<i64>, Option<String>);
+
+impl Store {
+    /// The campaigns that dial by themselves (progressive or predictive) and may be running at
+    /// `now` (not paused, not completed, between start and end), of every enterprise:
+    /// `(enterprise, campaign)`.
+    pub async fn dialing_campaigns(&self, now: i64) -> Result<Vec<(model::EnterpriseId, i64)>> {
+        let rows: Vec<(i64, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT enterprise_id, id FROM campaigns WHERE mode IN ('progressive', 'predictive') \
+             AND paused = FALSE AND completed_at IS NULL AND start_at <= $1 AND end_at > $1 \
+             ORDER BY enterprise_id, id",
+        )
+        .bind(now)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(e, c)| (model::EnterpriseId(e), c))
+            .collect())
+    }
+
+    /// Marks the record of call `key` as a call to campaign customer `customer`.
+    pub(crate) async fn link_campaign_call(&self, key: &str, customer: i64) -> Result<()> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE calls SET campaign_customer_id = $2 WHERE call_key = $1 AND EXISTS \
+             (SELECT 1 FROM campaign_customers k WHERE k.id = $2 AND k.enterprise_id = calls.enterprise_id)",
+        )
+        .bind(key)
+        .bind(customer)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// After call `key` ended: when it called a campaign customer, the customer's row gets the
+    /// call's outcome (answered, or its failure code through `dialer`'s mapping of the failure
+    /// catalogue) and the call as its last.
+    pub(crate) async fn campaign_call_ended(&self, key: &str) -> Result<()> {
+        let row: Option<EndedCampaignCall> = on_pool!(self, pool => sqlx::query_as(
+                "SELECT enterprise_id, id, campaign_customer_id, answered_at, failure FROM calls WHERE call_key = $1",
+            )
+            .bind(key)
+            .fetch_optional(pool)
+            .await?);
+        let Some((enterprise, call, Some(customer), answered_at, failure)) = row else {
+            return Ok(());
+        };
+        let outcome = match (answered_at, failure.as_deref()) {
+            (Some(_), _) => dialer::attempts::Outcome::Answered,
+            (None, Some(code)) => dialer::attempts::Outcome::from_failure_code(code),
+            (None, None) => dialer::attempts::Outcome::Other,
+        };
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE campaign_customers SET outcome = $3, last_call_id = $4 WHERE enterprise_id = $1 AND id = $2",
+        )
+        .bind(enterprise)
+        .bind(customer)
+        .bind(outcome.as_str())
+        .bind(call)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 }

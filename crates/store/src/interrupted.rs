@@ -37,6 +37,7 @@ impl Store {
             | CallEvent::AgentAnswered { .. }
             | CallEvent::Outcome { .. }
             | CallEvent::Survey { .. }
+            | CallEvent::Campaign { .. }
             | CallEvent::Transcript { .. } => return Ok(()),
         };
         on_pool!(self, pool => sqlx::query(

@@ -2671,6 +2671,27 @@ export interface components {
             /** @enum {string} */
             type: "campaign_assigned";
         } | {
+            /** @description The call (as in `call_connected`). */
+            call: string;
+            /**
+             * Format: int64
+             * @description The campaign.
+             */
+            campaign_id: number;
+            /** @description Its name. */
+            campaign_name: string;
+            /**
+             * Format: int64
+             * @description The campaign customer.
+             */
+            customer_id: number;
+            /** @description Their name. */
+            customer_name: string;
+            /** @description Their number, `…****` when the campaign masks numbers. */
+            number: string;
+            /** @enum {string} */
+            type: "campaign_call";
+        } | {
             /**
              * Format: int64
              * @description The campaign.

@@ -202,6 +202,21 @@ describe('phoneBarReducer', () => {
       { call: { call: '9', caller: '13900139000', offer: null, consult: null } },
     ],
     [
+      'the dialer calling a campaign customer shows the campaign and the masked number until the answer',
+      [
+        ev({ type: 'campaign_call', call: '9', campaign_id: 1, campaign_name: 'Spring', customer_id: 5, customer_name: '王五', number: '1390013****' }),
+      ],
+      { call: { call: '9', caller: '1390013****', offer: null, dialing: true, campaign: { name: 'Spring', customer: '王五' } } },
+    ],
+    [
+      'a campaign call the customer answers keeps its campaign',
+      [
+        ev({ type: 'campaign_call', call: '9', campaign_id: 1, campaign_name: 'Spring', customer_id: 5, customer_name: '王五', number: '1390013****' }),
+        ev({ type: 'call_connected', call: '9', caller: '1390013****' }),
+      ],
+      { call: { call: '9', caller: '1390013****', offer: null, consult: null, campaign: { name: 'Spring', customer: '王五' } } },
+    ],
+    [
       'an answer that came before the dial reply is not undone by it',
       [ev({ type: 'call_connected', call: '9', caller: '13900139000' }), { type: 'dialing', call: '9', number: '13900139000' }],
       { call: { call: '9', caller: '13900139000', offer: null, consult: null } },

@@ -24,6 +24,8 @@ export interface ActiveCall {
   /** The agent placed the call and the customer has not answered yet: it can only be hung up
    * (its `call_connected` clears this). */
   dialing?: boolean;
+  /** A campaign call the dialer placed: the campaign's and the customer's names. */
+  campaign?: { name: string; customer: string };
 }
 
 /** A consult as one of its agents sees it. */
@@ -158,8 +160,18 @@ function applyEvent(state: PhoneBarState, ev: Event, at: number): PhoneBarState 
       // A consult's pop: this agent talks with the colleague who consulted them.
       const consult: ConsultView | null = offer?.consult_by != null ? { state: 'talking', party: offer.consult_from ?? '', role: 'party' } : null;
       const returned = state.returned?.call === ev.call ? null : state.returned;
-      return { ...state, offer: null, ended: null, returned, call: { call: ev.call, caller: ev.caller, offer, consult } };
+      const campaign = state.call?.call === ev.call ? state.call.campaign : undefined;
+      return { ...state, offer: null, ended: null, returned, call: { call: ev.call, caller: ev.caller, offer, consult, campaign } };
     }
+    case 'campaign_call':
+      // The dialer calls a campaign customer for this agent (progressive): like a call the agent
+      // dialed, with the number as the campaign may show it (masked when it masks).
+      if (state.call?.call === ev.call) return state;
+      return {
+        ...state,
+        ended: null,
+        call: { call: ev.call, caller: ev.number, offer: null, dialing: true, campaign: { name: ev.campaign_name, customer: ev.customer_name } },
+      };
     case 'transfer_returned':
       return { ...state, returned: { call: ev.call, party: ev.colleague_name, reason: ev.reason } };
     case 'consult': {

@@ -235,17 +235,28 @@ pub(crate) async fn dial_campaign_customer(
     let t = user.tenant(&state);
     crate::risk::check_outbound(t, &customer.number, now).await?;
     let sip = state.sip.as_ref().ok_or(DialError::Stopped)?;
-    let r = sip
-        .dial(
+    // Counted before the call is placed, so a call that fails at once still finds its row;
+    // put back when the endpoint refuses it. The call's end writes the outcome.
+    t.start_campaign_attempt(campaign.id, id, now).await?;
+    let placed = sip
+        .dial_for(
             user.enterprise,
             user.user_id,
             dialer::number::dial_form(&customer.number),
             campaign.write.caller_numbers.first().cloned(),
+            Some(engine::sipd::CampaignTag {
+                customer: id,
+                shown_number: crate::campaign_dialer::shown_number(&campaign, &customer.number),
+            }),
         )
-        .await?;
-    t.record_campaign_attempt(campaign.id, id, None, None, now)
-        .await?;
-    Ok((StatusCode::ACCEPTED, Json(r)))
+        .await;
+    match placed {
+        Ok(r) => Ok((StatusCode::ACCEPTED, Json(r))),
+        Err(e) => {
+            t.restore_campaign_progress(&customer).await?;
+            Err(e.into())
+        }
+    }
 }
 
 /// Adds a campaign customer to the customer database (客户管理) with their name, number and

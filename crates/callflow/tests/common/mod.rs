@@ -88,6 +88,7 @@ pub fn spec(agent_side: AgentSide, credentials: Option<(&str, &str)>) -> PlacedC
         acd: Some(true),
         transcribe: false,
         from_phone: None,
+        campaign: None,
     }
 }
 

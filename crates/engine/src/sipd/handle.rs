@@ -74,6 +74,21 @@ impl SipHandle {
         number: String,
         caller_number: Option<String>,
     ) -> Result<DialResponse, DialError> {
+        self.dial_for(enterprise, user, number, caller_number, None)
+            .await
+    }
+
+    /// [`SipHandle::dial`] for an outbound campaign's customer: the call's record names the
+    /// customer (`campaign`), its end writes the customer's outcome, and the agent is shown
+    /// the tag's number (masked when the campaign masks).
+    pub async fn dial_for(
+        &self,
+        enterprise: EnterpriseId,
+        user: UserId,
+        number: String,
+        caller_number: Option<String>,
+        campaign: Option<callflow::CampaignTag>,
+    ) -> Result<DialResponse, DialError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Inbound::Dial(DialCommand {
@@ -81,6 +96,7 @@ impl SipHandle {
                 user,
                 number,
                 caller_number,
+                campaign,
                 reply,
             }))
             .await

@@ -47,7 +47,7 @@ use tokio::sync::oneshot;
 pub use crate::stats::{CallStats, SipGuardStats};
 use agents::AgentRequest;
 pub use agents::{AgentAction, AgentError};
-pub use callflow::{ConsultStep, ConsultTo, StepIn, TransferTo};
+pub use callflow::{CampaignTag, ConsultStep, ConsultTo, StepIn, TransferTo};
 pub use endpoint::start;
 pub use handle::SipHandle;
 pub use outbound_check::{OutboundCheck, OutboundChecker, OutboundRefusal, OutboundVerdict};
@@ -229,6 +229,8 @@ pub(crate) struct DialCommand {
     pub(crate) user: UserId,
     pub(crate) number: String,
     pub(crate) caller_number: Option<String>,
+    /// The outbound campaign's customer the call is to, if it is a campaign call.
+    pub(crate) campaign: Option<callflow::CampaignTag>,
     pub(crate) reply: oneshot::Sender<Result<DialResponse, DialError>>,
 }
 

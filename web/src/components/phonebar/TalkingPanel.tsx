@@ -101,6 +101,11 @@ export default function TalkingPanel() {
       title={
         <span style={{ fontSize: 16 }}>
           {t(dialing ? 'phonebar.calling' : 'phonebar.talking')}: <strong data-testid="talking-caller">{call?.caller || t('phonebar.unknownCaller')}</strong>{' '}
+          {call?.campaign && (
+            <Tag color="blue" data-testid="talking-campaign">
+              {call.campaign.name} · {call.campaign.customer}
+            </Tag>
+          )}
           <LiveTimer since={presence?.since} offset={clockOffset} testId="talk-timer" />
           {held && (
             <Tag color="orange" style={{ marginLeft: 8 }} data-testid="on-hold">

@@ -45,6 +45,7 @@ impl Calls {
                 &cmd.number,
                 cmd.caller_number.as_deref(),
                 None,
+                cmd.campaign.clone(),
                 txns,
             )
             .map_err(|e| match e {
@@ -55,7 +56,8 @@ impl Calls {
     }
 
     /// Places agent `who`'s call to `number` showing `wanted` (or the enterprise's rule), in
-    /// the agent's audio mode, or from the desk phone that dialled it.
+    /// the agent's audio mode, or from the desk phone that dialled it; a campaign's call says
+    /// whose customer it is.
     pub(super) fn place_call(
         &mut self,
         now: Millis,
@@ -63,6 +65,7 @@ impl Calls {
         number: &str,
         wanted: Option<&str>,
         from_phone: Option<FromPhone>,
+        campaign: Option<callflow::CampaignTag>,
         txns: &mut Transactions,
     ) -> Result<DialResponse, PlaceError> {
         let (e, user) = who;
@@ -177,6 +180,7 @@ impl Calls {
                 .then_some(presence.phone != PhoneState::Busy),
             transcribe: self.transcripts.for_every_call(e),
             from_phone: from_phone.as_ref().map(|f| f.invite.clone()),
+            campaign,
         };
         let call = match &from_phone {
             None => Call::place(wall_ms(), spec, self.local(), rand::random()),

@@ -186,7 +186,7 @@ impl Calls {
             },
         };
         let who = (pending.enterprise, pending.user);
-        if let Err(e) = self.place_call(now, who, &pending.number, None, Some(from), txns) {
+        if let Err(e) = self.place_call(now, who, &pending.number, None, Some(from), None, txns) {
             let (code, reason) = refusal_of(&e);
             tracing::info!(
                 agent = pending.user.0,
