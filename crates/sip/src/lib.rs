@@ -7,6 +7,7 @@
 //! - [`txn`]: the RFC 3261 transaction layer (INVITE and non-INVITE, client and server, timers
 //!   A–K as deadlines, UDP retransmission, RFC 6026 accepted state), driven by
 //!   `handle_datagram(now, …)` / `handle_timeout(now)` and drained with `poll_output()`.
+//! - [`framing`]: messages framed out of a stream (SIP over TCP) by Content-Length.
 //! - [`digest`]: digest authentication (MD5, SHA-256, qop=auth) as server and as client, with
 //!   nonce expiry and replay protection.
 //! - [`registrar`]: bindings per address-of-record with expiry.
@@ -19,6 +20,7 @@
 pub mod dialog;
 pub mod digest;
 pub mod failure;
+pub mod framing;
 pub mod grammar;
 pub mod guard;
 pub mod msg;

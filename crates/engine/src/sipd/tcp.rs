@@ -9,15 +9,13 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use sip::framing::{FrameError, Framer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 
 use super::Inbound;
-
-/// Largest message accepted on a stream before the connection is dropped.
-const MAX_FRAME: usize = 65_535;
 
 /// How many messages may wait for one connection: more than one turn of the endpoint's loop
 /// sends to a peer (BYEs to every call of a busy TCP trunk at shutdown). A peer that lets more
@@ -137,47 +135,25 @@ async fn write_queue(mut writer: OwnedWriteHalf, mut queued: mpsc::Receiver<Vec<
     }
 }
 
-/// Reads messages, framed by Content-Length, and hands them to the endpoint until the peer
-/// closes, sends something unframeable, or the endpoint is gone.
+/// Reads messages, framed by Content-Length ([`sip::framing::Framer`]), and hands them to the
+/// endpoint until the peer closes, sends something unframeable, or the endpoint is gone.
 async fn read_frames(mut reader: OwnedReadHalf, addr: SocketAddr, tx: &mpsc::Sender<Inbound>) {
-    let mut buf: Vec<u8> = Vec::with_capacity(8_192);
+    let mut framer = Framer::new();
     let mut chunk = [0u8; 8_192];
     loop {
         match reader.read(&mut chunk).await {
             Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Ok(n) => framer.push(&chunk[..n]),
         }
         loop {
-            // Keep-alive CRLFs between messages.
-            while buf.starts_with(b"\r\n") {
-                buf.drain(..2);
-            }
-            let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-                if buf.len() > MAX_FRAME {
-                    return;
+            match framer.next_frame() {
+                Ok(Some(frame)) => {
+                    if tx.send(Inbound::Tcp(addr, frame)).await.is_err() {
+                        return;
+                    }
                 }
-                break;
-            };
-            let head = String::from_utf8_lossy(&buf[..end]).to_string();
-            let len = head
-                .lines()
-                .find_map(|l| {
-                    let (k, v) = l.split_once(':')?;
-                    let k = k.trim();
-                    (k.eq_ignore_ascii_case("content-length") || k == "l")
-                        .then(|| v.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            let total = end + 4 + len;
-            if total > MAX_FRAME {
-                return;
-            }
-            if buf.len() < total {
-                break;
-            }
-            let frame: Vec<u8> = buf.drain(..total).collect();
-            if tx.send(Inbound::Tcp(addr, frame)).await.is_err() {
-                return;
+                Ok(None) => break,
+                Err(FrameError::TooLarge) => return,
             }
         }
     }
