@@ -23,6 +23,16 @@ pub(super) struct FromPhone {
     pub(super) invite: PhoneInvite,
 }
 
+/// A call to place: agent `who` calls `number` showing `wanted` (or the enterprise's rule),
+/// from the desk phone that dialled it or in the agent's audio mode, maybe for a campaign.
+pub(super) struct Placing<'a> {
+    pub(super) who: (EnterpriseId, model::UserId),
+    pub(super) number: &'a str,
+    pub(super) wanted: Option<&'a str>,
+    pub(super) from_phone: Option<FromPhone>,
+    pub(super) campaign: Option<callflow::CampaignTag>,
+}
+
 /// Why a call cannot be placed: the API's reasons, or the phone's INVITE cannot be answered.
 pub(super) enum PlaceError {
     Dial(DialError),
@@ -41,11 +51,13 @@ impl Calls {
         let result = self
             .place_call(
                 now,
-                (cmd.enterprise, cmd.user),
-                &cmd.number,
-                cmd.caller_number.as_deref(),
-                None,
-                cmd.campaign.clone(),
+                Placing {
+                    who: (cmd.enterprise, cmd.user),
+                    number: &cmd.number,
+                    wanted: cmd.caller_number.as_deref(),
+                    from_phone: None,
+                    campaign: cmd.campaign.clone(),
+                },
                 txns,
             )
             .map_err(|e| match e {
@@ -61,14 +73,16 @@ impl Calls {
     pub(super) fn place_call(
         &mut self,
         now: Millis,
-        who: (EnterpriseId, model::UserId),
-        number: &str,
-        wanted: Option<&str>,
-        from_phone: Option<FromPhone>,
-        campaign: Option<callflow::CampaignTag>,
+        placing: Placing<'_>,
         txns: &mut Transactions,
     ) -> Result<DialResponse, PlaceError> {
-        let (e, user) = who;
+        let Placing {
+            who: (e, user),
+            number,
+            wanted,
+            from_phone,
+            campaign,
+        } = placing;
         let presence = self.cc.presence(e, user, wall_ms());
         if presence.login == LoginState::Offline {
             return Err(DialError::NotSignedIn.into());

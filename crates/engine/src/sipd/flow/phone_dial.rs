@@ -186,7 +186,17 @@ impl Calls {
             },
         };
         let who = (pending.enterprise, pending.user);
-        if let Err(e) = self.place_call(now, who, &pending.number, None, Some(from), None, txns) {
+        if let Err(e) = self.place_call(
+            now,
+            super::dial::Placing {
+                who,
+                number: &pending.number,
+                wanted: None,
+                from_phone: Some(from),
+                campaign: None,
+            },
+            txns,
+        ) {
             let (code, reason) = refusal_of(&e);
             tracing::info!(
                 agent = pending.user.0,
