@@ -165,6 +165,7 @@ impl Sealer {
     }
 
     /// Whether `stored` is sealed already.
+    #[cfg(test)]
     pub(crate) fn is_sealed(stored: &str) -> bool {
         stored.starts_with(PREFIX)
     }

@@ -535,43 +535,44 @@ impl Store {
     /// Seals every trunk and SIP account password still stored in clear (written before
     /// sealing existed); returns how many were sealed. Run at start-up.
     pub async fn seal_stored_secrets(&self) -> Result<usize> {
-        let trunks: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, password FROM trunks WHERE password IS NOT NULL AND password NOT LIKE 'sealed:v1:%'",
-        )
-        .fetch_all(pool)
-        .await?);
-        let accounts: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT user_id, password FROM sip_accounts WHERE password NOT LIKE 'sealed:v1:%'",
-        )
-        .fetch_all(pool)
-        .await?);
-        let count = trunks.len() + accounts.len();
-        for (id, plain) in trunks {
-            debug_assert!(!Sealer::is_sealed(&plain));
-            let sealed = self.sealer.seal(Column::TrunkPassword, &plain);
-            // Only if unchanged meanwhile: a password set since is sealed already.
-            on_pool!(self, pool => sqlx::query(
+        let trunks = self
+            .seal_in_clear(
+                Column::TrunkPassword,
+                "SELECT id, password FROM trunks WHERE password IS NOT NULL AND password NOT LIKE 'sealed:v1:%'",
                 "UPDATE trunks SET password = $2 WHERE id = $1 AND password = $3",
             )
-            .bind(id)
-            .bind(sealed)
-            .bind(&plain)
-            .execute(pool)
-            .await?
-            .rows_affected());
-        }
-        for (user, plain) in accounts {
-            let sealed = self.sealer.seal(Column::SipAccountPassword, &plain);
-            on_pool!(self, pool => sqlx::query(
+            .await?;
+        let accounts = self
+            .seal_in_clear(
+                Column::SipAccountPassword,
+                "SELECT user_id, password FROM sip_accounts WHERE password NOT LIKE 'sealed:v1:%'",
                 "UPDATE sip_accounts SET password = $2 WHERE user_id = $1 AND password = $3",
             )
-            .bind(user)
-            .bind(sealed)
-            .bind(&plain)
-            .execute(pool)
-            .await?
-            .rows_affected());
+            .await?;
+        Ok(trunks + accounts)
+    }
+
+    /// Seals the `(key, password)` rows `select` finds in clear with `update` (`$1` key, `$2`
+    /// sealed, `$3` the clear text: only if unchanged meanwhile, as a password set since is
+    /// sealed already); how many were found.
+    async fn seal_in_clear(
+        &self,
+        column: Column,
+        select: &'static str,
+        update: &'static str,
+    ) -> Result<usize> {
+        let rows: Vec<(i64, String)> =
+            on_pool!(self, pool => sqlx::query_as(select).fetch_all(pool).await?);
+        for (key, plain) in &rows {
+            let sealed = self.sealer.seal(column, plain);
+            on_pool!(self, pool => sqlx::query(update)
+                .bind(key)
+                .bind(sealed)
+                .bind(plain)
+                .execute(pool)
+                .await?
+                .rows_affected());
         }
-        Ok(count)
+        Ok(rows.len())
     }
 }
