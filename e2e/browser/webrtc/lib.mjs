@@ -338,6 +338,21 @@ export function rms(x) {
  * show "busy" for a moment after the menu appears. */
 export async function pickEnabled(page, target, timeout = 10_000) {
   const item = page.locator('li[role="menuitem"]:not([aria-disabled="true"])').filter({ has: target });
+  await item.waitFor({ timeout });
+  // The menu slides in (antd's motion classes and a CSS animation). Playwright waits for a
+  // steady box, but a box measured before the animation starts moves under the pointer: the
+  // click lands on the group title above the item and nothing happens. Click once it is still.
+  await item.evaluate(
+    (el) =>
+      new Promise((resolve) => {
+        const still = () => {
+          const menu = el.closest('.ant-dropdown') ?? el;
+          return !/-(appear|enter|leave)/.test(menu.className) && menu.getAnimations({ subtree: true }).length === 0;
+        };
+        const wait = () => (still() ? resolve() : requestAnimationFrame(wait));
+        wait();
+      }),
+  );
   await item.click({ timeout });
 }
 
