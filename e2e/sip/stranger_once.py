@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Sends one INVITE from SOURCE (an address no trunk allows), never ACKs, and listens SECONDS:
-prints how many final responses came back (RFC 3261 Timer G would retransmit a 403 about ten
+prints how many final responses came back (RFC 3261 Timer G would retransmit a 407 about ten
 times to an address that may be spoofed; Patchbay sends it once).
 Usage: stranger_once.py SOURCE HOST PORT SECONDS"""
 import random

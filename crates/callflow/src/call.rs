@@ -256,6 +256,11 @@ pub enum Input {
         /// The leg.
         leg: LegId,
     },
+    /// A leg that called us cancelled its INVITE (CANCEL) before we answered it.
+    Cancelled {
+        /// The leg.
+        leg: LegId,
+    },
     /// A leg's peer stopped sending media.
     MediaTimeout {
         /// The leg.

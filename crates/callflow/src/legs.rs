@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use sip::msg::Message;
 use sip::sdp::{AudioDesc, LocalMedia};
-use sip::txn::Peer;
+use sip::txn::{Peer, TxnId};
 
 use crate::call::Input;
 use crate::sipleg::{Answered, Ctx, LegEvent, SipLeg, no_dialog};
@@ -120,6 +120,26 @@ impl Legs {
         id
     }
 
+    /// A leg that called us, given early media until the call connects ([`SipLeg::early`]).
+    pub(crate) fn early(
+        &mut self,
+        role: LegRole,
+        peer: Peer,
+        answered: Answered,
+        invite: (TxnId, Message),
+    ) -> LegId {
+        let id = self.next_id();
+        let mut ctx = Ctx {
+            leg: id,
+            local: &self.local,
+            tokens: &mut self.tokens,
+            out: &mut self.out,
+        };
+        let sip = SipLeg::early(&mut ctx, peer, answered, invite.0, invite.1);
+        self.insert(id, role, Some(sip));
+        id
+    }
+
     /// A leg signalled outside SIP (a widget visitor's WebRTC, answered over HTTP).
     pub(crate) fn other(&mut self, role: LegRole) -> LegId {
         let id = self.next_id();
@@ -178,6 +198,9 @@ impl Legs {
             }
             Input::RequestTimeout { leg } => {
                 Routed::Leg(leg, self.with_sip(leg, |l, _| l.on_timeout()))
+            }
+            Input::Cancelled { leg } => {
+                Routed::Leg(leg, self.with_sip(leg, |l, ctx| l.on_cancel(ctx)))
             }
             other => Routed::Call(Box::new(other)),
         }

@@ -74,8 +74,10 @@ impl Placed {
         }
     }
 
-    /// The agent dialled on their desk phone: its INVITE is answered at once (no record when
-    /// it cannot be), the record starts, the phone hears ringback and the customer is called.
+    /// The agent dialled on their desk phone: its INVITE gets early media at once (`183` with
+    /// our SDP; no record when it cannot be answered), the record starts, the phone hears
+    /// ringback and the customer is called. The phone's 200 OK waits for the customer's answer;
+    /// a call that fails before it answers the phone with the failure (486 for a busy line).
     pub(crate) fn place_from_phone(
         now: Millis,
         spec: PlacedCall,
@@ -94,12 +96,8 @@ impl Placed {
         let l = &mut call.legs;
         let contact = l.local.at(media.addr).contact();
         let answered = answer_invite(&from.invite, media.clone(), &contact, &mut l.tokens)?;
-        l.push(Output::Respond {
-            txn: from.txn,
-            msg: answered.ok.clone(),
-        });
         let (remote, codec, te) = (answered.remote, answered.codec, answered.telephone_event);
-        let leg = l.answered(LegRole::Agent, peer, answered);
+        let leg = l.early(LegRole::Agent, peer, answered, (from.txn, from.invite));
         if let Some(leg) = l.map.get_mut(&leg) {
             leg.media = true;
         }
@@ -379,10 +377,14 @@ impl Placed {
         }
     }
 
-    /// The customer answered: both talk, the record says answered.
+    /// The customer answered: both talk (a phone that dialled gets its 200 OK), the record
+    /// says answered.
     fn connect(&mut self, now: Millis) {
         self.phase = Phase::Connected;
         self.answered = true;
+        if let Some(leg) = self.agent_leg() {
+            self.legs.with_sip(leg, |l, ctx| l.confirm(ctx));
+        }
         self.legs.push(Output::Record(CallEvent::Answered {
             key: self.spec.key.clone(),
             at: now,
@@ -430,6 +432,12 @@ impl Placed {
                 answered,
                 then_idle,
             }));
+        }
+        if let (Some(leg), Some(f)) = (self.agent_leg(), failure) {
+            // A phone that dialled and still waits for its answer hears how the call failed.
+            let (code, reason) = f.sip_status();
+            self.legs
+                .with_sip(leg, |l, ctx| l.refuse(ctx, code, reason));
         }
         self.legs.drop_all();
         if self.customer_leg.is_none() {

@@ -20,6 +20,10 @@ use crate::{LegId, Local, Output, Tokens};
 pub(crate) enum State {
     /// Our INVITE is out; no final response yet.
     Calling,
+    /// A leg that called us, answered with early media (183 and our SDP): its 200 OK waits
+    /// until the call connects ([`SipLeg::confirm`]); until then it ends with a final error
+    /// response ([`SipLeg::refuse`]) or the peer's CANCEL.
+    Early,
     /// Answered (2xx, ACKed): the dialog is confirmed.
     Confirmed,
     /// We sent CANCEL; waiting for the INVITE's final response (a 2xx still gets ACK and BYE).
@@ -248,6 +252,9 @@ pub(crate) struct SipLeg {
     auth_tries: u8,
     /// A leg that called us and whose 2xx has not been ACKed yet.
     unacked: bool,
+    /// A leg that called us, in [`State::Early`]: its INVITE's transaction, the INVITE and the
+    /// 200 OK to send when the call connects.
+    early: Option<(TxnId, Message, Message)>,
 }
 
 /// A new call's INVITE, answered: the 200 OK to send, the dialog, our SDP state, and the
@@ -352,6 +359,7 @@ impl SipLeg {
             credentials,
             auth_tries: 0,
             unacked: false,
+            early: None,
         }
     }
 
@@ -370,6 +378,80 @@ impl SipLeg {
             credentials: None,
             auth_tries: 0,
             unacked: true,
+            early: None,
+        }
+    }
+
+    /// A leg that called us, given early media: `183 Session Progress` with our SDP goes out on
+    /// its INVITE's transaction `txn` now, the 200 OK (same tag and SDP) when the call connects.
+    pub(crate) fn early(
+        ctx: &mut Ctx<'_>,
+        peer: Peer,
+        answered: Answered,
+        txn: TxnId,
+        invite: Message,
+    ) -> SipLeg {
+        let mut progress = answered.ok.clone();
+        progress.start = StartLine::Response {
+            code: 183,
+            reason: "Session Progress".to_owned(),
+        };
+        ctx.out.push_back(Output::Respond { txn, msg: progress });
+        ctx.out.push_back(Output::DialogUp {
+            leg: ctx.leg,
+            dialog: answered.dialog.id.clone(),
+        });
+        SipLeg {
+            peer,
+            invite: None,
+            dialog: Some(answered.dialog),
+            sdp: answered.sdp,
+            state: State::Early,
+            credentials: None,
+            auth_tries: 0,
+            unacked: false,
+            early: Some((txn, invite, answered.ok)),
+        }
+    }
+
+    /// The call connected: an early leg gets its 200 OK (then waits for the ACK).
+    pub(crate) fn confirm(&mut self, ctx: &mut Ctx<'_>) {
+        if self.state != State::Early {
+            return;
+        }
+        if let Some((txn, _, ok)) = self.early.take() {
+            ctx.out.push_back(Output::Respond { txn, msg: ok });
+        }
+        self.state = State::Confirmed;
+        self.unacked = true;
+    }
+
+    /// Ends an early leg with a final error response (the call failed before it connected);
+    /// false when the leg is not early.
+    pub(crate) fn refuse(&mut self, ctx: &mut Ctx<'_>, code: u16, reason: &str) -> bool {
+        if self.state != State::Early {
+            return false;
+        }
+        if let Some((txn, invite, ok)) = self.early.take() {
+            let tag = ok.tag("To").map(str::to_owned);
+            let mut r = invite.response_to(code, reason, tag.as_deref());
+            r.headers.push(("Server".to_owned(), "Patchbay".to_owned()));
+            ctx.out.push_back(Output::Respond { txn, msg: r });
+        }
+        self.state = State::Ended;
+        if let Some(d) = self.dialog.take() {
+            ctx.out.push_back(Output::DialogDown { dialog: d.id });
+        }
+        true
+    }
+
+    /// The peer cancelled its INVITE: an early leg answers it 487 and is over (the call hears
+    /// of it as a hang-up); any other leg ignores it (the INVITE was answered already).
+    pub(crate) fn on_cancel(&mut self, ctx: &mut Ctx<'_>) -> LegEvent {
+        if self.refuse(ctx, 487, "Request Terminated") {
+            LegEvent::InDialog(InDialog::HungUp)
+        } else {
+            LegEvent::Nothing
         }
     }
 
@@ -391,7 +473,7 @@ impl SipLeg {
         };
         let sdp = sdp::parse_audio(&msg.body).ok();
         match (self.state, code) {
-            (State::Ended, _) | (_, 100) => LegEvent::Nothing,
+            (State::Ended | State::Early, _) | (_, 100) => LegEvent::Nothing,
             (State::Calling, 101..=199) => LegEvent::Progress(sdp),
             (State::Cancelling, 101..=199) => LegEvent::Nothing,
             (State::Confirmed, 200..=299) => {
@@ -487,7 +569,7 @@ impl SipLeg {
                 self.state = State::Ended;
                 LegEvent::Nothing
             }
-            State::Confirmed | State::Ended => LegEvent::Nothing,
+            State::Early | State::Confirmed | State::Ended => LegEvent::Nothing,
         }
     }
 
@@ -514,6 +596,8 @@ impl SipLeg {
             ctx.out.push_back(Output::Respond { txn, msg });
         }
         if event == InDialog::HungUp {
+            // A BYE before our 2xx (RFC 3261 asks for CANCEL): the INVITE still gets its answer.
+            self.refuse(ctx, 487, "Request Terminated");
             self.state = State::Ended;
             if let Some(d) = self.dialog.take() {
                 ctx.out.push_back(Output::DialogDown { dialog: d.id });
@@ -568,6 +652,9 @@ impl SipLeg {
             State::Calling => {
                 ctx.out.push_back(Output::Cancel { leg: ctx.leg });
                 self.state = State::Cancelling;
+            }
+            State::Early => {
+                self.refuse(ctx, 487, "Request Terminated");
             }
             State::Cancelling | State::Ended => {}
         }

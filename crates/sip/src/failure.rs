@@ -65,6 +65,25 @@ impl FailureCode {
         }
     }
 
+    /// The final response a caller whose call we placed onward gets when it fails this way
+    /// (a desk phone that dialled through Patchbay): status and a reason phrase the phone shows.
+    pub fn sip_status(self) -> (u16, &'static str) {
+        match self {
+            FailureCode::Busy => (486, "Busy Here"),
+            FailureCode::NoAnswer => (480, "No Answer"),
+            FailureCode::Rejected => (603, "Declined"),
+            FailureCode::InvalidNumber => (404, "Number Not Found"),
+            FailureCode::Unreachable => (480, "Unreachable"),
+            FailureCode::TrunkDown => (503, "Trunk Unavailable"),
+            FailureCode::TemporarilyUnavailable => (480, "Temporarily Unavailable"),
+            FailureCode::PoweredOff => (480, "Powered Off"),
+            FailureCode::Suspended => (480, "Line Suspended"),
+            FailureCode::NetworkError => (502, "Network Error"),
+            FailureCode::Cancelled => (487, "Request Terminated"),
+            FailureCode::Other => (480, "Call Failed"),
+        }
+    }
+
     /// Maps a final response status (≥ 300) and its reason phrase. `we_cancelled` tells a 487
     /// that answers our own CANCEL from one the far end chose.
     pub fn from_response(status: u16, reason: &str, we_cancelled: bool) -> FailureCode {

@@ -490,7 +490,10 @@ impl Inbound {
                 self.play(Sound::TransferMusic);
             }
             // SIP inputs went to their legs above.
-            Input::Response { .. } | Input::Request { .. } | Input::RequestTimeout { .. } => {}
+            Input::Response { .. }
+            | Input::Request { .. }
+            | Input::RequestTimeout { .. }
+            | Input::Cancelled { .. } => {}
         }
     }
 

@@ -300,7 +300,11 @@ impl Calls {
             TxnEvent::Request { id, from, msg } => self.request(now, id, from, msg, txns),
             TxnEvent::Cancelled { id } => {
                 self.phone_dial_cancelled(id);
-                if let Some(req) = txns.request(id).cloned() {
+                // A call's leg that called us (a phone that dialled, still ringing the
+                // customer) answers its own 487 and ends the call.
+                if !self.flow_cancelled(now, id, txns)
+                    && let Some(req) = txns.request(id).cloned()
+                {
                     self.reply(now, txns, id, &req, 487, "Request Terminated");
                 }
             }

@@ -39,21 +39,17 @@ impl Calls {
             .unwrap_or_default()
             .to_owned();
         let route = self.directory.inbound(from.addr.ip(), &number);
-        // A desk phone's own call: the agent dialled on its keypad.
-        if self.is_phone_invite(from, &msg, route.is_ok()) {
+        // A desk phone's own call (the agent dialled on its keypad), or a source no trunk
+        // allows: that one is challenged like a phone whatever account its From names (or
+        // none), so the answer never tells a stranger which accounts exist.
+        let stranger = matches!(route, Err(Refusal::UnknownSource));
+        if stranger || self.is_phone_invite(from, &msg, route.is_ok()) {
             self.phone_invite(now, id, from, msg, number, txns);
             return;
         }
-        let route = match route {
-            Ok(r) => r,
-            Err(Refusal::UnknownSource) => {
-                self.reply(now, txns, id, &msg, 403, "Source Not Allowed");
-                return;
-            }
-            Err(Refusal::UnknownNumber) => {
-                self.reply(now, txns, id, &msg, 404, "Number Not Found");
-                return;
-            }
+        let Ok(route) = route else {
+            self.reply(now, txns, id, &msg, 404, "Number Not Found");
+            return;
         };
         if !self.has_line_for(route.enterprise) {
             tracing::info!(

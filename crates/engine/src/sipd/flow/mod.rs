@@ -228,6 +228,21 @@ impl Calls {
         true
     }
 
+    /// The peer cancelled the INVITE of one of a call's legs. Returns false when the
+    /// transaction is not one.
+    pub(super) fn flow_cancelled(
+        &mut self,
+        now: Millis,
+        txn: TxnId,
+        txns: &mut Transactions,
+    ) -> bool {
+        let Some(&(id, leg)) = self.flows.by_txn.get(&txn) else {
+            return false;
+        };
+        self.call_input(now, id, Input::Cancelled { leg }, txns);
+        true
+    }
+
     /// A call's transaction timed out: its INVITE got no final response, or our 2xx to a
     /// customer's INVITE was never ACKed. Returns false when it is not one.
     pub(super) fn flow_timeout(
