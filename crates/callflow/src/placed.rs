@@ -284,7 +284,7 @@ impl Placed {
     }
 
     /// The customer's number as the agent may see it (masked on a masking campaign's call).
-    fn shown_number(&self) -> &str {
+    pub(crate) fn shown_number(&self) -> &str {
         self.spec
             .campaign
             .as_ref()

@@ -4,7 +4,7 @@
 
 mod common;
 
-use callflow::{AgentSide, CampaignTag, LegId};
+use callflow::{AgentSide, CampaignTag, Input, LegId, TransferTo};
 use common::*;
 use model::calls::CallEvent;
 use sip::sdp::Direction;
@@ -48,6 +48,44 @@ fn the_record_names_the_customer_and_the_agent_sees_the_masked_number() {
         })
         .collect();
     assert_eq!(shown, ["1380013****"]);
+}
+
+#[test]
+fn a_masked_call_transferred_to_a_group_rings_the_next_agent_with_the_masked_number() {
+    let mut h = Harness::place(campaign_spec());
+    let carrier = FarEnd::new(
+        h.last_sent(LegId(0), "INVITE").expect("INVITE"),
+        addr(CARRIER),
+        "c",
+    );
+    h.respond(
+        LegId(0),
+        carrier.response(200, "OK", Some(peer_sdp(40_000, Direction::SendRecv))),
+    );
+    h.input(
+        5_000,
+        Input::Transfer {
+            to: TransferTo::Group(SUPPORT),
+        },
+    );
+    h.input(
+        10,
+        Input::Enqueued {
+            group: Some(SUPPORT),
+            survey: None,
+        },
+    );
+    let colleague = model::UserId(8);
+    h.input(10, Input::Offer(ring(colleague, AgentSide::Browser, false)));
+    let offered: Vec<String> = h
+        .agent_events()
+        .into_iter()
+        .filter_map(|(u, e)| match e {
+            model::Event::Ringing { offer } if u == colleague => Some(offer.caller),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(offered, ["1380013****"]);
 }
 
 #[test]

@@ -63,6 +63,10 @@ pub struct CallRecord {
     pub caller: String,
     /// The called number.
     pub callee: String,
+    /// The call was a campaign's that masks numbers: the customer's number shows its last four
+    /// digits as `****` here, in exports and in searches (it cannot be found or dialled from
+    /// the log).
+    pub masked: bool,
     /// The enterprise number involved (dialled inbound, shown outbound).
     pub enterprise_number: Option<String>,
     /// The agent on the call.

@@ -40,6 +40,8 @@ pub(crate) struct CallRow {
     agent_name: Option<String>,
     agent_work_id: Option<String>,
     skill_group_name: Option<String>,
+    /// The call was a masking campaign's: the customer's number is shown masked.
+    masked: bool,
 }
 
 impl From<CallRow> for CallRecord {
@@ -57,15 +59,25 @@ impl From<CallRow> for CallRecord {
             (Some(a), Some(e)) => (e - a).max(0) / 1000,
             _ => 0,
         };
+        let direction = match r.direction.as_str() {
+            "agent_outbound" => CallDirection::AgentOutbound,
+            "consult" => CallDirection::Consult,
+            _ => CallDirection::Inbound,
+        };
+        // A masking campaign's call: the customer's side never leaves the store in full.
+        let (mut caller, mut callee) = (r.caller, r.callee);
+        if r.masked {
+            match direction {
+                CallDirection::Inbound => caller = dialer::number::mask(&caller),
+                _ => callee = dialer::number::mask(&callee),
+            }
+        }
         CallRecord {
             id: CallId(r.id),
-            direction: match r.direction.as_str() {
-                "agent_outbound" => CallDirection::AgentOutbound,
-                "consult" => CallDirection::Consult,
-                _ => CallDirection::Inbound,
-            },
-            caller: r.caller,
-            callee: r.callee,
+            direction,
+            caller,
+            callee,
+            masked: r.masked,
             enterprise_number: r.enterprise_number,
             agent_id: r.agent_id.map(UserId),
             agent_name: r.agent_name,
@@ -100,13 +112,27 @@ impl From<CallRow> for CallRecord {
     }
 }
 
-/// `SELECT` of every call column (table `c`) with the agent's and the group's names.
-pub(crate) const SELECT_CALLS: &str = "SELECT c.id, c.direction, c.caller, c.callee, c.enterprise_number, c.agent_id, \
+/// SQL: whether call `c` was a masking campaign's (its customer's number is shown masked).
+macro_rules! masked_call {
+    () => {
+        "EXISTS (SELECT 1 FROM campaign_customers mc JOIN campaigns mk ON mk.enterprise_id = mc.enterprise_id \
+         AND mk.id = mc.campaign_id WHERE mc.enterprise_id = c.enterprise_id AND mc.id = c.campaign_customer_id \
+         AND mk.masking)"
+    };
+}
+
+/// `SELECT` of every call column (table `c`) with the agent's and the group's names, and
+/// whether the customer's number is masked.
+pub(crate) const SELECT_CALLS: &str = concat!(
+    "SELECT c.id, c.direction, c.caller, c.callee, c.enterprise_number, c.agent_id, \
      c.started_at, c.answered_at, c.ended_at, c.failure, c.hangup_side, c.recording, c.recording_deleted_at, c.rtp_received, \
      c.rtp_lost, c.jitter_us, c.result, c.skill_group_id, c.queued_at, c.hold_ms, c.satisfaction, u.name AS agent_name, \
-     u.work_id AS agent_work_id, g.name AS skill_group_name FROM calls c \
+     u.work_id AS agent_work_id, g.name AS skill_group_name, ",
+    masked_call!(),
+    " AS masked FROM calls c \
      LEFT JOIN users u ON u.enterprise_id = c.enterprise_id AND u.id = c.agent_id \
-     LEFT JOIN skill_groups g ON g.enterprise_id = c.enterprise_id AND g.id = c.skill_group_id ";
+     LEFT JOIN skill_groups g ON g.enterprise_id = c.enterprise_id AND g.id = c.skill_group_id "
+);
 
 /// Which call records a user may see (their role's data scope, 数据范围).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,8 +182,11 @@ impl Where {
         }
         if let Some(number) = q.page_query().search() {
             let p = w.arg(Arg::Text(like_pattern(Some(number))));
+            // A masked number must not be found by its hidden digits.
             w.conds.push(format!(
-                "(LOWER(c.caller) LIKE {p} ESCAPE '\\' OR LOWER(c.callee) LIKE {p} ESCAPE '\\')"
+                "(LOWER(c.caller) LIKE {p} ESCAPE '\\' OR LOWER(c.callee) LIKE {p} ESCAPE '\\') \
+                 AND NOT {}",
+                masked_call!()
             ));
         }
         if let Some(k) = q.keyword() {

@@ -8,7 +8,8 @@
 // row ends with the outcome its number calls for and 1/5 attempts; the campaign's rates match.
 // Then risk control: two more calls to one number from click-to-dial pass, the fourth within
 // 15 minutes is refused with `risk_limited`, from click-to-dial and from the campaign view. The
-// agents' pages never show a customer's last four digits (DOM text and every API reply).
+// agents' pages never show a customer's last four digits (DOM text and every API reply, the
+// call log and its CSV export included).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoAccounts, freePort, startPatchbay } from '../lib/server.mjs';
@@ -211,13 +212,27 @@ test('two browser agents work a progressive campaign against a sipp carrier', as
   assert.equal(fromCampaign.body.error.code, 'risk_limited');
   t.diagnostic(`fourth call refused: retry_after ${refused.body.error.details.retry_after} s`);
 
-  // The agents' campaign view, then the masking check over everything their pages showed.
+  // The agents' call log (their campaign calls, masked there too, with the CSV export's
+  // rows), then their campaign view, then the masking check over everything their pages showed.
+  // The two calls 1001 dialled to customer 13 by number are plain calls, shown as dialled:
+  // that number is taken out of the log before the check.
+  const dialledByHand = (text) => text.split(target).join('');
   for (const a of agents) {
+    await a.page.getByTestId('nav-calls').click();
+    await a.page.getByTestId('calls').locator('tbody tr').filter({ hasText: '****' }).first().waitFor();
+    const logText = dialledByHand(await a.page.locator('body').innerText());
+    const logHtml = dialledByHand(await a.page.content());
+    const csv = await a.page.evaluate(async () => {
+      const href = document.querySelector('[data-testid="calls-export-csv"]')?.getAttribute('href');
+      return href ? await (await fetch(href)).text() : '';
+    });
+    assert.match(csv, /13988\d\d\*\*\*\*/, `${a.workId}'s export lists masked numbers`);
+    a.replies.push(dialledByHand(csv));
     await a.page.getByTestId('nav-campaigns').click();
     await a.page.getByTestId('campaign-customers').locator('tbody tr').first().waitFor();
     await a.page.getByTestId('campaign-customers').getByText('1/5').first().waitFor();
-    const text = await a.page.locator('body').innerText();
-    const html = await a.page.content();
+    const text = logText + (await a.page.locator('body').innerText());
+    const html = logHtml + (await a.page.content());
     // The page's text has no long digit runs of its own (times are hh:mm), so no last four
     // digits may show; HTML and API replies (timestamps, asset names) are searched for a
     // customer's prefix followed by any hidden digit instead.
@@ -226,7 +241,7 @@ test('two browser agents work a progressive campaign against a sipp carrier', as
       assert.ok(!text.includes(lastFour(nn)), `${a.workId}'s page shows no last four digits of customer ${nn}`);
     }
     assert.doesNotMatch(html, unmasked, `${a.workId}'s page holds no unmasked customer number`);
-    const leak = a.replies.find((r) => unmasked.test(r));
+    const leak = a.replies.find((r) => unmasked.test(dialledByHand(r)));
     assert.equal(leak, undefined, `${a.workId}'s API replies never carry a customer's hidden digits`);
     assert.ok(a.replies.some((r) => r.includes('13988') && r.includes('****')), `${a.workId} saw masked numbers`);
     t.diagnostic(`${a.workId}: ${a.replies.length} API replies checked for hidden digits`);

@@ -1849,6 +1849,12 @@ export interface components {
              */
             jitter_ms?: number | null;
             /**
+             * @description The call was a campaign's that masks numbers: the customer's number shows its last four
+             *     digits as `****` here, in exports and in searches (it cannot be found or dialled from
+             *     the log).
+             */
+            masked: boolean;
+            /**
              * Format: int64
              * @description Unix ms, when it joined a queue.
              */
@@ -3204,6 +3210,12 @@ export interface components {
                  * @description Interarrival jitter, milliseconds.
                  */
                 jitter_ms?: number | null;
+                /**
+                 * @description The call was a campaign's that masks numbers: the customer's number shows its last four
+                 *     digits as `****` here, in exports and in searches (it cannot be found or dialled from
+                 *     the log).
+                 */
+                masked: boolean;
                 /**
                  * Format: int64
                  * @description Unix ms, when it joined a queue.

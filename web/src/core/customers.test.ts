@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Callback } from '../api/types';
-import { customersExportUrl, dueCallbacks, importErrorsCsv, isOverdue, nextDueIn, parseNumbers } from './customers';
+import { customersExportUrl, dueCallbacks, importErrorsCsv, isMaskedNumber, isOverdue, nextDueIn, parseNumbers } from './customers';
 
 function cb(id: number, due_at: number, state: Callback['state'] = 'pending'): Callback {
   return {
@@ -27,6 +27,15 @@ describe('parseNumbers', () => {
     ['   ', []],
   ])('%j', (text, expected) => {
     expect(parseNumbers(text)).toEqual(expected);
+  });
+});
+
+describe('isMaskedNumber', () => {
+  test('a number whose last four digits are stars is masked', () => {
+    expect(isMaskedNumber('1381234****')).toBe(true);
+    expect(isMaskedNumber('+861381234****')).toBe(true);
+    expect(isMaskedNumber('13812345678')).toBe(false);
+    expect(isMaskedNumber('*88#')).toBe(false);
   });
 });
 

@@ -12,6 +12,12 @@ export function parseNumbers(text: string): string[] {
     .filter((n) => n.length > 0);
 }
 
+/** Whether a number is shown masked (a masking campaign's customer: the last four digits are
+ * `****`): it cannot be looked up, added to a customer or dialled from the page. */
+export function isMaskedNumber(number: string): boolean {
+  return number.endsWith('****');
+}
+
 /** Pending callbacks whose time has come (`now`, server time) and that were not announced yet. */
 export function dueCallbacks(callbacks: Callback[], now: number, announced: ReadonlySet<number>): Callback[] {
   return callbacks.filter((c) => c.state === 'pending' && c.due_at <= now && !announced.has(c.id));

@@ -242,7 +242,7 @@ export default function CallsPage() {
           <a onClick={() => setOpen(r)} data-testid={`call-open-${r.id}`}>
             {t('calls.details')}
           </a>
-          {canDial && needsCallBack(r.result) && (
+          {canDial && needsCallBack(r.result) && !r.masked && (
             <a onClick={() => void callBack(r)} data-testid={`call-back-${r.id}`} style={{ color: '#ff4d4f' }}>
               {t('calls.callBack')}
             </a>

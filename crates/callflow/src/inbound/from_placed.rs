@@ -36,7 +36,9 @@ impl Inbound {
                 id: spec.id,
                 key: spec.key.clone(),
                 enterprise: spec.enterprise,
-                caller: spec.number.clone(),
+                // As the agents may see it: a masking campaign's customer stays masked in
+                // every offer, pop, consult and missed-call record that follows (a transfer).
+                caller: placed.shown_number().to_owned(),
                 number: spec.caller_number.clone(),
                 transcribe: spec.transcribe,
                 placed: true,

@@ -7,6 +7,7 @@ import { Link } from 'react-router-dom';
 import type { CustomerLookup } from '../../api/types';
 import { api, unwrap } from '../../core/api';
 import { formatCallTime } from '../../core/callDetails';
+import { isMaskedNumber } from '../../core/customers';
 import CallbackForm from './CallbackForm';
 import CustomerForm from './CustomerForm';
 
@@ -17,22 +18,24 @@ export default function CustomerCard({ number, prefix, onCustomer }: { number: s
   const [found, setFound] = useState<CustomerLookup | null>(null);
   const [adding, setAdding] = useState(false);
   const [scheduling, setScheduling] = useState(false);
+  // A masked number (a masking campaign's customer) is neither looked up nor added.
+  const masked = isMaskedNumber(number);
   const load = useCallback(async () => {
-    if (!number) return;
+    if (!number || masked) return;
     try {
       setFound(unwrap(await api.GET('/api/v1/customers/lookup', { params: { query: { number } } })));
     } catch {
       // The pop works without it: the number is shown anyway.
       setFound({ customer: null, last_follow_up: null });
     }
-  }, [number]);
+  }, [number, masked]);
   useEffect(() => {
     void load();
   }, [load]);
   useEffect(() => {
     if (found) onCustomer?.(found.customer?.name ?? null);
   }, [found, onCustomer]);
-  if (!number || !found) return null;
+  if (!number || masked || !found) return null;
   const c = found.customer;
   return (
     <div style={{ marginTop: 8 }} data-testid={`${prefix}-customer`}>
