@@ -10,8 +10,9 @@ use store::Tenant;
 
 use crate::error::{ApiError, ApiResult};
 
-/// Risk control for calls agents dial on their desk phones: the SIP endpoint asks, on a task
-/// of its own, with the same rules and counters as `POST /me/dial`; an allowed call also
+/// Risk control for calls agents dial on their desk phones and for forwards to an outside
+/// number (an IVR's, an overflow's, a desk phone's REFER): the SIP endpoint asks, on a task of
+/// its own, with the same rules and counters as `POST /me/dial`; an agent's allowed call also
 /// handles the missed calls from that number, as the API's dial does.
 #[derive(Debug, Clone)]
 pub struct PhoneDialChecks {
@@ -29,7 +30,7 @@ impl engine::sipd::OutboundCheck for PhoneDialChecks {
     fn check(
         &self,
         enterprise: model::EnterpriseId,
-        user: model::UserId,
+        user: Option<model::UserId>,
         number: String,
     ) -> engine::sipd::OutboundVerdict {
         let store = self.store.clone();
@@ -50,7 +51,9 @@ impl engine::sipd::OutboundCheck for PhoneDialChecks {
             check_outbound(tenant, &number, now)
                 .await
                 .map_err(refused)?;
-            if let Err(e) = tenant.missed_calls_called_back(user, &number, now).await {
+            if let Some(user) = user
+                && let Err(e) = tenant.missed_calls_called_back(user, &number, now).await
+            {
                 tracing::warn!(error = %e, "cannot mark missed calls as called back");
             }
             Ok(())

@@ -448,6 +448,10 @@ impl Endpoint {
                 self.calls
                     .phone_dial_checked(now, txn, verdict, &mut self.txns)
             }
+            Inbound::ForwardChecked(call, number, verdict) => {
+                self.calls
+                    .forward_checked(now, call, &number, verdict, &mut self.txns)
+            }
         }
     }
 

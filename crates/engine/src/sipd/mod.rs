@@ -214,6 +214,9 @@ pub(crate) enum Inbound {
     Widget(widget::WidgetRequest),
     /// Risk control answered for a call dialled on a desk phone (its INVITE's transaction).
     PhoneDialChecked(sip::txn::TxnId, Result<(), OutboundRefusal>),
+    /// Risk control answered for a call's forward to an outside number (an IVR's or an
+    /// overflow's, a desk phone's REFER): the call and the number.
+    ForwardChecked(u64, String, Result<(), OutboundRefusal>),
     /// Tests only: make call number `0`'s handling panic.
     #[cfg(feature = "fault-injection")]
     Fault(u64),

@@ -1,6 +1,8 @@
-//! Risk control (风控) for calls agents dial on their desk phones. The rules and their counters
-//! are the database's (the API applies the same ones to `POST /me/dial`), so the endpoint asks
-//! an [`OutboundCheck`] the binary gives it, on a task of its own: the SIP task never waits.
+//! Risk control (风控) for calls agents dial on their desk phones and for calls forwarded to an
+//! outside number by an IVR, an overflow or a desk phone's REFER. The rules and their counters
+//! are the database's (the API applies the same ones to `POST /me/dial` and the phone bar's
+//! transfers), so the endpoint asks an [`OutboundCheck`] the binary gives it, on a task of its
+//! own: the SIP task never waits.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -34,10 +36,17 @@ impl OutboundRefusal {
 /// The answer of an [`OutboundCheck`].
 pub type OutboundVerdict = Pin<Box<dyn Future<Output = Result<(), OutboundRefusal>> + Send>>;
 
-/// Checks (and counts, when allowed) one outbound call an agent dialled.
+/// Checks (and counts, when allowed) one outbound call: one an agent dialled, or a call's
+/// forward to an outside number.
 pub trait OutboundCheck: Send + Sync {
-    /// Agent `user` of enterprise `enterprise` dials `number`.
-    fn check(&self, enterprise: EnterpriseId, user: UserId, number: String) -> OutboundVerdict;
+    /// Enterprise `enterprise` calls `number`: dialled by agent `user`, or forwarded by a call
+    /// (its agent's REFER, or no agent: an IVR's or an overflow's forward).
+    fn check(
+        &self,
+        enterprise: EnterpriseId,
+        user: Option<UserId>,
+        number: String,
+    ) -> OutboundVerdict;
 }
 
 /// The check the endpoint asks (`None` in [`super::SipConfig`]: every call is allowed, as in

@@ -13,6 +13,7 @@ use sip::txn::Transactions;
 
 use crate::sipd::calls::{Calls, wall_ms};
 use crate::sipd::cc::{agent_id, group_id, skill_group, user_id};
+use crate::sipd::{Inbound, OutboundRefusal};
 
 /// The ACD's number for consult `n` of call `id`: the consulted colleague is counted on it as on
 /// a call they placed.
@@ -489,9 +490,68 @@ impl Calls {
         Some(media)
     }
 
-    /// A call asks to forward to an external number: a trunk is found for it, or it hears
-    /// goodbye.
+    /// The phone bar's transfer or consult to `number` on call `id` passed the API's risk
+    /// control: its forward is not asked again.
+    pub(super) fn risk_allowed(&mut self, id: u64, number: &str) {
+        if let Some((_, r)) = self.flows.calls.get_mut(&id) {
+            r.risk_allowed.push(number.to_owned());
+        }
+    }
+
+    /// A call asks to forward to an external number: risk control is asked first (on a task:
+    /// an IVR's or an overflow's forward, a desk phone's REFER; the phone bar's transfers and
+    /// consults were asked by the API), then a trunk is found for it, or it hears goodbye.
     pub(super) fn forward(&mut self, now: Millis, id: u64, number: &str, txns: &mut Transactions) {
+        let Some((e, agent)) = self.flows.get(id).map(|c| (c.enterprise(), c.agent())) else {
+            return;
+        };
+        let asked = self.flows.calls.get_mut(&id).is_some_and(|(_, r)| {
+            let at = r.risk_allowed.iter().position(|n| n == number);
+            at.map(|i| r.risk_allowed.swap_remove(i)).is_some()
+        });
+        match self.config.outbound_check.clone() {
+            Some(check) if !asked => {
+                let (inbox, number) = (self.inbox.clone(), number.to_owned());
+                tokio::spawn(async move {
+                    let verdict = check.0.check(e, agent, number.clone()).await;
+                    let _ = inbox
+                        .send(Inbound::ForwardChecked(id, number, verdict))
+                        .await;
+                });
+            }
+            _ => self.forward_through_trunk(now, id, number, txns),
+        }
+    }
+
+    /// Risk control answered for call `id`'s forward to `number` (the call may be gone).
+    pub(crate) fn forward_checked(
+        &mut self,
+        now: Millis,
+        id: u64,
+        number: &str,
+        verdict: Result<(), OutboundRefusal>,
+        txns: &mut Transactions,
+    ) {
+        if !self.flows.contains(id) {
+            return;
+        }
+        match verdict {
+            Ok(()) => self.forward_through_trunk(now, id, number, txns),
+            Err(refused) => {
+                tracing::info!(call = id, %number, code = %refused.code, "forward refused by risk control");
+                self.call_input(now, id, Input::ForwardFailed, txns);
+            }
+        }
+    }
+
+    /// Finds a trunk for call `id`'s forward to `number`, or tells the call there is none.
+    fn forward_through_trunk(
+        &mut self,
+        now: Millis,
+        id: u64,
+        number: &str,
+        txns: &mut Transactions,
+    ) {
         let Some(e) = self.flows.get(id).map(callflow::Call::enterprise) else {
             return;
         };

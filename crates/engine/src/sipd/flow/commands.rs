@@ -195,8 +195,15 @@ impl Calls {
             }
             (AgentAction::Consult { to }, AgentPart::Talking { .. }) => {
                 self.consult_target_ready(e, user, &to)?;
+                let number = match &to {
+                    ConsultTo::External(n) => Some(n.clone()),
+                    ConsultTo::Agent(_) => None,
+                };
                 let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
                 let r = call.consult(wall_ms(), to).map_err(call_error);
+                if let (Ok(()), Some(n)) = (&r, number) {
+                    self.risk_allowed(id, &n);
+                }
                 self.run_call(now, id, txns);
                 r
             }
@@ -224,8 +231,15 @@ impl Calls {
             }
             (AgentAction::Transfer { to }, AgentPart::Talking { .. }) => {
                 self.transfer_target_ready(e, user, &to)?;
+                let number = match &to {
+                    TransferTo::External(n) => Some(n.clone()),
+                    _ => None,
+                };
                 let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
                 let r = call.transfer(wall_ms(), to).map_err(call_error);
+                if let (Ok(()), Some(n)) = (&r, number) {
+                    self.risk_allowed(id, &n);
+                }
                 self.run_call(now, id, txns);
                 r
             }

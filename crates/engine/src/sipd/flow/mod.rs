@@ -57,6 +57,9 @@ struct Route {
     trunks: Vec<TrunkId>,
     /// The recording's file name, once started.
     recording: Option<String>,
+    /// Outside numbers the API's risk control already allowed for this call (an agent's
+    /// transfer or consult from the phone bar): their forward is not asked again.
+    risk_allowed: Vec<String>,
 }
 
 impl Route {
@@ -70,6 +73,7 @@ impl Route {
             invites: HashMap::new(),
             trunks: Vec::new(),
             recording: None,
+            risk_allowed: Vec::new(),
         }
     }
 }

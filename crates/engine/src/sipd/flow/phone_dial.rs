@@ -133,7 +133,7 @@ impl Calls {
         self.phone_dials.insert(id, pending);
         let inbox = self.inbox.clone();
         tokio::spawn(async move {
-            let verdict = check.0.check(e, user, number).await;
+            let verdict = check.0.check(e, Some(user), number).await;
             let _ = inbox.send(Inbound::PhoneDialChecked(id, verdict)).await;
         });
     }
