@@ -68,10 +68,12 @@ pub struct PlacedCall {
     /// Transcribe the call once the customer answers.
     pub transcribe: bool,
     /// The agent dialled from their desk phone (`agent_side` is then that phone): its INVITE
-    /// is answered at once, the phone hears ringback, and the customer is called.
+    /// gets early media at once (the phone hears ringback), the customer is called, and the
+    /// phone's 200 OK waits for the customer's answer.
     pub from_phone: Option<PhoneInvite>,
     /// The outbound campaign's customer this call is to (its record says so, and its end
-    /// writes the customer's outcome).
+    /// writes the customer's outcome). A campaign call to a desk-phone agent calls the customer
+    /// first and joins the phone (auto-answer) when they answer.
     pub campaign: Option<CampaignTag>,
 }
 

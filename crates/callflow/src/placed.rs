@@ -17,6 +17,9 @@ enum Phase {
     AgentRinging,
     /// The customer is being called.
     CustomerRinging,
+    /// A campaign call the customer answered: the agent's desk phone is being joined (an INVITE
+    /// it answers by itself, `Call-Info: answer-after=0`).
+    AgentJoining,
     /// Both talk.
     Connected,
     /// Over: legs may still be finishing (a CANCEL waiting for its 487).
@@ -138,23 +141,10 @@ impl Placed {
         let mut call = Placed::new(spec, local, seed);
         call.started(now);
         match call.spec.agent_side.clone() {
-            AgentSide::DeskPhone {
-                peer,
-                contact,
-                username,
-                media,
-            } => {
-                let l = &mut call.legs;
-                let invite = l.local.desk_phone_invite(
-                    &contact,
-                    &username,
-                    &call.spec.number,
-                    peer,
-                    &media,
-                    &mut l.tokens,
-                );
-                l.call(LegRole::Agent, peer, invite, media, None);
-            }
+            // A campaign call (progressive dialing) calls the customer first: the desk phone is
+            // joined when they answer, as a browser agent is.
+            AgentSide::DeskPhone { .. } if call.spec.campaign.is_some() => call.call_customer(),
+            AgentSide::DeskPhone { .. } => call.ring_desk_phone(false),
             AgentSide::Mobile {
                 route,
                 number,
@@ -188,6 +178,32 @@ impl Placed {
             }
         }
         call
+    }
+
+    /// Calls the agent's desk phone; `auto_answer` asks it to answer by itself (the customer is
+    /// already on the line).
+    fn ring_desk_phone(&mut self, auto_answer: bool) {
+        let AgentSide::DeskPhone {
+            peer,
+            contact,
+            username,
+            media,
+        } = self.spec.agent_side.clone()
+        else {
+            return;
+        };
+        let display = self.shown_number().to_owned();
+        let l = &mut self.legs;
+        let mut invite =
+            l.local
+                .desk_phone_invite(&contact, &username, &display, peer, &media, &mut l.tokens);
+        if auto_answer {
+            invite.headers.push((
+                "Call-Info".to_owned(),
+                "<sip:patchbay>;answer-after=0".to_owned(),
+            ));
+        }
+        l.call(LegRole::Agent, peer, invite, media, None);
     }
 
     /// The customer answered and the call goes on (it then becomes a talking call like any
@@ -225,8 +241,7 @@ impl Placed {
                 self.end(now, None, HangupSide::System);
             }
             Input::Hangup { by } => {
-                let failure = (self.phase != Phase::Connected).then_some(FailureCode::Cancelled);
-                self.end(now, failure, by);
+                self.end(now, Some(FailureCode::Cancelled), by);
             }
             Input::Transcription { on } => {
                 let _ = self.set_transcription(on);
@@ -314,6 +329,7 @@ impl Placed {
             return;
         }
         match self.legs.role(leg) {
+            Some(LegRole::Agent) if self.phase == Phase::AgentJoining => {}
             Some(LegRole::Agent) => self.legs.media(MediaOut::RingbackToAgent {
                 room: MAIN,
                 leg: Some(leg),
@@ -340,7 +356,17 @@ impl Placed {
             LegEvent::Answered(Some(sdp)) => {
                 self.start_media(now, leg, &sdp);
                 match role {
+                    Some(LegRole::Agent) if self.phase == Phase::AgentJoining => self.connect(now),
                     Some(LegRole::Agent) => self.call_customer(),
+                    Some(LegRole::Customer) if self.agent_leg().is_none() => {
+                        self.customer_answered(now);
+                        if matches!(self.spec.agent_side, AgentSide::DeskPhone { .. }) {
+                            self.phase = Phase::AgentJoining;
+                            self.ring_desk_phone(true);
+                        } else {
+                            self.connect(now);
+                        }
+                    }
                     Some(LegRole::Customer) => self.connect(now),
                     None => {}
                 }
@@ -359,8 +385,7 @@ impl Placed {
                     Some(LegRole::Agent) => HangupSide::Agent,
                     _ => HangupSide::Customer,
                 };
-                let failure = (self.phase != Phase::Connected).then_some(FailureCode::Cancelled);
-                self.end(now, failure, side);
+                self.end(now, Some(FailureCode::Cancelled), side);
             }
             LegEvent::InDialog(InDialog::Media { remote, hold }) => {
                 // The desk phone's own hold key: the same hold as the phone bar's.
@@ -377,19 +402,27 @@ impl Placed {
         }
     }
 
-    /// The customer answered: both talk (a phone that dialled gets its 200 OK), the record
-    /// says answered.
-    fn connect(&mut self, now: Millis) {
-        self.phase = Phase::Connected;
-        self.answered = true;
-        if let Some(leg) = self.agent_leg() {
-            self.legs.with_sip(leg, |l, ctx| l.confirm(ctx));
+    /// The customer answered: the record says so (once).
+    fn customer_answered(&mut self, now: Millis) {
+        if self.answered {
+            return;
         }
+        self.answered = true;
         self.legs.push(Output::Record(CallEvent::Answered {
             key: self.spec.key.clone(),
             at: now,
             recording: None,
         }));
+    }
+
+    /// The customer and the agent are both on: they talk (a phone that dialled gets its 200
+    /// OK), the record says answered.
+    fn connect(&mut self, now: Millis) {
+        self.phase = Phase::Connected;
+        if let Some(leg) = self.agent_leg() {
+            self.legs.with_sip(leg, |l, ctx| l.confirm(ctx));
+        }
+        self.customer_answered(now);
         self.legs.push(Output::Agent {
             user: self.spec.agent,
             event: model::Event::CallConnected {
@@ -403,11 +436,13 @@ impl Placed {
     }
 
     /// Ends the call: the record closes, the agent is told, every leg is hung up (BYE when
-    /// answered, CANCEL while ringing) and its media stopped.
+    /// answered, CANCEL while ringing) and its media stopped. A call the customer answered
+    /// records no failure (a desk phone that could not be joined is not the customer's).
     fn end(&mut self, now: Millis, failure: Option<FailureCode>, side: HangupSide) {
         if self.phase == Phase::Ended {
             return;
         }
+        let failure = failure.filter(|_| !self.answered);
         let answered = self.phase == Phase::Connected;
         self.phase = Phase::Ended;
         self.legs.push(Output::Record(CallEvent::Ended {

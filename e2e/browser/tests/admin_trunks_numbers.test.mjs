@@ -96,7 +96,8 @@ test('admin sees the demo trunk up, adds a trunk and a number, and sets a desk-p
   await page.getByRole('menuitem', { name: 'Users' }).click();
   await page.getByRole('row').filter({ hasText: '坐席 1001' }).getByTestId('sip-account').click();
   await page.getByTestId('sip-registrations').filter({ hasText: 'Not registered' }).waitFor();
-  assert.equal(await page.getByTestId('sip-username').inputValue(), '1001');
+  // The form is filled when the account's answer comes, which may be after the registrations.
+  await page.waitForFunction(() => document.querySelector('[data-testid="sip-username"]')?.value === '1001', null, { timeout: 10_000 });
   await page.getByTestId('sip-password-input').fill('desk-phone-1');
   await page.getByTestId('sip-save').click();
   const shown = page.getByTestId('sip-password');
