@@ -94,30 +94,14 @@ impl Legs {
         media: LocalMedia,
         credentials: Option<(String, String)>,
     ) -> LegId {
-        let id = self.next_id();
-        let mut ctx = Ctx {
-            leg: id,
-            local: &self.local,
-            tokens: &mut self.tokens,
-            out: &mut self.out,
-        };
-        let sip = SipLeg::call(&mut ctx, peer, invite, media, credentials);
-        self.insert(id, role, Some(sip));
-        id
+        self.add_sip(role, |ctx| {
+            SipLeg::call(ctx, peer, invite, media, credentials)
+        })
     }
 
     /// A leg that called us, answered.
     pub(crate) fn answered(&mut self, role: LegRole, peer: Peer, answered: Answered) -> LegId {
-        let id = self.next_id();
-        let mut ctx = Ctx {
-            leg: id,
-            local: &self.local,
-            tokens: &mut self.tokens,
-            out: &mut self.out,
-        };
-        let sip = SipLeg::answered(&mut ctx, peer, answered);
-        self.insert(id, role, Some(sip));
-        id
+        self.add_sip(role, |ctx| SipLeg::answered(ctx, peer, answered))
     }
 
     /// A leg that called us, given early media until the call connects ([`SipLeg::early`]).
@@ -128,6 +112,13 @@ impl Legs {
         answered: Answered,
         invite: (TxnId, Message),
     ) -> LegId {
+        self.add_sip(role, |ctx| {
+            SipLeg::early(ctx, peer, answered, invite.0, invite.1)
+        })
+    }
+
+    /// A new SIP leg, made by `make` with its context.
+    fn add_sip(&mut self, role: LegRole, make: impl FnOnce(&mut Ctx<'_>) -> SipLeg) -> LegId {
         let id = self.next_id();
         let mut ctx = Ctx {
             leg: id,
@@ -135,7 +126,7 @@ impl Legs {
             tokens: &mut self.tokens,
             out: &mut self.out,
         };
-        let sip = SipLeg::early(&mut ctx, peer, answered, invite.0, invite.1);
+        let sip = make(&mut ctx);
         self.insert(id, role, Some(sip));
         id
     }

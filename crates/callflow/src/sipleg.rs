@@ -391,27 +391,18 @@ impl SipLeg {
         txn: TxnId,
         invite: Message,
     ) -> SipLeg {
-        let mut progress = answered.ok.clone();
+        let ok = answered.ok.clone();
+        let mut progress = ok.clone();
         progress.start = StartLine::Response {
             code: 183,
             reason: "Session Progress".to_owned(),
         };
         ctx.out.push_back(Output::Respond { txn, msg: progress });
-        ctx.out.push_back(Output::DialogUp {
-            leg: ctx.leg,
-            dialog: answered.dialog.id.clone(),
-        });
-        SipLeg {
-            peer,
-            invite: None,
-            dialog: Some(answered.dialog),
-            sdp: answered.sdp,
-            state: State::Early,
-            credentials: None,
-            auth_tries: 0,
-            unacked: false,
-            early: Some((txn, invite, answered.ok)),
-        }
+        let mut leg = SipLeg::answered(ctx, peer, answered);
+        leg.state = State::Early;
+        leg.unacked = false;
+        leg.early = Some((txn, invite, ok));
+        leg
     }
 
     /// The call connected: an early leg gets its 200 OK (then waits for the ACK).
