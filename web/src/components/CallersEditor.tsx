@@ -1,7 +1,7 @@
 // Who may show an enterprise number as caller ID when dialing (外显号码授权): agents and skill
 // groups; nobody named means every agent.
 import { useEffect, useState } from 'react';
-import { App as AntApp, Form, Modal, Select, Typography } from 'antd';
+import { App as AntApp, Form, Modal, Select, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { EnterpriseNumber, SkillGroup, User } from '../api/types';
 import { api, unwrap } from '../core/api';
@@ -16,6 +16,8 @@ export default function CallersEditor({ number, onClose }: { number: EnterpriseN
   const [userIds, setUserIds] = useState<number[]>([]);
   const [groupIds, setGroupIds] = useState<number[]>([]);
   const [saving, setSaving] = useState(false);
+  // The form shows once the number's callers are in: a choice made before would be overwritten.
+  const [loaded, setLoaded] = useState<number | null>(null);
   useEffect(() => {
     if (!number) return;
     const path = { params: { path: { id: number.id } } };
@@ -30,6 +32,7 @@ export default function CallersEditor({ number, onClose }: { number: EnterpriseN
         const callers = unwrap(c);
         setUserIds(callers.user_ids ?? []);
         setGroupIds(callers.group_ids ?? []);
+        setLoaded(number.id);
       })
       .catch(showError);
   }, [number, showError]);
@@ -47,23 +50,27 @@ export default function CallersEditor({ number, onClose }: { number: EnterpriseN
     }
   };
   return (
-    <Modal open={number !== null} title={t('numbers.callersOf', { number: number?.number ?? '' })} onOk={() => void save()} onCancel={onClose} confirmLoading={saving} okButtonProps={{ 'data-testid': 'callers-save' }}>
+    <Modal open={number !== null} title={t('numbers.callersOf', { number: number?.number ?? '' })} onOk={() => void save()} onCancel={onClose} confirmLoading={saving} okButtonProps={{ 'data-testid': 'callers-save', disabled: loaded !== number?.id }}>
       <Typography.Paragraph type="secondary">{t('numbers.callersHint')}</Typography.Paragraph>
-      <Form layout="vertical">
-        <Form.Item label={t('nav.skillGroups')}>
-          <Select mode="multiple" value={groupIds} onChange={setGroupIds} data-testid="callers-groups" options={groups.map((g) => ({ value: g.id, label: g.name }))} />
-        </Form.Item>
-        <Form.Item label={t('numbers.callerAgents')}>
-          <Select
-            mode="multiple"
-            value={userIds}
-            onChange={setUserIds}
-            data-testid="callers-users"
-            optionFilterProp="label"
-            options={users.map((u) => ({ value: u.id, label: `${u.name} (${u.work_id})` }))}
-          />
-        </Form.Item>
-      </Form>
+      {loaded !== number?.id ? (
+        <Spin />
+      ) : (
+        <Form layout="vertical">
+          <Form.Item label={t('nav.skillGroups')}>
+            <Select mode="multiple" value={groupIds} onChange={setGroupIds} data-testid="callers-groups" options={groups.map((g) => ({ value: g.id, label: g.name }))} />
+          </Form.Item>
+          <Form.Item label={t('numbers.callerAgents')}>
+            <Select
+              mode="multiple"
+              value={userIds}
+              onChange={setUserIds}
+              data-testid="callers-users"
+              optionFilterProp="label"
+              options={users.map((u) => ({ value: u.id, label: `${u.name} (${u.work_id})` }))}
+            />
+          </Form.Item>
+        </Form>
+      )}
     </Modal>
   );
 }
