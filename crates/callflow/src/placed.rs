@@ -358,14 +358,14 @@ impl Placed {
                 match role {
                     Some(LegRole::Agent) if self.phase == Phase::AgentJoining => self.connect(now),
                     Some(LegRole::Agent) => self.call_customer(),
-                    Some(LegRole::Customer) if self.agent_leg().is_none() => {
+                    // A campaign call's desk phone is joined only now.
+                    Some(LegRole::Customer)
+                        if self.agent_leg().is_none()
+                            && matches!(self.spec.agent_side, AgentSide::DeskPhone { .. }) =>
+                    {
                         self.customer_answered(now);
-                        if matches!(self.spec.agent_side, AgentSide::DeskPhone { .. }) {
-                            self.phase = Phase::AgentJoining;
-                            self.ring_desk_phone(true);
-                        } else {
-                            self.connect(now);
-                        }
+                        self.phase = Phase::AgentJoining;
+                        self.ring_desk_phone(true);
                     }
                     Some(LegRole::Customer) => self.connect(now),
                     None => {}
