@@ -38,8 +38,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [restartedAt, setRestartedAt] = useState<number | null>(null);
   const dismissRestart = useCallback(() => setRestartedAt(null), []);
 
+  // A sign-in or sign-out since the page asked who it is makes the late answer stale (it
+  // named the session of the cookie sent then).
+  const changedSince = useRef(0);
   useEffect(() => {
-    api.GET('/api/v1/me').then((r) => setMe(r.response.ok && r.data ? r.data : null), () => setMe(null));
+    const asked = changedSince.current;
+    const settle = (who: Me | null) => {
+      if (changedSince.current === asked) setMe(who);
+    };
+    api.GET('/api/v1/me').then((r) => settle(r.response.ok && r.data ? r.data : null), () => settle(null));
   }, []);
 
   const signedIn = me ? me.id : null;
@@ -70,12 +77,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(async (enterprise: string, workId: string, password: string) => {
     const res = unwrap(await api.POST('/api/v1/auth/login', { body: { enterprise, work_id: workId, password } }));
+    changedSince.current += 1;
     setMe(res.me);
     return res.me;
   }, []);
 
   const logout = useCallback(async () => {
     await api.POST('/api/v1/auth/logout');
+    changedSince.current += 1;
     setMe(null);
   }, []);
 

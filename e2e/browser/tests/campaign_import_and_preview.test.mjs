@@ -69,6 +69,9 @@ test('admin creates and imports a campaign, the agent works its list', async () 
   await shot(page, '81-campaign-running');
   await page.getByTestId('user-menu').hover();
   await page.getByTestId('logout').click();
+  // The sign-out is done when its request returned and the page went to the sign-in form:
+  // navigating earlier would cancel the request and leave the admin signed in.
+  await page.getByTestId('login-submit').waitFor();
 
   // The agent's view.
   await login(page, agent);
