@@ -11,6 +11,7 @@ use sip::txn::{Peer, TxnId};
 
 use crate::inbound::Inbound;
 use crate::placed::Placed;
+use crate::predictive::Dialing;
 use crate::sipleg::Refusal;
 use crate::{CallId, LegId, Local, Millis, Output, TrunkRoute};
 
@@ -75,6 +76,33 @@ pub struct PlacedCall {
     /// writes the customer's outcome). A campaign call to a desk-phone agent calls the customer
     /// first and joins the phone (auto-answer) when they answer.
     pub campaign: Option<CampaignTag>,
+}
+
+/// A predictive campaign's call, as the engine admitted it: the customer is called first,
+/// with no agent; when they answer, the longest-idle of `agents` free then takes the call
+/// (their device answers by itself), else the customer hears the `no-agent` message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PredictiveCall {
+    /// Its id.
+    pub id: CallId,
+    /// Its key in call records.
+    pub key: String,
+    /// The enterprise.
+    pub enterprise: EnterpriseId,
+    /// The customer's number.
+    pub number: String,
+    /// The enterprise number the customer sees.
+    pub caller_number: String,
+    /// The trunk the customer is called through.
+    pub route: TrunkRoute,
+    /// Our media for the customer's leg (the engine bound its port).
+    pub customer_media: LocalMedia,
+    /// Transcribe the call once an agent answers.
+    pub transcribe: bool,
+    /// The campaign's customer.
+    pub campaign: CampaignTag,
+    /// The campaign's agents, any of whom may take the call.
+    pub agents: Vec<UserId>,
 }
 
 /// A desk phone's own INVITE (the agent dialled on the phone's keypad), authenticated by the
@@ -411,6 +439,7 @@ pub enum AgentPart {
 #[derive(Debug)]
 enum Kind {
     Placed(Box<Placed>),
+    Predictive(Box<Dialing>),
     Inbound(Box<Inbound>),
 }
 
@@ -442,10 +471,19 @@ impl Call {
         )?))))
     }
 
+    /// Places a predictive campaign's call ([`PredictiveCall`]): the record starts and the
+    /// customer is called; no agent takes part until the customer answers.
+    pub fn predict(now: Millis, spec: PredictiveCall, local: Local, seed: u64) -> Call {
+        Call(Kind::Predictive(Box::new(Dialing::place(
+            now, spec, local, seed,
+        ))))
+    }
+
     /// The SIP leg of the agent's device, while the agent takes part by one.
     pub fn agent_sip_leg(&self) -> Option<LegId> {
         match &self.0 {
             Kind::Placed(p) => p.agent_leg(),
+            Kind::Predictive(_) => None,
             Kind::Inbound(i) => i.agent_sip_leg(),
         }
     }
@@ -468,6 +506,7 @@ impl Call {
     pub fn id(&self) -> CallId {
         match &self.0 {
             Kind::Placed(p) => p.spec.id,
+            Kind::Predictive(d) => d.spec.id,
             Kind::Inbound(i) => i.spec.id,
         }
     }
@@ -476,6 +515,7 @@ impl Call {
     pub fn key(&self) -> &str {
         match &self.0 {
             Kind::Placed(p) => &p.spec.key,
+            Kind::Predictive(d) => &d.spec.key,
             Kind::Inbound(i) => &i.spec.key,
         }
     }
@@ -484,6 +524,7 @@ impl Call {
     pub fn enterprise(&self) -> EnterpriseId {
         match &self.0 {
             Kind::Placed(p) => p.spec.enterprise,
+            Kind::Predictive(d) => d.spec.enterprise,
             Kind::Inbound(i) => i.spec.enterprise,
         }
     }
@@ -493,6 +534,7 @@ impl Call {
     pub fn enterprise_number(&self) -> &str {
         match &self.0 {
             Kind::Placed(p) => &p.spec.caller_number,
+            Kind::Predictive(d) => &d.spec.caller_number,
             Kind::Inbound(i) => &i.spec.number,
         }
     }
@@ -508,10 +550,27 @@ impl Call {
         matches!(self.0, Kind::Placed(_))
     }
 
+    /// Whether it is a predictive campaign's call still calling its customer (not answered,
+    /// not ended).
+    pub fn is_dialing(&self) -> bool {
+        matches!(&self.0, Kind::Predictive(d) if !d.answered && !d.is_ended())
+    }
+
+    /// Whether it is a predictive campaign's call: the agent who takes it answers by itself
+    /// (the customer is already on the line).
+    pub fn is_predictive(&self) -> bool {
+        match &self.0 {
+            Kind::Predictive(_) => true,
+            Kind::Inbound(i) => i.spec.predictive,
+            Kind::Placed(_) => false,
+        }
+    }
+
     /// The agent talking on the call (for a placed call, the agent who placed it).
     pub fn agent(&self) -> Option<UserId> {
         match &self.0 {
             Kind::Placed(p) => Some(p.spec.agent),
+            Kind::Predictive(_) => None,
             Kind::Inbound(i) => i.talking_agent(),
         }
     }
@@ -525,6 +584,7 @@ impl Call {
             Kind::Placed(p) => (p.spec.agent == user).then_some(AgentPart::Talking {
                 browser: p.spec.agent_side == AgentSide::Browser,
             }),
+            Kind::Predictive(_) => None,
             Kind::Inbound(i) => i.agent_part(user),
         }
     }
@@ -534,6 +594,7 @@ impl Call {
     pub fn customer_media(&self) -> Option<(LegId, Millis)> {
         match &self.0 {
             Kind::Placed(p) => p.customer_media(),
+            Kind::Predictive(d) => d.media_started.map(|at| (d.customer, at)),
             Kind::Inbound(i) => i.customer_media(),
         }
     }
@@ -542,6 +603,7 @@ impl Call {
     pub fn transcribing(&self) -> bool {
         match &self.0 {
             Kind::Placed(p) => p.transcribing,
+            Kind::Predictive(_) => false,
             Kind::Inbound(i) => i.transcribing,
         }
     }
@@ -550,6 +612,7 @@ impl Call {
     pub fn connected(&self) -> bool {
         match &self.0 {
             Kind::Placed(p) => p.answered,
+            Kind::Predictive(d) => d.answered,
             // A placed call becomes a talking one when the customer answers.
             Kind::Inbound(i) => i.spec.placed || i.talking_agent().is_some(),
         }
@@ -559,7 +622,7 @@ impl Call {
     /// [`Call::handle_timeout`] then.
     pub fn poll_timeout(&self) -> Option<Millis> {
         match &self.0 {
-            Kind::Placed(_) => None,
+            Kind::Placed(_) | Kind::Predictive(_) => None,
             Kind::Inbound(i) => i.poll_timeout(),
         }
     }
@@ -575,6 +638,7 @@ impl Call {
     pub fn poll_output(&mut self) -> Option<Output> {
         match &mut self.0 {
             Kind::Placed(p) => p.legs.out.pop_front(),
+            Kind::Predictive(d) => d.legs.out.pop_front(),
             Kind::Inbound(i) => i.legs.out.pop_front(),
         }
     }
@@ -583,6 +647,7 @@ impl Call {
     pub fn is_finished(&self) -> bool {
         match &self.0 {
             Kind::Placed(p) => p.finished,
+            Kind::Predictive(d) => d.finished,
             Kind::Inbound(i) => i.finished,
         }
     }
@@ -597,6 +662,13 @@ impl Call {
                     self.0 = Kind::Inbound(Box::new(talking));
                 }
             }
+            Kind::Predictive(d) => {
+                d.handle(now, input);
+                // Answered: the call looks for a free agent of the campaign.
+                if let Some(routing) = Inbound::from_predictive(now, d) {
+                    self.0 = Kind::Inbound(Box::new(routing));
+                }
+            }
             Kind::Inbound(i) => i.handle(now, input),
         }
     }
@@ -605,6 +677,7 @@ impl Call {
     pub fn set_transcription(&mut self, on: bool) -> Result<(), CallError> {
         match &mut self.0 {
             Kind::Placed(p) => p.set_transcription(on),
+            Kind::Predictive(_) => Err(CallError::NotAnswered),
             Kind::Inbound(i) => i.set_transcription(on),
         }
     }
@@ -614,6 +687,7 @@ impl Call {
     pub fn hold(&mut self, now: Millis, on: bool) -> Result<(), CallError> {
         match &mut self.0 {
             Kind::Placed(p) => p.hold(now, on),
+            Kind::Predictive(_) => Err(CallError::NotTalking),
             Kind::Inbound(i) => i.hold(now, on),
         }
     }
@@ -622,7 +696,7 @@ impl Call {
     /// talks with the customer (a placed call once the customer answered, or an inbound call).
     pub fn transfer(&mut self, now: Millis, to: TransferTo) -> Result<(), CallError> {
         match &mut self.0 {
-            Kind::Placed(_) => Err(CallError::NotTalking),
+            Kind::Placed(_) | Kind::Predictive(_) => Err(CallError::NotTalking),
             Kind::Inbound(i) => i.transfer(now, to),
         }
     }
@@ -631,7 +705,7 @@ impl Call {
     /// talks with the customer and no consult is under way.
     pub fn consult(&mut self, now: Millis, to: ConsultTo) -> Result<(), CallError> {
         match &mut self.0 {
-            Kind::Placed(_) => Err(CallError::NotTalking),
+            Kind::Placed(_) | Kind::Predictive(_) => Err(CallError::NotTalking),
             Kind::Inbound(i) => i.consult(now, to),
         }
     }
@@ -639,7 +713,7 @@ impl Call {
     /// Completes, joins or cancels the consult under way.
     pub fn consult_step(&mut self, now: Millis, step: ConsultStep) -> Result<(), CallError> {
         match &mut self.0 {
-            Kind::Placed(_) => Err(CallError::NoConsult),
+            Kind::Placed(_) | Kind::Predictive(_) => Err(CallError::NoConsult),
             Kind::Inbound(i) => i.consult_step(now, step),
         }
     }
@@ -654,7 +728,7 @@ impl Call {
         step: StepIn,
     ) -> Result<(), CallError> {
         match &mut self.0 {
-            Kind::Placed(_) => Err(CallError::NotTalking),
+            Kind::Placed(_) | Kind::Predictive(_) => Err(CallError::NotTalking),
             Kind::Inbound(i) => i.supervise(now, supervisor, step),
         }
     }
@@ -677,6 +751,7 @@ impl Call {
         });
         match &mut self.0 {
             Kind::Placed(p) => p.legs.push(out),
+            Kind::Predictive(d) => d.legs.push(out),
             Kind::Inbound(i) => i.legs.push(out),
         }
         Ok(())
@@ -695,7 +770,7 @@ impl Call {
     /// talks with the customer.
     pub fn transfer_to_ivr(&mut self, now: Millis, flow: Arc<ivr::Flow>) -> Result<(), CallError> {
         match &mut self.0 {
-            Kind::Placed(_) => Err(CallError::NotTalking),
+            Kind::Placed(_) | Kind::Predictive(_) => Err(CallError::NotTalking),
             Kind::Inbound(i) => i.transfer_to_ivr(now, flow),
         }
     }
@@ -704,7 +779,7 @@ impl Call {
     /// them as the callee of the consult's own record).
     pub fn consulted_colleague(&self) -> Option<UserId> {
         match &self.0 {
-            Kind::Placed(_) => None,
+            Kind::Placed(_) | Kind::Predictive(_) => None,
             Kind::Inbound(i) => i.consulted_colleague(),
         }
     }
@@ -713,6 +788,7 @@ impl Call {
     pub fn held(&self) -> bool {
         match &self.0 {
             Kind::Placed(p) => p.held,
+            Kind::Predictive(_) => false,
             Kind::Inbound(i) => i.held,
         }
     }

@@ -25,12 +25,14 @@ mod legs;
 mod local;
 mod output;
 mod placed;
+mod predictive;
 mod sipleg;
 mod tokens;
 
 pub use call::{
     AgentPart, AgentSide, Call, CallError, CampaignTag, ConsultStep, ConsultTo, Customer,
-    InboundCall, Input, Overflow, PhoneInvite, PlacedCall, Ring, Service, StepIn, TransferTo,
+    InboundCall, Input, Overflow, PhoneInvite, PlacedCall, PredictiveCall, Ring, Service, StepIn,
+    TransferTo,
 };
 pub use ids::{CallId, LegId, RoomRef};
 pub use local::{Local, TrunkRoute};

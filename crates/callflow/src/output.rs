@@ -268,6 +268,14 @@ pub enum AcdOut {
         /// When the call first queued.
         since: crate::Millis,
     },
+    /// A predictive campaign's customer answered: queue the call for the longest-idle of
+    /// `agents` who is signed in and idle (their personal queue; the offer answers by itself),
+    /// answered with [`crate::Input::Enqueued`], or [`crate::Input::QueueRefused`] when none is
+    /// free (the customer then hears the `no-agent` message).
+    CampaignAgent {
+        /// The campaign's agents.
+        agents: Vec<UserId>,
+    },
     /// Queue the call for one agent (their personal queue); refused when they are signed out.
     EnqueueForAgent {
         /// The agent.

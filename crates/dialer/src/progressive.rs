@@ -61,11 +61,9 @@ impl Candidate {
     }
 }
 
-/// The calls to place at `now`: customers due (never called first, then those with fewer
-/// attempts, then those called longest ago; ties keep the given order, the campaign's order by
-/// name) paired with `idle_agents` in their given order (longest idle first). Customers whose
-/// call is still going (`in_flight`) are skipped. Nothing when the campaign is not running or
-/// outside its calling hours.
+/// The calls to place at `now`: customers due (see [`due`]) paired with `idle_agents` in
+/// their given order (longest idle first). Nothing when the campaign is not running or outside
+/// its calling hours.
 pub fn plan(
     now: i64,
     rules: &Rules,
@@ -73,7 +71,32 @@ pub fn plan(
     customers: &[Candidate],
     in_flight: &BTreeSet<i64>,
 ) -> Vec<Placement> {
-    if !rules.running || !rules.hours_open || idle_agents.is_empty() {
+    let mut seen = BTreeSet::new();
+    let agents: Vec<i64> = idle_agents
+        .iter()
+        .copied()
+        .filter(|a| seen.insert(*a))
+        .collect();
+    due(now, rules, agents.len(), customers, in_flight)
+        .into_iter()
+        .zip(agents)
+        .map(|(customer, agent)| Placement { agent, customer })
+        .collect()
+}
+
+/// The next `n` customers to call at `now` (predictive dialing places calls before any agent
+/// is named): never called first, then those with fewer attempts, then those called longest
+/// ago; ties keep the given order, the campaign's order by name. Customers whose call is still
+/// going (`in_flight`) are skipped. Nothing when the campaign is not running or outside its
+/// calling hours.
+pub fn due(
+    now: i64,
+    rules: &Rules,
+    n: usize,
+    customers: &[Candidate],
+    in_flight: &BTreeSet<i64>,
+) -> Vec<i64> {
+    if !rules.running || !rules.hours_open || n == 0 {
         return Vec::new();
     }
     let mut due: Vec<&Candidate> = customers
@@ -82,14 +105,5 @@ pub fn plan(
         .collect();
     // A stable sort: equal keys keep the campaign's order.
     due.sort_by_key(|c| (c.progress.attempts, c.last_called_at.unwrap_or(i64::MIN)));
-    let mut seen = BTreeSet::new();
-    idle_agents
-        .iter()
-        .filter(|a| seen.insert(**a))
-        .zip(due)
-        .map(|(&agent, c)| Placement {
-            agent,
-            customer: c.id,
-        })
-        .collect()
+    due.into_iter().take(n).map(|c| c.id).collect()
 }

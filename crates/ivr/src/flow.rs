@@ -161,11 +161,14 @@ pub enum Builtin {
     Survey,
     /// `survey-thanks`: thanks for the rating, goodbye.
     SurveyThanks,
+    /// `no-agent`: a predictive campaign's customer answered and no agent was free (an
+    /// abandoned call): sorry, we will call again, goodbye.
+    NoAgent,
 }
 
 impl Builtin {
     /// Every built-in prompt.
-    pub const ALL: [Builtin; 8] = [
+    pub const ALL: [Builtin; 9] = [
         Builtin::Welcome,
         Builtin::IvrMenu,
         Builtin::QueueWait,
@@ -174,6 +177,7 @@ impl Builtin {
         Builtin::InvalidInput,
         Builtin::Survey,
         Builtin::SurveyThanks,
+        Builtin::NoAgent,
     ];
 
     /// The name used in JSON and in the prompt's file name.
@@ -187,6 +191,7 @@ impl Builtin {
             Builtin::InvalidInput => "invalid-input",
             Builtin::Survey => "survey",
             Builtin::SurveyThanks => "survey-thanks",
+            Builtin::NoAgent => "no-agent",
         }
     }
 }

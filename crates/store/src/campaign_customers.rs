@@ -387,7 +387,14 @@ impl Tenant<'_> {
 
 /// What a campaign call's end is read from: enterprise, call id, campaign customer, answered
 /// at, failure code.
-type EndedCampaignCall = (i64, i64, Option<i64>, Option<i64>, Option<String>);
+type EndedCampaignCall = (
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
 
 impl Store {
     /// The campaigns that dial by themselves (progressive or predictive) and may be running at
@@ -427,15 +434,20 @@ impl Store {
     /// catalogue) and the call as its last.
     pub(crate) async fn campaign_call_ended(&self, key: &str) -> Result<()> {
         let row: Option<EndedCampaignCall> = on_pool!(self, pool => sqlx::query_as(
-                "SELECT enterprise_id, id, campaign_customer_id, answered_at, failure FROM calls WHERE call_key = $1",
+                "SELECT enterprise_id, id, campaign_customer_id, answered_at, failure, result FROM calls WHERE call_key = $1",
             )
             .bind(key)
             .fetch_optional(pool)
             .await?);
-        let Some((enterprise, call, Some(customer), answered_at, failure)) = row else {
+        let Some((enterprise, call, Some(customer), answered_at, failure, result)) = row else {
             return Ok(());
         };
         let outcome = match (answered_at, failure.as_deref()) {
+            // A predictive call that found no agent for the customer: not connected, so the
+            // customer is called again.
+            (Some(_), _) if result.as_deref() == Some("abandoned") => {
+                dialer::attempts::Outcome::NotAnswered
+            }
             (Some(_), _) => dialer::attempts::Outcome::Answered,
             (None, Some(code)) => dialer::attempts::Outcome::from_failure_code(code),
             (None, None) => dialer::attempts::Outcome::Other,

@@ -16,6 +16,7 @@ mod callbacks;
 mod caller_numbers;
 mod calls;
 mod campaign_customers;
+mod campaign_pacing;
 mod campaigns;
 mod customers;
 mod enterprises;

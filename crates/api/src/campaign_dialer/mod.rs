@@ -1,18 +1,24 @@
-//! The campaign dialer's driver: a task that, every second, places the calls `dialer`'s
-//! progressive planner decides for each running progressive campaign: one call per assigned
-//! agent who is signed in and idle, to the next customer due, after risk control. The call is
-//! an ordinary placed call tagged with the campaign customer; its end writes the customer's
+//! The campaign dialer's driver: a task that, every second, places the calls `dialer` decides
+//! for each running campaign that dials by itself, after risk control:
+//! - progressive ([`progressive`]): one call per assigned agent who is signed in and idle, to
+//!   the next customer due; the agent is connected when the customer answers;
+//! - predictive ([`predictive`]): as many calls as the pacer says, before agents are free; the
+//!   customer who answers goes to the longest-idle agent, or hears a short message when none is.
+//!
+//! A call is an ordinary call tagged with the campaign customer; its end writes the customer's
 //! outcome (`store`, from the call record's failure code).
+
+mod predictive;
+mod progressive;
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use dialer::attempts::{Outcome, Progress};
 use dialer::hours::CallingHours;
-use dialer::progressive::{Candidate, DEFAULT_RETRY_AFTER_MS, Rules, plan};
+use dialer::progressive::{Candidate, DEFAULT_RETRY_AFTER_MS, Rules};
 use dialer::schedule::CampaignState;
-use model::presence::{LoginState, PhoneState};
-use model::{EnterpriseId, Event, UserId};
+use model::{EnterpriseId, UserId};
 use store::{CampaignCustomerRecord, CampaignRecord};
 
 use crate::routes::campaigns::schedule_of;
@@ -24,14 +30,16 @@ const TICK: Duration = Duration::from_secs(1);
 /// A call placed without an outcome after this long is taken as lost (a crash), not as going.
 const CALL_GOES_AT_MOST_MS: i64 = dialer::HOUR_MS;
 
-/// Customers read per campaign and round: a few per agent is plenty.
-const CANDIDATES_PER_AGENT: u32 = 4;
+/// Customers read per campaign and call to place: a few per call is plenty.
+const CANDIDATES_PER_CALL: u32 = 4;
 
 /// What the dialer remembers between rounds.
 #[derive(Debug, Default)]
 struct Memory {
     /// Customers risk control refused, and until when (unix ms).
     blocked: HashMap<i64, i64>,
+    /// Predictive calls placed and, at the last look, still ringing: call id → campaign.
+    dialing: HashMap<u64, i64>,
 }
 
 /// Starts the dialer; it runs as long as the process.
@@ -56,6 +64,16 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
 async fn round(state: &AppState, memory: &mut Memory) -> Result<(), store::StoreError> {
     let now = state.now();
     memory.blocked.retain(|_, until| *until > now);
+    if let Some(sip) = &state.sip
+        && !memory.dialing.is_empty()
+    {
+        let still: BTreeSet<u64> = sip
+            .dialing(memory.dialing.keys().copied().collect())
+            .await
+            .into_iter()
+            .collect();
+        memory.dialing.retain(|call, _| still.contains(call));
+    }
     let mut busy: BTreeSet<UserId> = BTreeSet::new();
     for (e, id) in state.store.dialing_campaigns(now).await? {
         let campaign = match state.store.tenant(e).campaign(id).await {
@@ -63,39 +81,77 @@ async fn round(state: &AppState, memory: &mut Memory) -> Result<(), store::Store
             Err(store::StoreError::NotFound) => continue,
             Err(err) => return Err(err),
         };
-        if campaign.write.mode != "progressive" {
-            continue;
+        match campaign.write.mode.as_str() {
+            "progressive" => {
+                progressive::campaign_round(state, memory, e, &campaign, &mut busy).await?;
+            }
+            "predictive" => predictive::campaign_round(state, memory, e, &campaign).await?,
+            _ => {}
         }
-        campaign_round(state, memory, e, &campaign, &mut busy).await?;
     }
     Ok(())
 }
 
-/// The assigned agents of `campaign` signed in and idle, not given a call this round.
-async fn idle_agents(
+/// The campaign's rules at `now`: running by its schedule, within its calling hours.
+fn rules_of(campaign: &CampaignRecord, now: i64) -> Rules {
+    let hours_open = CallingHours {
+        time_zone: campaign.write.time_zone.clone(),
+        from: campaign.write.hours_from.clone(),
+        to: campaign.write.hours_to.clone(),
+    }
+    .window()
+    .is_ok_and(|w| w.is_open(now));
+    Rules {
+        running: schedule_of(campaign).state(now) == CampaignState::Running,
+        hours_open,
+        max_attempts: campaign.write.max_attempts,
+        retry_after_ms: DEFAULT_RETRY_AFTER_MS,
+    }
+}
+
+/// Customers the dialer may consider for `calls` calls, and those whose call is still going
+/// (placed, no outcome yet, and recent).
+async fn candidates(
     state: &AppState,
+    memory: &Memory,
     e: EnterpriseId,
     campaign: &CampaignRecord,
-    busy: &BTreeSet<UserId>,
-) -> Vec<i64> {
-    let Some(sip) = &state.sip else {
-        return Vec::new();
-    };
-    let mut idle = Vec::new();
-    for agent in &campaign.write.agents {
-        if busy.contains(agent) {
-            continue;
-        }
-        let Some(p) = sip.presence(e, *agent).await else {
-            continue;
-        };
-        if p.login == LoginState::Online && p.phone == PhoneState::Idle && p.device.is_some() {
-            idle.push((p.since, agent.0));
-        }
-    }
-    // Longest idle first.
-    idle.sort_unstable();
-    idle.into_iter().map(|(_, a)| a).collect()
+    rules: &Rules,
+    calls: usize,
+) -> Result<(Vec<CampaignCustomerRecord>, Vec<Candidate>, BTreeSet<i64>), store::StoreError> {
+    let now = state.now();
+    let finals: Vec<&str> = Outcome::ALL
+        .into_iter()
+        .filter(|o| o.is_final())
+        .map(Outcome::as_str)
+        .collect();
+    let limit = u32::try_from(calls)
+        .unwrap_or(u32::MAX)
+        .saturating_mul(CANDIDATES_PER_CALL)
+        .saturating_add(u32::try_from(memory.blocked.len()).unwrap_or(u32::MAX));
+    let rows = state
+        .store
+        .tenant(e)
+        .campaign_customers_to_dial(
+            campaign.id,
+            campaign.write.max_attempts,
+            &finals,
+            now - rules.retry_after_ms,
+            limit,
+        )
+        .await?;
+    let list = rows.iter().map(|r| candidate(r, &memory.blocked)).collect();
+    let going = rows
+        .iter()
+        .filter(|r| {
+            r.attempts > 0
+                && r.outcome.is_none()
+                && r.last_called_at
+                    .is_some_and(|t| now - t < CALL_GOES_AT_MOST_MS)
+        })
+        .map(|r| r.id)
+        .collect();
+    Ok((rows, list, going))
 }
 
 fn candidate(r: &CampaignCustomerRecord, blocked: &HashMap<i64, i64>) -> Candidate {
@@ -110,88 +166,14 @@ fn candidate(r: &CampaignCustomerRecord, blocked: &HashMap<i64, i64>) -> Candida
     }
 }
 
-async fn campaign_round(
+/// Risk control, then the customer's attempt is counted: whether the call may be placed now.
+async fn admit(
     state: &AppState,
     memory: &mut Memory,
     e: EnterpriseId,
     campaign: &CampaignRecord,
-    busy: &mut BTreeSet<UserId>,
-) -> Result<(), store::StoreError> {
-    let now = state.now();
-    let hours_open = CallingHours {
-        time_zone: campaign.write.time_zone.clone(),
-        from: campaign.write.hours_from.clone(),
-        to: campaign.write.hours_to.clone(),
-    }
-    .window()
-    .is_ok_and(|w| w.is_open(now));
-    let rules = Rules {
-        running: schedule_of(campaign).state(now) == CampaignState::Running,
-        hours_open,
-        max_attempts: campaign.write.max_attempts,
-        retry_after_ms: DEFAULT_RETRY_AFTER_MS,
-    };
-    if !rules.running || !rules.hours_open {
-        return Ok(());
-    }
-    let agents = idle_agents(state, e, campaign, busy).await;
-    if agents.is_empty() {
-        return Ok(());
-    }
-    let t = state.store.tenant(e);
-    let finals: Vec<&str> = Outcome::ALL
-        .into_iter()
-        .filter(|o| o.is_final())
-        .map(Outcome::as_str)
-        .collect();
-    let limit = u32::try_from(agents.len())
-        .unwrap_or(u32::MAX)
-        .saturating_mul(CANDIDATES_PER_AGENT)
-        .saturating_add(u32::try_from(memory.blocked.len()).unwrap_or(u32::MAX));
-    let rows = t
-        .campaign_customers_to_dial(
-            campaign.id,
-            campaign.write.max_attempts,
-            &finals,
-            now - rules.retry_after_ms,
-            limit,
-        )
-        .await?;
-    let candidates: Vec<Candidate> = rows.iter().map(|r| candidate(r, &memory.blocked)).collect();
-    // Calls still going: placed, no outcome yet, and recent.
-    let going: BTreeSet<i64> = rows
-        .iter()
-        .filter(|r| {
-            r.attempts > 0
-                && r.outcome.is_none()
-                && r.last_called_at
-                    .is_some_and(|t| now - t < CALL_GOES_AT_MOST_MS)
-        })
-        .map(|r| r.id)
-        .collect();
-    for p in plan(now, &rules, &agents, &candidates, &going) {
-        let Some(row) = rows.iter().find(|r| r.id == p.customer) else {
-            continue;
-        };
-        if place(state, memory, e, campaign, UserId(p.agent), row).await? {
-            busy.insert(UserId(p.agent));
-        }
-    }
-    Ok(())
-}
-
-/// Places one call after risk control; whether it was placed.
-async fn place(
-    state: &AppState,
-    memory: &mut Memory,
-    e: EnterpriseId,
-    campaign: &CampaignRecord,
-    agent: UserId,
     row: &CampaignCustomerRecord,
 ) -> Result<bool, store::StoreError> {
-    let Some(sip) = &state.sip else {
-        return Ok(false);
-    };
     let now = state.now();
     let t = state.store.tenant(e);
     if let Err(refused) = crate::risk::check_outbound(t, &row.number, now).await {
@@ -211,47 +193,14 @@ async fn place(
         return Ok(false);
     }
     t.start_campaign_attempt(campaign.id, row.id, now).await?;
-    let number = shown_number(campaign, &row.number);
-    let tag = engine::sipd::CampaignTag {
+    Ok(true)
+}
+
+/// What a campaign call carries: the customer and the number as agents may see it.
+fn tag(campaign: &CampaignRecord, row: &CampaignCustomerRecord) -> engine::sipd::CampaignTag {
+    engine::sipd::CampaignTag {
         customer: row.id,
-        shown_number: number.clone(),
-    };
-    let placed = sip
-        .dial_for(
-            e,
-            agent,
-            dialer::number::dial_form(&row.number),
-            campaign.write.caller_numbers.first().cloned(),
-            Some(tag),
-        )
-        .await;
-    match placed {
-        Ok(r) => {
-            state.hub.publish(
-                agent,
-                Event::CampaignCall {
-                    call: r.call_id.to_string(),
-                    campaign_id: campaign.id,
-                    campaign_name: campaign.write.name.clone(),
-                    customer_id: row.id,
-                    customer_name: row.name.clone(),
-                    number,
-                },
-            );
-            tracing::info!(
-                campaign = campaign.id,
-                customer = row.id,
-                agent = agent.0,
-                call = r.call_id,
-                "campaign call placed"
-            );
-            Ok(true)
-        }
-        Err(err) => {
-            tracing::info!(campaign = campaign.id, agent = agent.0, error = %err, "campaign call not placed");
-            t.restore_campaign_progress(row).await?;
-            Ok(false)
-        }
+        shown_number: shown_number(campaign, &row.number),
     }
 }
 

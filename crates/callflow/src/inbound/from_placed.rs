@@ -1,12 +1,15 @@
 //! A call an agent placed becomes a talking call like any other once the customer answers, so
 //! everything done to a call that is up (hold, transfer, consult, three-way, keypad,
 //! supervision, the desk phone's transfer key) works the same on it as on a call that came in.
+//! A predictive campaign's call becomes one when the customer answers, before any agent: it
+//! asks the engine for a free agent of the campaign, as a queued call would.
 
 use super::{About, AgentLeg, Inbound, Seat, Stage};
 use crate::call::AgentSide;
 use crate::legs::Legs;
 use crate::placed::Placed;
-use crate::{LegRole, Millis};
+use crate::predictive::Dialing;
+use crate::{AcdOut, LegRole, Millis, Output};
 
 impl Inbound {
     /// The talking call a placed one becomes when the customer answered: the same legs, media
@@ -42,6 +45,7 @@ impl Inbound {
                 number: spec.caller_number.clone(),
                 transcribe: spec.transcribe,
                 placed: true,
+                predictive: false,
             },
             legs,
             customer,
@@ -57,6 +61,53 @@ impl Inbound {
             held: placed.held,
             queued_at: None,
             answered: true,
+            consult: None,
+            supervisor: None,
+            transferred_by: None,
+            refer: None,
+            recall: None,
+            brought: 0,
+            survey: None,
+            ended_by: None,
+            finished: false,
+        })
+    }
+}
+
+impl Inbound {
+    /// The call a predictive one becomes when the customer answered: the same leg, media and
+    /// record, waiting for the engine to give it to the campaign's longest-idle agent
+    /// ([`AcdOut::CampaignAgent`]). `None` until the customer has answered.
+    pub(crate) fn from_predictive(now: Millis, dialing: &mut Dialing) -> Option<Inbound> {
+        if !dialing.answered || dialing.finished {
+            return None;
+        }
+        let spec = &dialing.spec;
+        let spare = Legs::new(dialing.legs.local, 0);
+        let mut legs = std::mem::replace(&mut dialing.legs, spare);
+        legs.push(Output::Acd(AcdOut::CampaignAgent {
+            agents: spec.agents.clone(),
+        }));
+        Some(Inbound {
+            spec: About {
+                id: spec.id,
+                key: spec.key.clone(),
+                enterprise: spec.enterprise,
+                caller: spec.campaign.shown_number.clone(),
+                number: spec.caller_number.clone(),
+                transcribe: spec.transcribe,
+                placed: true,
+                predictive: true,
+            },
+            legs,
+            customer: dialing.customer,
+            ivr: None,
+            stage: Stage::Routing,
+            started: dialing.media_started.unwrap_or(now),
+            transcribing: false,
+            held: false,
+            queued_at: None,
+            answered: false,
             consult: None,
             supervisor: None,
             transferred_by: None,

@@ -83,6 +83,9 @@ pub(crate) struct About {
     pub(crate) transcribe: bool,
     /// An agent placed the call (it became a talking call when the customer answered).
     pub(crate) placed: bool,
+    /// A predictive campaign placed the call: with no agent free when the customer answered,
+    /// they hear the `no-agent` message (an abandoned call).
+    pub(crate) predictive: bool,
 }
 
 /// A call with a customer in the contact center: one that came in to an enterprise number, or
@@ -139,6 +142,7 @@ impl Inbound {
             number: spec.number.clone(),
             transcribe: spec.transcribe,
             placed: false,
+            predictive: false,
         };
         let customer = match &spec.customer {
             Customer::Trunk {
@@ -417,6 +421,11 @@ impl Inbound {
                     self.goodbye();
                 }
             }
+            Input::QueueRefused if self.spec.predictive && !self.answered => {
+                if self.stage == Stage::Routing {
+                    self.no_agent();
+                }
+            }
             Input::QueueRefused | Input::ForwardFailed => {
                 if self.stage == Stage::Routing {
                     self.goodbye();
@@ -614,6 +623,18 @@ impl Inbound {
         self.ivr = None;
         self.stage = Stage::Goodbye;
         self.play(Sound::Prompt(ivr::Prompt::builtin(ivr::Builtin::Goodbye)));
+    }
+
+    /// A predictive call's customer answered and no agent of the campaign was free: the record
+    /// says abandoned, they hear the `no-agent` message, then the call hangs up.
+    fn no_agent(&mut self) {
+        self.legs.push(Output::Record(CallEvent::Outcome {
+            key: self.spec.key.clone(),
+            result: CallResult::Abandoned,
+        }));
+        self.ivr = None;
+        self.stage = Stage::Goodbye;
+        self.play(Sound::Prompt(ivr::Prompt::builtin(ivr::Builtin::NoAgent)));
     }
 
     fn overflow(&mut self, target: Overflow) {

@@ -237,6 +237,11 @@ impl Harness {
         Harness::start(|now| Call::answer(now, spec, local(), 1).expect("answered"))
     }
 
+    /// Any call, started by `call` at the harness's clock (its outputs so far are in the log).
+    pub fn start_with(call: impl FnOnce(i64) -> Call) -> Harness {
+        Harness::start(call)
+    }
+
     fn start(call: impl FnOnce(i64) -> Call) -> Harness {
         let now = 1_700_000_000_000;
         let mut h = Harness {

@@ -428,6 +428,22 @@ impl Endpoint {
                 let _ = cmd.reply.send(Err(super::DialError::Stopped));
             }
             Inbound::Dial(cmd) => self.calls.dial(now, cmd, &mut self.txns),
+            Inbound::Predict(cmd) if self.calls.draining => {
+                let _ = cmd.reply.send(Err(super::DialError::Stopped));
+            }
+            Inbound::Predict(cmd) => self.calls.predict(now, cmd, &mut self.txns),
+            Inbound::Dialing(calls, reply) => {
+                let dialing = calls
+                    .into_iter()
+                    .filter(|id| {
+                        self.calls
+                            .flows
+                            .get(*id)
+                            .is_some_and(callflow::Call::is_dialing)
+                    })
+                    .collect();
+                let _ = reply.send(dialing);
+            }
             #[cfg(feature = "fault-injection")]
             Inbound::Fault(call) => self.calls.inject_fault(now, call, &mut self.txns),
             #[cfg(feature = "fault-injection")]

@@ -104,6 +104,42 @@ impl SipHandle {
         rx.await.map_err(|_| DialError::Stopped)?
     }
 
+    /// Places a predictive campaign's call to `number`: no agent until the customer answers,
+    /// then the longest idle of `agents` (their device answers by itself), or the customer
+    /// hears the `no-agent` message when none is free.
+    pub async fn dial_predictive(
+        &self,
+        enterprise: EnterpriseId,
+        number: String,
+        caller_number: Option<String>,
+        campaign: callflow::CampaignTag,
+        agents: Vec<UserId>,
+    ) -> Result<DialResponse, DialError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Inbound::Predict(super::PredictCommand {
+                enterprise,
+                number,
+                caller_number,
+                campaign,
+                agents,
+                reply,
+            }))
+            .await
+            .map_err(|_| DialError::Stopped)?;
+        rx.await.map_err(|_| DialError::Stopped)?
+    }
+
+    /// Which of the predictive calls `calls` still ring their customer (not answered, not
+    /// ended): the dialer's calls in flight.
+    pub async fn dialing(&self, calls: Vec<u64>) -> Vec<u64> {
+        let (reply, rx) = oneshot::channel();
+        if self.tx.send(Inbound::Dialing(calls, reply)).await.is_err() {
+            return Vec::new();
+        }
+        rx.await.unwrap_or_default()
+    }
+
     /// The live registrations of a SIP account.
     pub async fn registrations(&self, username: &str) -> Vec<Registration> {
         let (reply, rx) = oneshot::channel();

@@ -206,6 +206,10 @@ pub(crate) enum Inbound {
     Resolved(resolver::Lookups),
     /// Place a call from an agent's desk phone.
     Dial(DialCommand),
+    /// Place a predictive campaign's call (no agent until the customer answers).
+    Predict(PredictCommand),
+    /// Which of these predictive calls still ring the customer.
+    Dialing(Vec<u64>, oneshot::Sender<Vec<u64>>),
     /// Report a SIP account's registrations.
     Registrations(String, oneshot::Sender<Vec<Registration>>),
     /// An agent's or supervisor's request.
@@ -234,6 +238,18 @@ pub(crate) struct DialCommand {
     pub(crate) caller_number: Option<String>,
     /// The outbound campaign's customer the call is to, if it is a campaign call.
     pub(crate) campaign: Option<callflow::CampaignTag>,
+    pub(crate) reply: oneshot::Sender<Result<DialResponse, DialError>>,
+}
+
+/// A predictive campaign's call to place: `number` showing `caller_number` (or the
+/// enterprise's rule); when the customer answers, the longest idle of `agents` takes it.
+#[derive(Debug)]
+pub(crate) struct PredictCommand {
+    pub(crate) enterprise: EnterpriseId,
+    pub(crate) number: String,
+    pub(crate) caller_number: Option<String>,
+    pub(crate) campaign: callflow::CampaignTag,
+    pub(crate) agents: Vec<UserId>,
     pub(crate) reply: oneshot::Sender<Result<DialResponse, DialError>>,
 }
 

@@ -45,6 +45,7 @@ impl Prompts {
             builtin!("invalid-input"),
             builtin!("survey"),
             builtin!("survey-thanks"),
+            builtin!("no-agent"),
         ];
         let builtin: HashMap<&'static str, Arc<[i16]>> = files
             .into_iter()

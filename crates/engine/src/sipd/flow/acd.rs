@@ -5,7 +5,7 @@
 
 use acd::{Command, Event as AcdEvent, WithdrawReason};
 use callflow::{AcdOut, AgentSide, Input, Overflow, Ring, TransferTo};
-use model::presence::LoginState;
+use model::presence::{LoginState, PhoneState};
 use model::{EnterpriseId, Event, SkillGroupId, UserId};
 use sip::Millis;
 use sip::sdp::{AudioCodec, LocalMedia};
@@ -93,6 +93,36 @@ impl Calls {
                 tracing::info!(call = id, ?to, "call transferred");
             }
             AcdOut::Recall { agent, since } => self.recall(now, id, e, agent, since, txns),
+            AcdOut::CampaignAgent { agents } => {
+                // The longest idle of the campaign's agents signed in, idle and on a device.
+                let free = agents
+                    .iter()
+                    .map(|a| (self.cc.presence(e, *a, wall), *a))
+                    .filter(|(p, _)| {
+                        p.login == LoginState::Online
+                            && p.phone == PhoneState::Idle
+                            && p.device.is_some()
+                    })
+                    .min_by_key(|(p, a)| (p.since, a.0))
+                    .map(|(_, a)| a);
+                let Some(agent) = free else {
+                    tracing::info!(call = id, "no agent of the campaign is free: abandoned");
+                    self.call_input(now, id, Input::QueueRefused, txns);
+                    return;
+                };
+                tracing::info!(
+                    call = id,
+                    agent = agent.0,
+                    "a predictive call goes to an agent"
+                );
+                let group = self.cc.personal_queue(e, agent);
+                let queued = Input::Enqueued {
+                    group: None,
+                    survey: None,
+                };
+                self.call_input(now, id, queued, txns);
+                self.enqueue(now, id, e, group, txns);
+            }
             AcdOut::EnqueueForAgent { agent } => {
                 if self.cc.presence(e, agent, wall).login == LoginState::Offline {
                     tracing::info!(
@@ -342,6 +372,8 @@ impl Calls {
             );
             return;
         }
+        // A predictive call's customer is on the line already: the agent answers by itself.
+        let auto_answer = auto_answer || self.flows.get(call).is_some_and(|c| c.is_predictive());
         match self.ring_device(now, call, e, agent) {
             Ok((device, caller_id)) => {
                 let group_name = self

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use callflow::{AgentSide, Call, CallId, PhoneInvite, PlacedCall};
+use callflow::{AgentSide, Call, CallId, PhoneInvite, PlacedCall, PredictiveCall};
 use model::presence::{AgentDevice, LoginState, PhoneState};
 use model::telephony::DialResponse;
 use model::{EnterpriseId, TrunkId};
@@ -15,7 +15,7 @@ use sip::txn::{Peer, Transactions};
 use super::Route;
 use crate::sipd::calls::{Calls, random_token, wall_ms};
 use crate::sipd::register::NoDeskPhone;
-use crate::sipd::{DialCommand, DialError};
+use crate::sipd::{DialCommand, DialError, PredictCommand};
 
 /// A call the agent dialled on their desk phone: its INVITE, from where.
 pub(super) struct FromPhone {
@@ -224,6 +224,61 @@ impl Calls {
             self.flows.by_txn.insert(f.invite.txn, (id, leg));
             route.invites.insert(leg, f.invite.txn);
         }
+        self.start_call(now, call, route, txns);
+        Ok(DialResponse {
+            call_id: id,
+            caller_number,
+            trunk_id: trunk,
+        })
+    }
+
+    /// Places a predictive campaign's call (the customer first, no agent yet) and replies with
+    /// its number or why it cannot be placed.
+    pub(crate) fn predict(&mut self, now: Millis, cmd: PredictCommand, txns: &mut Transactions) {
+        let result = self.place_predictive(now, &cmd, txns);
+        let _ = cmd.reply.send(result);
+    }
+
+    fn place_predictive(
+        &mut self,
+        now: Millis,
+        cmd: &PredictCommand,
+        txns: &mut Transactions,
+    ) -> Result<DialResponse, DialError> {
+        let e = cmd.enterprise;
+        if !self.has_line_for(e) {
+            let limit = self.directory.limits(e).concurrent_calls;
+            return Err(DialError::CallLimit(limit.unwrap_or_default()));
+        }
+        let (caller_number, trunk) = self.outbound_route(e, cmd.caller_number.as_deref())?;
+        let route = self
+            .trunk_links
+            .route(&self.directory, trunk)
+            .ok_or(DialError::NoTrunk)?;
+        let socket = self.rtp_socket().ok_or(DialError::NoMediaPorts)?;
+        let at = self.advertised(route.peer.addr.ip(), Some(trunk));
+        let customer_media = self.local_media_of(&socket, at);
+        self.next_call += 1;
+        let id = self.next_call;
+        let mut sockets = HashMap::new();
+        sockets.insert(customer_media.port, socket);
+        let spec = PredictiveCall {
+            id: CallId(id),
+            key: format!("{}-{id}", random_token()),
+            enterprise: e,
+            number: cmd.number.clone(),
+            caller_number: caller_number.clone(),
+            route,
+            customer_media,
+            transcribe: self.transcripts.for_every_call(e),
+            campaign: cmd.campaign.clone(),
+            agents: cmd.agents.clone(),
+        };
+        let call = Call::predict(wall_ms(), spec, self.local(), rand::random());
+        tracing::info!(call = id, number = %cmd.number, caller = %caller_number, customer = cmd.campaign.customer, "placing a predictive call");
+        let mut route = Route::new(self.media.room());
+        route.sockets = sockets;
+        route.trunks = vec![trunk];
         self.start_call(now, call, route, txns);
         Ok(DialResponse {
             call_id: id,
