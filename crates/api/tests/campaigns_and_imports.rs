@@ -92,6 +92,48 @@ async fn admin_creates_imports_and_agent_works_the_list() {
         )
         .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert_eq!(c["abandon_cap_percent"], 3.0, "the default cap: {c}");
+    assert_eq!(c["abandon_rate"], 0.0);
+    for cap in [0.2, 25.0] {
+        let mut bad = input.clone();
+        bad["abandon_cap_percent"] = serde_json::json!(cap);
+        let (st, body) = app
+            .call(
+                Method::POST,
+                "/api/v1/campaigns",
+                Some(&admin),
+                Some(&bad.to_string()),
+            )
+            .await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.to_string().contains("abandon_cap_percent"), "{body}");
+    }
+    let mut capped = input.clone();
+    capped["mode"] = serde_json::json!("predictive");
+    capped["abandon_cap_percent"] = serde_json::json!(2.5);
+    let (st, body) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/campaigns/{id}"),
+            Some(&admin),
+            Some(&capped.to_string()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["abandon_cap_percent"], 2.5);
+    assert_eq!(body["mode"], "predictive");
+    let (st, body) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/campaigns/{id}"),
+            Some(&admin),
+            Some(&input.to_string()),
+        )
+        .await;
+    assert_eq!(
+        (st, &body["abandon_cap_percent"]),
+        (StatusCode::OK, &serde_json::json!(3.0))
+    );
 
     // Import: two good rows, a bad number, a duplicate in the file, a do-not-call number.
     let (st, _, body) = app

@@ -396,6 +396,7 @@ async fn a_second_enterprise_gets_404_on_every_resource_of_the_first() {
         hours_to: "20:00".to_owned(),
         time_zone: "Asia/Shanghai".to_owned(),
         mode: "preview".to_owned(),
+        abandon_cap_bp: 300,
         agents: vec![],
     };
     let campaign_a = ta

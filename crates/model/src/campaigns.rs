@@ -95,6 +95,13 @@ pub struct Campaign {
     pub time_zone: String,
     /// Dialing mode.
     pub mode: DialingMode,
+    /// Predictive dialing keeps abandoned calls (answered customers no agent was free for)
+    /// under this share of answered calls, in percent.
+    pub abandon_cap_percent: f64,
+    /// Abandoned over answered calls of the whole campaign, 0–1 (0 before any answer).
+    pub abandon_rate: f64,
+    /// The same over the calls of the last hour.
+    pub abandon_rate_last_hour: f64,
     /// Customers imported.
     pub customers: i64,
     /// Customers called at least once.
@@ -147,6 +154,10 @@ pub struct CampaignInput {
     /// Dialing mode; default preview.
     #[serde(default)]
     pub mode: DialingMode,
+    /// Predictive dialing's abandon-rate cap in percent of answered calls, 0.5–20 in steps of
+    /// 0.01; default 3.
+    #[serde(default)]
+    pub abandon_cap_percent: Option<f64>,
 }
 
 /// `POST /campaigns/{id}/actions`.

@@ -32,6 +32,8 @@ pub struct CampaignWrite {
     pub time_zone: String,
     /// `preview`, `progressive` or `predictive`.
     pub mode: String,
+    /// Predictive dialing's abandon-rate cap, in basis points of answered calls (300 = 3 %).
+    pub abandon_cap_bp: u32,
     /// Assigned agents.
     pub agents: Vec<UserId>,
 }
@@ -74,6 +76,7 @@ struct CampaignRow {
     hours_to: String,
     time_zone: String,
     mode: String,
+    abandon_cap_bp: i64,
     created_at: i64,
     customers: i64,
     dialed: i64,
@@ -82,7 +85,7 @@ struct CampaignRow {
 
 const SELECT_CAMPAIGNS: &str = "SELECT c.id, c.name, c.description, c.start_at, c.end_at, \
      c.paused, c.completed_at, c.caller_numbers, c.masking, c.max_attempts, c.hours_from, \
-     c.hours_to, c.time_zone, c.mode, c.created_at, \
+     c.hours_to, c.time_zone, c.mode, c.abandon_cap_bp, c.created_at, \
      (SELECT COUNT(*) FROM campaign_customers k WHERE k.enterprise_id = c.enterprise_id AND k.campaign_id = c.id) AS customers, \
      (SELECT COUNT(*) FROM campaign_customers k WHERE k.enterprise_id = c.enterprise_id AND k.campaign_id = c.id AND k.attempts > 0) AS dialed, \
      (SELECT COUNT(*) FROM campaign_customers k WHERE k.enterprise_id = c.enterprise_id AND k.campaign_id = c.id AND k.outcome = 'answered') AS answered \
@@ -166,6 +169,7 @@ impl Tenant<'_> {
                 hours_to: row.hours_to,
                 time_zone: row.time_zone,
                 mode: row.mode,
+                abandon_cap_bp: u32::try_from(row.abandon_cap_bp).unwrap_or(0),
                 agents: agents.into_iter().map(UserId).collect(),
             },
             paused: row.paused,
@@ -190,8 +194,8 @@ impl Tenant<'_> {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO campaigns (enterprise_id, name, description, start_at, end_at, caller_numbers, \
-                 masking, max_attempts, hours_from, hours_to, time_zone, mode, created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+                 masking, max_attempts, hours_from, hours_to, time_zone, mode, created_by, created_at, updated_at, abandon_cap_bp) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
             )
             .bind(e)
             .bind(&c.name)
@@ -207,6 +211,7 @@ impl Tenant<'_> {
             .bind(&c.mode)
             .bind(by.0)
             .bind(now)
+            .bind(i64::from(c.abandon_cap_bp))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::on_write(e, "campaign"))?;
@@ -240,8 +245,8 @@ impl Tenant<'_> {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "UPDATE campaigns SET name = $3, description = $4, start_at = $5, end_at = $6, caller_numbers = $7, \
-                 masking = $8, max_attempts = $9, hours_from = $10, hours_to = $11, time_zone = $12, mode = $13, updated_at = $14 \
-                 WHERE enterprise_id = $1 AND id = $2",
+                 masking = $8, max_attempts = $9, hours_from = $10, hours_to = $11, time_zone = $12, mode = $13, updated_at = $14, \
+                 abandon_cap_bp = $15 WHERE enterprise_id = $1 AND id = $2",
             )
             .bind(e)
             .bind(id)
@@ -257,6 +262,7 @@ impl Tenant<'_> {
             .bind(&c.time_zone)
             .bind(&c.mode)
             .bind(now)
+            .bind(i64::from(c.abandon_cap_bp))
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::on_write(e, "campaign"))?;

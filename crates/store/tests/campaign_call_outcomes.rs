@@ -57,6 +57,7 @@ async fn campaign_calls_end_with_the_customers_outcome(store: &Store) {
                 hours_to: "23:59".to_owned(),
                 time_zone: "Asia/Shanghai".to_owned(),
                 mode: "progressive".to_owned(),
+                abandon_cap_bp: 300,
                 agents: vec![agent],
             },
             agent,
@@ -182,6 +183,7 @@ async fn the_dialer_reads_running_campaigns_and_customers_due(store: &Store) {
         hours_to: "00:00".to_owned(),
         time_zone: "Asia/Shanghai".to_owned(),
         mode: mode.to_owned(),
+        abandon_cap_bp: 300,
         agents: vec![agent],
     };
     let progressive = t

@@ -103,6 +103,7 @@ async fn pacing_counts_a_campaigns_ended_calls(store: &Store) {
         hours_to: "00:00".to_owned(),
         time_zone: "Asia/Shanghai".to_owned(),
         mode: "predictive".to_owned(),
+        abandon_cap_bp: 300,
         agents: vec![agent],
     };
     let c = t

@@ -28,6 +28,7 @@ fn campaign(name: &str, start_at: i64, end_at: i64, agents: Vec<UserId>) -> Camp
         hours_to: "20:00".to_owned(),
         time_zone: "Asia/Shanghai".to_owned(),
         mode: "preview".to_owned(),
+        abandon_cap_bp: 300,
         agents,
     }
 }

@@ -35,6 +35,7 @@ async fn campaign_call(
                 hours_to: "23:59".to_owned(),
                 time_zone: "Asia/Shanghai".to_owned(),
                 mode: "progressive".to_owned(),
+                abandon_cap_bp: 300,
                 agents: vec![agent],
             },
             agent,

@@ -97,3 +97,35 @@ test('admin creates and imports a campaign, the agent works its list', async () 
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+test('the admin caps a predictive campaign\'s abandon rate and the campaign view shows the rates', async () => {
+  const admin = demoAccounts(server.dataDir).find((a) => a.workId === 'admin');
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await login(page, admin);
+  await page.getByTestId('nav-campaign-admin').click();
+  await page.getByTestId('campaign-create').click();
+  await page.getByTestId('campaign-name').fill('Predictive 预测');
+  assert.equal(await page.getByTestId('campaign-abandon-cap').count(), 0, 'no cap outside predictive mode');
+  await page.getByTestId('campaign-mode').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: 'Predictive' }).click();
+  const cap = page.getByTestId('campaign-abandon-cap');
+  await cap.waitFor();
+  assert.equal(await cap.inputValue(), '3.00', 'the default cap');
+  await cap.fill('2.5');
+  await page.locator('.ant-modal').getByRole('button', { name: 'Save' }).click();
+  const table = page.getByTestId('campaigns-table');
+  await table.getByText('Predictive 预测').waitFor();
+  await shot(page, '83-campaign-predictive-cap');
+
+  await page.getByTestId('nav-campaigns').click();
+  await page.getByTestId('campaign-picker').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: 'Predictive 预测' }).click();
+  const rates = page.getByTestId('campaign-abandon-rate');
+  await rates.getByText('campaign 0.0% · last hour 0.0% (cap 2.5%)').waitFor();
+  await shot(page, '84-campaign-abandon-rate');
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});

@@ -1995,6 +1995,22 @@ export interface components {
         };
         /** @description A campaign. */
         Campaign: {
+            /**
+             * Format: double
+             * @description Predictive dialing keeps abandoned calls (answered customers no agent was free for)
+             *     under this share of answered calls, in percent.
+             */
+            abandon_cap_percent: number;
+            /**
+             * Format: double
+             * @description Abandoned over answered calls of the whole campaign, 0–1 (0 before any answer).
+             */
+            abandon_rate: number;
+            /**
+             * Format: double
+             * @description The same over the calls of the last hour.
+             */
+            abandon_rate_last_hour: number;
             /** @description Assigned agents. */
             agent_ids: components["schemas"]["UserId"][];
             /**
@@ -2175,6 +2191,12 @@ export interface components {
         };
         /** @description `POST /campaigns`, and the whole of `PUT /campaigns/{id}`. */
         CampaignInput: {
+            /**
+             * Format: double
+             * @description Predictive dialing's abandon-rate cap in percent of answered calls, 0.5–20 in steps of
+             *     0.01; default 3.
+             */
+            abandon_cap_percent?: number | null;
             /** @description Agents assigned (this enterprise's users). */
             agent_ids?: components["schemas"]["UserId"][];
             /** @description Enterprise numbers to call from (at least one of this enterprise's numbers). */

@@ -122,6 +122,13 @@ export default function CampaignsView() {
             <Descriptions.Item label={t('campaigns.customers')}>{campaign.customers}</Descriptions.Item>
             <Descriptions.Item label={t('campaigns.executionRate')}>{percent(campaign.execution_rate)}</Descriptions.Item>
             <Descriptions.Item label={t('campaigns.connectRate')}>{percent(campaign.connect_rate)}</Descriptions.Item>
+            {campaign.mode === 'predictive' && (
+              <Descriptions.Item label={t('campaigns.abandonRate')}>
+                <span data-testid="campaign-abandon-rate">
+                  {t('campaigns.abandonRateValue', { all: percent(campaign.abandon_rate), hour: percent(campaign.abandon_rate_last_hour), cap: campaign.abandon_cap_percent })}
+                </span>
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('campaigns.description')}>{campaign.description}</Descriptions.Item>
           </Descriptions>
         )}

@@ -56,7 +56,10 @@ pub(super) async fn campaign_round(
     let last_hour = t
         .campaign_pacing(campaign.id, now - dialer::HOUR_MS)
         .await?;
-    let config = PacingConfig::default();
+    let config = PacingConfig {
+        abandon_cap: f64::from(campaign.write.abandon_cap_bp) / 10_000.0,
+        ..PacingConfig::default()
+    };
     let calls = if last_hour.abandon_rate() > config.abandon_cap {
         floor.idle_agents.saturating_sub(floor.in_flight)
     } else {

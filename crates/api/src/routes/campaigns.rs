@@ -58,8 +58,26 @@ fn mode_of(s: &str) -> DialingMode {
     }
 }
 
-/// A stored campaign as the API shows it at `now`.
-pub(crate) fn to_model(rec: CampaignRecord, now: i64) -> Campaign {
+/// A stored campaign as the API shows it at `now`, with its abandon rates (a predictive
+/// campaign's, read from its calls; 0 for the other modes).
+pub(crate) async fn view(
+    t: store::Tenant<'_>,
+    rec: CampaignRecord,
+    now: i64,
+) -> ApiResult<Campaign> {
+    let rates = if rec.write.mode == "predictive" {
+        let all = t.campaign_pacing(rec.id, 0).await?;
+        let hour = t.campaign_pacing(rec.id, now - dialer::HOUR_MS).await?;
+        (all.abandon_rate(), hour.abandon_rate())
+    } else {
+        (0.0, 0.0)
+    };
+    Ok(to_model(rec, now, rates))
+}
+
+/// A stored campaign as the API shows it at `now`, with its abandon rates (whole campaign,
+/// last hour).
+fn to_model(rec: CampaignRecord, now: i64, abandon: (f64, f64)) -> Campaign {
     let schedule = schedule_of(&rec);
     let rates = dialer::attempts::rates(
         u64::try_from(rec.customers).unwrap_or(0),
@@ -84,6 +102,9 @@ pub(crate) fn to_model(rec: CampaignRecord, now: i64) -> Campaign {
         hours_to: w.hours_to,
         time_zone: w.time_zone,
         mode: mode_of(&w.mode),
+        abandon_cap_percent: f64::from(w.abandon_cap_bp) / 100.0,
+        abandon_rate: abandon.0,
+        abandon_rate_last_hour: abandon.1,
         customers: rec.customers,
         dialed: rec.dialed,
         answered: rec.answered,
@@ -155,6 +176,15 @@ fn checked(c: &CampaignInput, default_zone: &str) -> ApiResult<CampaignWrite> {
         DialingMode::Progressive => "progressive",
         DialingMode::Predictive => "predictive",
     };
+    let cap = c
+        .abandon_cap_percent
+        .unwrap_or(dialer::pacing::DEFAULT_ABANDON_CAP * 100.0);
+    if !(0.5..=20.0).contains(&cap) {
+        return Err(ApiError::validation(
+            "abandon_cap_percent",
+            "must be 0.5–20 (percent of answered calls)",
+        ));
+    }
     let mut agents: Vec<UserId> = c.agent_ids.clone();
     agents.sort();
     agents.dedup();
@@ -170,6 +200,8 @@ fn checked(c: &CampaignInput, default_zone: &str) -> ApiResult<CampaignWrite> {
         hours_to: hours.to,
         time_zone: hours.time_zone,
         mode: mode.to_owned(),
+        // Basis points: 3.25 % is 325.
+        abandon_cap_bp: (cap * 100.0).round() as u32,
         agents,
     })
 }
@@ -204,11 +236,13 @@ pub(crate) async fn list_campaigns(
         Some(user.user_id)
     };
     let now = state.now();
-    let list = user
-        .tenant(&state)
-        .campaigns(q.history.unwrap_or(false), agent, now)
-        .await?;
-    Ok(Json(list.into_iter().map(|r| to_model(r, now)).collect()))
+    let t = user.tenant(&state);
+    let list = t.campaigns(q.history.unwrap_or(false), agent, now).await?;
+    let mut out = Vec::with_capacity(list.len());
+    for rec in list {
+        out.push(view(user.tenant(&state), rec, now).await?);
+    }
+    Ok(Json(out))
 }
 
 /// Creates a campaign (not started until its start time); assigned agents are notified.
@@ -228,7 +262,7 @@ pub(crate) async fn create_campaign(
         .create_campaign(&w, user.user_id, now)
         .await?;
     let agents = rec.write.agents.clone();
-    let campaign = to_model(rec, now);
+    let campaign = view(user.tenant(&state), rec, now).await?;
     notify_assigned(&state, &agents, &campaign);
     Ok((StatusCode::CREATED, Json(campaign)))
 }
@@ -242,7 +276,7 @@ pub(crate) async fn get_campaign(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Campaign>> {
     let rec = visible_campaign(&state, &user, id).await?;
-    Ok(Json(to_model(rec, state.now())))
+    Ok(Json(view(user.tenant(&state), rec, state.now()).await?))
 }
 
 /// Replaces a campaign's settings (not its state); history is read-only (409
@@ -266,7 +300,7 @@ pub(crate) async fn update_campaign(
     }
     let w = checked(&c, &before.write.time_zone)?;
     let (rec, added) = t.update_campaign(id, &w, now).await?;
-    let campaign = to_model(rec, now);
+    let campaign = view(t, rec, now).await?;
     notify_assigned(&state, &added, &campaign);
     Ok(Json(campaign))
 }
@@ -335,5 +369,5 @@ pub(crate) async fn campaign_action(
             now,
         )
         .await?;
-    Ok(Json(to_model(rec, now)))
+    Ok(Json(view(t, rec, now).await?))
 }

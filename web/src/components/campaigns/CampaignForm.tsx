@@ -1,5 +1,5 @@
 // Create or edit a campaign: name, description, start and end, caller numbers, agents, masking,
-// attempts, calling hours and dialing mode.
+// attempts, calling hours and dialing mode (predictive: its abandon-rate cap).
 import { useEffect, useState } from 'react';
 import { DatePicker, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -19,6 +19,7 @@ interface Values {
   hours_from?: string;
   hours_to?: string;
   mode?: DialingMode;
+  abandon_cap_percent?: number;
 }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
@@ -53,8 +54,9 @@ export default function CampaignForm({ open, campaign, onClose, onSaved }: {
             period: [dayjs(campaign.start_at), dayjs(campaign.end_at)],
             caller_numbers: campaign.caller_numbers, agent_ids: campaign.agent_ids, masking: campaign.masking,
             max_attempts: campaign.max_attempts, hours_from: campaign.hours_from, hours_to: campaign.hours_to, mode: campaign.mode,
+            abandon_cap_percent: campaign.abandon_cap_percent,
           }
-        : { name: '', description: '', period: [dayjs().startOf('hour').add(1, 'hour'), dayjs().startOf('hour').add(7, 'day')], masking: false, max_attempts: 5, hours_from: '09:00', hours_to: '20:00', mode: 'preview', caller_numbers: [], agent_ids: [] },
+        : { name: '', description: '', period: [dayjs().startOf('hour').add(1, 'hour'), dayjs().startOf('hour').add(7, 'day')], masking: false, max_attempts: 5, hours_from: '09:00', hours_to: '20:00', mode: 'preview', abandon_cap_percent: 3, caller_numbers: [], agent_ids: [] },
     );
   }, [open, campaign, form, showError]);
 
@@ -64,6 +66,7 @@ export default function CampaignForm({ open, campaign, onClose, onSaved }: {
       name: v.name, description: v.description ?? '', start_at: v.period[0].valueOf(), end_at: v.period[1].valueOf(),
       caller_numbers: v.caller_numbers ?? [], agent_ids: v.agent_ids ?? [], masking: !!v.masking,
       max_attempts: v.max_attempts ?? 5, hours_from: v.hours_from ?? '09:00', hours_to: v.hours_to ?? '20:00', mode: v.mode ?? 'preview',
+      ...(v.abandon_cap_percent !== undefined ? { abandon_cap_percent: v.abandon_cap_percent } : {}),
     };
     setSaving(true);
     try {
@@ -81,6 +84,7 @@ export default function CampaignForm({ open, campaign, onClose, onSaved }: {
   };
 
   const hhmm = [{ pattern: HHMM, message: 'HH:MM' }];
+  const mode = Form.useWatch('mode', form);
   return (
     <Modal open={open} title={campaign ? t('campaigns.edit') : t('campaigns.create')} onCancel={onClose} onOk={() => void submit()} confirmLoading={saving} okText={t('common.save')} cancelText={t('common.cancel')} width={640} destroyOnHidden>
       <Form form={form} layout="vertical" data-testid="campaign-form">
@@ -111,8 +115,13 @@ export default function CampaignForm({ open, campaign, onClose, onSaved }: {
           <InputNumber min={1} max={20} />
         </Form.Item>
         <Form.Item name="mode" label={t('campaigns.mode')}>
-          <Select options={(['preview', 'progressive', 'predictive'] as const).map((m) => ({ value: m, label: t(`campaigns.modes.${m}`) }))} />
+          <Select options={(['preview', 'progressive', 'predictive'] as const).map((m) => ({ value: m, label: t(`campaigns.modes.${m}`) }))} data-testid="campaign-mode" />
         </Form.Item>
+        {mode === 'predictive' && (
+          <Form.Item name="abandon_cap_percent" label={t('campaigns.abandonCap')} extra={t('campaigns.abandonCapHint')} rules={[{ required: true }]}>
+            <InputNumber min={0.5} max={20} step={0.5} precision={2} addonAfter="%" data-testid="campaign-abandon-cap" />
+          </Form.Item>
+        )}
         <Form.Item name="masking" label={t('campaigns.masking')} valuePropName="checked">
           <Switch />
         </Form.Item>
