@@ -45,23 +45,37 @@ pub fn request(
     token: Option<&str>,
     body: Option<&serde_json::Value>,
 ) -> std::io::Result<Response> {
+    let body = body.map(ToString::to_string).unwrap_or_default();
+    let kind = (!body.is_empty()).then_some("application/json");
+    request_raw(addr, method, path, token, kind, body.as_bytes())
+}
+
+/// Sends `method path` with an optional bearer `token` and a `body` of `content_type` (none
+/// when `None`) to `addr`: a file upload, for one.
+pub fn request_raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> std::io::Result<Response> {
     let mut stream = TcpStream::connect_timeout(&addr, TIMEOUT)?;
     stream.set_read_timeout(Some(TIMEOUT))?;
     stream.set_write_timeout(Some(TIMEOUT))?;
     stream.set_nodelay(true)?;
-    let body = body.map(ToString::to_string).unwrap_or_default();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept: application/json\r\n"
     );
     if let Some(t) = token {
         head.push_str(&format!("Authorization: Bearer {t}\r\n"));
     }
-    if !body.is_empty() {
-        head.push_str("Content-Type: application/json\r\n");
+    if let Some(kind) = content_type {
+        head.push_str(&format!("Content-Type: {kind}\r\n"));
     }
     head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
     stream.write_all(head.as_bytes())?;
-    stream.write_all(body.as_bytes())?;
+    stream.write_all(body)?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     parse(&raw).ok_or_else(|| {

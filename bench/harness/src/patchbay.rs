@@ -139,6 +139,23 @@ impl Patchbay {
         )
     }
 
+    /// An admin API upload (`path` under `/api/v1`): `body` as `content_type`.
+    pub fn admin_upload(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> std::io::Result<Response> {
+        http::request_raw(
+            self.http,
+            "POST",
+            &format!("/api/v1{path}"),
+            Some(&self.token),
+            Some(content_type),
+            body,
+        )
+    }
+
     /// An anonymous request (`path` under `/api/v1`), as a visitor's browser makes them.
     pub fn public(
         &self,
