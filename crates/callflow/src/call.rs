@@ -122,6 +122,19 @@ pub struct CampaignTag {
     pub customer: i64,
     /// The number as the agent may see it (`…****` when the campaign masks numbers).
     pub shown_number: String,
+    /// The campaign (its id and name) and the customer's name, for the agent's pop.
+    pub pop: CampaignPop,
+}
+
+/// What the agent's pop says of a campaign call: the campaign and the customer's name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CampaignPop {
+    /// The campaign's id.
+    pub campaign: i64,
+    /// Its name.
+    pub campaign_name: String,
+    /// The customer's name.
+    pub customer_name: String,
 }
 
 /// Who calls in, and how.
@@ -561,7 +574,7 @@ impl Call {
     pub fn is_predictive(&self) -> bool {
         match &self.0 {
             Kind::Predictive(_) => true,
-            Kind::Inbound(i) => i.spec.predictive,
+            Kind::Inbound(i) => i.spec.predictive.is_some(),
             Kind::Placed(_) => false,
         }
     }

@@ -30,9 +30,9 @@ mod sipleg;
 mod tokens;
 
 pub use call::{
-    AgentPart, AgentSide, Call, CallError, CampaignTag, ConsultStep, ConsultTo, Customer,
-    InboundCall, Input, Overflow, PhoneInvite, PlacedCall, PredictiveCall, Ring, Service, StepIn,
-    TransferTo,
+    AgentPart, AgentSide, Call, CallError, CampaignPop, CampaignTag, ConsultStep, ConsultTo,
+    Customer, InboundCall, Input, Overflow, PhoneInvite, PlacedCall, PredictiveCall, Ring, Service,
+    StepIn, TransferTo,
 };
 pub use ids::{CallId, LegId, RoomRef};
 pub use local::{Local, TrunkRoute};

@@ -14,6 +14,7 @@ fn campaign_spec() -> callflow::PlacedCall {
     s.campaign = Some(CampaignTag {
         customer: 77,
         shown_number: "1380013****".to_owned(),
+        pop: Default::default(),
     });
     s
 }

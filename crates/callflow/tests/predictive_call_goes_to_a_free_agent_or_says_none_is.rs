@@ -32,6 +32,11 @@ fn predictive() -> Harness {
                 campaign: CampaignTag {
                     customer: 31,
                     shown_number: "1380013****".to_owned(),
+                    pop: callflow::CampaignPop {
+                        campaign: 5,
+                        campaign_name: "Spring 春季".to_owned(),
+                        customer_name: "王五".to_owned(),
+                    },
                 },
                 agents: AGENTS.to_vec(),
             },
@@ -129,6 +134,33 @@ fn the_answer_asks_for_a_free_agent_of_the_campaign_who_answers_by_itself() {
         phone.response(200, "OK", Some(peer_sdp(30_000, Direction::SendRecv))),
     );
     assert_eq!(h.call.agent(), Some(AGENTS[1]));
+    // The pop names the campaign and the customer, with the number as the campaign shows it,
+    // before the call connects.
+    let events: Vec<&'static str> = h
+        .agent_events()
+        .into_iter()
+        .filter(|(u, _)| *u == AGENTS[1])
+        .filter_map(|(_, e)| match e {
+            model::Event::CampaignCall {
+                campaign_id: 5,
+                campaign_name,
+                customer_id: 31,
+                customer_name,
+                number,
+                ..
+            } if campaign_name == "Spring 春季"
+                && customer_name == "王五"
+                && number == "1380013****" =>
+            {
+                Some("campaign")
+            }
+            model::Event::CallConnected { caller, .. } if caller == "1380013****" => {
+                Some("connected")
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events, ["campaign", "connected"]);
     assert!(
         h.records()
             .iter()

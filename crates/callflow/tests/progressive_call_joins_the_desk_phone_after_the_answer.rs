@@ -18,6 +18,7 @@ fn campaign_call() -> Harness {
     s.campaign = Some(CampaignTag {
         customer: 31,
         shown_number: "1380013****".to_owned(),
+        pop: Default::default(),
     });
     Harness::place(s)
 }

@@ -197,10 +197,18 @@ async fn admit(
 }
 
 /// What a campaign call carries: the customer and the number as agents may see it.
-fn tag(campaign: &CampaignRecord, row: &CampaignCustomerRecord) -> engine::sipd::CampaignTag {
+pub(crate) fn tag(
+    campaign: &CampaignRecord,
+    row: &CampaignCustomerRecord,
+) -> engine::sipd::CampaignTag {
     engine::sipd::CampaignTag {
         customer: row.id,
         shown_number: shown_number(campaign, &row.number),
+        pop: engine::sipd::CampaignPop {
+            campaign: campaign.id,
+            campaign_name: campaign.write.name.clone(),
+            customer_name: row.name.clone(),
+        },
     }
 }
 

@@ -244,10 +244,7 @@ pub(crate) async fn dial_campaign_customer(
             user.user_id,
             dialer::number::dial_form(&customer.number),
             campaign.write.caller_numbers.first().cloned(),
-            Some(engine::sipd::CampaignTag {
-                customer: id,
-                shown_number: crate::campaign_dialer::shown_number(&campaign, &customer.number),
-            }),
+            Some(crate::campaign_dialer::tag(&campaign, &customer)),
         )
         .await;
     match placed {

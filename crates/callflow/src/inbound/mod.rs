@@ -83,9 +83,9 @@ pub(crate) struct About {
     pub(crate) transcribe: bool,
     /// An agent placed the call (it became a talking call when the customer answered).
     pub(crate) placed: bool,
-    /// A predictive campaign placed the call: with no agent free when the customer answered,
-    /// they hear the `no-agent` message (an abandoned call).
-    pub(crate) predictive: bool,
+    /// A predictive campaign placed the call (what the agent's pop says of it): with no agent
+    /// free when the customer answered, they hear the `no-agent` message (an abandoned call).
+    pub(crate) predictive: Option<crate::CampaignTag>,
 }
 
 /// A call with a customer in the contact center: one that came in to an enterprise number, or
@@ -142,7 +142,7 @@ impl Inbound {
             number: spec.number.clone(),
             transcribe: spec.transcribe,
             placed: false,
-            predictive: false,
+            predictive: None,
         };
         let customer = match &spec.customer {
             Customer::Trunk {
@@ -421,7 +421,7 @@ impl Inbound {
                     self.goodbye();
                 }
             }
-            Input::QueueRefused if self.spec.predictive && !self.answered => {
+            Input::QueueRefused if self.spec.predictive.is_some() && !self.answered => {
                 if self.stage == Stage::Routing {
                     self.no_agent();
                 }

@@ -162,6 +162,20 @@ impl Inbound {
             },
         );
         let caller = self.spec.caller.clone();
+        if let Some(tag) = self.spec.predictive.clone() {
+            // A predictive campaign's customer: the pop names the campaign and the customer.
+            self.tell(
+                agent,
+                Event::CampaignCall {
+                    call: call.clone(),
+                    campaign_id: tag.pop.campaign,
+                    campaign_name: tag.pop.campaign_name,
+                    customer_id: tag.customer,
+                    customer_name: tag.pop.customer_name,
+                    number: caller.clone(),
+                },
+            );
+        }
         self.tell(agent, Event::CallConnected { call, caller });
         // The phone bar hears of the call before the presence the ACD publishes for it.
         self.legs.push(Output::Acd(AcdOut::Answer { agent }));

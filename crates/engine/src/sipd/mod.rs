@@ -47,7 +47,7 @@ use tokio::sync::oneshot;
 pub use crate::stats::{CallStats, SipGuardStats};
 use agents::AgentRequest;
 pub use agents::{AgentAction, AgentError};
-pub use callflow::{CampaignTag, ConsultStep, ConsultTo, StepIn, TransferTo};
+pub use callflow::{CampaignPop, CampaignTag, ConsultStep, ConsultTo, StepIn, TransferTo};
 pub use endpoint::start;
 pub use handle::SipHandle;
 pub use outbound_check::{OutboundCheck, OutboundChecker, OutboundRefusal, OutboundVerdict};
