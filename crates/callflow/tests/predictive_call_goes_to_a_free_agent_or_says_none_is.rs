@@ -1,8 +1,8 @@
 //! A predictive campaign's call: the customer is called with no agent on the line (no ringback
 //! to anyone, no agent in the record); when they answer, the call asks the engine for a free
 //! agent of the campaign and is offered to them (their device answers by itself) as a queued
-//! call would be; when none is free, the record says abandoned, the customer hears the
-//! `no-agent` message and the call hangs up at its end. A call that fails before the answer
+//! call would be; while none is free it asks again every 250 ms, and after 2 s the record says
+//! abandoned, the customer hears the `no-agent` message and the call hangs up at its end. A call that fails before the answer
 //! records the failure like any placed call.
 
 mod common;
@@ -175,26 +175,70 @@ fn the_answer_asks_for_a_free_agent_of_the_campaign_who_answers_by_itself() {
     )));
 }
 
+/// Whether outputs ask the engine for a free agent of the campaign.
+fn asks_for_agent(out: &[Output]) -> bool {
+    out.iter()
+        .any(|o| matches!(o, Output::Acd(AcdOut::CampaignAgent { .. })))
+}
+
+/// Lets time pass to the call's next deadline and runs it; what came out.
+fn next_deadline(h: &mut Harness) -> Vec<Output> {
+    let at = h.call.poll_timeout().expect("a deadline");
+    assert!(at >= h.now);
+    h.now = at;
+    h.call.handle_timeout(at);
+    h.drain()
+}
+
+fn abandoned(h: &Harness) -> bool {
+    h.records().iter().any(|r| {
+        matches!(
+            r,
+            CallEvent::Outcome {
+                result: CallResult::Abandoned,
+                ..
+            }
+        )
+    })
+}
+
 #[test]
-fn with_no_agent_free_the_customer_hears_the_message_and_the_call_is_abandoned() {
+fn with_no_agent_free_for_two_seconds_the_customer_hears_the_message_and_the_call_is_abandoned() {
     let mut h = predictive();
     let _ = customer_answers(&mut h, 2_500);
-    let out = h.input(3, Input::QueueRefused);
-    assert!(
-        out.iter().any(|o| matches!(
-            o,
-            Output::Media(MediaOut::Play { sound: callflow::Sound::Prompt(p), .. })
-                if *p == ivr::Prompt::builtin(ivr::Builtin::NoAgent)
-        )),
-        "{out:#?}"
-    );
-    assert!(h.records().iter().any(|r| matches!(
-        r,
-        CallEvent::Outcome {
-            result: CallResult::Abandoned,
-            ..
+    let answered_at = h.now;
+    // None free now: the call asks again every 250 ms, in silence, for up to 2 s.
+    let mut asked = 0;
+    loop {
+        let out = h.input(0, Input::QueueRefused);
+        if abandoned(&h) {
+            assert!(
+                out.iter().any(|o| matches!(
+                    o,
+                    Output::Media(MediaOut::Play { sound: callflow::Sound::Prompt(p), .. })
+                        if *p == ivr::Prompt::builtin(ivr::Builtin::NoAgent)
+                )),
+                "{out:#?}"
+            );
+            break;
         }
-    )));
+        assert!(
+            !out.iter()
+                .any(|o| matches!(o, Output::Media(MediaOut::Play { .. }))),
+            "nothing plays while an agent is sought: {out:#?}"
+        );
+        let again = next_deadline(&mut h);
+        assert!(asks_for_agent(&again), "{again:#?}");
+        asked += 1;
+        assert!(asked < 20, "the search ends");
+    }
+    let waited = h.now - answered_at;
+    assert!(
+        (1_750..=2_000).contains(&waited),
+        "abandoned after {waited} ms"
+    );
+    assert_eq!(asked, 7, "asked again every 250 ms");
+    assert_eq!(h.call.poll_timeout(), None, "no more asking");
     assert!(
         h.last_sent(CUSTOMER, "BYE").is_none(),
         "not before the message ends"
@@ -213,6 +257,55 @@ fn with_no_agent_free_the_customer_hears_the_message_and_the_call_is_abandoned()
         }
     )));
     h.input(32_000, Input::RequestTimeout { leg: CUSTOMER });
+    assert!(h.call.is_finished());
+}
+
+#[test]
+fn an_agent_freed_within_the_wait_takes_the_call() {
+    let mut h = predictive();
+    let _ = customer_answers(&mut h, 3_000);
+    h.input(0, Input::QueueRefused);
+    let again = next_deadline(&mut h);
+    assert!(asks_for_agent(&again));
+    // Agent 7's after-call work ended meanwhile: the engine queues the call for them.
+    h.input(
+        2,
+        Input::Enqueued {
+            group: None,
+            survey: None,
+        },
+    );
+    assert_eq!(h.call.poll_timeout(), None, "the search is over");
+    h.input(5, Input::Offer(ring(AGENTS[0], desk_phone(), true)));
+    let phone = FarEnd::new(
+        h.last_sent(LegId(1), "INVITE")
+            .expect("the phone is called"),
+        addr(PHONE),
+        "phone",
+    );
+    h.respond(
+        LegId(1),
+        phone.response(200, "OK", Some(peer_sdp(30_000, Direction::SendRecv))),
+    );
+    assert_eq!(h.call.agent(), Some(AGENTS[0]));
+    assert!(!abandoned(&h));
+}
+
+#[test]
+fn a_customer_who_hangs_up_while_an_agent_is_sought_ends_the_call() {
+    let mut h = predictive();
+    let (mut carrier, _) = customer_answers(&mut h, 3_000);
+    h.input(0, Input::QueueRefused);
+    h.request(CUSTOMER, carrier.request("BYE", Vec::new()));
+    assert!(h.records().iter().any(|r| matches!(
+        r,
+        CallEvent::Ended {
+            hangup_side: HangupSide::Customer,
+            ..
+        }
+    )));
+    assert_eq!(h.call.poll_timeout(), None, "no more asking");
+    assert!(abandoned(&h), "no agent talked with them: abandoned");
     assert!(h.call.is_finished());
 }
 

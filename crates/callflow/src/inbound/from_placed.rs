@@ -9,7 +9,7 @@ use crate::call::AgentSide;
 use crate::legs::Legs;
 use crate::placed::Placed;
 use crate::predictive::Dialing;
-use crate::{AcdOut, LegRole, Millis, Output};
+use crate::{LegRole, Millis};
 
 impl Inbound {
     /// The talking call a placed one becomes when the customer answered: the same legs, media
@@ -69,6 +69,7 @@ impl Inbound {
             brought: 0,
             survey: None,
             ended_by: None,
+            seek: None,
             finished: false,
         })
     }
@@ -77,18 +78,15 @@ impl Inbound {
 impl Inbound {
     /// The call a predictive one becomes when the customer answered: the same leg, media and
     /// record, waiting for the engine to give it to the campaign's longest-idle agent
-    /// ([`AcdOut::CampaignAgent`]). `None` until the customer has answered.
+    /// ([`crate::AcdOut::CampaignAgent`]). `None` until the customer has answered.
     pub(crate) fn from_predictive(now: Millis, dialing: &mut Dialing) -> Option<Inbound> {
         if !dialing.answered || dialing.finished {
             return None;
         }
         let spec = &dialing.spec;
         let spare = Legs::new(dialing.legs.local, 0);
-        let mut legs = std::mem::replace(&mut dialing.legs, spare);
-        legs.push(Output::Acd(AcdOut::CampaignAgent {
-            agents: spec.agents.clone(),
-        }));
-        Some(Inbound {
+        let legs = std::mem::replace(&mut dialing.legs, spare);
+        let mut call = Inbound {
             spec: About {
                 id: spec.id,
                 key: spec.key.clone(),
@@ -97,7 +95,10 @@ impl Inbound {
                 number: spec.caller_number.clone(),
                 transcribe: spec.transcribe,
                 placed: true,
-                predictive: Some(spec.campaign.clone()),
+                predictive: Some(super::seek::Campaign {
+                    tag: spec.campaign.clone(),
+                    agents: spec.agents.clone(),
+                }),
             },
             legs,
             customer: dialing.customer,
@@ -116,7 +117,10 @@ impl Inbound {
             brought: 0,
             survey: None,
             ended_by: None,
+            seek: Some(super::seek::Seek::start(now)),
             finished: false,
-        })
+        };
+        call.ask_for_agent();
+        Some(call)
     }
 }

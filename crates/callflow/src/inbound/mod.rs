@@ -8,6 +8,7 @@ mod consult;
 mod consult_record;
 mod from_placed;
 mod ring;
+mod seek;
 mod supervise;
 mod survey;
 mod transfer;
@@ -85,7 +86,7 @@ pub(crate) struct About {
     pub(crate) placed: bool,
     /// A predictive campaign placed the call (what the agent's pop says of it): with no agent
     /// free when the customer answered, they hear the `no-agent` message (an abandoned call).
-    pub(crate) predictive: Option<crate::CampaignTag>,
+    pub(crate) predictive: Option<seek::Campaign>,
 }
 
 /// A call with a customer in the contact center: one that came in to an enterprise number, or
@@ -122,6 +123,8 @@ pub(crate) struct Inbound {
     survey: Option<ivr::Prompt>,
     /// Who hung up first, when the call went on without them (the agent, for the survey).
     ended_by: Option<HangupSide>,
+    /// A predictive call's search for a free agent, while it lasts.
+    seek: Option<seek::Seek>,
     pub(crate) finished: bool,
 }
 
@@ -202,6 +205,7 @@ impl Inbound {
             transferred_by: None,
             survey: None,
             ended_by: None,
+            seek: None,
             finished: false,
             spec: about,
         };
@@ -285,6 +289,7 @@ impl Inbound {
         ivr.into_iter()
             .chain(consult)
             .chain(self.survey_deadline())
+            .chain(self.seek_deadline())
             .min()
     }
 
@@ -299,6 +304,7 @@ impl Inbound {
         }
         self.consult_timeout(now);
         self.survey_timeout(now);
+        self.seek_timeout(now);
         self.finish_if_over();
     }
 
@@ -394,6 +400,7 @@ impl Inbound {
             },
             Input::Enqueued { group, survey } => {
                 if self.stage == Stage::Routing {
+                    self.seek = None;
                     // A personal queue keeps the survey of the group the call came from.
                     if group.is_some() {
                         self.survey = survey;
@@ -421,11 +428,7 @@ impl Inbound {
                     self.goodbye();
                 }
             }
-            Input::QueueRefused if self.spec.predictive.is_some() && !self.answered => {
-                if self.stage == Stage::Routing {
-                    self.no_agent();
-                }
-            }
+            Input::QueueRefused if self.no_agent_free(now) => {}
             Input::QueueRefused | Input::ForwardFailed => {
                 if self.stage == Stage::Routing {
                     self.goodbye();
@@ -777,6 +780,7 @@ impl Inbound {
         }
         let stage = std::mem::replace(&mut self.stage, Stage::Ended);
         self.ivr = None;
+        self.seek = None;
         match stage {
             Stage::Ended => return,
             Stage::Waiting { rang, ring } => {
@@ -812,6 +816,13 @@ impl Inbound {
                 seat,
             } => self.agent_leaves(now, agent, leg, since, seat),
             Stage::Survey(_) => self.survey_result(None),
+            // A predictive call's customer who hung up before an agent was found for them.
+            Stage::Routing if self.spec.predictive.is_some() && !self.answered => {
+                self.legs.push(Output::Record(CallEvent::Outcome {
+                    key: self.spec.key.clone(),
+                    result: CallResult::Abandoned,
+                }));
+            }
             Stage::Outside | Stage::Routing | Stage::Forwarded { .. } | Stage::Goodbye => {}
         }
         self.legs.push(Output::Record(CallEvent::Ended {

@@ -162,7 +162,7 @@ impl Inbound {
             },
         );
         let caller = self.spec.caller.clone();
-        if let Some(tag) = self.spec.predictive.clone() {
+        if let Some(tag) = self.spec.predictive.as_ref().map(|c| c.tag.clone()) {
             // A predictive campaign's customer: the pop names the campaign and the customer.
             self.tell(
                 agent,

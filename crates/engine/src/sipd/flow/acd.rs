@@ -106,7 +106,8 @@ impl Calls {
                     .min_by_key(|(p, a)| (p.since, a.0))
                     .map(|(_, a)| a);
                 let Some(agent) = free else {
-                    tracing::info!(call = id, "no agent of the campaign is free: abandoned");
+                    // The call asks again for a while, then is abandoned (its record says so).
+                    tracing::debug!(call = id, "no agent of the campaign is free now");
                     self.call_input(now, id, Input::QueueRefused, txns);
                     return;
                 };
