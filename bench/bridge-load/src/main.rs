@@ -200,13 +200,21 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
     .expect("tone");
     std::fs::write(dir.join("agent.wav"), bench_harness::ulaw_tone(600, 10)).expect("tone");
     std::fs::write(dir.join("answer.xml"), scenarios::ANSWER).expect("scenario");
-    std::fs::write(dir.join("accounts.csv"), scenarios::accounts(agents)).expect("accounts");
+    std::fs::write(
+        dir.join("accounts.csv"),
+        bench_harness::sipp::accounts(agents, |i| format!("pw{i}")),
+    )
+    .expect("accounts");
     let lifetime: u64 = levels
         .iter()
         .map(|n| hold + 2 * ramp(*n).as_secs() + 60)
         .sum::<u64>()
         + 120;
-    std::fs::write(dir.join("register.xml"), scenarios::register(lifetime)).expect("scenario");
+    std::fs::write(
+        dir.join("register.xml"),
+        bench_harness::sipp::register(lifetime),
+    )
+    .expect("scenario");
 
     let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     // Journaled as in production: one write per call event.

@@ -1,66 +1,6 @@
-//! sipp scenarios of the benchmark: desk phones that register with digest (one sipp process
-//! registers every account, one call per line of the injection file) and answer every call they
-//! get with a looping tone (sipp's out-of-call scenario), and customers who call, stream their own
-//! tone for the hold time and hang up.
-
-/// Registers the account of the injection file's line (`[field0]` user; `[field2]` a whole
-/// `[authentication …]` keyword, since sipp does not expand fields nested inside that keyword),
-/// then stays up `seconds` so the binding stays. A second challenge (Patchbay gives one nonce to
-/// every phone it challenges in the same millisecond and refuses all but the first to use it) is
-/// answered again, in a new transaction: the branch carries the CSeq, as sipp's `[branch]` is the
-/// same on every pass through one message of the scenario.
-pub(crate) fn register(seconds: u64) -> String {
-    let ms = seconds * 1000;
-    format!(
-        r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="desk phones register">
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[pid]-[call_number]-r[cseq]
-From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
-To: <sip:[field0]@[remote_ip]>
-Call-ID: [call_id]
-CSeq: [cseq] REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
-Expires: 3600
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>
-  <recv response="401" auth="true"/>
-  <label id="1"/>
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[pid]-[call_number]-r[cseq]
-From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
-To: <sip:[field0]@[remote_ip]>
-Call-ID: [call_id]
-CSeq: [cseq] REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
-[field2]
-Expires: 3600
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>
-  <recv response="401" auth="true" optional="true" next="1"/>
-  <recv response="200"/>
-  <pause milliseconds="{ms}"/>
-</scenario>
-"#
-    )
-}
-
-/// The injection file of [`register`]: `count` accounts `agentI` with password `pwI`.
-pub(crate) fn accounts(count: u32) -> String {
-    let mut csv = String::from("SEQUENTIAL\n");
-    for i in 1..=count {
-        csv.push_str(&format!(
-            "agent{i};pw{i};[authentication username=agent{i} password=pw{i}];\n"
-        ));
-    }
-    csv
-}
+//! sipp scenarios of the benchmark: desk phones (registered by `bench_harness::sipp`) that
+//! answer every call they get with a looping tone (sipp's out-of-call scenario), and customers
+//! who call, stream their own tone for the hold time and hang up.
 
 /// Answers an INVITE at once (PCMU), streams `agent.wav` in a loop, waits for the BYE.
 pub(crate) const ANSWER: &str = r#"<?xml version="1.0" encoding="ISO-8859-1" ?>

@@ -7,6 +7,7 @@
 pub mod http;
 pub mod patchbay;
 pub mod process;
+pub mod sipp;
 
 use std::time::Duration;
 

@@ -119,6 +119,11 @@ fn sipp(dir: &Path, args: &[&str], log: &str) -> Result<KillOnDrop, String> {
         .map_err(|e| format!("sipp: {e} (apt-get install sip-tester)"))
 }
 
+/// Desk phone `agentI`'s SIP password.
+fn sip_password(i: u32) -> String {
+    format!("pass-word-{i}")
+}
+
 /// The benchmark's agents: users `7001…` with desk-phone accounts `agentI`/`pass-word-I`; their ids and
 /// initial passwords.
 fn create_agents(pb: &Patchbay, n: u32) -> Result<Vec<(i64, String, String)>, String> {
@@ -137,7 +142,7 @@ fn create_agents(pb: &Patchbay, n: u32) -> Result<Vec<(i64, String, String)>, St
                 v["initial_password"].as_str()?.to_owned(),
             ))
         })?;
-        let sip = json!({"username": format!("agent{i}"), "password": format!("pass-word-{i}")});
+        let sip = json!({"username": format!("agent{i}"), "password": sip_password(i)});
         ok_or(
             pb.admin("PUT", &format!("/users/{id}/sip-account"), Some(&sip)),
             "a SIP account",
@@ -245,10 +250,16 @@ fn run(o: &Options, dir: &Path) -> Result<(), String> {
     )?;
 
     let agents = create_agents(&pb, o.agents)?;
-    std::fs::write(dir.join("accounts.csv"), scenarios::accounts(o.agents))
-        .map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("register.xml"), scenarios::register(lifetime))
-        .map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("accounts.csv"),
+        bench_harness::sipp::accounts(o.agents, sip_password),
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("register.xml"),
+        bench_harness::sipp::register(lifetime),
+    )
+    .map_err(|e| e.to_string())?;
     let (min, max) = (o.handle.0 * 1000, o.handle.1 * 1000);
     std::fs::write(dir.join("phone.xml"), scenarios::phone(min, max)).map_err(|e| e.to_string())?;
     let n = o.agents.to_string();

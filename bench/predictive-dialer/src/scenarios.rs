@@ -1,62 +1,6 @@
-//! sipp scenarios of the benchmark: desk phones that register with digest (one sipp process
-//! registers every account) and answer every call, talk for a random handle time and hang up
-//! (sipp's out-of-call scenario); a carrier whose answer depends on the dialed number.
-
-/// Registers the account of the injection file's line (`[field0]` user, `[field2]` the whole
-/// `[authentication …]` keyword), then stays up `seconds` so the binding stays; a second
-/// challenge is answered in a new transaction (as in `bridge-load`).
-pub(crate) fn register(seconds: u64) -> String {
-    let ms = seconds * 1000;
-    format!(
-        r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="desk phones register">
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[pid]-[call_number]-r[cseq]
-From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
-To: <sip:[field0]@[remote_ip]>
-Call-ID: [call_id]
-CSeq: [cseq] REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
-Expires: 3600
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>
-  <recv response="401" auth="true"/>
-  <label id="1"/>
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[pid]-[call_number]-r[cseq]
-From: <sip:[field0]@[remote_ip]>;tag=[pid]reg[call_number]
-To: <sip:[field0]@[remote_ip]>
-Call-ID: [call_id]
-CSeq: [cseq] REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
-[field2]
-Expires: 3600
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>
-  <recv response="401" auth="true" optional="true" next="1"/>
-  <recv response="200"/>
-  <pause milliseconds="{ms}"/>
-</scenario>
-"#
-    )
-}
-
-/// The injection file of [`register`]: `count` accounts `agentI` with password `pass-word-I`.
-pub(crate) fn accounts(count: u32) -> String {
-    let mut csv = String::from("SEQUENTIAL\n");
-    for i in 1..=count {
-        csv.push_str(&format!(
-            "agent{i};pass-word-{i};[authentication username=agent{i} password=pass-word-{i}];\n"
-        ));
-    }
-    csv
-}
+//! sipp scenarios of the benchmark: desk phones (registered by `bench_harness::sipp`) that
+//! answer every call, talk for a random handle time and hang up (sipp's out-of-call scenario);
+//! a carrier whose answer depends on the dialed number.
 
 /// A desk phone: answers an INVITE at once (it is the predictive call's agent, asked to answer
 /// by itself), talks between `min_ms` and `max_ms` (uniform), then hangs up with a BYE in the

@@ -12,6 +12,39 @@ use crate::predictive::Dialing;
 use crate::{LegRole, Millis};
 
 impl Inbound {
+    /// A call whose customer leg `customer` answered and whose legs are `legs`, at `stage`,
+    /// started at `started`; nothing else has happened to it in the contact center yet.
+    fn answered_customer(
+        spec: About,
+        legs: Legs,
+        customer: crate::LegId,
+        stage: Stage,
+        started: Millis,
+    ) -> Inbound {
+        Inbound {
+            spec,
+            legs,
+            customer,
+            ivr: None,
+            stage,
+            started,
+            transcribing: false,
+            held: false,
+            queued_at: None,
+            answered: false,
+            consult: None,
+            supervisor: None,
+            transferred_by: None,
+            refer: None,
+            recall: None,
+            brought: 0,
+            survey: None,
+            ended_by: None,
+            seek: None,
+            finished: false,
+        }
+    }
+
     /// The talking call a placed one becomes when the customer answered: the same legs, media
     /// and record; the agent talking since `now`. `None` until the customer has answered.
     pub(crate) fn from_placed(now: Millis, placed: &mut Placed) -> Option<Inbound> {
@@ -33,51 +66,34 @@ impl Inbound {
         };
         let spare = Legs::new(placed.legs.local, 0);
         let legs = std::mem::replace(&mut placed.legs, spare);
+        let about = About {
+            id: spec.id,
+            key: spec.key.clone(),
+            enterprise: spec.enterprise,
+            // As the agents may see it: a masking campaign's customer stays masked in every
+            // offer, pop, consult and missed-call record that follows (a transfer).
+            caller: placed.shown_number().to_owned(),
+            number: spec.caller_number.clone(),
+            transcribe: spec.transcribe,
+            placed: true,
+            predictive: None,
+        };
+        let stage = Stage::Talking {
+            agent: spec.agent,
+            leg,
+            since: now,
+            seat: Seat::Placed(spec.acd),
+        };
         let started = placed.media_started.unwrap_or(now);
-        Some(Inbound {
-            spec: About {
-                id: spec.id,
-                key: spec.key.clone(),
-                enterprise: spec.enterprise,
-                // As the agents may see it: a masking campaign's customer stays masked in
-                // every offer, pop, consult and missed-call record that follows (a transfer).
-                caller: placed.shown_number().to_owned(),
-                number: spec.caller_number.clone(),
-                transcribe: spec.transcribe,
-                placed: true,
-                predictive: None,
-            },
-            legs,
-            customer,
-            ivr: None,
-            stage: Stage::Talking {
-                agent: spec.agent,
-                leg,
-                since: now,
-                seat: Seat::Placed(spec.acd),
-            },
-            started,
-            transcribing: placed.transcribing,
-            held: placed.held,
-            queued_at: None,
-            answered: true,
-            consult: None,
-            supervisor: None,
-            transferred_by: None,
-            refer: None,
-            recall: None,
-            brought: 0,
-            survey: None,
-            ended_by: None,
-            seek: None,
-            finished: false,
-        })
+        let mut call = Inbound::answered_customer(about, legs, customer, stage, started);
+        call.transcribing = placed.transcribing;
+        call.held = placed.held;
+        call.answered = true;
+        Some(call)
     }
-}
 
-impl Inbound {
     /// The call a predictive one becomes when the customer answered: the same leg, media and
-    /// record, waiting for the engine to give it to the campaign's longest-idle agent
+    /// record, looking for the campaign's longest-idle free agent
     /// ([`crate::AcdOut::CampaignAgent`]). `None` until the customer has answered.
     pub(crate) fn from_predictive(now: Millis, dialing: &mut Dialing) -> Option<Inbound> {
         if !dialing.answered || dialing.finished {
@@ -86,40 +102,23 @@ impl Inbound {
         let spec = &dialing.spec;
         let spare = Legs::new(dialing.legs.local, 0);
         let legs = std::mem::replace(&mut dialing.legs, spare);
-        let mut call = Inbound {
-            spec: About {
-                id: spec.id,
-                key: spec.key.clone(),
-                enterprise: spec.enterprise,
-                caller: spec.campaign.shown_number.clone(),
-                number: spec.caller_number.clone(),
-                transcribe: spec.transcribe,
-                placed: true,
-                predictive: Some(super::seek::Campaign {
-                    tag: spec.campaign.clone(),
-                    agents: spec.agents.clone(),
-                }),
-            },
-            legs,
-            customer: dialing.customer,
-            ivr: None,
-            stage: Stage::Routing,
-            started: dialing.media_started.unwrap_or(now),
-            transcribing: false,
-            held: false,
-            queued_at: None,
-            answered: false,
-            consult: None,
-            supervisor: None,
-            transferred_by: None,
-            refer: None,
-            recall: None,
-            brought: 0,
-            survey: None,
-            ended_by: None,
-            seek: Some(super::seek::Seek::start(now)),
-            finished: false,
+        let about = About {
+            id: spec.id,
+            key: spec.key.clone(),
+            enterprise: spec.enterprise,
+            caller: spec.campaign.shown_number.clone(),
+            number: spec.caller_number.clone(),
+            transcribe: spec.transcribe,
+            placed: true,
+            predictive: Some(super::seek::Campaign {
+                tag: spec.campaign.clone(),
+                agents: spec.agents.clone(),
+            }),
         };
+        let started = dialing.media_started.unwrap_or(now);
+        let mut call =
+            Inbound::answered_customer(about, legs, dialing.customer, Stage::Routing, started);
+        call.seek = Some(super::seek::Seek::start(now));
         call.ask_for_agent();
         Some(call)
     }
