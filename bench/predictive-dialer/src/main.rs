@@ -15,7 +15,8 @@
 //! by `-timeout` and killed when the benchmark ends.
 //!
 //! Run: `cargo build --release -p predictive-dialer -p patchbay && target/release/predictive-dialer`
-//! (options: `--agents 20 --seconds 600 --handle 10-30 --cap 3`).
+//! (options: `--agents 20 --seconds 600 --handle 10-30 --cap 3`; `--mode progressive` runs the
+//! same load with progressive dialing, the baseline to compare occupancy with).
 
 mod scenarios;
 
@@ -40,6 +41,7 @@ const NUMBER: &str = "4009300000";
 const AFTER_CALL_WORK: u32 = 3;
 
 struct Options {
+    mode: String,
     agents: u32,
     seconds: u64,
     handle: (u64, u64),
@@ -48,6 +50,7 @@ struct Options {
 
 fn options() -> Result<Options, String> {
     let mut o = Options {
+        mode: "predictive".to_owned(),
         agents: 20,
         seconds: 600,
         handle: (10, 30),
@@ -64,6 +67,9 @@ fn options() -> Result<Options, String> {
             "--agents" => o.agents = u32::try_from(int(value)?).map_err(|_| bad())?,
             "--seconds" => o.seconds = int(value)?,
             "--cap" => o.cap = value.parse().map_err(|_| bad())?,
+            "--mode" if value == "predictive" || value == "progressive" => {
+                o.mode.clone_from(value);
+            }
             "--handle" => {
                 let (a, b) = value.split_once('-').ok_or_else(bad)?;
                 o.handle = (int(a)?, int(b)?);
@@ -324,7 +330,7 @@ fn run(o: &Options, dir: &Path) -> Result<(), String> {
     let campaign = json!({
         "name": "predictive benchmark", "start_at": now_ms + 3_600_000, "end_at": now_ms + 86_400_000,
         "caller_numbers": [NUMBER], "agent_ids": ids, "hours_from": "00:00", "hours_to": "00:00",
-        "mode": "predictive", "abandon_cap_percent": o.cap, "max_attempts": 1
+        "mode": o.mode, "abandon_cap_percent": o.cap, "max_attempts": 1
     });
     let id = ok_or(
         pb.admin("POST", "/campaigns", Some(&campaign)),
@@ -343,10 +349,10 @@ fn run(o: &Options, dir: &Path) -> Result<(), String> {
         |v| v["imported"].as_i64(),
     )?;
     println!(
-        "{} agents on sipp desk phones (answer at once, talk {}–{} s, {AFTER_CALL_WORK} s after-call work); \
+        "{} dialing; {} agents on sipp desk phones (answer at once, talk {}–{} s, {AFTER_CALL_WORK} s after-call work); \
          carrier answers 60 % after 2–6 s, 15 % busy, 25 % ring 8 s unanswered; {imported} customers; \
          abandon-rate cap {} %; {} s",
-        o.agents, o.handle.0, o.handle.1, o.cap, o.seconds
+        o.mode, o.agents, o.handle.0, o.handle.1, o.cap, o.seconds
     );
     let started_ms = now_ms;
     let cpu0 = cpu_time_of(Some(pb.pid()));
