@@ -10,7 +10,9 @@
 //! the calls placed and per second, the customers answered, the calls abandoned (answered with no
 //! agent free: the customer heard the no-agent message), the abandon rate Patchbay reports for
 //! the campaign against its cap, the agents' occupancy (talking, ringing or in after-call work,
-//! over signed-in time) and talk share, and Patchbay's CPU. The first 30 calls are dialed
+//! over signed-in time) and talk share, the customers' talk time over the agents' time and the
+//! answered calls per agent-hour from the call records (comparable across modes: a progressive
+//! agent is on the call while the customer rings), and Patchbay's CPU. The first 30 calls are dialed
 //! progressively (the pacer measures before calling ahead). Asserts nothing; sipp runs are bounded
 //! by `-timeout` and killed when the benchmark ends.
 //!
@@ -211,6 +213,28 @@ fn sample(pb: &Patchbay) -> (u32, u32, u32) {
     (online, talking, busy)
 }
 
+/// The talk time (seconds, from the customer's answer to the end) of the calls answered by an
+/// agent that started at or after `from_ms`, from the call records.
+fn talk_seconds(pb: &Patchbay, from_ms: i64) -> i64 {
+    let mut total = 0;
+    for page in 1.. {
+        let path = format!("/calls?from={from_ms}&result=answered&page_size=200&page={page}");
+        let Ok(r) = pb.admin("GET", &path, None) else {
+            break;
+        };
+        let v = r.json();
+        let items = v["items"].as_array().cloned().unwrap_or_default();
+        total += items
+            .iter()
+            .filter_map(|c| c["talk_seconds"].as_i64())
+            .sum::<i64>();
+        if items.len() < 200 {
+            break;
+        }
+    }
+    total
+}
+
 /// How many calls `/calls` counts with this query.
 fn count(pb: &Patchbay, query: &str) -> i64 {
     pb.admin("GET", &format!("/calls?page_size=1&{query}"), None)
@@ -407,9 +431,12 @@ fn run(o: &Options, dir: &Path) -> Result<(), String> {
     let placed = count(&pb, &format!("from={started_ms}"));
     let answered = count(&pb, &format!("from={started_ms}&result=answered"));
     let abandoned = count(&pb, &format!("from={started_ms}&result=abandoned"));
+    let talked = talk_seconds(&pb, started_ms);
+    let agent_hours = f64::from(o.agents) * wall / 3600.0;
     println!(
         "placed {placed} calls ({:.2}/s); {answered} answered by an agent, {abandoned} abandoned; \
          abandon rate {:.2} % (cap {} %; last hour {:.2} %); agent occupancy {:.1} % (talking {:.1} %); \
+         customers' talk time {:.1} % of the agents' time, {:.1} answered calls per agent-hour; \
          Patchbay CPU {:.1} % of a core",
         placed as f64 / wall,
         100.0 * c["abandon_rate"].as_f64().unwrap_or(-1.0),
@@ -417,6 +444,8 @@ fn run(o: &Options, dir: &Path) -> Result<(), String> {
         100.0 * c["abandon_rate_last_hour"].as_f64().unwrap_or(-1.0),
         100.0 * busy_s as f64 / online_s.max(1) as f64,
         100.0 * talking_s as f64 / online_s.max(1) as f64,
+        100.0 * talked as f64 / (agent_hours * 3600.0),
+        answered as f64 / agent_hours,
         100.0 * cpu / wall,
     );
     Ok(())
