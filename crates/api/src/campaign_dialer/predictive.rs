@@ -52,7 +52,11 @@ pub(super) async fn campaign_round(
         .count();
     floor.in_flight = u32::try_from(ringing).unwrap_or(u32::MAX);
     let t = state.store.tenant(e);
-    let measured = t.campaign_pacing(campaign.id, 0).await?;
+    let mut measured = t.campaign_pacing(campaign.id, 0).await?;
+    // An agent is free again only after the after-call work that follows each call: the
+    // handle time the pacer counts on includes it (the records hold the talk only).
+    let wrap_up_ms = t.after_call_work_secs().await?.max(0) * 1000;
+    measured.handle_ms += measured.handled * u64::try_from(wrap_up_ms).unwrap_or(0);
     let last_hour = t
         .campaign_pacing(campaign.id, now - dialer::HOUR_MS)
         .await?;
