@@ -116,13 +116,7 @@ impl Calls {
                     agent = agent.0,
                     "a predictive call goes to an agent"
                 );
-                let group = self.cc.personal_queue(e, agent);
-                let queued = Input::Enqueued {
-                    group: None,
-                    survey: None,
-                };
-                self.call_input(now, id, queued, txns);
-                self.enqueue(now, id, e, group, txns);
+                self.enqueue_for_agent(now, id, e, agent, txns);
             }
             AcdOut::EnqueueForAgent { agent } => {
                 if self.cc.presence(e, agent, wall).login == LoginState::Offline {
@@ -134,17 +128,7 @@ impl Calls {
                     self.call_input(now, id, Input::QueueRefused, txns);
                     return;
                 }
-                let group = self.cc.personal_queue(e, agent);
-                self.call_input(
-                    now,
-                    id,
-                    Input::Enqueued {
-                        group: None,
-                        survey: None,
-                    },
-                    txns,
-                );
-                self.enqueue(now, id, e, group, txns);
+                self.enqueue_for_agent(now, id, e, agent, txns);
             }
             AcdOut::Answer { agent } => {
                 let r = self.cc.acd(e).handle(
@@ -348,6 +332,25 @@ impl Calls {
             }
             AcdEvent::CallEnded { .. } => {}
         }
+    }
+
+    /// Queues call `id` for `agent` alone (their personal queue): the call hears it is queued
+    /// (with no group, so no survey of its own), then the ACD offers it when the agent is free.
+    fn enqueue_for_agent(
+        &mut self,
+        now: Millis,
+        id: u64,
+        e: EnterpriseId,
+        agent: UserId,
+        txns: &mut Transactions,
+    ) {
+        let group = self.cc.personal_queue(e, agent);
+        let queued = Input::Enqueued {
+            group: None,
+            survey: None,
+        };
+        self.call_input(now, id, queued, txns);
+        self.enqueue(now, id, e, group, txns);
     }
 
     /// The ACD offers a call to an agent: their device is found and the call rings it; a device
