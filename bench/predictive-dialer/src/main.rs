@@ -17,7 +17,7 @@
 //! by `-timeout` and killed when the benchmark ends.
 //!
 //! Run: `cargo build --release -p predictive-dialer -p patchbay && target/release/predictive-dialer`
-//! (options: `--agents 20 --seconds 600 --handle 10-30 --cap 3`; `--mode progressive` runs the
+//! (options: `--agents 20 --seconds 600 --handle 10-30 --cap 3 --seed 0`; `--mode progressive` runs the
 //! same load with progressive dialing, the baseline to compare occupancy with).
 
 mod scenarios;
@@ -48,6 +48,7 @@ struct Options {
     seconds: u64,
     handle: (u64, u64),
     cap: f64,
+    seed: u64,
 }
 
 fn options() -> Result<Options, String> {
@@ -57,6 +58,7 @@ fn options() -> Result<Options, String> {
         seconds: 600,
         handle: (10, 30),
         cap: 3.0,
+        seed: 0,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -69,6 +71,7 @@ fn options() -> Result<Options, String> {
             "--agents" => o.agents = u32::try_from(int(value)?).map_err(|_| bad())?,
             "--seconds" => o.seconds = int(value)?,
             "--cap" => o.cap = value.parse().map_err(|_| bad())?,
+            "--seed" => o.seed = int(value)?,
             "--mode" if value == "predictive" || value == "progressive" => {
                 o.mode.clone_from(value);
             }
@@ -85,11 +88,11 @@ fn options() -> Result<Options, String> {
     Ok(o)
 }
 
-/// A customer list of `n` numbers `1398NNxxxxx`, NN drawn uniformly from 00–99 with a fixed seed
+/// A customer list of `n` numbers `1398NNxxxxx`, NN drawn uniformly from 00–99 from `seed`
 /// (the carrier answers by NN).
-fn customers(n: u32) -> String {
+fn customers(n: u32, seed: u64) -> String {
     let mut csv = String::from("name,number\n");
-    let mut x: u64 = 0x5eed_cafe;
+    let mut x: u64 = 0x5eed_cafe ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     for i in 0..n {
         // A 64-bit LCG (Knuth's MMIX constants): enough for a reproducible spread.
         x = x
@@ -362,7 +365,10 @@ fn run(o: &Options, dir: &Path) -> Result<(), String> {
         |v| v["id"].as_i64(),
     )?;
     // Enough customers that the list never runs out: a call every few seconds per agent.
-    let list = customers(o.agents * u32::try_from(o.seconds).unwrap_or(u32::MAX) / 4);
+    let list = customers(
+        o.agents * u32::try_from(o.seconds).unwrap_or(u32::MAX) / 4,
+        o.seed,
+    );
     let imported = ok_or(
         pb.admin_upload(
             &format!("/campaigns/{id}/import?file_name=list.csv"),
@@ -374,9 +380,9 @@ fn run(o: &Options, dir: &Path) -> Result<(), String> {
     )?;
     println!(
         "{} dialing; {} agents on sipp desk phones (answer at once, talk {}–{} s, {AFTER_CALL_WORK} s after-call work); \
-         carrier answers 60 % after 2–6 s, 15 % busy, 25 % ring 8 s unanswered; {imported} customers; \
-         abandon-rate cap {} %; {} s",
-        o.mode, o.agents, o.handle.0, o.handle.1, o.cap, o.seconds
+         carrier answers 60 % after 2–6 s, 15 % busy, 25 % ring 8 s unanswered; {imported} customers \
+         (seed {}); abandon-rate cap {} %; {} s",
+        o.mode, o.agents, o.handle.0, o.handle.1, o.seed, o.cap, o.seconds
     );
     let started_ms = now_ms;
     let cpu0 = cpu_time_of(Some(pb.pid()));

@@ -569,6 +569,12 @@ impl Call {
         matches!(&self.0, Kind::Predictive(d) if !d.answered && !d.is_ended())
     }
 
+    /// Whether it is a predictive campaign's call whose customer answered and is waiting for a
+    /// free agent (the dialer counts one of its free agents as taken).
+    pub fn is_seeking_agent(&self) -> bool {
+        matches!(&self.0, Kind::Inbound(i) if i.seeks_agent())
+    }
+
     /// Whether it is a predictive campaign's call: the agent who takes it answers by itself
     /// (the customer is already on the line).
     pub fn is_predictive(&self) -> bool {

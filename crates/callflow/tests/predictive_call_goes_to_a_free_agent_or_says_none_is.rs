@@ -99,7 +99,8 @@ fn the_answer_asks_for_a_free_agent_of_the_campaign_who_answers_by_itself() {
         })
         .collect();
     assert_eq!(asked, [AGENTS.to_vec()]);
-    assert!(!h.call.is_dialing(), "answered: no longer in flight");
+    assert!(!h.call.is_dialing(), "answered: no longer ringing");
+    assert!(h.call.is_seeking_agent(), "it takes one of the free agents");
     let answered_at = h.now;
     assert!(
         h.records()
@@ -115,7 +116,9 @@ fn the_answer_asks_for_a_free_agent_of_the_campaign_who_answers_by_itself() {
             survey: None,
         },
     );
+    assert!(h.call.is_seeking_agent(), "queued, the agent not rung yet");
     h.input(5, Input::Offer(ring(AGENTS[1], desk_phone(), true)));
+    assert!(!h.call.is_seeking_agent(), "the agent is rung: busy now");
     let invite = h
         .last_sent(LegId(1), "INVITE")
         .expect("the phone is called");
@@ -238,6 +241,7 @@ fn with_no_agent_free_for_two_seconds_the_customer_hears_the_message_and_the_cal
         "abandoned after {waited} ms"
     );
     assert_eq!(asked, 7, "asked again every 250 ms");
+    assert!(!h.call.is_seeking_agent(), "abandoned: no agent is taken");
     assert_eq!(h.call.poll_timeout(), None, "no more asking");
     assert!(
         h.last_sent(CUSTOMER, "BYE").is_none(),

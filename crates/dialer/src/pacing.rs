@@ -6,8 +6,10 @@
 //! customer hears a short message and is hung up on). The pacer picks the largest number of
 //! calls in flight whose expected abandons, under a binomial model of who answers, stay within a
 //! share of the cap; agents expected to finish their call while the new calls ring count as free
-//! in proportion. When the measured abandon rate goes over the cap, it falls back to
-//! progressive dialing (which never abandons) until the rate is back under.
+//! in proportion, and answered customers still waiting for an agent take free agents first. When
+//! the measured abandon rate nears the cap (a guard band below it), it falls back to progressive
+//! dialing (which never abandons) until the rate is back under the band: the model is an
+//! estimate, and the measured rate is what the admin's cap bounds.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +28,20 @@ pub struct PacingConfig {
     pub max_ratio: f64,
     /// Calls to measure before calling ahead: until then, progressive.
     pub warm_up_calls: u64,
+    /// The share of the cap at which the measured abandon rate stops calling ahead.
+    pub guard: f64,
+}
+
+impl PacingConfig {
+    /// The measured abandon rate at and over which the pacer dials progressively.
+    pub fn fallback_rate(&self) -> f64 {
+        self.abandon_cap * self.guard
+    }
+
+    /// Whether a measured abandon rate is too near the cap to call ahead.
+    pub fn too_near_cap(&self, measured: &Measured) -> bool {
+        measured.abandoned > 0 && measured.abandon_rate() >= self.fallback_rate()
+    }
 }
 
 impl Default for PacingConfig {
@@ -35,6 +51,7 @@ impl Default for PacingConfig {
             margin: 0.5,
             max_ratio: 3.0,
             warm_up_calls: 30,
+            guard: 0.8,
         }
     }
 }
@@ -98,6 +115,8 @@ pub struct Floor {
     pub busy_agents: u32,
     /// Campaign calls placed and still ringing.
     pub in_flight: u32,
+    /// Campaign calls answered and waiting for an agent: each takes an idle agent.
+    pub seeking: u32,
 }
 
 /// Expected abandons when `n` calls each answer with probability `p` and `agents` are free:
@@ -126,9 +145,10 @@ fn expected_excess(n: u32, p: f64, agents: u32) -> f64 {
 
 /// How many new calls to place now.
 pub fn calls_to_place(config: &PacingConfig, measured: &Measured, floor: Floor) -> u32 {
-    let progressive = floor.idle_agents.saturating_sub(floor.in_flight);
+    let idle_agents = floor.idle_agents.saturating_sub(floor.seeking);
+    let progressive = idle_agents.saturating_sub(floor.in_flight);
     let warming_up = measured.dialed < config.warm_up_calls || measured.answered == 0;
-    if warming_up || measured.abandon_rate() > config.abandon_cap {
+    if warming_up || config.too_near_cap(measured) {
         return progressive;
     }
     let p = (measured.answered as f64 / measured.dialed as f64).clamp(0.01, 1.0);
@@ -142,7 +162,7 @@ pub fn calls_to_place(config: &PacingConfig, measured: &Measured, floor: Floor) 
         f64::from(floor.busy_agents) * (wait / handle).min(1.0)
     };
     // Whole agents only: rounding down keeps the estimate on the safe side.
-    let agents = floor.idle_agents + freeing.floor() as u32;
+    let agents = idle_agents + freeing.floor() as u32;
     if agents == 0 {
         return 0;
     }

@@ -83,6 +83,7 @@ fn simulate(s: Scenario, seed: u64, predictive: bool) -> Day {
             idle_agents: idle as u32,
             busy_agents: (s.agents - idle) as u32,
             in_flight: ringing.len() as u32,
+            seeking: 0,
         };
         for _ in 0..calls_to_place(&config, &measured, floor) {
             let answers = rng.random_bool(s.answer_rate);
@@ -185,6 +186,7 @@ fn pacer_dials_progressively_while_warming_up() {
         idle_agents: 4,
         busy_agents: 2,
         in_flight: 1,
+        seeking: 0,
     };
     assert_eq!(
         calls_to_place(&PacingConfig::default(), &Measured::default(), floor),
@@ -206,6 +208,7 @@ fn pacer_falls_back_to_progressive_over_the_cap() {
         idle_agents: 4,
         busy_agents: 0,
         in_flight: 0,
+        seeking: 0,
     };
     assert_eq!(
         calls_to_place(&PacingConfig::default(), &measured, floor),
@@ -216,4 +219,61 @@ fn pacer_falls_back_to_progressive_over_the_cap() {
         ..measured
     };
     assert!(calls_to_place(&PacingConfig::default(), &under, floor) > 4);
+}
+
+#[test]
+fn pacer_stops_calling_ahead_in_a_band_below_the_cap() {
+    // 2.5 % abandoned: under the 3 % cap, but within its guard band (80 % of it, 2.4 %).
+    let near = Measured {
+        dialed: 400,
+        answered: 200,
+        abandoned: 5,
+        answer_wait_ms: 2_000_000,
+        handled: 190,
+        handle_ms: 19_000_000,
+    };
+    let floor = Floor {
+        idle_agents: 4,
+        busy_agents: 6,
+        in_flight: 1,
+        seeking: 0,
+    };
+    let config = PacingConfig::default();
+    assert!(near.abandon_rate() < config.abandon_cap);
+    assert_eq!(calls_to_place(&config, &near, floor), 3);
+    // 2 % abandoned is below the band: it calls ahead again.
+    let under = Measured {
+        abandoned: 4,
+        ..near
+    };
+    assert!(calls_to_place(&config, &under, floor) > 3);
+}
+
+#[test]
+fn answered_customers_waiting_for_an_agent_take_idle_agents_first() {
+    let measured = Measured {
+        dialed: 200,
+        answered: 100,
+        abandoned: 0,
+        answer_wait_ms: 1_000_000,
+        handled: 95,
+        handle_ms: 9_500_000,
+    };
+    let config = PacingConfig::default();
+    let free = Floor {
+        idle_agents: 3,
+        busy_agents: 0,
+        in_flight: 0,
+        seeking: 0,
+    };
+    let taken = Floor { seeking: 3, ..free };
+    assert!(calls_to_place(&config, &measured, free) >= 3);
+    // Three customers already answered and wait for those three agents: nobody is free.
+    assert_eq!(calls_to_place(&config, &measured, taken), 0);
+    // Progressively too: one call per idle agent nobody waits for.
+    let warming = Measured::default();
+    assert_eq!(
+        calls_to_place(&config, &warming, Floor { seeking: 1, ..free }),
+        2
+    );
 }

@@ -38,8 +38,17 @@ const CANDIDATES_PER_CALL: u32 = 4;
 struct Memory {
     /// Customers risk control refused, and until when (unix ms).
     blocked: HashMap<i64, i64>,
-    /// Predictive calls placed and, at the last look, still ringing: call id → campaign.
-    dialing: HashMap<u64, i64>,
+    /// Predictive calls placed and, at the last look, still ringing or (answered) seeking an
+    /// agent.
+    dialing: HashMap<u64, Going>,
+}
+
+/// A predictive call in flight: its campaign, and whether its customer answered (it waits for
+/// an agent) or it still rings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Going {
+    campaign: i64,
+    answered: bool,
 }
 
 /// Starts the dialer; it runs as long as the process.
@@ -67,12 +76,15 @@ async fn round(state: &AppState, memory: &mut Memory) -> Result<(), store::Store
     if let Some(sip) = &state.sip
         && !memory.dialing.is_empty()
     {
-        let still: BTreeSet<u64> = sip
+        let now_going = sip
             .dialing(memory.dialing.keys().copied().collect())
-            .await
-            .into_iter()
-            .collect();
-        memory.dialing.retain(|call, _| still.contains(call));
+            .await;
+        let ringing: BTreeSet<u64> = now_going.ringing.into_iter().collect();
+        let seeking: BTreeSet<u64> = now_going.seeking.into_iter().collect();
+        memory.dialing.retain(|call, going| {
+            going.answered = seeking.contains(call);
+            going.answered || ringing.contains(call)
+        });
     }
     let mut busy: BTreeSet<UserId> = BTreeSet::new();
     for (e, id) in state.store.dialing_campaigns(now).await? {

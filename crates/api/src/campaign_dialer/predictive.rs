@@ -2,8 +2,9 @@
 //! the assigned agents idle and busy, the calls still ringing and what the campaign's calls
 //! measured (answer rate, time to answer, handle time, abandon rate). A customer who answers
 //! goes to the longest-idle assigned agent, whose device answers by itself, or hears a short
-//! message when none is free (abandoned). Over the abandon-rate cap, measured over the whole
-//! campaign or the last hour, it dials progressively (never abandons) until back under.
+//! message when none is free (abandoned). Near the abandon-rate cap (within the pacer's guard
+//! band), measured over the whole campaign or the last hour, it dials progressively (never
+//! abandons) until back under the band.
 
 use dialer::pacing::{Floor, PacingConfig, calls_to_place};
 use dialer::progressive::due;
@@ -45,12 +46,13 @@ pub(super) async fn campaign_round(
             PhoneState::Busy => {}
         }
     }
-    let ringing = memory
-        .dialing
-        .values()
-        .filter(|c| **c == campaign.id)
-        .count();
-    floor.in_flight = u32::try_from(ringing).unwrap_or(u32::MAX);
+    for going in memory.dialing.values().filter(|g| g.campaign == campaign.id) {
+        if going.answered {
+            floor.seeking += 1;
+        } else {
+            floor.in_flight += 1;
+        }
+    }
     let t = state.store.tenant(e);
     let mut measured = t.campaign_pacing(campaign.id, 0).await?;
     // An agent is free again only after the after-call work that follows each call: the
@@ -64,8 +66,10 @@ pub(super) async fn campaign_round(
         abandon_cap: f64::from(campaign.write.abandon_cap_bp) / 10_000.0,
         ..PacingConfig::default()
     };
-    let calls = if last_hour.abandon_rate() > config.abandon_cap {
-        floor.idle_agents.saturating_sub(floor.in_flight)
+    let calls = if config.too_near_cap(&last_hour) {
+        floor
+            .idle_agents
+            .saturating_sub(floor.seeking + floor.in_flight)
     } else {
         calls_to_place(&config, &measured, floor)
     };
@@ -108,7 +112,13 @@ async fn place(
         .await;
     match placed {
         Ok(r) => {
-            memory.dialing.insert(r.call_id, campaign.id);
+            memory.dialing.insert(
+                r.call_id,
+                super::Going {
+                    campaign: campaign.id,
+                    answered: false,
+                },
+            );
             tracing::info!(
                 campaign = campaign.id,
                 customer = row.id,

@@ -226,6 +226,17 @@ impl Inbound {
         Ok(call)
     }
 
+    /// Whether it is a predictive call whose customer answered and which has no agent yet:
+    /// looking for one, or queued for one who is not rung yet (it will take a free agent).
+    pub(crate) fn seeks_agent(&self) -> bool {
+        self.spec.predictive.is_some()
+            && match self.stage {
+                Stage::Routing => self.seek.is_some(),
+                Stage::Waiting { ring: None, .. } => true,
+                _ => false,
+            }
+    }
+
     /// The agent talking on the call.
     pub(crate) fn talking_agent(&self) -> Option<UserId> {
         match self.stage {

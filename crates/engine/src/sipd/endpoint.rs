@@ -433,16 +433,15 @@ impl Endpoint {
             }
             Inbound::Predict(cmd) => self.calls.predict(now, cmd, &mut self.txns),
             Inbound::Dialing(calls, reply) => {
-                let dialing = calls
-                    .into_iter()
-                    .filter(|id| {
-                        self.calls
-                            .flows
-                            .get(*id)
-                            .is_some_and(callflow::Call::is_dialing)
-                    })
-                    .collect();
-                let _ = reply.send(dialing);
+                let mut found = super::PredictiveCalls::default();
+                for id in calls {
+                    match self.calls.flows.get(id) {
+                        Some(c) if c.is_dialing() => found.ringing.push(id),
+                        Some(c) if c.is_seeking_agent() => found.seeking.push(id),
+                        _ => {}
+                    }
+                }
+                let _ = reply.send(found);
             }
             #[cfg(feature = "fault-injection")]
             Inbound::Fault(call) => self.calls.inject_fault(now, call, &mut self.txns),

@@ -131,11 +131,11 @@ impl SipHandle {
     }
 
     /// Which of the predictive calls `calls` still ring their customer (not answered, not
-    /// ended): the dialer's calls in flight.
-    pub async fn dialing(&self, calls: Vec<u64>) -> Vec<u64> {
+    /// ended) or, answered, still seek an agent: the dialer's calls in flight.
+    pub async fn dialing(&self, calls: Vec<u64>) -> super::PredictiveCalls {
         let (reply, rx) = oneshot::channel();
         if self.tx.send(Inbound::Dialing(calls, reply)).await.is_err() {
-            return Vec::new();
+            return super::PredictiveCalls::default();
         }
         rx.await.unwrap_or_default()
     }

@@ -208,8 +208,8 @@ pub(crate) enum Inbound {
     Dial(DialCommand),
     /// Place a predictive campaign's call (no agent until the customer answers).
     Predict(PredictCommand),
-    /// Which of these predictive calls still ring the customer.
-    Dialing(Vec<u64>, oneshot::Sender<Vec<u64>>),
+    /// Which of these predictive calls still ring the customer or seek an agent.
+    Dialing(Vec<u64>, oneshot::Sender<PredictiveCalls>),
     /// Report a SIP account's registrations.
     Registrations(String, oneshot::Sender<Vec<Registration>>),
     /// An agent's or supervisor's request.
@@ -251,6 +251,15 @@ pub(crate) struct PredictCommand {
     pub(crate) campaign: callflow::CampaignTag,
     pub(crate) agents: Vec<UserId>,
     pub(crate) reply: oneshot::Sender<Result<DialResponse, DialError>>,
+}
+
+/// Where a dialer's predictive calls stand: what the pacer counts as in flight.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PredictiveCalls {
+    /// Still calling the customer (not answered, not ended).
+    pub ringing: Vec<u64>,
+    /// Answered, with no agent yet: each will take one of the free agents.
+    pub seeking: Vec<u64>,
 }
 
 /// Why a call could not be placed.
