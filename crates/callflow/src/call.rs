@@ -115,6 +115,21 @@ pub struct PhoneInvite {
     pub txn: TxnId,
 }
 
+/// A desk phone's own call to a colleague or a number while its agent talks with a customer:
+/// the agent consults from the phone's keypad (the phone holds the customer's call and dials),
+/// the phone's INVITE carrying the agent's side of the consult.
+#[derive(Debug, Clone)]
+pub struct PhoneConsult {
+    /// The phone's INVITE.
+    pub invite: PhoneInvite,
+    /// Where the phone is.
+    pub peer: Peer,
+    /// Our media for the phone's call.
+    pub media: LocalMedia,
+    /// Who is consulted.
+    pub to: ConsultTo,
+}
+
 /// What a campaign call carries beyond a placed call's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CampaignTag {
@@ -726,6 +741,23 @@ impl Call {
         match &mut self.0 {
             Kind::Placed(_) | Kind::Predictive(_) => Err(CallError::NotTalking),
             Kind::Inbound(i) => i.consult(now, to),
+        }
+    }
+
+    /// A consult the agent starts by dialling on their desk phone during the call: the phone's
+    /// INVITE hears early media (ringback) and its 200 OK when the party answers. The new leg,
+    /// or the refusal to answer the INVITE with.
+    pub fn consult_from_phone(
+        &mut self,
+        now: Millis,
+        consult: PhoneConsult,
+    ) -> Result<LegId, Refusal> {
+        match &mut self.0 {
+            Kind::Placed(_) | Kind::Predictive(_) => Err(Refusal {
+                code: 486,
+                reason: "Not Talking With The Customer",
+            }),
+            Kind::Inbound(i) => i.consult_from_phone(now, consult),
         }
     }
 

@@ -117,6 +117,19 @@ impl Legs {
         })
     }
 
+    /// Notes that a leg's media runs on the media plane (its RTP was started with the leg).
+    pub(crate) fn mark_media(&mut self, leg: LegId) {
+        if let Some(l) = self.map.get_mut(&leg) {
+            l.media = true;
+        }
+    }
+
+    /// The Call-ID of a SIP leg's dialog.
+    pub(crate) fn call_id(&mut self, leg: LegId) -> Option<String> {
+        self.with_sip(leg, |s, _| s.call_id().map(str::to_owned))
+            .flatten()
+    }
+
     /// A new SIP leg, made by `make` with its context.
     fn add_sip(&mut self, role: LegRole, make: impl FnOnce(&mut Ctx<'_>) -> SipLeg) -> LegId {
         let id = self.next_id();

@@ -31,8 +31,8 @@ mod tokens;
 
 pub use call::{
     AgentPart, AgentSide, Call, CallError, CampaignPop, CampaignTag, ConsultStep, ConsultTo,
-    Customer, InboundCall, Input, Overflow, PhoneInvite, PlacedCall, PredictiveCall, Ring, Service,
-    StepIn, TransferTo,
+    Customer, InboundCall, Input, Overflow, PhoneConsult, PhoneInvite, PlacedCall, PredictiveCall,
+    Ring, Service, StepIn, TransferTo,
 };
 pub use ids::{CallId, LegId, RoomRef};
 pub use local::{Local, TrunkRoute};

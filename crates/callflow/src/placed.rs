@@ -101,9 +101,7 @@ impl Placed {
         let answered = answer_invite(&from.invite, media.clone(), &contact, &mut l.tokens)?;
         let (remote, codec, te) = (answered.remote, answered.codec, answered.telephone_event);
         let leg = l.early(LegRole::Agent, peer, answered, (from.txn, from.invite));
-        if let Some(leg) = l.map.get_mut(&leg) {
-            leg.media = true;
-        }
+        l.mark_media(leg);
         call.started(now);
         let l = &mut call.legs;
         l.media(MediaOut::StartRtp {

@@ -85,6 +85,9 @@ pub enum InDialog {
     Refer {
         /// The Refer-To URI, without its angle brackets and header part.
         target: String,
+        /// An attended transfer's `Replaces` (RFC 3891): the Call-ID of the phone's other
+        /// dialog, whose far end takes this one's place.
+        replaces: Option<String>,
     },
     /// Nothing for the call (ACK, OPTIONS, a refused request).
     Nothing,
@@ -157,11 +160,11 @@ pub fn answer_in_dialog(
             )
         }
         "REFER" => match refer_target(req) {
-            Ok(target) => {
+            Ok((target, replaces)) => {
                 let mut r = req.response_to(202, "Accepted", None);
                 r.headers
                     .push(("Contact".to_owned(), format!("<{contact}>")));
-                (Some(r), InDialog::Refer { target })
+                (Some(r), InDialog::Refer { target, replaces })
             }
             Err((code, reason)) => (Some(req.response_to(code, reason, None)), InDialog::Nothing),
         },
@@ -178,9 +181,10 @@ pub fn answer_in_dialog(
     }
 }
 
-/// The target of a REFER: its Refer-To URI (a blind transfer), or why it is refused (no
-/// Refer-To; an attended transfer's Replaces, which needs the phone's second call through us).
-fn refer_target(req: &Message) -> Result<String, (u16, &'static str)> {
+/// The target of a REFER: its Refer-To URI (a blind transfer) and, for an attended transfer,
+/// the Call-ID its `Replaces` names (RFC 3891 §6.1: a header of the Refer-To URI, escaped), or
+/// why it is refused.
+fn refer_target(req: &Message) -> Result<(String, Option<String>), (u16, &'static str)> {
     let to = req
         .header("Refer-To")
         .or_else(|| req.header("r"))
@@ -190,13 +194,26 @@ fn refer_target(req: &Message) -> Result<String, (u16, &'static str)> {
         _ => to.split(';').next().unwrap_or(to).trim(),
     };
     let (uri, headers) = uri.split_once('?').unwrap_or((uri, ""));
-    if headers.to_ascii_lowercase().contains("replaces=") {
-        return Err((501, "Attended Transfer From The Phone Not Supported"));
-    }
     if uri.is_empty() {
         return Err((400, "Bad Refer-To"));
     }
-    Ok(uri.to_owned())
+    let replaces = headers
+        .split('&')
+        .filter_map(|h| h.split_once('='))
+        .find(|(name, _)| name.eq_ignore_ascii_case("Replaces"))
+        .map(|(_, value)| {
+            let value = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+            value
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        });
+    if replaces.as_deref() == Some("") {
+        return Err((400, "Bad Replaces"));
+    }
+    Ok((uri.to_owned(), replaces))
 }
 
 /// The answer to a request for a dialog the call does not have (any more): 481, except that an
@@ -449,6 +466,11 @@ impl SipLeg {
     /// Where we are on this leg: the endpoint at the address its SDP advertises.
     fn here(&self, ctx: &Ctx<'_>) -> Local {
         ctx.local.at(self.sdp.local.addr)
+    }
+
+    /// The Call-ID of the leg's dialog, once it has one.
+    pub(crate) fn call_id(&self) -> Option<&str> {
+        self.dialog.as_ref().map(|d| d.id.call_id.as_str())
     }
 
     /// Our media address and codecs on this leg.

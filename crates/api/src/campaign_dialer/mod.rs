@@ -76,9 +76,7 @@ async fn round(state: &AppState, memory: &mut Memory) -> Result<(), store::Store
     if let Some(sip) = &state.sip
         && !memory.dialing.is_empty()
     {
-        let now_going = sip
-            .dialing(memory.dialing.keys().copied().collect())
-            .await;
+        let now_going = sip.dialing(memory.dialing.keys().copied().collect()).await;
         let ringing: BTreeSet<u64> = now_going.ringing.into_iter().collect();
         let seeking: BTreeSet<u64> = now_going.seeking.into_iter().collect();
         memory.dialing.retain(|call, going| {

@@ -46,7 +46,11 @@ pub(super) async fn campaign_round(
             PhoneState::Busy => {}
         }
     }
-    for going in memory.dialing.values().filter(|g| g.campaign == campaign.id) {
+    for going in memory
+        .dialing
+        .values()
+        .filter(|g| g.campaign == campaign.id)
+    {
         if going.answered {
             floor.seeking += 1;
         } else {

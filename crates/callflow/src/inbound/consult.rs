@@ -54,6 +54,10 @@ pub(super) struct Consult {
     key: String,
     /// When the party answered.
     answered_at: Option<Millis>,
+    /// A consult the agent started on their desk phone: the phone's own call to the party
+    /// (its second dialog with us), where the agent talks during the consult instead of on the
+    /// customer's call.
+    pub(super) via: Option<LegId>,
 }
 
 impl Consult {
@@ -105,15 +109,33 @@ impl Inbound {
     /// Starts a consult: the customer holds with music, the agent moves to the consult room and
     /// hears ringback while the engine finds the party.
     pub(crate) fn consult(&mut self, now: Millis, to: ConsultTo) -> Result<(), CallError> {
-        let Stage::Talking { agent, leg, .. } = self.stage else {
+        self.may_consult(&to)?;
+        self.start_consult(now, to, None);
+        Ok(())
+    }
+
+    /// Whether the agent may consult `to` now: talking with the customer, no consult under
+    /// way, not themselves.
+    pub(super) fn may_consult(&self, to: &ConsultTo) -> Result<(), CallError> {
+        let Stage::Talking { agent, .. } = self.stage else {
             return Err(CallError::NotTalking);
         };
         if self.consult.is_some() {
             return Err(CallError::InConsult);
         }
-        if to == ConsultTo::Agent(agent) {
+        if *to == ConsultTo::Agent(agent) {
             return Err(CallError::NotTalking);
         }
+        Ok(())
+    }
+
+    /// Starts a consult [`may_consult`](Self::may_consult) allowed: the engine looks for the
+    /// party, the customer holds with music, and the agent hears ringback in the consult room,
+    /// where their audio moves (or, `via` their desk phone's own call, is already).
+    pub(super) fn start_consult(&mut self, now: Millis, to: ConsultTo, via: Option<LegId>) {
+        let Stage::Talking { agent, leg, .. } = self.stage else {
+            return;
+        };
         self.brought += 1;
         let n = self.brought;
         let party = match to {
@@ -134,7 +156,13 @@ impl Inbound {
         if !was_held {
             self.play(Sound::HoldMusic);
         }
-        self.move_agent(agent, leg, CONSULT);
+        let leg = match via {
+            Some(l) => AgentLeg::Sip(l),
+            None => {
+                self.move_agent(agent, leg, CONSULT);
+                leg
+            }
+        };
         let (leg, user) = match leg {
             AgentLeg::Sip(l) => (Some(l), agent),
             AgentLeg::Browser => (None, agent),
@@ -151,9 +179,9 @@ impl Inbound {
             was_held,
             key,
             answered_at: None,
+            via,
         });
         self.tell_consult("ringing", None);
-        Ok(())
     }
 
     /// The engine found the consulted colleague's device: it rings with a consult pop.
@@ -244,6 +272,10 @@ impl Inbound {
         c.answered_at = Some(now);
         let party = c.party.clone();
         let key = c.key.clone();
+        // The desk phone's own call to the party is answered now.
+        if let Some(via) = c.via {
+            self.legs.with_sip(via, |l, ctx| l.confirm(ctx));
+        }
         self.consult_record_answered(now, &key);
         match party {
             Party::Agent { user, leg } => {
@@ -313,8 +345,14 @@ impl Inbound {
         };
         c.state = State::ThreeWay { since: now };
         let party = c.party.clone();
+        let via = c.via.take();
         self.legs.media(MediaOut::StopPlay { room: MAIN });
-        self.move_agent(agent, leg, MAIN);
+        match via {
+            // The desk phone's consult call becomes the agent's call with all three; the
+            // customer's call on the phone ends.
+            Some(via) => self.phone_call_joins(via),
+            None => self.move_agent(agent, leg, MAIN),
+        }
         self.move_party(&party, MAIN);
         self.held = false;
         self.tell_consult("three_way", None);
@@ -325,7 +363,7 @@ impl Inbound {
 
     /// Attended transfer: the agent leaves; the consulted colleague (or number) talks with the
     /// customer from now on.
-    fn complete(&mut self, now: Millis) {
+    pub(super) fn complete(&mut self, now: Millis) {
         let Stage::Talking {
             agent,
             leg,
@@ -338,6 +376,14 @@ impl Inbound {
         let Some(c) = self.consult.take() else {
             return;
         };
+        // A desk phone's transfer key (REFER with Replaces) hears it worked before its BYEs.
+        if let Some(l) = self.refer.take() {
+            self.legs
+                .with_sip(l, |s, ctx| s.notify_refer(ctx, 200, "OK"));
+        }
+        if let Some(via) = c.via {
+            self.legs.drop_leg(via);
+        }
         self.tell_consult_to(agent, &c, "ended", Some("completed"));
         self.close_consult_record(now, &c, true, "completed");
         self.segment(agent, since, now, true);
@@ -408,7 +454,13 @@ impl Inbound {
         };
         self.drop_party(now, &c, reason);
         if let Stage::Talking { agent, leg, .. } = self.stage {
-            if !matches!(c.state, State::ThreeWay { .. }) {
+            if c.via.is_some() {
+                // The phone's customer call never left the main room: the music the consult
+                // started stops; a hold the phone put on it stays until the phone resumes.
+                if !c.was_held {
+                    self.legs.media(MediaOut::StopPlay { room: MAIN });
+                }
+            } else if !matches!(c.state, State::ThreeWay { .. }) {
                 self.legs.media(MediaOut::StopPlay { room: MAIN });
                 self.move_agent(agent, leg, MAIN);
                 if c.was_held {
@@ -426,6 +478,9 @@ impl Inbound {
         self.close_consult_record(now, c, false, reason);
         if let Some(l) = c.sip_leg() {
             self.legs.drop_leg(l);
+        }
+        if let Some(via) = c.via {
+            self.end_phone_consult_call(via, reason);
         }
         let Party::Agent { user, leg } = c.party else {
             return;

@@ -7,6 +7,7 @@
 mod consult;
 mod consult_record;
 mod from_placed;
+mod phone_consult;
 mod ring;
 mod seek;
 mod supervise;
@@ -691,7 +692,10 @@ impl Inbound {
             }
             return;
         }
-        if self.consult_leg_event(now, leg, &ev) || self.supervisor_leg_event(now, leg, &ev) {
+        if self.consult_leg_event(now, leg, &ev)
+            || self.via_leg_event(now, leg, &ev)
+            || self.supervisor_leg_event(now, leg, &ev)
+        {
             return;
         }
         match (self.stage, ev) {
@@ -748,9 +752,22 @@ impl Inbound {
                 },
                 ev,
             ) if l == leg => match ev {
+                // Hanging up the customer's call during an answered consult made on the phone
+                // hands the customer to the party, as the phone bar's hang-up does.
+                LegEvent::InDialog(InDialog::HungUp) if self.phone_consult_answered() => {
+                    self.complete(now);
+                }
                 LegEvent::InDialog(InDialog::HungUp) => self.agent_hung_up(now),
+                // The desk phone's attended transfer: Replaces names its consult call.
+                LegEvent::InDialog(InDialog::Refer {
+                    replaces: Some(call_id),
+                    ..
+                }) => self.phone_refer_replaces(now, leg, &call_id),
                 // The desk phone's own transfer key: the engine finds the target.
-                LegEvent::InDialog(InDialog::Refer { target }) => {
+                LegEvent::InDialog(InDialog::Refer {
+                    target,
+                    replaces: None,
+                }) => {
                     if self.consult.is_some() || self.refer.is_some() {
                         self.refuse_refer(leg);
                     } else {

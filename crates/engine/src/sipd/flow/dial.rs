@@ -306,7 +306,11 @@ impl Calls {
     }
 
     /// The media of a leg on socket `s`, advertised at `addr`.
-    fn local_media_of(&self, s: &std::net::UdpSocket, addr: std::net::IpAddr) -> LocalMedia {
+    pub(super) fn local_media_of(
+        &self,
+        s: &std::net::UdpSocket,
+        addr: std::net::IpAddr,
+    ) -> LocalMedia {
         LocalMedia {
             addr,
             port: s.local_addr().map(|a| a.port()).unwrap_or_default(),

@@ -115,6 +115,22 @@ impl Flows {
         self.calls.get_mut(&id).map(|(c, _)| c)
     }
 
+    /// A desk phone's consult call `leg` joined call `id`: its INVITE (`txn`) and RTP socket
+    /// belong to the call from now on.
+    pub(crate) fn phone_consult_leg(
+        &mut self,
+        id: u64,
+        leg: LegId,
+        txn: TxnId,
+        (port, socket): (u16, std::net::UdpSocket),
+    ) {
+        self.by_txn.insert(txn, (id, leg));
+        if let Some((_, r)) = self.calls.get_mut(&id) {
+            r.invites.insert(leg, txn);
+            r.sockets.insert(port, socket);
+        }
+    }
+
     /// Calls using a trunk.
     pub(crate) fn on_trunk(&self, trunk: TrunkId) -> usize {
         self.calls

@@ -6,7 +6,7 @@
 //! rule, enterprise call limit, record, recording and phone-bar events. Every refusal is a SIP
 //! final response with a reason phrase the phone shows.
 
-use callflow::PhoneInvite;
+use callflow::{AgentPart, ConsultTo, PhoneConsult, PhoneInvite};
 use model::presence::LoginState;
 use model::{EnterpriseId, UserId};
 use sip::Millis;
@@ -108,9 +108,17 @@ impl Calls {
             Some((403, "Agent Not Signed In"))
         } else if !dialable(&number) {
             Some((484, "Address Incomplete"))
+        } else if let Some(call) = self.talking_on_phone(e, user) {
+            // Dialling during a call on the phone consults: the colleague or the number.
+            let to = match self.directory.user_of_account(e, &number) {
+                Some(colleague) => ConsultTo::Agent(colleague),
+                None => ConsultTo::External(number),
+            };
+            self.consult_from_phone(now, call, (id, from, msg), to, txns);
+            return;
         } else if self.directory.user_of_account(e, &number).is_some() {
-            // The phone bar has no colleague call either: consult or transfer to them instead.
-            Some((404, "Colleague Calls Not Supported"))
+            // Colleagues are called from a call (consult), not on their own.
+            Some((404, "Colleague Calls Need A Customer Call"))
         } else {
             None
         };
@@ -136,6 +144,55 @@ impl Calls {
             let verdict = check.0.check(e, Some(user), number).await;
             let _ = inbox.send(Inbound::PhoneDialChecked(id, verdict)).await;
         });
+    }
+
+    /// The call agent `user` talks on from a SIP device (their desk phone), if any.
+    fn talking_on_phone(&self, e: EnterpriseId, user: UserId) -> Option<u64> {
+        match self.flows.of_agent(e, user, None) {
+            Some((call, AgentPart::Talking { browser: false })) => Some(call),
+            _ => None,
+        }
+    }
+
+    /// The phone's INVITE (`id`, from `from`) during call `call`: a consult of that call whose
+    /// agent side is the phone's new call, or the INVITE refused with the call's reason.
+    fn consult_from_phone(
+        &mut self,
+        now: Millis,
+        call: u64,
+        (id, from, msg): (TxnId, Peer, Message),
+        to: ConsultTo,
+        txns: &mut Transactions,
+    ) {
+        let Some(socket) = self.rtp_socket() else {
+            self.reply(now, txns, id, &msg, 503, "No Media Ports Free");
+            return;
+        };
+        let at = self.advertised(from.addr.ip(), None);
+        let media = self.local_media_of(&socket, at);
+        let port = media.port;
+        let consult = PhoneConsult {
+            invite: PhoneInvite {
+                invite: msg.clone(),
+                txn: id,
+            },
+            peer: from,
+            media,
+            to,
+        };
+        let started = self
+            .flows
+            .call_mut(call)
+            .map(|c| c.consult_from_phone(wall_ms(), consult));
+        match started {
+            Some(Ok(leg)) => {
+                tracing::info!(call, "desk phone consults during its call");
+                self.flows.phone_consult_leg(call, leg, id, (port, socket));
+                self.run_call(now, call, txns);
+            }
+            Some(Err(r)) => self.reply(now, txns, id, &msg, r.code, r.reason),
+            None => self.reply(now, txns, id, &msg, 481, "Call Ended"),
+        }
     }
 
     /// Risk control answered for a phone's INVITE (unless the phone gave up meanwhile).
