@@ -268,6 +268,7 @@ fn with_no_agent_free_for_two_seconds_the_customer_hears_the_message_and_the_cal
 fn an_agent_freed_within_the_wait_takes_the_call() {
     let mut h = predictive();
     let _ = customer_answers(&mut h, 3_000);
+    let answered_at = h.now;
     h.input(0, Input::QueueRefused);
     let again = next_deadline(&mut h);
     assert!(asks_for_agent(&again));
@@ -279,8 +280,13 @@ fn an_agent_freed_within_the_wait_takes_the_call() {
             survey: None,
         },
     );
-    assert_eq!(h.call.poll_timeout(), None, "the search is over");
+    assert_eq!(
+        h.call.poll_timeout(),
+        Some(answered_at + 2_000),
+        "queued: the search's deadline holds until the agent's device rings"
+    );
     h.input(5, Input::Offer(ring(AGENTS[0], desk_phone(), true)));
+    assert_eq!(h.call.poll_timeout(), None, "rung: the search is over");
     let phone = FarEnd::new(
         h.last_sent(LegId(1), "INVITE")
             .expect("the phone is called"),
@@ -349,4 +355,38 @@ fn the_dialer_hanging_up_a_ringing_call_cancels_it() {
         "{out:#?}"
     );
     assert!(!h.call.is_dialing());
+}
+
+#[test]
+fn queued_for_an_agent_who_is_never_rung_the_call_is_abandoned_at_the_deadline() {
+    let mut h = predictive();
+    let _ = customer_answers(&mut h, 3_000);
+    let answered_at = h.now;
+    // The engine queued it for agent 7, but the ACD offered agent 7 another call meanwhile.
+    h.input(
+        1,
+        Input::Enqueued {
+            group: None,
+            survey: None,
+        },
+    );
+    assert!(h.call.is_seeking_agent());
+    let out = next_deadline(&mut h);
+    assert_eq!(h.now, answered_at + 2_000, "the 2 s the search allows");
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, Output::Acd(AcdOut::Abandon))),
+        "out of the queue: {out:#?}"
+    );
+    assert!(abandoned(&h));
+    assert!(!h.call.is_seeking_agent());
+    assert!(out.iter().any(|o| matches!(
+        o,
+        Output::Media(MediaOut::Play { sound: callflow::Sound::Prompt(p), .. })
+            if *p == ivr::Prompt::builtin(ivr::Builtin::NoAgent)
+    )));
+    assert_eq!(h.call.poll_timeout(), None);
+    // A late offer changes nothing.
+    h.input(10, Input::Offer(ring(AGENTS[0], desk_phone(), true)));
+    assert!(h.last_sent(LegId(1), "INVITE").is_none(), "no phone rings");
 }

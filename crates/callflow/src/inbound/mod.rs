@@ -412,7 +412,7 @@ impl Inbound {
             },
             Input::Enqueued { group, survey } => {
                 if self.stage == Stage::Routing {
-                    self.seek = None;
+                    self.seek_queued();
                     // A personal queue keeps the survey of the group the call came from.
                     if group.is_some() {
                         self.survey = survey;
@@ -446,7 +446,10 @@ impl Inbound {
                     self.goodbye();
                 }
             }
-            Input::Offer(ring) => self.offer(now, ring),
+            Input::Offer(ring) => {
+                self.seek = None;
+                self.offer(now, ring);
+            }
             Input::OfferWithdrawn { agent, reason } => {
                 self.drop_ring(agent);
                 self.tell(

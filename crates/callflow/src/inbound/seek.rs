@@ -1,7 +1,9 @@
 //! A predictive call's customer answered: the call looks for a free agent of the campaign for
 //! up to [`AGENT_WAIT_MS`], asking the engine again every [`ASK_EVERY_MS`] while none is free
 //! (an agent finishing their after-call work takes it); after that the customer hears the
-//! `no-agent` message and the call is abandoned.
+//! `no-agent` message and the call is abandoned. Queued for the agent found, the same deadline
+//! holds until that agent's device rings (the ACD may have offered them another call in the
+//! same instant): past it, the call leaves the queue and is abandoned too.
 
 use model::UserId;
 
@@ -64,17 +66,36 @@ impl Inbound {
         true
     }
 
-    /// When to ask the engine again.
+    /// The ACD queued the call for the agent found: it waits for their device to ring, no
+    /// longer than the search would have.
+    pub(super) fn seek_queued(&mut self) {
+        if let Some(seek) = self.seek.as_mut() {
+            seek.ask_at = None;
+        }
+    }
+
+    /// Whether the call waits in a queue for an agent's device to ring.
+    fn queued_unrung(&self) -> bool {
+        matches!(self.stage, Stage::Waiting { ring: None, .. })
+    }
+
+    /// When to ask the engine again, or (queued and not rung yet) when to give up.
     pub(super) fn seek_deadline(&self) -> Option<Millis> {
-        self.seek.and_then(|s| s.ask_at)
+        let s = self.seek?;
+        s.ask_at.or(self.queued_unrung().then_some(s.until))
     }
 
     pub(super) fn seek_timeout(&mut self, now: Millis) {
-        if let Some(seek) = self.seek.as_mut()
-            && seek.ask_at.is_some_and(|at| at <= now)
-        {
+        let Some(seek) = self.seek.as_mut() else {
+            return;
+        };
+        if seek.ask_at.is_some_and(|at| at <= now) {
             seek.ask_at = None;
             self.ask_for_agent();
+        } else if seek.until <= now && self.queued_unrung() {
+            self.seek = None;
+            self.legs.push(Output::Acd(AcdOut::Abandon));
+            self.no_agent();
         }
     }
 }
