@@ -1,7 +1,7 @@
 //! Bridged calls with media, recorded: sipp customers (Debian package `sip-tester`) call an IVR
 //! number whose flow queues them in a skill group; desk phones registered with digest as that
 //! group's agents answer, and both sides stream a looping µ-law tone (customers 1 kHz, agents
-//! 600 Hz, 50 packets/s each way) through Patchbay, which decodes, bridges and records every call
+//! 600 Hz, 50 packets/s each way) through Patchbay, which bridges and records every call
 //! (stereo WAV). One sipp process registers every agent account from one port and answers every
 //! call Patchbay sends to those bindings (its out-of-call scenario).
 //!

@@ -1,9 +1,11 @@
 //! A media room: the members of one conversation (customer, agents, supervisors, players).
 //!
-//! Two speaking members with one codec, no tap and no player: packets are forwarded as they come,
-//! only re-stamped ([`OutStream::forward`]), with no decoding. Anything else (a third member, a
-//! listen-only or whisper member, a codec mismatch, the recorder/ASR tap, hold music) goes through
-//! decode, mix-minus and encode on every 20 ms [`Room::handle_tick`]. Each member's [`OutStream`]
+//! Two speaking members with one codec and no player: packets are forwarded as they come, only
+//! re-stamped ([`OutStream::forward`]), with no decoding. When the recorder or ASR taps such a
+//! room, the forwarded packets are also kept in each member's jitter buffer and decoded on the
+//! 20 ms tick for the tap alone (nothing is mixed or encoded). Anything else (a third member, a
+//! listen-only or whisper member, a codec mismatch, hold music) goes through decode, mix-minus
+//! and encode on every 20 ms [`Room::handle_tick`]. Each member's [`OutStream`]
 //! lives in its [`MemberState`], which [`Room::leave`] hands back and [`Room::join`] takes, so a
 //! member moved to another room (hold, consult, three-way) keeps one continuous stream.
 
@@ -112,6 +114,9 @@ pub enum RoomOutput {
         id: MemberId,
     },
 }
+
+/// A member's decoded frame this tick: who, their side and mode, the samples.
+type Heard = (MemberId, Role, Mode, Vec<i16>);
 
 #[derive(Debug)]
 struct Slot {
@@ -232,9 +237,10 @@ impl Room {
         self.members.is_empty()
     }
 
-    /// True when packets are forwarded without decoding (the fast path).
+    /// True when packets are forwarded without decoding and re-encoding (the fast path; a tap
+    /// still decodes a copy of them).
     pub fn forwarding(&self) -> bool {
-        if self.tap || !self.players.is_empty() || self.members.len() != 2 {
+        if !self.players.is_empty() || self.members.len() != 2 {
             return false;
         }
         // Keys being sent take the place of audio frames, tick by tick.
@@ -256,6 +262,12 @@ impl Room {
             return;
         }
         if self.forwarding() {
+            // The tap hears a copy, played out on the tick like any mixed frame.
+            if self.tap
+                && let Some(slot) = self.members.get_mut(&from)
+            {
+                slot.jitter.push(frame.clone());
+            }
             if let Some((&to, slot)) = self.members.iter_mut().find(|(id, _)| **id != from) {
                 let frame = slot.state.out.forward(frame);
                 self.out.push_back(RoomOutput::Rtp { to, frame });
@@ -267,27 +279,16 @@ impl Room {
         }
     }
 
-    /// The 20 ms tick: mixes, encodes and taps (nothing to do while forwarding).
+    /// The 20 ms tick: mixes, encodes and taps; while forwarding, only taps (if anyone does).
     pub fn handle_tick(&mut self) {
         if self.forwarding() {
+            if self.tap {
+                let heard = self.play_out();
+                self.tap_sides(&heard);
+            }
             return;
         }
-        // One frame from each speaker.
-        let mut heard: Vec<(MemberId, Role, Mode, Vec<i16>)> = Vec::new();
-        for (id, slot) in &mut self.members {
-            let frame = match slot.jitter.pop() {
-                Playout::Frame(f) if f.payload_type == slot.state.codec.payload_type() => {
-                    let pcm = slot.state.codec.decode(&f.payload);
-                    slot.last = Some(pcm.clone());
-                    Some(pcm)
-                }
-                Playout::Lost => slot.last.take(),
-                _ => None,
-            };
-            if let Some(pcm) = frame {
-                heard.push((*id, slot.state.role, slot.state.mode, pcm));
-            }
-        }
+        let heard = self.play_out();
         let mut music: Vec<Vec<i16>> = Vec::with_capacity(self.players.len());
         let mut done: Vec<MemberId> = Vec::new();
         for (id, p) in &mut self.players {
@@ -331,19 +332,44 @@ impl Room {
         }
 
         if self.tap {
-            let side = |role: Role| {
-                let mut acc = [0i32; FRAME_SAMPLES];
-                for (_, r, mode, pcm) in &heard {
-                    if *r == role && *mode == Mode::SpeakListen {
-                        add(&mut acc, pcm);
-                    }
-                }
-                acc.iter().map(|v| saturate(*v)).collect::<Vec<i16>>()
-            };
-            let customer = side(Role::Customer);
-            let agent = side(Role::Agent);
-            self.out.push_back(RoomOutput::Tap { customer, agent });
+            self.tap_sides(&heard);
         }
+    }
+
+    /// One frame from each member's jitter buffer, decoded (a lost one concealed by the last).
+    fn play_out(&mut self) -> Vec<Heard> {
+        let mut heard = Vec::with_capacity(self.members.len());
+        for (id, slot) in &mut self.members {
+            let frame = match slot.jitter.pop() {
+                Playout::Frame(f) if f.payload_type == slot.state.codec.payload_type() => {
+                    let pcm = slot.state.codec.decode(&f.payload);
+                    slot.last = Some(pcm.clone());
+                    Some(pcm)
+                }
+                Playout::Lost => slot.last.take(),
+                _ => None,
+            };
+            if let Some(pcm) = frame {
+                heard.push((*id, slot.state.role, slot.state.mode, pcm));
+            }
+        }
+        heard
+    }
+
+    /// The recorder's and ASR's frame: each side's speech this tick.
+    fn tap_sides(&mut self, heard: &[Heard]) {
+        let side = |role: Role| {
+            let mut acc = [0i32; FRAME_SAMPLES];
+            for (_, r, mode, pcm) in heard {
+                if *r == role && *mode == Mode::SpeakListen {
+                    add(&mut acc, pcm);
+                }
+            }
+            acc.iter().map(|v| saturate(*v)).collect::<Vec<i16>>()
+        };
+        let customer = side(Role::Customer);
+        let agent = side(Role::Agent);
+        self.out.push_back(RoomOutput::Tap { customer, agent });
     }
 
     /// The next output, if any.

@@ -2,7 +2,7 @@
 //! while the call runs, and repair of files cut short by a crash.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use crate::MediaError;
@@ -20,10 +20,20 @@ pub struct RecordingWriter<W: Write + Seek> {
     data_bytes: u64,
 }
 
-impl RecordingWriter<File> {
-    /// Creates (truncates) a recording file.
+/// Bytes a recording file's buffer holds: a little over a second of stereo 8 kHz 16-bit audio,
+/// so that between two once-a-second [`flush`](RecordingWriter::flush)es the frames of a call
+/// reach the file in one write instead of fifty.
+pub const FILE_BUFFER: usize = 32 * 1024 + 1024;
+
+/// A recording being written to its file, buffered.
+pub type RecordingFile = RecordingWriter<BufWriter<File>>;
+
+impl RecordingFile {
+    /// Creates (truncates) a recording file. Frames are buffered until the next
+    /// [`flush`](RecordingWriter::flush) (a crash loses what was buffered: at most a second
+    /// when flushed once a second).
     pub fn create(path: &Path) -> Result<Self, MediaError> {
-        RecordingWriter::new(File::create(path)?)
+        RecordingWriter::new(BufWriter::with_capacity(FILE_BUFFER, File::create(path)?))
     }
 }
 

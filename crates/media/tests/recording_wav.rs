@@ -68,6 +68,31 @@ fn a_recording_cut_short_by_a_crash_plays_after_repair() {
 }
 
 #[test]
+fn a_crash_loses_only_the_frames_buffered_since_the_last_flush() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("killed.wav");
+    let mut w = RecordingWriter::create(&path).unwrap();
+    let mut tone = ToneGenerator::continuous(1_000.0, 8_000);
+    // Two seconds flushed once a second, as the media plane does, then 30 frames more.
+    for i in 1..=130 {
+        let f = tone.next_frame();
+        w.write_frame(&f, &f).unwrap();
+        if i % 50 == 0 {
+            w.flush().unwrap();
+        }
+    }
+    // kill -9: nothing runs, not even the buffer's drop.
+    std::mem::forget(w);
+    let r = hound::WavReader::open(&path).unwrap();
+    assert_eq!(
+        r.len(),
+        2 * 100 * 160,
+        "the flushed seconds play as they are"
+    );
+    assert!((repair(&path).unwrap() - 2.0).abs() < 0.01);
+}
+
+#[test]
 fn repair_refuses_files_that_are_not_recordings() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");

@@ -133,7 +133,7 @@ fn streams_stay_continuous_through_forwarding_mixing_and_hold() {
 }
 
 #[test]
-fn a_codec_mismatch_or_a_tap_turns_forwarding_off() {
+fn a_codec_mismatch_turns_forwarding_off_and_a_tap_does_not() {
     let a = Leg::new(1, 1_000.0, Codec::Pcmu);
     let b = Leg::new(2, 400.0, Codec::Pcma);
     let mut room = Room::new();
@@ -146,5 +146,97 @@ fn a_codec_mismatch_or_a_tap_turns_forwarding_off() {
     room.join(c.id, c.state(Role::Customer, Mode::SpeakListen));
     assert!(room.forwarding());
     room.set_tap(true);
-    assert!(!room.forwarding(), "the recorder needs decoded audio");
+    assert!(room.forwarding(), "the recorder decodes a copy");
+}
+
+/// The tap's frames: (customer side, agent side).
+fn taps(outs: &[RoomOutput]) -> Vec<(Vec<i16>, Vec<i16>)> {
+    outs.iter()
+        .filter_map(|o| match o {
+            RoomOutput::Tap { customer, agent } => Some((customer.clone(), agent.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_recorded_room_forwards_packets_as_they_came_and_taps_each_side_on_the_tick() {
+    let mut customer = Leg::new(1, 1_000.0, Codec::Pcmu);
+    let mut agent = Leg::new(2, 400.0, Codec::Pcmu);
+    let mut room = Room::new();
+    room.join(
+        customer.id,
+        customer.state(Role::Customer, Mode::SpeakListen),
+    );
+    room.join(agent.id, agent.state(Role::Agent, Mode::SpeakListen));
+    room.set_tap(true);
+    let mut outs = Vec::new();
+    let mut sent_by_customer = Vec::new();
+    for _ in 0..50 {
+        let p = customer.next_packet();
+        sent_by_customer.push(p.payload.clone());
+        room.handle_rtp(customer.id, p);
+        // Forwarded at once, before the tick.
+        let now: Vec<RoomOutput> = std::iter::from_fn(|| room.poll_output()).collect();
+        assert_eq!(sent_to(&now, agent.id).len(), 1, "forwarded as it came");
+        outs.extend(now);
+        room.handle_rtp(agent.id, agent.next_packet());
+        room.handle_tick();
+        outs.extend(std::iter::from_fn(|| room.poll_output()));
+    }
+    let to_agent = sent_to(&outs, agent.id);
+    let payloads: Vec<Vec<u8>> = to_agent.iter().map(|f| f.payload.clone()).collect();
+    assert_eq!(payloads, sent_by_customer, "the same bytes: not re-encoded");
+    assert_continuous(&to_agent, 0xA002);
+    assert_eq!(sent_to(&outs, customer.id).len(), 50);
+    let taps = taps(&outs);
+    assert_eq!(taps.len(), 50, "one tap frame a tick");
+    let left: Vec<i16> = taps.iter().flat_map(|(c, _)| c.clone()).collect();
+    let right: Vec<i16> = taps.iter().flat_map(|(_, a)| a.clone()).collect();
+    assert!(
+        hears(&left, 1_000.0) && !hears(&left, 400.0),
+        "the customer side"
+    );
+    assert!(
+        hears(&right, 400.0) && !hears(&right, 1_000.0),
+        "the agent side"
+    );
+}
+
+#[test]
+fn music_joining_a_recorded_room_switches_to_mixing_with_the_tap_going_on() {
+    let mut customer = Leg::new(1, 1_000.0, Codec::Pcma);
+    let mut agent = Leg::new(2, 400.0, Codec::Pcma);
+    let mut room = Room::new();
+    room.join(
+        customer.id,
+        customer.state(Role::Customer, Mode::SpeakListen),
+    );
+    room.join(agent.id, agent.state(Role::Agent, Mode::SpeakListen));
+    room.set_tap(true);
+    let o1 = run(&mut room, &mut [&mut customer, &mut agent], 25);
+    room.add_player(
+        media::room::MemberId(99),
+        Box::new(PromptPlayer::new(
+            ToneGenerator::continuous(2_000.0, 8_000)
+                .next_frame()
+                .repeat(50)
+                .into(),
+            true,
+        )),
+    );
+    assert!(!room.forwarding());
+    let o2 = run(&mut room, &mut [&mut customer, &mut agent], 25);
+    assert_eq!(
+        taps(&o1).len() + taps(&o2).len(),
+        50,
+        "no tick without its tap frame"
+    );
+    let mut to_customer = sent_to(&o1, customer.id);
+    to_customer.extend(sent_to(&o2, customer.id));
+    assert_continuous(&to_customer, 0xA001);
+    assert!(
+        hears(&audio(&sent_to(&o2, customer.id)), 2_000.0),
+        "the music is mixed in"
+    );
 }

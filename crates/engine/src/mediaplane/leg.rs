@@ -14,7 +14,7 @@ use media::room::{MemberState, Mode};
 use media::rtp::RtpFrame;
 use media::stream::OutStream;
 use media::strict::Verdict;
-use media::wav::RecordingWriter;
+use media::wav::RecordingFile;
 use tokio::sync::mpsc;
 
 use super::rtcp::Rtcp;
@@ -85,7 +85,7 @@ pub(crate) struct Leg {
     pub(super) peer_hold: bool,
     pub(super) rtp_timeout: Duration,
     pub(super) events: mpsc::Sender<MediaEvent>,
-    pub(super) recorder: Option<RecordingWriter<std::fs::File>>,
+    pub(super) recorder: Option<RecordingFile>,
     /// Live transcription of the leg's room, when switched on.
     pub(super) transcriber: Option<Box<super::Transcriber>>,
     pub(super) counters: Arc<CallStats>,
@@ -323,8 +323,8 @@ impl Leg {
         }
     }
 
-    /// Writes one 20 ms frame to the recording and flushes its header once a second, so a crash
-    /// loses at most a second (and start-up repair recovers even that).
+    /// Writes one 20 ms frame to the recording (buffered) and flushes the buffer and the header
+    /// once a second, so a crash loses at most a second.
     pub(super) fn record(&mut self, left: &[i16], right: &[i16]) {
         if let Some(r) = &mut self.recorder {
             self.written += 1;
@@ -337,7 +337,7 @@ impl Leg {
         }
     }
 
-    /// Whether the leg's room must mix to tap its audio (recording or transcription).
+    /// Whether the leg's room must tap its audio (recording or transcription).
     pub(super) fn taps(&self) -> bool {
         self.recorder.is_some() || self.transcriber.is_some()
     }

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use media::room::{Codec, Mode, Role};
-use media::wav::RecordingWriter;
+use media::wav::RecordingFile;
 use tokio::sync::mpsc;
 
 pub use health::MediaHealth;
@@ -88,7 +88,7 @@ pub(crate) struct LegSpec {
     pub(crate) rtp_timeout: Duration,
     pub(crate) events: mpsc::Sender<MediaEvent>,
     /// The call's recording (customer left, agent side right), when this leg records it.
-    pub(crate) recorder: Option<RecordingWriter<std::fs::File>>,
+    pub(crate) recorder: Option<RecordingFile>,
     pub(crate) counters: Arc<CallStats>,
     pub(crate) report: Report,
 }

@@ -605,7 +605,7 @@ impl Worker {
         }
     }
 
-    /// The room mixes for its recorder while one of its legs records.
+    /// The room taps its audio (decoded for the recorder and ASR) while one of its legs records.
     fn update_tap(&mut self, room: u64) {
         if let Some(rs) = self.rooms.get_mut(&room) {
             let on = rs

@@ -173,10 +173,7 @@ impl Calls {
     }
 
     /// Opens the recording of a call in the recordings directory, if calls are recorded.
-    pub(super) fn start_recording(
-        &self,
-        call_id: u64,
-    ) -> Option<media::wav::RecordingWriter<std::fs::File>> {
+    pub(super) fn start_recording(&self, call_id: u64) -> Option<media::wav::RecordingFile> {
         self.config.recordings_dir.as_ref().and_then(|dir| {
             let stamp = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
