@@ -70,10 +70,13 @@ impl Framer {
             return Ok(None);
         };
         self.scanned = end;
-        let total = end + 4 + content_length(&self.buf[..end]);
-        if total > MAX_FRAME {
+        // A peer's Content-Length may be anything up to usize::MAX: add without overflowing.
+        let Some(total) = content_length(&self.buf[..end])
+            .checked_add(end + 4)
+            .filter(|t| *t <= MAX_FRAME)
+        else {
             return Err(FrameError::TooLarge);
-        }
+        };
         if self.buf.len() < total {
             return Ok(None);
         }
@@ -148,6 +151,16 @@ mod tests {
         let mut f = Framer::new();
         f.push(b"INFO sip:a@b SIP/2.0\r\nContent-Length: 70000\r\n\r\n");
         assert_eq!(f.next_frame(), Err(FrameError::TooLarge));
+    }
+
+    #[test]
+    fn a_content_length_near_the_largest_number_ends_the_stream_without_overflow() {
+        // Found by the `sip_tcp_framer` fuzz target: the head's length plus this overflowed.
+        for length in [u64::MAX, u64::MAX - 3, u64::MAX - 100] {
+            let mut f = Framer::new();
+            f.push(format!("INFO sip:a@b SIP/2.0\r\nl: 000{length}\r\n\r\nrest").as_bytes());
+            assert_eq!(f.next_frame(), Err(FrameError::TooLarge), "{length}");
+        }
     }
 
     #[test]
