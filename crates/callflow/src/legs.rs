@@ -9,7 +9,7 @@ use sip::sdp::{AudioDesc, LocalMedia};
 use sip::txn::{Peer, TxnId};
 
 use crate::call::Input;
-use crate::sipleg::{Answered, Ctx, LegEvent, SipLeg, no_dialog};
+use crate::sipleg::{Answered, Ctx, LegEvent, Refusal, SipLeg, answer_invite, no_dialog};
 use crate::{LegId, LegRole, Local, MediaOut, Output, RoomRef, Sound, Tokens};
 
 /// The call's main room: the customer is there, and whoever talks with them.
@@ -117,11 +117,35 @@ impl Legs {
         })
     }
 
-    /// Notes that a leg's media runs on the media plane (its RTP was started with the leg).
-    pub(crate) fn mark_media(&mut self, leg: LegId) {
+    /// A desk phone's own INVITE answered with early media (`183` with our SDP) and its RTP
+    /// started in `room`: the phone hears what plays there (ringback) until the call connects
+    /// ([`SipLeg::confirm`] sends the `200 OK`). Refused when the INVITE cannot be answered.
+    pub(crate) fn early_phone(
+        &mut self,
+        (txn, invite): (TxnId, Message),
+        peer: Peer,
+        media: LocalMedia,
+        room: RoomRef,
+    ) -> Result<LegId, Refusal> {
+        let contact = self.local.at(media.addr).contact();
+        let answered = answer_invite(&invite, media.clone(), &contact, &mut self.tokens)?;
+        let (remote, codec, te) = (answered.remote, answered.codec, answered.telephone_event);
+        let leg = self.early(LegRole::Agent, peer, answered, (txn, invite));
         if let Some(l) = self.map.get_mut(&leg) {
             l.media = true;
         }
+        self.media(MediaOut::StartRtp {
+            leg,
+            port: media.port,
+            remote,
+            codec,
+            telephone_event: te,
+            role: LegRole::Agent,
+            room,
+            echo: false,
+            record: false,
+        });
+        Ok(leg)
     }
 
     /// The Call-ID of a SIP leg's dialog.

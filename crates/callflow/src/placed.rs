@@ -7,7 +7,7 @@ use sip::failure::FailureCode;
 
 use crate::call::{AgentSide, CallError, Input, PlacedCall};
 use crate::legs::{AgentAudio, Legs, MAIN, Routed};
-use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite};
+use crate::sipleg::{InDialog, LegEvent, Refusal};
 use crate::{AcdOut, LegId, LegRole, Local, MediaOut, Millis, Output};
 
 /// Where a placed call is.
@@ -96,25 +96,11 @@ impl Placed {
             });
         };
         let mut call = Placed::new(spec, local, seed);
-        let l = &mut call.legs;
-        let contact = l.local.at(media.addr).contact();
-        let answered = answer_invite(&from.invite, media.clone(), &contact, &mut l.tokens)?;
-        let (remote, codec, te) = (answered.remote, answered.codec, answered.telephone_event);
-        let leg = l.early(LegRole::Agent, peer, answered, (from.txn, from.invite));
-        l.mark_media(leg);
+        let leg = call
+            .legs
+            .early_phone((from.txn, from.invite), peer, media, MAIN)?;
         call.started(now);
         let l = &mut call.legs;
-        l.media(MediaOut::StartRtp {
-            leg,
-            port: media.port,
-            remote,
-            codec,
-            telephone_event: te,
-            role: LegRole::Agent,
-            room: MAIN,
-            echo: false,
-            record: false,
-        });
         l.media(MediaOut::RingbackToAgent {
             room: MAIN,
             leg: Some(leg),

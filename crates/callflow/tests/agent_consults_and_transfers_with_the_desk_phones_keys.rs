@@ -26,25 +26,6 @@ const CUSTOMER_CALL: LegId = FIRST_RING;
 /// The phone's INVITE to the colleague: its server transaction.
 const PHONE_TXN: TxnId = TxnId(900);
 
-fn refer(far: &mut FarEnd, to: &str) -> Message {
-    let mut r = far.request("REFER", Vec::new());
-    r.headers.push(("Refer-To".to_owned(), to.to_owned()));
-    r
-}
-
-/// The bodies of the NOTIFYs sent on a leg.
-fn notifies(h: &Harness, leg: LegId) -> Vec<String> {
-    h.log
-        .iter()
-        .filter_map(|o| match o {
-            Output::SendRequest { leg: l, msg, .. } if *l == leg => Some(msg),
-            _ => None,
-        })
-        .filter(|m| m.method() == Some("NOTIFY"))
-        .map(|m| String::from_utf8_lossy(&m.body).trim().to_owned())
-        .collect()
-}
-
 /// The Call-ID of the customer's call on the phone (our INVITE to it).
 fn customer_call_id(phone: &FarEnd) -> String {
     phone.invite.header("Call-ID").expect("Call-ID").to_owned()

@@ -9,38 +9,9 @@ mod common;
 use callflow::{Input, LegId, Output, TransferTo};
 use common::*;
 use model::UserId;
-use sip::msg::Message;
 
 const COLLEAGUE: UserId = UserId(8);
 const AGENT_LEG: LegId = FIRST_RING;
-
-fn refer(far: &mut FarEnd, to: &str) -> Message {
-    let mut r = far.request("REFER", Vec::new());
-    r.headers.push(("Refer-To".to_owned(), to.to_owned()));
-    r.headers
-        .push(("Referred-By".to_owned(), "<sip:1001@127.0.0.1>".to_owned()));
-    r
-}
-
-/// The NOTIFY bodies sent on a leg, in order, and where each came among that leg's requests.
-fn notifies(h: &Harness, leg: LegId) -> Vec<String> {
-    h.log
-        .iter()
-        .filter_map(|o| match o {
-            Output::SendRequest { leg: l, msg, .. } if *l == leg => Some(msg),
-            _ => None,
-        })
-        .filter(|m| m.method() == Some("NOTIFY"))
-        .map(|m| {
-            assert_eq!(m.header("Event"), Some("refer"));
-            assert!(
-                m.header("Content-Type")
-                    .is_some_and(|c| c.starts_with("message/sipfrag"))
-            );
-            String::from_utf8_lossy(&m.body).trim().to_owned()
-        })
-        .collect()
-}
 
 #[test]
 fn the_phones_transfer_key_transfers_and_the_phone_hears_it_worked_before_its_bye() {

@@ -8,14 +8,12 @@
 //! such a consult as on their own: join makes the phone's new call the agent's call with all
 //! three.
 
-use super::consult::State;
+use super::consult::{CONSULT, State};
 use super::{AgentLeg, Inbound, Stage};
 use crate::call::PhoneConsult;
 use crate::legs::MAIN;
-use crate::sipleg::{InDialog, LegEvent, Refusal, answer_invite};
-use crate::{LegId, LegRole, MediaOut, Millis};
-
-use super::consult::CONSULT;
+use crate::sipleg::{InDialog, LegEvent, Refusal};
+use crate::{LegId, MediaOut, Millis};
 
 impl Inbound {
     /// The agent's desk phone called `consult.to` during the call: a consult whose agent side
@@ -49,23 +47,9 @@ impl Inbound {
             media,
             to,
         } = consult;
-        let l = &mut self.legs;
-        let contact = l.local.at(media.addr).contact();
-        let answered = answer_invite(&invite.invite, media.clone(), &contact, &mut l.tokens)?;
-        let (remote, codec, te) = (answered.remote, answered.codec, answered.telephone_event);
-        let leg = l.early(LegRole::Agent, peer, answered, (invite.txn, invite.invite));
-        l.mark_media(leg);
-        l.media(MediaOut::StartRtp {
-            leg,
-            port: media.port,
-            remote,
-            codec,
-            telephone_event: te,
-            role: LegRole::Agent,
-            room: CONSULT,
-            echo: false,
-            record: false,
-        });
+        let leg = self
+            .legs
+            .early_phone((invite.txn, invite.invite), peer, media, CONSULT)?;
         self.start_consult(now, to, Some(leg));
         Ok(leg)
     }
