@@ -2,15 +2,16 @@
 //! customer and dials a colleague; its INVITE becomes a consult of the customer's call (ringback
 //! as early media, 200 OK when the colleague answers). The phone's transfer key then sends REFER
 //! with Replaces on either call naming the other: the colleague keeps the customer and both
-//! phone calls end. Hanging up the consult call goes back to the customer; a colleague who
-//! cannot take it ends the phone's call with the reason; Replaces naming another dialog is
-//! declined; the phone bar's join makes the phone's consult call the agent's three-way call.
+//! phone calls end; pressed while the colleague still rings, it transfers blind to them.
+//! Hanging up the consult call goes back to the customer; a colleague who cannot take it ends
+//! the phone's call with the reason; Replaces naming another dialog is declined; the phone
+//! bar's join makes the phone's consult call the agent's three-way call.
 
 mod common;
 
 use callflow::{
     AcdOut, AgentSide, ConsultStep, ConsultTo, Input, LegId, MediaOut, Output, PhoneConsult,
-    PhoneInvite, RoomRef,
+    PhoneInvite, RoomRef, TransferTo,
 };
 use common::*;
 use model::{Event, UserId};
@@ -304,4 +305,39 @@ fn joining_from_the_phone_bar_makes_the_consult_call_the_three_way_call() {
     let bye = consult_call.request("BYE", Vec::new());
     h.request(leg, bye);
     assert!(h.last_sent(CUSTOMER_LEG, "BYE").is_some());
+}
+
+#[test]
+fn the_transfer_key_while_the_colleague_still_rings_transfers_blind_to_them() {
+    let (mut h, mut phone, _invite, leg) = phone_consults();
+    let to = "<sip:1002@127.0.0.1?Replaces=phone-call-1%3Bto-tag%3Dx%3Bfrom-tag%3Dph>";
+    let (txn, out) = h.request(CUSTOMER_CALL, refer(&mut phone, to));
+    assert_eq!(response_to(&out, txn).and_then(|r| r.status()), Some(202));
+    assert_eq!(
+        phone_call_statuses(&h),
+        [183, 487],
+        "the phone's consult call ends"
+    );
+    assert_eq!(notifies(&h, CUSTOMER_CALL), ["SIP/2.0 200 OK"]);
+    assert!(h.last_sent(CUSTOMER_CALL, "BYE").is_some());
+    assert!(h.last_sent(leg, "BYE").is_none(), "never answered: no BYE");
+    assert_eq!(h.call.agent(), None, "the customer waits for the colleague");
+    assert!(
+        h.log.iter().any(|o| matches!(
+            o,
+            Output::Acd(AcdOut::Transfer { to: TransferTo::Agent(u), .. }) if *u == COLLEAGUE
+        )),
+        "a blind transfer to the colleague"
+    );
+    // They ring again as a transfer and answer: they talk with the customer.
+    h.input(
+        100,
+        Input::Enqueued {
+            group: None,
+            survey: None,
+        },
+    );
+    h.input(10, Input::Offer(ring(COLLEAGUE, AgentSide::Browser, false)));
+    h.input(2_000, Input::AnswerInBrowser { agent: COLLEAGUE });
+    assert_eq!(h.call.agent(), Some(COLLEAGUE));
 }

@@ -3,17 +3,18 @@
 //! starts a consult of the customer's call, and the phone's new call carries the agent's side of
 //! it (ringback as early media, the 200 OK when the party answers). Then the phone's transfer key
 //! sends REFER with Replaces (RFC 3891) on either call, naming the other: the party keeps the
-//! customer and both phone calls end (attended transfer); hanging up the new call cancels the
+//! customer and both phone calls end (attended transfer); pressed while the party still rings,
+//! it becomes a blind transfer to them ("semi-attended"); hanging up the new call cancels the
 //! consult and the phone resumes the customer's call. The phone bar's consult buttons work on
 //! such a consult as on their own: join makes the phone's new call the agent's call with all
 //! three.
 
-use super::consult::{CONSULT, State};
+use super::consult::{CONSULT, Party, State};
 use super::{AgentLeg, Inbound, Stage};
 use crate::call::PhoneConsult;
 use crate::legs::MAIN;
 use crate::sipleg::{InDialog, LegEvent, Refusal};
-use crate::{LegId, MediaOut, Millis};
+use crate::{LegId, MediaOut, Millis, TransferTo};
 
 impl Inbound {
     /// The agent's desk phone called `consult.to` during the call: a consult whose agent side
@@ -79,7 +80,7 @@ impl Inbound {
             "no_answer" => (480, "No Answer"),
             "no_trunk" => (503, "No Trunk Available"),
             "invalid_number" => (404, "Not Found"),
-            "cancelled" | "caller_hung_up" => (487, "Request Terminated"),
+            "cancelled" | "caller_hung_up" | "transferred" => (487, "Request Terminated"),
             _ => (480, "Temporarily Unavailable"),
         };
         self.legs
@@ -145,11 +146,30 @@ impl Inbound {
             self.legs.with_sip(leg, |l, ctx| {
                 l.notify_refer(ctx, 481, "Call/Transaction Does Not Exist");
             });
-        } else if !answered || self.refer.is_some() {
+        } else if self.refer.is_some() {
             self.refuse_refer(leg);
-        } else {
+        } else if answered {
             self.refer = Some(leg);
             self.complete(now);
+        } else {
+            self.semi_attended(now, leg);
+        }
+    }
+
+    /// The transfer key pressed while the party still rings ("semi-attended"): the consult
+    /// ends and the customer is transferred blind to the party (ringing them again as a
+    /// transfer, coming back to the agent if they do not answer); the phone hears it worked.
+    fn semi_attended(&mut self, now: Millis, leg: LegId) {
+        let to = match self.consult.as_ref().map(|c| c.party().clone()) {
+            Some(Party::Agent { user, .. }) => TransferTo::Agent(user),
+            Some(Party::External { number, .. }) => TransferTo::External(number),
+            None => return self.refuse_refer(leg),
+        };
+        self.end_consult(now, "transferred");
+        self.refer = Some(leg);
+        if self.transfer(now, to).is_err() {
+            self.refer = None;
+            self.refuse_refer(leg);
         }
     }
 }
