@@ -280,7 +280,31 @@ fn a_second_call_from_the_phone_while_consulting_is_refused() {
             },
         )
         .expect_err("one consult at a time");
-    assert_eq!(refused.code, 486);
+    assert_eq!((refused.code, refused.reason), (486, "Already Consulting"));
+}
+
+#[test]
+fn the_phone_dialling_its_own_extension_during_a_call_is_refused() {
+    let (mut h, _customer, _phone) = bridged();
+    let now = h.now;
+    let refused = h
+        .call
+        .consult_from_phone(
+            now,
+            PhoneConsult {
+                invite: PhoneInvite {
+                    invite: phone_invite("1001", peer_sdp(30_002, Direction::SendRecv)),
+                    txn: PHONE_TXN,
+                },
+                peer: udp(PHONE),
+                media: media(20_010),
+                to: ConsultTo::Agent(AGENT),
+            },
+        )
+        .expect_err("not oneself");
+    assert_eq!((refused.code, refused.reason), (403, "Own Extension"));
+    assert_eq!(h.call.agent(), Some(AGENT));
+    assert!(!h.call.held());
 }
 
 #[test]

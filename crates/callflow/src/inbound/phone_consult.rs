@@ -11,7 +11,7 @@
 
 use super::consult::{CONSULT, Party, State};
 use super::{AgentLeg, Inbound, Stage};
-use crate::call::PhoneConsult;
+use crate::call::{ConsultTo, PhoneConsult};
 use crate::legs::MAIN;
 use crate::sipleg::{InDialog, LegEvent, Refusal};
 use crate::{LegId, MediaOut, Millis, TransferTo};
@@ -24,16 +24,21 @@ impl Inbound {
         now: Millis,
         consult: PhoneConsult,
     ) -> Result<LegId, Refusal> {
-        if !matches!(
-            self.stage,
-            Stage::Talking {
-                leg: AgentLeg::Sip(_),
-                ..
-            }
-        ) {
+        let Stage::Talking {
+            agent,
+            leg: AgentLeg::Sip(_),
+            ..
+        } = self.stage
+        else {
             return Err(Refusal {
                 code: 486,
                 reason: "Not Talking With The Customer",
+            });
+        };
+        if consult.to == ConsultTo::Agent(agent) {
+            return Err(Refusal {
+                code: 403,
+                reason: "Own Extension",
             });
         }
         if self.may_consult(&consult.to).is_err() {
