@@ -331,7 +331,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         .iter()
         .flat_map(|c| shares.iter().map(move |s| (c, s)))
     {
-        let recorded0 = handle.stats.recordings.lock().map(|r| r.len()).unwrap_or(0);
+        let recorded0 = handle.stats.recordings_started.load(Relaxed);
         agent_answers(&mut events);
         // Each customer stays the ramp longer than the hold: all N calls are up together for
         // `hold` seconds, from the last one's answer to the first one's hang-up.
@@ -406,7 +406,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
         answered += agent_answers(&mut events);
         let end = snapshot(&handle);
         let failed = failed_calls(dir, "customer");
-        let recorded = handle.stats.recordings.lock().map(|r| r.len()).unwrap_or(0) - recorded0;
+        let recorded = handle.stats.recordings_started.load(Relaxed) - recorded0;
         // Recordings take one 20 ms frame a media tick: audio short of the calls' length means
         // the engine's ticks fell behind real time (what it sends is late or missing).
         let audio = recorded_seconds(&recordings) * 100.0

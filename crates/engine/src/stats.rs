@@ -14,10 +14,13 @@ pub struct CallStats {
     pub rtp_timeouts: AtomicU64,
     /// Calls live now.
     pub active: AtomicU64,
-    /// DTMF digits received, in order (RFC 4733 and SIP INFO), for tests and diagnostics.
+    /// The last [`KEPT`] DTMF digits received, in order (RFC 4733 and SIP INFO), for tests and
+    /// diagnostics.
     pub digits: std::sync::Mutex<String>,
-    /// Recordings started, in order.
+    /// The last [`KEPT`] recordings started, in order.
     pub recordings: std::sync::Mutex<Vec<std::path::PathBuf>>,
+    /// Recordings started since the endpoint started.
+    pub recordings_started: AtomicU64,
     /// RTP packets received from peers (updated every RTCP interval and at hang-up).
     pub rtp_received: AtomicU64,
     /// RTP packets peers' sequence numbers say were sent to us.
@@ -54,11 +57,62 @@ pub struct SipGuardStats {
     pub tcp_idle_closed: AtomicU64,
 }
 
+/// How many of the last digits and recordings the counters keep (they would grow for as long
+/// as the process runs otherwise).
+pub const KEPT: usize = 1_000;
+
 impl CallStats {
     pub(crate) fn push_digit(&self, d: char) {
-        self.digits
+        let mut digits = self
+            .digits
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(d);
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        digits.push(d);
+        if digits.len() > KEPT {
+            // Digits are ASCII: one byte each.
+            let excess = digits.len() - KEPT;
+            digits.drain(..excess);
+        }
+    }
+
+    pub(crate) fn push_recording(&self, path: std::path::PathBuf) {
+        let mut recordings = self
+            .recordings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        recordings.push(path);
+        if recordings.len() > KEPT {
+            let excess = recordings.len() - KEPT;
+            recordings.drain(..excess);
+        }
+        self.recordings_started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_and_recordings_keep_only_the_last_thousand() {
+        let stats = CallStats::default();
+        for i in 0..2_500 {
+            stats.push_digit(if i % 2 == 0 { '1' } else { '#' });
+            stats.push_recording(std::path::PathBuf::from(format!("{i}.wav")));
+        }
+        let digits = stats.digits.lock().unwrap().clone();
+        assert_eq!(digits.len(), KEPT);
+        assert!(digits.ends_with("1#"), "the newest kept");
+        let recordings = stats.recordings.lock().unwrap();
+        assert_eq!(recordings.len(), KEPT);
+        assert_eq!(recordings.last().unwrap().to_str(), Some("2499.wav"));
+        assert_eq!(recordings.first().unwrap().to_str(), Some("1500.wav"));
+        assert_eq!(
+            stats
+                .recordings_started
+                .load(std::sync::atomic::Ordering::Relaxed),
+            2_500
+        );
     }
 }

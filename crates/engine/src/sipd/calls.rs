@@ -185,7 +185,7 @@ impl Calls {
                 .and_then(|()| media::wav::RecordingWriter::create(&path));
             match w {
                 Ok(w) => {
-                    self.stats.recordings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(path);
+                    self.stats.push_recording(path);
                     Some(w)
                 }
                 Err(e) => {

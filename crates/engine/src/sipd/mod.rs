@@ -142,6 +142,16 @@ pub fn loopback_directory() -> SipDirectory {
     }
 }
 
+/// The data size a WAV's 44-byte header declares.
+fn wav_data_size(path: &std::path::Path) -> Option<u64> {
+    use std::io::Read;
+    let mut head = [0u8; 44];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    Some(u64::from(u32::from_le_bytes([
+        head[40], head[41], head[42], head[43],
+    ])))
+}
+
 /// Repairs the headers of recordings left unfinished by a crash, so they play up to the moment
 /// the process died. Returns how many files were repaired.
 pub fn repair_recordings(dir: &std::path::Path) -> usize {
@@ -156,10 +166,8 @@ pub fn repair_recordings(dir: &std::path::Path) -> usize {
         let Ok(len) = std::fs::metadata(&path).map(|m| m.len()) else {
             continue;
         };
-        let declared = std::fs::read(&path).ok().and_then(|b| {
-            b.get(40..44)
-                .map(|s| u64::from(u32::from_le_bytes([s[0], s[1], s[2], s[3]])))
-        });
+        // The header's data size only: recordings run to megabytes, and there may be many.
+        let declared = wav_data_size(&path);
         if declared.is_some_and(|d| d + 44 != len) {
             match media::wav::repair(&path) {
                 Ok(seconds) => {
