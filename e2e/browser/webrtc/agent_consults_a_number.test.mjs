@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { demoAccounts, freePort, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
 import { startCarrier } from '../lib/peers.mjs';
-import { addCarrierTrunk, addSalesLine, agentPage, alawTone, apiAs, eventually, launchWithFakeAudio, startToneMonitor, toneWav, waitForTone } from './lib.mjs';
+import { addCarrierTrunk, addSalesLine, agentPage, alawTone, apiAs, eventually, launchWithFakeAudio, startToneMonitor, toneWav, waitForTone, pickEnabled } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -51,7 +51,7 @@ test('agent 1001 consults a number through the carrier, then hands the customer 
 
   await startToneMonitor(page, 'remote-audio', [600, 1000, 1400]);
   await page.getByTestId('consult-button').click();
-  await page.getByTestId('consult-number').click();
+  await pickEnabled(page, page.getByTestId('consult-number'));
   await page.getByTestId('consult-number-input').fill('13900139000');
   const consultedAt = Date.now();
   await page.getByTestId('consult-number-go').click();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
-import { agentPage, eventually, launchWithFakeAudio, remoteLevel, toneWav } from './lib.mjs';
+import { agentPage, eventually, launchWithFakeAudio, remoteLevel, toneWav, pickEnabled } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -42,7 +42,7 @@ test('agent 1001 transfers the customer to Support, where agent 1002 answers and
   await b.page.getByTestId('phone-status').filter({ hasText: 'Idle' }).waitFor();
 
   await a.page.getByTestId('transfer').click();
-  await a.page.locator('[data-testid^="transfer-to-"]', { hasText: 'Support' }).click();
+  await pickEnabled(a.page, a.page.locator('[data-testid^="transfer-to-"]', { hasText: 'Support' }));
   await a.page.getByTestId('ended-pop').waitFor({ timeout: 10_000 });
   await a.page.getByTestId('phone-status').filter({ hasText: 'After-call work' }).waitFor({ timeout: 10_000 });
   assert.equal(await a.page.getByTestId('talking').count(), 0, '1001 is off the call');

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { demoAccounts, freePort, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
 import { startCarrier } from '../lib/peers.mjs';
-import { addCarrierTrunk, addSalesLine, agentPage, alawTone, apiAs, eventually, launchWithFakeAudio, toneWav } from './lib.mjs';
+import { addCarrierTrunk, addSalesLine, agentPage, alawTone, apiAs, eventually, launchWithFakeAudio, toneWav, pickEnabled } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -51,7 +51,7 @@ test('agent 1001 transfers the customer to a number outside, through the carrier
   await eventually(() => media.hear(1_000, 600), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1001' });
 
   await page.getByTestId('transfer').click();
-  await page.getByTestId('transfer-to-number').click();
+  await pickEnabled(page, page.getByTestId('transfer-to-number'));
   await page.getByTestId('transfer-number-input').fill('13900139000');
   await shot(page, '69-webrtc-transfer-to-number');
   const transferredAt = Date.now();

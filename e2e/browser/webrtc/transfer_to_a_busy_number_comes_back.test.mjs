@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { demoAccounts, freePort, startPatchbay } from '../lib/server.mjs';
 import { shot } from '../lib/browser.mjs';
 import { startCarrier } from '../lib/peers.mjs';
-import { addCarrierTrunk, addSalesLine, agentPage, apiAs, eventually, launchWithFakeAudio, toneWav } from './lib.mjs';
+import { addCarrierTrunk, addSalesLine, agentPage, apiAs, eventually, launchWithFakeAudio, toneWav, pickEnabled } from './lib.mjs';
 import { customerRingsAgent } from './rtp_customer.mjs';
 
 let server;
@@ -47,7 +47,7 @@ test('a transfer to a busy number comes back to 1001, who talks with the custome
   await eventually(() => media.hear(1_000, 600), (h) => h.ratio > 100, { timeout: 15_000, what: 'the customer hears 1001' });
 
   await page.getByTestId('transfer').click();
-  await page.getByTestId('transfer-to-number').click();
+  await pickEnabled(page, page.getByTestId('transfer-to-number'));
   await page.getByTestId('transfer-number-input').fill('13900139000');
   await page.getByTestId('transfer-number-go').click();
   await page.getByTestId('ended-pop').waitFor({ timeout: 10_000 });
