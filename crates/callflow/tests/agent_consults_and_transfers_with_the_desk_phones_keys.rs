@@ -27,6 +27,27 @@ const CUSTOMER_CALL: LegId = FIRST_RING;
 /// The phone's INVITE to the colleague: its server transaction.
 const PHONE_TXN: TxnId = TxnId(900);
 
+/// The phone dials during the call: its INVITE `invite` (server transaction `txn`, our media
+/// port `port`) to `to`, handed to the call as the engine does.
+fn dial_during_the_call(
+    h: &mut Harness,
+    invite: Message,
+    txn: TxnId,
+    port: u16,
+    to: ConsultTo,
+) -> Result<LegId, callflow::Refusal> {
+    let now = h.now;
+    h.call.consult_from_phone(
+        now,
+        PhoneConsult {
+            invite: PhoneInvite { invite, txn },
+            peer: udp(PHONE),
+            media: media(port),
+            to,
+        },
+    )
+}
+
 /// The Call-ID of the customer's call on the phone (our INVITE to it).
 fn customer_call_id(phone: &FarEnd) -> String {
     phone.invite.header("Call-ID").expect("Call-ID").to_owned()
@@ -41,22 +62,14 @@ fn phone_consults() -> (Harness, FarEnd, Message, LegId) {
     h.request(CUSTOMER_CALL, hold);
     assert!(h.call.held(), "the phone's hold key holds the customer");
     let invite = phone_invite("1002", peer_sdp(30_002, Direction::SendRecv));
-    let now = h.now;
-    let leg = h
-        .call
-        .consult_from_phone(
-            now,
-            PhoneConsult {
-                invite: PhoneInvite {
-                    invite: invite.clone(),
-                    txn: PHONE_TXN,
-                },
-                peer: udp(PHONE),
-                media: media(20_010),
-                to: ConsultTo::Agent(COLLEAGUE),
-            },
-        )
-        .expect("a consult from the phone");
+    let leg = dial_during_the_call(
+        &mut h,
+        invite.clone(),
+        PHONE_TXN,
+        20_010,
+        ConsultTo::Agent(COLLEAGUE),
+    )
+    .expect("a consult from the phone");
     let out = h.drain();
     let progress = response_to(&out, PHONE_TXN).expect("early media for the phone's call");
     assert_eq!(progress.status(), Some(183));
@@ -201,21 +214,14 @@ fn a_colleague_who_does_not_answer_in_time_ends_the_phones_call() {
 fn a_busy_colleague_is_a_486_on_the_phones_call() {
     let (mut h, _customer, mut phone) = bridged();
     let invite = phone_invite("1002", peer_sdp(30_002, Direction::SendRecv));
-    let now = h.now;
-    h.call
-        .consult_from_phone(
-            now,
-            PhoneConsult {
-                invite: PhoneInvite {
-                    invite,
-                    txn: PHONE_TXN,
-                },
-                peer: udp(PHONE),
-                media: media(20_010),
-                to: ConsultTo::Agent(COLLEAGUE),
-            },
-        )
-        .expect("a consult from the phone");
+    dial_during_the_call(
+        &mut h,
+        invite,
+        PHONE_TXN,
+        20_010,
+        ConsultTo::Agent(COLLEAGUE),
+    )
+    .expect("a consult from the phone");
     h.drain();
     h.input(
         5,
@@ -264,43 +270,22 @@ fn a_second_call_from_the_phone_while_consulting_is_refused() {
     let (mut h, _phone, _invite, _leg) = phone_consults();
     let mut second = phone_invite("1003", peer_sdp(30_004, Direction::SendRecv));
     second.set_header("Call-ID", "phone-call-2");
-    let now = h.now;
-    let refused = h
-        .call
-        .consult_from_phone(
-            now,
-            PhoneConsult {
-                invite: PhoneInvite {
-                    invite: second,
-                    txn: TxnId(901),
-                },
-                peer: udp(PHONE),
-                media: media(20_012),
-                to: ConsultTo::Agent(UserId(9)),
-            },
-        )
-        .expect_err("one consult at a time");
+    let refused = dial_during_the_call(
+        &mut h,
+        second,
+        TxnId(901),
+        20_012,
+        ConsultTo::Agent(UserId(9)),
+    )
+    .expect_err("one consult at a time");
     assert_eq!((refused.code, refused.reason), (486, "Already Consulting"));
 }
 
 #[test]
 fn the_phone_dialling_its_own_extension_during_a_call_is_refused() {
     let (mut h, _customer, _phone) = bridged();
-    let now = h.now;
-    let refused = h
-        .call
-        .consult_from_phone(
-            now,
-            PhoneConsult {
-                invite: PhoneInvite {
-                    invite: phone_invite("1001", peer_sdp(30_002, Direction::SendRecv)),
-                    txn: PHONE_TXN,
-                },
-                peer: udp(PHONE),
-                media: media(20_010),
-                to: ConsultTo::Agent(AGENT),
-            },
-        )
+    let own = phone_invite("1001", peer_sdp(30_002, Direction::SendRecv));
+    let refused = dial_during_the_call(&mut h, own, PHONE_TXN, 20_010, ConsultTo::Agent(AGENT))
         .expect_err("not oneself");
     assert_eq!((refused.code, refused.reason), (403, "Own Extension"));
     assert_eq!(h.call.agent(), Some(AGENT));
