@@ -373,7 +373,8 @@ async fn metrics_after_an_api_call_and_an_echo_call_and_readiness_of_database_an
     );
     assert!(get("patchbay_build_info", &[]) == 1.0);
 
-    // The SIP endpoint stops: not ready, and the body says which part is down.
+    // The SIP endpoint stops: not ready, and the body says which part is down. The media
+    // workers stop a moment after the endpoint: wait for both (or 5 s).
     srv.stop_sip.send(true).unwrap();
     let mut body = serde_json::Value::Null;
     for _ in 0..50 {
@@ -384,7 +385,9 @@ async fn metrics_after_an_api_call_and_an_echo_call_and_readiness_of_database_an
             .unwrap();
         if r.status() == 503 {
             body = r.json().await.unwrap();
-            break;
+            if body["down"] == serde_json::json!(["sip", "media"]) {
+                break;
+            }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
