@@ -1,0 +1,550 @@
+//! Patchbay side by side with the field's standard relay, in one run on one machine: the same
+//! sipp calls with G.711 media go through Patchbay (its binary; an IVR number whose flow forwards
+//! every call over a trunk: a B2BUA with the media anchored, every call recorded to a stereo
+//! WAV) and through Kamailio + rtpengine from Debian's packages (a record-routing proxy and a
+//! user-space relay, nothing recorded), to a sipp far end whose media the benchmark echoes.
+//!
+//! ```text
+//! sipp caller ──SIP──► system under test ──SIP──► sipp far end (answers)
+//!   tone, 50 pkt/s ──RTP──► relay/B2BUA ──RTP──► the benchmark's echo socket (counts, echoes)
+//! ```
+//!
+//! For each number N of concurrent calls, each system in turn (callers arrive at `--rate`/s and
+//! stay the ramp plus `--hold` seconds, so all N talk together `--hold` seconds): calls whose media
+//! reached the far end, failed calls (sipp's), RTP packets the far end expected and lost (from
+//! sequence numbers), and the system's CPU while all N are up, as a share of one core in total and
+//! per call (Kamailio's and rtpengine's apart too), the load generator's CPU beside it, and
+//! Patchbay's recorded audio against the calls' length. Then the ratio of Patchbay's CPU per call
+//! to rtpengine's and to Kamailio + rtpengine's. Asserts nothing about time; every child is
+//! bounded by `-timeout` or killed when the benchmark ends or is interrupted.
+//!
+//! Run: `cargo build --release -p patchbay -p relay-compare && target/release/relay-compare`
+//! (`-- 100 200 400`, the default, picks N; `--hold 30`, `--rate 20`; `--only patchbay` or
+//! `--only kamailio` runs one system).
+
+mod echo;
+mod kamailio;
+mod scenarios;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+use bench_harness::patchbay::{self, Patchbay};
+use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, print_log};
+
+use echo::Echo;
+use kamailio::Relay;
+
+/// Patchbay's IVR number of the benchmark and where its flow forwards calls.
+const NUMBER: &str = "4009500000";
+const FORWARD_TO: &str = "13900000001";
+/// Ports: sipp caller and far end (SIP), Kamailio, rtpengine's control, the echo socket, the
+/// caller's media; then the systems' media ranges (Patchbay takes 4 ports a call, 2 legs of RTP
+/// and RTCP, so its range holds 750 calls; rtpengine's above the ephemeral range holds 1,000).
+/// Apart from the other benchmarks'.
+const CALLER_PORT: u16 = 1990;
+const FAR_PORT: u16 = 1992;
+const KAMAILIO_PORT: u16 = 1994;
+const NG_PORT: u16 = 1996;
+const ECHO_PORT: u16 = 1998;
+const CALLER_MEDIA: u16 = 1980;
+const PATCHBAY_RTP: (u16, u16) = (2_000, 4_999);
+const RTPENGINE_PORTS: (u16, u16) = (61_000, 64_999);
+/// Recorded audio, in % of the calls' length, below which Patchbay's media plane fell behind.
+const MIN_AUDIO: f64 = 99.0;
+
+/// Set by Ctrl-C: every wait returns early and the children are killed.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Command-line settings.
+#[derive(Debug)]
+struct Args {
+    levels: Vec<u32>,
+    hold: u64,
+    rate: u32,
+    patchbay: bool,
+    kamailio: bool,
+}
+
+fn args() -> Result<Args, String> {
+    let mut a = Args {
+        levels: Vec::new(),
+        hold: 30,
+        rate: 20,
+        patchbay: true,
+        kamailio: true,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--hold" => a.hold = value("--hold")?.parse().map_err(|_| "--hold: seconds")?,
+            "--rate" => {
+                a.rate = value("--rate")?
+                    .parse()
+                    .ok()
+                    .filter(|r| *r > 0)
+                    .ok_or("--rate: calls per second, above 0")?;
+            }
+            "--only" => match value("--only")?.as_str() {
+                "patchbay" => a.kamailio = false,
+                "kamailio" => a.patchbay = false,
+                other => return Err(format!("--only: patchbay or kamailio, not {other}")),
+            },
+            n => match n.parse::<u32>() {
+                Ok(n) if n > 0 => a.levels.push(n),
+                _ => {
+                    return Err(format!(
+                        "unknown argument {n}: [N ...] [--hold S] [--rate R] [--only patchbay|kamailio]"
+                    ));
+                }
+            },
+        }
+    }
+    if a.levels.is_empty() {
+        a.levels = vec![100, 200, 400];
+    }
+    Ok(a)
+}
+
+/// Sleeps until `t`; false if interrupted meanwhile.
+fn sleep_until(t: Instant) -> bool {
+    while Instant::now() < t {
+        if INTERRUPTED.load(Relaxed) {
+            return false;
+        }
+        std::thread::sleep((t - Instant::now()).min(Duration::from_millis(100)));
+    }
+    !INTERRUPTED.load(Relaxed)
+}
+
+fn main() {
+    let args = match args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    std::thread::spawn(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime for Ctrl-C");
+        rt.block_on(async {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                INTERRUPTED.store(true, Relaxed);
+            }
+        });
+    });
+    let dir = std::env::temp_dir().join(format!("patchbay-relay-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("work dir");
+    let ok = run(&args, &dir);
+    if INTERRUPTED.load(Relaxed) {
+        eprintln!("interrupted; sipp, Patchbay, Kamailio and rtpengine stopped");
+    }
+    if ok {
+        let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        let _ = std::fs::remove_dir_all(dir.join("data"));
+        eprintln!("logs kept in {}", dir.display());
+    }
+}
+
+/// A system under test.
+enum System<'a> {
+    Patchbay(&'a Patchbay),
+    Relay(&'a Relay),
+}
+
+impl System<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            System::Patchbay(_) => "patchbay, recorded",
+            System::Relay(_) => "kamailio+rtpengine",
+        }
+    }
+
+    fn sip(&self) -> SocketAddr {
+        match self {
+            System::Patchbay(p) => p.sip,
+            System::Relay(r) => r.sip,
+        }
+    }
+
+    /// CPU time: the whole system, and its parts (Kamailio, rtpengine) where it has two.
+    fn cpu(&self) -> (Duration, Option<(Duration, Duration)>) {
+        match self {
+            System::Patchbay(p) => (cpu_time_of(Some(p.pid())), None),
+            System::Relay(r) => {
+                let (k, e) = r.cpu();
+                (k + e, Some((k, e)))
+            }
+        }
+    }
+}
+
+/// The figures of one step.
+#[derive(Debug, Default)]
+struct Step {
+    /// Most calls with media at the far end at once.
+    up: usize,
+    failed: u64,
+    counts: echo::Counts,
+    /// Shares of one core while all calls are up: the system, its parts, the load generator.
+    cpu: Option<f64>,
+    parts: Option<(f64, f64)>,
+    generator: Option<f64>,
+    /// Patchbay's recorded audio, in % of the calls' length.
+    audio: Option<f64>,
+}
+
+fn run(args: &Args, dir: &Path) -> bool {
+    let top = args.levels.iter().copied().max().unwrap_or(1);
+    let ramp_of = |n: u32| u64::from(n.div_ceil(args.rate));
+    let lifetime: u64 = args
+        .levels
+        .iter()
+        .map(|n| 2 * (args.hold + 2 * ramp_of(*n) + 90))
+        .sum::<u64>()
+        + 120;
+    std::fs::write(dir.join("tone.wav"), bench_harness::ulaw_tone(1_000, 10)).expect("tone");
+    std::fs::write(dir.join("far.xml"), scenarios::far_end(ECHO_PORT)).expect("scenario");
+    let echo = match Echo::start(ECHO_PORT) {
+        Ok(e) => e,
+        Err(e) => {
+            println!("cannot bind the echo socket 127.0.0.1:{ECHO_PORT}: {e}");
+            return false;
+        }
+    };
+    let far = Command::new("sipp")
+        .current_dir(dir)
+        .args([
+            "-sf",
+            "far.xml",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            &FAR_PORT.to_string(),
+        ])
+        .args(["-nostdin", "-timeout", &lifetime.to_string()])
+        .args(["-max_socket", &(4 * top + 100).to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log_file(dir, "far.err"))
+        .spawn();
+    let Ok(far) = far else {
+        println!("sipp is not installed: apt-get install sip-tester");
+        return false;
+    };
+    let mut far = KillOnDrop(far);
+    FAR_PID.store(far.pid(), Relaxed);
+    let far_end: SocketAddr = ([127, 0, 0, 1], FAR_PORT).into();
+
+    let pb = if args.patchbay {
+        let env = [("PATCHBAY_COMPRESS_RECORDINGS", "false".to_owned())];
+        match Patchbay::start(&patchbay::binary(), dir, PATCHBAY_RTP, &env) {
+            Ok(p) => match configure(&p) {
+                Ok(()) => Some(p),
+                Err(e) => {
+                    println!("cannot configure Patchbay: {e}");
+                    return false;
+                }
+            },
+            Err(e) => {
+                println!("cannot run Patchbay: {e} (build it: cargo build --release -p patchbay)");
+                print_log(dir, patchbay::LOG, "patchbay", 10);
+                return false;
+            }
+        }
+    } else {
+        None
+    };
+    let relay = if args.kamailio {
+        let sip = ([127, 0, 0, 1], KAMAILIO_PORT).into();
+        let ng = ([127, 0, 0, 1], NG_PORT).into();
+        match Relay::start(dir, sip, ng, RTPENGINE_PORTS, far_end) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                println!("cannot run Kamailio + rtpengine: {e}");
+                print_log(dir, "kamailio.log", "kamailio", 10);
+                print_log(dir, "rtpengine.log", "rtpengine", 10);
+                return false;
+            }
+        }
+    } else {
+        None
+    };
+    let mut systems = Vec::new();
+    if let Some(p) = &pb {
+        systems.push(System::Patchbay(p));
+    }
+    if let Some(r) = &relay {
+        systems.push(System::Relay(r));
+    }
+    println!(
+        "sipp caller (1 kHz µ-law, 50 pkt/s) → system → sipp far end, media echoed by the \
+         benchmark; calls placed at {}/s, all N up together {} s; Patchbay forwards through an \
+         IVR number and a trunk and records every call (stereo WAV); Kamailio {} proxies with \
+         rtpengine {} relaying in user space, nothing recorded; everything on this machine",
+        args.rate,
+        args.hold,
+        version("kamailio", &["-v"], 0),
+        version("rtpengine", &["--version"], 0),
+    );
+    println!(
+        "{:>5}  {:<19} {:>5} {:>6} {:>9} {:>6} {:>7} {:>7} {:>8} {:>6} {:>21} {:>9}",
+        "N",
+        "system",
+        "up",
+        "failed",
+        "expected",
+        "lost",
+        "loss",
+        "cpu",
+        "cpu/call",
+        "audio",
+        "kamailio / rtpengine",
+        "generator"
+    );
+    let mut all_held = true;
+    for &n in &args.levels {
+        let mut per_call: Vec<(&str, f64, Option<f64>)> = Vec::new();
+        for system in &systems {
+            let s = step(args, dir, system, &echo, n, ramp_of(n));
+            let held = s.up == n as usize
+                && s.failed == 0
+                && s.counts.loss() < 0.1
+                && s.audio.is_none_or(|a| a >= MIN_AUDIO);
+            all_held &= held;
+            let pct = |v: Option<f64>, p: usize| {
+                v.map_or_else(|| "-".to_owned(), |c| format!("{c:.p$}%"))
+            };
+            let call = s.cpu.map(|c| c / f64::from(n));
+            println!(
+                "{n:>5}  {:<19} {:>5} {:>6} {:>9} {:>6} {:>6.3}% {:>7} {:>8} {:>6} {:>21} {:>9}{}",
+                system.name(),
+                s.up,
+                s.failed,
+                s.counts.expected,
+                s.counts.expected.saturating_sub(s.counts.received),
+                s.counts.loss(),
+                pct(s.cpu, 1),
+                pct(call, 3),
+                pct(s.audio, 1),
+                s.parts.map_or_else(
+                    || "-".to_owned(),
+                    |(k, e)| format!("{:.3}% / {:.3}%", k / f64::from(n), e / f64::from(n))
+                ),
+                pct(s.generator, 1),
+                if held { "" } else { "  (not held)" },
+            );
+            if let Some(c) = call {
+                per_call.push((system.name(), c, s.parts.map(|(_, e)| e / f64::from(n))));
+            }
+            if INTERRUPTED.load(Relaxed) {
+                return false;
+            }
+        }
+        if let [(_, pb, None), (_, both, Some(engine))] = per_call[..] {
+            println!(
+                "{n:>5}  Patchbay's CPU per call is {:.2}× rtpengine's alone and {:.2}× Kamailio + rtpengine's",
+                pb / engine,
+                pb / both
+            );
+        }
+        if far.has_exited() {
+            println!("the sipp far end exited");
+            print_log(dir, "far.err", "sipp", 5);
+            return false;
+        }
+    }
+    println!(
+        "up: calls whose media reached the far end at once; failed: sipp's failed calls; \
+         expected/lost/loss: RTP packets caller → system → far end, from sequence numbers; cpu: \
+         the system's share of one core while all N are up (Kamailio's processes and rtpengine \
+         together), cpu/call that per call; audio: Patchbay's recordings against the calls' \
+         length; kamailio / rtpengine: each one's share per call; generator: the two sipp \
+         processes and this benchmark's echo"
+    );
+    all_held
+}
+
+/// The first word after the program's name on line `line` of its version output.
+fn version(bin: &str, args: &[&str], line: usize) -> String {
+    Command::new(bin)
+        .args(args)
+        .output()
+        .ok()
+        .and_then(|o| {
+            let text = String::from_utf8_lossy(&o.stdout).into_owned()
+                + &String::from_utf8_lossy(&o.stderr);
+            let l = text.lines().nth(line)?.to_owned();
+            Some(
+                l.split_whitespace()
+                    .find(|w| w.starts_with(char::is_numeric))?
+                    .to_owned(),
+            )
+        })
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+/// A trunk to the sipp far end and an IVR number whose flow forwards every call over it.
+fn configure(pb: &Patchbay) -> Result<(), String> {
+    // No OPTIONS pings: the far end's scenario takes every request as a call.
+    let trunk = pb.create_trunk(&serde_json::json!({
+        "name": "far end", "mode": "peer", "host": "127.0.0.1", "port": FAR_PORT,
+        "allowed_sources": ["127.0.0.1"], "codecs": ["PCMU"], "keepalive": false
+    }))?;
+    let number = pb.create_number(NUMBER, trunk, "ivr")?;
+    // Every call forwards to the same number: no per-number limits (risk control still checks
+    // the destination of each forward).
+    let risk = serde_json::json!({ "limits": [], "destinations": ["+86"] });
+    match pb.admin("PUT", "/risk-control", Some(&risk)) {
+        Ok(r) if r.status == 200 => {}
+        Ok(r) => return Err(format!("PUT /risk-control: {r}")),
+        Err(e) => return Err(format!("PUT /risk-control: {e}")),
+    }
+    pb.set_flow(
+        number,
+        &serde_json::json!({
+            "start": "far", "steps": { "far": { "type": "external", "number": FORWARD_TO } }
+        }),
+    )
+}
+
+/// Runs `n` calls through `system` and measures them.
+fn step(args: &Args, dir: &Path, system: &System, echo: &Echo, n: u32, ramp: u64) -> Step {
+    let mut s = Step::default();
+    echo.reset();
+    let service = match system {
+        System::Patchbay(_) => NUMBER,
+        System::Relay(_) => FORWARD_TO,
+    };
+    let recordings = dir.join("data").join("recordings");
+    let _ = std::fs::remove_dir_all(&recordings);
+    let _ = std::fs::create_dir_all(&recordings);
+    std::fs::write(
+        dir.join("caller.xml"),
+        scenarios::caller((args.hold + ramp) * 1_000),
+    )
+    .expect("scenario");
+    let bound = args.hold + 2 * ramp + 60;
+    let caller = Command::new("sipp")
+        .current_dir(dir)
+        .args(["-sf", "caller.xml", "-s", service])
+        .args(["-i", "127.0.0.1", "-p", &CALLER_PORT.to_string()])
+        .args(["-mp", &CALLER_MEDIA.to_string()])
+        .args(["-m", &n.to_string(), "-l", &n.to_string()])
+        .args(["-r", &args.rate.to_string(), "-nostdin"])
+        .args(["-timeout", &bound.to_string(), "-trace_stat", "-fd", "1"])
+        .arg(system.sip().to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log_file(dir, "caller.err"))
+        .spawn();
+    let Ok(caller) = caller else {
+        return s;
+    };
+    let mut caller = KillOnDrop(caller);
+    let launched = Instant::now();
+    let generator = |c: &KillOnDrop| {
+        cpu_time_of(Some(c.pid())) + cpu_time_of(Some(FAR_PID.load(Relaxed))) + cpu_time_of(None)
+    };
+    // Wait until every call's media reaches the far end (or the ramp is long over), let it
+    // settle, then measure until shortly before the first callers hang up.
+    while s.up < n as usize
+        && launched.elapsed() < Duration::from_secs(ramp + 10)
+        && !caller.has_exited()
+        && sleep_until(Instant::now() + Duration::from_millis(200))
+    {
+        s.up = s.up.max(echo.active());
+    }
+    sleep_until(Instant::now() + Duration::from_secs(2));
+    s.up = s.up.max(echo.active());
+    let window_end = launched + Duration::from_secs(ramp + args.hold.saturating_sub(1));
+    if Instant::now() + Duration::from_secs(2) < window_end {
+        let (c0, g0, t0) = (system.cpu(), generator(&caller), Instant::now());
+        if sleep_until(window_end) {
+            let (c1, g1) = (system.cpu(), generator(&caller));
+            let secs = t0.elapsed().as_secs_f64();
+            let share = |a: Duration, b: Duration| (b - a).as_secs_f64() / secs * 100.0;
+            s.cpu = Some(share(c0.0, c1.0));
+            s.parts =
+                c0.1.zip(c1.1)
+                    .map(|(a, b)| (share(a.0, b.0), share(a.1, b.1)));
+            s.generator = Some(share(g0, g1));
+        }
+    }
+    // sipp ends by itself (-timeout bounds it); this only bounds the wait if it does not.
+    let give_up = launched + Duration::from_secs(bound + 10);
+    while !caller.has_exited() && sleep_until(Instant::now() + Duration::from_millis(200)) {
+        if Instant::now() > give_up {
+            break;
+        }
+    }
+    drop(caller);
+    s.failed = failed_calls(dir);
+    // The last packets in flight, then the counts.
+    sleep_until(Instant::now() + Duration::from_millis(500));
+    s.counts = echo.counts();
+    if let System::Patchbay(_) = system {
+        // Recordings are flushed once a second and closed when the call ends.
+        sleep_until(Instant::now() + Duration::from_secs(2));
+        let calls_secs = f64::from(n) * (args.hold + ramp) as f64;
+        s.audio = Some(wav_seconds(&recordings) * 100.0 / calls_secs);
+    }
+    // Quiet again before the next system's step (a relay deleting its calls, files closing).
+    settle(system);
+    s
+}
+
+/// The far end's process id, for the generator's CPU.
+static FAR_PID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Waits (at most 20 s) until `system` uses under 2% of a core over a second.
+fn settle(system: &System) {
+    let give_up = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < give_up {
+        let a = system.cpu().0;
+        if !sleep_until(Instant::now() + Duration::from_secs(1)) {
+            return;
+        }
+        if (system.cpu().0 - a) < Duration::from_millis(20) {
+            return;
+        }
+    }
+}
+
+/// Failed calls in (and removes) the caller's sipp statistics file.
+fn failed_calls(dir: &Path) -> u64 {
+    let mut failed = 0;
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("caller_") && name.ends_with("_.csv") {
+            failed += bench_harness::sipp_call_counts(&e.path()).1;
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+    failed
+}
+
+/// Seconds of stereo 8 kHz 16-bit audio in the WAVs under `dir`.
+fn wav_seconds(dir: &Path) -> f64 {
+    let mut bytes = 0u64;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let Ok(m) = e.metadata() else { continue };
+            if m.is_dir() {
+                stack.push(e.path());
+            } else if e.path().extension().is_some_and(|x| x == "wav") {
+                bytes += m.len().saturating_sub(44);
+            }
+        }
+    }
+    bytes as f64 / 32_000.0
+}
