@@ -74,6 +74,8 @@ enum Transport {
 pub(crate) struct Leg {
     pub(super) call: u64,
     socket: mio::net::UdpSocket,
+    /// Whether the socket is bound to an IPv6 address.
+    v6: bool,
     transport: Transport,
     pub(super) rtcp: Rtcp,
     pub(super) remote: Option<SocketAddr>,
@@ -129,7 +131,9 @@ impl Leg {
             }
         };
         let _ = socket.set_nonblocking(true);
+        let v6 = socket.local_addr().is_ok_and(|a| a.is_ipv6());
         Leg {
+            v6,
             call: spec.call,
             socket: mio::net::UdpSocket::from_std(socket),
             transport,
@@ -183,19 +187,27 @@ impl Leg {
         }
     }
 
-    /// Reads one datagram and adds what it carried to `out`; false when nothing more waits.
-    pub(super) fn read(&mut self, now: Instant, buf: &mut [u8], out: &mut Vec<Heard>) -> bool {
-        let Ok((n, from)) = self.socket.recv_from(buf) else {
-            return false;
-        };
+    /// The leg's media socket, for reading (see [`super::batch`]), and whether it is IPv6.
+    pub(super) fn socket(&self) -> (&mio::net::UdpSocket, bool) {
+        (&self.socket, self.v6)
+    }
+
+    /// Takes one datagram `data` from `from` and adds what it carried to `out`.
+    pub(super) fn receive(
+        &mut self,
+        now: Instant,
+        data: &[u8],
+        from: SocketAddr,
+        out: &mut Vec<Heard>,
+    ) {
         match &mut self.transport {
             Transport::Rtp {
                 telephone_event,
                 dtmf,
                 source,
             } => {
-                let Ok(frame) = RtpFrame::parse(&buf[..n]) else {
-                    return true;
+                let Ok(frame) = RtpFrame::parse(data) else {
+                    return;
                 };
                 match source.check(from) {
                     // Symmetric RTP: answer to where the peer really sends from.
@@ -210,7 +222,7 @@ impl Leg {
                             );
                             tracing::debug!(call = self.call, %from, peer = ?source.latched(), "foreign RTP source");
                         }
-                        return true;
+                        return;
                     }
                 }
                 self.last_rx = now;
@@ -230,11 +242,10 @@ impl Leg {
             Transport::WebRtc { session, local, .. } => {
                 // STUN consent checks count as life: a muted browser still sends them.
                 self.last_rx = now;
-                session.handle_datagram(now, from, *local, &buf[..n]);
+                session.handle_datagram(now, from, *local, data);
                 self.pump(out);
             }
         }
-        true
     }
 
     /// Time passed (every tick): a WebRTC session's timers, and what they produced.

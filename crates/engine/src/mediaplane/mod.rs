@@ -9,6 +9,7 @@
 //! stream. The SIP side talks to the plane through [`MediaPlane`], which only sends commands:
 //! nothing here blocks the endpoint.
 
+mod batch;
 mod health;
 mod leg;
 mod rtcp;

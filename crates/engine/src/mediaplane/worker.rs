@@ -9,6 +9,7 @@ use media::room::{MemberId, MemberState, Room, RoomOutput};
 use media::source::PromptPlayer;
 use tokio::sync::mpsc;
 
+use super::batch::{BATCH, RecvBatch};
 use super::leg::{Heard, Leg};
 use super::{Command, LegId, MediaEvent, Place, Prompt, RoomId, Transcriber, WorkerHandle};
 
@@ -103,7 +104,7 @@ impl Worker {
         let health = self.health.clone();
         let _ended = health.watch(self.index);
         let mut events = mio::Events::with_capacity(1_024);
-        let mut buf = [0u8; 2_048];
+        let mut batch = RecvBatch::new();
         let mut next_tick = Instant::now() + TICK;
         loop {
             let wait = next_tick.saturating_duration_since(Instant::now());
@@ -126,7 +127,7 @@ impl Worker {
                         l.rtcp.read(&l.counters);
                     }
                 } else {
-                    self.read_leg(leg, now, &mut buf);
+                    self.read_leg(leg, now, &mut batch);
                 }
             }
             while let Ok(cmd) = self.rx.try_recv() {
@@ -146,16 +147,26 @@ impl Worker {
     }
 
     /// Reads everything waiting on a leg's socket.
-    fn read_leg(&mut self, id: LegId, now: Instant, buf: &mut [u8]) {
+    fn read_leg(&mut self, id: LegId, now: Instant, batch: &mut RecvBatch) {
         let mut heard = Vec::new();
         loop {
-            let Some(leg) = self.legs.get_mut(&id) else {
+            let Some(leg) = self.legs.get(&id) else {
                 return;
             };
-            if !leg.read(now, buf, &mut heard) {
+            let (socket, v6) = leg.socket();
+            let n = batch.read(socket, v6);
+            for i in 0..n {
+                let (Some(leg), Some((data, from))) = (self.legs.get_mut(&id), batch.datagram(i))
+                else {
+                    continue;
+                };
+                leg.receive(now, data, from, &mut heard);
+                self.take_heard(id, &mut heard);
+            }
+            // A short batch emptied the socket; a full one may have left more.
+            if n < BATCH {
                 return;
             }
-            self.take_heard(id, &mut heard);
         }
     }
 
