@@ -69,3 +69,22 @@ pub fn rss_mib(pid: u32) -> f64 {
         .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
         .map_or(0.0, |kib| kib / 1024.0)
 }
+
+/// CPU time of the whole machine, all cores together, from /proc/stat: busy (everything but
+/// idle and I/O wait) and total. Between two readings, busy over total is the share of the
+/// machine in use by every process, the benchmark's and anyone else's.
+pub fn machine_cpu() -> (Duration, Duration) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .map(|v| v.parse().unwrap_or(0))
+        .collect();
+    let total: u64 = ticks.iter().take(8).sum();
+    let idle = ticks.get(3).copied().unwrap_or(0) + ticks.get(4).copied().unwrap_or(0);
+    let ms = |t: u64| Duration::from_millis(t * 10); // CLK_TCK is 100 on Linux
+    (ms(total - idle), ms(total))
+}
