@@ -70,21 +70,25 @@ pub fn rss_mib(pid: u32) -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
-/// CPU time of the whole machine, all cores together, from /proc/stat: busy (everything but
-/// idle and I/O wait) and total. Between two readings, busy over total is the share of the
-/// machine in use by every process, the benchmark's and anyone else's.
-pub fn machine_cpu() -> (Duration, Duration) {
+/// Idle time of the whole machine, all cores together (idle and I/O wait), from /proc/stat, and
+/// its number of cores. Between two readings `t` apart, 1 − idle / (cores × t) is the share of
+/// the machine in use by every process, the benchmark's and anyone else's. Busy time is not
+/// read from the other fields: on some virtual machines they miss much of what busy processes
+/// use (the sum of the fields falls short of the time passed), while idle time stays right.
+pub fn machine_idle() -> (Duration, u32) {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let ticks: Vec<u64> = stat
-        .lines()
+    let mut lines = stat.lines();
+    let ticks: Vec<u64> = lines
         .next()
         .unwrap_or_default()
         .split_whitespace()
         .skip(1)
         .map(|v| v.parse().unwrap_or(0))
         .collect();
-    let total: u64 = ticks.iter().take(8).sum();
     let idle = ticks.get(3).copied().unwrap_or(0) + ticks.get(4).copied().unwrap_or(0);
-    let ms = |t: u64| Duration::from_millis(t * 10); // CLK_TCK is 100 on Linux
-    (ms(total - idle), ms(total))
+    let cores = lines.take_while(|l| l.starts_with("cpu")).count().max(1);
+    (
+        Duration::from_millis(idle * 10), // CLK_TCK is 100 on Linux
+        u32::try_from(cores).unwrap_or(1),
+    )
 }

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bench_harness::Samples;
-use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, machine_cpu};
+use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, machine_idle};
 use engine::journal::Journaled;
 use model::calls::CallEvent;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -63,7 +63,7 @@ struct Snapshot {
     engine: Duration,
     customers: Duration,
     phones: Duration,
-    machine: (Duration, Duration),
+    machine: (Duration, u32),
 }
 
 impl Snapshot {
@@ -73,24 +73,20 @@ impl Snapshot {
             engine: bench_harness::cpu_time(),
             customers,
             phones: cpu_time_of(Some(phones)),
-            machine: machine_cpu(),
+            machine: machine_idle(),
         }
     }
 
     fn shares(&self, end: &Snapshot) -> Shares {
         let wall = (end.at - self.at).as_secs_f64().max(1e-3);
         let pct = |a: Duration, b: Duration| b.saturating_sub(a).as_secs_f64() * 100.0 / wall;
-        let total = end.machine.1.saturating_sub(self.machine.1).as_secs_f64();
-        let busy = end.machine.0.saturating_sub(self.machine.0).as_secs_f64();
+        let idle = end.machine.0.saturating_sub(self.machine.0).as_secs_f64();
+        let all = wall * f64::from(end.machine.1);
         Shares {
             engine: pct(self.engine, end.engine),
             customers: pct(self.customers, end.customers),
             phones: pct(self.phones, end.phones),
-            machine: if total > 0.0 {
-                busy * 100.0 / total
-            } else {
-                0.0
-            },
+            machine: (100.0 - idle * 100.0 / all).max(0.0),
         }
     }
 }
