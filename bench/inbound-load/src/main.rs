@@ -20,8 +20,8 @@
 //! then be the load generator's. Asserts nothing about time; every sipp run is bounded by
 //! `-timeout`, and the sipp processes are killed when the benchmark ends or is interrupted.
 //!
-//! Run: `cargo run --release -p inbound-load` (optionally `-- 50 100 200 300 400`, the default,
-//! for the rates; `PATCHBAY_BENCH_AGENTS` overrides the number of agents).
+//! Run: `cargo run --release -p inbound-load` (optionally `-- 100 200 300 400 600 800 1000`, the
+//! default, for the rates; `PATCHBAY_BENCH_AGENTS` overrides the number of agents).
 
 mod scenarios;
 mod step;
@@ -36,13 +36,15 @@ use engine::sipd::{SipConfig, start};
 /// The IVR number of the benchmark.
 const NUMBER: &str = "4009000000";
 /// Ports of the two sipp processes (SIP and media) and of the endpoint's RTP (two legs a call,
-/// RTP and RTCP each), below the ephemeral range and apart from the other benchmarks', so they
-/// can run side by side.
-const CUSTOMER_PORT: u16 = 5_990;
-const AGENT_PORT: u16 = 5_992;
-const CUSTOMER_MEDIA: u16 = 5_000;
-const AGENT_MEDIA: u16 = 5_004;
-const RTP_PORTS: (u16, u16) = (6_000, 10_999);
+/// RTP and RTCP each: 2,250 calls at once), below the ephemeral range and apart from the other
+/// benchmarks', so they can run side by side. A port of the range in use elsewhere is skipped.
+const CUSTOMER_PORT: u16 = 1_970;
+const AGENT_PORT: u16 = 1_972;
+const CUSTOMER_MEDIA: u16 = 1_900;
+const AGENT_MEDIA: u16 = 1_904;
+const RTP_PORTS: (u16, u16) = (2_000, 10_999);
+/// Registrations the phones' sipp starts a second.
+const REGISTER_RATE: u32 = 200;
 /// The goal: this many calls a second answered by agents, with p99 setup under `GOAL_P99`.
 const GOAL_RATE: u32 = 300;
 const GOAL_P99: Duration = Duration::from_millis(20);
@@ -69,7 +71,7 @@ fn options() -> Options {
         .filter(|r| *r > 0)
         .collect();
     let rates = if rates.is_empty() {
-        vec![50, 100, 200, 300, 400]
+        vec![100, 200, 300, 400, 600, 800, 1000]
     } else {
         rates
     };
@@ -145,7 +147,7 @@ async fn run(o: &Options, dir: &Path) {
         port: AGENT_PORT,
         media_port: AGENT_MEDIA,
         agents: o.agents,
-        rate: 100,
+        rate: REGISTER_RATE,
         seconds: lifetime,
         answer: "answer.xml",
     }
