@@ -109,6 +109,8 @@ async fn run(o: &Options, dir: &Path) {
     let lifetime =
         u64::from(o.agents / 100 + 60) + o.rates.len() as u64 * u64::from(o.seconds + hold_s + 45);
 
+    // Patchbay's default defences, as in production.
+    let guard = engine::sipd::GuardConfig::default();
     let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     // Journaled as in production: one write per call event.
     let (journal, _) =
@@ -131,7 +133,7 @@ async fn run(o: &Options, dir: &Path) {
             sip_public: None,
             widget_calls_per_address: 4,
             shutdown_drain: Duration::ZERO,
-            guard: Default::default(),
+            guard,
             outbound_check: None,
         },
         std::future::pending(),
@@ -180,15 +182,18 @@ async fn run(o: &Options, dir: &Path) {
         seconds: o.seconds,
         hold_ms: o.hold_ms,
         phones: phones.pid(),
+        handle: &handle,
     };
     println!(
-        "{:>5} {:>6} {:>7} {:>6} {:>7} {:>6} {:>5} {:>5} {:>5} {:>8} {:>6} {:>6} {:>6} {:>7}",
+        "{:>5} {:>6} {:>7} {:>6} {:>7} {:>6} {:>5} {:>6} {:>5} {:>5} {:>5} {:>8} {:>6} {:>6} {:>6} {:>7}",
         "rate",
         "calls",
         "offer/s",
         "agent",
         "agent/s",
         "failed",
+        "503",
+        "txns",
         "p50",
         "p99",
         "max",
@@ -200,6 +205,7 @@ async fn run(o: &Options, dir: &Path) {
     );
     let mut ceiling: Option<(u32, Duration, Duration)> = None;
     let mut generator_bound = Vec::new();
+    let (mut refused, mut transactions) = (0, 0);
     for &rate in &o.rates {
         let Some(mut row) = step::run(&setup, rate, &mut events).await else {
             println!("sipp is not installed: apt-get install sip-tester");
@@ -211,6 +217,8 @@ async fn run(o: &Options, dir: &Path) {
             row.setup.percentile(100.0),
         );
         let s = row.shares;
+        refused += row.refused;
+        transactions = transactions.max(row.transactions);
         let held = row.answered * 100 >= u64::from(row.calls) * 99 && row.failed == 0;
         if held && ceiling.is_none_or(|(r, ..)| r < rate) {
             ceiling = Some((rate, p50, p99));
@@ -244,13 +252,15 @@ async fn run(o: &Options, dir: &Path) {
             n => n.to_string(),
         };
         println!(
-            "{rate:>5} {:>6} {:>7.1} {:>6} {:>7.1} {:>6} {:>5} {:>5} {:>5} {:>6.2}ms {:>5.0}% {:>5.0}% \
-             {:>5.0}% {:>6.0}%{}",
+            "{rate:>5} {:>6} {:>7.1} {:>6} {:>7.1} {:>6} {:>5} {:>6} {:>5} {:>5} {:>5} {:>6.2}ms \
+             {:>5.0}% {:>5.0}% {:>5.0}% {:>6.0}%{}",
             row.calls,
             row.offered_per_s,
             row.answered,
             row.answered_per_s,
             row.failed,
+            row.refused,
+            row.transactions,
             ms(p50),
             ms(p99),
             ms(max),
@@ -272,7 +282,9 @@ async fn run(o: &Options, dir: &Path) {
     println!(
         "offer/s: calls a second as the engine saw them arrive; agent: calls an agent answered, \
          agent/s: their rate from the first INVITE to the last answer; failed: sipp's failed \
-         customer calls; p50/p99/max: ms from the customer's INVITE to the agent's answer; \
+         customer calls; 503: new requests the endpoint refused for its caps (live transactions, \
+         calls); txns: live SIP transactions at most (a UDP BYE's lingers 32 s, so earlier steps' \
+         count too); p50/p99/max: ms from the customer's INVITE to the agent's answer; \
          cpu/call: the engine's CPU for the step per call; engine, sipp-c (customers), sipp-a \
          (agents): share of one core, machine: of all cores, all while calls arrive and leave \
          at the rate; held: >= 99% of the calls answered by an agent, none failed"
@@ -304,6 +316,18 @@ async fn run(o: &Options, dir: &Path) {
             "steps {generator_bound:?} were not held while a sipp was near a full core, the \
              machine busy or sipp offering below the rate: the limit there may be the load \
              generator's or the machine's, not Patchbay's"
+        );
+    }
+    if refused > 0 || transactions * 2 > guard.max_transactions as u64 {
+        // A UDP server transaction that answered a non-INVITE (the customer's BYE) lingers
+        // 64·T1 = 32 s (RFC 3261's Timer J): at a steady rate R, about 32·R of them are alive.
+        println!(
+            "live SIP transactions peaked at {transactions} (cap {}, then new requests get 503; \
+             {refused} refused): each call leaves its BYE's transaction 32 s, so a rate held \
+             longer than these {} s steps reaches the cap above about {} calls/s",
+            guard.max_transactions,
+            o.seconds,
+            guard.max_transactions / 32,
         );
     }
 }

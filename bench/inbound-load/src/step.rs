@@ -4,11 +4,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use bench_harness::Samples;
 use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, machine_idle};
 use engine::journal::Journaled;
+use engine::sipd::SipHandle;
 use model::calls::CallEvent;
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -23,6 +25,8 @@ pub(crate) struct Setup<'a> {
     pub hold_ms: u32,
     /// The phones' sipp, for its CPU.
     pub phones: u32,
+    /// The endpoint, for its counters.
+    pub handle: &'a SipHandle,
 }
 
 /// CPU shares over a window, in % of one core (the machine's in % of all its cores).
@@ -48,6 +52,10 @@ pub(crate) struct Row {
     pub setup: Samples,
     /// sipp's failed customer calls.
     pub failed: u64,
+    /// New requests the endpoint refused 503 (its caps of live transactions and calls).
+    pub refused: u64,
+    /// Live SIP transactions at most (the endpoint's gauge, updated every second).
+    pub transactions: u64,
     /// The engine's CPU for the whole step, per started call.
     pub cpu_per_call: Duration,
     /// CPU shares while calls arrive and leave at the rate (the whole step if it is short).
@@ -103,6 +111,9 @@ pub(crate) async fn run(
     // sipp ends itself once every call is done; -timeout bounds it if calls hang.
     let bound = s.seconds + hold_s + 30;
     while events.try_recv().is_ok() {}
+    let guard = &s.handle.stats.guard;
+    let refused0 = guard.overload.load(Relaxed);
+    let mut transactions = 0;
     let start = Snapshot::take(Duration::ZERO, s.phones);
     let customers = Command::new("sipp")
         .current_dir(s.dir)
@@ -138,6 +149,7 @@ pub(crate) async fn run(
         // Read before asking whether it ended: a process that ended but is not yet reaped
         // still shows its CPU time.
         customers_cpu = cpu_time_of(Some(pid)).max(customers_cpu);
+        transactions = transactions.max(guard.transactions.load(Relaxed));
         if customers.has_exited() {
             break true;
         }
@@ -176,6 +188,8 @@ pub(crate) async fn run(
         answered_per_s: per_second(tally.agent_answers, tally.first_start, tally.last_answer),
         setup: tally.setup,
         failed,
+        refused: guard.overload.load(Relaxed) - refused0,
+        transactions,
         cpu_per_call: cpu / u32::try_from(tally.started.len().max(1)).unwrap_or(u32::MAX),
         shares,
         ended,
