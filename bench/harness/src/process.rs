@@ -92,3 +92,18 @@ pub fn machine_idle() -> (Duration, u32) {
         u32::try_from(cores).unwrap_or(1),
     )
 }
+
+/// UDP datagrams the whole machine dropped for a full receive buffer so far (`RcvbufErrors` of
+/// /proc/net/snmp): a reader too slow for its socket, here or in any other process.
+pub fn udp_receive_drops() -> u64 {
+    let snmp = std::fs::read_to_string("/proc/net/snmp").unwrap_or_default();
+    let mut udp = snmp.lines().filter(|l| l.starts_with("Udp:"));
+    let (Some(names), Some(values)) = (udp.next(), udp.next()) else {
+        return 0;
+    };
+    names
+        .split_whitespace()
+        .position(|n| n == "RcvbufErrors")
+        .and_then(|i| values.split_whitespace().nth(i)?.parse().ok())
+        .unwrap_or(0)
+}

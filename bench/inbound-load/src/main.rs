@@ -52,6 +52,14 @@ const GOAL_P99: Duration = Duration::from_millis(20);
 const SIPP_FULL: f64 = 85.0;
 const MACHINE_FULL: f64 = 90.0;
 
+/// A setup time in whole ms, as call events carry Unix ms: "<1" when samples say 0.
+fn millis(d: Duration, sampled: bool) -> String {
+    match d.as_millis() {
+        0 if sampled => "<1".to_owned(),
+        n => n.to_string(),
+    }
+}
+
 /// What the command line and the environment ask for.
 struct Options {
     rates: Vec<u32>,
@@ -185,7 +193,7 @@ async fn run(o: &Options, dir: &Path) {
         handle: &handle,
     };
     println!(
-        "{:>5} {:>6} {:>7} {:>6} {:>7} {:>6} {:>5} {:>6} {:>5} {:>5} {:>5} {:>8} {:>6} {:>6} {:>6} {:>7}",
+        "{:>5} {:>6} {:>7} {:>6} {:>7} {:>6} {:>5} {:>6} {:>6} {:>5} {:>5} {:>5} {:>8} {:>6} {:>6} {:>6} {:>7}",
         "rate",
         "calls",
         "offer/s",
@@ -194,6 +202,7 @@ async fn run(o: &Options, dir: &Path) {
         "failed",
         "503",
         "txns",
+        "drops",
         "p50",
         "p99",
         "max",
@@ -246,13 +255,9 @@ async fn run(o: &Options, dir: &Path) {
         .into_iter()
         .flatten()
         .collect();
-        // Call events carry Unix ms: 0 is under a millisecond.
-        let ms = |d: Duration| match d.as_millis() {
-            0 if !row.setup.is_empty() => "<1".to_owned(),
-            n => n.to_string(),
-        };
+        let ms = |d| millis(d, !row.setup.is_empty());
         println!(
-            "{rate:>5} {:>6} {:>7.1} {:>6} {:>7.1} {:>6} {:>5} {:>6} {:>5} {:>5} {:>5} {:>6.2}ms \
+            "{rate:>5} {:>6} {:>7.1} {:>6} {:>7.1} {:>6} {:>5} {:>6} {:>6} {:>5} {:>5} {:>5} {:>6.2}ms \
              {:>5.0}% {:>5.0}% {:>5.0}% {:>6.0}%{}",
             row.calls,
             row.offered_per_s,
@@ -261,6 +266,7 @@ async fn run(o: &Options, dir: &Path) {
             row.failed,
             row.refused,
             row.transactions,
+            row.udp_drops,
             ms(p50),
             ms(p99),
             ms(max),
@@ -284,7 +290,8 @@ async fn run(o: &Options, dir: &Path) {
          agent/s: their rate from the first INVITE to the last answer; failed: sipp's failed \
          customer calls; 503: new requests the endpoint refused for its caps (live transactions, \
          calls); txns: live SIP transactions at most (a UDP BYE's lingers 32 s, so earlier steps' \
-         count too); p50/p99/max: ms from the customer's INVITE to the agent's answer; \
+         count too); drops: UDP datagrams the machine dropped for full receive buffers (anyone's; \
+         a dropped INVITE is sent again 500 ms later); p50/p99/max: ms from the customer's INVITE to the agent's answer; \
          cpu/call: the engine's CPU for the step per call; engine, sipp-c (customers), sipp-a \
          (agents): share of one core, machine: of all cores, all while calls arrive and leave \
          at the rate; held: >= 99% of the calls answered by an agent, none failed"
@@ -298,8 +305,8 @@ async fn run(o: &Options, dir: &Path) {
             } else {
                 ""
             },
-            p50.as_millis(),
-            p99.as_millis(),
+            millis(p50, true),
+            millis(p99, true),
             GOAL_P99.as_millis(),
             if p99 < GOAL_P99 { "yes" } else { "no" },
             GOAL_P99.as_millis(),

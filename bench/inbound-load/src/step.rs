@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use bench_harness::Samples;
-use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, machine_idle};
+use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, machine_idle, udp_receive_drops};
 use engine::journal::Journaled;
 use engine::sipd::SipHandle;
 use model::calls::CallEvent;
@@ -56,6 +56,8 @@ pub(crate) struct Row {
     pub refused: u64,
     /// Live SIP transactions at most (the endpoint's gauge, updated every second).
     pub transactions: u64,
+    /// UDP datagrams the machine dropped for full receive buffers (anyone's) during the step.
+    pub udp_drops: u64,
     /// The engine's CPU for the whole step, per started call.
     pub cpu_per_call: Duration,
     /// CPU shares while calls arrive and leave at the rate (the whole step if it is short).
@@ -113,6 +115,7 @@ pub(crate) async fn run(
     while events.try_recv().is_ok() {}
     let guard = &s.handle.stats.guard;
     let refused0 = guard.overload.load(Relaxed);
+    let drops0 = udp_receive_drops();
     let mut transactions = 0;
     let start = Snapshot::take(Duration::ZERO, s.phones);
     let customers = Command::new("sipp")
@@ -190,6 +193,7 @@ pub(crate) async fn run(
         failed,
         refused: guard.overload.load(Relaxed) - refused0,
         transactions,
+        udp_drops: udp_receive_drops().saturating_sub(drops0),
         cpu_per_call: cpu / u32::try_from(tally.started.len().max(1)).unwrap_or(u32::MAX),
         shares,
         ended,
