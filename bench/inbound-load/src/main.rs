@@ -10,10 +10,11 @@
 //! Each rate step runs a customers' sipp offering that rate for `PATCHBAY_BENCH_STEP` seconds
 //! (default 10), each customer staying `PATCHBAY_BENCH_HOLD_MS` (default 1000) from the answer.
 //! Per step it prints: calls offered, their rate as the engine saw them arrive, calls an agent
-//! answered and their rate, sipp's failed calls, p50/p99/max from the customer's INVITE to the
-//! agent's answer (the engine's call events, ms), the engine's CPU per call, and the CPU of the
-//! engine, of both sipp processes (share of one core) and of the whole machine while calls
-//! arrive and leave at the rate. Then the ceiling: the highest rate at which at least 99% of
+//! answered and their rate, sipp's failed calls, new requests the endpoint refused 503 at its
+//! caps, its most live SIP transactions, UDP datagrams the machine dropped for full receive
+//! buffers, p50/p99/max from the customer's INVITE to the agent's answer (the engine's call
+//! events, ms), the engine's CPU per call, and the CPU of the engine, of both sipp processes
+//! (share of one core) and of the whole machine while calls arrive and leave at the rate. Then the ceiling: the highest rate at which at least 99% of
 //! the offered calls were answered by an agent and none failed, with its p50/p99 against the
 //! goal (300/s, p99 < 20 ms). On a small machine sipp competes with Patchbay for the cores: a
 //! step whose sipp is near a full core, or whose machine is near busy, says so, as the limit may
@@ -21,7 +22,8 @@
 //! `-timeout`, and the sipp processes are killed when the benchmark ends or is interrupted.
 //!
 //! Run: `cargo run --release -p inbound-load` (optionally `-- 100 200 300 400 600 800 1000`, the
-//! default, for the rates; `PATCHBAY_BENCH_AGENTS` overrides the number of agents).
+//! default, for the rates, which are all the numbers given: the first one used to be the number
+//! of agents, which `PATCHBAY_BENCH_AGENTS` now overrides).
 
 mod scenarios;
 mod step;
