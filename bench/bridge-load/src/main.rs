@@ -31,14 +31,13 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
+use bench_harness::inbound::{self, ENTERPRISE};
 use bench_harness::process::{KillOnDrop as Sipp, log_file};
+use bench_harness::sipp::{Phones, failed_calls};
 
 use engine::sipd::{AgentAction, SipConfig, SipHandle, start};
 use model::calls::CallEvent;
-use model::org::{QueueSettings, SkillGroup, SkillGroupMember};
-use model::presence::{LoginState, PhoneState, PresenceChange};
-use model::telephony::{EnterpriseNumber, NumberService};
-use model::{EnterpriseId, NumberId, SkillGroupId, UserId};
+use model::{EnterpriseId, UserId};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// The IVR number of the benchmark.
@@ -56,56 +55,6 @@ const CUSTOMER_MEDIA: u16 = 21_000;
 const AGENT_MEDIA: u16 = 21_004;
 const RTP_PORTS: (u16, u16) = (22_000, 29_999);
 
-/// The loopback directory plus `agents` accounts, a skill group with them all and an IVR number
-/// whose flow queues every call in that group.
-fn directory(agents: u32) -> model::telephony::SipDirectory {
-    let e = EnterpriseId(1);
-    let mut d = engine::sipd::loopback_directory();
-    d.numbers.push((
-        e,
-        EnterpriseNumber {
-            id: NumberId(9),
-            number: NUMBER.to_owned(),
-            trunk_id: model::TrunkId(1),
-            service: NumberService::Ivr,
-            description: None,
-            flow: Some(serde_json::json!({
-                "start": "queue", "steps": { "queue": { "type": "queue", "group_id": 1 } }
-            })),
-        },
-    ));
-    let members = (1..=agents)
-        .map(|i| SkillGroupMember {
-            user_id: UserId(i64::from(i)),
-            work_id: format!("{i}"),
-            name: format!("agent {i}"),
-            skill_level: 3,
-        })
-        .collect();
-    d.groups.push((
-        e,
-        SkillGroup {
-            id: SkillGroupId(1),
-            name: "bench".to_owned(),
-            description: None,
-            members,
-            settings: QueueSettings::default(),
-        },
-    ));
-    d.after_call_work.push((e, 0));
-    d.accounts = (1..=agents)
-        .map(|i| {
-            (
-                e,
-                UserId(i64::from(i)),
-                format!("agent{i}"),
-                format!("pw{i}"),
-            )
-        })
-        .collect();
-    d
-}
-
 /// Calls an agent took since the last look.
 fn agent_answers(events: &mut UnboundedReceiver<engine::journal::Journaled>) -> u32 {
     let mut n = 0;
@@ -115,23 +64,6 @@ fn agent_answers(events: &mut UnboundedReceiver<engine::journal::Journaled>) -> 
         }
     }
     n
-}
-
-/// Failed calls in (and removes) the sipp statistics file of `scenario` in `dir`.
-fn failed_calls(dir: &Path, scenario: &str) -> u64 {
-    let mut failed = 0;
-    for p in std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-    {
-        let name = p.file_name().to_string_lossy().into_owned();
-        if name.starts_with(scenario) && name.ends_with("_.csv") {
-            failed += bench_harness::sipp_call_counts(&p.path()).1;
-            let _ = std::fs::remove_file(p.path());
-        }
-    }
-    failed
 }
 
 /// Shows what sipp complained about, when a step went wrong.
@@ -200,21 +132,11 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
     .expect("tone");
     std::fs::write(dir.join("agent.wav"), bench_harness::ulaw_tone(600, 10)).expect("tone");
     std::fs::write(dir.join("answer.xml"), scenarios::ANSWER).expect("scenario");
-    std::fs::write(
-        dir.join("accounts.csv"),
-        bench_harness::sipp::accounts(agents, |i| format!("pw{i}")),
-    )
-    .expect("accounts");
     let lifetime: u64 = levels
         .iter()
         .map(|n| hold + 2 * ramp(*n).as_secs() + 60)
         .sum::<u64>()
         + 120;
-    std::fs::write(
-        dir.join("register.xml"),
-        bench_harness::sipp::register(lifetime),
-    )
-    .expect("scenario");
 
     let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     // Journaled as in production: one write per call event.
@@ -228,7 +150,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             listen: "127.0.0.1:0".parse().expect("address"),
             rtp_ports: RTP_PORTS,
             rtp_timeout: Duration::from_secs(30),
-            directory: directory(agents),
+            directory: inbound::directory(NUMBER, agents),
             realm: "patchbay".to_owned(),
             recordings_dir: Some(recordings.clone()),
             call_events: Some(events_tx),
@@ -247,54 +169,23 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
     let target = handle.local_addr.to_string();
 
     // Every desk phone: one sipp registering all accounts from one port, answering every call.
-    let phones = Command::new("sipp")
-        .current_dir(dir)
-        .args(["-sf", "register.xml", "-inf", "accounts.csv"])
-        .args(["-oocsf", "answer.xml", "-aa"])
-        .args(["-i", "127.0.0.1", "-p", &AGENT_PORT.to_string()])
-        .args(["-mp", &AGENT_MEDIA.to_string()])
-        .args(["-m", &agents.to_string(), "-l", &agents.to_string()])
-        .args(["-r", "50", "-nostdin", "-timeout", &lifetime.to_string()])
-        .arg(&target)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log_file(dir, "phones.err"))
-        .spawn();
-    let Ok(phones) = phones else {
+    let phones = Phones {
+        dir,
+        target: &target,
+        port: AGENT_PORT,
+        media_port: AGENT_MEDIA,
+        agents,
+        rate: 50,
+        seconds: lifetime,
+        answer: "answer.xml",
+    }
+    .start();
+    let Ok(mut phones) = phones else {
         println!("sipp is not installed: apt-get install sip-tester");
         return;
     };
-    let mut phones = Sipp(phones);
-    let e = EnterpriseId(1);
-    let deadline = Instant::now() + Duration::from_secs(30 + u64::from(agents / 10));
-    let mut registered = 0;
-    while Instant::now() < deadline {
-        registered = 0;
-        for i in 1..=agents {
-            if !handle.registrations(&format!("agent{i}")).await.is_empty() {
-                registered += 1;
-            }
-        }
-        if registered == agents || phones.0.try_wait().ok().flatten().is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    for i in 1..=agents {
-        let user = UserId(i64::from(i));
-        for change in [
-            PresenceChange {
-                login: Some(LoginState::Online),
-                ..Default::default()
-            },
-            PresenceChange {
-                phone: Some(PhoneState::Idle),
-                ..Default::default()
-            },
-        ] {
-            let _ = handle.change_presence(e, user, change).await;
-        }
-    }
+    let e = ENTERPRISE;
+    let registered = inbound::sign_in(&handle, agents, &mut phones).await;
     println!(
         "endpoint on {target}; {registered}/{agents} agents registered (one sipp) and idle; \
          customers call an IVR queue at {RATE}/s, all N talk together {hold} s; RTP both ways \

@@ -1,10 +1,14 @@
 //! Small helpers every Patchbay benchmark uses, so their printed figures look alike.
 //!
 //! Benchmarks print figures; they never assert on time (the machines are shared and noisy).
-//! [`process`] keeps their child processes in check and reads /proc; [`patchbay`] runs
-//! Patchbay's own binary and configures it through the admin API, over [`http`].
+//! [`process`] keeps their child processes in check and reads /proc; [`sipp`] runs sipp desk
+//! phones; [`patchbay`] runs Patchbay's own binary and configures it through the admin API, over
+//! [`http`]; with the feature `engine`, [`inbound`] sets up Patchbay's SIP endpoint in the
+//! benchmark's process with an IVR queue to agents.
 
 pub mod http;
+#[cfg(feature = "engine")]
+pub mod inbound;
 pub mod patchbay;
 pub mod process;
 pub mod sipp;

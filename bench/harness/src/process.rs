@@ -98,3 +98,41 @@ pub fn cpu_time_of_tree(pid: u32) -> Duration {
     }
     tree.iter().map(|p| cpu_time_of(Some(*p))).sum()
 }
+
+/// Idle time of the whole machine, all cores together (idle and I/O wait), from /proc/stat, and
+/// its number of cores. Between two readings `t` apart, 1 − idle / (cores × t) is the share of
+/// the machine in use by every process, the benchmark's and anyone else's. Busy time is not
+/// read from the other fields: on some virtual machines they miss much of what busy processes
+/// use (the sum of the fields falls short of the time passed), while idle time stays right.
+pub fn machine_idle() -> (Duration, u32) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let mut lines = stat.lines();
+    let ticks: Vec<u64> = lines
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .map(|v| v.parse().unwrap_or(0))
+        .collect();
+    let idle = ticks.get(3).copied().unwrap_or(0) + ticks.get(4).copied().unwrap_or(0);
+    let cores = lines.take_while(|l| l.starts_with("cpu")).count().max(1);
+    (
+        Duration::from_millis(idle * 10), // CLK_TCK is 100 on Linux
+        u32::try_from(cores).unwrap_or(1),
+    )
+}
+
+/// UDP datagrams the whole machine dropped for a full receive buffer so far (`RcvbufErrors` of
+/// /proc/net/snmp): a reader too slow for its socket, here or in any other process.
+pub fn udp_receive_drops() -> u64 {
+    let snmp = std::fs::read_to_string("/proc/net/snmp").unwrap_or_default();
+    let mut udp = snmp.lines().filter(|l| l.starts_with("Udp:"));
+    let (Some(names), Some(values)) = (udp.next(), udp.next()) else {
+        return 0;
+    };
+    names
+        .split_whitespace()
+        .position(|n| n == "RcvbufErrors")
+        .and_then(|i| values.split_whitespace().nth(i)?.parse().ok())
+        .unwrap_or(0)
+}

@@ -1,5 +1,11 @@
-//! sipp scenarios benchmarks share: desk phones that register with digest, one sipp process
-//! registering every account of an injection file.
+//! sipp as benchmarks share it: desk phones that register with digest, one sipp process
+//! registering every account of an injection file and answering every call to them, and the
+//! call counts of sipp's statistics files.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::process::{KillOnDrop, log_file};
 
 /// Registers the account of the injection file's line (`[field0]` user; `[field2]` a whole
 /// `[authentication …]` keyword, since sipp does not expand fields nested inside that keyword),
@@ -59,4 +65,84 @@ pub fn accounts(count: u32, password: impl Fn(u32) -> String) -> String {
         ));
     }
     csv
+}
+
+/// The password benchmarks give the account `agentI`.
+pub fn password(i: u32) -> String {
+    format!("pw{i}")
+}
+
+/// One sipp process for every desk phone, on loopback.
+#[derive(Debug, Clone, Copy)]
+pub struct Phones<'a> {
+    /// The benchmark's work directory: sipp runs there.
+    pub dir: &'a Path,
+    /// Patchbay's SIP address (`host:port`).
+    pub target: &'a str,
+    /// sipp's SIP port.
+    pub port: u16,
+    /// sipp's media port.
+    pub media_port: u16,
+    /// Accounts `agent1` … `agentN`, with [`password`].
+    pub agents: u32,
+    /// Registrations started a second.
+    pub rate: u32,
+    /// How long the bindings stay, and the bound of the whole sipp run (`-timeout`).
+    pub seconds: u64,
+    /// The out-of-call scenario answering calls to the phones: a file in `dir`.
+    pub answer: &'a str,
+}
+
+impl Phones<'_> {
+    /// Writes `register.xml` and `accounts.csv` in the directory and starts sipp: it registers
+    /// every account with digest from one port (each registration a call of its main scenario,
+    /// paused while the binding lasts) and answers every call Patchbay sends to those bindings
+    /// with the out-of-call scenario (`-oocsf`); `-aa` answers INFO, NOTIFY, OPTIONS and UPDATE.
+    /// sipp's complaints go to `phones.err`. Killed when dropped.
+    pub fn start(&self) -> std::io::Result<KillOnDrop> {
+        std::fs::write(self.dir.join("register.xml"), register(self.seconds))?;
+        std::fs::write(
+            self.dir.join("accounts.csv"),
+            accounts(self.agents, password),
+        )?;
+        let n = self.agents.to_string();
+        Command::new("sipp")
+            .current_dir(self.dir)
+            .args(["-sf", "register.xml", "-inf", "accounts.csv"])
+            .args(["-oocsf", self.answer, "-aa"])
+            .args(["-i", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(["-mp", &self.media_port.to_string()])
+            .args(["-m", &n, "-l", &n, "-r", &self.rate.to_string(), "-nostdin"])
+            .args(["-timeout", &self.seconds.to_string()])
+            .arg(self.target)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file(self.dir, "phones.err"))
+            .spawn()
+            .map(KillOnDrop)
+    }
+}
+
+/// Successful and failed calls in the sipp statistics files (`-trace_stat`) of `scenario` in
+/// `dir`, which it removes (so the next run of the scenario starts from zero).
+pub fn call_counts(dir: &Path, scenario: &str) -> (u64, u64) {
+    let mut counts = (0, 0);
+    for p in std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+    {
+        let name = p.file_name().to_string_lossy().into_owned();
+        if name.starts_with(scenario) && name.ends_with("_.csv") {
+            let (ok, failed) = crate::sipp_call_counts(&p.path());
+            counts = (counts.0 + ok, counts.1 + failed);
+            let _ = std::fs::remove_file(p.path());
+        }
+    }
+    counts
+}
+
+/// Failed calls in (and removes) the sipp statistics files of `scenario` in `dir`.
+pub fn failed_calls(dir: &Path, scenario: &str) -> u64 {
+    call_counts(dir, scenario).1
 }

@@ -1,49 +1,10 @@
-//! sipp scenarios of the benchmark: a desk phone that registers with digest and answers every
-//! call it gets (the answering part is sipp's out-of-call scenario, so one process serves many
-//! calls), and a customer who calls, waits for the agent, talks and hangs up.
+//! sipp scenarios of the benchmark, signalling only (SDP offered and answered, no RTP sent):
+//! the desk phones' answer (the out-of-call scenario of the one sipp that registers every agent
+//! with `bench_harness::sipp::register`, so it serves every call Patchbay sends to those
+//! bindings), and a customer who calls, waits for the agent, stays and hangs up.
 
-/// Registers `user` with `password` (digest), then stays up for `seconds`.
-pub(crate) fn register(user: &str, password: &str, seconds: u32) -> String {
-    let ms = seconds * 1000;
-    format!(
-        r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="desk phone registers">
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: <sip:{user}@[remote_ip]>;tag=[pid]reg[call_number]
-To: <sip:{user}@[remote_ip]>
-Call-ID: [call_id]
-CSeq: 1 REGISTER
-Contact: <sip:{user}@[local_ip]:[local_port]>
-Expires: 3600
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>
-  <recv response="401" auth="true"/>
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: <sip:{user}@[remote_ip]>;tag=[pid]reg[call_number]
-To: <sip:{user}@[remote_ip]>
-Call-ID: [call_id]
-CSeq: 2 REGISTER
-Contact: <sip:{user}@[local_ip]:[local_port]>
-[authentication username={user} password={password}]
-Expires: 3600
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>
-  <recv response="200"/>
-  <pause milliseconds="{ms}"/>
-</scenario>
-"#
-    )
-}
-
-/// Answers an INVITE at once with SDP, waits for ACK and BYE.
+/// Answers an INVITE at once with SDP (PCMA on sipp's media port, where nothing is sent), waits
+/// for the ACK and the BYE. Each INVITE to a phone's binding starts one out-of-call run of it.
 pub(crate) const ANSWER: &str = r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="desk phone answers">
   <recv request="INVITE"/>
@@ -61,7 +22,7 @@ Content-Length: [len]
 v=0
 o=agent 1 1 IN IP4 [local_ip]
 s=-
-c=IN IP4 [local_ip]
+c=IN IP4 [media_ip]
 t=0 0
 m=audio [media_port] RTP/AVP 8
 a=rtpmap:8 PCMA/8000
@@ -81,7 +42,8 @@ Content-Length: 0
 </scenario>
 "#;
 
-/// Calls [service], stays on the line -d ms (queue, then the agent), hangs up.
+/// Calls [service] (the IVR number, which queues the call), stays on the line -d ms from the
+/// answer on (the queue, then the agent), hangs up.
 pub(crate) const CUSTOMER: &str = r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="customer">
   <send retrans="500"><![CDATA[
@@ -105,6 +67,8 @@ m=audio [media_port] RTP/AVP 8
 a=rtpmap:8 PCMA/8000
 ]]></send>
   <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
   <recv response="200"/>
   <send><![CDATA[
 ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0

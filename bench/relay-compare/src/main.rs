@@ -487,7 +487,7 @@ fn step(args: &Args, dir: &Path, system: &System, echo: &Echo, n: u32, ramp: u64
         }
     }
     drop(caller);
-    s.failed = failed_calls(dir);
+    s.failed = bench_harness::sipp::failed_calls(dir, "caller");
     // The last packets in flight, then the counts.
     sleep_until(Instant::now() + Duration::from_millis(500));
     s.counts = echo.counts();
@@ -517,19 +517,6 @@ fn settle(system: &System) {
             return;
         }
     }
-}
-
-/// Failed calls in (and removes) the caller's sipp statistics file.
-fn failed_calls(dir: &Path) -> u64 {
-    let mut failed = 0;
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with("caller_") && name.ends_with("_.csv") {
-            failed += bench_harness::sipp_call_counts(&e.path()).1;
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-    failed
 }
 
 /// Seconds of stereo 8 kHz 16-bit audio in the WAVs under `dir`.
