@@ -28,6 +28,7 @@ mod session;
 
 pub use certificate::Certificate;
 pub use client::WebRtcClient;
+pub use codec::OPUS_COMPLEXITY;
 pub use leg::WebRtcLeg;
 pub use session::{Codec, LegEvent, LegStats};
 

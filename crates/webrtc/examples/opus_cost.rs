@@ -1,0 +1,70 @@
+//! What encoding a leg's audio to Opus costs at each libopus complexity (10, libopus's default,
+//! down to 0): 20 ms frames of 8 kHz voice-like audio (a gliding harmonic tone, syllable-shaped,
+//! with noise), as a WebRTC leg encodes the room's audio for a browser (mono, VoIP, in-band FEC).
+//! Prints the time per frame and the mean packet size per complexity, marking the one Patchbay's
+//! legs use (`webrtc::OPUS_COMPLEXITY`). Asserts nothing about time.
+//!
+//! `cargo run --release -p webrtc --example opus_cost -- [FRAMES]` (default 5000).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use opus::{Application, Channels};
+
+fn main() {
+    let frames: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5_000);
+    let audio = voice(frames * 160);
+    println!("{frames} frames of 20 ms, 8 kHz mono, VoIP, in-band FEC");
+    println!(
+        "{:>10} {:>12} {:>12}",
+        "complexity", "µs/frame", "bytes/frame"
+    );
+    for complexity in [10, 8, 6, 5, 4, 3, 2, 0] {
+        let mut enc =
+            opus::Encoder::new(8_000, Channels::Mono, Application::Voip).expect("encoder");
+        enc.set_inband_fec(true).expect("fec");
+        enc.set_packet_loss_perc(5).expect("loss");
+        enc.set_complexity(complexity).expect("complexity");
+        let started = common::clock();
+        let mut bytes = 0;
+        for f in audio.chunks(160) {
+            bytes += enc.encode_vec(f, 1_500).map_or(0, |p| p.len());
+        }
+        let per = (common::clock() - started).as_secs_f64() * 1e6 / frames as f64;
+        println!(
+            "{complexity:>10} {per:>12.1} {:>12.1}{}",
+            bytes as f64 / frames as f64,
+            if complexity == webrtc::OPUS_COMPLEXITY {
+                "  (Patchbay's legs)"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
+/// Voice-like audio: a harmonic tone gliding between 120 and 220 Hz, shaped into 200 ms
+/// syllables with pauses, plus a little noise (a fixed pseudo-random sequence).
+fn voice(samples: usize) -> Vec<i16> {
+    let mut noise: u32 = 0x1234_5678;
+    let mut phase = 0.0f64;
+    (0..samples)
+        .map(|i| {
+            let t = i as f64 / 8_000.0;
+            let f0 = 170.0 + 50.0 * (t * 1.3).sin();
+            phase += 2.0 * std::f64::consts::PI * f0 / 8_000.0;
+            let tone: f64 = (1..=12)
+                .map(|h| (phase * f64::from(h)).sin() / f64::from(h))
+                .sum();
+            let syllable = (t * 2.5 * std::f64::consts::PI).sin().max(0.0);
+            noise ^= noise << 13;
+            noise ^= noise >> 17;
+            noise ^= noise << 5;
+            let n = f64::from(noise % 2_000) - 1_000.0;
+            (tone * 6_000.0 * syllable + n * 0.3) as i16
+        })
+        .collect()
+}
