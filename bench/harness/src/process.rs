@@ -70,8 +70,8 @@ pub fn rss_mib(pid: u32) -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
-/// CPU time of a process and every process descended from it (a server that forks workers).
-pub fn cpu_time_of_tree(pid: u32) -> Duration {
+/// A process and every process descended from it (a server that forks workers), from /proc.
+pub fn tree(pid: u32) -> Vec<u32> {
     // Every process's parent, from /proc/PID/stat (field 4, after the parenthesised name).
     let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
         .into_iter()
@@ -96,7 +96,34 @@ pub fn cpu_time_of_tree(pid: u32) -> Duration {
         tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
         i += 1;
     }
-    tree.iter().map(|p| cpu_time_of(Some(*p))).sum()
+    tree
+}
+
+/// CPU time of a process and every process descended from it.
+pub fn cpu_time_of_tree(pid: u32) -> Duration {
+    tree(pid).iter().map(|p| cpu_time_of(Some(*p))).sum()
+}
+
+/// A child that forks workers, killed with all its descendants when dropped (killing only the
+/// parent would leave the workers running).
+#[derive(Debug)]
+pub struct KillTreeOnDrop(pub KillOnDrop);
+
+impl Drop for KillTreeOnDrop {
+    fn drop(&mut self) {
+        let pids: Vec<String> = tree(self.0.pid())
+            .iter()
+            .skip(1)
+            .map(u32::to_string)
+            .collect();
+        if !pids.is_empty() {
+            let _ = std::process::Command::new("kill")
+                .arg("-KILL")
+                .args(&pids)
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
 }
 
 /// Idle time of the whole machine, all cores together (idle and I/O wait), from /proc/stat, and

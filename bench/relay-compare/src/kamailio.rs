@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use bench_harness::process::{KillOnDrop, log_file};
+use bench_harness::process::{KillOnDrop, KillTreeOnDrop, log_file};
 
 /// Where Debian puts Kamailio's modules.
 const MODULES: &str = "/usr/lib/x86_64-linux-gnu/kamailio/modules/";
@@ -88,7 +88,8 @@ onreply_route[MEDIA] {{
 
 /// Kamailio and rtpengine, running.
 pub(crate) struct Relay {
-    kamailio: KillOnDrop,
+    /// Kamailio forks its workers: all of them go when the relay is dropped.
+    kamailio: KillTreeOnDrop,
     rtpengine: KillOnDrop,
     pub sip: SocketAddr,
 }
@@ -134,12 +135,12 @@ impl Relay {
             .spawn()
             .map_err(|e| format!("kamailio: {e} (apt-get install kamailio)"))?;
         let mut relay = Relay {
-            kamailio: KillOnDrop(kamailio),
+            kamailio: KillTreeOnDrop(KillOnDrop(kamailio)),
             rtpengine,
             sip,
         };
         std::thread::sleep(Duration::from_secs(2));
-        if relay.kamailio.has_exited() {
+        if relay.kamailio.0.has_exited() {
             return Err("kamailio exited at start (see kamailio.log)".to_owned());
         }
         if relay.rtpengine.has_exited() {
@@ -151,7 +152,7 @@ impl Relay {
     /// CPU time of Kamailio (every process it forked) and of rtpengine.
     pub fn cpu(&self) -> (Duration, Duration) {
         (
-            bench_harness::process::cpu_time_of_tree(self.kamailio.pid()),
+            bench_harness::process::cpu_time_of_tree(self.kamailio.0.pid()),
             bench_harness::process::cpu_time_of(Some(self.rtpengine.pid())),
         )
     }

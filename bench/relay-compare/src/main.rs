@@ -400,14 +400,7 @@ fn configure(pb: &Patchbay) -> Result<(), String> {
         "allowed_sources": ["127.0.0.1"], "codecs": ["PCMU"], "keepalive": false
     }))?;
     let number = pb.create_number(NUMBER, trunk, "ivr")?;
-    // Every call forwards to the same number: no per-number limits (risk control still checks
-    // the destination of each forward).
-    let risk = serde_json::json!({ "limits": [], "destinations": ["+86"] });
-    match pb.admin("PUT", "/risk-control", Some(&risk)) {
-        Ok(r) if r.status == 200 => {}
-        Ok(r) => return Err(format!("PUT /risk-control: {r}")),
-        Err(e) => return Err(format!("PUT /risk-control: {e}")),
-    }
+    pb.lift_risk_limits()?;
     pb.set_flow(
         number,
         &serde_json::json!({

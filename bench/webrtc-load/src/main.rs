@@ -368,6 +368,7 @@ fn configure(pb: &Patchbay) -> Result<(), String> {
         "allowed_sources": ["127.0.0.1"], "codecs": ["PCMU"], "keepalive": false
     }))?;
     let number = pb.create_number(NUMBER, trunk, "ivr")?;
+    pb.lift_risk_limits()?;
     pb.set_flow(
         number,
         &serde_json::json!({
