@@ -31,6 +31,8 @@
 //! final answer once, never on a timer, and lingers only T4 to absorb retransmissions, each
 //! answered once: a spoofed source address gets no more than it sent.
 
+#[cfg(test)]
+mod tests;
 mod timers;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
