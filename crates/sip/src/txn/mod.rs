@@ -31,6 +31,8 @@
 //! final answer once, never on a timer, and lingers only T4 to absorb retransmissions, each
 //! answered once: a spoofed source address gets no more than it sent.
 
+#[cfg(test)]
+mod tests;
 mod timers;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -227,6 +229,12 @@ pub struct Transactions {
     txns: HashMap<TxnId, Txn>,
     /// Lookup by key.
     keys: HashMap<Key, TxnId>,
+    /// Server INVITE transactions in [`State::Accepted`] (2xx sent, its ACK awaited), by Call-ID:
+    /// (CSeq number, transaction) in the order they were accepted. The ACK for a 2xx has a branch
+    /// of its own and is matched here by Call-ID and CSeq number. Kept in step with the state:
+    /// entered in [`Transactions::respond`], the only way into Accepted, and left in
+    /// [`Transactions::terminate`], the only way out.
+    accepted: HashMap<String, Vec<(u32, TxnId)>>,
     /// Deadlines.
     timers: BTreeSet<(Millis, TxnId, Timer)>,
     /// Outputs not yet drained.
@@ -331,11 +339,31 @@ impl Transactions {
             if t.server {
                 self.servers -= 1;
             }
+            if let Some((call_id, _)) = Self::accepted_key(&t) {
+                let emptied = self.accepted.get_mut(call_id).is_some_and(|v| {
+                    v.retain(|&(_, x)| x != id);
+                    v.is_empty()
+                });
+                if emptied {
+                    self.accepted.remove(call_id);
+                }
+            }
             for (at, timer) in t.timers {
                 self.timers.remove(&(at, id, timer));
             }
             self.keys.remove(&t.key);
         }
+    }
+
+    /// Where a transaction belongs in `accepted`: a server INVITE in [`State::Accepted`] (with a
+    /// Call-ID and a CSeq number, which every validated request has).
+    fn accepted_key(t: &Txn) -> Option<(&str, u32)> {
+        if !(t.server && t.method == "INVITE" && t.state == State::Accepted) {
+            return None;
+        }
+        let call_id = t.request.header("Call-ID")?;
+        let (n, _) = t.request.cseq().ok()?;
+        Some((call_id, n))
     }
 
     /// Accepts bytes received from `from`.
@@ -490,16 +518,16 @@ impl Transactions {
             }
         }
         // ACK for a 2xx: a new branch; match the accepted INVITE by Call-ID and CSeq number.
-        let call_id = msg.header("Call-ID").unwrap_or_default().to_owned();
+        // Should two accepted INVITEs share both (the same request twice with different
+        // branches), each ACK ends one, the earliest accepted first.
+        let call_id = msg.header("Call-ID").unwrap_or_default();
         let cseq = msg.cseq().map(|(n, _)| n).unwrap_or_default();
-        let found = self.txns.iter().find(|(_, t)| {
-            t.server
-                && t.method == "INVITE"
-                && t.state == State::Accepted
-                && t.request.header("Call-ID") == Some(call_id.as_str())
-                && t.request.cseq().map(|(n, _)| n).ok() == Some(cseq)
-        });
-        match found.map(|(id, _)| *id) {
+        let found = self
+            .accepted
+            .get(call_id)
+            .and_then(|v| v.iter().find(|&&(n, _)| n == cseq))
+            .map(|&(_, id)| id);
+        match found {
             Some(id) => {
                 self.terminate(id);
                 self.event(TxnEvent::Acked { id, msg });
@@ -595,6 +623,12 @@ impl Transactions {
                 if let Some(t) = self.txns.get_mut(&id) {
                     t.state = State::Accepted;
                     t.interval = t1;
+                    if let Some((call_id, n)) = Self::accepted_key(t) {
+                        self.accepted
+                            .entry(call_id.to_owned())
+                            .or_default()
+                            .push((n, id));
+                    }
                 }
                 if peer.transport == Transport::Udp {
                     self.arm(id, now + t1, Timer::Retransmit);
