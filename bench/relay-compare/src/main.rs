@@ -43,7 +43,7 @@ const NUMBER: &str = "4009500000";
 const FORWARD_TO: &str = "13900000001";
 /// Ports: sipp caller and far end (SIP), Kamailio, rtpengine's control, the echo socket, the
 /// caller's media; then the systems' media ranges (Patchbay takes 4 ports a call, 2 legs of RTP
-/// and RTCP, so its range holds 750 calls; rtpengine's above the ephemeral range holds 1,000).
+/// and RTCP, as does rtpengine: each range holds 1,000 calls).
 /// Apart from the other benchmarks'.
 const CALLER_PORT: u16 = 1990;
 const FAR_PORT: u16 = 1992;
@@ -51,7 +51,7 @@ const KAMAILIO_PORT: u16 = 1994;
 const NG_PORT: u16 = 1996;
 const ECHO_PORT: u16 = 1998;
 const CALLER_MEDIA: u16 = 1980;
-const PATCHBAY_RTP: (u16, u16) = (2_000, 4_999);
+const PATCHBAY_RTP: (u16, u16) = (2_000, 5_999);
 const RTPENGINE_PORTS: (u16, u16) = (61_000, 64_999);
 /// Recorded audio, in % of the calls' length, below which Patchbay's media plane fell behind.
 const MIN_AUDIO: f64 = 99.0;
