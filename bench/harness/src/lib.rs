@@ -9,6 +9,7 @@
 pub mod http;
 #[cfg(feature = "engine")]
 pub mod inbound;
+pub mod interrupt;
 pub mod patchbay;
 pub mod process;
 pub mod sipp;

@@ -29,9 +29,10 @@ mod scenarios;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
+use bench_harness::interrupt::{interrupted, sleep_until, watch_ctrl_c};
 use bench_harness::patchbay::{self, Patchbay};
 use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, print_log};
 
@@ -55,9 +56,6 @@ const PATCHBAY_RTP: (u16, u16) = (2_000, 5_999);
 const RTPENGINE_PORTS: (u16, u16) = (61_000, 64_999);
 /// Recorded audio, in % of the calls' length, below which Patchbay's media plane fell behind.
 const MIN_AUDIO: f64 = 99.0;
-
-/// Set by Ctrl-C: every wait returns early and the children are killed.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Command-line settings.
 #[derive(Debug)]
@@ -110,17 +108,6 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// Sleeps until `t`; false if interrupted meanwhile.
-fn sleep_until(t: Instant) -> bool {
-    while Instant::now() < t {
-        if INTERRUPTED.load(Relaxed) {
-            return false;
-        }
-        std::thread::sleep((t - Instant::now()).min(Duration::from_millis(100)));
-    }
-    !INTERRUPTED.load(Relaxed)
-}
-
 fn main() {
     let args = match args() {
         Ok(a) => a,
@@ -129,21 +116,11 @@ fn main() {
             std::process::exit(2);
         }
     };
-    std::thread::spawn(|| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime for Ctrl-C");
-        rt.block_on(async {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                INTERRUPTED.store(true, Relaxed);
-            }
-        });
-    });
+    watch_ctrl_c();
     let dir = std::env::temp_dir().join(format!("patchbay-relay-compare-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("work dir");
     let ok = run(&args, &dir);
-    if INTERRUPTED.load(Relaxed) {
+    if interrupted() {
         eprintln!("interrupted; sipp, Patchbay, Kamailio and rtpengine stopped");
     }
     if ok {
@@ -345,7 +322,7 @@ fn run(args: &Args, dir: &Path) -> bool {
             if let Some(c) = call {
                 per_call.push((system.name(), c, s.parts.map(|(_, e)| e / f64::from(n))));
             }
-            if INTERRUPTED.load(Relaxed) {
+            if interrupted() {
                 return false;
             }
         }

@@ -29,9 +29,10 @@ use std::net::UdpSocket;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
+use bench_harness::interrupt::{interrupted, sleep_until, watch_ctrl_c};
 use bench_harness::patchbay::{self, Patchbay};
 use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, print_log, rss_mib};
 use client::{Control, Report};
@@ -54,9 +55,6 @@ const MIN_TONE: f64 = 90.0;
 const SETTLE: Duration = Duration::from_secs(3);
 /// How long the last call may take to connect after it was placed.
 const CONNECT_WAIT: Duration = Duration::from_secs(15);
-
-/// Set by Ctrl-C: every wait returns early, the step ends, children are killed.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Command-line settings.
 #[derive(Debug)]
@@ -104,17 +102,6 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// Sleeps until `t` in short slices; `false` if interrupted meanwhile.
-fn sleep_until(t: Instant) -> bool {
-    while Instant::now() < t {
-        if INTERRUPTED.load(Relaxed) {
-            return false;
-        }
-        std::thread::sleep((t - Instant::now()).min(Duration::from_millis(100)));
-    }
-    !INTERRUPTED.load(Relaxed)
-}
-
 fn main() {
     let args = match args() {
         Ok(a) => a,
@@ -129,15 +116,11 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    rt.spawn(async {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            INTERRUPTED.store(true, Relaxed);
-        }
-    });
+    watch_ctrl_c();
     let dir = std::env::temp_dir().join(format!("patchbay-webrtc-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("work dir");
     let all_held = run(&args, &rt, &dir);
-    if INTERRUPTED.load(Relaxed) {
+    if interrupted() {
         eprintln!("interrupted; sipp and Patchbay stopped");
     }
     if all_held {
@@ -308,7 +291,7 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) -> bool {
             print_log(dir, "carrier.err", "sipp", 10);
             break;
         }
-        if !held || INTERRUPTED.load(Relaxed) {
+        if !held || interrupted() {
             if !held {
                 print_trouble(dir);
                 print_log(dir, "carrier.err", "sipp", 5);
