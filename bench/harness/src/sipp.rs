@@ -146,3 +146,28 @@ pub fn call_counts(dir: &Path, scenario: &str) -> (u64, u64) {
 pub fn failed_calls(dir: &Path, scenario: &str) -> u64 {
     call_counts(dir, scenario).1
 }
+
+/// Adds the response times of sipp's `-trace_rtt` file (`Date_ms;response_time_ms;rtd_no` lines)
+/// to `into`.
+pub fn response_times(path: &Path, into: &mut crate::Samples) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    for line in text.lines().skip(1) {
+        if let Some(ms) = line
+            .split(';')
+            .nth(1)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+        {
+            into.push(std::time::Duration::from_secs_f64(ms / 1_000.0));
+        }
+    }
+}
+
+/// A time sipp measured: it counts whole milliseconds, so under one shows as "<1ms", not a false
+/// zero.
+pub fn fmt_ms(d: std::time::Duration) -> String {
+    if d < std::time::Duration::from_millis(1) {
+        "<1ms".to_owned()
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}

@@ -15,29 +15,35 @@
 //! sequence numbers), and the system's CPU while all N are up, as a share of one core in total and
 //! per call (Kamailio's and rtpengine's apart too), the load generator's CPU beside it, and
 //! Patchbay's recorded audio against the calls' length. Then the ratio of Patchbay's CPU per call
-//! to rtpengine's and to Kamailio + rtpengine's. Asserts nothing about time; every child is
-//! bounded by `-timeout` or killed when the benchmark ends or is interrupted.
+//! to rtpengine's and to Kamailio + rtpengine's. Last, signalling at rate without media
+//! ([`signalling`]): calls completed and failed, CPU per call, p50/p99 setup. Asserts nothing
+//! about time; every child is bounded by `-timeout` or killed when the benchmark ends or is
+//! interrupted.
 //!
 //! Run: `cargo build --release -p patchbay -p relay-compare && target/release/relay-compare`
-//! (`-- 100 200 400`, the default, picks N; `--hold 30`, `--rate 20`; `--only patchbay` or
-//! `--only kamailio` runs one system).
+//! (`-- 100 200 400`, the default, picks N; `--hold 30`, `--rate 20`; `--signalling 300` calls a
+//! second for `--seconds 10`, the default, 0 for none, alone it runs only that; `--only patchbay`
+//! or `--only kamailio` runs one system).
 
 mod echo;
 mod kamailio;
+mod media;
 mod scenarios;
+mod signalling;
+mod system;
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::Ordering::Relaxed;
-use std::time::{Duration, Instant};
 
-use bench_harness::interrupt::{interrupted, sleep_until, watch_ctrl_c};
+use bench_harness::interrupt::{interrupted, watch_ctrl_c};
 use bench_harness::patchbay::{self, Patchbay};
-use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, print_log};
+use bench_harness::process::{KillOnDrop, log_file, print_log};
 
 use echo::Echo;
 use kamailio::Relay;
+use system::System;
 
 /// Patchbay's IVR number of the benchmark and where its flow forwards calls.
 const NUMBER: &str = "4009500000";
@@ -59,12 +65,15 @@ const MIN_AUDIO: f64 = 99.0;
 
 /// Command-line settings.
 #[derive(Debug)]
-struct Args {
-    levels: Vec<u32>,
-    hold: u64,
-    rate: u32,
-    patchbay: bool,
-    kamailio: bool,
+pub(crate) struct Args {
+    pub(crate) levels: Vec<u32>,
+    pub(crate) hold: u64,
+    pub(crate) rate: u32,
+    pub(crate) patchbay: bool,
+    pub(crate) kamailio: bool,
+    /// Calls a second of the signalling run (0: none), and its length.
+    pub(crate) signalling: u32,
+    pub(crate) seconds: u64,
 }
 
 fn args() -> Result<Args, String> {
@@ -74,7 +83,10 @@ fn args() -> Result<Args, String> {
         rate: 20,
         patchbay: true,
         kamailio: true,
+        signalling: 300,
+        seconds: 10,
     };
+    let mut signalling_only = false;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
@@ -87,6 +99,19 @@ fn args() -> Result<Args, String> {
                     .filter(|r| *r > 0)
                     .ok_or("--rate: calls per second, above 0")?;
             }
+            "--signalling" => {
+                a.signalling = value("--signalling")?
+                    .parse()
+                    .map_err(|_| "--signalling: calls per second (0: none)")?;
+                signalling_only = true;
+            }
+            "--seconds" => {
+                a.seconds = value("--seconds")?
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or("--seconds: above 0")?;
+            }
             "--only" => match value("--only")?.as_str() {
                 "patchbay" => a.kamailio = false,
                 "kamailio" => a.patchbay = false,
@@ -96,13 +121,15 @@ fn args() -> Result<Args, String> {
                 Ok(n) if n > 0 => a.levels.push(n),
                 _ => {
                     return Err(format!(
-                        "unknown argument {n}: [N ...] [--hold S] [--rate R] [--only patchbay|kamailio]"
+                        "unknown argument {n}: [N ...] [--hold S] [--rate R] [--signalling R] \
+                         [--seconds S] [--only patchbay|kamailio]"
                     ));
                 }
             },
         }
     }
-    if a.levels.is_empty() {
+    // `--signalling` alone runs only that; no levels named runs the default ones.
+    if a.levels.is_empty() && !signalling_only {
         a.levels = vec![100, 200, 400];
     }
     Ok(a)
@@ -131,62 +158,21 @@ fn main() {
     }
 }
 
-/// A system under test.
-enum System<'a> {
-    Patchbay(&'a Patchbay),
-    Relay(&'a Relay),
-}
-
-impl System<'_> {
-    fn name(&self) -> &'static str {
-        match self {
-            System::Patchbay(_) => "patchbay, recorded",
-            System::Relay(_) => "kamailio+rtpengine",
-        }
-    }
-
-    fn sip(&self) -> SocketAddr {
-        match self {
-            System::Patchbay(p) => p.sip,
-            System::Relay(r) => r.sip,
-        }
-    }
-
-    /// CPU time: the whole system, and its parts (Kamailio, rtpengine) where it has two.
-    fn cpu(&self) -> (Duration, Option<(Duration, Duration)>) {
-        match self {
-            System::Patchbay(p) => (cpu_time_of(Some(p.pid())), None),
-            System::Relay(r) => {
-                let (k, e) = r.cpu();
-                (k + e, Some((k, e)))
-            }
-        }
-    }
-}
-
-/// The figures of one step.
-#[derive(Debug, Default)]
-struct Step {
-    /// Most calls with media at the far end at once.
-    up: usize,
-    failed: u64,
-    counts: echo::Counts,
-    /// Shares of one core while all calls are up: the system, its parts, the load generator.
-    cpu: Option<f64>,
-    parts: Option<(f64, f64)>,
-    generator: Option<f64>,
-    /// Patchbay's recorded audio, in % of the calls' length.
-    audio: Option<f64>,
-}
-
 fn run(args: &Args, dir: &Path) -> bool {
-    let top = args.levels.iter().copied().max().unwrap_or(1);
+    let top = args
+        .levels
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(3 * args.signalling);
     let ramp_of = |n: u32| u64::from(n.div_ceil(args.rate));
     let lifetime: u64 = args
         .levels
         .iter()
         .map(|n| 2 * (args.hold + 2 * ramp_of(*n) + 90))
         .sum::<u64>()
+        + 2 * (args.seconds + 90)
         + 120;
     std::fs::write(dir.join("tone.wav"), bench_harness::ulaw_tone(1_000, 10)).expect("tone");
     std::fs::write(dir.join("far.xml"), scenarios::far_end(ECHO_PORT)).expect("scenario");
@@ -218,7 +204,7 @@ fn run(args: &Args, dir: &Path) -> bool {
         return false;
     };
     let mut far = KillOnDrop(far);
-    FAR_PID.store(far.pid(), Relaxed);
+    media::FAR_PID.store(far.pid(), Relaxed);
     let far_end: SocketAddr = ([127, 0, 0, 1], FAR_PORT).into();
 
     let pb = if args.patchbay {
@@ -263,14 +249,19 @@ fn run(args: &Args, dir: &Path) -> bool {
         systems.push(System::Relay(r));
     }
     println!(
-        "sipp caller (1 kHz µ-law, 50 pkt/s) → system → sipp far end, media echoed by the \
-         benchmark; calls placed at {}/s, all N up together {} s; Patchbay forwards through an \
-         IVR number and a trunk and records every call (stereo WAV); Kamailio {} proxies with \
-         rtpengine {} relaying in user space, nothing recorded; everything on this machine",
-        args.rate,
-        args.hold,
+        "sipp caller → system → sipp far end; Patchbay forwards through an IVR number and a \
+         trunk and records every call (stereo WAV); Kamailio {} proxies with rtpengine {} \
+         relaying in user space, nothing recorded; everything on this machine",
         version("kamailio", &["-v"], 0),
         version("rtpengine", &["--version"], 0),
+    );
+    if args.levels.is_empty() {
+        return signalling(args, dir, &systems);
+    }
+    println!(
+        "media: 1 kHz µ-law, 50 pkt/s from the caller, echoed by the benchmark at the far end; \
+         calls placed at {}/s, all N up together {} s",
+        args.rate, args.hold
     );
     println!(
         "{:>5}  {:<19} {:>5} {:>6} {:>9} {:>6} {:>7} {:>7} {:>8} {:>6} {:>21} {:>9}",
@@ -291,7 +282,7 @@ fn run(args: &Args, dir: &Path) -> bool {
     for &n in &args.levels {
         let mut per_call: Vec<(&str, f64, Option<f64>)> = Vec::new();
         for system in &systems {
-            let s = step(args, dir, system, &echo, n, ramp_of(n));
+            let s = media::step(args, dir, system, &echo, n, ramp_of(n));
             let held = s.up == n as usize
                 && s.failed == 0
                 && s.counts.loss() < 0.1
@@ -347,7 +338,49 @@ fn run(args: &Args, dir: &Path) -> bool {
          length; kamailio / rtpengine: each one's share per call; generator: the two sipp \
          processes and this benchmark's echo"
     );
-    all_held
+    all_held & signalling(args, dir, &systems)
+}
+
+/// The signalling run, if asked for: prints a row per system; false if a call failed.
+fn signalling(args: &Args, dir: &Path, systems: &[System]) -> bool {
+    if args.signalling == 0 || interrupted() {
+        return true;
+    }
+    println!(
+        "signalling, no media: {} calls a second for {} s, each answered by the far end and hung \
+         up after 1 s",
+        args.signalling, args.seconds
+    );
+    println!(
+        "{:<19} {:>9} {:>7} {:>12} {:>9} {:>9} {:>9}",
+        "system", "completed", "failed", "cpu ms/call", "p50", "p99", "max"
+    );
+    let mut ok = true;
+    for system in systems {
+        let mut r = signalling::step(dir, system, args.signalling, args.seconds);
+        ok &= r.failed == 0 && r.completed > 0;
+        let mut ms = |p: f64| bench_harness::sipp::fmt_ms(r.setup.percentile(p));
+        let (p50, p99, max) = (ms(50.0), ms(99.0), ms(100.0));
+        println!(
+            "{:<19} {:>9} {:>7} {:>12} {p50:>9} {p99:>9} {max:>9}",
+            system.name(),
+            r.completed,
+            r.failed,
+            r.cpu_ms_per_call
+                .map_or_else(|| "-".to_owned(), |c| format!("{c:.2}")),
+        );
+        if r.completed == 0 {
+            print_log(dir, "signal.err", "sipp", 5);
+        }
+        if interrupted() {
+            return false;
+        }
+    }
+    println!(
+        "completed/failed: sipp's calls; cpu ms/call: the system's CPU from the first INVITE to \
+         the last call's end, per completed call; p50/p99/max: INVITE to 200 at the caller"
+    );
+    ok
 }
 
 /// The first word after the program's name on line `line` of its version output.
@@ -384,124 +417,4 @@ fn configure(pb: &Patchbay) -> Result<(), String> {
             "start": "far", "steps": { "far": { "type": "external", "number": FORWARD_TO } }
         }),
     )
-}
-
-/// Runs `n` calls through `system` and measures them.
-fn step(args: &Args, dir: &Path, system: &System, echo: &Echo, n: u32, ramp: u64) -> Step {
-    let mut s = Step::default();
-    echo.reset();
-    let service = match system {
-        System::Patchbay(_) => NUMBER,
-        System::Relay(_) => FORWARD_TO,
-    };
-    let recordings = dir.join("data").join("recordings");
-    let _ = std::fs::remove_dir_all(&recordings);
-    let _ = std::fs::create_dir_all(&recordings);
-    std::fs::write(
-        dir.join("caller.xml"),
-        scenarios::caller((args.hold + ramp) * 1_000),
-    )
-    .expect("scenario");
-    let bound = args.hold + 2 * ramp + 60;
-    let caller = Command::new("sipp")
-        .current_dir(dir)
-        .args(["-sf", "caller.xml", "-s", service])
-        .args(["-i", "127.0.0.1", "-p", &CALLER_PORT.to_string()])
-        .args(["-mp", &CALLER_MEDIA.to_string()])
-        .args(["-m", &n.to_string(), "-l", &n.to_string()])
-        .args(["-r", &args.rate.to_string(), "-nostdin"])
-        .args(["-timeout", &bound.to_string(), "-trace_stat", "-fd", "1"])
-        .arg(system.sip().to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log_file(dir, "caller.err"))
-        .spawn();
-    let Ok(caller) = caller else {
-        return s;
-    };
-    let mut caller = KillOnDrop(caller);
-    let launched = Instant::now();
-    let generator = |c: &KillOnDrop| {
-        cpu_time_of(Some(c.pid())) + cpu_time_of(Some(FAR_PID.load(Relaxed))) + cpu_time_of(None)
-    };
-    // Wait until every call's media reaches the far end (or the ramp is long over), let it
-    // settle, then measure until shortly before the first callers hang up.
-    while s.up < n as usize
-        && launched.elapsed() < Duration::from_secs(ramp + 10)
-        && !caller.has_exited()
-        && sleep_until(Instant::now() + Duration::from_millis(200))
-    {
-        s.up = s.up.max(echo.active());
-    }
-    sleep_until(Instant::now() + Duration::from_secs(2));
-    s.up = s.up.max(echo.active());
-    let window_end = launched + Duration::from_secs(ramp + args.hold.saturating_sub(1));
-    if Instant::now() + Duration::from_secs(2) < window_end {
-        let (c0, g0, t0) = (system.cpu(), generator(&caller), Instant::now());
-        if sleep_until(window_end) {
-            let (c1, g1) = (system.cpu(), generator(&caller));
-            let secs = t0.elapsed().as_secs_f64();
-            let share = |a: Duration, b: Duration| (b - a).as_secs_f64() / secs * 100.0;
-            s.cpu = Some(share(c0.0, c1.0));
-            s.parts =
-                c0.1.zip(c1.1)
-                    .map(|(a, b)| (share(a.0, b.0), share(a.1, b.1)));
-            s.generator = Some(share(g0, g1));
-        }
-    }
-    // sipp ends by itself (-timeout bounds it); this only bounds the wait if it does not.
-    let give_up = launched + Duration::from_secs(bound + 10);
-    while !caller.has_exited() && sleep_until(Instant::now() + Duration::from_millis(200)) {
-        if Instant::now() > give_up {
-            break;
-        }
-    }
-    drop(caller);
-    s.failed = bench_harness::sipp::failed_calls(dir, "caller");
-    // The last packets in flight, then the counts.
-    sleep_until(Instant::now() + Duration::from_millis(500));
-    s.counts = echo.counts();
-    if let System::Patchbay(_) = system {
-        // Recordings are flushed once a second and closed when the call ends.
-        sleep_until(Instant::now() + Duration::from_secs(2));
-        let calls_secs = f64::from(n) * (args.hold + ramp) as f64;
-        s.audio = Some(wav_seconds(&recordings) * 100.0 / calls_secs);
-    }
-    // Quiet again before the next system's step (a relay deleting its calls, files closing).
-    settle(system);
-    s
-}
-
-/// The far end's process id, for the generator's CPU.
-static FAR_PID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
-/// Waits (at most 20 s) until `system` uses under 2% of a core over a second.
-fn settle(system: &System) {
-    let give_up = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < give_up {
-        let a = system.cpu().0;
-        if !sleep_until(Instant::now() + Duration::from_secs(1)) {
-            return;
-        }
-        if (system.cpu().0 - a) < Duration::from_millis(20) {
-            return;
-        }
-    }
-}
-
-/// Seconds of stereo 8 kHz 16-bit audio in the WAVs under `dir`.
-fn wav_seconds(dir: &Path) -> f64 {
-    let mut bytes = 0u64;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let Ok(m) = e.metadata() else { continue };
-            if m.is_dir() {
-                stack.push(e.path());
-            } else if e.path().extension().is_some_and(|x| x == "wav") {
-                bytes += m.len().saturating_sub(44);
-            }
-        }
-    }
-    bytes as f64 / 32_000.0
 }

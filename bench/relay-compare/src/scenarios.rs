@@ -5,8 +5,14 @@
 //! In-dialog requests follow RFC 3261's route set (`[next_url]`, `[routes]`, `[last_Record-Route:]`)
 //! so the same scenarios work through a B2BUA (no Record-Route) and a record-routing proxy.
 
-/// Calls `[service]`, streams `tone.wav` in a loop from the answer on, hangs up after `hold_ms`.
-pub(crate) fn caller(hold_ms: u64) -> String {
+/// Calls `[service]`, streams `tone.wav` in a loop from the answer on (if `media`), hangs up
+/// after `hold_ms`. The time from the INVITE to the 200 is sipp's response time 1 (`-trace_rtt`).
+pub(crate) fn caller(hold_ms: u64, media: bool) -> String {
+    let stream = if media {
+        r#"<nop><action><exec rtp_stream="tone.wav,-1,0"/></action></nop>"#
+    } else {
+        ""
+    };
     format!(
         r#"<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="caller talks through the relay">
@@ -33,7 +39,7 @@ a=rtpmap:0 PCMU/8000
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
   <recv response="183" optional="true"/>
-  <recv response="200" rrs="true"/>
+  <recv response="200" rrs="true" rtd="true"/>
   <send><![CDATA[
 ACK [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -46,7 +52,7 @@ Max-Forwards: 70
 Content-Length: 0
 
 ]]></send>
-  <nop><action><exec rtp_stream="tone.wav,-1,0"/></action></nop>
+  {stream}
   <pause milliseconds="{hold_ms}"/>
   <send retrans="500"><![CDATA[
 BYE [next_url] SIP/2.0

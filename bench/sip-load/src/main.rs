@@ -5,7 +5,6 @@
 //!
 //! Run: `cargo run --release -p sip-load` (optionally `-- 100 200 400` to choose the rates).
 
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -108,7 +107,7 @@ async fn main() {
                 .unwrap_or_default()
                 .to_owned();
             if name.ends_with("_rtt.csv") {
-                read_rtt(&p, &mut rtt);
+                bench_harness::sipp::response_times(&p, &mut rtt);
             } else if name.ends_with("_.csv") {
                 (ok, failed) = bench_harness::sipp_call_counts(&p);
             }
@@ -121,32 +120,9 @@ async fn main() {
         println!(
             "{rate:>8} {:>10.0} {failed:>8} {:>10} {:>10}",
             ok as f64 / elapsed,
-            ms(rtt.percentile(50.0)),
-            ms(rtt.percentile(99.0)),
+            bench_harness::sipp::fmt_ms(rtt.percentile(50.0)),
+            bench_harness::sipp::fmt_ms(rtt.percentile(99.0)),
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// sipp reports setup times in whole milliseconds: show "<1ms" rather than a false zero.
-fn ms(d: Duration) -> String {
-    if d < Duration::from_millis(1) {
-        "<1ms".to_owned()
-    } else {
-        format!("{}ms", d.as_millis())
-    }
-}
-
-/// sipp's `-trace_rtt` file: `Date_ms;response_time_ms;rtd_no` lines.
-fn read_rtt(path: &Path, into: &mut Samples) {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    for line in text.lines().skip(1) {
-        if let Some(ms) = line
-            .split(';')
-            .nth(1)
-            .and_then(|v| v.trim().parse::<f64>().ok())
-        {
-            into.push(Duration::from_secs_f64(ms / 1_000.0));
-        }
-    }
 }
