@@ -180,6 +180,24 @@ impl Patchbay {
         created_id(self.admin("POST", "/numbers", Some(&body)), "number")
     }
 
+    /// An IVR number `number` whose flow forwards every call to `to` over a peer trunk to a sipp
+    /// far end on 127.0.0.1:`port` (PCMU, no OPTIONS pings: sipp takes every request as a call),
+    /// with risk control's per-number limits lifted, as every call goes to the same number.
+    pub fn forward_every_call(&self, number: &str, to: &str, port: u16) -> Result<(), String> {
+        let trunk = self.create_trunk(&serde_json::json!({
+            "name": "far end", "mode": "peer", "host": "127.0.0.1", "port": port,
+            "allowed_sources": ["127.0.0.1"], "codecs": ["PCMU"], "keepalive": false
+        }))?;
+        let number = self.create_number(number, trunk, "ivr")?;
+        self.lift_risk_limits()?;
+        self.set_flow(
+            number,
+            &serde_json::json!({
+                "start": "far", "steps": { "far": { "type": "external", "number": to } }
+            }),
+        )
+    }
+
     /// Lifts risk control's per-number limits (a benchmark forwards every call to one number,
     /// which the default 3 calls in 15 minutes would refuse); destinations are still checked.
     pub fn lift_risk_limits(&self) -> Result<(), String> {

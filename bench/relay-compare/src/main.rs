@@ -404,17 +404,5 @@ fn version(bin: &str, args: &[&str], line: usize) -> String {
 
 /// A trunk to the sipp far end and an IVR number whose flow forwards every call over it.
 fn configure(pb: &Patchbay) -> Result<(), String> {
-    // No OPTIONS pings: the far end's scenario takes every request as a call.
-    let trunk = pb.create_trunk(&serde_json::json!({
-        "name": "far end", "mode": "peer", "host": "127.0.0.1", "port": FAR_PORT,
-        "allowed_sources": ["127.0.0.1"], "codecs": ["PCMU"], "keepalive": false
-    }))?;
-    let number = pb.create_number(NUMBER, trunk, "ivr")?;
-    pb.lift_risk_limits()?;
-    pb.set_flow(
-        number,
-        &serde_json::json!({
-            "start": "far", "steps": { "far": { "type": "external", "number": FORWARD_TO } }
-        }),
-    )
+    pb.forward_every_call(NUMBER, FORWARD_TO, FAR_PORT)
 }

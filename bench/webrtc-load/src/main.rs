@@ -345,20 +345,7 @@ fn print_trouble(dir: &Path) {
 
 /// The carrier's trunk, the widget number and its flow, through the admin API.
 fn configure(pb: &Patchbay) -> Result<(), String> {
-    // No OPTIONS pings: sipp's stock UAS takes every request as a call.
-    let trunk = pb.create_trunk(&serde_json::json!({
-        "name": "bench carrier", "mode": "peer", "host": "127.0.0.1", "port": CARRIER_PORT,
-        "allowed_sources": ["127.0.0.1"], "codecs": ["PCMU"], "keepalive": false
-    }))?;
-    let number = pb.create_number(NUMBER, trunk, "ivr")?;
-    pb.lift_risk_limits()?;
-    pb.set_flow(
-        number,
-        &serde_json::json!({
-            "start": "carrier",
-            "steps": { "carrier": { "type": "external", "number": FORWARD_TO } }
-        }),
-    )
+    pb.forward_every_call(NUMBER, FORWARD_TO, CARRIER_PORT)
 }
 
 /// CPU time of Patchbay, this process and sipp, and when.
