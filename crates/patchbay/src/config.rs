@@ -99,7 +99,8 @@ pub struct Config {
     pub sip_request_burst_per_source: u32,
     /// Seconds a source over its rate is dropped silently (at least 1).
     pub sip_source_block_secs: u64,
-    /// Live SIP transactions beyond which new requests get 503 with `Retry-After`; 0: no cap.
+    /// SIP server transactions at work (not those only lingering for retransmissions after a
+    /// final answer) beyond which new requests get 503 with `Retry-After`; 0: no cap.
     pub sip_max_transactions: u32,
     /// Live calls beyond which new INVITEs get 503 with `Retry-After`; 0: no cap.
     pub sip_max_calls: u32,

@@ -49,6 +49,44 @@ fn past_the_transaction_cap_new_requests_get_503_with_retry_after_and_no_state()
 }
 
 #[test]
+fn answered_requests_lingering_for_retransmissions_leave_room_under_the_cap() {
+    let mut t = capped(3);
+    // Three calls' BYEs, answered: each lingers 32 s (Timer J) only to absorb retransmissions.
+    let byes: Vec<String> = (0..3)
+        .map(|n| {
+            request("BYE", &format!("z9hG4bK-b{n}"), &format!("c{n}"), 2)
+                .replace("To: <sip:9196@127.0.0.1>", "To: <sip:9196@127.0.0.1>;tag=x")
+        })
+        .collect();
+    for (n, bye) in byes.iter().enumerate() {
+        t.handle_datagram(n as u64, peer(Transport::Udp), bye.as_bytes());
+        let (_, ev) = drain(&mut t);
+        let [TxnEvent::Request { id, .. }] = ev[..] else {
+            panic!("{ev:?}")
+        };
+        t.respond(n as u64, id, msg(bye).response_to(200, "OK", None));
+    }
+    drain(&mut t);
+    assert_eq!(t.len(), 3, "they linger");
+    assert_eq!(t.servers(), 0, "but the cap does not count them");
+    // A new call is taken, not refused with 503.
+    let invite = request("INVITE", "z9hG4bK-i", "c9", 1);
+    t.handle_datagram(10, peer(Transport::Udp), invite.as_bytes());
+    let (tx, ev) = drain(&mut t);
+    assert_eq!(summary(&tx), ["100"]);
+    assert!(matches!(&ev[..], [TxnEvent::Request { .. }]));
+    assert_eq!(t.servers(), 1);
+    // A BYE retransmitted meanwhile still gets its 200 again, and no new request.
+    t.handle_datagram(20, peer(Transport::Udp), byes[1].as_bytes());
+    let (tx, ev) = drain(&mut t);
+    assert_eq!(summary(&tx), ["200"]);
+    assert!(ev.is_empty(), "{ev:?}");
+    // After Timer J they are gone; the INVITE is still at work and still counted.
+    run_until(&mut t, 40_000);
+    assert_eq!(t.servers(), 1);
+}
+
+#[test]
 fn a_refusal_to_a_stranger_invite_is_sent_once_and_forgotten_after_t4() {
     let mut t = Transactions::default();
     let invite = request("INVITE", "z9hG4bK-s", "s1", 1);

@@ -206,6 +206,8 @@ struct Txn {
     key: Key,
     /// Final answers are sent once and the transaction lingers only T4 ([`Transactions::answer_once`]).
     once: bool,
+    /// Counted against [`Limits::max_server`]: a server transaction until it only lingers.
+    counted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -223,7 +225,11 @@ pub struct Transactions {
     config: TimerConfig,
     /// Caps.
     limits: Limits,
-    /// Live server transactions (the cap counts them).
+    /// Server transactions at work (the cap counts them): not yet answered finally, or an
+    /// INVITE's final answer awaiting its ACK. A non-INVITE one that only lingers after its
+    /// final answer to absorb retransmissions is not counted: at 32 s for a UDP BYE (Timer J),
+    /// those would fill the cap at about 600 calls a second of legitimate traffic. Strangers'
+    /// requests answered once stay counted until forgotten after T4.
     servers: usize,
     /// Live transactions.
     txns: HashMap<TxnId, Txn>,
@@ -266,7 +272,7 @@ impl Transactions {
         self.txns.len()
     }
 
-    /// Server transactions alive.
+    /// Server transactions at work, as the cap counts them (not those that only linger).
     pub fn servers(&self) -> usize {
         self.servers
     }
@@ -334,9 +340,19 @@ impl Transactions {
         t.timers = keep;
     }
 
+    /// Server transaction `id` only lingers from now on: the cap no longer counts it. (A
+    /// stranger's answered once stays counted: a spoofed flood is made of those.)
+    fn lingers(&mut self, id: TxnId) {
+        if let Some(t) = self.txns.get_mut(&id)
+            && std::mem::take(&mut t.counted)
+        {
+            self.servers -= 1;
+        }
+    }
+
     fn terminate(&mut self, id: TxnId) {
         if let Some(t) = self.txns.remove(&id) {
-            if t.server {
+            if t.counted {
                 self.servers -= 1;
             }
             if let Some((call_id, _)) = Self::accepted_key(&t) {
@@ -493,6 +509,7 @@ impl Transactions {
                 timers: Vec::new(),
                 key,
                 once: false,
+                counted: true,
             },
         );
         id
@@ -656,6 +673,9 @@ impl Transactions {
                 if let Some(t) = self.txns.get_mut(&id) {
                     t.state = State::Completed;
                 }
+                if !once {
+                    self.lingers(id);
+                }
                 let j = self.linger(id, if once { self.config.t4 } else { 64 * t1 });
                 self.arm(id, now + j, Timer::Linger); // J
             }
@@ -686,6 +706,7 @@ impl Transactions {
                 timers: Vec::new(),
                 key,
                 once: false,
+                counted: false,
             },
         );
         self.transmit(to, bytes);
