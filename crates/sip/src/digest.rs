@@ -125,6 +125,9 @@ pub fn parse_params(header: &str) -> Option<HashMap<String, String>> {
     Some(out)
 }
 
+/// How often the answered nonces are cleared of old ones.
+const PRUNE_EVERY: Millis = 1_000;
+
 /// The server side: issues challenges and checks answers.
 #[derive(Debug)]
 pub struct DigestServer {
@@ -136,6 +139,8 @@ pub struct DigestServer {
     nonce_ttl: Millis,
     /// Answered nonces: the highest nonce-count and the wrong answers (forgotten when old).
     seen: HashMap<String, NonceUse>,
+    /// When `seen` was last cleared of old nonces (at most once a second, not on every check).
+    pruned_at: Millis,
     /// Challenges issued: each nonce is unique even for phones challenged in the same
     /// millisecond (else all but the first would be refused as replays).
     issued: std::sync::atomic::AtomicU64,
@@ -152,6 +157,7 @@ impl DigestServer {
             secret: secret.to_vec(),
             nonce_ttl,
             seen: HashMap::new(),
+            pruned_at: 0,
             issued: std::sync::atomic::AtomicU64::new(0),
         }
     }
@@ -192,8 +198,11 @@ impl DigestServer {
         authorization: Option<&str>,
         password_of: impl Fn(&str) -> Option<String>,
     ) -> Result<String, AuthError> {
-        self.seen
-            .retain(|_, u| now.saturating_sub(u.issued) < 2 * self.nonce_ttl);
+        if now.saturating_sub(self.pruned_at) >= PRUNE_EVERY {
+            self.pruned_at = now;
+            self.seen
+                .retain(|_, u| now.saturating_sub(u.issued) < 2 * self.nonce_ttl);
+        }
         let p = authorization
             .and_then(parse_params)
             .ok_or(AuthError::Missing)?;

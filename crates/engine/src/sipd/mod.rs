@@ -24,6 +24,7 @@ mod flow;
 mod handle;
 mod live;
 mod outbound_check;
+mod phone_sources;
 mod presence;
 mod prompts;
 mod register;

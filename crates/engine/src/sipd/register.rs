@@ -14,7 +14,6 @@
 //! The source comes first and from the socket, and the user name is reduced to safe characters,
 //! so a crafted name cannot make the filter ban another address.
 
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 use model::telephony::Registration;
@@ -26,6 +25,7 @@ use sip::registrar::{Binding, RegisterError, Registrar, RegistrarConfig};
 use sip::txn::Peer;
 
 use super::directory::Directory;
+use super::phone_sources::PhoneSources;
 use crate::stats::SipGuardStats;
 
 /// How long a nonce is fresh.
@@ -38,7 +38,7 @@ pub(crate) struct DeskPhones {
     /// Failures per source and per user.
     throttle: AuthThrottle,
     /// Contact URI → where its REGISTER came from.
-    sources: HashMap<String, Peer>,
+    sources: PhoneSources,
     /// Wall-clock ms at endpoint time zero (registrations are reported in wall-clock time).
     wall_offset: i64,
 }
@@ -71,7 +71,7 @@ impl DeskPhones {
                 guard.auth_failures_per_user,
                 guard.auth_block_ms,
             ),
-            sources: HashMap::new(),
+            sources: PhoneSources::default(),
             // The endpoint's clock starts when it is created, as this does.
             wall_offset: since_epoch,
         }
@@ -80,12 +80,12 @@ impl DeskPhones {
     /// Whether a registered phone's REGISTER came from exactly `peer` (address and port): its
     /// INVITEs are the agent dialling.
     pub(crate) fn is_phone(&self, peer: Peer) -> bool {
-        self.sources.values().any(|p| p.addr == peer.addr)
+        self.sources.has_addr(peer.addr)
     }
 
     /// Whether a registered phone's REGISTER came from `ip` (a trusted source).
     pub(crate) fn is_source(&self, ip: std::net::IpAddr) -> bool {
-        self.sources.values().any(|p| p.addr.ip() == ip)
+        self.sources.has_ip(ip)
     }
 
     /// Forgets registrations whose time ran out: the usernames that lost one.
@@ -106,7 +106,7 @@ impl DeskPhones {
         b.sort_by_key(|b| std::cmp::Reverse(b.expires_at));
         b.into_iter()
             .map(|b| {
-                let p = self.sources.get(&b.contact).copied();
+                let p = self.sources.get(&b.contact);
                 (b, p)
             })
             .collect()
@@ -221,7 +221,7 @@ impl DeskPhones {
                 let in_request = |c: &str| asked.iter().any(|h| h.contains(c));
                 // Contacts this request removed lose their source; those it set get this one.
                 self.sources
-                    .retain(|c, _| !in_request(c) || bindings.iter().any(|b| &b.contact == c));
+                    .retain(|c| !in_request(c) || bindings.iter().any(|b| b.contact == c));
                 for b in &bindings {
                     if in_request(&b.contact) {
                         self.sources.insert(b.contact.clone(), from);
