@@ -64,6 +64,16 @@ impl EventHub {
             .is_some_and(|tx| tx.receiver_count() > 0)
     }
 
+    /// Whether anyone watches any enterprise's real-time monitor: when nobody does, a call's
+    /// event need not even be looked up to refresh figures.
+    pub fn watching_any(&self) -> bool {
+        self.monitors
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .any(|tx| tx.receiver_count() > 0)
+    }
+
     /// Number of users with a live channel (for tests and metrics).
     pub fn channel_count(&self) -> usize {
         self.channels

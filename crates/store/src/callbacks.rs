@@ -279,9 +279,9 @@ impl Store {
     pub(crate) async fn callbacks_done_by_call(&self, key: &str, at: i64) -> Result<()> {
         on_pool!(self, pool => sqlx::query(
             "UPDATE callbacks SET done_at = $2, call_id = (SELECT c.id FROM calls c WHERE c.call_key = $1) \
-             WHERE done_at IS NULL AND EXISTS (SELECT 1 FROM calls c WHERE c.call_key = $1 \
-             AND c.direction = 'agent_outbound' AND c.enterprise_id = callbacks.enterprise_id \
-             AND c.agent_id = callbacks.agent_id AND c.callee = callbacks.number)",
+             WHERE done_at IS NULL AND (enterprise_id, agent_id, number) IN \
+             (SELECT c.enterprise_id, c.agent_id, c.callee FROM calls c WHERE c.call_key = $1 \
+             AND c.direction = 'agent_outbound')",
         )
         .bind(key)
         .bind(at)

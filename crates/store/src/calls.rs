@@ -388,22 +388,15 @@ impl Store {
             }
             CallEvent::Answered { key, at, recording } => {
                 on_pool!(self, pool => sqlx::query(
-                    // The first answer counts (a transfer answered again keeps it).
-                    "UPDATE calls SET answered_at = COALESCE(answered_at, $2), recording = COALESCE(recording, $3) WHERE call_key = $1",
+                    // The first answer counts (a transfer answered again keeps it). A queued
+                    // call an agent took (`AgentAnswered` came first): the speed of answer.
+                    "UPDATE calls SET answered_at = COALESCE(answered_at, $2), recording = COALESCE(recording, $3), \
+                     agent_answered_at = CASE WHEN skill_group_id IS NOT NULL AND result = 'answered' \
+                     THEN COALESCE(agent_answered_at, $2) ELSE agent_answered_at END WHERE call_key = $1",
                 )
                 .bind(key)
                 .bind(at)
                 .bind(recording)
-                .execute(pool)
-                .await?
-                .rows_affected());
-                // A queued call an agent took (`AgentAnswered` came first): the speed of answer.
-                on_pool!(self, pool => sqlx::query(
-                    "UPDATE calls SET agent_answered_at = COALESCE(agent_answered_at, $2) \
-                     WHERE call_key = $1 AND skill_group_id IS NOT NULL AND result = 'answered'",
-                )
-                .bind(key)
-                .bind(at)
                 .execute(pool)
                 .await?
                 .rows_affected());

@@ -22,17 +22,19 @@ pub struct OpenCall {
 
 impl Store {
     /// Moves a call's last known activity to the moment of `ev`, for events that carry one.
+    /// A start needs no write (an open record's activity falls back to its start), nor does an
+    /// end (a closed record is never repaired): one statement fewer for each, on every call.
     pub(crate) async fn note_activity(&self, ev: &CallEvent) -> Result<()> {
         let (key, at) = match ev {
-            CallEvent::Started { key, at, .. }
-            | CallEvent::Queued { key, at, .. }
+            CallEvent::Queued { key, at, .. }
             | CallEvent::Answered { key, at, .. }
             | CallEvent::Hold { key, at, .. }
             | CallEvent::Supervision { key, at, .. }
-            | CallEvent::Missed { key, at, .. }
-            | CallEvent::Ended { key, at, .. } => (key, *at),
+            | CallEvent::Missed { key, at, .. } => (key, *at),
             CallEvent::Segment { key, to, .. } => (key, *to),
-            CallEvent::Media { .. }
+            CallEvent::Started { .. }
+            | CallEvent::Ended { .. }
+            | CallEvent::Media { .. }
             | CallEvent::Recording { .. }
             | CallEvent::AgentAnswered { .. }
             | CallEvent::Outcome { .. }

@@ -108,6 +108,9 @@ pub(crate) async fn monitor(
 /// enterprise's monitors the figures of its skill group, when anyone watches. For the task that
 /// writes call records.
 pub async fn publish_figures(store: &Store, hub: &EventHub, key: &str, now: i64) {
+    if !hub.watching_any() {
+        return;
+    }
     let Ok(Some((e, group))) = store.call_group(key).await else {
         return;
     };
