@@ -1,7 +1,9 @@
 //! One visitor: a headless [`WebRtcClient`] on its own loopback socket, driven on a tokio task.
 //! From the moment it connects it sends a 1 kHz tone (Opus, 20 ms frames, 50 packets/s, as a
 //! browser's microphone would); over the measurement window it counts the packets that come
-//! back and checks every decoded frame for the tone.
+//! back and, on the visitors chosen to check, decodes every frame and checks it for the tone.
+//! The tone is encoded once for every visitor unless each is asked to encode its own
+//! ([`Audio`]): the generator's Opus is then not what limits the legs measured.
 
 use std::net::UdpSocket;
 use std::sync::Arc;
@@ -98,11 +100,33 @@ impl Window {
     }
 }
 
+/// What every visitor sends.
+#[derive(Debug, Clone)]
+pub(crate) enum Audio {
+    /// Each visitor encodes this 20 ms frame of PCM (48 kHz) every 20 ms, as a browser does.
+    Encode(Arc<[i16]>),
+    /// Frames encoded once, sent in a loop by every visitor.
+    Encoded(Arc<[Vec<u8>]>),
+}
+
+impl Audio {
+    /// The tone encoded once: a second of frames, one after the other, as one encoder would
+    /// make them.
+    pub(crate) fn encoded_tone() -> Result<Audio, webrtc::Error> {
+        let frame = tone_frame();
+        let frames = vec![&frame[..]; PACKETS_PER_SECOND as usize];
+        let encoded = webrtc::encode_frames(webrtc::Codec::Opus, 48_000, &frames)?;
+        Ok(Audio::Encoded(encoded.into()))
+    }
+}
+
 /// What one visitor reports at the end of a step.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Report {
     /// The session connected.
     pub(crate) connected: bool,
+    /// It decoded what came back and checked it for the tone.
+    pub(crate) checked: bool,
     /// It disconnected afterwards.
     pub(crate) disconnected: bool,
     /// The window's counts, if the task saw the window open and close.
@@ -135,10 +159,16 @@ pub(crate) fn has_tone(frame: &[i16], rate: f64) -> bool {
 pub(crate) async fn drive(
     mut client: WebRtcClient,
     sock: UdpSocket,
-    tone: Arc<[i16]>,
+    audio: Audio,
+    check: bool,
     control: Arc<Control>,
 ) -> Report {
-    let mut report = Report::default();
+    let mut report = Report {
+        checked: check,
+        ..Report::default()
+    };
+    client.set_decoding(check);
+    let mut sent_frames = 0usize;
     let Ok(sock) = tokio::net::UdpSocket::from_std(sock) else {
         return report;
     };
@@ -202,7 +232,13 @@ pub(crate) async fn drive(
             control.closed.fetch_add(1, Relaxed);
         }
         if let Some(tick) = next_tick.filter(|&t| t <= now) {
-            client.send_audio(now, &tone);
+            match &audio {
+                Audio::Encode(pcm) => client.send_audio(now, pcm),
+                Audio::Encoded(frames) => {
+                    client.send_encoded(now, &frames[sent_frames % frames.len()]);
+                }
+            }
+            sent_frames += 1;
             // A late task catches up: the far end still gets 50 packets a second.
             next_tick = Some(tick + Duration::from_millis(20));
             continue;

@@ -4,24 +4,28 @@
 //! single `external` step: Patchbay forwards each call over a trunk to a sipp carrier (Debian
 //! package `sip-tester`) on loopback that answers in PCMU and echoes the RTP. Every visitor
 //! sends a 1 kHz tone in Opus; Patchbay decodes it, encodes G.711 to the carrier, decodes the
-//! echo and encodes Opus back. Everything is configured through the admin API of Patchbay's own
+//! echo and encodes Opus back. The tone is encoded once and sent from every visitor, and one
+//! visitor in `--check-every` (10) decodes what comes back, so the visitors' own Opus does not
+//! limit the legs measured on one machine; `--encode-each --check-every 1` has every visitor
+//! encode and decode, as a browser does. Everything is configured through the admin API of Patchbay's own
 //! binary, started in a fresh data directory, so its CPU and memory are its own.
 //!
 //! For each number N of concurrent legs (placed at `--rate` a second) it waits until all are
 //! connected, lets the trunk legs settle, then holds all N together for `--hold` seconds (60 by
 //! default) and prints: calls placed and connected, packet loss over the hold (packets each
 //! visitor received against the 50 a second it should have, all legs and the worst), legs on
-//! which at least 90% of the decoded frames carry the tone, Patchbay's CPU (share of one core,
+//! which at least 90% of the decoded frames carry the tone (of those checked), Patchbay's CPU (share of one core,
 //! in all and per leg) and resident memory, the benchmark's own CPU (the visitors' Opus and
 //! SRTP) and sipp's. A step is held when every call was placed and connected, none
-//! disconnected, every leg got at least 99.5% of its packets and carried the tone; the ramp stops
+//! disconnected, every leg got at least 99.5% of its packets and every leg checked carried the tone; the ramp stops
 //! at the first step not held. The last line is the largest N held. Asserts nothing about time;
 //! every step is bounded, and sipp and Patchbay are killed when the benchmark ends or is
 //! interrupted.
 //!
 //! Run: `cargo build --release -p webrtc-load -p patchbay` then
 //! `target/release/webrtc-load [--steps 20,50,100,150,200,300,400] [--hold 60] [--rate 20]
-//! [--client-threads 1]` (`PATCHBAY_BIN` names another `patchbay` binary).
+//! [--client-threads 1] [--check-every 10] [--encode-each]` (`PATCHBAY_BIN` names another
+//! `patchbay` binary).
 
 mod client;
 
@@ -35,7 +39,7 @@ use std::time::{Duration, Instant};
 use bench_harness::interrupt::{interrupted, sleep_until, watch_ctrl_c};
 use bench_harness::patchbay::{self, Patchbay};
 use bench_harness::process::{KillOnDrop, cpu_time_of, log_file, print_log, rss_mib};
-use client::{Control, Report};
+use client::{Audio, Control, Report};
 use webrtc::{Codec, WebRtcClient};
 
 /// The widget's enterprise number.
@@ -63,6 +67,10 @@ struct Args {
     hold: u64,
     rate: f64,
     client_threads: usize,
+    /// One visitor in this many decodes what comes back and checks it for the tone.
+    check_every: usize,
+    /// Every visitor encodes its own tone (else it is encoded once for all).
+    encode_each: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -71,6 +79,8 @@ fn args() -> Result<Args, String> {
         hold: 60,
         rate: 20.0,
         client_threads: 1,
+        check_every: 10,
+        encode_each: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -87,17 +97,29 @@ fn args() -> Result<Args, String> {
             "--client-threads" => {
                 a.client_threads = value()?.parse().map_err(|_| "--client-threads: count")?;
             }
+            "--check-every" => {
+                a.check_every = value()?.parse().map_err(|_| "--check-every: count")?;
+            }
+            "--encode-each" => a.encode_each = true,
             "-h" | "--help" => {
                 return Err("usage: webrtc-load [--steps 20,50,100] [--hold SECONDS] \
-                            [--rate CALLS_PER_SECOND] [--client-threads N]"
+                            [--rate CALLS_PER_SECOND] [--client-threads N] [--check-every K] \
+                            [--encode-each]"
                     .to_owned());
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
     }
     a.steps.retain(|n| *n > 0);
-    if a.steps.is_empty() || a.hold == 0 || a.rate <= 0.0 || a.client_threads == 0 {
-        return Err("steps, hold, rate and client threads must be positive".to_owned());
+    if a.steps.is_empty()
+        || a.hold == 0
+        || a.rate <= 0.0
+        || a.client_threads == 0
+        || a.check_every == 0
+    {
+        return Err(
+            "steps, hold, rate, client threads and --check-every must be positive".to_owned(),
+        );
     }
     Ok(a)
 }
@@ -144,6 +166,8 @@ struct Step {
     sent: u64,
     worst_leg: f64,
     legs_with_tone: usize,
+    /// Legs that decoded and checked for the tone.
+    checked: usize,
     hung_up: usize,
     patchbay_cpu: Option<f64>,
     rss: f64,
@@ -207,13 +231,23 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) -> bool {
     std::thread::sleep(Duration::from_millis(500));
     println!(
         "Patchbay {} (SIP {}); widget number {NUMBER} forwards to {FORWARD_TO} on a trunk to sipp \
-         (PCMU, echo) on 127.0.0.1:{CARRIER_PORT}; visitors send a 1 kHz tone in Opus, 50 pkt/s \
-         each way, placed at {}/s on {} client thread(s); all N held together {} s; everything on \
-         one machine",
-        pb.http, pb.sip, args.rate, args.client_threads, args.hold
+         (PCMU, echo) on 127.0.0.1:{CARRIER_PORT}; visitors send a 1 kHz tone in Opus ({}), \
+         50 pkt/s each way, one in {} decodes and checks what comes back, placed at {}/s on {} \
+         client thread(s); all N held together {} s; everything on one machine",
+        pb.http,
+        pb.sip,
+        if args.encode_each {
+            "each encodes its own"
+        } else {
+            "encoded once for all"
+        },
+        args.check_every,
+        args.rate,
+        args.client_threads,
+        args.hold
     );
     println!(
-        "{:>5} {:>6} {:>5} {:>9} {:>8} {:>8} {:>5} {:>8} {:>9} {:>7} {:>8} {:>7}",
+        "{:>5} {:>6} {:>5} {:>9} {:>8} {:>8} {:>7} {:>8} {:>9} {:>7} {:>8} {:>7}",
         "N",
         "placed",
         "conn",
@@ -227,15 +261,26 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) -> bool {
         "bench",
         "sipp"
     );
-    let tone = client::tone_frame();
+    let audio = if args.encode_each {
+        Audio::Encode(client::tone_frame())
+    } else {
+        match Audio::encoded_tone() {
+            Ok(a) => a,
+            Err(e) => {
+                println!("cannot encode the tone: {e}");
+                return false;
+            }
+        }
+    };
     let mut largest = None;
     for &n in &args.steps {
-        let s = step(args, rt, &pb, carrier.pid(), n, &tone);
+        let s = step(args, rt, &pb, carrier.pid(), n, &audio);
         let held = s.placed == n
             && s.connected == n
             && s.disconnected == 0
             && s.worst_leg <= 100.0 - MIN_RECEIVED
-            && s.legs_with_tone == n;
+            && s.checked > 0
+            && s.legs_with_tone == s.checked;
         let pct = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |c| format!("{c:.1}%"));
         let per_leg = s
             .patchbay_cpu
@@ -245,13 +290,13 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) -> bool {
             .bench_cpu
             .is_some_and(|c| c >= 90.0 * args.client_threads as f64);
         println!(
-            "{n:>5} {:>6} {:>5} {:>9} {:>7.3}% {:>7.3}% {:>5} {:>8} {per_leg:>9} {:>7.0} {:>8} {:>7}{}{}",
+            "{n:>5} {:>6} {:>5} {:>9} {:>7.3}% {:>7.3}% {:>7} {:>8} {per_leg:>9} {:>7.0} {:>8} {:>7}{}{}",
             s.placed,
             s.connected,
             s.expected,
             s.loss(),
             s.worst_leg,
-            s.legs_with_tone,
+            format!("{}/{}", s.legs_with_tone, s.checked),
             pct(s.patchbay_cpu),
             s.rss,
             pct(s.bench_cpu),
@@ -302,21 +347,22 @@ fn run(args: &Args, rt: &tokio::runtime::Runtime, dir: &Path) -> bool {
     println!(
         "placed: 201 from POST /widget/calls; conn: WebRTC connected; expected: packets back to \
          the visitors over the hold (50/s a leg); loss: of those, not received (all legs, and \
-         the worst leg); tone: legs with >= {MIN_TONE}% of frames carrying 1 kHz; pb cpu: \
+         the worst leg); tone: legs with >= {MIN_TONE}% of frames carrying 1 kHz, of those \
+         that decoded and checked; pb cpu: \
          Patchbay's CPU, share of one core, while all N are up; cpu/leg: that per leg; rss: \
-         Patchbay's resident memory then; bench: this benchmark's CPU (visitors' Opus, SRTP); \
+         Patchbay's resident memory then; bench: this benchmark's CPU (visitors' SRTP and Opus); \
          sipp: the carrier's"
     );
     let all_held = largest == args.steps.iter().max().copied();
     match largest {
         Some(n) if Some(&n) == args.steps.iter().max() => println!(
             "largest N held {} s without audio loss (>= {MIN_RECEIVED}% of packets, tone on every \
-             leg): {n} (the largest tried; try larger N)",
+             leg checked): {n} (the largest tried; try larger N)",
             args.hold
         ),
         Some(n) => println!(
             "largest N held {} s without audio loss (>= {MIN_RECEIVED}% of packets, tone on every \
-             leg): {n}",
+             leg checked): {n}",
             args.hold
         ),
         None => println!(
@@ -364,7 +410,7 @@ fn step(
     pb: &Patchbay,
     sipp: u32,
     n: usize,
-    tone: &Arc<[i16]>,
+    audio: &Audio,
 ) -> Step {
     let mut s = Step::default();
     let control = Arc::new(Control::new(Instant::now()));
@@ -378,7 +424,14 @@ fn step(
         match place(pb) {
             Ok((call_id, client, sock)) => {
                 calls.push(call_id);
-                tasks.push(rt.spawn(client::drive(client, sock, tone.clone(), control.clone())));
+                let check = i % args.check_every == 0;
+                tasks.push(rt.spawn(client::drive(
+                    client,
+                    sock,
+                    audio.clone(),
+                    check,
+                    control.clone(),
+                )));
             }
             Err(e) => {
                 s.refusal = Some(format!("call {} of {n}: {e}", i + 1));
@@ -456,8 +509,11 @@ fn step(
         s.sent += w.sent;
         let leg_loss = expected.saturating_sub(w.received) as f64 * 100.0 / expected.max(1) as f64;
         s.worst_leg = s.worst_leg.max(leg_loss);
-        let tone_share = w.tone_frames as f64 * 100.0 / expected.max(w.frames).max(1) as f64;
-        s.legs_with_tone += usize::from(tone_share >= MIN_TONE);
+        if r.checked {
+            s.checked += 1;
+            let tone_share = w.tone_frames as f64 * 100.0 / expected.max(w.frames).max(1) as f64;
+            s.legs_with_tone += usize::from(tone_share >= MIN_TONE);
+        }
     }
     // Calls that were never placed count as lost in full.
     s.expected += hold_expected * (n - s.placed) as u64;

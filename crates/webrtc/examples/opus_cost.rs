@@ -2,7 +2,9 @@
 //! down to 0): 20 ms frames of 8 kHz voice-like audio (a gliding harmonic tone, syllable-shaped,
 //! with noise), as a WebRTC leg encodes the room's audio for a browser (mono, VoIP, in-band FEC).
 //! Prints the time per frame and the mean packet size per complexity, marking the one Patchbay's
-//! legs use (`webrtc::OPUS_COMPLEXITY`). Asserts nothing about time.
+//! legs use (`webrtc::OPUS_COMPLEXITY`); then, at that complexity, what in-band FEC costs with
+//! the loss the encoder is told to expect (FEC frames are only made when some loss is expected).
+//! Asserts nothing about time.
 //!
 //! `cargo run --release -p webrtc --example opus_cost -- [FRAMES]` (default 5000).
 
@@ -23,20 +25,9 @@ fn main() {
         "complexity", "µs/frame", "bytes/frame"
     );
     for complexity in [10, 8, 6, 5, 4, 3, 2, 0] {
-        let mut enc =
-            opus::Encoder::new(8_000, Channels::Mono, Application::Voip).expect("encoder");
-        enc.set_inband_fec(true).expect("fec");
-        enc.set_packet_loss_perc(5).expect("loss");
-        enc.set_complexity(complexity).expect("complexity");
-        let started = common::clock();
-        let mut bytes = 0;
-        for f in audio.chunks(160) {
-            bytes += enc.encode_vec(f, 1_500).map_or(0, |p| p.len());
-        }
-        let per = (common::clock() - started).as_secs_f64() * 1e6 / frames as f64;
+        let (per, bytes) = cost(&audio, complexity, 5);
         println!(
-            "{complexity:>10} {per:>12.1} {:>12.1}{}",
-            bytes as f64 / frames as f64,
+            "{complexity:>10} {per:>12.1} {bytes:>12.1}{}",
             if complexity == webrtc::OPUS_COMPLEXITY {
                 "  (Patchbay's legs)"
             } else {
@@ -44,6 +35,32 @@ fn main() {
             }
         );
     }
+    println!(
+        "at complexity {}, in-band FEC with the loss expected",
+        webrtc::OPUS_COMPLEXITY
+    );
+    println!("{:>10} {:>12} {:>12}", "loss %", "µs/frame", "bytes/frame");
+    for loss in [0, 1, 5, 10, 20] {
+        let (per, bytes) = cost(&audio, webrtc::OPUS_COMPLEXITY, loss);
+        println!("{loss:>10} {per:>12.1} {bytes:>12.1}");
+    }
+}
+
+/// Microseconds a frame and bytes a packet, encoding `audio` with in-band FEC expecting
+/// `loss` % of packets lost.
+fn cost(audio: &[i16], complexity: i32, loss: i32) -> (f64, f64) {
+    let mut enc = opus::Encoder::new(8_000, Channels::Mono, Application::Voip).expect("encoder");
+    enc.set_inband_fec(true).expect("fec");
+    enc.set_packet_loss_perc(loss).expect("loss");
+    enc.set_complexity(complexity).expect("complexity");
+    let frames = audio.len() / 160;
+    let started = common::clock();
+    let mut bytes = 0;
+    for f in audio.chunks(160) {
+        bytes += enc.encode_vec(f, 1_500).map_or(0, |p| p.len());
+    }
+    let per = (common::clock() - started).as_secs_f64() * 1e6 / frames as f64;
+    (per, bytes as f64 / frames as f64)
 }
 
 /// Voice-like audio: a harmonic tone gliding between 120 and 220 Hz, shaped into 200 ms

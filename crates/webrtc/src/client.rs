@@ -173,6 +173,19 @@ impl WebRtcClient {
         self.session.send_audio(now, pcm);
     }
 
+    /// Sends one 20 ms frame already encoded in [`WebRtcClient::codec`] (see
+    /// [`crate::encode_frames`]): a load generator encodes its audio once for all its clients.
+    pub fn send_encoded(&mut self, now: Instant, payload: &[u8]) {
+        self.session.send_encoded(now, payload);
+    }
+
+    /// Whether received audio is decoded into frames for [`WebRtcClient::poll_audio`] (on by
+    /// default). Off, packets are still counted in [`WebRtcClient::stats`], not decoded: a load
+    /// generator checks the audio on a few clients and only counts on the rest.
+    pub fn set_decoding(&mut self, on: bool) {
+        self.session.set_decoding(on);
+    }
+
     /// Sends one RFC 4733 key press (100 ms) of `digit`.
     pub fn send_dtmf(&mut self, now: Instant, digit: char) {
         self.session.send_dtmf(now, digit);

@@ -65,6 +65,22 @@ impl Encoder {
     }
 }
 
+/// `frames` (20 ms of PCM each at `rate` Hz) encoded one after the other by one encoder, as a
+/// leg would send them: audio a load generator encodes once and sends from every client
+/// ([`crate::WebRtcClient::send_encoded`]). A frame the encoder refuses is an error.
+pub fn encode_frames(codec: Codec, rate: u32, frames: &[&[i16]]) -> Result<Vec<Vec<u8>>, Error> {
+    let mut enc = Encoder::new(codec, rate)?;
+    frames
+        .iter()
+        .map(|f| {
+            enc.encode(f).ok_or(Error::Codec(format!(
+                "{codec:?} cannot encode a frame of {} samples at {rate} Hz",
+                f.len()
+            )))
+        })
+        .collect()
+}
+
 /// Decodes one codec's payloads to PCM at the session's rate.
 pub(crate) struct Decoder {
     /// The session's rate, Hz.

@@ -28,7 +28,7 @@ mod session;
 
 pub use certificate::Certificate;
 pub use client::WebRtcClient;
-pub use codec::OPUS_COMPLEXITY;
+pub use codec::{OPUS_COMPLEXITY, encode_frames};
 pub use leg::WebRtcLeg;
 pub use session::{Codec, LegEvent, LegStats};
 
@@ -77,4 +77,7 @@ pub enum Error {
     /// libopus failed to create an encoder or decoder.
     #[error("opus: {0}")]
     Opus(#[from] opus::Error),
+    /// A frame the encoder cannot take (a size other than 20 ms at the rate given).
+    #[error("{0}")]
+    Codec(String),
 }

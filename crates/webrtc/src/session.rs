@@ -180,6 +180,8 @@ pub(crate) struct Session {
     audio: VecDeque<Vec<i16>>,
     /// Counters.
     stats: LegStats,
+    /// Received audio is decoded into frames (off: only counted, for a load generator).
+    decoding: bool,
 }
 
 impl Session {
@@ -198,6 +200,7 @@ impl Session {
             highest_seq: 0,
             next_audio_time: None,
             last_dtmf: None,
+            decoding: true,
             connected: false,
             ever_connected: false,
             dead: false,
@@ -352,6 +355,9 @@ impl Session {
         let Some(codec) = Codec::of(data.params.spec().codec) else {
             return;
         };
+        if !self.decoding {
+            return;
+        }
         // Gaps are found from the RTP clock: it also sees through telephone-events.
         let time = data.time.numer();
         let frame = u64::from(codec.clock_rate() / 50);
@@ -483,15 +489,39 @@ impl Session {
     }
 
     fn send_frame(&mut self, now: Instant, pcm: &[i16]) {
-        let (Some((pt, codec)), Some(mid)) = (self.send, self.mid) else {
+        let Some(time) = self.next_send_time() else {
             return;
         };
+        if let Some(payload) = self.encoder.as_mut().and_then(|e| e.encode(pcm)) {
+            self.write_frame(now, time, payload);
+        }
+    }
+
+    /// Sends one 20 ms frame already encoded in the negotiated codec.
+    pub(crate) fn send_encoded(&mut self, now: Instant, payload: &[u8]) {
+        if let Some(time) = self.next_send_time() {
+            self.write_frame(now, time, payload.to_vec());
+        }
+    }
+
+    /// Whether received audio is decoded into frames ([`Session::poll_audio`]); off, packets
+    /// are only counted.
+    pub(crate) fn set_decoding(&mut self, on: bool) {
+        self.decoding = on;
+    }
+
+    /// The RTP time of the next frame sent (the clock runs before the session connects too),
+    /// or `None` when nothing can be sent now.
+    fn next_send_time(&mut self) -> Option<MediaTime> {
+        let (_, codec) = self.send?;
+        self.mid?;
         let time = MediaTime::new(self.send_time, codec.frequency());
         self.send_time += u64::from(codec.clock_rate() / 50);
-        if self.dead || !self.connected {
-            return;
-        }
-        let Some(payload) = self.encoder.as_mut().and_then(|e| e.encode(pcm)) else {
+        (!self.dead && self.connected).then_some(time)
+    }
+
+    fn write_frame(&mut self, now: Instant, time: MediaTime, payload: Vec<u8>) {
+        let (Some((pt, _)), Some(mid)) = (self.send, self.mid) else {
             return;
         };
         let Some(writer) = self.rtc.writer(mid) else {
