@@ -171,10 +171,10 @@ impl Calls {
                 Err(AgentError::NoSuchCall)
             }
             (AgentAction::Hold { on }, AgentPart::Talking { .. }) => {
-                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call.hold(wall_ms(), on).map_err(call_error);
-                self.run_call(now, id, txns);
-                r
+                self.command(now, id, txns, |this| {
+                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                    call.hold(wall_ms(), on).map_err(call_error)
+                })
             }
             (
                 AgentAction::Hold { .. }
@@ -188,10 +188,10 @@ impl Calls {
             ) => Err(AgentError::NotTalking),
             (AgentAction::ConsultGroup { group }, AgentPart::Talking { .. }) => {
                 let to = ConsultTo::Agent(self.group_colleague(e, user, group)?);
-                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call.consult(wall_ms(), to).map_err(call_error);
-                self.run_call(now, id, txns);
-                r
+                self.command(now, id, txns, |this| {
+                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                    call.consult(wall_ms(), to).map_err(call_error)
+                })
             }
             (AgentAction::Consult { to }, AgentPart::Talking { .. }) => {
                 self.consult_target_ready(e, user, &to)?;
@@ -199,35 +199,36 @@ impl Calls {
                     ConsultTo::External(n) => Some(n.clone()),
                     ConsultTo::Agent(_) => None,
                 };
-                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call.consult(wall_ms(), to).map_err(call_error);
-                if let (Ok(()), Some(n)) = (&r, number) {
-                    self.risk_allowed(id, &n);
-                }
-                self.run_call(now, id, txns);
-                r
+                self.command(now, id, txns, |this| {
+                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                    call.consult(wall_ms(), to).map_err(call_error)?;
+                    if let Some(n) = number {
+                        this.risk_allowed(id, &n);
+                    }
+                    Ok(())
+                })
             }
             (AgentAction::TransferToIvr { number }, AgentPart::Talking { .. }) => {
                 let flow = self
                     .directory
                     .flow_of(e, &number)
                     .ok_or(AgentError::NoSuchFlow)?;
-                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call.transfer_to_ivr(wall_ms(), flow).map_err(call_error);
-                self.run_call(now, id, txns);
-                r
+                self.command(now, id, txns, |this| {
+                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                    call.transfer_to_ivr(wall_ms(), flow).map_err(call_error)
+                })
             }
             (AgentAction::Digits { digits }, AgentPart::Talking { .. }) => {
-                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call.send_digits(&digits).map_err(call_error);
-                self.run_call(now, id, txns);
-                r
+                self.command(now, id, txns, |this| {
+                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                    call.send_digits(&digits).map_err(call_error)
+                })
             }
             (AgentAction::ConsultStep { step }, AgentPart::Talking { .. }) => {
-                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call.consult_step(wall_ms(), step).map_err(call_error);
-                self.run_call(now, id, txns);
-                r
+                self.command(now, id, txns, |this| {
+                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                    call.consult_step(wall_ms(), step).map_err(call_error)
+                })
             }
             (AgentAction::Transfer { to }, AgentPart::Talking { .. }) => {
                 self.transfer_target_ready(e, user, &to)?;
@@ -235,13 +236,14 @@ impl Calls {
                     TransferTo::External(n) => Some(n.clone()),
                     _ => None,
                 };
-                let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                let r = call.transfer(wall_ms(), to).map_err(call_error);
-                if let (Ok(()), Some(n)) = (&r, number) {
-                    self.risk_allowed(id, &n);
-                }
-                self.run_call(now, id, txns);
-                r
+                self.command(now, id, txns, |this| {
+                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+                    call.transfer(wall_ms(), to).map_err(call_error)?;
+                    if let Some(n) = number {
+                        this.risk_allowed(id, &n);
+                    }
+                    Ok(())
+                })
             }
         }
     }
@@ -275,12 +277,11 @@ impl Calls {
                 return Err(AgentError::SupervisorBusy);
             }
         }
-        let call = self.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-        let r = call
-            .supervise(wall_ms(), supervisor, step)
-            .map_err(call_error);
-        self.run_call(now, id, txns);
-        r
+        self.command(now, id, txns, |this| {
+            let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+            call.supervise(wall_ms(), supervisor, step)
+                .map_err(call_error)
+        })
     }
 
     /// Whether a consult can reach `to` now: a colleague signed in and idle, or a number with
@@ -344,19 +345,23 @@ impl Calls {
                     AgentError::NoTrunk => (503, "Service Unavailable"),
                     _ => (603, "Declined"),
                 }),
-                Ok(()) => self
-                    .flows
+                Ok(()) => Ok(to),
+            },
+        };
+        self.guarded(now, id, txns, |this, txns| {
+            let r = r.and_then(|to| {
+                this.flows
                     .call_mut(id)
                     .map_or(Err((481, "Call Does Not Exist")), |c| {
                         c.transfer(wall_ms(), to).map_err(|_| (603, "Declined"))
-                    }),
-            },
-        };
-        tracing::info!(call = id, target, ?r, "desk phone transfer (REFER)");
-        if let (Err((code, reason)), Some(call)) = (r, self.flows.call_mut(id)) {
-            call.refer_failed(code, reason);
-        }
-        self.run_call(now, id, txns);
+                    })
+            });
+            tracing::info!(call = id, target, ?r, "desk phone transfer (REFER)");
+            if let (Err((code, reason)), Some(call)) = (r, this.flows.call_mut(id)) {
+                call.refer_failed(code, reason);
+            }
+            this.drive_call(now, id, txns);
+        });
     }
 
     /// Whether a transfer can go to `to` now: a group with someone signed in, or a colleague

@@ -14,6 +14,7 @@ use model::calls::{CallEvent, HangupSide};
 use sip::Millis;
 use sip::txn::Transactions;
 
+use crate::sipd::agents::AgentError;
 use crate::sipd::calls::{Calls, wall_ms};
 
 /// A panic's message.
@@ -38,6 +39,24 @@ impl Calls {
         if let Err(panic) = caught {
             self.call_panicked(now, id, panic.as_ref(), txns);
         }
+    }
+
+    /// Runs an agent's `command` on call `id` (it reaches the call through `Calls`) and carries
+    /// out what the call then asks, under the call's guard: a panic in either ends that call
+    /// only, and the command answers that there is no such call.
+    pub(super) fn command<T>(
+        &mut self,
+        now: Millis,
+        id: u64,
+        txns: &mut Transactions,
+        command: impl FnOnce(&mut Calls) -> Result<T, AgentError>,
+    ) -> Result<T, AgentError> {
+        let mut answer = Err(AgentError::NoSuchCall);
+        self.guarded(now, id, txns, |this, txns| {
+            answer = command(this);
+            this.drive_call(now, id, txns);
+        });
+        answer
     }
 
     fn call_panicked(

@@ -326,16 +326,14 @@ impl Calls {
         on: bool,
         txns: &mut Transactions,
     ) -> Result<(), super::agents::AgentError> {
-        let (call, _) = self
-            .flows
-            .calls
-            .get_mut(&id)
-            .ok_or(super::agents::AgentError::NoSuchCall)?;
-        let r = call
-            .set_transcription(on)
-            .map_err(|e| super::agents::AgentError::Invalid(e.to_string()));
-        self.run_call(now, id, txns);
-        r
+        self.command(now, id, txns, |this| {
+            let call = this
+                .flows
+                .call_mut(id)
+                .ok_or(super::agents::AgentError::NoSuchCall)?;
+            call.set_transcription(on)
+                .map_err(|e| super::agents::AgentError::Invalid(e.to_string()))
+        })
     }
 
     /// Starts running a call the engine admitted.

@@ -180,16 +180,21 @@ impl Calls {
             media,
             to,
         };
-        let started = self
-            .flows
-            .call_mut(call)
-            .map(|c| c.consult_from_phone(wall_ms(), consult));
-        match started {
-            Some(Ok(leg)) => {
+        // Under the call's guard: a panic ends that call, and the phone's INVITE is answered.
+        let mut started = None;
+        self.guarded(now, call, txns, |this, txns| {
+            started = this
+                .flows
+                .call_mut(call)
+                .map(|c| c.consult_from_phone(wall_ms(), consult));
+            if let Some(Ok(leg)) = &started {
                 tracing::info!(call, "desk phone consults during its call");
-                self.flows.phone_consult_leg(call, leg, id, (port, socket));
-                self.run_call(now, call, txns);
+                this.flows.phone_consult_leg(call, *leg, id, (port, socket));
+                this.drive_call(now, call, txns);
             }
+        });
+        match started {
+            Some(Ok(_)) => {}
             Some(Err(r)) => self.reply(now, txns, id, &msg, r.code, r.reason),
             None => self.reply(now, txns, id, &msg, 481, "Call Ended"),
         }
