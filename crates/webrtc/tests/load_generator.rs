@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{Pair, db, hear, tone_frame};
-use std::time::Duration;
+use common::{Pair, db, exchange, hear, tone_frame};
 use webrtc::{Codec, encode_frames};
 
 /// A 1 kHz tone encoded once (50 frames, a second) and sent twice over from the encoded packets
@@ -14,7 +13,6 @@ use webrtc::{Codec, encode_frames};
 async fn audio_encoded_once_is_heard_and_a_client_not_decoding_still_counts_packets() {
     let mut pair = Pair::new(Codec::Opus).await;
     pair.client.set_decoding(false);
-    pair.connect().await;
     let rate = pair.client.sample_rate();
     let pcm: Vec<Vec<i16>> = (0..50)
         .map(|i| tone_frame(1000.0, 8000.0, rate, i))
@@ -22,23 +20,10 @@ async fn audio_encoded_once_is_heard_and_a_client_not_decoding_still_counts_pack
     let frames: Vec<&[i16]> = pcm.iter().map(Vec::as_slice).collect();
     let encoded = encode_frames(Codec::Opus, rate, &frames).expect("encode");
     assert_eq!(encoded.len(), 50);
-    let mut sent = 0;
-    let mut quiet = 0;
-    let ok = pair
-        .run(Duration::from_secs(10), |p, now| {
-            if sent < 100 {
-                p.client.send_encoded(now, &encoded[sent % encoded.len()]);
-                p.leg
-                    .send_audio(now, &tone_frame(600.0, 8000.0, 8000, sent));
-                sent += 1;
-                false
-            } else {
-                quiet += 1;
-                quiet >= 15
-            }
-        })
-        .await;
-    assert!(ok, "the exchange did not finish in 10 s");
+    exchange(&mut pair, 600.0, 100, |client, now, i| {
+        client.send_encoded(now, &encoded[i % encoded.len()]);
+    })
+    .await;
 
     let leg = hear(&pair.leg_audio, 10, 8000, 1000.0, 600.0);
     assert!(

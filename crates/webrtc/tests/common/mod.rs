@@ -290,15 +290,28 @@ pub fn hear(frames: &[Vec<i16>], skip: usize, rate: u32, freq: f64, other: f64) 
 /// Once connected, the client sends `client_freq` and the leg `leg_freq` Hz (peak 8000) for
 /// `frames` frames of 20 ms each, then both listen 300 ms more.
 pub async fn exchange_tones(pair: &mut Pair, client_freq: f64, leg_freq: f64, frames: usize) {
-    pair.connect().await;
     let client_rate = pair.client.sample_rate();
+    exchange(pair, leg_freq, frames, |client, now, i| {
+        client.send_audio(now, &tone_frame(client_freq, 8000.0, client_rate, i));
+    })
+    .await;
+}
+
+/// Once connected, every 20 ms `client_sends(client, now, i)` sends the client's frame `i` and
+/// the leg sends `leg_freq` Hz (peak 8000), for `frames` frames, then both listen 300 ms more.
+pub async fn exchange(
+    pair: &mut Pair,
+    leg_freq: f64,
+    frames: usize,
+    mut client_sends: impl FnMut(&mut WebRtcClient, Instant, usize),
+) {
+    pair.connect().await;
     let mut sent = 0;
     let mut quiet = 0;
     let ok = pair
         .run(Duration::from_secs(10), |p, now| {
             if sent < frames {
-                p.client
-                    .send_audio(now, &tone_frame(client_freq, 8000.0, client_rate, sent));
+                client_sends(&mut p.client, now, sent);
                 p.leg
                     .send_audio(now, &tone_frame(leg_freq, 8000.0, 8000, sent));
                 sent += 1;

@@ -171,10 +171,7 @@ impl Calls {
                 Err(AgentError::NoSuchCall)
             }
             (AgentAction::Hold { on }, AgentPart::Talking { .. }) => {
-                self.command(now, id, txns, |this| {
-                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                    call.hold(wall_ms(), on).map_err(call_error)
-                })
+                self.on_call(now, id, txns, None, |call| call.hold(wall_ms(), on))
             }
             (
                 AgentAction::Hold { .. }
@@ -188,10 +185,7 @@ impl Calls {
             ) => Err(AgentError::NotTalking),
             (AgentAction::ConsultGroup { group }, AgentPart::Talking { .. }) => {
                 let to = ConsultTo::Agent(self.group_colleague(e, user, group)?);
-                self.command(now, id, txns, |this| {
-                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                    call.consult(wall_ms(), to).map_err(call_error)
-                })
+                self.on_call(now, id, txns, None, |call| call.consult(wall_ms(), to))
             }
             (AgentAction::Consult { to }, AgentPart::Talking { .. }) => {
                 self.consult_target_ready(e, user, &to)?;
@@ -199,35 +193,23 @@ impl Calls {
                     ConsultTo::External(n) => Some(n.clone()),
                     ConsultTo::Agent(_) => None,
                 };
-                self.command(now, id, txns, |this| {
-                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                    call.consult(wall_ms(), to).map_err(call_error)?;
-                    if let Some(n) = number {
-                        this.risk_allowed(id, &n);
-                    }
-                    Ok(())
-                })
+                self.on_call(now, id, txns, number, |call| call.consult(wall_ms(), to))
             }
             (AgentAction::TransferToIvr { number }, AgentPart::Talking { .. }) => {
                 let flow = self
                     .directory
                     .flow_of(e, &number)
                     .ok_or(AgentError::NoSuchFlow)?;
-                self.command(now, id, txns, |this| {
-                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                    call.transfer_to_ivr(wall_ms(), flow).map_err(call_error)
+                self.on_call(now, id, txns, None, |call| {
+                    call.transfer_to_ivr(wall_ms(), flow)
                 })
             }
             (AgentAction::Digits { digits }, AgentPart::Talking { .. }) => {
-                self.command(now, id, txns, |this| {
-                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                    call.send_digits(&digits).map_err(call_error)
-                })
+                self.on_call(now, id, txns, None, |call| call.send_digits(&digits))
             }
             (AgentAction::ConsultStep { step }, AgentPart::Talking { .. }) => {
-                self.command(now, id, txns, |this| {
-                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                    call.consult_step(wall_ms(), step).map_err(call_error)
+                self.on_call(now, id, txns, None, |call| {
+                    call.consult_step(wall_ms(), step)
                 })
             }
             (AgentAction::Transfer { to }, AgentPart::Talking { .. }) => {
@@ -236,14 +218,7 @@ impl Calls {
                     TransferTo::External(n) => Some(n.clone()),
                     _ => None,
                 };
-                self.command(now, id, txns, |this| {
-                    let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
-                    call.transfer(wall_ms(), to).map_err(call_error)?;
-                    if let Some(n) = number {
-                        this.risk_allowed(id, &n);
-                    }
-                    Ok(())
-                })
+                self.on_call(now, id, txns, number, |call| call.transfer(wall_ms(), to))
             }
         }
     }
@@ -277,10 +252,8 @@ impl Calls {
                 return Err(AgentError::SupervisorBusy);
             }
         }
-        self.command(now, id, txns, |this| {
-            let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+        self.on_call(now, id, txns, None, |call| {
             call.supervise(wall_ms(), supervisor, step)
-                .map_err(call_error)
         })
     }
 
@@ -410,6 +383,28 @@ impl Calls {
 }
 
 /// A call's refusal as the API says it.
+impl Calls {
+    /// `command` on call `id` under its guard (see [`Calls::command`]); `allowed`, a number
+    /// risk control let the command reach, is noted for the call once the command is taken.
+    fn on_call(
+        &mut self,
+        now: Millis,
+        id: u64,
+        txns: &mut Transactions,
+        allowed: Option<String>,
+        command: impl FnOnce(&mut callflow::Call) -> Result<(), CallError>,
+    ) -> Result<(), AgentError> {
+        self.command(now, id, txns, |this| {
+            let call = this.flows.call_mut(id).ok_or(AgentError::NoSuchCall)?;
+            command(call).map_err(call_error)?;
+            if let Some(n) = allowed {
+                this.risk_allowed(id, &n);
+            }
+            Ok(())
+        })
+    }
+}
+
 fn call_error(e: CallError) -> AgentError {
     match e {
         CallError::InConsult => AgentError::InConsult,
