@@ -106,6 +106,10 @@ impl WebRtcClient {
         if self.session.choose_codec(&[self.codec])?.is_none() {
             return Err(Error::NoCommonCodec);
         }
+        // As a browser: no wider band than the leg says it plays.
+        if let Some(rate) = crate::opus_rates::max_playback_rate(answer_sdp) {
+            self.session.limit_send_band(rate)?;
+        }
         Ok(())
     }
 

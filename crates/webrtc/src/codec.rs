@@ -4,7 +4,7 @@
 //! client); the RTP clock of Opus is 48 kHz whatever that rate is (RFC 7587).
 
 use media::g711;
-use opus::{Application, Channels};
+use opus::{Application, Bandwidth, Channels};
 
 use crate::Error;
 use crate::session::Codec;
@@ -47,6 +47,21 @@ impl Encoder {
             Codec::Pcmu => Encoder::Pcmu,
             Codec::Pcma => Encoder::Pcma,
         })
+    }
+
+    /// Opus encodes no wider a band than a peer playing at `rate` Hz renders (RFC 7587's
+    /// `maxplaybackrate`); G.711 is narrowband anyway.
+    pub(crate) fn limit_band(&mut self, rate: u32) -> Result<(), Error> {
+        if let Encoder::Opus(enc) = self {
+            enc.set_max_bandwidth(match rate {
+                0..=8_000 => Bandwidth::Narrowband,
+                8_001..=12_000 => Bandwidth::Mediumband,
+                12_001..=16_000 => Bandwidth::Wideband,
+                16_001..=24_000 => Bandwidth::Superwideband,
+                _ => Bandwidth::Fullband,
+            })?;
+        }
+        Ok(())
     }
 
     /// One encoded frame, or `None` if libopus refused it (a frame of a size it cannot take).
@@ -168,5 +183,45 @@ impl Decoder {
         };
         self.scratch = scratch;
         ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 20 ms of loud white noise at 48 kHz: content up to 24 kHz, so libopus picks a wide band
+    /// unless told otherwise.
+    fn noise(seed: &mut u32) -> Vec<i16> {
+        (0..960)
+            .map(|_| {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 17;
+                *seed ^= *seed << 5;
+                (*seed % 16_000) as i16 - 8_000
+            })
+            .collect()
+    }
+
+    fn bands(enc: &mut Encoder) -> Vec<opus::Bandwidth> {
+        let mut seed = 0x9e37_79b9;
+        (0..25)
+            .filter_map(|_| enc.encode(&noise(&mut seed)))
+            .filter_map(|p| opus::packet::get_bandwidth(&p).ok())
+            .collect()
+    }
+
+    #[test]
+    fn an_encoder_limited_to_a_peer_playing_8_khz_sends_narrowband_only() {
+        let mut wide = Encoder::new(Codec::Opus, 48_000).expect("encoder");
+        assert!(
+            bands(&mut wide).iter().any(|b| *b != Bandwidth::Narrowband),
+            "unlimited, noise goes out wider than narrowband"
+        );
+        let mut narrow = Encoder::new(Codec::Opus, 48_000).expect("encoder");
+        narrow.limit_band(8_000).expect("limit");
+        let got = bands(&mut narrow);
+        assert_eq!(got.len(), 25);
+        assert!(got.iter().all(|b| *b == Bandwidth::Narrowband), "{got:?}");
     }
 }

@@ -115,7 +115,9 @@ impl WebRtcLeg {
             local,
             announced,
         };
-        Ok((leg, answer.to_sdp_string()))
+        // The leg plays and captures 8 kHz: a browser need not send Opus at 48 kHz.
+        let answer = crate::opus_rates::with_rates(&answer.to_sdp_string(), LEG_RATE);
+        Ok((leg, answer))
     }
 
     /// The codec the leg sends with.

@@ -24,6 +24,7 @@ mod certificate;
 mod client;
 mod codec;
 mod leg;
+mod opus_rates;
 mod session;
 
 pub use certificate::Certificate;

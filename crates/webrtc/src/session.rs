@@ -269,6 +269,14 @@ impl Session {
         Ok(None)
     }
 
+    /// The encoder sends no wider an audio band than a peer playing at `rate` Hz renders.
+    pub(crate) fn limit_send_band(&mut self, rate: u32) -> Result<(), crate::Error> {
+        match self.encoder.as_mut() {
+            Some(e) => e.limit_band(rate),
+            None => Ok(()),
+        }
+    }
+
     /// Drains str0m until it asks for a timeout. Every mutation of `rtc` is followed by this.
     pub(crate) fn drain(&mut self, now: Instant) {
         if self.dead {

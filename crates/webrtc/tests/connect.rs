@@ -36,6 +36,49 @@ async fn answer_is_ice_lite_with_the_given_candidates() {
     assert!(answer.contains("opus/48000/2"), "{answer}");
 }
 
+/// The leg plays and captures 8 kHz, and its answer says so in Opus's parameters (RFC 7587), so
+/// a browser encodes narrowband rather than 48 kHz the leg would throw away.
+#[tokio::test]
+async fn an_opus_answer_says_the_leg_plays_and_captures_8_khz() {
+    let now = common::clock();
+    let (_client, offer) =
+        webrtc::WebRtcClient::new(now, "127.0.0.1:40003".parse().expect("addr"), Codec::Opus)
+            .expect("offer");
+    let (_leg, answer) = webrtc::WebRtcLeg::accept_offer(
+        now,
+        &offer,
+        "127.0.0.1:40002".parse().expect("addr"),
+        None,
+        common::certificate(),
+    )
+    .expect("answer");
+    let pt = answer
+        .lines()
+        .find_map(|l| l.strip_suffix(" opus/48000/2")?.strip_prefix("a=rtpmap:"))
+        .expect("opus in the answer");
+    let fmtp = answer
+        .lines()
+        .find(|l| l.starts_with(&format!("a=fmtp:{pt} ")))
+        .expect("opus parameters");
+    assert!(
+        fmtp.contains("maxplaybackrate=8000") && fmtp.contains("sprop-maxcapturerate=8000"),
+        "{fmtp}"
+    );
+    // A G.711 answer has no Opus line to change.
+    let (_client, offer) =
+        webrtc::WebRtcClient::new(now, "127.0.0.1:40005".parse().expect("addr"), Codec::Pcmu)
+            .expect("offer");
+    let (_leg, answer) = webrtc::WebRtcLeg::accept_offer(
+        now,
+        &offer,
+        "127.0.0.1:40004".parse().expect("addr"),
+        None,
+        common::certificate(),
+    )
+    .expect("answer");
+    assert!(!answer.contains("maxplaybackrate"), "{answer}");
+}
+
 /// The engine moves legs onto its media worker threads.
 #[test]
 fn legs_and_clients_can_move_between_threads() {
