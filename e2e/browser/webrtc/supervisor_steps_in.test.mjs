@@ -101,7 +101,9 @@ test('a team lead listens, whispers, barges in and takes over 1001\'s call', asy
   const c1 = await customerHears(1_500);
   const a1 = await pageHears(a.page);
   t.diagnostic(`listen: lead ${JSON.stringify(l1)} dB, customer ${JSON.stringify(c1)}, 1001 ${JSON.stringify(a1)} dB`);
-  assert.ok(c1[800] < 20, `the customer does not hear the lead: ${JSON.stringify(c1)}`);
+  // Powers are over the floor at 1400 Hz, which is lower the cleaner the line: the lead's tone is
+  // judged against 1001's (at least 40 dB under it), not against a fixed number.
+  assert.ok(c1[800] * 10_000 < c1[600], `the customer does not hear the lead: ${JSON.stringify(c1)}`);
   assert.ok(a1[800] < 25 && a1[1000] > 30, `1001 hears the customer, not the lead: ${JSON.stringify(a1)}`);
   await shot(lead.page, '75-supervisor-listening');
 
@@ -110,7 +112,7 @@ test('a team lead listens, whispers, barges in and takes over 1001\'s call', asy
   const a2 = await eventually(() => pageHears(a.page), (h) => h[800] > 30, { timeout: 15_000, what: '1001 hears the whisper' });
   const c2 = await customerHears(1_500);
   t.diagnostic(`whisper: 1001 ${JSON.stringify(a2)} dB, customer ${JSON.stringify(c2)}`);
-  assert.ok(c2[800] < 20 && c2[600] > 100, `the customer hears 1001, not the lead: ${JSON.stringify(c2)}`);
+  assert.ok(c2[800] * 10_000 < c2[600] && c2[600] > 100, `the customer hears 1001, not the lead: ${JSON.stringify(c2)}`);
 
   // Barge-in: all three hear the other two.
   await lead.page.getByTestId(`step-barge-${id1001}`).click();
