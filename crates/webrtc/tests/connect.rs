@@ -40,18 +40,7 @@ async fn answer_is_ice_lite_with_the_given_candidates() {
 /// a browser encodes narrowband rather than 48 kHz the leg would throw away.
 #[tokio::test]
 async fn an_opus_answer_says_the_leg_plays_and_captures_8_khz() {
-    let now = common::clock();
-    let (_client, offer) =
-        webrtc::WebRtcClient::new(now, "127.0.0.1:40003".parse().expect("addr"), Codec::Opus)
-            .expect("offer");
-    let (_leg, answer) = webrtc::WebRtcLeg::accept_offer(
-        now,
-        &offer,
-        "127.0.0.1:40002".parse().expect("addr"),
-        None,
-        common::certificate(),
-    )
-    .expect("answer");
+    let answer = answer_to(Codec::Opus, 40_002);
     let pt = answer
         .lines()
         .find_map(|l| l.strip_suffix(" opus/48000/2")?.strip_prefix("a=rtpmap:"))
@@ -65,18 +54,19 @@ async fn an_opus_answer_says_the_leg_plays_and_captures_8_khz() {
         "{fmtp}"
     );
     // A G.711 answer has no Opus line to change.
-    let (_client, offer) =
-        webrtc::WebRtcClient::new(now, "127.0.0.1:40005".parse().expect("addr"), Codec::Pcmu)
-            .expect("offer");
-    let (_leg, answer) = webrtc::WebRtcLeg::accept_offer(
-        now,
-        &offer,
-        "127.0.0.1:40004".parse().expect("addr"),
-        None,
-        common::certificate(),
-    )
-    .expect("answer");
+    let answer = answer_to(Codec::Pcmu, 40_004);
     assert!(!answer.contains("maxplaybackrate"), "{answer}");
+}
+
+/// The leg's answer (on loopback port `port`) to a client offering `codec` (on `port + 1`).
+fn answer_to(codec: Codec, port: u16) -> String {
+    let now = common::clock();
+    let addr = |p: u16| std::net::SocketAddr::from(([127, 0, 0, 1], p));
+    let (_client, offer) = webrtc::WebRtcClient::new(now, addr(port + 1), codec).expect("offer");
+    let (_leg, answer) =
+        webrtc::WebRtcLeg::accept_offer(now, &offer, addr(port), None, common::certificate())
+            .expect("answer");
+    answer
 }
 
 /// The engine moves legs onto its media worker threads.
