@@ -150,6 +150,7 @@ async fn run(levels: &[u32], hold: u64, dir: &Path) {
             listen: "127.0.0.1:0".parse().expect("address"),
             rtp_ports: RTP_PORTS,
             rtp_timeout: Duration::from_secs(30),
+            kernel_forwarding: true,
             directory: inbound::directory(NUMBER, agents),
             realm: "patchbay".to_owned(),
             recordings_dir: Some(recordings.clone()),

@@ -131,6 +131,7 @@ async fn run(o: &Options, dir: &Path) {
             rtp_ports: RTP_PORTS,
             // No RTP flows: calls must not end for its lack within the hold.
             rtp_timeout: Duration::from_secs(u64::from(hold_s) + 60),
+            kernel_forwarding: true,
             directory: inbound::directory(NUMBER, o.agents),
             realm: "patchbay".to_owned(),
             recordings_dir: None,

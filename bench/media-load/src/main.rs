@@ -96,6 +96,7 @@ async fn main() {
             listen: "127.0.0.1:0".parse().expect("address"),
             rtp_ports: (40_000, 49_999),
             rtp_timeout: Duration::from_secs(30),
+            kernel_forwarding: true,
             directory: engine::sipd::loopback_directory(),
             realm: "patchbay".to_owned(),
             recordings_dir: Some(dir.join("recordings")),

@@ -51,6 +51,7 @@ async fn main() {
         listen: "127.0.0.1:0".parse().expect("address"),
         rtp_ports: (42_000, 42_099),
         rtp_timeout: Duration::from_secs(60),
+        kernel_forwarding: true,
         directory: store.sip_directory().await.expect("directory"),
         realm: "patchbay".to_owned(),
         recordings_dir: None,

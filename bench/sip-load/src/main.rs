@@ -31,6 +31,7 @@ async fn main() {
             listen: "127.0.0.1:0".parse().expect("address"),
             rtp_ports: (34_000, 39_999),
             rtp_timeout: Duration::from_secs(60),
+            kernel_forwarding: true,
             directory: engine::sipd::loopback_directory(),
             realm: "patchbay".to_owned(),
             recordings_dir: None,

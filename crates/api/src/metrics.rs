@@ -111,6 +111,10 @@ fn describe() {
         "RTP and RTCP packets ignored for coming from a source other than the call leg's peer (strict RTP)"
     );
     describe_counter!(
+        "patchbay_rtp_kernel_forwarded_packets_total",
+        "RTP packets forwarded between a call's two legs by the kernel (media_kernel_forwarding) instead of the media workers"
+    );
+    describe_counter!(
         "patchbay_call_panics_total",
         "Calls whose handling panicked; each was ended and the other calls went on"
     );
@@ -258,6 +262,7 @@ async fn observe(state: &AppState) {
     counter!("patchbay_rtp_packets_received_total").absolute(load(&s.rtp_received));
     counter!("patchbay_rtp_packets_expected_total").absolute(load(&s.rtp_expected));
     counter!("patchbay_rtp_foreign_packets_total").absolute(load(&s.rtp_foreign));
+    counter!("patchbay_rtp_kernel_forwarded_packets_total").absolute(load(&s.rtp_kernel_forwarded));
     counter!("patchbay_call_panics_total").absolute(load(&s.call_panics));
     let g = &s.guard;
     gauge!("patchbay_sip_transactions").set(load(&g.transactions) as f64);

@@ -28,6 +28,8 @@ pub struct CallStats {
     /// RTP and RTCP packets ignored for coming from a source other than the leg's peer (strict
     /// RTP).
     pub rtp_foreign: AtomicU64,
+    /// RTP packets the kernel forwarded between a call's two legs (in-kernel forwarding).
+    pub rtp_kernel_forwarded: AtomicU64,
     /// Calls whose handling panicked (each such call was ended; the others went on).
     pub call_panics: AtomicU64,
     /// The SIP endpoint's defences at work ([`SipGuardStats`]).

@@ -68,6 +68,13 @@ impl OutStream {
         frame
     }
 
+    /// The source forwarded packets continue this stream from, once locked to one: its SSRC and
+    /// the sequence-number and timestamp offsets [`OutStream::forward`] adds (`None` after mixed
+    /// or generated audio, until the next forwarded packet splices a source on).
+    pub fn forwarded_source(&self) -> Option<(u32, u16, u32)> {
+        self.source
+    }
+
     /// The next packet of mixed (or generated) audio.
     pub fn next_mixed(&mut self, payload_type: u8, payload: Vec<u8>) -> RtpFrame {
         let marker = self.source.take().is_some() || !self.started;

@@ -48,6 +48,10 @@ pub struct Config {
     pub rtp_ports: PortRange,
     /// Seconds without RTP from a peer after which its call is hung up (at least 1).
     pub rtp_timeout_secs: u64,
+    /// Forward two-party calls' RTP in the kernel (a TC program) when Patchbay may load one
+    /// (root, or CAP_BPF and CAP_NET_ADMIN); otherwise, or when false, in user space.
+    #[serde(default = "default_true")]
+    pub media_kernel_forwarding: bool,
     /// The address browsers reach Patchbay's media ports on when it sits behind NAT (WebRTC
     /// answers announce it instead of the SIP listen address). File or `PATCHBAY_PUBLIC_ADDRESS`.
     #[serde(default)]
@@ -207,6 +211,7 @@ impl Default for Config {
                 high: 29_999,
             },
             rtp_timeout_secs: 60,
+            media_kernel_forwarding: true,
             public_address: None,
             sip_public_address: None,
             widget_calls_per_address: default_widget_calls(),
@@ -372,4 +377,8 @@ impl Config {
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("patchbay.db").display()))
     }
+}
+
+fn default_true() -> bool {
+    true
 }

@@ -147,6 +147,7 @@ pub async fn start_sip(
         listen: config.sip_listen,
         rtp_ports: (config.rtp_ports.low, config.rtp_ports.high),
         rtp_timeout: std::time::Duration::from_secs(config.rtp_timeout_secs.max(1)),
+        kernel_forwarding: config.media_kernel_forwarding,
         directory: store
             .sip_directory()
             .await

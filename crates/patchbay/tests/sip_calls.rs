@@ -45,6 +45,7 @@ async fn endpoint_recording(
             listen: "127.0.0.1:0".parse().unwrap(),
             rtp_ports: (31_000, 31_999),
             rtp_timeout,
+            kernel_forwarding: true,
             directory: engine::sipd::loopback_directory(),
             realm: "patchbay".to_owned(),
             recordings_dir,

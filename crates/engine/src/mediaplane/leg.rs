@@ -4,7 +4,7 @@
 //! DTLS-SRTP and Opus in [`webrtc::WebRtcLeg`], turned into the room's 20 ms µ-law frames), the
 //! inactivity clock and the recording it writes.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, SocketAddrV4};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -97,6 +97,11 @@ pub(crate) struct Leg {
     /// Frames written to the recording (for the once-a-second header flush).
     written: u64,
     epoch: Instant,
+    /// The socket's address, when it is a plain RTP socket bound to one IPv4 address (what the
+    /// in-kernel forwarder can match and send from).
+    local_v4: Option<SocketAddrV4>,
+    /// The flow the kernel forwards for this leg's packets, while it does.
+    pub(super) kflow: Option<super::worker::Installed>,
 }
 
 impl Leg {
@@ -132,6 +137,10 @@ impl Leg {
         };
         let _ = socket.set_nonblocking(true);
         let v6 = socket.local_addr().is_ok_and(|a| a.is_ipv6());
+        let local_v4 = match (&transport, socket.local_addr()) {
+            (Transport::Rtp { .. }, Ok(SocketAddr::V4(a))) if !a.ip().is_unspecified() => Some(a),
+            _ => None,
+        };
         Leg {
             v6,
             call: spec.call,
@@ -157,6 +166,8 @@ impl Leg {
             heard: Vec::new(),
             written: 0,
             epoch: now,
+            local_v4,
+            kflow: None,
         }
     }
 
@@ -164,6 +175,8 @@ impl Leg {
     /// from the next packet.
     pub(super) fn set_remote(&mut self, addr: SocketAddr) {
         self.remote = Some(addr);
+        // The kernel stops forwarding from the old peer at once.
+        self.kflow = None;
         if let Transport::Rtp { source, .. } = &mut self.transport {
             source.relearn();
         }
@@ -307,6 +320,28 @@ impl Leg {
             } => Some(telephone_event),
             Transport::WebRtc { .. } => None,
         }
+    }
+
+    /// Where the kernel can take this leg's packets from: its socket and its latched peer.
+    pub(super) fn kernel_source(&self) -> Option<(SocketAddrV4, SocketAddrV4)> {
+        let Transport::Rtp { source, .. } = &self.transport else {
+            return None;
+        };
+        match source.latched()? {
+            SocketAddr::V4(peer) => Some((self.local_v4?, peer)),
+            SocketAddr::V6(_) => None,
+        }
+    }
+
+    /// Where the kernel can send this leg's packets: from its socket to its latched peer.
+    pub(super) fn kernel_destination(&self) -> Option<(SocketAddrV4, SocketAddrV4)> {
+        let (local, peer) = self.kernel_source()?;
+        (self.remote == Some(SocketAddr::V4(peer))).then_some((local, peer))
+    }
+
+    /// Counts a packet the kernel sent on this leg's behalf (its RTCP reports include it).
+    pub(super) fn count_sent(&mut self, frame: &RtpFrame) {
+        self.rtcp.count_sent(frame);
     }
 
     /// Sends a packet to the peer (dropped while its address is unknown or the socket is full).

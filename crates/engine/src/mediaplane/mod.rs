@@ -179,6 +179,7 @@ impl MediaPlane {
     pub(crate) fn start(
         workers: usize,
         certificate: webrtc::Certificate,
+        kernel: Option<Arc<kforward::Kernel>>,
     ) -> std::io::Result<MediaPlane> {
         let n = if workers == 0 {
             std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -197,7 +198,14 @@ impl MediaPlane {
         let workers: Arc<[WorkerHandle]> = handles.into();
         let health = Arc::new(MediaHealth::new(n));
         for (index, (poll, rx)) in pending.into_iter().enumerate() {
-            let w = worker::Worker::new(index, poll, rx, workers.clone(), health.clone());
+            let w = worker::Worker::new(
+                index,
+                poll,
+                rx,
+                workers.clone(),
+                health.clone(),
+                kernel.as_ref(),
+            );
             std::thread::Builder::new()
                 .name(format!("media-{index}"))
                 .spawn(move || w.run())?;

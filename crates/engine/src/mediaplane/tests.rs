@@ -40,11 +40,17 @@ struct Bench {
 
 impl Bench {
     fn new(workers: usize) -> Bench {
+        Bench::forwarding(workers, None)
+    }
+
+    /// A bench whose two-party rooms the kernel forwards (`kernel`), or the workers (`None`).
+    fn forwarding(workers: usize, kernel: Option<Arc<kforward::Kernel>>) -> Bench {
         let (tx, events) = mpsc::channel(64);
         Bench {
             plane: MediaPlane::start(
                 workers,
                 webrtc::Certificate::generate().expect("a DTLS certificate"),
+                kernel,
             )
             .expect("media workers start"),
             peers: Vec::new(),
@@ -56,6 +62,18 @@ impl Bench {
 
     /// A peer sending `freq` (0: silence) to a new leg placed at `place`.
     fn peer(&mut self, freq: f64, role: Role, place: Place, timeout: Duration) -> usize {
+        self.recorded_peer(freq, role, place, timeout, None)
+    }
+
+    /// A peer whose leg records the call to `recorder`.
+    fn recorded_peer(
+        &mut self,
+        freq: f64,
+        role: Role,
+        place: Place,
+        timeout: Duration,
+        recorder: Option<media::wav::RecordingFile>,
+    ) -> usize {
         let sock = UdpSocket::bind("127.0.0.1:0").expect("peer socket");
         sock.set_nonblocking(true).expect("non-blocking");
         let leg_sock = UdpSocket::bind("127.0.0.1:0").expect("leg socket");
@@ -72,7 +90,7 @@ impl Bench {
                 role,
                 rtp_timeout: timeout,
                 events: self.tx.clone(),
-                recorder: None,
+                recorder,
                 counters: self.counters.clone(),
                 report: None,
             },
@@ -189,7 +207,20 @@ fn music() -> Arc<[i16]> {
 
 #[test]
 fn hold_consult_and_three_way_move_legs_between_rooms_on_different_workers() {
-    let mut b = Bench::new(2);
+    hold_consult_and_three_way_move_legs_between_rooms_on_different_workers_on(Bench::new(2));
+}
+
+#[test]
+fn hold_consult_and_three_way_move_legs_between_rooms_on_different_workers_with_the_kernel_forwarding()
+ {
+    if let Some(k) = kernel() {
+        hold_consult_and_three_way_move_legs_between_rooms_on_different_workers_on(
+            Bench::forwarding(2, Some(k)),
+        );
+    }
+}
+
+fn hold_consult_and_three_way_move_legs_between_rooms_on_different_workers_on(mut b: Bench) {
     let talk = b.plane.room();
     let hold = b.plane.room();
     let consult = b.plane.room();
@@ -287,7 +318,20 @@ fn hold_consult_and_three_way_move_legs_between_rooms_on_different_workers() {
 
 #[test]
 fn a_stream_stays_continuous_while_its_leg_moves_between_workers() {
-    let mut b = Bench::new(2);
+    a_stream_stays_continuous_while_its_leg_moves_between_workers_on(Bench::new(2));
+}
+
+#[test]
+fn a_stream_stays_continuous_while_its_leg_moves_between_workers_with_the_kernel_forwarding() {
+    if let Some(k) = kernel() {
+        a_stream_stays_continuous_while_its_leg_moves_between_workers_on(Bench::forwarding(
+            2,
+            Some(k),
+        ));
+    }
+}
+
+fn a_stream_stays_continuous_while_its_leg_moves_between_workers_on(mut b: Bench) {
     let r1 = b.plane.room();
     let r2 = b.plane.room();
     let c = b.peer(
@@ -531,4 +575,114 @@ fn rtp_and_digits_from_a_second_address_neither_reach_the_agent_nor_draw_the_aud
         "every foreign packet is counted"
     );
     b.plane.shutdown();
+}
+
+/// The in-kernel forwarder, where this process may load it (root); elsewhere the test says so
+/// and checks nothing.
+fn kernel() -> Option<Arc<kforward::Kernel>> {
+    let root = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+    });
+    match kforward::Kernel::start(&["lo".to_owned()]) {
+        Ok(k) => Some(Arc::new(k)),
+        Err(e) if !root => {
+            eprintln!("skipped: in-kernel forwarding needs root: {e}");
+            None
+        }
+        Err(e) => panic!("root could not load the in-kernel forwarder: {e}"),
+    }
+}
+
+#[test]
+fn a_two_party_call_forwarded_by_the_kernel_stays_continuous_through_hold_music_and_is_recorded() {
+    let Some(k) = kernel() else { return };
+    let mut b = Bench::forwarding(2, Some(k));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wav = dir.path().join("call.wav");
+    let room = b.plane.room();
+    let recorder = media::wav::RecordingFile::create(&wav).expect("recording");
+    let c = b.recorded_peer(
+        CUSTOMER,
+        Role::Customer,
+        Place::Room(room, Mode::SpeakListen),
+        LONG,
+        Some(recorder),
+    );
+    let a = b.peer(
+        AGENT,
+        Role::Agent,
+        Place::Room(room, Mode::SpeakListen),
+        LONG,
+    );
+    b.settle_and_listen(&[]);
+    let before_hold = b_counter(&b.counters);
+    assert!(
+        before_hold >= 40,
+        "the kernel forwards the call's packets ({before_hold} of ~80)"
+    );
+    assert!(
+        hears(&b.heard(c, 30), AGENT),
+        "the customer hears the agent"
+    );
+    assert!(
+        hears(&b.heard(a, 30), CUSTOMER),
+        "the agent hears the customer"
+    );
+    // Music in the room: the workers mix, the kernel forwards nothing.
+    b.plane.play(
+        room,
+        Prompt {
+            samples: music(),
+            loop_from: Some(0),
+            notify: None,
+        },
+    );
+    b.run(10, &[]);
+    let during = b_counter(&b.counters);
+    b.settle_and_listen(&[]);
+    assert_eq!(
+        b_counter(&b.counters),
+        during,
+        "nothing is forwarded by the kernel while music plays"
+    );
+    assert!(
+        hears(&b.heard(c, 30), 800.0),
+        "the customer hears the music"
+    );
+    b.plane.stop_play(room);
+    b.settle_and_listen(&[]);
+    assert!(
+        b_counter(&b.counters) >= during + 20,
+        "forwarded by the kernel again after the music"
+    );
+    assert!(
+        hears(&b.heard(c, 30), AGENT),
+        "and they hear each other again"
+    );
+    assert!(hears(&b.heard(a, 30), CUSTOMER));
+    // One stream each way, from the first packet to the last, whoever sent it.
+    b.clear();
+    b.run(40, &[]);
+    assert_continuous(&b.peers[c].got);
+    assert_continuous(&b.peers[a].got);
+    let (lc, la) = (b.peers[c].leg, b.peers[a].leg);
+    b.plane.remove_leg(lc);
+    b.plane.remove_leg(la);
+    b.run(5, &[]);
+    b.plane.shutdown();
+    let reader = hound::WavReader::open(&wav).expect("the recording");
+    let samples: Vec<i16> = reader.into_samples().map(|s| s.expect("sample")).collect();
+    let left: Vec<i16> = samples.iter().step_by(2).copied().collect();
+    let right: Vec<i16> = samples.iter().skip(1).step_by(2).copied().collect();
+    let secs = left.len() as f64 / 8_000.0;
+    assert!(secs > 3.0, "the whole call is recorded ({secs:.1} s)");
+    let tail = |v: &[i16]| v[v.len() - 8_000..].to_vec();
+    assert!(hears(&tail(&left), CUSTOMER), "the customer on the left");
+    assert!(hears(&tail(&right), AGENT), "the agent on the right");
+}
+
+fn b_counter(c: &CallStats) -> u64 {
+    c.rtp_kernel_forwarded
+        .load(std::sync::atomic::Ordering::Relaxed)
 }

@@ -10,8 +10,12 @@ use media::source::PromptPlayer;
 use tokio::sync::mpsc;
 
 use super::batch::{BATCH, RecvBatch};
+
+mod fastpath;
 use super::leg::{Heard, Leg};
 use super::{Command, LegId, MediaEvent, Place, Prompt, RoomId, Transcriber, WorkerHandle};
+use fastpath::FastPath;
+pub(super) use fastpath::Installed;
 
 /// The poll token of the command mailbox.
 pub(super) const WAKER: mio::Token = mio::Token(usize::MAX);
@@ -59,6 +63,11 @@ pub(super) struct Worker {
     ticks: u64,
     /// Transcribers switched off or whose call ended, finishing their last utterance.
     finishing: Vec<Finishing>,
+    /// In-kernel forwarding of this worker's two-party rooms, when the kernel does it.
+    fast: Option<FastPath>,
+    /// The packets being handled were forwarded by the kernel already: what the room forwards
+    /// of them is counted, not sent.
+    from_kernel: bool,
 }
 
 /// A transcriber finishing its last segments.
@@ -82,6 +91,7 @@ impl Worker {
         rx: std::sync::mpsc::Receiver<Command>,
         peers: Arc<[WorkerHandle]>,
         health: Arc<super::MediaHealth>,
+        kernel: Option<&Arc<kforward::Kernel>>,
     ) -> Worker {
         Worker {
             health,
@@ -97,6 +107,8 @@ impl Worker {
             next_player: PLAYER_BASE,
             ticks: 0,
             finishing: Vec::new(),
+            fast: kernel.and_then(|k| FastPath::new(k, index)),
+            from_kernel: false,
         }
     }
 
@@ -136,6 +148,7 @@ impl Worker {
                 }
             }
             if now >= next_tick {
+                self.drain_ring(now);
                 self.tick(now);
                 next_tick += TICK;
                 if now > next_tick + TICK * 5 {
@@ -148,6 +161,11 @@ impl Worker {
 
     /// Reads everything waiting on a leg's socket.
     fn read_leg(&mut self, id: LegId, now: Instant, batch: &mut RecvBatch) {
+        // A packet the kernel passed up (another SSRC, a telephone event) comes after the
+        // copies of those it forwarded.
+        if self.legs.get(&id).is_some_and(|l| l.kflow.is_some()) {
+            self.drain_ring(now);
+        }
         let mut heard = Vec::new();
         loop {
             let Some(leg) = self.legs.get(&id) else {
@@ -230,6 +248,7 @@ impl Worker {
             rooms,
             legs,
             backlog,
+            from_kernel,
             ..
         } = self;
         let Some(rs) = rooms.get_mut(&room) else {
@@ -239,7 +258,11 @@ impl Worker {
             match out {
                 RoomOutput::Rtp { to, frame } => {
                     if let Some(l) = legs.get_mut(&LegId(to.0)) {
-                        l.send(&frame);
+                        if *from_kernel {
+                            l.count_sent(&frame);
+                        } else {
+                            l.send(&frame);
+                        }
                     }
                 }
                 RoomOutput::Tap { customer, agent } => {
@@ -264,6 +287,7 @@ impl Worker {
                 }
             }
         }
+        self.sync_kernel(room);
     }
 
     fn tick(&mut self, now: Instant) {
@@ -384,6 +408,29 @@ impl Worker {
 
     /// Carries out a command; false means stop.
     fn command(&mut self, cmd: Command, now: Instant) -> bool {
+        // A room whose forwarding the command may change: the kernel's flows follow at once.
+        let room = match &cmd {
+            Command::SetRemote(id, _)
+            | Command::PeerHold(id, _)
+            | Command::SetMode(id, _)
+            | Command::Digits(id, _) => self.legs.get(id).and_then(|l| match l.place {
+                Place::Room(r, _) => Some(r.id),
+                _ => None,
+            }),
+            Command::Play(r, _) | Command::StopPlay(r) | Command::Ringback(r, _) => Some(r.id),
+            _ => None,
+        };
+        if let Some(r) = room {
+            self.quiesce(r);
+        }
+        let go = self.carry_out(cmd, now);
+        if let Some(r) = room {
+            self.sync_kernel(r);
+        }
+        go
+    }
+
+    fn carry_out(&mut self, cmd: Command, now: Instant) -> bool {
         match cmd {
             Command::Add(id, spec, place) => {
                 let leg = Leg::new(*spec, now);
@@ -550,10 +597,11 @@ impl Worker {
 
     /// Takes a leg out of its room (the room goes when it is empty) and returns its state.
     fn leave_room(&mut self, id: LegId) -> Option<MemberState> {
-        let leg = self.legs.get_mut(&id)?;
-        let Place::Room(r, _) = leg.place else {
-            return leg.parked.take();
+        let Place::Room(r, _) = self.legs.get(&id)?.place else {
+            return self.legs.get_mut(&id)?.parked.take();
         };
+        self.quiesce(r.id);
+        let leg = self.legs.get_mut(&id)?;
         leg.place = Place::Nowhere;
         let rs = self.rooms.get_mut(&r.id)?;
         let state = rs.room.leave(MemberId(id.0));
@@ -568,6 +616,7 @@ impl Worker {
             self.rooms.remove(&r.id);
         } else {
             self.update_tap(r.id);
+            self.sync_kernel(r.id);
         }
         state
     }
@@ -594,6 +643,7 @@ impl Worker {
                 state.mode = mode;
                 leg.place = place;
                 let events = leg.events.clone();
+                self.quiesce(r.id);
                 let rs = self.rooms.entry(r.id).or_insert_with(|| RoomState {
                     room: Room::new(),
                     members: Vec::new(),
@@ -604,6 +654,7 @@ impl Worker {
                 rs.room.join(MemberId(id.0), state);
                 rs.members.push(id);
                 self.update_tap(r.id);
+                self.sync_kernel(r.id);
                 let now = Instant::now();
                 for cmd in self.pending_rooms.remove(&r.id).unwrap_or_default() {
                     self.command(cmd, now);

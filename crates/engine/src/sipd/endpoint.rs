@@ -42,7 +42,13 @@ pub async fn start(
         .await
         .map_err(|e| SipError::Certificate(e.to_string()))?
         .map_err(|e| SipError::Certificate(e.to_string()))?;
-    let media = crate::mediaplane::MediaPlane::start(0, certificate).map_err(SipError::Media)?;
+    let kernel = if config.kernel_forwarding {
+        start_kernel_forwarding(config.listen).await
+    } else {
+        None
+    };
+    let media =
+        crate::mediaplane::MediaPlane::start(0, certificate, kernel).map_err(SipError::Media)?;
     let media_health = media.health();
     let (tx, rx) = mpsc::channel(1024);
     // The media workers report on their own channel: the media plane knows nothing of SIP.
@@ -503,5 +509,25 @@ impl Endpoint {
                 }
             }
         }
+    }
+}
+
+/// Loads the in-kernel RTP forwarder, or says why calls' RTP is forwarded in user space.
+async fn start_kernel_forwarding(listen: SocketAddr) -> Option<Arc<kforward::Kernel>> {
+    let started =
+        tokio::task::spawn_blocking(|| kforward::Kernel::start(&kforward::all_interfaces())).await;
+    match started {
+        Ok(Ok(k)) => {
+            if !listen.ip().is_ipv4() || listen.ip().is_unspecified() {
+                tracing::info!(%listen, "in-kernel RTP forwarding loaded, but it takes only legs bound to one IPv4 address: set sip_listen to one");
+            }
+            tracing::info!(interfaces = ?k.interfaces(), "two-party calls' RTP is forwarded in the kernel");
+            Some(Arc::new(k))
+        }
+        Ok(Err(e)) => {
+            tracing::info!(error = %e, "RTP is forwarded in user space (in-kernel forwarding needs root, or CAP_BPF and CAP_NET_ADMIN)");
+            None
+        }
+        Err(_) => None,
     }
 }

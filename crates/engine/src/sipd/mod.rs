@@ -64,6 +64,8 @@ pub struct SipConfig {
     pub rtp_ports: (u16, u16),
     /// Calls whose peer sends no RTP for this long are hung up.
     pub rtp_timeout: Duration,
+    /// Two-party calls' RTP is forwarded in the kernel when it may be (see [`kforward`]).
+    pub kernel_forwarding: bool,
     /// Numbers, trunks and SIP accounts to start with ([`SipHandle::set_directory`] replaces it).
     pub directory: SipDirectory,
     /// The digest realm desk phones authenticate in.
