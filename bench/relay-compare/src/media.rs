@@ -24,6 +24,8 @@ pub(crate) struct Step {
     pub cpu: Option<f64>,
     pub parts: Option<(f64, f64)>,
     pub generator: Option<f64>,
+    /// The whole machine's busy share (every process and the kernel's work wherever it ran).
+    pub machine: Option<f64>,
     /// Patchbay's recorded audio, in % of the calls' length.
     pub audio: Option<f64>,
 }
@@ -84,8 +86,10 @@ pub(crate) fn step(
     let window_end = launched + Duration::from_secs(ramp + args.hold.saturating_sub(1));
     if Instant::now() + Duration::from_secs(2) < window_end {
         let (c0, g0, t0) = (system.cpu(), generator(&caller), Instant::now());
+        let m0 = bench_harness::process::machine_idle();
         if sleep_until(window_end) {
             let (c1, g1) = (system.cpu(), generator(&caller));
+            let m1 = bench_harness::process::machine_idle();
             let secs = t0.elapsed().as_secs_f64();
             let share = |a: Duration, b: Duration| (b - a).as_secs_f64() / secs * 100.0;
             s.cpu = Some(share(c0.0, c1.0));
@@ -93,6 +97,8 @@ pub(crate) fn step(
                 c0.1.zip(c1.1)
                     .map(|(a, b)| (share(a.0, b.0), share(a.1, b.1)));
             s.generator = Some(share(g0, g1));
+            let idle = (m1.0.saturating_sub(m0.0)).as_secs_f64() / secs;
+            s.machine = Some((f64::from(m1.1) - idle) * 100.0);
         }
     }
     // sipp ends by itself (-timeout bounds it); this only bounds the wait if it does not.

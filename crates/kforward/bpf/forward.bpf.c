@@ -81,6 +81,7 @@ struct event {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536);
 	__type(key, struct flow_key);
 	__type(value, struct flow);
@@ -96,7 +97,7 @@ struct {
 #define RING(n)                                              \
 	struct {                                             \
 		__uint(type, BPF_MAP_TYPE_RINGBUF);          \
-		__uint(max_entries, 4 << 20);                \
+		__uint(max_entries, 1 << 20);                \
 	} RING##n SEC(".maps");
 RING(0)
 RING(1)

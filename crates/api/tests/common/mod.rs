@@ -227,7 +227,7 @@ impl TestApp {
             listen: "127.0.0.1:0".parse().unwrap(),
             rtp_ports,
             rtp_timeout: std::time::Duration::from_secs(60),
-            kernel_forwarding: true,
+            kernel_forwarding: false,
             directory: self.state.store.sip_directory().await.unwrap(),
             realm: "patchbay".to_owned(),
             recordings_dir: None,
