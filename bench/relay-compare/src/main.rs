@@ -50,7 +50,7 @@ const NUMBER: &str = "4009500000";
 const FORWARD_TO: &str = "13900000001";
 /// Ports: sipp caller and far end (SIP), Kamailio, rtpengine's control, the echo socket, the
 /// caller's media; then the systems' media ranges (Patchbay takes 4 ports a call, 2 legs of RTP
-/// and RTCP, as does rtpengine: each range holds 1,000 calls).
+/// and RTCP, as does rtpengine: Patchbay's range holds 2,000 calls, rtpengine's 1,000).
 /// Apart from the other benchmarks'.
 const CALLER_PORT: u16 = 1990;
 const FAR_PORT: u16 = 1992;
@@ -58,7 +58,7 @@ const KAMAILIO_PORT: u16 = 1994;
 const NG_PORT: u16 = 1996;
 const ECHO_PORT: u16 = 1998;
 const CALLER_MEDIA: u16 = 1980;
-const PATCHBAY_RTP: (u16, u16) = (2_000, 5_999);
+const PATCHBAY_RTP: (u16, u16) = (20_000, 27_999);
 const RTPENGINE_PORTS: (u16, u16) = (61_000, 64_999);
 /// Recorded audio, in % of the calls' length, below which Patchbay's media plane fell behind.
 const MIN_AUDIO: f64 = 99.0;
@@ -208,7 +208,11 @@ fn run(args: &Args, dir: &Path) -> bool {
     let far_end: SocketAddr = ([127, 0, 0, 1], FAR_PORT).into();
 
     let pb = if args.patchbay {
-        let env = [("PATCHBAY_COMPRESS_RECORDINGS", "false".to_owned())];
+        let env = [
+            ("PATCHBAY_COMPRESS_RECORDINGS", "false".to_owned()),
+            // Every level up to the range's 2,000 calls (the default cap is 2,000 live calls).
+            ("PATCHBAY_SIP_MAX_CALLS", "0".to_owned()),
+        ];
         match Patchbay::start(&patchbay::binary(), dir, PATCHBAY_RTP, &env) {
             Ok(p) => match configure(&p) {
                 Ok(()) => Some(p),

@@ -33,6 +33,7 @@ static long (*bpf_l4_csum_replace)(void *skb, __u32 offset, __u64 from, __u64 to
 static long (*bpf_redirect)(__u32 ifindex, __u64 flags) = (void *)BPF_FUNC_redirect;
 static long (*bpf_redirect_neigh)(__u32 ifindex, void *params, int plen, __u64 flags) =
 	(void *)BPF_FUNC_redirect_neigh;
+static __u64 (*bpf_ktime_get_ns)(void) = (void *)BPF_FUNC_ktime_get_ns;
 static long (*bpf_ringbuf_output)(void *ringbuf, void *data, __u64 size, __u64 flags) =
 	(void *)BPF_FUNC_ringbuf_output;
 
@@ -71,9 +72,11 @@ struct flow {
 	__u64 packets;
 };
 
-// What a worker reads from its ring: the leg, then the packet as it arrived.
+// What a worker reads from its ring: the leg, when the packet arrived (CLOCK_MONOTONIC), then
+// the packet as it arrived.
 struct event {
 	__u64 leg;
+	__u64 at_ns;
 	__u32 len;
 	__u32 pad;
 	__u8 data[MAX_RTP];
@@ -184,6 +187,7 @@ int forward(struct __sk_buff *skb)
 	if (!ev)
 		return PASS;
 	ev->leg = f->leg;
+	ev->at_ns = bpf_ktime_get_ns();
 	ev->len = len;
 	ev->pad = 0;
 	// (Bounds the verifier can follow: 1 ..= MAX_RTP.)
@@ -192,7 +196,7 @@ int forward(struct __sk_buff *skb)
 		return PASS;
 	if (bpf_skb_load_bytes(skb, RTP_OFF, ev->data, n))
 		return PASS;
-	if (bpf_ringbuf_output(ring(f->ring), ev, 16 + n, BPF_RB_NO_WAKEUP))
+	if (bpf_ringbuf_output(ring(f->ring), ev, 24 + n, BPF_RB_NO_WAKEUP))
 		return PASS;
 	__sync_fetch_and_add(&f->packets, 1);
 

@@ -27,8 +27,8 @@ use aya::{Ebpf, EbpfLoader};
 const OBJECT: &[u8] = aya::include_bytes_aligned!("../bpf/forward.bpf.o");
 /// Ring buffers in the program (one per media worker; workers beyond forward in user space).
 pub const RINGS: usize = 8;
-/// Bytes before the packet in a ring entry (the leg, the length, padding).
-const EVENT_HEADER: usize = 16;
+/// Bytes before the packet in a ring entry (the leg, the arrival time, the length, padding).
+const EVENT_HEADER: usize = 24;
 
 /// Why in-kernel forwarding is not available.
 #[derive(Debug, thiserror::Error)]
@@ -223,21 +223,24 @@ impl std::fmt::Debug for Ring {
 }
 
 impl Ring {
-    /// Hands every waiting copy to `each` (the leg, the RTP packet as it arrived), oldest first.
-    pub fn drain(&mut self, mut each: impl FnMut(u64, &[u8])) {
+    /// Hands every waiting copy to `each` (the leg, when it arrived in `CLOCK_MONOTONIC`
+    /// nanoseconds, the RTP packet as it arrived), oldest first.
+    pub fn drain(&mut self, mut each: impl FnMut(u64, u64, &[u8])) {
         while let Some(item) = self.0.next() {
             if item.len() < EVENT_HEADER {
                 continue;
             }
             let mut leg = [0; 8];
             leg.copy_from_slice(&item[0..8]);
+            let mut at = [0; 8];
+            at.copy_from_slice(&item[8..16]);
             let mut len = [0; 4];
-            len.copy_from_slice(&item[8..12]);
+            len.copy_from_slice(&item[16..20]);
             let len = u32::from_ne_bytes(len) as usize;
             let Some(packet) = item.get(EVENT_HEADER..EVENT_HEADER + len) else {
                 continue;
             };
-            each(u64::from_ne_bytes(leg), packet);
+            each(u64::from_ne_bytes(leg), u64::from_ne_bytes(at), packet);
         }
     }
 }

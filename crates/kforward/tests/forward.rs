@@ -119,7 +119,7 @@ fn a_matched_packet_reaches_the_far_end_restamped_from_the_other_leg_and_its_cop
         "the leg's socket got nothing"
     );
     let mut copies = Vec::new();
-    ring.drain(|leg, p| copies.push((leg, p.to_vec())));
+    ring.drain(|leg, _, p| copies.push((leg, p.to_vec())));
     assert_eq!(copies.len(), 5);
     for (i, (leg, p)) in copies.iter().enumerate() {
         assert_eq!(*leg, 77);

@@ -148,7 +148,7 @@ impl Worker {
                 }
             }
             if now >= next_tick {
-                self.drain_ring(now);
+                self.drain_ring();
                 self.tick(now);
                 next_tick += TICK;
                 if now > next_tick + TICK * 5 {
@@ -164,7 +164,7 @@ impl Worker {
         // A packet the kernel passed up (another SSRC, a telephone event) comes after the
         // copies of those it forwarded.
         if self.legs.get(&id).is_some_and(|l| l.kflow.is_some()) {
-            self.drain_ring(now);
+            self.drain_ring();
         }
         let mut heard = Vec::new();
         loop {

@@ -39,7 +39,7 @@ pub(super) struct FastPath {
     kernel: Arc<Kernel>,
     ring: Ring,
     /// Copies drained from the ring, before the worker handles them: (leg, start, end) in `bytes`.
-    copies: Vec<(u64, usize, usize)>,
+    copies: Vec<(u64, u64, usize, usize)>,
     bytes: Vec<u8>,
 }
 
@@ -124,10 +124,11 @@ impl Worker {
 
     /// Handles the copies of what the kernel forwarded since the last tick, as the leg's own
     /// packets (recording, statistics, digits, the RTP timeout), without sending them again.
-    pub(super) fn drain_ring(&mut self, now: std::time::Instant) {
+    pub(super) fn drain_ring(&mut self) {
         let Some(mut fast) = self.fast.take() else {
             return;
         };
+        let now = std::time::Instant::now();
         let FastPath {
             ring,
             copies,
@@ -136,16 +137,23 @@ impl Worker {
         } = &mut fast;
         copies.clear();
         bytes.clear();
-        ring.drain(|leg, packet| {
+        ring.drain(|leg, at, packet| {
             let start = bytes.len();
             bytes.extend_from_slice(packet);
-            copies.push((leg, start, bytes.len()));
+            copies.push((leg, at, start, bytes.len()));
         });
+        // Each copy is handled as arrived when the kernel took it (the RTCP jitter, the RTP
+        // timeout), not when the ring was read: the kernel's clock is CLOCK_MONOTONIC, as
+        // `Instant`'s is on Linux.
+        let mono = monotonic_ns();
         let mut heard = Vec::new();
         // The kernel sent each of these on already (to where the leg's flow said when it
         // arrived): what the room forwards of them is counted, not sent again.
         self.from_kernel = true;
-        for &(leg, start, end) in copies.iter() {
+        for &(leg, at, start, end) in copies.iter() {
+            let arrived = now
+                .checked_sub(std::time::Duration::from_nanos(mono.saturating_sub(at)))
+                .unwrap_or(now);
             let id = LegId(leg);
             let Some(l) = self.legs.get_mut(&id) else {
                 continue;
@@ -156,7 +164,7 @@ impl Worker {
             l.counters
                 .rtp_kernel_forwarded
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            l.receive(now, &bytes[start..end], peer.into(), &mut heard);
+            l.receive(arrived, &bytes[start..end], peer.into(), &mut heard);
             self.take_heard(id, &mut heard);
         }
         self.from_kernel = false;
@@ -180,7 +188,15 @@ impl Worker {
             }
         }
         if any {
-            self.drain_ring(std::time::Instant::now());
+            self.drain_ring();
         }
     }
+}
+
+/// `CLOCK_MONOTONIC` in nanoseconds.
+fn monotonic_ns() -> u64 {
+    nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC).map_or(0, |t| {
+        u64::try_from(t.tv_sec()).unwrap_or(0) * 1_000_000_000
+            + u64::try_from(t.tv_nsec()).unwrap_or(0)
+    })
 }
