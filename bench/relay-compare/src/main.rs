@@ -132,6 +132,24 @@ fn args() -> Result<Args, String> {
     if a.levels.is_empty() && !signalling_only {
         a.levels = vec![100, 200, 400];
     }
+    // Each system's media range holds so many calls; a level above it would fail calls for want
+    // of ports, not of capacity.
+    for (on, range, system) in [
+        (a.patchbay, PATCHBAY_RTP, "Patchbay"),
+        (a.kamailio, RTPENGINE_PORTS, "rtpengine"),
+    ] {
+        let most = (u32::from(range.1) - u32::from(range.0) + 1) / 4;
+        if let Some(n) = a.levels.iter().find(|n| on && **n > most) {
+            return Err(format!(
+                "{n} calls: {system}'s port range here holds {most} calls at most{}",
+                if system == "rtpengine" {
+                    " (--only patchbay goes further)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
     Ok(a)
 }
 

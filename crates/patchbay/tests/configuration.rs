@@ -164,6 +164,7 @@ fn env_samples(key: &str) -> Option<(&'static str, &'static str)> {
         "metrics_token" => ("s3cret", ""),
         "recording_retention_days" => ("90", "-1"),
         "compress_recordings" => ("false", "maybe"),
+        "media_kernel_forwarding" => ("false", "maybe"),
         "shutdown_drain_secs" => ("5", "-1"),
         "sip_requests_per_second_per_source" => ("0", "-1"),
         "sip_request_burst_per_source" => ("500", "many"),
